@@ -1,0 +1,97 @@
+#include "stack/buffer/view.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+#include <new>
+
+namespace netstack {
+
+// The bytes follow the header in the same allocation.
+struct View::Chunk {
+  uint32_t refs;
+  uint32_t capacity;
+  uint8_t* data() { return reinterpret_cast<uint8_t*>(this + 1); }
+
+  static Chunk* create(size_t n) {
+    void* mem = ::operator new(sizeof(Chunk) + n);
+    auto* c = new (mem) Chunk{1, static_cast<uint32_t>(n)};
+    std::memset(c->data(), 0, n);
+    return c;
+  }
+};
+
+View& View::operator=(const View& o) {
+  if (this != &o) {
+    View copy(o);
+    *this = std::move(copy);
+  }
+  return *this;
+}
+
+View& View::operator=(View&& o) noexcept {
+  if (this != &o) {
+    release();
+    chunk_ = o.chunk_;
+    offset_ = o.offset_;
+    size_ = o.size_;
+    o.chunk_ = nullptr;
+    o.offset_ = o.size_ = 0;
+  }
+  return *this;
+}
+
+View View::allocate(size_t n) {
+  View v;
+  v.chunk_ = Chunk::create(n);
+  v.size_ = static_cast<uint32_t>(n);
+  return v;
+}
+
+View View::copy_of(std::span<const uint8_t> bytes) {
+  View v = allocate(bytes.size());
+  if (!bytes.empty()) std::memcpy(v.chunk_->data(), bytes.data(), bytes.size());
+  return v;
+}
+
+std::span<const uint8_t> View::bytes() const {
+  if (chunk_ == nullptr) return {};
+  return {chunk_->data() + offset_, size_};
+}
+
+std::span<uint8_t> View::mutable_bytes() {
+  if (chunk_ == nullptr) return {};
+  if (chunk_->refs > 1) *this = copy_of(bytes());
+  return {chunk_->data() + offset_, size_};
+}
+
+View View::slice(size_t offset, size_t len) const {
+  View v(*this);
+  v.remove_prefix(std::min(offset, static_cast<size_t>(size_)));
+  v.truncate(len);
+  return v;
+}
+
+void View::remove_prefix(size_t n) {
+  assert(n <= size_);
+  offset_ += static_cast<uint32_t>(n);
+  size_ -= static_cast<uint32_t>(n);
+}
+
+void View::truncate(size_t n) {
+  if (n < size_) size_ = static_cast<uint32_t>(n);
+}
+
+void View::retain() {
+  if (chunk_ != nullptr) ++chunk_->refs;
+}
+
+void View::release() {
+  if (chunk_ != nullptr && --chunk_->refs == 0) {
+    chunk_->~Chunk();
+    ::operator delete(chunk_);
+  }
+  chunk_ = nullptr;
+}
+
+}  // namespace netstack

@@ -1,0 +1,133 @@
+#include "stack/header/tcp_options.h"
+
+#include <algorithm>
+
+#include "stack/header/byte_order.h"
+#include "stack/header/tcp.h"
+
+namespace netstack::header {
+
+namespace {
+
+constexpr uint8_t kMssLength = 4;
+constexpr uint8_t kWindowScaleLength = 3;
+constexpr uint8_t kSackPermittedLength = 2;
+constexpr uint8_t kTimestampsLength = 10;
+constexpr uint8_t kSackBaseLength = 2;
+constexpr uint8_t kSackPerBlock = 8;
+
+}  // namespace
+
+bool TcpOptions::operator==(const TcpOptions& o) const {
+  return mss == o.mss && window_scale == o.window_scale && sack_permitted == o.sack_permitted &&
+         timestamps == o.timestamps && std::ranges::equal(sacks(), o.sacks());
+}
+
+TcpOptions parse_tcp_options(std::span<const uint8_t> bytes) {
+  TcpOptions out;
+  size_t i = 0;
+  while (i < bytes.size()) {
+    const uint8_t kind = bytes[i];
+    if (kind == tcp_option::kEol) break;
+    if (kind == tcp_option::kNop) {
+      ++i;
+      continue;
+    }
+    const size_t remaining = bytes.size() - i;
+    if (remaining < 2) break;
+    const uint8_t length = bytes[i + 1];
+    if (length < 2 || length > remaining) break;
+    const uint8_t* body = &bytes[i + 2];
+    switch (kind) {
+      case tcp_option::kMss:
+        if (length == kMssLength) {
+          const uint16_t mss = load_be16(body);
+          if (mss != 0) out.mss = mss;  // Linux: a zero MSS is ignored
+        }
+        break;
+      case tcp_option::kWindowScale:
+        if (length == kWindowScaleLength) out.window_scale = std::min(body[0], kMaxWindowScale);
+        break;
+      case tcp_option::kSackPermitted:
+        if (length == kSackPermittedLength) out.sack_permitted = true;
+        break;
+      case tcp_option::kTimestamps:
+        if (length == kTimestampsLength) out.timestamps = Timestamps{load_be32(body), load_be32(body + 4)};
+        break;
+      case tcp_option::kSack:
+        if (length >= kSackBaseLength + kSackPerBlock &&
+            (length - kSackBaseLength) % kSackPerBlock == 0) {
+          out.sack_block_count = 0;
+          for (size_t b = 0; b < (size_t{length} - kSackBaseLength) / kSackPerBlock; ++b) {
+            out.add_sack({load_be32(body + b * 8), load_be32(body + b * 8 + 4)});
+          }
+        }
+        break;
+      default:
+        break;  // unknown: skipped by its length
+    }
+    i += length;
+  }
+  return out;
+}
+
+size_t tcp_options_size(const TcpOptions& o) {
+  size_t n = 0;
+  if (o.mss) n += 4;
+  if (o.timestamps || o.sack_permitted) n += 4;  // SACK-perm+TS share the NOP padding
+  if (o.timestamps) n += 8;
+  if (o.window_scale) n += 4;
+  if (o.sack_block_count > 0) n += 4 + size_t{o.sack_block_count} * kSackPerBlock;
+  return n;
+}
+
+std::optional<size_t> write_tcp_options(std::span<uint8_t> out, const TcpOptions& o) {
+  const size_t size = tcp_options_size(o);
+  if (size > kTcpMaxOptionsLength || size > out.size()) return std::nullopt;
+  uint8_t* p = out.data();
+  if (o.mss) {
+    *p++ = tcp_option::kMss;
+    *p++ = kMssLength;
+    store_be16(p, *o.mss);
+    p += 2;
+  }
+  if (o.timestamps) {
+    if (o.sack_permitted) {
+      *p++ = tcp_option::kSackPermitted;
+      *p++ = kSackPermittedLength;
+    } else {
+      *p++ = tcp_option::kNop;
+      *p++ = tcp_option::kNop;
+    }
+    *p++ = tcp_option::kTimestamps;
+    *p++ = kTimestampsLength;
+    store_be32(p, o.timestamps->value);
+    store_be32(p + 4, o.timestamps->echo_reply);
+    p += 8;
+  } else if (o.sack_permitted) {
+    *p++ = tcp_option::kNop;
+    *p++ = tcp_option::kNop;
+    *p++ = tcp_option::kSackPermitted;
+    *p++ = kSackPermittedLength;
+  }
+  if (o.window_scale) {
+    *p++ = tcp_option::kNop;
+    *p++ = tcp_option::kWindowScale;
+    *p++ = kWindowScaleLength;
+    *p++ = *o.window_scale;
+  }
+  if (o.sack_block_count > 0) {
+    *p++ = tcp_option::kNop;
+    *p++ = tcp_option::kNop;
+    *p++ = tcp_option::kSack;
+    *p++ = static_cast<uint8_t>(kSackBaseLength + o.sack_block_count * kSackPerBlock);
+    for (const SackBlock& b : o.sacks()) {
+      store_be32(p, b.start);
+      store_be32(p + 4, b.end);
+      p += 8;
+    }
+  }
+  return static_cast<size_t>(p - out.data());
+}
+
+}  // namespace netstack::header

@@ -1,0 +1,64 @@
+#include "stack/header/tcp_packet.h"
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <cstring>
+
+#include "stack/header/byte_order.h"
+#include "stack/header/ip.h"
+
+namespace netstack::header {
+
+View build_tcp_packet(const TcpPacketSpec& spec) {
+  assert(spec.src.family() == spec.dst.family() && !spec.src.is_unspecified());
+  std::array<uint8_t, kTcpMaxOptionsLength> options{};
+  size_t options_length;
+  if (spec.raw_options) {
+    options_length = std::min(spec.raw_options->size(), kTcpMaxOptionsLength);
+    std::memcpy(options.data(), spec.raw_options->data(), options_length);
+  } else {
+    options_length = write_tcp_options(options, spec.options).value_or(0);
+  }
+  options_length = (options_length + 3) & ~size_t{3};
+
+  const bool v4 = spec.src.is_v4();
+  const size_t ip_length = v4 ? kIpv4MinHeaderLength : kIpv6HeaderLength;
+  const size_t tcp_length = kTcpMinHeaderLength + options_length + spec.payload.size();
+  View packet = View::allocate(ip_length + tcp_length);
+  std::span<uint8_t> out = packet.mutable_bytes();
+
+  if (v4) {
+    Ipv4Header ip;
+    ip.tos = spec.tos;
+    ip.total_length = static_cast<uint16_t>(ip_length + tcp_length);
+    ip.id = spec.ip_id;
+    ip.dont_fragment = spec.dont_fragment;
+    ip.ttl = spec.ttl;
+    ip.src = spec.src;
+    ip.dst = spec.dst;
+    write_ipv4(out, ip);
+  } else {
+    Ipv6Header ip;
+    ip.traffic_class = spec.tos;
+    ip.payload_length = static_cast<uint16_t>(tcp_length);
+    ip.hop_limit = spec.ttl;
+    ip.src = spec.src;
+    ip.dst = spec.dst;
+    write_ipv6(out, ip);
+  }
+
+  std::span<uint8_t> segment = out.subspan(ip_length);
+  TcpHeader tcp = spec.tcp;
+  tcp.options = std::span<const uint8_t>(options.data(), options_length);
+  tcp.checksum = 0;
+  const size_t header_length = write_tcp(segment, tcp);
+  if (!spec.payload.empty()) {
+    std::memcpy(&segment[header_length], spec.payload.data(), spec.payload.size());
+  }
+  fill_tcp_checksum(segment, spec.src, spec.dst);
+  if (spec.corrupt_checksum) segment[17] ^= 0x5a;
+  return packet;
+}
+
+}  // namespace netstack::header
