@@ -11,15 +11,16 @@
 namespace netstack::header {
 
 std::string flags_to_string(uint8_t flags) {
+  // packetdrill prints flags in tcpdump 4.1.1's order: F S R P . U E W.
   std::string s;
-  if ((flags & tcp_flag::kSyn) != 0) s += 'S';
   if ((flags & tcp_flag::kFin) != 0) s += 'F';
+  if ((flags & tcp_flag::kSyn) != 0) s += 'S';
   if ((flags & tcp_flag::kRst) != 0) s += 'R';
   if ((flags & tcp_flag::kPsh) != 0) s += 'P';
+  if ((flags & tcp_flag::kAck) != 0) s += '.';
   if ((flags & tcp_flag::kUrg) != 0) s += 'U';
   if ((flags & tcp_flag::kEce) != 0) s += 'E';
   if ((flags & tcp_flag::kCwr) != 0) s += 'W';
-  if ((flags & tcp_flag::kAck) != 0) s += '.';
   return s;
 }
 
