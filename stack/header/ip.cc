@@ -128,6 +128,8 @@ bool is_ipv6_extension_header(uint8_t next_header) {
     case 135:  // Mobility
     case 139:  // Host Identity Protocol
     case 140:  // Shim6
+    case 253:  // experimentation and testing (RFC 3692, RFC 4727)
+    case 254:
       return true;
     default:
       return false;
