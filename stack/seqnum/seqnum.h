@@ -6,6 +6,7 @@
 // is deliberately no implicit conversion from or to plain integers.
 #pragma once
 
+#include <compare>
 #include <cstdint>
 
 namespace netstack::seqnum {
