@@ -11,6 +11,8 @@
 # Seed corpora are copied to a temporary folder: CI never writes into
 # corpus/. A crash, leak or timeout fails the run; its input is copied to
 # crashes/<target>/ (ignored by git) and the path printed.
+# A failing bootstrap, configure or build stops the run at once; failing
+# checks (ctest, fuzz smoke) are collected so one run reports all of them.
 set -euo pipefail
 
 # shellcheck source=ci/lib.sh
@@ -21,6 +23,7 @@ SMOKE_SECONDS=${TCPFUZZ_SMOKE_SECONDS:-20}
 
 START=$(now_s)
 TMP_DIRS=()
+FAILED_CHECKS=()
 on_exit() {
   local rc=$?
   if [[ ${#TMP_DIRS[@]} -gt 0 ]]; then rm -rf "${TMP_DIRS[@]}"; fi
@@ -52,7 +55,7 @@ step_dev_build() {
 
 step_ctest() {
   banner "ctest: preset dev (all labels)"
-  ctest --preset dev || die "ctest --preset dev failed"
+  ctest --preset dev || FAILED_CHECKS+=("ctest --preset dev")
 }
 
 step_libfuzzer_build() {
@@ -108,7 +111,7 @@ step_fuzz_smoke() {
     smoke_one "$target" "$tmp/$target" || failed+=("$target")
   done
   if [[ ${#failed[@]} -gt 0 ]]; then
-    die "fuzz smoke failed for: ${failed[*]}"
+    FAILED_CHECKS+=("fuzz smoke (${failed[*]})")
   fi
 }
 
@@ -121,3 +124,8 @@ step_dev_build
 step_ctest
 step_libfuzzer_build
 step_fuzz_smoke
+
+if [[ ${#FAILED_CHECKS[@]} -gt 0 ]]; then
+  printf -v list '%s; ' "${FAILED_CHECKS[@]}"
+  die "failed: ${list%; }"
+fi
