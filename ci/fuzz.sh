@@ -92,6 +92,7 @@ watch_progress() {
     waited=$((waited + 1))
     if ((waited % PROGRESS_EVERY == 0)); then
       line=$(last_stat_line "$log")
+      line=${line%%lim:*}  # keep "#N EVENT cov: ft: corp:", drop mutation details
       printf '  %-20s %4ss  %s\n' "$target" "$waited" "${line:-(starting)}"
     fi
   done
