@@ -47,6 +47,15 @@ bool Stack::is_local_address(const IpAddress& address) const {
   return nic_for(address).has_value();
 }
 
+std::optional<IpAddress> Stack::first_address(IpAddress::Family family) const {
+  for (const auto& nic : nics_) {
+    for (const IpAddress& a : nic->addresses()) {
+      if (a.family() == family) return a;
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<NicId> Stack::nic_for(const IpAddress& local) const {
   for (NicId id = 0; id < nics_.size(); ++id) {
     if (nics_[id]->owns(local)) return id;

@@ -40,6 +40,8 @@ class Stack {
   PacketReceiver& nic_receiver(NicId id);
   void add_address(NicId id, const IpAddress& address);
   bool is_local_address(const IpAddress& address) const;
+  // The first address of `family` on any NIC (the source of a connect()).
+  std::optional<IpAddress> first_address(IpAddress::Family family) const;
   // The NIC that owns `local`, if any.
   std::optional<NicId> nic_for(const IpAddress& local) const;
   uint32_t mtu(NicId id) const;

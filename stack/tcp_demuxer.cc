@@ -4,8 +4,8 @@
 
 namespace netstack {
 
-IpAddress wildcard_of(const IpAddress& a) {
-  if (a.is_v6()) return IpAddress::v6(std::array<uint8_t, 16>{});
+IpAddress any_address(IpAddress::Family family) {
+  if (family == IpAddress::Family::kV6) return IpAddress::v6(std::array<uint8_t, 16>{});
   return IpAddress::v4(0u);
 }
 

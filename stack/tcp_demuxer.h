@@ -80,7 +80,8 @@ class TcpDemuxer {
   std::unordered_map<uint16_t, uint32_t> connection_ports_;
 };
 
-// The unspecified address of a's family ("0.0.0.0" or "::").
-IpAddress wildcard_of(const IpAddress& a);
+// The unspecified address of a family ("0.0.0.0" or "::").
+IpAddress any_address(IpAddress::Family family);
+inline IpAddress wildcard_of(const IpAddress& a) { return any_address(a.family()); }
 
 }  // namespace netstack

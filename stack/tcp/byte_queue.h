@@ -1,0 +1,32 @@
+// ByteQueue: a FIFO of bytes kept as a list of Views. Received payload is
+// appended without copying (the View shares the packet); the sender copies
+// user data in once and slices segments out of it by offset.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <span>
+
+#include "stack/buffer/view.h"
+
+namespace netstack::tcp {
+
+class ByteQueue {
+ public:
+  void append(View v);
+  void append_copy(std::span<const uint8_t> bytes);
+  // Copies up to out.size() bytes starting `offset` bytes from the front;
+  // returns how many were copied.
+  size_t copy_out(size_t offset, std::span<uint8_t> out) const;
+  // Drops n bytes from the front (n <= size()).
+  void pop_front(size_t n);
+  void clear();
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+ private:
+  std::deque<View> views_;
+  size_t size_ = 0;
+};
+
+}  // namespace netstack::tcp

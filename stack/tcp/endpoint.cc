@@ -1,0 +1,534 @@
+// The socket-like API, state transitions and teardown.
+#include "stack/tcp/endpoint.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+
+#include "stack/tcp/invariants.h"
+#include "stack/tcp/protocol.h"
+
+namespace netstack::tcp {
+
+using namespace header::tcp_flag;
+
+seqnum::Size Segment::logical_length() const {
+  uint32_t n = static_cast<uint32_t>(payload.size());
+  if (has(kSyn)) ++n;
+  if (has(kFin)) ++n;
+  return seqnum::Size(n);
+}
+
+Endpoint::Endpoint(Protocol& protocol, EndpointId id, IpAddress::Family family)
+    : protocol_(protocol),
+      id_(id),
+      family_(family),
+      keep_idle_(protocol.config().keepalive_time),
+      keep_intvl_(protocol.config().keepalive_intvl),
+      keep_cnt_(protocol.config().keepalive_probes),
+      linger2_(protocol.config().fin_timeout),
+      rcvbuf_(protocol.config().rmem_default),
+      sndbuf_(protocol.config().wmem_default),
+      rtt_(protocol.config().rto),
+      reassembly_(protocol.config().rmem_default),
+      retransmit_timer_(protocol.stack().clock(), [this] { on_retransmit_timer(); }),
+      delayed_ack_timer_(protocol.stack().clock(), [this] { on_delayed_ack_timer(); }),
+      keepalive_timer_(protocol.stack().clock(), [this] { on_keepalive_timer(); }),
+      time_wait_timer_(protocol.stack().clock(), [this] { on_time_wait_timer(); }),
+      fin_wait2_timer_(protocol.stack().clock(), [this] { on_fin_wait2_timer(); }),
+      persist_timer_(protocol.stack().clock(), [this] { on_persist_timer(); }) {}
+
+Endpoint::~Endpoint() {
+  cancel_all_timers();
+  release_resources();
+}
+
+Instant Endpoint::now() const { return protocol_.stack().clock().now(); }
+
+bool Endpoint::reapable() const {
+  return user_closed_ && state_ == State::kClosed && listener_ == kNoEndpoint;
+}
+
+size_t Endpoint::pending_timers() const {
+  return static_cast<size_t>(retransmit_timer_.armed()) + delayed_ack_timer_.armed() +
+         keepalive_timer_.armed() + time_wait_timer_.armed() + fin_wait2_timer_.armed() +
+         persist_timer_.armed();
+}
+
+// ---- API ----
+
+Errno Endpoint::bind(const IpAddress& address, uint16_t port) {
+  if (bound_ || state_ != State::kClosed) return EINVAL;
+  if (address.family() != family_) return EAFNOSUPPORT;
+  Stack& stack = protocol_.stack();
+  if (!address.is_unspecified() && !stack.is_local_address(address)) return EADDRNOTAVAIL;
+  if (port == 0) {
+    const auto p = protocol_.ephemeral_port(address);
+    if (!p) return EADDRINUSE;
+    port = *p;
+  } else if (stack.tcp_demuxer().port_in_use(address, port)) {
+    return EADDRINUSE;
+  }
+  tuple_.local_address = address;
+  tuple_.local_port = port;
+  bound_ = true;
+  after_event();
+  return 0;
+}
+
+Errno Endpoint::listen(int backlog) {
+  if (state_ == State::kListen) {
+    backlog_ = std::clamp(backlog, 0, 4096);  // Linux: re-listen updates the backlog
+    return 0;
+  }
+  if (state_ != State::kClosed || registered_connection_) return EINVAL;
+  if (!bound_) {
+    // Linux autobinds a listening socket to an ephemeral port on "any".
+    const Errno e = bind(any_address(family_), 0);
+    if (e != 0) return e;
+  }
+  if (!protocol_.stack().tcp_demuxer().add_listener(tuple_.local_address, tuple_.local_port,
+                                                    this)) {
+    return EADDRINUSE;
+  }
+  registered_listener_ = true;
+  backlog_ = std::clamp(backlog, 0, 4096);  // net.core.somaxconn
+  transition(State::kListen, "passive open");
+  after_event();
+  return 0;
+}
+
+Errno Endpoint::connect(const IpAddress& address, uint16_t port) {
+  switch (state_) {
+    case State::kSynSent:
+    case State::kSynRcvd:
+      return EALREADY;
+    case State::kClosed:
+      break;
+    default:
+      return EISCONN;
+  }
+  if (address.family() != family_) return EAFNOSUPPORT;
+  if (port == 0 || address.is_unspecified()) return ECONNREFUSED;
+  Stack& stack = protocol_.stack();
+  IpAddress local = tuple_.local_address;
+  if (!bound_ || local.is_unspecified()) {
+    // The source address: the first address of our family on any NIC.
+    const std::optional<IpAddress> chosen = stack.first_address(family_);
+    if (!chosen) return ENETUNREACH;
+    local = *chosen;
+  }
+  const uint16_t local_port = bound_ ? tuple_.local_port : protocol_.ephemeral_port(local).value_or(0);
+  if (local_port == 0) return EADDRNOTAVAIL;
+  FourTuple t{local, local_port, address, port};
+  if (!stack.tcp_demuxer().add_connection(t, this)) return EADDRINUSE;
+  tuple_ = t;
+  bound_ = true;
+  registered_connection_ = true;
+  nic_ = stack.nic_for(local).value_or(0);
+  pending_error_ = 0;
+  hard_error_ = 0;
+  iss_ = protocol_.isn().isn(tuple_, now());
+  snd_una_ = snd_nxt_ = snd_max_ = iss_;
+  syn_retries_ = 0;
+  handshake_started_ = now();
+  ++protocol_.stats().active_opens;
+  transition(State::kSynSent, "active open");
+  send_syn();
+  after_event();
+  return EINPROGRESS;
+}
+
+Expected<EndpointId, Errno> Endpoint::accept() {
+  if (state_ != State::kListen) return Unexpected{EINVAL};
+  if (accept_queue_.empty()) return Unexpected{EAGAIN};
+  const EndpointId child_id = accept_queue_.front();
+  accept_queue_.pop_front();
+  Endpoint* child = protocol_.find(child_id);
+  assert(child != nullptr);
+  child->listener_ = kNoEndpoint;
+  child->user_closed_ = false;
+  after_event();
+  return child_id;
+}
+
+Expected<size_t, Errno> Endpoint::read(std::span<uint8_t> out, bool peek) {
+  if (state_ == State::kListen) return Unexpected{ENOTCONN};
+  if (receive_queue_.empty()) {
+    if (pending_error_ != 0) {
+      const Errno e = pending_error_;
+      pending_error_ = 0;
+      return Unexpected{e};
+    }
+    if (fin_received_ || read_shutdown_ || out.empty()) return size_t{0};
+    if (state_ == State::kClosed && hard_error_ == 0 && !user_closed_ && !registered_connection_ &&
+        snd_max_ == iss_) {
+      return Unexpected{ENOTCONN};  // never connected
+    }
+    if (state_ == State::kClosed) return size_t{0};
+    return Unexpected{EAGAIN};
+  }
+  const size_t n = receive_queue_.copy_out(0, out);
+  if (!peek) {
+    const uint32_t window_before = rcv_adv_.raw() - rcv_nxt_.raw();
+    receive_queue_.pop_front(n);
+    // Linux tcp_cleanup_rbuf(): after reading, announce the window if it has
+    // at least doubled since it was last advertised.
+    if (is_synchronized(state_) && !fin_received_) {
+      const uint32_t space = receive_space();
+      if (space >= 2 * window_before && space - window_before >= snd_mss_) send_ack();
+    }
+  }
+  after_event();
+  return n;
+}
+
+Expected<size_t, Errno> Endpoint::write(std::span<const uint8_t> data) {
+  if (pending_error_ != 0) {
+    const Errno e = pending_error_;
+    pending_error_ = 0;
+    return Unexpected{e};
+  }
+  switch (state_) {
+    case State::kEstablished:
+    case State::kCloseWait:
+      break;
+    case State::kSynSent:
+    case State::kSynRcvd:
+      return Unexpected{EAGAIN};  // non-blocking write before the handshake completes
+    case State::kClosed:
+    case State::kListen:
+      return Unexpected{hard_error_ != 0 ? EPIPE : ENOTCONN};
+    default:
+      return Unexpected{EPIPE};  // FIN already queued
+  }
+  if (fin_queued_) return Unexpected{EPIPE};
+  const size_t space = sndbuf_ > send_queue_.size() ? sndbuf_ - send_queue_.size() : 0;
+  if (space == 0) return Unexpected{EAGAIN};
+  const size_t n = std::min(space, data.size());
+  send_queue_.append_copy(data.first(n));
+  send_data();
+  after_event();
+  return n;
+}
+
+Errno Endpoint::shutdown(ShutdownHow how) {
+  switch (state_) {
+    case State::kClosed:
+    case State::kListen:
+    case State::kSynSent:
+      if (state_ == State::kSynSent && how != ShutdownHow::kRead) {
+        // Linux: shutdown(SHUT_WR) in SYN-SENT closes the connection.
+        release_resources();
+        transition(State::kClosed, "close");
+        after_event();
+        return 0;
+      }
+      return ENOTCONN;
+    default:
+      break;
+  }
+  if (how != ShutdownHow::kWrite) read_shutdown_ = true;
+  if (how != ShutdownHow::kRead && !fin_queued_) {
+    fin_queued_ = true;
+    if (state_ == State::kEstablished || state_ == State::kSynRcvd) {
+      transition(State::kFinWait1, "close");
+    } else if (state_ == State::kCloseWait) {
+      transition(State::kLastAck, "close");
+    }
+    send_data();
+  }
+  after_event();
+  return 0;
+}
+
+void Endpoint::close() {
+  if (user_closed_) return;
+  user_closed_ = true;
+  read_shutdown_ = true;
+  switch (state_) {
+    case State::kClosed:
+      release_resources();
+      break;
+    case State::kListen: {
+      // Linux inet_csk_listen_stop(): established children waiting in the
+      // accept queue are reset; embryonic (SYN-RECEIVED) ones are dropped.
+      for (EndpointId id : accept_queue_) {
+        if (Endpoint* c = protocol_.find(id)) {
+          c->listener_ = kNoEndpoint;
+          c->fail(ECONNRESET, "ext: abort", /*send_rst=*/true);
+        }
+      }
+      for (EndpointId id : syn_queue_) {
+        if (Endpoint* c = protocol_.find(id)) {
+          c->listener_ = kNoEndpoint;
+          c->release_resources();
+          c->transition(State::kClosed, "ext: listener closed");
+        }
+      }
+      accept_queue_.clear();
+      syn_queue_.clear();
+      release_resources();
+      transition(State::kClosed, "close");
+      break;
+    }
+    case State::kSynSent:
+      release_resources();
+      transition(State::kClosed, "close");
+      break;
+    default: {
+      const bool unread = !receive_queue_.empty();
+      if (unread) {
+        // RFC 9293 3.10.4 allows it and Linux does it: closing with unread
+        // data aborts with RST so the peer learns the data was lost.
+        fail(0, "ext: close with unread data", /*send_rst=*/true);
+      } else if (linger_ && *linger_ == 0) {
+        // SO_LINGER with a zero timeout: abortive close (Linux tcp_disconnect()).
+        fail(0, "ext: abort", /*send_rst=*/true);
+      } else if (state_ == State::kFinWait2) {
+        fin_wait2_timer_.arm_after(std::max(linger2_, Duration(0)));
+      } else {
+        shutdown(ShutdownHow::kBoth);
+      }
+      break;
+    }
+  }
+  after_event();
+}
+
+void Endpoint::abort() {
+  if (state_ == State::kListen) {
+    close();
+    return;
+  }
+  if (state_ != State::kClosed) {
+    fail(ECONNABORTED, "ext: abort", /*send_rst=*/state_ != State::kSynSent);
+  }
+  after_event();
+}
+
+Errno Endpoint::set_option(SockOpt opt, int value) {
+  // Limits are Linux's (net/ipv4/tcp.c do_tcp_setsockopt()).
+  switch (opt) {
+    case SockOpt::kNoDelay:
+      nodelay_ = value != 0;
+      if (nodelay_) send_data();
+      break;
+    case SockOpt::kCork:
+      cork_ = value != 0;
+      if (!cork_) send_data();
+      break;
+    case SockOpt::kKeepAlive:
+      keepalive_ = value != 0;
+      reset_keepalive();
+      break;
+    case SockOpt::kKeepIdle:
+      if (value < 1 || value > 32767) return EINVAL;
+      keep_idle_ = std::chrono::seconds(value);
+      reset_keepalive();
+      break;
+    case SockOpt::kKeepIntvl:
+      if (value < 1 || value > 32767) return EINVAL;
+      keep_intvl_ = std::chrono::seconds(value);
+      break;
+    case SockOpt::kKeepCnt:
+      if (value < 1 || value > 127) return EINVAL;
+      keep_cnt_ = static_cast<uint32_t>(value);
+      break;
+    case SockOpt::kUserTimeout:
+      if (value < 0) return EINVAL;
+      user_timeout_ = std::chrono::milliseconds(value);
+      break;
+    case SockOpt::kDeferAccept:
+      defer_accept_ = std::chrono::seconds(std::max(value, 0));
+      break;
+    case SockOpt::kMaxSeg:
+      if (value != 0 && (value < 88 || value > 65535)) return EINVAL;  // TCP_MIN_MSS
+      user_mss_ = static_cast<uint16_t>(value);
+      break;
+    case SockOpt::kLinger2:
+      linger2_ = value < 0 ? Duration(-1) : std::min(std::chrono::seconds(value),
+                                                     std::chrono::duration_cast<std::chrono::seconds>(protocol_.config().time_wait));
+      if (value == 0) linger2_ = protocol_.config().fin_timeout;
+      break;
+    case SockOpt::kLinger:
+      if (value < 0) {
+        linger_.reset();
+      } else {
+        linger_ = value;
+      }
+      break;
+    case SockOpt::kRcvBuf:
+      // Linux doubles the value to leave room for bookkeeping, min 2304.
+      rcvbuf_ = std::clamp<uint32_t>(static_cast<uint32_t>(std::max(value, 0)) * 2, 2304,
+                                     protocol_.config().rmem_max * 2);
+      reassembly_.set_max_bytes(rcvbuf_);
+      break;
+    case SockOpt::kSndBuf:
+      sndbuf_ = std::clamp<uint32_t>(static_cast<uint32_t>(std::max(value, 0)) * 2, 4608,
+                                     protocol_.config().wmem_max * 2);
+      break;
+    case SockOpt::kReuseAddr:
+      reuse_addr_ = value != 0;
+      break;
+    case SockOpt::kError:
+      return ENOPROTOOPT;
+  }
+  after_event();
+  return 0;
+}
+
+Expected<int, Errno> Endpoint::get_option(SockOpt opt) {
+  using std::chrono::duration_cast;
+  using std::chrono::milliseconds;
+  using std::chrono::seconds;
+  switch (opt) {
+    case SockOpt::kNoDelay:
+      return int{nodelay_};
+    case SockOpt::kCork:
+      return int{cork_};
+    case SockOpt::kKeepAlive:
+      return int{keepalive_};
+    case SockOpt::kKeepIdle:
+      return static_cast<int>(duration_cast<seconds>(keep_idle_).count());
+    case SockOpt::kKeepIntvl:
+      return static_cast<int>(duration_cast<seconds>(keep_intvl_).count());
+    case SockOpt::kKeepCnt:
+      return static_cast<int>(keep_cnt_);
+    case SockOpt::kUserTimeout:
+      return static_cast<int>(duration_cast<milliseconds>(user_timeout_).count());
+    case SockOpt::kDeferAccept:
+      return static_cast<int>(duration_cast<seconds>(defer_accept_).count());
+    case SockOpt::kMaxSeg:
+      // Linux reports the current send MSS once connected, else the user's value
+      // (or the 536 default).
+      if (is_synchronized(state_)) return static_cast<int>(snd_mss_);
+      return user_mss_ != 0 ? int{user_mss_} : 536;
+    case SockOpt::kLinger2:
+      return linger2_ < Duration(0) ? -1 : static_cast<int>(duration_cast<seconds>(linger2_).count());
+    case SockOpt::kLinger:
+      return linger_.value_or(-1);
+    case SockOpt::kRcvBuf:
+      return static_cast<int>(rcvbuf_);
+    case SockOpt::kSndBuf:
+      return static_cast<int>(sndbuf_);
+    case SockOpt::kError: {
+      const Errno e = pending_error_;
+      pending_error_ = 0;
+      return e;
+    }
+    case SockOpt::kReuseAddr:
+      return int{reuse_addr_};
+  }
+  return Unexpected{ENOPROTOOPT};
+}
+
+uint32_t Endpoint::poll() const {
+  using namespace poll_event;
+  uint32_t ev = 0;
+  if (state_ == State::kListen) return accept_queue_.empty() ? 0 : kIn | kRdNorm;
+  // Linux tcp_poll(): HUP when both directions are shut or the connection is gone.
+  const bool write_closed = fin_queued_ || state_ == State::kClosed;
+  if (state_ == State::kClosed && (hard_error_ != 0 || bound_)) ev |= kHup;
+  if (read_shutdown_ && write_closed) ev |= kHup;
+  if (fin_received_ || read_shutdown_) ev |= kIn | kRdNorm | kRdHup;
+  if (!receive_queue_.empty()) ev |= kIn | kRdNorm;
+  if ((state_ == State::kEstablished || state_ == State::kCloseWait) && !fin_queued_ &&
+      send_queue_.size() < sndbuf_) {
+    ev |= kOut | kWrNorm;
+  }
+  if (pending_error_ != 0) ev |= kErr;
+  return ev;
+}
+
+TcpInfo Endpoint::info() const {
+  TcpInfo i;
+  i.state = state_;
+  i.snd_una = snd_una_.raw();
+  i.snd_nxt = snd_nxt_.raw();
+  i.snd_max = snd_max_.raw();
+  i.rcv_nxt = rcv_nxt_.raw();
+  i.snd_wnd = snd_wnd_;
+  i.rcv_wnd = rcv_adv_.raw() - rcv_nxt_.raw();
+  i.snd_mss = snd_mss_;
+  i.cwnd = snd_mss_ == 0 ? 0 : cwnd_ / snd_mss_;
+  i.ssthresh = ssthresh_ == UINT32_MAX || snd_mss_ == 0 ? UINT32_MAX : ssthresh_ / snd_mss_;
+  i.rto = rtt_.rto();
+  i.srtt = rtt_.srtt();
+  i.retransmits = consecutive_timeouts_;
+  i.total_retransmits = total_retransmits_;
+  i.snd_wscale = snd_wscale_;
+  i.rcv_wscale = rcv_wscale_;
+  i.timestamps = ts_enabled_;
+  i.sack = sack_enabled_;
+  i.send_queue_bytes = send_queue_.size();
+  i.readable_bytes = receive_queue_.size();
+  i.reassembly_bytes = reassembly_.bytes();
+  return i;
+}
+
+// ---- State changes and teardown ----
+
+void Endpoint::transition(State to, std::string_view cause) {
+  const State from = state_;
+  if (from == to) return;
+#if TCPFUZZ_INVARIANTS
+  if (transition_index(from, to, cause) < 0) {
+    protocol_.report_invariant_failure(describe_illegal_transition(*this, from, to, cause));
+  }
+#endif
+  state_ = to;
+  if (Tracer* t = protocol_.tracer()) t->on_transition(now(), id_, from, to, cause);
+}
+
+void Endpoint::enter_time_wait(std::string_view cause) {
+  cancel_all_timers();
+  transition(State::kTimeWait, cause);
+  time_wait_timer_.arm_after(protocol_.config().time_wait);
+}
+
+void Endpoint::fail(Errno error, std::string_view cause, bool send_rst) {
+  if (send_rst) send_rst_for_abort();
+  hard_error_ = error;
+  if (!user_closed_ && error != 0) pending_error_ = error;
+  release_resources();
+  transition(State::kClosed, cause);
+}
+
+void Endpoint::release_resources() {
+  cancel_all_timers();
+  Stack& stack = protocol_.stack();
+  if (registered_connection_) stack.tcp_demuxer().remove_connection(tuple_);
+  if (registered_listener_) stack.tcp_demuxer().remove_listener(tuple_.local_address, tuple_.local_port);
+  registered_connection_ = registered_listener_ = false;
+  if (listener_ != kNoEndpoint) {
+    if (Endpoint* l = protocol_.find(listener_)) l->child_gone(*this);
+    listener_ = kNoEndpoint;
+  }
+  send_queue_.clear();
+  reassembly_.clear();
+  if (user_closed_) receive_queue_.clear();
+}
+
+void Endpoint::cancel_all_timers() {
+  retransmit_timer_.cancel();
+  delayed_ack_timer_.cancel();
+  keepalive_timer_.cancel();
+  time_wait_timer_.cancel();
+  fin_wait2_timer_.cancel();
+  persist_timer_.cancel();
+}
+
+void Endpoint::trace_in(Verdict v) {
+  Tracer* t = protocol_.tracer();
+  if (t == nullptr || current_in_ == nullptr) return;
+  t->on_segment_in(now(), id_, state_, current_in_->tcp, current_in_->payload.size(), v);
+}
+
+void Endpoint::after_event() {
+#if TCPFUZZ_INVARIANTS
+  if (auto report = check_invariants(*this)) protocol_.report_invariant_failure(*report);
+#endif
+}
+
+}  // namespace netstack::tcp

@@ -1,0 +1,270 @@
+// Endpoint: one TCP connection (or listener) with a socket-like API.
+//
+// The RFC 9293 state machine, event-driven: work happens inline in
+// handle_segment(), in API calls and in timer callbacks, and returns. The
+// behaviour follows gVisor's netstack (connect.go, snd.go, rcv.go,
+// accept.go) and Linux wherever the RFCs leave a choice; each such choice is
+// commented where it is made.
+//
+// Lifetime: the Protocol owns every Endpoint. A user holds an EndpointId;
+// after close() the connection lives on (FIN-WAIT, TIME-WAIT) until it
+// reaches CLOSED, then the Protocol reaps it.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "stack/buffer/view.h"
+#include "stack/header/tcp_options.h"
+#include "stack/seqnum/seqnum.h"
+#include "stack/tcp/byte_queue.h"
+#include "stack/tcp/reassembly.h"
+#include "stack/tcp/rtt_estimator.h"
+#include "stack/tcp/socket_types.h"
+#include "stack/tcp/trace.h"
+#include "stack/tcp_demuxer.h"
+#include "stack/time/timer.h"
+#include "stack/util/expected.h"
+
+namespace netstack::tcp {
+
+class Protocol;
+
+// An inbound segment with its sequence-space view and parsed options.
+struct Segment {
+  seqnum::Value seq;
+  seqnum::Value ack;
+  uint8_t flags = 0;
+  uint16_t window = 0;  // as on the wire (unscaled)
+  header::TcpOptions options;
+  View payload;
+
+  bool has(uint8_t f) const { return (flags & f) != 0; }
+  // Sequence space the segment occupies: payload plus SYN and FIN.
+  seqnum::Size logical_length() const;
+};
+
+class Endpoint final : public SegmentHandler {
+ public:
+  Endpoint(Protocol& protocol, EndpointId id, IpAddress::Family family);
+  ~Endpoint() override;
+  Endpoint(const Endpoint&) = delete;
+  Endpoint& operator=(const Endpoint&) = delete;
+
+  EndpointId id() const { return id_; }
+  State state() const { return state_; }
+  const FourTuple& tuple() const { return tuple_; }
+  IpAddress::Family family() const { return family_; }
+
+  // ---- The socket-like API ----
+  Errno bind(const IpAddress& address, uint16_t port);
+  Errno listen(int backlog);
+  // Non-blocking: EINPROGRESS once the SYN is out; the outcome arrives as
+  // writability or a pending error (SO_ERROR).
+  Errno connect(const IpAddress& address, uint16_t port);
+  // An established connection from the accept queue, now owned by the caller.
+  Expected<EndpointId, Errno> accept();
+  Expected<size_t, Errno> read(std::span<uint8_t> out, bool peek = false);
+  Expected<size_t, Errno> write(std::span<const uint8_t> data);
+  Errno shutdown(ShutdownHow how);
+  // Releases the user's hold: a graceful close (FIN) or, with unread data or
+  // SO_LINGER 0, an abort (RST).
+  void close();
+  // Sends RST (where a connection exists) and goes to CLOSED.
+  void abort();
+  Errno set_option(SockOpt opt, int value);
+  Expected<int, Errno> get_option(SockOpt opt);
+  uint32_t poll() const;
+  TcpInfo info() const;
+
+  // Begin SegmentHandler implementation.
+  void handle_segment(InboundSegment& in) override;
+  // End SegmentHandler implementation.
+
+  bool user_closed() const { return user_closed_; }
+  // True once the endpoint can be deleted: closed by its user (or never
+  // handed to one) and in CLOSED.
+  bool reapable() const;
+  size_t pending_timers() const;
+
+ private:
+  friend class Protocol;
+  friend class EndpointPeer;  // white-box access for tests
+  friend std::optional<std::string> check_invariants(const Endpoint& ep);
+
+  // ---- Handshake and listener (handshake.cc, listener.cc) ----
+  void send_syn();
+  void handle_syn_sent(Segment& s);
+  void handle_syn_rcvd(Segment& s);
+  void handle_listen(Segment& s, InboundSegment& in);
+  Endpoint* new_child(const InboundSegment& in, const Segment& syn, seqnum::Value iss);
+  void negotiate_syn_options(const header::TcpOptions& peer);
+  void send_syn_ack();
+  uint16_t mss_to_advertise() const;
+  uint32_t ts_value() const;
+  void complete_handshake(std::string_view cause);
+  void child_established(Endpoint& child);
+  void child_gone(Endpoint& child);
+  bool accept_cookie(Segment& s, InboundSegment& in);
+
+  // ---- Synchronized states (input.cc) ----
+  void handle_synchronized(Segment& s);
+  bool check_timestamp(const Segment& s);
+  bool sequence_acceptable(const Segment& s) const;
+  void handle_rst(const Segment& s);
+  bool handle_ack(const Segment& s);
+  void handle_data(Segment& s);
+  void handle_fin(const Segment& s);
+  void handle_time_wait(Segment& s, InboundSegment& in);
+  void update_ts_recent(const Segment& s);
+  void send_challenge_ack();
+  void send_dup_ack_rate_limited(const Segment& s);
+
+  // ---- Output (output.cc) ----
+  void send_data();
+  bool send_one_segment(seqnum::Value seq, size_t len, bool retransmit);
+  void send_control(uint8_t flags, seqnum::Value seq, seqnum::Value ack);
+  void send_ack();
+  void send_rst_for_abort();
+  void emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack, std::span<const uint8_t> payload,
+            bool syn_options);
+  uint16_t window_to_advertise();
+  uint32_t receive_space() const;
+  void schedule_ack();
+  bool fin_queued() const { return fin_queued_; }
+  seqnum::Value fin_seq() const;
+  bool fin_acked() const;
+
+  // ---- Timers (timers.cc) ----
+  void on_retransmit_timer();
+  void on_delayed_ack_timer();
+  void on_keepalive_timer();
+  void on_time_wait_timer();
+  void on_fin_wait2_timer();
+  void on_persist_timer();
+  void arm_retransmit();
+  void reset_keepalive();
+  bool retransmits_exhausted() const;
+  void cancel_all_timers();
+
+  // ---- State changes and teardown (endpoint.cc) ----
+  void transition(State to, std::string_view cause);
+  void enter_time_wait(std::string_view cause);
+  // Ends the connection with a hard error (ECONNRESET, ETIMEDOUT, ...).
+  void fail(Errno error, std::string_view cause, bool send_rst);
+  void release_resources();
+  void trace_in(Verdict v);
+  void after_event();
+  Instant now() const;
+
+  Protocol& protocol_;
+  const EndpointId id_;
+  const IpAddress::Family family_;
+  State state_ = State::kClosed;
+  FourTuple tuple_;
+  NicId nic_ = 0;
+  bool bound_ = false;
+  bool registered_connection_ = false;
+  bool registered_listener_ = false;
+  bool user_closed_ = false;
+  bool read_shutdown_ = false;
+  Errno pending_error_ = 0;  // reported once via SO_ERROR / the next call
+  Errno hard_error_ = 0;     // the reason a connection ended
+
+  // Options.
+  bool nodelay_ = false;
+  bool cork_ = false;
+  bool keepalive_ = false;
+  Duration keep_idle_;
+  Duration keep_intvl_;
+  uint32_t keep_cnt_;
+  Duration user_timeout_{0};
+  Duration defer_accept_{0};
+  uint16_t user_mss_ = 0;
+  Duration linger2_;
+  std::optional<int> linger_;  // SO_LINGER seconds when on
+  uint32_t rcvbuf_;
+  uint32_t sndbuf_;
+  bool reuse_addr_ = false;
+
+  // Negotiated on the handshake.
+  bool ts_enabled_ = false;
+  bool sack_enabled_ = false;
+  uint8_t snd_wscale_ = 0;  // shift applied to the peer's window
+  uint8_t rcv_wscale_ = 0;  // shift the peer applies to ours
+  bool wscale_ok_ = false;
+  uint16_t peer_mss_ = 536;  // RFC 9293 3.7.1 default when the SYN had none
+  uint16_t advertised_mss_ = 0;
+  uint32_t snd_mss_ = 536;   // payload bytes per segment we send
+  uint32_t ts_recent_ = 0;
+  Instant ts_recent_stamp_;
+  seqnum::Value last_ack_sent_;
+
+  // Send sequence space (RFC 9293 3.3.1).
+  seqnum::Value iss_;
+  seqnum::Value snd_una_;
+  seqnum::Value snd_nxt_;
+  seqnum::Value snd_max_;  // highest sequence number sent + 1
+  uint32_t snd_wnd_ = 0;
+  uint32_t max_snd_wnd_ = 0;
+  seqnum::Value snd_wl1_;
+  seqnum::Value snd_wl2_;
+  ByteQueue send_queue_;  // from the first unacknowledged data byte
+  bool fin_queued_ = false;
+  bool fin_sent_ = false;
+  seqnum::Value fin_sent_seq_;
+  std::optional<Instant> retrans_stamp_;  // first (re)send of the oldest unacked data
+  uint32_t probes_out_ = 0;               // zero-window probes without answer
+  bool syn_acked_ = false;
+  uint32_t cwnd_ = 0;  // bytes
+  uint32_t ssthresh_ = UINT32_MAX;
+  uint32_t dup_acks_ = 0;
+  RttEstimator rtt_;
+  std::optional<std::pair<seqnum::Value, Instant>> rtt_probe_;  // Karn: one timed segment
+  uint32_t consecutive_timeouts_ = 0;
+  uint64_t total_retransmits_ = 0;
+  Instant first_retransmit_at_;
+  Instant last_ack_received_at_;
+  Instant last_send_at_;
+  uint32_t keepalive_unacked_ = 0;
+
+  // Receive sequence space.
+  seqnum::Value irs_;
+  seqnum::Value rcv_nxt_;
+  seqnum::Value rcv_adv_;  // right edge of the window last advertised
+  seqnum::Value rcv_wup_;  // rcv_nxt when that window was advertised (Linux rcv_wup)
+  uint32_t rcv_ssthresh_ = 0;  // window growth cap (Linux tcp_grow_window())
+  std::optional<seqnum::Value> ooo_fin_;  // a FIN that arrived ahead of a gap
+  ByteQueue receive_queue_;
+  Reassembly reassembly_;
+  bool fin_received_ = false;
+  uint32_t acks_pending_ = 0;  // full segments received since the last ACK
+  uint32_t quick_acks_ = 0;    // Linux quickack mode: ACK at once while > 0
+  Instant last_oow_ack_at_;    // rate limit for out-of-window and challenge ACKs
+  const InboundSegment* current_in_ = nullptr;  // the segment being handled, for tracing
+  mutable std::optional<seqnum::Value> checked_rcv_nxt_;  // the invariant checker's memory
+
+  // Handshake.
+  uint32_t syn_retries_ = 0;
+  Instant handshake_started_;
+  bool deferred_ack_seen_ = false;
+
+  // Listener (and the link from a child to it).
+  int backlog_ = 0;
+  std::deque<EndpointId> syn_queue_;
+  std::deque<EndpointId> accept_queue_;
+  EndpointId listener_ = kNoEndpoint;
+
+  Timer retransmit_timer_;
+  Timer delayed_ack_timer_;
+  Timer keepalive_timer_;
+  Timer time_wait_timer_;
+  Timer fin_wait2_timer_;
+  Timer persist_timer_;
+};
+
+}  // namespace netstack::tcp

@@ -1,0 +1,247 @@
+// The three-way handshake: active open, simultaneous open, and the
+// SYN-RECEIVED half of a passive open (gVisor connect.go's handshake type;
+// Linux tcp_rcv_synsent_state_process() and tcp_check_req()).
+#include <algorithm>
+
+#include "stack/header/ip.h"
+#include "stack/tcp/endpoint.h"
+#include "stack/tcp/protocol.h"
+
+namespace netstack::tcp {
+
+using namespace header::tcp_flag;
+
+namespace {
+
+// Linux tcp_select_initial_window(): the smallest scale whose 64 KiB window
+// covers the largest buffer the socket may grow to (tcp_rmem[2]).
+uint8_t window_scale_for(uint32_t max_buffer) {
+  uint8_t s = 0;
+  while (s < header::kMaxWindowScale && (uint64_t{65535} << s) < max_buffer) ++s;
+  return s;
+}
+
+}  // namespace
+
+uint16_t Endpoint::mss_to_advertise() const {
+  // RFC 9293 3.7.1: MTU minus the fixed IP and TCP headers; TCP_MAXSEG lowers it.
+  const uint32_t mtu = protocol_.stack().mtu(nic_);
+  const uint32_t headers = (family_ == IpAddress::Family::kV6 ? header::kIpv6HeaderLength
+                                                              : header::kIpv4MinHeaderLength) +
+                           header::kTcpMinHeaderLength;
+  uint32_t mss = mtu > headers ? mtu - headers : 536;
+  if (user_mss_ != 0) mss = std::min<uint32_t>(mss, user_mss_);
+  return static_cast<uint16_t>(std::min<uint32_t>(mss, 65535));
+}
+
+uint32_t Endpoint::ts_value() const {
+  // Linux: a millisecond clock plus a per-connection offset from a keyed hash
+  // of the 4-tuple (secure_tcp_ts_off()).
+  const auto ms = static_cast<uint32_t>(now().nanos() / 1'000'000);
+  return ms + protocol_.isn().keyed_hash(tuple_, 0x7473u);
+}
+
+void Endpoint::send_syn() {
+  advertised_mss_ = mss_to_advertise();
+  const Config& c = protocol_.config();
+  rcv_wscale_ = c.window_scaling ? window_scale_for(std::max(c.rmem_max, rcvbuf_)) : 0;
+  if (syn_retries_ == 0) rtt_probe_.emplace(iss_, now());
+  emit(kSyn, iss_, seqnum::Value(0), {}, /*syn_options=*/true);
+  if (snd_max_ == iss_) snd_max_ = iss_.add(seqnum::Size(1));
+  snd_nxt_ = iss_.add(seqnum::Size(1));
+  arm_retransmit();
+}
+
+void Endpoint::send_syn_ack() {
+  if (syn_retries_ == 0) rtt_probe_.emplace(iss_, now());
+  emit(kSyn | kAck, iss_, rcv_nxt_, {}, /*syn_options=*/true);
+  if (snd_max_ == iss_) snd_max_ = iss_.add(seqnum::Size(1));
+  snd_nxt_ = iss_.add(seqnum::Size(1));
+  arm_retransmit();
+}
+
+void Endpoint::negotiate_syn_options(const header::TcpOptions& peer) {
+  const Config& c = protocol_.config();
+  // RFC 9293 3.7.1: without an MSS option the peer can take 536 bytes.
+  peer_mss_ = peer.mss.value_or(536);
+  // RFC 7323 2.2: scaling is used only when both SYNs carried the option.
+  wscale_ok_ = c.window_scaling && peer.window_scale.has_value();
+  snd_wscale_ = wscale_ok_ ? *peer.window_scale : 0;
+  if (!wscale_ok_) rcv_wscale_ = 0;
+  ts_enabled_ = c.timestamps && peer.timestamps.has_value();
+  if (ts_enabled_) {
+    ts_recent_ = peer.timestamps->value;
+    ts_recent_stamp_ = now();
+  }
+  // Linux: SACK is permitted only when both sides offered it.
+  sack_enabled_ = c.sack && peer.sack_permitted;
+  const uint32_t our_mss = advertised_mss_ != 0 ? advertised_mss_ : mss_to_advertise();
+  snd_mss_ = std::min<uint32_t>(peer_mss_, our_mss);
+  if (user_mss_ != 0) snd_mss_ = std::min<uint32_t>(snd_mss_, user_mss_);
+  // Linux tcp_mss_to_mtu() minus options: timestamps take 12 bytes of each segment.
+  if (ts_enabled_) snd_mss_ -= 12;
+  snd_mss_ = std::max<uint32_t>(snd_mss_, 64);  // Linux TCP_MIN_SND_MSS (48) rounded up
+}
+
+void Endpoint::handle_syn_sent(Segment& s) {
+  // RFC 9293 3.10.7.3, first check the ACK bit.
+  if (s.has(kAck) && (s.ack.less_equal(iss_) || s.ack.greater_than(snd_max_))) {
+    if (!s.has(kRst)) send_control(kRst, s.ack, seqnum::Value(0));
+    trace_in(Verdict::kBadAck);
+    return;
+  }
+  if (s.has(kRst)) {
+    if (s.has(kAck)) {
+      // The RFC calls this "connection reset"; Linux (and gVisor) report ECONNREFUSED.
+      ++protocol_.stats().resets_received;
+      trace_in(Verdict::kResetAccepted);
+      fail(ECONNREFUSED, "ext: rcv RST", /*send_rst=*/false);
+    } else {
+      trace_in(Verdict::kResetIgnored);
+    }
+    return;
+  }
+  if (!s.has(kSyn)) {
+    trace_in(Verdict::kDropped);
+    return;
+  }
+  irs_ = s.seq;
+  rcv_nxt_ = s.seq.add(seqnum::Size(1));
+  negotiate_syn_options(s.options);
+  if (s.has(kAck)) {
+    snd_una_ = s.ack;
+    syn_acked_ = true;
+    snd_wnd_ = s.window;  // RFC 7323 2.2: the window in a SYN is never scaled
+    snd_wl1_ = s.seq;
+    snd_wl2_ = s.ack;
+    trace_in(Verdict::kAccepted);
+    complete_handshake("rcv SYN,ACK");
+    // Linux drops data carried on a SYN-ACK (without Fast Open) and ACKs the SYN.
+    send_ack();
+    send_data();
+    return;
+  }
+  // Simultaneous open (RFC 9293 figure 8): answer with SYN-ACK and wait.
+  trace_in(Verdict::kAccepted);
+  transition(State::kSynRcvd, "rcv SYN");
+  snd_wnd_ = s.window;
+  retransmit_timer_.cancel();
+  send_syn_ack();
+}
+
+void Endpoint::handle_syn_rcvd(Segment& s) {
+  const bool passive = listener_ != kNoEndpoint;
+  // Linux tcp_check_req(): a retransmitted SYN gets the SYN-ACK again.
+  if (s.flags == kSyn && s.seq == irs_) {
+    trace_in(Verdict::kAccepted);
+    emit(kSyn | kAck, iss_, rcv_nxt_, {}, /*syn_options=*/true);
+    return;
+  }
+  // RFC 9293 3.10.7.4 step 5 for unsynchronized states: an ACK of
+  // something not sent draws a RST and changes nothing.
+  if (s.has(kAck) && !s.has(kRst) && !(s.ack == iss_.add(seqnum::Size(1)))) {
+    send_control(kRst, s.ack, seqnum::Value(0));
+    trace_in(Verdict::kBadAck);
+    return;
+  }
+  const uint32_t window = rcv_adv_.raw() - rcv_nxt_.raw();
+  const bool in_window = seqnum::overlaps_window(s.seq, s.logical_length(), rcv_nxt_,
+                                                 seqnum::Size(std::max<uint32_t>(window, 1)));
+  if (!in_window) {
+    // RFC 9293 3.10.7.4 step 1: ACK and drop (Linux rate-limits it).
+    if (!s.has(kRst)) send_dup_ack_rate_limited(s);
+    ++protocol_.stats().out_of_window;
+    trace_in(Verdict::kOutOfWindow);
+    return;
+  }
+  if (s.has(kRst)) {
+    // In-window RST: a passive child is dropped (RFC 9293: back to LISTEN,
+    // which the listener never left); an active open is refused.
+    ++protocol_.stats().resets_received;
+    trace_in(Verdict::kResetAccepted);
+    if (passive) {
+      release_resources();
+      transition(State::kClosed, "ext: rcv RST");
+    } else {
+      fail(ECONNREFUSED, "ext: rcv RST", /*send_rst=*/false);
+    }
+    return;
+  }
+  if (s.has(kSyn)) {
+    // A SYN with another sequence number: Linux (embryonic_reset) and gVisor
+    // answer with RST; the passive child is dropped.
+    send_control(kRst | kAck, s.has(kAck) ? s.ack : seqnum::Value(0),
+                 s.seq.add(s.logical_length()));
+    trace_in(Verdict::kResetAccepted);
+    if (passive) {
+      release_resources();
+      transition(State::kClosed, "ext: rcv RST");
+    } else {
+      fail(ECONNREFUSED, "ext: rcv RST", /*send_rst=*/false);
+    }
+    return;
+  }
+  if (!s.has(kAck)) {
+    trace_in(Verdict::kNoAck);
+    return;
+  }
+  if (ts_enabled_ && !s.options.timestamps) {
+    // RFC 7323 3.2: once negotiated, segments without TSopt are dropped.
+    trace_in(Verdict::kMissingTimestamp);
+    return;
+  }
+  // TCP_DEFER_ACCEPT: a bare ACK does not complete the handshake until the
+  // defer period has passed (gVisor's rule; Linux counts SYN-ACK retransmits).
+  if (passive && defer_accept_ > Duration(0) && s.payload.empty() && !s.has(kFin) &&
+      now() - handshake_started_ < defer_accept_) {
+    deferred_ack_seen_ = true;
+    trace_in(Verdict::kDeferredAck);
+    return;
+  }
+  if (passive) {
+    Endpoint* l = protocol_.find(listener_);
+    if (l != nullptr && l->accept_queue_.size() > static_cast<size_t>(l->backlog_)) {
+      // Linux: accept queue full, the ACK is dropped and the SYN-ACK will be
+      // retransmitted (tcp_abort_on_overflow=0).
+      ++protocol_.stats().listen_overflows;
+      trace_in(Verdict::kListenDropped);
+      return;
+    }
+  }
+  if (ts_enabled_) update_ts_recent(s);
+  snd_una_ = s.ack;
+  syn_acked_ = true;
+  // RFC 7323 2.2: windows after the SYN are scaled.
+  snd_wnd_ = uint32_t{s.window} << snd_wscale_;
+  snd_wl1_ = s.seq;
+  snd_wl2_ = s.ack;
+  trace_in(Verdict::kAccepted);
+  complete_handshake("rcv ACK of SYN");
+  // Data (and FIN) riding on the final ACK are processed, not dropped.
+  if (!s.payload.empty() || s.has(kFin)) handle_data(s);
+  send_data();
+}
+
+void Endpoint::complete_handshake(std::string_view cause) {
+  retransmit_timer_.cancel();
+  // Karn: a SYN that was retransmitted gives no RTT sample.
+  if (syn_retries_ == 0 && rtt_probe_) rtt_.add_sample(now() - rtt_probe_->second);
+  rtt_probe_.reset();
+  rtt_.reset_backoff();
+  // RFC 6298 (5.7) / Linux: after a lost SYN or SYN-ACK the window starts at one segment.
+  cwnd_ = (syn_retries_ > 0 ? 1 : protocol_.config().initial_cwnd) * snd_mss_;
+  max_snd_wnd_ = std::max(max_snd_wnd_, snd_wnd_);
+  snd_nxt_ = snd_max_ = snd_una_;
+  last_ack_received_at_ = now();
+  ++protocol_.stats().established;
+  // Linux tcp_sndbuf_expand(): room for two windows of initial-cwnd segments.
+  sndbuf_ = std::max<uint32_t>(sndbuf_, 2 * std::max<uint32_t>(protocol_.config().initial_cwnd, 10) *
+                                            (snd_mss_ + 320));
+  transition(State::kEstablished, cause);
+  if (listener_ != kNoEndpoint) {
+    if (Endpoint* l = protocol_.find(listener_)) l->child_established(*this);
+  }
+  reset_keepalive();
+}
+
+}  // namespace netstack::tcp

@@ -1,0 +1,426 @@
+// Segment arrival in the synchronized states (RFC 9293 3.10.7.4), with the
+// RFC 5961 defences and RFC 7323 timestamps, in Linux's order
+// (tcp_validate_incoming(), tcp_ack(), tcp_data_queue(), tcp_fin()).
+#include <algorithm>
+
+#include "stack/tcp/endpoint.h"
+#include "stack/tcp/protocol.h"
+
+namespace netstack::tcp {
+
+using namespace header::tcp_flag;
+
+void Endpoint::handle_segment(InboundSegment& in) {
+  ++protocol_.stats().segments_received;
+  Segment s;
+  s.seq = seqnum::Value(in.tcp.seq);
+  s.ack = seqnum::Value(in.tcp.ack);
+  s.flags = in.tcp.flags;
+  s.window = in.tcp.window;
+  s.options = header::parse_tcp_options(in.tcp.options);
+  s.payload = in.payload;
+  current_in_ = &in;
+  switch (state_) {
+    case State::kListen:
+      handle_listen(s, in);
+      break;
+    case State::kSynSent:
+      handle_syn_sent(s);
+      break;
+    case State::kSynRcvd:
+      handle_syn_rcvd(s);
+      break;
+    case State::kTimeWait:
+      handle_time_wait(s, in);
+      break;
+    case State::kClosed:
+      // Not registered any more; reachable only through a stale pointer.
+      protocol_.send_reset_reply(in, id_, state_);
+      break;
+    default:
+      handle_synchronized(s);
+      break;
+  }
+  current_in_ = nullptr;
+  after_event();
+}
+
+bool Endpoint::sequence_acceptable(const Segment& s) const {
+  // Linux tcp_sequence(): the segment must end at or after the point of the
+  // last window update and start no later than the right window edge. This
+  // is RFC 9293's test made lenient in the way Linux is (a zero-length
+  // segment at the right edge, e.g. a zero-window probe, is acceptable).
+  const seqnum::Value end = s.seq.add(s.payload.empty() ? seqnum::Size(0) : seqnum::Size(static_cast<uint32_t>(s.payload.size())));
+  const seqnum::Value right = rcv_nxt_.add(seqnum::Size(rcv_adv_.raw() - rcv_nxt_.raw()));
+  return end.greater_equal(rcv_wup_) && s.seq.less_equal(right);
+}
+
+bool Endpoint::check_timestamp(const Segment& s) {
+  if (!ts_enabled_) return true;
+  if (!s.options.timestamps) {
+    // RFC 7323 3.2: a non-RST segment without TSopt is dropped.
+    if (s.has(kRst)) return true;
+    trace_in(Verdict::kMissingTimestamp);
+    return false;
+  }
+  // RFC 7323 5.3 (PAWS): an older timestamp marks an old duplicate. Linux
+  // accepts a RST regardless (tcp_validate_incoming()).
+  const auto age = static_cast<int32_t>(s.options.timestamps->value - ts_recent_);
+  if (age < 0 && !s.has(kRst)) {
+    ++protocol_.stats().paws_rejected;
+    send_dup_ack_rate_limited(s);
+    trace_in(Verdict::kPawsRejected);
+    return false;
+  }
+  return true;
+}
+
+void Endpoint::update_ts_recent(const Segment& s) {
+  // RFC 7323 4.3: TS.Recent follows TSval of segments that cover Last.ACK.sent.
+  if (!ts_enabled_ || !s.options.timestamps) return;
+  if (s.seq.less_equal(last_ack_sent_) &&
+      static_cast<int32_t>(s.options.timestamps->value - ts_recent_) >= 0) {
+    ts_recent_ = s.options.timestamps->value;
+    ts_recent_stamp_ = now();
+  }
+}
+
+void Endpoint::handle_synchronized(Segment& s) {
+  if (!check_timestamp(s)) return;
+  if (!sequence_acceptable(s)) {
+    ++protocol_.stats().out_of_window;
+    if (s.has(kRst)) {
+      trace_in(Verdict::kResetIgnored);
+    } else if (s.has(kSyn)) {
+      send_challenge_ack();  // Linux: out-of-window SYN → challenge ACK
+      trace_in(Verdict::kChallengeAck);
+    } else {
+      send_dup_ack_rate_limited(s);
+      trace_in(Verdict::kOutOfWindow);
+    }
+    return;
+  }
+  if (s.has(kRst)) {
+    handle_rst(s);
+    return;
+  }
+  if (s.has(kSyn)) {
+    // RFC 5961 4.2: a SYN in a synchronized state draws a challenge ACK.
+    send_challenge_ack();
+    trace_in(Verdict::kChallengeAck);
+    return;
+  }
+  if (!s.has(kAck)) {
+    trace_in(Verdict::kNoAck);
+    return;
+  }
+  if (!handle_ack(s)) return;
+  trace_in(Verdict::kAccepted);
+  update_ts_recent(s);
+  if (state_ == State::kClosed || state_ == State::kTimeWait) return;
+  handle_data(s);
+  send_data();
+}
+
+void Endpoint::handle_rst(const Segment& s) {
+  // RFC 5961 3.2: only an exact match resets; an in-window RST is challenged.
+  if (!(s.seq == rcv_nxt_)) {
+    send_challenge_ack();
+    trace_in(Verdict::kChallengeAck);
+    return;
+  }
+  ++protocol_.stats().resets_received;
+  trace_in(Verdict::kResetAccepted);
+  // Linux tcp_reset(): EPIPE in CLOSE-WAIT, ECONNRESET elsewhere; nothing to
+  // report where the user has already closed.
+  Errno e = ECONNRESET;
+  if (state_ == State::kCloseWait) e = EPIPE;
+  if (state_ == State::kClosing || state_ == State::kLastAck) e = 0;
+  fail(e, "ext: rcv RST", /*send_rst=*/false);
+}
+
+void Endpoint::send_challenge_ack() {
+  // Linux tcp_send_challenge_ack(): the per-socket out-of-window limit applies.
+  if (now() - last_oow_ack_at_ < protocol_.config().oow_rate_limit &&
+      last_oow_ack_at_ != Instant()) {
+    ++protocol_.stats().challenge_acks_limited;
+    return;
+  }
+  last_oow_ack_at_ = now();
+  ++protocol_.stats().challenge_acks;
+  send_ack();
+}
+
+void Endpoint::send_dup_ack_rate_limited(const Segment& s) {
+  // Linux tcp_oow_rate_limited(): data segments are always answered; pure
+  // ACKs and SYNs at most once per tcp_invalid_ratelimit, against ACK loops.
+  const bool pure = s.payload.empty() || s.has(kSyn);
+  if (pure && last_oow_ack_at_ != Instant() &&
+      now() - last_oow_ack_at_ < protocol_.config().oow_rate_limit) {
+    return;
+  }
+  if (pure) last_oow_ack_at_ = now();
+  send_ack();
+}
+
+bool Endpoint::handle_ack(const Segment& s) {
+  if (s.ack.greater_than(snd_max_)) {
+    // Linux tcp_ack(): an ACK of data never sent is dropped without reply.
+    trace_in(Verdict::kAckOfUnsentData);
+    return false;
+  }
+  const uint32_t max_window = std::max(max_snd_wnd_, 1u);
+  if (s.ack.less_than(snd_una_.sub(seqnum::Size(max_window)))) {
+    // RFC 5961 5.2: too old to be a duplicate, challenge it.
+    send_challenge_ack();
+    trace_in(Verdict::kOldAck);
+    return false;
+  }
+  last_ack_received_at_ = now();
+  keepalive_unacked_ = 0;
+  const uint32_t window = uint32_t{s.window} << snd_wscale_;
+  // Linux tcp_may_update_window().
+  if (s.ack.greater_than(snd_una_) || s.seq.greater_than(snd_wl1_) ||
+      (s.seq == snd_wl1_ && window > snd_wnd_)) {
+    const bool opened = snd_wnd_ == 0 && window > 0;
+    snd_wnd_ = window;
+    snd_wl1_ = s.seq;
+    snd_wl2_ = s.ack;
+    max_snd_wnd_ = std::max(max_snd_wnd_, window);
+    if (opened) {
+      persist_timer_.cancel();
+      probes_out_ = 0;
+      rtt_.reset_backoff();
+    }
+  }
+  if (s.ack.less_equal(snd_una_)) {
+    // Duplicate ACK (RFC 5681 section 2 definition) while data is in flight.
+    const bool duplicate = s.ack == snd_una_ && s.payload.empty() && !s.has(kFin) &&
+                           snd_una_ != snd_max_ && window == snd_wnd_;
+    if (duplicate && ++dup_acks_ == 3 && snd_una_ != snd_max_) {
+      // RFC 5681 3.2 fast retransmit (recovery proper comes with the data path).
+      const uint32_t flight = snd_una_.size_to(snd_max_).bytes();
+      ssthresh_ = std::max(flight / 2, 2 * snd_mss_);
+      cwnd_ = ssthresh_ + 3 * snd_mss_;
+      send_one_segment(snd_una_, std::min<size_t>(snd_mss_, send_queue_.size()), true);
+    }
+    return true;
+  }
+  // New data acknowledged.
+  uint32_t acked = snd_una_.size_to(s.ack).bytes();
+  const bool fin_was_unacked = fin_sent_ && !fin_acked();
+  size_t data_acked = std::min<size_t>(acked, send_queue_.size());
+  send_queue_.pop_front(data_acked);
+  snd_una_ = s.ack;
+  if (snd_nxt_.less_than(snd_una_)) snd_nxt_ = snd_una_;
+  dup_acks_ = 0;
+  if (rtt_probe_ && rtt_probe_->first.less_than(s.ack)) {
+    rtt_.add_sample(now() - rtt_probe_->second);
+    rtt_probe_.reset();
+  } else if (ts_enabled_ && s.options.timestamps && s.options.timestamps->echo_reply != 0) {
+    // RFC 7323 4.1: the echoed timestamp times this ACK.
+    const uint32_t rtt_ms = ts_value() - s.options.timestamps->echo_reply;
+    if (rtt_ms < 120'000) rtt_.add_sample(std::chrono::milliseconds(rtt_ms));
+  }
+  rtt_.reset_backoff();
+  consecutive_timeouts_ = 0;
+  retrans_stamp_.reset();
+  // RFC 5681 3.1: slow start below ssthresh, then one MSS per window.
+  if (cwnd_ < ssthresh_) {
+    cwnd_ += std::min<uint32_t>(acked, snd_mss_);
+  } else if (cwnd_ > 0) {
+    cwnd_ += std::max<uint32_t>(1, snd_mss_ * snd_mss_ / cwnd_);
+  }
+  if (snd_una_ == snd_max_) {
+    retransmit_timer_.cancel();
+  } else {
+    arm_retransmit();
+  }
+  if (fin_was_unacked && fin_acked()) {
+    switch (state_) {
+      case State::kFinWait1:
+        // A FIN on this same segment takes the direct edge to TIME-WAIT.
+        if (!s.has(kFin)) {
+          transition(State::kFinWait2, "rcv ACK of FIN");
+          // Linux: an orphaned FIN-WAIT-2 lives for tcp_fin_timeout/TCP_LINGER2.
+          if (user_closed_) fin_wait2_timer_.arm_after(std::max(linger2_, Duration(0)));
+        }
+        break;
+      case State::kClosing:
+        enter_time_wait("rcv ACK of FIN");
+        return false;
+      case State::kLastAck:
+        release_resources();
+        transition(State::kClosed, "rcv ACK of FIN");
+        return false;
+      default:
+        break;
+    }
+  }
+  reset_keepalive();
+  return true;
+}
+
+void Endpoint::handle_data(Segment& s) {
+  const bool has_data = !s.payload.empty();
+  if (!has_data && !s.has(kFin)) return;
+  switch (state_) {
+    case State::kCloseWait:
+    case State::kClosing:
+    case State::kLastAck:
+      // The peer's FIN has been received: nothing new can follow it.
+      return;
+    case State::kFinWait1:
+    case State::kFinWait2:
+      // Linux (RFC 1122 4.2.2.13): new data after close() aborts with RST.
+      if (user_closed_ && has_data &&
+          s.seq.add(seqnum::Size(static_cast<uint32_t>(s.payload.size()))).greater_than(rcv_nxt_)) {
+        ++protocol_.stats().aborts_on_data;
+        send_control(kRst, s.ack, seqnum::Value(0));
+        fail(0, "ext: data after close", /*send_rst=*/false);
+        return;
+      }
+      break;
+    default:
+      break;
+  }
+  seqnum::Value seq = s.seq;
+  View payload = std::move(s.payload);
+  const seqnum::Value fin_at = seq.add(seqnum::Size(static_cast<uint32_t>(payload.size())));
+  // Drop what was already received.
+  if (seq.less_than(rcv_nxt_)) {
+    const uint32_t dup = seq.size_to(rcv_nxt_).bytes();
+    if (dup >= payload.size()) {
+      if (!(s.has(kFin) && fin_at == rcv_nxt_) && !fin_received_) {
+        // A retransmission of data we have: ACK at once (Linux tcp_data_queue()).
+        send_ack();
+        return;
+      }
+      payload = View();
+    } else {
+      payload.remove_prefix(dup);
+    }
+    seq = rcv_nxt_;
+  }
+  const uint32_t window = rcv_adv_.raw() - rcv_nxt_.raw();
+  const uint32_t space = std::max(window, receive_space());
+  if (seq == rcv_nxt_) {
+    if (payload.size() > space) payload.truncate(space);
+    const bool filled_gap = !reassembly_.empty();
+    if (!payload.empty()) {
+      rcv_nxt_ = rcv_nxt_.add(seqnum::Size(static_cast<uint32_t>(payload.size())));
+      const size_t len = payload.size();
+      receive_queue_.append(std::move(payload));
+      rcv_nxt_ = reassembly_.drain(rcv_nxt_, [this](View v) { receive_queue_.append(std::move(v)); });
+      // Linux tcp_grow_window(): the offered window grows as data flows.
+      rcv_ssthresh_ = std::min<uint32_t>(rcv_ssthresh_ + 2 * static_cast<uint32_t>(std::min<size_t>(len, snd_mss_)),
+                                         rcvbuf_ / 2);
+      if (len >= snd_mss_) ++acks_pending_;
+      ++acks_pending_;
+    }
+    const bool fin_now = (s.has(kFin) && fin_at == rcv_nxt_) || (ooo_fin_ && *ooo_fin_ == rcv_nxt_);
+    if (fin_now && !fin_received_) {
+      handle_fin(s);
+      return;
+    }
+    if (filled_gap) {
+      send_ack();  // RFC 5681 4.2: ACK at once when a gap is filled
+    } else {
+      schedule_ack();
+    }
+    return;
+  }
+  // Out of order: queue within the window and send a duplicate ACK with SACK
+  // blocks at once (RFC 5681 4.2 / RFC 2018).
+  const uint32_t offset = rcv_nxt_.size_to(seq).bytes();
+  if (offset >= space) {
+    send_ack();
+    return;
+  }
+  if (payload.size() > space - offset) payload.truncate(space - offset);
+  if (s.has(kFin) && payload.size() == s.payload.size()) ooo_fin_ = fin_at;
+  if (!reassembly_.insert(rcv_nxt_, seq, std::move(payload))) ++protocol_.stats().reassembly_dropped;
+  send_ack();
+}
+
+void Endpoint::handle_fin(const Segment& s) {
+  (void)s;
+  fin_received_ = true;
+  ooo_fin_.reset();
+  rcv_nxt_ = rcv_nxt_.add(seqnum::Size(1));
+  send_ack();
+  switch (state_) {
+    case State::kEstablished:
+      transition(State::kCloseWait, "rcv FIN");
+      break;
+    case State::kFinWait1:
+      if (fin_acked()) {
+        enter_time_wait("rcv FIN,ACK of FIN");
+      } else {
+        transition(State::kClosing, "rcv FIN");
+      }
+      break;
+    case State::kFinWait2:
+      enter_time_wait("rcv FIN");
+      break;
+    default:
+      break;
+  }
+}
+
+void Endpoint::handle_time_wait(Segment& s, InboundSegment& in) {
+  // Linux tcp_timewait_state_process().
+  bool paws_reject = false;
+  if (ts_enabled_ && s.options.timestamps) {
+    paws_reject = static_cast<int32_t>(s.options.timestamps->value - ts_recent_) < 0;
+  }
+  const bool bare = s.payload.empty() && !s.has(kSyn) && !s.has(kFin);
+  if (!paws_reject && s.seq == rcv_nxt_ && (bare || s.has(kRst))) {
+    if (s.has(kRst)) {
+      // RFC 1337 "TIME-WAIT assassination": Linux (tcp_rfc1337=0) lets the RST end it.
+      ++protocol_.stats().resets_received;
+      trace_in(Verdict::kResetAccepted);
+      release_resources();
+      transition(State::kClosed, "ext: rcv RST");
+      return;
+    }
+    trace_in(Verdict::kAccepted);
+    time_wait_timer_.arm_after(protocol_.config().time_wait);
+    return;
+  }
+  // A new SYN beyond the old connection's sequence space (or with a newer
+  // timestamp) reopens the 4-tuple through a matching listener.
+  const bool newer = s.seq.greater_than(rcv_nxt_) ||
+                     (ts_enabled_ && s.options.timestamps &&
+                      static_cast<int32_t>(ts_recent_ - s.options.timestamps->value) < 0);
+  if (s.has(kSyn) && !s.has(kRst) && !s.has(kAck) && !paws_reject && newer) {
+    Endpoint* l = nullptr;
+    if (SegmentHandler* h = protocol_.stack().tcp_demuxer().find_listener(tuple_.local_address,
+                                                                           tuple_.local_port)) {
+      l = static_cast<Endpoint*>(h);
+    }
+    trace_in(Verdict::kTimeWaitReused);
+    // Linux picks the new ISN past the old connection's: snd_nxt + 65535 + 2.
+    const seqnum::Value isn = snd_nxt_.add(seqnum::Size(65537));
+    release_resources();
+    transition(State::kClosed, "ext: SYN reuses TIME-WAIT");
+    if (l == nullptr || l->state_ != State::kListen) {
+      protocol_.send_reset_reply(in, id_, state_);
+      return;
+    }
+    if (l->accept_queue_.size() > static_cast<size_t>(l->backlog_)) return;
+    if (Endpoint* child = l->new_child(in, s, isn)) child->send_syn_ack();
+    return;
+  }
+  if (s.has(kRst)) {
+    trace_in(Verdict::kResetIgnored);
+    return;
+  }
+  // Everything else (a retransmitted FIN, an old segment) is ACKed and, if
+  // it carries an ACK or failed PAWS, restarts the 2*MSL timer.
+  trace_in(paws_reject ? Verdict::kPawsRejected : Verdict::kOutOfWindow);
+  if (paws_reject || s.has(kAck)) time_wait_timer_.arm_after(protocol_.config().time_wait);
+  send_dup_ack_rate_limited(s);
+}
+
+}  // namespace netstack::tcp

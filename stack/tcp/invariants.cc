@@ -1,0 +1,88 @@
+#include "stack/tcp/invariants.h"
+
+#include <sstream>
+
+#include "stack/tcp/endpoint.h"
+
+namespace netstack::tcp {
+
+namespace {
+
+std::string dump(const Endpoint& ep) {
+  const TcpInfo i = ep.info();
+  std::ostringstream o;
+  o << "  endpoint " << ep.id() << " " << to_string(i.state) << " " << ep.tuple().local_address.to_string()
+    << ":" << ep.tuple().local_port << " -> " << ep.tuple().remote_address.to_string() << ":"
+    << ep.tuple().remote_port << "\n"
+    << "  snd_una=" << i.snd_una << " snd_nxt=" << i.snd_nxt << " snd_max=" << i.snd_max
+    << " snd_wnd=" << i.snd_wnd << " rcv_nxt=" << i.rcv_nxt << " rcv_wnd=" << i.rcv_wnd
+    << " send_queue=" << i.send_queue_bytes << " readable=" << i.readable_bytes
+    << " reassembly=" << i.reassembly_bytes << " timers=" << ep.pending_timers();
+  return o.str();
+}
+
+}  // namespace
+
+std::string describe_illegal_transition(const Endpoint& ep, State from, State to,
+                                        std::string_view cause) {
+  std::ostringstream o;
+  o << "illegal transition " << to_string(from) << " -> " << to_string(to) << " (" << cause
+    << ")\n"
+    << dump(ep);
+  return o.str();
+}
+
+std::optional<std::string> check_invariants(const Endpoint& ep) {
+  auto fail = [&](std::string_view what) {
+    return std::optional<std::string>(std::string(what) + "\n" + dump(ep));
+  };
+  const State st = ep.state_;
+  const bool connection = st != State::kClosed && st != State::kListen;
+  if (connection) {
+    if (!ep.snd_una_.less_equal(ep.snd_nxt_)) return fail("snd_una > snd_nxt");
+    if (!ep.snd_nxt_.less_equal(ep.snd_max_)) return fail("snd_nxt > snd_max");
+  }
+  if (is_synchronized(st)) {
+    // Sent but unacknowledged data never exceeds the largest window offered
+    // (+1 for a FIN; +1 for a zero-window probe's byte).
+    const uint32_t flight = ep.snd_una_.size_to(ep.snd_max_).bytes();
+    if (flight > std::max(ep.max_snd_wnd_, ep.snd_mss_) + 2) return fail("flight exceeds the peer's window");
+    if (ep.checked_rcv_nxt_ && ep.rcv_nxt_.less_than(*ep.checked_rcv_nxt_)) {
+      return fail("rcv_nxt moved backwards");
+    }
+    ep.checked_rcv_nxt_ = ep.rcv_nxt_;
+    if (ep.snd_una_ != ep.snd_max_ && st != State::kTimeWait && !ep.retransmit_timer_.armed() &&
+        !ep.persist_timer_.armed()) {
+      return fail("data in flight without a retransmission timer");
+    }
+  } else {
+    ep.checked_rcv_nxt_.reset();
+  }
+  if (ep.send_queue_.size() > std::max<size_t>(ep.sndbuf_, 1u << 20)) return fail("send queue beyond SO_SNDBUF");
+  if (ep.receive_queue_.size() + ep.reassembly_.bytes() > ep.rcvbuf_) {
+    return fail("receive buffers beyond SO_RCVBUF");
+  }
+  switch (st) {
+    case State::kClosed:
+    case State::kListen:
+      if (ep.pending_timers() != 0) return fail("timer armed in CLOSED/LISTEN");
+      break;
+    case State::kSynSent:
+    case State::kSynRcvd:
+      if (!ep.retransmit_timer_.armed()) return fail("handshake without a retransmission timer");
+      break;
+    case State::kTimeWait:
+      if (!ep.time_wait_timer_.armed()) return fail("TIME-WAIT without its timer");
+      if (ep.retransmit_timer_.armed()) return fail("retransmission timer in TIME-WAIT");
+      break;
+    default:
+      if (ep.time_wait_timer_.armed()) return fail("TIME-WAIT timer outside TIME-WAIT");
+      break;
+  }
+  if (st == State::kClosed && (ep.registered_connection_ || ep.registered_listener_)) {
+    return fail("CLOSED endpoint still in the demux table");
+  }
+  return std::nullopt;
+}
+
+}  // namespace netstack::tcp

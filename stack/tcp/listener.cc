@@ -1,0 +1,210 @@
+// The LISTEN state: SYN queue, accept queue and SYN cookies (gVisor
+// accept.go; Linux tcp_conn_request(), inet_csk_reqsk_queue_*, syncookies.c).
+#include <algorithm>
+#include <array>
+
+#include "stack/header/tcp_packet.h"
+#include "stack/tcp/endpoint.h"
+#include "stack/tcp/protocol.h"
+
+namespace netstack::tcp {
+
+using namespace header::tcp_flag;
+
+namespace {
+
+// Linux msstab: the MSS values a SYN cookie can encode (2 bits).
+constexpr std::array<uint16_t, 4> kCookieMss{536, 1300, 1440, 1460};
+// A cookie is valid for the minute it was made and the next one (Linux
+// MAX_SYNCOOKIE_AGE = 2 counter periods of 60 s).
+constexpr int64_t kCookiePeriodNs = 60'000'000'000;
+constexpr uint32_t kCookieMaxAge = 2;
+
+uint32_t cookie_counter(Instant t) { return static_cast<uint32_t>(t.nanos() / kCookiePeriodNs); }
+
+uint32_t make_cookie(const IsnGenerator& keys, const FourTuple& t, seqnum::Value peer_isn,
+                     uint32_t counter, uint32_t mss_index) {
+  // Linux secure_tcp_syn_cookie(): hash + peer ISN + counter in the top 8
+  // bits, and a second counter-keyed hash carrying the MSS index in the low 24.
+  const uint32_t h1 = keys.keyed_hash(t, 0x636b3131u);
+  const uint32_t h2 = keys.keyed_hash(t, 0x636b3232u ^ counter);
+  return h1 + peer_isn.raw() + (counter << 24) + ((h2 + mss_index) & 0x00ffffffu);
+}
+
+// The MSS index a cookie carries, or -1 if it is not one of ours.
+int check_cookie(const IsnGenerator& keys, const FourTuple& t, seqnum::Value peer_isn,
+                 uint32_t cookie, uint32_t now_counter) {
+  const uint32_t h1 = keys.keyed_hash(t, 0x636b3131u);
+  const uint32_t rest = cookie - h1 - peer_isn.raw();
+  const uint32_t counter = (now_counter - (rest >> 24)) & 0xffu;
+  if (counter >= kCookieMaxAge) return -1;
+  const uint32_t made_at = now_counter - counter;
+  const uint32_t h2 = keys.keyed_hash(t, 0x636b3232u ^ made_at);
+  const uint32_t index = ((rest & 0x00ffffffu) - h2) & 0x00ffffffu;
+  return index < kCookieMss.size() ? static_cast<int>(index) : -1;
+}
+
+}  // namespace
+
+void Endpoint::handle_listen(Segment& s, InboundSegment& in) {
+  // RFC 9293 3.10.7.2.
+  if (s.has(kRst)) {
+    trace_in(Verdict::kResetIgnored);
+    return;
+  }
+  if (s.has(kAck)) {
+    if (!s.has(kSyn) && accept_cookie(s, in)) return;
+    // Any other ACK: <SEQ=SEG.ACK><CTL=RST>.
+    trace_in(Verdict::kBadAck);
+    protocol_.send_reset_reply(in, id_, state_);
+    return;
+  }
+  if (!s.has(kSyn)) {
+    trace_in(Verdict::kListenDropped);
+    return;
+  }
+  const Config& c = protocol_.config();
+  // Linux: a full accept queue drops new SYNs (LISTENOVERFLOWS).
+  if (accept_queue_.size() > static_cast<size_t>(backlog_)) {
+    ++protocol_.stats().listen_overflows;
+    trace_in(Verdict::kListenDropped);
+    return;
+  }
+  // Linux inet_csk_reqsk_queue_is_full(): more embryonic connections than the
+  // backlog turns SYN cookies on (tcp_syncookies=1), or drops the SYN.
+  const bool syn_queue_full = syn_queue_.size() > static_cast<size_t>(backlog_) ||
+                              syn_queue_.size() >= c.max_syn_backlog;
+  if (syn_queue_full) {
+    if (!c.syncookies) {
+      ++protocol_.stats().listen_overflows;
+      trace_in(Verdict::kListenDropped);
+      return;
+    }
+    // Stateless answer: the cookie is our ISN; no options beyond MSS survive
+    // (Linux keeps WS/SACK only inside timestamps, which we do not encode).
+    const uint16_t peer_mss = s.options.mss.value_or(536);
+    uint32_t index = 0;
+    for (uint32_t i = 0; i < kCookieMss.size(); ++i) {
+      if (kCookieMss[i] <= peer_mss) index = i;
+    }
+    const uint32_t cookie =
+        make_cookie(protocol_.isn(), in.tuple, s.seq, cookie_counter(now()), index);
+    header::TcpPacketSpec spec;
+    spec.src = in.tuple.local_address;
+    spec.dst = in.tuple.remote_address;
+    spec.tcp.src_port = in.tuple.local_port;
+    spec.tcp.dst_port = in.tuple.remote_port;
+    spec.tcp.seq = cookie;
+    spec.tcp.ack = s.seq.raw() + 1;
+    spec.tcp.flags = kSyn | kAck;
+    spec.tcp.window = static_cast<uint16_t>(std::min<uint32_t>(65535, rcvbuf_ / 2));
+    spec.options.mss = kCookieMss[index];
+    ++protocol_.stats().syncookies_sent;
+    ++protocol_.stats().segments_sent;
+    trace_in(Verdict::kSynCookie);
+    if (Tracer* t = protocol_.tracer()) {
+      t->on_segment_out(now(), id_, state_, SegmentOut{spec.tcp, spec.options, {}});
+    }
+    protocol_.stack().send(header::build_tcp_packet(spec), spec.src);
+    return;
+  }
+  const seqnum::Value iss = protocol_.isn().isn(in.tuple, now());
+  Endpoint* child = new_child(in, s, iss);
+  if (child == nullptr) {
+    trace_in(Verdict::kListenDropped);
+    return;
+  }
+  trace_in(Verdict::kSynQueued);
+  child->send_syn_ack();
+}
+
+Endpoint* Endpoint::new_child(const InboundSegment& in, const Segment& syn, seqnum::Value iss) {
+  Endpoint& child = protocol_.create(family_);
+  if (!protocol_.stack().tcp_demuxer().add_connection(in.tuple, &child)) {
+    child.user_closed_ = true;
+    return nullptr;
+  }
+  ++protocol_.stats().passive_opens;
+  child.user_closed_ = true;  // until accept() hands it to a user
+  child.listener_ = id_;
+  child.tuple_ = in.tuple;
+  child.nic_ = in.nic;
+  child.bound_ = true;
+  child.registered_connection_ = true;
+  // Inherited socket options (Linux copies the listener's settings).
+  child.nodelay_ = nodelay_;
+  child.keepalive_ = keepalive_;
+  child.keep_idle_ = keep_idle_;
+  child.keep_intvl_ = keep_intvl_;
+  child.keep_cnt_ = keep_cnt_;
+  child.user_timeout_ = user_timeout_;
+  child.defer_accept_ = defer_accept_;
+  child.user_mss_ = user_mss_;
+  child.linger2_ = linger2_;
+  child.linger_ = linger_;
+  child.rcvbuf_ = rcvbuf_;
+  child.sndbuf_ = sndbuf_;
+  child.reassembly_.set_max_bytes(rcvbuf_);
+  child.iss_ = iss;
+  child.snd_una_ = child.snd_nxt_ = child.snd_max_ = iss;
+  child.irs_ = syn.seq;
+  child.rcv_nxt_ = syn.seq.add(seqnum::Size(1));
+  child.handshake_started_ = now();
+  child.advertised_mss_ = child.mss_to_advertise();
+  const Config& c = protocol_.config();
+  child.rcv_wscale_ = 0;
+  if (c.window_scaling) {
+    while (child.rcv_wscale_ < header::kMaxWindowScale &&
+           (uint64_t{65535} << child.rcv_wscale_) < std::max(c.rmem_max, rcvbuf_)) {
+      ++child.rcv_wscale_;
+    }
+  }
+  child.negotiate_syn_options(syn.options);
+  child.snd_wnd_ = syn.window;
+  child.transition(State::kSynRcvd, "rcv SYN");
+  syn_queue_.push_back(child.id_);
+  return &child;
+}
+
+bool Endpoint::accept_cookie(Segment& s, InboundSegment& in) {
+  const Config& c = protocol_.config();
+  if (!c.syncookies || s.has(kRst) || s.has(kSyn)) return false;
+  const seqnum::Value peer_isn = s.seq.sub(seqnum::Size(1));
+  const int index = check_cookie(protocol_.isn(), in.tuple, peer_isn, s.ack.raw() - 1,
+                                 cookie_counter(now()));
+  if (index < 0) {
+    ++protocol_.stats().syncookies_failed;
+    return false;
+  }
+  if (accept_queue_.size() > static_cast<size_t>(backlog_)) {
+    ++protocol_.stats().listen_overflows;
+    trace_in(Verdict::kListenDropped);
+    return true;
+  }
+  Segment syn;
+  syn.seq = peer_isn;
+  syn.window = s.window;
+  syn.options.mss = kCookieMss[static_cast<size_t>(index)];
+  Endpoint* child = new_child(in, syn, s.ack.sub(seqnum::Size(1)));
+  if (child == nullptr) return false;
+  ++protocol_.stats().syncookies_accepted;
+  trace_in(Verdict::kCookieAccepted);
+  child->snd_max_ = child->snd_nxt_ = s.ack;
+  child->rcv_adv_ = s.seq.add(seqnum::Size(std::min<uint32_t>(65535, rcvbuf_ / 2)));
+  child->rcv_wup_ = child->rcv_nxt_;
+  child->handle_syn_rcvd(s);
+  return true;
+}
+
+void Endpoint::child_established(Endpoint& child) {
+  auto it = std::ranges::find(syn_queue_, child.id_);
+  if (it != syn_queue_.end()) syn_queue_.erase(it);
+  accept_queue_.push_back(child.id_);
+}
+
+void Endpoint::child_gone(Endpoint& child) {
+  std::erase(syn_queue_, child.id_);
+  std::erase(accept_queue_, child.id_);
+}
+
+}  // namespace netstack::tcp

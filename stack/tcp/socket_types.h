@@ -1,0 +1,71 @@
+// Types of the socket-like API: options, poll events, shutdown modes and the
+// TCP_INFO-like snapshot. Errors are Linux errno values (<cerrno>), never
+// exceptions, so scripts can compare them with packetdrill's expectations.
+#pragma once
+
+#include <cerrno>
+#include <cstdint>
+
+#include "stack/tcp/state.h"
+#include "stack/time/clock.h"
+
+namespace netstack::tcp {
+
+using Errno = int;  // 0 or a positive errno value
+
+enum class SockOpt : uint8_t {
+  kNoDelay,      // TCP_NODELAY
+  kCork,         // TCP_CORK
+  kKeepAlive,    // SO_KEEPALIVE
+  kKeepIdle,     // TCP_KEEPIDLE (seconds)
+  kKeepIntvl,    // TCP_KEEPINTVL (seconds)
+  kKeepCnt,      // TCP_KEEPCNT
+  kUserTimeout,  // TCP_USER_TIMEOUT (milliseconds, 0 = off)
+  kDeferAccept,  // TCP_DEFER_ACCEPT (seconds)
+  kMaxSeg,       // TCP_MAXSEG
+  kLinger2,      // TCP_LINGER2 (seconds; <0 = no FIN-WAIT-2 linger)
+  kLinger,       // SO_LINGER (seconds; -1 = off)
+  kRcvBuf,       // SO_RCVBUF
+  kSndBuf,       // SO_SNDBUF
+  kError,        // SO_ERROR (read-only, clears the pending error)
+  kReuseAddr,    // SO_REUSEADDR
+};
+
+enum class ShutdownHow : uint8_t { kRead, kWrite, kBoth };
+
+// poll() bits with Linux's values.
+namespace poll_event {
+inline constexpr uint32_t kIn = 0x001;
+inline constexpr uint32_t kOut = 0x004;
+inline constexpr uint32_t kErr = 0x008;
+inline constexpr uint32_t kHup = 0x010;
+inline constexpr uint32_t kRdNorm = 0x040;
+inline constexpr uint32_t kWrNorm = 0x100;
+inline constexpr uint32_t kRdHup = 0x2000;
+}  // namespace poll_event
+
+struct TcpInfo {
+  State state = State::kClosed;
+  uint32_t snd_una = 0;
+  uint32_t snd_nxt = 0;
+  uint32_t snd_max = 0;
+  uint32_t rcv_nxt = 0;
+  uint32_t snd_wnd = 0;
+  uint32_t rcv_wnd = 0;
+  uint32_t snd_mss = 0;
+  uint32_t cwnd = 0;      // segments
+  uint32_t ssthresh = 0;  // segments
+  Duration rto{0};
+  Duration srtt{0};
+  uint32_t retransmits = 0;        // consecutive timeouts of the current RTO
+  uint64_t total_retransmits = 0;  // segments retransmitted
+  uint8_t snd_wscale = 0;
+  uint8_t rcv_wscale = 0;
+  bool timestamps = false;
+  bool sack = false;
+  size_t send_queue_bytes = 0;  // written, not yet acknowledged
+  size_t readable_bytes = 0;
+  size_t reassembly_bytes = 0;
+};
+
+}  // namespace netstack::tcp

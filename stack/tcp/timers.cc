@@ -1,0 +1,183 @@
+// Timer expiry: retransmission (RFC 6298 section 5), delayed ACK, keepalive
+// (RFC 1122 4.2.3.6), TIME-WAIT, FIN-WAIT-2 linger and zero-window probes
+// (gVisor connect.go's main loop wakers; Linux tcp_timer.c).
+#include <algorithm>
+
+#include "stack/tcp/endpoint.h"
+#include "stack/tcp/protocol.h"
+
+namespace netstack::tcp {
+
+using namespace header::tcp_flag;
+
+namespace {
+
+// Linux tcp_model_timeout(): how long `boundary` doubling retransmissions
+// starting at rto_base take, the doubling capped at TCP_RTO_MAX.
+Duration model_timeout(uint32_t boundary, Duration rto_base, Duration rto_max) {
+  uint32_t linear_threshold = 0;
+  while ((rto_base * (2 << linear_threshold)) <= rto_max) ++linear_threshold;
+  if (boundary <= linear_threshold) return rto_base * ((2 << boundary) - 1);
+  return rto_base * ((2 << linear_threshold) - 1) + (boundary - linear_threshold) * rto_max;
+}
+
+}  // namespace
+
+void Endpoint::arm_retransmit() { retransmit_timer_.arm_after(rtt_.rto()); }
+
+bool Endpoint::retransmits_exhausted() const {
+  if (!retrans_stamp_) return false;
+  const RtoBounds& b = protocol_.config().rto;
+  // TCP_USER_TIMEOUT replaces the retries2 budget (Linux retransmits_timed_out()).
+  const Duration limit = user_timeout_ > Duration(0)
+                             ? user_timeout_
+                             : model_timeout(protocol_.config().retries2, b.min, b.max);
+  return now() - *retrans_stamp_ >= limit;
+}
+
+void Endpoint::on_retransmit_timer() {
+  if (Tracer* t = protocol_.tracer()) t->on_timer(now(), id_, state_, TimerKind::kRetransmit);
+  if (state_ == State::kSynSent || state_ == State::kSynRcvd) {
+    const bool passive = listener_ != kNoEndpoint;
+    const Config& c = protocol_.config();
+    const uint32_t limit = passive ? c.synack_retries : c.syn_retries;
+    if (syn_retries_ >= limit) {
+      ++protocol_.stats().timeouts;
+      if (passive) {
+        // Linux drops an expired request silently.
+        release_resources();
+        transition(State::kClosed, "ext: timeout");
+      } else {
+        fail(ETIMEDOUT, "ext: timeout", /*send_rst=*/false);
+      }
+      after_event();
+      return;
+    }
+    ++syn_retries_;
+    ++total_retransmits_;
+    ++protocol_.stats().retransmits;
+    rtt_probe_.reset();
+    rtt_.backoff();
+    if (state_ == State::kSynSent) {
+      send_syn();
+    } else {
+      send_syn_ack();
+    }
+    after_event();
+    return;
+  }
+  if (snd_una_ == snd_max_) {
+    after_event();
+    return;
+  }
+  if (!retrans_stamp_) retrans_stamp_ = last_send_at_ - rtt_.rto();
+  if (retransmits_exhausted()) {
+    // Linux tcp_write_err(): ETIMEDOUT, no RST.
+    ++protocol_.stats().timeouts;
+    fail(ETIMEDOUT, "ext: timeout", /*send_rst=*/false);
+    after_event();
+    return;
+  }
+  ++consecutive_timeouts_;
+  rtt_.backoff();
+  rtt_probe_.reset();  // Karn's algorithm
+  // RFC 5681 (4): one segment after a timeout, half the flight as threshold.
+  const uint32_t flight = snd_una_.size_to(snd_max_).bytes();
+  ssthresh_ = std::max(flight / 2, 2 * snd_mss_);
+  cwnd_ = snd_mss_;
+  dup_acks_ = 0;
+  snd_nxt_ = snd_una_;
+  send_one_segment(snd_una_, std::min<size_t>(snd_mss_, send_queue_.size()), /*retransmit=*/true);
+  arm_retransmit();
+  after_event();
+}
+
+void Endpoint::on_delayed_ack_timer() {
+  if (Tracer* t = protocol_.tracer()) t->on_timer(now(), id_, state_, TimerKind::kDelayedAck);
+  if (is_synchronized(state_) && state_ != State::kTimeWait) send_ack();
+  after_event();
+}
+
+void Endpoint::reset_keepalive() {
+  const bool eligible = keepalive_ && is_synchronized(state_) && state_ != State::kTimeWait;
+  if (!eligible) {
+    keepalive_timer_.cancel();
+    return;
+  }
+  if (!keepalive_timer_.armed()) keepalive_timer_.arm(last_ack_received_at_ + keep_idle_);
+}
+
+void Endpoint::on_keepalive_timer() {
+  if (Tracer* t = protocol_.tracer()) t->on_timer(now(), id_, state_, TimerKind::kKeepalive);
+  if (!keepalive_ || !is_synchronized(state_) || state_ == State::kTimeWait) {
+    after_event();
+    return;
+  }
+  // Linux tcp_keepalive_timer(): nothing is probed while data is in flight
+  // or queued; the retransmission timer covers that.
+  if (snd_una_ != snd_max_ || !send_queue_.empty()) {
+    keepalive_timer_.arm_after(keep_idle_);
+    after_event();
+    return;
+  }
+  const Duration idle = now() - last_ack_received_at_;
+  if (idle < keep_idle_) {
+    keepalive_timer_.arm(last_ack_received_at_ + keep_idle_);
+    after_event();
+    return;
+  }
+  const bool user_expired = user_timeout_ > Duration(0) && idle >= user_timeout_ && keepalive_unacked_ > 0;
+  if (user_expired || (user_timeout_ == Duration(0) && keepalive_unacked_ >= keep_cnt_)) {
+    // Linux sends a RST when keepalive gives up (tcp_send_active_reset()).
+    ++protocol_.stats().timeouts;
+    fail(ETIMEDOUT, "ext: timeout", /*send_rst=*/true);
+    after_event();
+    return;
+  }
+  // RFC 1122 4.2.3.6: a probe is an ACK with SEG.SEQ = SND.NXT - 1, no data.
+  ++keepalive_unacked_;
+  send_control(kAck, snd_nxt_.sub(seqnum::Size(1)), rcv_nxt_);
+  keepalive_timer_.arm_after(keep_intvl_);
+  after_event();
+}
+
+void Endpoint::on_time_wait_timer() {
+  if (Tracer* t = protocol_.tracer()) t->on_timer(now(), id_, state_, TimerKind::kTimeWait);
+  release_resources();
+  transition(State::kClosed, "timeout 2MSL");
+  after_event();
+}
+
+void Endpoint::on_fin_wait2_timer() {
+  if (Tracer* t = protocol_.tracer()) t->on_timer(now(), id_, state_, TimerKind::kFinWait2);
+  if (state_ == State::kFinWait2) {
+    release_resources();
+    transition(State::kClosed, "ext: linger2 timeout");
+  }
+  after_event();
+}
+
+void Endpoint::on_persist_timer() {
+  if (Tracer* t = protocol_.tracer()) t->on_timer(now(), id_, state_, TimerKind::kPersist);
+  if (!is_synchronized(state_) || snd_wnd_ != 0) {
+    after_event();
+    return;
+  }
+  // Linux tcp_probe_timer(): give up after tcp_retries2 unanswered probes
+  // (or the user timeout).
+  if (probes_out_ >= protocol_.config().retries2 ||
+      (user_timeout_ > Duration(0) && now() - last_ack_received_at_ >= user_timeout_)) {
+    ++protocol_.stats().timeouts;
+    fail(ETIMEDOUT, "ext: timeout", /*send_rst=*/false);
+    after_event();
+    return;
+  }
+  ++probes_out_;
+  // Linux tcp_write_wakeup() with a closed window: a pure ACK with SEQ = SND.UNA - 1.
+  send_control(kAck, snd_una_.sub(seqnum::Size(1)), rcv_nxt_);
+  rtt_.backoff();
+  persist_timer_.arm_after(rtt_.rto());
+  after_event();
+}
+
+}  // namespace netstack::tcp

@@ -1,0 +1,73 @@
+// Tracer: sees every event of the TCP layer. Invariant checks, state
+// coverage, `tcpfuzz replay --trace` and property tests hang off it.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "stack/header/tcp.h"
+#include "stack/header/tcp_options.h"
+#include "stack/tcp/state.h"
+#include "stack/time/clock.h"
+
+namespace netstack::tcp {
+
+using EndpointId = uint32_t;
+inline constexpr EndpointId kNoEndpoint = 0;  // e.g. a RST for a segment that matched nothing
+
+// What the TCP layer did with one inbound segment.
+enum class Verdict : uint8_t {
+  kAccepted,            // processed (may have carried data, ACK, FIN)
+  kOutOfWindow,         // unacceptable sequence number: ACK sent (or rate-limited), dropped
+  kChallengeAck,        // RFC 5961: in-window RST/SYN, answered with a challenge ACK
+  kResetAccepted,       // RST that closed or refused the connection
+  kResetIgnored,        // RST that failed the acceptance test silently
+  kBadAck,              // unacceptable ACK: RST sent (unsynchronized states)
+  kAckOfUnsentData,     // ACK beyond SND.NXT in a synchronized state: dropped (Linux)
+  kOldAck,              // ACK too old (RFC 5961 5.2): challenge ACK, dropped
+  kPawsRejected,        // RFC 7323 PAWS: older timestamp, ACK sent, dropped
+  kMissingTimestamp,    // RFC 7323 3.2: no TS on a TS connection, dropped
+  kNoAck,               // no ACK bit in a synchronized state: dropped
+  kSynQueued,           // listener: SYN accepted, SYN-ACK sent
+  kSynCookie,           // listener: SYN answered with a SYN cookie
+  kCookieAccepted,      // listener: ACK carried a valid SYN cookie
+  kListenDropped,       // listener: queue full, bad flags, or invalid cookie
+  kDeferredAck,         // TCP_DEFER_ACCEPT: bare ACK dropped
+  kTimeWaitReused,      // TIME-WAIT: new SYN handed to a listener
+  kNoConnection,        // nothing matched: RST sent unless the segment was a RST
+  kDropped,             // dropped for another reason the counters name
+};
+inline constexpr size_t kVerdictCount = 19;
+std::string_view to_string(Verdict v);
+
+enum class TimerKind : uint8_t {
+  kRetransmit,
+  kDelayedAck,
+  kKeepalive,
+  kTimeWait,
+  kFinWait2,
+  kPersist,
+  kDeferAccept,
+};
+std::string_view to_string(TimerKind k);
+
+// An outbound segment as the stack emitted it.
+struct SegmentOut {
+  const header::TcpHeader& tcp;  // options raw bytes included
+  const header::TcpOptions& options;
+  std::span<const uint8_t> payload;
+};
+
+class Tracer {
+ public:
+  virtual ~Tracer() = default;
+  virtual void on_segment_in(Instant, EndpointId, State, const header::TcpHeader&,
+                             size_t /*payload*/, Verdict) {}
+  virtual void on_segment_out(Instant, EndpointId, State, const SegmentOut&) {}
+  virtual void on_transition(Instant, EndpointId, State /*from*/, State /*to*/,
+                             std::string_view /*cause*/) {}
+  virtual void on_timer(Instant, EndpointId, State, TimerKind) {}
+};
+
+}  // namespace netstack::tcp
