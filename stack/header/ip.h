@@ -29,6 +29,7 @@ struct Ipv4Header {
   uint8_t tos = 0;
   uint16_t total_length = 0;
   uint16_t id = 0;
+  bool reserved_flag = false;  // RFC 791's reserved bit, kept so round trips are exact
   bool dont_fragment = false;
   bool more_fragments = false;
   uint16_t fragment_offset = 0;  // in 8-byte units

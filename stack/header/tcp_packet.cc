@@ -11,7 +11,7 @@
 namespace netstack::header {
 
 View build_tcp_packet(const TcpPacketSpec& spec) {
-  assert(spec.src.family() == spec.dst.family() && !spec.src.is_unspecified());
+  assert(spec.src.family() == spec.dst.family() && spec.src.family() != IpAddress::Family::kNone);
   std::array<uint8_t, kTcpMaxOptionsLength> options{};
   size_t options_length;
   if (spec.raw_options) {

@@ -216,6 +216,7 @@ class Endpoint final : public SegmentHandler {
   ByteQueue send_queue_;  // from the first unacknowledged data byte
   bool fin_queued_ = false;
   bool fin_sent_ = false;
+  seqnum::Value snd_sml_;  // end of the last small segment sent (Nagle, Minshall)
   seqnum::Value fin_sent_seq_;
   std::optional<Instant> retrans_stamp_;  // first (re)send of the oldest unacked data
   uint32_t probes_out_ = 0;               // zero-window probes without answer

@@ -144,10 +144,13 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
     trace_in(Verdict::kBadAck);
     return;
   }
-  const uint32_t window = rcv_adv_.raw() - rcv_nxt_.raw();
-  const bool in_window = seqnum::overlaps_window(s.seq, s.logical_length(), rcv_nxt_,
-                                                 seqnum::Size(std::max<uint32_t>(window, 1)));
-  if (!in_window) {
+  // Linux: the SYN-ACK of a simultaneous open that acks our SYN passes as an ACK.
+  const bool simultaneous_syn_ack = !passive && s.has(kSyn) && s.has(kAck) &&
+                                    s.seq.add(seqnum::Size(1)) == rcv_nxt_ &&
+                                    s.ack == iss_.add(seqnum::Size(1));
+  const bool acceptable = sequence_acceptable(s);
+  if (simultaneous_syn_ack) s.flags &= static_cast<uint8_t>(~kSyn);
+  if (!acceptable) {
     // RFC 9293 3.10.7.4 step 1: ACK and drop (Linux rate-limits it).
     if (!s.has(kRst)) send_dup_ack_rate_limited(s);
     ++protocol_.stats().out_of_window;
@@ -160,8 +163,11 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
     ++protocol_.stats().resets_received;
     trace_in(Verdict::kResetAccepted);
     if (passive) {
+      // RFC 9293: back to LISTEN; the listener never left it, so this copy
+      // of it is discarded.
       release_resources();
-      transition(State::kClosed, "ext: rcv RST");
+      transition(State::kListen, "rcv RST");
+      transition(State::kClosed, "ext: child discarded");
     } else {
       fail(ECONNREFUSED, "ext: rcv RST", /*send_rst=*/false);
     }
@@ -231,7 +237,7 @@ void Endpoint::complete_handshake(std::string_view cause) {
   // RFC 6298 (5.7) / Linux: after a lost SYN or SYN-ACK the window starts at one segment.
   cwnd_ = (syn_retries_ > 0 ? 1 : protocol_.config().initial_cwnd) * snd_mss_;
   max_snd_wnd_ = std::max(max_snd_wnd_, snd_wnd_);
-  snd_nxt_ = snd_max_ = snd_una_;
+  snd_nxt_ = snd_max_ = snd_sml_ = snd_una_;
   last_ack_received_at_ = now();
   ++protocol_.stats().established;
   // Linux tcp_sndbuf_expand(): room for two windows of initial-cwnd segments.

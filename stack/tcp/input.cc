@@ -50,7 +50,7 @@ bool Endpoint::sequence_acceptable(const Segment& s) const {
   // last window update and start no later than the right window edge. This
   // is RFC 9293's test made lenient in the way Linux is (a zero-length
   // segment at the right edge, e.g. a zero-window probe, is acceptable).
-  const seqnum::Value end = s.seq.add(s.payload.empty() ? seqnum::Size(0) : seqnum::Size(static_cast<uint32_t>(s.payload.size())));
+  const seqnum::Value end = s.seq.add(s.logical_length());
   const seqnum::Value right = rcv_nxt_.add(seqnum::Size(rcv_adv_.raw() - rcv_nxt_.raw()));
   return end.greater_equal(rcv_wup_) && s.seq.less_equal(right);
 }
@@ -179,9 +179,10 @@ bool Endpoint::handle_ack(const Segment& s) {
   last_ack_received_at_ = now();
   keepalive_unacked_ = 0;
   const uint32_t window = uint32_t{s.window} << snd_wscale_;
-  // Linux tcp_may_update_window().
+  // Linux tcp_may_update_window(): a newer ACK or segment, or the same one
+  // with a larger (or zero) window.
   if (s.ack.greater_than(snd_una_) || s.seq.greater_than(snd_wl1_) ||
-      (s.seq == snd_wl1_ && window > snd_wnd_)) {
+      (s.seq == snd_wl1_ && (window > snd_wnd_ || window == 0))) {
     const bool opened = snd_wnd_ == 0 && window > 0;
     snd_wnd_ = window;
     snd_wl1_ = s.seq;
@@ -268,7 +269,9 @@ void Endpoint::handle_data(Segment& s) {
     case State::kCloseWait:
     case State::kClosing:
     case State::kLastAck:
-      // The peer's FIN has been received: nothing new can follow it.
+      // The peer's FIN has been received: nothing new can follow it, but a
+      // retransmission of what came before is ACKed (Linux tcp_data_queue()).
+      if (s.seq.less_than(rcv_nxt_)) send_ack();
       return;
     case State::kFinWait1:
     case State::kFinWait2:

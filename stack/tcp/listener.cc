@@ -161,6 +161,9 @@ Endpoint* Endpoint::new_child(const InboundSegment& in, const Segment& syn, seqn
   }
   child.negotiate_syn_options(syn.options);
   child.snd_wnd_ = syn.window;
+  // The child starts as a copy of the listener, so its first edge is the
+  // RFC's LISTEN -> SYN-RECEIVED.
+  child.state_ = State::kListen;
   child.transition(State::kSynRcvd, "rcv SYN");
   syn_queue_.push_back(child.id_);
   return &child;

@@ -174,6 +174,7 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
     rtt_probe_.emplace(seq, now());
   }
   emit(flags, seq, rcv_nxt_, payload, false);
+  if (copied < snd_mss_) snd_sml_ = end;
   seqnum::Value next = end;
   if (with_fin) {
     next = end.add(seqnum::Size(1));
@@ -229,10 +230,11 @@ void Endpoint::send_data() {
       // unacknowledged, unless TCP_NODELAY; TCP_CORK holds it regardless.
       const bool last_piece = len == unsent;
       if (cork_ && last_piece && !fin_queued_) return;
-      if (!nodelay_ && in_flight > 0 && last_piece && !fin_queued_) return;
-      // Sender-side SWS avoidance: a window-limited runt waits unless it is
-      // at least half the largest window the peer has offered.
-      if (!last_piece && len < max_snd_wnd_ / 2) return;
+      // Linux uses Minshall's variant: only an unacknowledged *small*
+      // segment holds the next one back.
+      const bool small_in_flight = snd_sml_.greater_than(snd_una_);
+      // A window-limited runt goes out as Linux's tcp_mss_split_point() sends it.
+      if (!nodelay_ && small_in_flight && last_piece && !fin_queued_) return;
     }
     const bool retransmit = snd_nxt_.less_than(snd_max_);
     if (!send_one_segment(snd_nxt_, len, retransmit)) return;

@@ -5,7 +5,7 @@
 namespace netstack::tcp {
 
 void RttEstimator::add_sample(Duration rtt) {
-  rtt = std::max(rtt, Duration(1));
+  rtt = std::max(rtt, Duration(0));
   if (!has_sample_) {
     srtt_ = rtt;
     rttvar_ = rtt / 2;

@@ -94,6 +94,8 @@ constexpr std::array kTransitions{
     Transition{kFinWait2, kClosed, "ext: linger2 timeout"},
     // ext: a new SYN reuses a TIME-WAIT connection (RFC 6191, Linux tw_recycle-free reuse).
     Transition{kTimeWait, kClosed, "ext: SYN reuses TIME-WAIT"},
+    // ext: a listener's copy that went back to LISTEN is discarded.
+    Transition{kListen, kClosed, "ext: child discarded"},
     // ext: a SYN-RCVD connection of a listener that closes is reset.
     Transition{kSynRcvd, kClosed, "ext: listener closed"},
     // ext: close() with unread data or SO_LINGER 0 aborts with RST (RFC 9293 3.10.4, Linux).

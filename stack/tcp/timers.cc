@@ -70,7 +70,9 @@ void Endpoint::on_retransmit_timer() {
     after_event();
     return;
   }
-  if (!retrans_stamp_) retrans_stamp_ = last_send_at_ - rtt_.rto();
+  // The clock for giving up starts when the timer that just expired was
+  // armed: the (re)send of the oldest data, or the last ACK that moved it.
+  if (!retrans_stamp_) retrans_stamp_ = now() - rtt_.rto();
   if (retransmits_exhausted()) {
     // Linux tcp_write_err(): ETIMEDOUT, no RST.
     ++protocol_.stats().timeouts;

@@ -1,0 +1,225 @@
+// Handshake behaviour, asserted on the exact segments exchanged.
+#include "tests/tcp/tcp_harness.h"
+
+namespace netstack::tcp::testing {
+namespace {
+
+TEST(Handshake, ActiveOpenSendsLinuxSynOptionsAndCompletesOnSynAck) {
+  PeerHarness h;
+  Endpoint& ep = h.connect();
+  const Seg syn = h.out();
+  EXPECT_EQ(syn.flags, kSyn);
+  EXPECT_EQ(syn.options.mss, 1460);  // MTU 1500 - 40
+  EXPECT_TRUE(syn.options.sack_permitted);
+  ASSERT_TRUE(syn.options.timestamps.has_value());
+  EXPECT_EQ(syn.options.timestamps->echo_reply, 0u);
+  EXPECT_EQ(syn.options.window_scale, 7);  // ilog2(6 MiB tcp_rmem[2]) - 15
+  EXPECT_EQ(syn.win, 64240);               // 44 * 1460, Linux's initial window
+  EXPECT_EQ(ep.state(), State::kSynSent);
+
+  h.in(Seg{.flags = kSyn | kAck, .seq = 5000, .ack = syn.seq + 1, .win = 1000,
+           .options = {.mss = 1400, .window_scale = 2, .sack_permitted = true,
+                       .timestamps = header::Timestamps{77, syn.options.timestamps->value}}});
+  const Seg ack = h.out();
+  EXPECT_EQ(ack.flags, kAck);
+  EXPECT_EQ(ack.seq, syn.seq + 1);
+  EXPECT_EQ(ack.ack, 5001u);
+  ASSERT_TRUE(ack.options.timestamps.has_value());
+  EXPECT_EQ(ack.options.timestamps->echo_reply, 77u);
+  EXPECT_EQ(ep.state(), State::kEstablished);
+  const TcpInfo info = ep.info();
+  EXPECT_EQ(info.snd_mss, 1400u - 12u);  // peer MSS less the timestamp option
+  EXPECT_EQ(info.snd_wnd, 1000u);        // the SYN-ACK's window is never scaled
+  EXPECT_TRUE(info.sack);
+  EXPECT_EQ(info.snd_wscale, 2);
+  EXPECT_NE(ep.poll() & poll_event::kOut, 0u);
+  h.out_nothing();
+}
+
+TEST(Handshake, PassiveOpenEchoesOnlyWhatThePeerOffered) {
+  PeerHarness h;
+  h.listen();
+  h.in(Seg{.flags = kSyn, .seq = 1000, .options = {.mss = 1200}});
+  const Seg synack = h.out();
+  EXPECT_EQ(synack.flags, kSyn | kAck);
+  EXPECT_EQ(synack.ack, 1001u);
+  EXPECT_EQ(synack.options.mss, 1460);
+  EXPECT_FALSE(synack.options.sack_permitted);  // Linux: only if the peer offered it
+  EXPECT_FALSE(synack.options.timestamps.has_value());
+  EXPECT_FALSE(synack.options.window_scale.has_value());
+}
+
+TEST(Handshake, PassiveOpenKeepsDataOnTheFinalAck) {
+  PeerHarness h;
+  const EndpointId l = h.listen();
+  h.in(Seg{.flags = kSyn, .seq = 1000, .options = {.mss = 1460}});
+  const Seg synack = h.out();
+  h.in(Seg{.flags = kAck | kPsh, .seq = 1001, .ack = synack.seq + 1, .payload = {'h', 'i'}});
+  auto id = h.tcp.find(l)->accept();
+  ASSERT_TRUE(id.has_value());
+  Endpoint& ep = *h.tcp.find(*id);
+  std::array<uint8_t, 8> buf{};
+  auto n = ep.read(buf);
+  ASSERT_TRUE(n.has_value());
+  EXPECT_EQ(*n, 2u);
+  EXPECT_EQ(buf[0], 'h');
+}
+
+TEST(Handshake, SynIsRetransmittedWithExponentialBackoffThenTimesOut) {
+  Config c;
+  c.syn_retries = 3;
+  PeerHarness h(c);
+  Endpoint& ep = h.connect();
+  const Seg syn = h.out();
+  // RFC 6298 initial RTO 1 s, doubling: retransmissions at 1, 3, 7 s.
+  h.advance(999ms);
+  h.out_nothing();
+  h.advance(1ms);
+  EXPECT_EQ(h.out().seq, syn.seq);
+  h.advance(1999ms);
+  h.out_nothing();
+  h.advance(1ms);
+  EXPECT_EQ(h.out().flags, kSyn);
+  h.advance(4s);
+  EXPECT_EQ(h.out().flags, kSyn);
+  h.advance(8s);
+  h.out_nothing();
+  EXPECT_EQ(ep.state(), State::kClosed);
+  EXPECT_EQ(ep.get_option(SockOpt::kError).value(), ETIMEDOUT);
+}
+
+TEST(Handshake, RstAckingOurSynRefusesTheConnection) {
+  PeerHarness h;
+  Endpoint& ep = h.connect();
+  const Seg syn = h.out();
+  h.in(Seg{.flags = kRst | kAck, .seq = 0, .ack = syn.seq + 1});
+  EXPECT_EQ(ep.state(), State::kClosed);
+  EXPECT_EQ(ep.get_option(SockOpt::kError).value(), ECONNREFUSED);
+  h.out_nothing();
+}
+
+TEST(Handshake, RstNotAckingOurSynIsIgnored) {
+  PeerHarness h;
+  Endpoint& ep = h.connect();
+  const Seg syn = h.out();
+  h.in(Seg{.flags = kRst | kAck, .seq = 0, .ack = syn.seq + 7});
+  EXPECT_EQ(ep.state(), State::kSynSent);
+  h.out_nothing();
+}
+
+TEST(Handshake, UnacceptableAckInSynSentDrawsRst) {
+  PeerHarness h;
+  Endpoint& ep = h.connect();
+  const Seg syn = h.out();
+  h.in(Seg{.flags = kSyn | kAck, .seq = 5000, .ack = syn.seq + 100});
+  const Seg rst = h.out();
+  EXPECT_EQ(rst.flags, kRst);
+  EXPECT_EQ(rst.seq, syn.seq + 100);  // <SEQ=SEG.ACK><CTL=RST>
+  EXPECT_EQ(ep.state(), State::kSynSent);
+}
+
+TEST(Handshake, SimultaneousOpenGoesThroughSynReceived) {
+  PeerHarness h;
+  Endpoint& ep = h.connect();
+  const Seg syn = h.out();
+  h.in(Seg{.flags = kSyn, .seq = 9000, .options = {.mss = 1460}});
+  EXPECT_EQ(ep.state(), State::kSynRcvd);
+  const Seg synack = h.out();
+  EXPECT_EQ(synack.flags, kSyn | kAck);
+  EXPECT_EQ(synack.seq, syn.seq);
+  EXPECT_EQ(synack.ack, 9001u);
+  h.in(Seg{.flags = kSyn | kAck, .seq = 9000, .ack = syn.seq + 1});
+  // The peer's SYN-ACK repeats its SYN (seq 9000 = irs): the retransmitted
+  // SYN rule does not apply because ACK is set, so the ACK completes it.
+  EXPECT_EQ(ep.state(), State::kEstablished);
+}
+
+TEST(Handshake, UnacceptableAckInSynReceivedDrawsRstAndKeepsState) {
+  PeerHarness h;
+  h.listen();
+  h.in(Seg{.flags = kSyn, .seq = 1000, .options = {.mss = 1460}});
+  const Seg synack = h.out();
+  h.in(Seg{.flags = kAck, .seq = 1001, .ack = synack.seq + 50});
+  const Seg rst = h.out();
+  EXPECT_EQ(rst.flags, kRst);
+  EXPECT_EQ(rst.seq, synack.seq + 50);
+  // The real ACK still completes the handshake.
+  h.in(Seg{.flags = kAck, .seq = 1001, .ack = synack.seq + 1});
+  h.out_nothing();
+  EXPECT_EQ(h.tcp.stats().established, 1u);
+}
+
+TEST(Handshake, OutOfWindowSegmentInSynReceivedIsAckedAndDropped) {
+  PeerHarness h;
+  h.listen();
+  h.in(Seg{.flags = kSyn, .seq = 1000, .options = {.mss = 1460}});
+  const Seg synack = h.out();
+  h.in(Seg{.flags = kAck, .seq = 1001 + 100000, .ack = synack.seq + 1});
+  const Seg ack = h.out();
+  EXPECT_EQ(ack.flags, kAck);
+  EXPECT_EQ(ack.ack, 1001u);
+  EXPECT_EQ(h.tcp.stats().established, 0u);
+}
+
+TEST(Handshake, SecondSynWithAnotherSequenceNumberIsReset) {
+  PeerHarness h;
+  h.listen();
+  h.in(Seg{.flags = kSyn, .seq = 1000, .options = {.mss = 1460}});
+  h.out();
+  h.in(Seg{.flags = kSyn, .seq = 1010, .options = {.mss = 1460}});
+  const Seg rst = h.out();
+  EXPECT_EQ(rst.flags, kRst | kAck);
+  EXPECT_EQ(rst.ack, 1011u);
+  EXPECT_EQ(h.tcp.stats().established, 0u);
+}
+
+TEST(Handshake, SynAckIsRetransmittedAndTheChildExpiresSilently) {
+  Config c;
+  c.synack_retries = 2;
+  PeerHarness h(c);
+  h.listen();
+  h.in(Seg{.flags = kSyn, .seq = 1000, .options = {.mss = 1460}});
+  const Seg first = h.out();
+  h.advance(1s);
+  EXPECT_EQ(h.out().seq, first.seq);
+  h.advance(2s);
+  EXPECT_EQ(h.out().flags, kSyn | kAck);
+  h.advance(4s);
+  h.out_nothing();
+  h.tcp.reap();
+  EXPECT_EQ(h.tcp.endpoint_count(), 1u);  // only the listener
+}
+
+TEST(Handshake, DeferAcceptDropsBareAckUntilDataArrives) {
+  PeerHarness h;
+  const EndpointId l = h.tcp.open(IpAddress::Family::kV4);
+  Endpoint& lep = *h.tcp.find(l);
+  ASSERT_EQ(lep.set_option(SockOpt::kDeferAccept, 5), 0);
+  ASSERT_EQ(lep.bind(h.local, PeerHarness::kLocalPort), 0);
+  ASSERT_EQ(lep.listen(8), 0);
+  h.in(Seg{.flags = kSyn, .seq = 1000, .options = {.mss = 1460}});
+  const Seg synack = h.out();
+  h.in(Seg{.flags = kAck, .seq = 1001, .ack = synack.seq + 1});
+  EXPECT_FALSE(lep.accept().has_value());
+  h.in(Seg{.flags = kAck | kPsh, .seq = 1001, .ack = synack.seq + 1, .payload = {'x'}});
+  EXPECT_TRUE(lep.accept().has_value());
+}
+
+TEST(Handshake, IsnDependsOnTupleAndAdvancesWithTheClock) {
+  PeerHarness a(Config{}, 1);
+  Endpoint& ep = a.connect();
+  (void)ep;
+  const uint32_t first = a.out().seq;
+  PeerHarness b(Config{}, 1);
+  b.clock.advance(1s);
+  b.connect();
+  const uint32_t later = b.out().seq;
+  // RFC 6528: same key and tuple, 1 s later: 10^9/64 ticks further.
+  EXPECT_EQ(later - first, 15625000u);
+  PeerHarness c(Config{}, 2);
+  c.connect();
+  EXPECT_NE(c.out().seq, first);  // another key
+}
+
+}  // namespace
+}  // namespace netstack::tcp::testing
