@@ -23,6 +23,7 @@ RC_GTEST_PROP(HeaderRoundTrip, Ipv4IncludingOptions, ()) {
   Ipv4Header h;
   h.tos = *rc::gen::arbitrary<uint8_t>();
   h.id = *rc::gen::arbitrary<uint16_t>();
+  h.reserved_flag = *rc::gen::arbitrary<bool>();
   h.dont_fragment = *rc::gen::arbitrary<bool>();
   h.more_fragments = *rc::gen::arbitrary<bool>();
   h.fragment_offset = *rc::gen::inRange<uint16_t>(0, 0x2000);
