@@ -105,6 +105,7 @@ class Endpoint final : public SegmentHandler {
   void negotiate_syn_options(const header::TcpOptions& peer);
   void send_syn_ack();
   uint16_t mss_to_advertise() const;
+  uint8_t window_scale_to_offer() const;
   uint32_t ts_value() const;
   void complete_handshake(std::string_view cause);
   void child_established(Endpoint& child);

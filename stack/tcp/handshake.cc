@@ -11,17 +11,16 @@ namespace netstack::tcp {
 
 using namespace header::tcp_flag;
 
-namespace {
-
-// Linux tcp_select_initial_window(): the smallest scale whose 64 KiB window
-// covers the largest buffer the socket may grow to (tcp_rmem[2]).
-uint8_t window_scale_for(uint32_t max_buffer) {
+uint8_t Endpoint::window_scale_to_offer() const {
+  // Linux tcp_select_initial_window(): the smallest scale whose 64 KiB window
+  // covers the largest buffer the socket may grow to (tcp_rmem[2]).
+  const Config& c = protocol_.config();
+  if (!c.window_scaling) return 0;
+  const uint32_t max_buffer = std::max(c.rmem_max, rcvbuf_);
   uint8_t s = 0;
   while (s < header::kMaxWindowScale && (uint64_t{65535} << s) < max_buffer) ++s;
   return s;
 }
-
-}  // namespace
 
 uint16_t Endpoint::mss_to_advertise() const {
   // RFC 9293 3.7.1: MTU minus the fixed IP and TCP headers; TCP_MAXSEG lowers it.
@@ -43,8 +42,7 @@ uint32_t Endpoint::ts_value() const {
 
 void Endpoint::send_syn() {
   advertised_mss_ = mss_to_advertise();
-  const Config& c = protocol_.config();
-  rcv_wscale_ = c.window_scaling ? window_scale_for(std::max(c.rmem_max, rcvbuf_)) : 0;
+  rcv_wscale_ = window_scale_to_offer();
   if (syn_retries_ == 0) rtt_probe_.emplace(iss_, now());
   emit(kSyn, iss_, seqnum::Value(0), {}, /*syn_options=*/true);
   if (snd_max_ == iss_) snd_max_ = iss_.add(seqnum::Size(1));

@@ -151,14 +151,7 @@ Endpoint* Endpoint::new_child(const InboundSegment& in, const Segment& syn, seqn
   child.rcv_nxt_ = syn.seq.add(seqnum::Size(1));
   child.handshake_started_ = now();
   child.advertised_mss_ = child.mss_to_advertise();
-  const Config& c = protocol_.config();
-  child.rcv_wscale_ = 0;
-  if (c.window_scaling) {
-    while (child.rcv_wscale_ < header::kMaxWindowScale &&
-           (uint64_t{65535} << child.rcv_wscale_) < std::max(c.rmem_max, rcvbuf_)) {
-      ++child.rcv_wscale_;
-    }
-  }
+  child.rcv_wscale_ = child.window_scale_to_offer();
   child.negotiate_syn_options(syn.options);
   child.snd_wnd_ = syn.window;
   // The child starts as a copy of the listener, so its first edge is the

@@ -5,15 +5,7 @@
 namespace netstack::tcp::testing {
 namespace {
 
-struct Closing : ::testing::Test {
-  PeerHarness h;
-  Endpoint* ep = nullptr;
-  uint32_t iss = 0;
-  void SetUp() override {
-    ep = &h.establish_passive(1000);
-    iss = h.our_iss;
-  }
-};
+using Closing = EstablishedFixture;
 
 TEST_F(Closing, ActiveCloseGoesThroughFinWaitAndTimeWait) {
   ep->close();

@@ -4,15 +4,7 @@
 namespace netstack::tcp::testing {
 namespace {
 
-struct Resets : ::testing::Test {
-  PeerHarness h;
-  Endpoint* ep = nullptr;
-  uint32_t iss = 0;
-  void SetUp() override {
-    ep = &h.establish_passive(1000);
-    iss = h.our_iss;
-  }
-};
+using Resets = EstablishedFixture;
 
 TEST_F(Resets, ExactRstResetsTheConnection) {
   h.in(Seg{.flags = kRst, .seq = 1001});

@@ -86,6 +86,17 @@ class PeerHarness {
   CapturingReceiver capture_;
 };
 
+// A passive connection in ESTABLISHED: peer ISN 1000, MSS 1460, no other options.
+struct EstablishedFixture : ::testing::Test {
+  PeerHarness h;
+  Endpoint* ep = nullptr;
+  uint32_t iss = 0;  // ours
+  void SetUp() override {
+    ep = &h.establish_passive(1000);
+    iss = h.our_iss;
+  }
+};
+
 class TwoStacks {
  public:
   explicit TwoStacks(Config config = {});

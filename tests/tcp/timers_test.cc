@@ -4,15 +4,7 @@
 namespace netstack::tcp::testing {
 namespace {
 
-struct Timers : ::testing::Test {
-  PeerHarness h;
-  Endpoint* ep = nullptr;
-  uint32_t iss = 0;
-  void SetUp() override {
-    ep = &h.establish_passive(1000);
-    iss = h.our_iss;
-  }
-};
+using Timers = EstablishedFixture;
 
 TEST_F(Timers, KeepaliveProbesAfterIdleThenTimesOutWithRst) {
   ASSERT_EQ(ep->set_option(SockOpt::kKeepIdle, 10), 0);
