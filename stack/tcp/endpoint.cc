@@ -29,6 +29,7 @@ Endpoint::Endpoint(Protocol& protocol, EndpointId id, IpAddress::Family family)
       linger2_(protocol.config().fin_timeout),
       rcvbuf_(protocol.config().rmem_default),
       sndbuf_(protocol.config().wmem_default),
+      max_sndbuf_(sndbuf_),
       rtt_(protocol.config().rto),
       reassembly_(protocol.config().rmem_default),
       retransmit_timer_(protocol.stack().clock(), [this] { on_retransmit_timer(); }),
@@ -161,11 +162,9 @@ Expected<size_t, Errno> Endpoint::read(std::span<uint8_t> out, bool peek) {
       return Unexpected{e};
     }
     if (fin_received_ || read_shutdown_ || out.empty()) return size_t{0};
-    if (state_ == State::kClosed && hard_error_ == 0 && !user_closed_ && !registered_connection_ &&
-        snd_max_ == iss_) {
-      return Unexpected{ENOTCONN};  // never connected
-    }
-    if (state_ == State::kClosed) return size_t{0};
+    // Linux tcp_recvmsg(): a connection that ended reads as end of stream; a
+    // socket that never had one is ENOTCONN.
+    if (state_ == State::kClosed) return done_ ? Expected<size_t, Errno>(size_t{0}) : Unexpected{ENOTCONN};
     return Unexpected{EAGAIN};
   }
   const size_t n = receive_queue_.copy_out(0, out);
@@ -198,7 +197,8 @@ Expected<size_t, Errno> Endpoint::write(std::span<const uint8_t> data) {
       return Unexpected{EAGAIN};  // non-blocking write before the handshake completes
     case State::kClosed:
     case State::kListen:
-      return Unexpected{hard_error_ != 0 ? EPIPE : ENOTCONN};
+      // Linux sk_stream_wait_connect(): EPIPE, connected before or not.
+      return Unexpected{EPIPE};
     default:
       return Unexpected{EPIPE};  // FIN already queued
   }
@@ -347,9 +347,15 @@ Errno Endpoint::set_option(SockOpt opt, int value) {
       user_mss_ = static_cast<uint16_t>(value);
       break;
     case SockOpt::kLinger2:
-      linger2_ = value < 0 ? Duration(-1) : std::min(std::chrono::seconds(value),
-                                                     std::chrono::duration_cast<std::chrono::seconds>(protocol_.config().time_wait));
-      if (value == 0) linger2_ = protocol_.config().fin_timeout;
+      // Linux: < 0 disables the FIN-WAIT-2 linger, 0 means tcp_fin_timeout,
+      // larger values are capped at TCP_FIN_TIMEOUT_MAX (120 s).
+      if (value < 0) {
+        linger2_ = Duration(-1);
+      } else if (value == 0) {
+        linger2_ = protocol_.config().fin_timeout;
+      } else {
+        linger2_ = std::chrono::seconds(std::min(value, 120));
+      }
       break;
     case SockOpt::kLinger:
       if (value < 0) {
@@ -367,6 +373,7 @@ Errno Endpoint::set_option(SockOpt opt, int value) {
     case SockOpt::kSndBuf:
       sndbuf_ = std::clamp<uint32_t>(static_cast<uint32_t>(std::max(value, 0)) * 2, 4608,
                                      protocol_.config().wmem_max * 2);
+      max_sndbuf_ = std::max(max_sndbuf_, sndbuf_);
       break;
     case SockOpt::kReuseAddr:
       reuse_addr_ = value != 0;
@@ -472,6 +479,7 @@ TcpInfo Endpoint::info() const {
 void Endpoint::transition(State to, std::string_view cause) {
   const State from = state_;
   if (from == to) return;
+  if (to == State::kClosed) done_ = true;
 #if TCPFUZZ_INVARIANTS
   if (transition_index(from, to, cause) < 0) {
     protocol_.report_invariant_failure(describe_illegal_transition(*this, from, to, cause));

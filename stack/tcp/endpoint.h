@@ -173,6 +173,7 @@ class Endpoint final : public SegmentHandler {
   bool registered_listener_ = false;
   bool user_closed_ = false;
   bool read_shutdown_ = false;
+  bool done_ = false;  // a connection existed and ended (Linux SOCK_DONE)
   Errno pending_error_ = 0;  // reported once via SO_ERROR / the next call
   Errno hard_error_ = 0;     // the reason a connection ended
 
@@ -190,6 +191,7 @@ class Endpoint final : public SegmentHandler {
   std::optional<int> linger_;  // SO_LINGER seconds when on
   uint32_t rcvbuf_;
   uint32_t sndbuf_;
+  uint32_t max_sndbuf_;  // largest SO_SNDBUF ever set: the queue may exceed a shrunk one
   bool reuse_addr_ = false;
 
   // Negotiated on the handshake.

@@ -241,6 +241,7 @@ void Endpoint::complete_handshake(std::string_view cause) {
   // Linux tcp_sndbuf_expand(): room for two windows of initial-cwnd segments.
   sndbuf_ = std::max<uint32_t>(sndbuf_, 2 * std::max<uint32_t>(protocol_.config().initial_cwnd, 10) *
                                             (snd_mss_ + 320));
+  max_sndbuf_ = std::max(max_sndbuf_, sndbuf_);
   transition(State::kEstablished, cause);
   if (listener_ != kNoEndpoint) {
     if (Endpoint* l = protocol_.find(listener_)) l->child_established(*this);

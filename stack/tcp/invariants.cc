@@ -58,7 +58,7 @@ std::optional<std::string> check_invariants(const Endpoint& ep) {
   } else {
     ep.checked_rcv_nxt_.reset();
   }
-  if (ep.send_queue_.size() > std::max<size_t>(ep.sndbuf_, 1u << 20)) return fail("send queue beyond SO_SNDBUF");
+  if (ep.send_queue_.size() > ep.max_sndbuf_) return fail("send queue beyond SO_SNDBUF");
   if (ep.receive_queue_.size() + ep.reassembly_.bytes() > ep.rcvbuf_) {
     return fail("receive buffers beyond SO_RCVBUF");
   }

@@ -11,15 +11,9 @@ std::vector<uint8_t> bytes(size_t n, uint8_t first = 0) {
   return v;
 }
 
-// A passive connection without timestamps, SACK permitted, peer ISN 1000.
-struct Established : ::testing::Test {
-  PeerHarness h;
-  Endpoint* ep = nullptr;
-  uint32_t iss = 0;  // ours
-  void SetUp() override {
-    ep = &h.establish_passive(1000, header::TcpOptions{.mss = 1460, .sack_permitted = true});
-    iss = h.our_iss;
-  }
+// The peer offers SACK; no timestamps.
+struct Established : EstablishedFixture {
+  Established() { syn_options.sack_permitted = true; }
 };
 
 TEST_F(Established, InOrderDataIsReadableAndAckedAtOnceInQuickackMode) {

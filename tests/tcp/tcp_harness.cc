@@ -91,13 +91,17 @@ EndpointId PeerHarness::listen(int backlog) {
 
 Endpoint& PeerHarness::establish_passive(uint32_t peer_iss, header::TcpOptions syn_options) {
   const EndpointId l = listen();
-  Seg syn{.flags = kSyn, .seq = peer_iss, .options = syn_options};
-  if (!syn.options.mss) syn.options.mss = 1460;
-  in(syn);
+  if (!syn_options.mss) syn_options.mss = 1460;
+  in(Seg{.flags = kSyn, .seq = peer_iss, .options = syn_options});
   const Seg synack = out();
   EXPECT_EQ(synack.flags, kSyn | kAck);
-  in(Seg{.flags = kAck, .seq = peer_iss + 1, .ack = synack.seq + 1,
-         .win = 65535, .options = syn_options.timestamps ? header::TcpOptions{.timestamps = header::Timestamps{syn_options.timestamps->value + 1, synack.options.timestamps ? synack.options.timestamps->value : 0}} : header::TcpOptions{}});
+  Seg ack{.flags = kAck, .seq = peer_iss + 1, .ack = synack.seq + 1};
+  if (syn_options.timestamps && synack.options.timestamps) {
+    // The ACK carries a newer TSval and echoes the SYN-ACK's.
+    ack.options.timestamps =
+        header::Timestamps{syn_options.timestamps->value + 1, synack.options.timestamps->value};
+  }
+  in(ack);
   auto accepted = tcp.find(l)->accept();
   EXPECT_TRUE(accepted.has_value());
   return *tcp.find(*accepted);

@@ -86,13 +86,15 @@ class PeerHarness {
   CapturingReceiver capture_;
 };
 
-// A passive connection in ESTABLISHED: peer ISN 1000, MSS 1460, no other options.
+// A passive connection in ESTABLISHED: peer ISN 1000 and `syn_options` on
+// the peer's SYN (MSS 1460 only, unless a derived fixture sets more).
 struct EstablishedFixture : ::testing::Test {
   PeerHarness h;
   Endpoint* ep = nullptr;
   uint32_t iss = 0;  // ours
+  header::TcpOptions syn_options{.mss = 1460};
   void SetUp() override {
-    ep = &h.establish_passive(1000);
+    ep = &h.establish_passive(1000, syn_options);
     iss = h.our_iss;
   }
 };
