@@ -189,11 +189,6 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
     trace_in(Verdict::kNoAck);
     return;
   }
-  if (ts_enabled_ && !s.options.timestamps) {
-    // RFC 7323 3.2: once negotiated, segments without TSopt are dropped.
-    trace_in(Verdict::kMissingTimestamp);
-    return;
-  }
   // TCP_DEFER_ACCEPT: a bare ACK does not complete the handshake until the
   // defer period has passed (gVisor's rule; Linux counts SYN-ACK retransmits).
   if (passive && defer_accept_ > Duration(0) && s.payload.empty() && !s.has(kFin) &&

@@ -22,8 +22,6 @@ std::string_view to_string(Verdict v) {
       return "old-ack";
     case Verdict::kPawsRejected:
       return "paws-rejected";
-    case Verdict::kMissingTimestamp:
-      return "missing-timestamp";
     case Verdict::kNoAck:
       return "no-ack";
     case Verdict::kSynQueued:

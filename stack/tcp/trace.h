@@ -27,7 +27,6 @@ enum class Verdict : uint8_t {
   kAckOfUnsentData,     // ACK beyond SND.NXT in a synchronized state: dropped (Linux)
   kOldAck,              // ACK too old (RFC 5961 5.2): challenge ACK, dropped
   kPawsRejected,        // RFC 7323 PAWS: older timestamp, ACK sent, dropped
-  kMissingTimestamp,    // RFC 7323 3.2: no TS on a TS connection, dropped
   kNoAck,               // no ACK bit in a synchronized state: dropped
   kSynQueued,           // listener: SYN accepted, SYN-ACK sent
   kSynCookie,           // listener: SYN answered with a SYN cookie
@@ -38,7 +37,7 @@ enum class Verdict : uint8_t {
   kNoConnection,        // nothing matched: RST sent unless the segment was a RST
   kDropped,             // dropped for another reason the counters name
 };
-inline constexpr size_t kVerdictCount = 19;
+inline constexpr size_t kVerdictCount = 18;
 std::string_view to_string(Verdict v);
 
 enum class TimerKind : uint8_t {

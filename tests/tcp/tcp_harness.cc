@@ -16,8 +16,11 @@ std::string Seg::describe() const {
   return o.str();
 }
 
-PeerHarness::PeerHarness(Config config, uint64_t seed)
-    : stack(clock, StackOptions{seed}), tcp(stack, config) {
+PeerHarness::PeerHarness(Config config, uint64_t seed, IpAddress::Family family)
+    : stack(clock, StackOptions{seed}),
+      tcp(stack, config),
+      local(*IpAddress::parse(family == IpAddress::Family::kV6 ? "2001:db8::1" : "192.0.2.1")),
+      remote(*IpAddress::parse(family == IpAddress::Family::kV6 ? "2001:db8::2" : "192.0.2.2")) {
   const NicId nic = stack.add_nic(wire.side(LoopbackLink::Side::kA));
   stack.add_address(nic, local);
   wire.attach(LoopbackLink::Side::kA, &stack.nic_receiver(nic));
@@ -48,13 +51,25 @@ Seg PeerHarness::out() {
   }
   View p = std::move(capture_.packets.front());
   capture_.packets.pop_front();
-  auto ip = header::parse_ipv4(p.bytes());
-  EXPECT_TRUE(ip.has_value());
-  if (!ip) return {};
-  auto tcp_seg = header::parse_tcp(ip->payload);
+  std::span<const uint8_t> segment;
+  if (local.is_v4()) {
+    auto ip = header::parse_ipv4(p.bytes());
+    EXPECT_TRUE(ip.has_value());
+    if (!ip) return {};
+    EXPECT_EQ(ip->header.src, local);
+    segment = ip->payload;
+  } else {
+    auto ip = header::parse_ipv6(p.bytes());
+    EXPECT_TRUE(ip.has_value());
+    if (!ip) return {};
+    EXPECT_EQ(ip->header.src, local);
+    EXPECT_EQ(ip->header.next_header, header::kProtocolTcp);
+    segment = ip->payload;
+  }
+  auto tcp_seg = header::parse_tcp(segment);
   EXPECT_TRUE(tcp_seg.has_value());
   if (!tcp_seg) return {};
-  EXPECT_TRUE(header::verify_tcp_checksum(ip->payload, ip->header.src, ip->header.dst));
+  EXPECT_TRUE(header::verify_tcp_checksum(segment, local, remote));
   Seg s;
   s.flags = tcp_seg->header.flags;
   s.seq = tcp_seg->header.seq;
@@ -82,7 +97,7 @@ void PeerHarness::advance(Duration d) {
 }
 
 EndpointId PeerHarness::listen(int backlog) {
-  const EndpointId id = tcp.open(IpAddress::Family::kV4);
+  const EndpointId id = tcp.open(local.family());
   Endpoint* ep = tcp.find(id);
   EXPECT_EQ(ep->bind(local, kLocalPort), 0);
   EXPECT_EQ(ep->listen(backlog), 0);
@@ -108,7 +123,7 @@ Endpoint& PeerHarness::establish_passive(uint32_t peer_iss, header::TcpOptions s
 }
 
 Endpoint& PeerHarness::connect() {
-  const EndpointId id = tcp.open(IpAddress::Family::kV4);
+  const EndpointId id = tcp.open(local.family());
   Endpoint& ep = *tcp.find(id);
   EXPECT_EQ(ep.bind(local, kLocalPort), 0);
   EXPECT_EQ(ep.connect(remote, kRemotePort), EINPROGRESS);

@@ -53,7 +53,8 @@ class PeerHarness {
   static constexpr uint16_t kLocalPort = 8080;
   static constexpr uint16_t kRemotePort = 40000;
 
-  explicit PeerHarness(Config config = {}, uint64_t seed = 7);
+  explicit PeerHarness(Config config = {}, uint64_t seed = 7,
+                       IpAddress::Family family = IpAddress::Family::kV4);
 
   // Injects a segment from the peer (ports default to remote -> local).
   void in(Seg s);
@@ -77,8 +78,8 @@ class PeerHarness {
   LoopbackLink wire;
   Stack stack;
   Protocol tcp;
-  IpAddress local = *IpAddress::parse("192.0.2.1");
-  IpAddress remote = *IpAddress::parse("192.0.2.2");
+  IpAddress local;
+  IpAddress remote;
   // ISN the stack used on the most recent SYN or SYN-ACK it sent.
   uint32_t our_iss = 0;
 
