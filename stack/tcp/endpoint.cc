@@ -56,9 +56,60 @@ size_t Endpoint::pending_timers() const {
          persist_timer_.armed();
 }
 
-// ---- API ----
+// ---- API: each call is traced with its result, then the invariants run ----
 
-Errno Endpoint::bind(const IpAddress& address, uint16_t port) {
+namespace {
+
+long result_code(Errno e) { return e == 0 ? 0 : -e; }
+template <class T>
+long result_code(const Expected<T, Errno>& r) {
+  return r ? static_cast<long>(*r) : -static_cast<long>(r.error());
+}
+
+}  // namespace
+
+template <class R>
+R Endpoint::finish_call(std::string_view call, R result) {
+  if (Tracer* t = protocol_.tracer()) t->on_socket_call(now(), id_, state_, call, result_code(result));
+  after_event();
+  return result;
+}
+
+void Endpoint::finish_call(std::string_view call) {
+  if (Tracer* t = protocol_.tracer()) t->on_socket_call(now(), id_, state_, call, 0);
+  after_event();
+}
+
+Errno Endpoint::bind(const IpAddress& a, uint16_t port) { return finish_call("bind", bind_impl(a, port)); }
+Errno Endpoint::listen(int backlog) { return finish_call("listen", listen_impl(backlog)); }
+Errno Endpoint::connect(const IpAddress& a, uint16_t port) {
+  return finish_call("connect", connect_impl(a, port));
+}
+Expected<EndpointId, Errno> Endpoint::accept() { return finish_call("accept", accept_impl()); }
+Expected<size_t, Errno> Endpoint::read(std::span<uint8_t> out, bool peek) {
+  return finish_call(peek ? "peek" : "read", read_impl(out, peek));
+}
+Expected<size_t, Errno> Endpoint::write(std::span<const uint8_t> data) {
+  return finish_call("write", write_impl(data));
+}
+Errno Endpoint::shutdown(ShutdownHow how) { return finish_call("shutdown", shutdown_impl(how)); }
+void Endpoint::close() {
+  close_impl();
+  finish_call("close");
+}
+void Endpoint::abort() {
+  abort_impl();
+  finish_call("abort");
+}
+Errno Endpoint::set_option(SockOpt opt, int value) {
+  return finish_call("setsockopt", set_option_impl(opt, value));
+}
+Expected<int, Errno> Endpoint::get_option(SockOpt opt) {
+  return finish_call("getsockopt", get_option_impl(opt));
+}
+
+
+Errno Endpoint::bind_impl(const IpAddress& address, uint16_t port) {
   if (bound_ || state_ != State::kClosed) return EINVAL;
   if (address.family() != family_) return EAFNOSUPPORT;
   Stack& stack = protocol_.stack();
@@ -73,11 +124,10 @@ Errno Endpoint::bind(const IpAddress& address, uint16_t port) {
   tuple_.local_address = address;
   tuple_.local_port = port;
   bound_ = true;
-  after_event();
   return 0;
 }
 
-Errno Endpoint::listen(int backlog) {
+Errno Endpoint::listen_impl(int backlog) {
   if (state_ == State::kListen) {
     backlog_ = std::clamp(backlog, 0, 4096);  // Linux: re-listen updates the backlog
     return 0;
@@ -85,7 +135,7 @@ Errno Endpoint::listen(int backlog) {
   if (state_ != State::kClosed || registered_connection_) return EINVAL;
   if (!bound_) {
     // Linux autobinds a listening socket to an ephemeral port on "any".
-    const Errno e = bind(any_address(family_), 0);
+    const Errno e = bind_impl(any_address(family_), 0);
     if (e != 0) return e;
   }
   if (!protocol_.stack().tcp_demuxer().add_listener(tuple_.local_address, tuple_.local_port,
@@ -95,11 +145,10 @@ Errno Endpoint::listen(int backlog) {
   registered_listener_ = true;
   backlog_ = std::clamp(backlog, 0, 4096);  // net.core.somaxconn
   transition(State::kListen, "passive open");
-  after_event();
   return 0;
 }
 
-Errno Endpoint::connect(const IpAddress& address, uint16_t port) {
+Errno Endpoint::connect_impl(const IpAddress& address, uint16_t port) {
   switch (state_) {
     case State::kSynSent:
     case State::kSynRcvd:
@@ -136,11 +185,10 @@ Errno Endpoint::connect(const IpAddress& address, uint16_t port) {
   ++protocol_.stats().active_opens;
   transition(State::kSynSent, "active open");
   send_syn();
-  after_event();
   return EINPROGRESS;
 }
 
-Expected<EndpointId, Errno> Endpoint::accept() {
+Expected<EndpointId, Errno> Endpoint::accept_impl() {
   if (state_ != State::kListen) return Unexpected{EINVAL};
   if (accept_queue_.empty()) return Unexpected{EAGAIN};
   const EndpointId child_id = accept_queue_.front();
@@ -149,11 +197,10 @@ Expected<EndpointId, Errno> Endpoint::accept() {
   assert(child != nullptr);
   child->listener_ = kNoEndpoint;
   child->user_closed_ = false;
-  after_event();
   return child_id;
 }
 
-Expected<size_t, Errno> Endpoint::read(std::span<uint8_t> out, bool peek) {
+Expected<size_t, Errno> Endpoint::read_impl(std::span<uint8_t> out, bool peek) {
   if (state_ == State::kListen) return Unexpected{ENOTCONN};
   if (receive_queue_.empty()) {
     if (pending_error_ != 0) {
@@ -178,11 +225,10 @@ Expected<size_t, Errno> Endpoint::read(std::span<uint8_t> out, bool peek) {
       if (space >= 2 * window_before && space - window_before >= snd_mss_) send_ack();
     }
   }
-  after_event();
   return n;
 }
 
-Expected<size_t, Errno> Endpoint::write(std::span<const uint8_t> data) {
+Expected<size_t, Errno> Endpoint::write_impl(std::span<const uint8_t> data) {
   if (pending_error_ != 0) {
     const Errno e = pending_error_;
     pending_error_ = 0;
@@ -208,11 +254,10 @@ Expected<size_t, Errno> Endpoint::write(std::span<const uint8_t> data) {
   const size_t n = std::min(space, data.size());
   send_queue_.append_copy(data.first(n));
   send_data();
-  after_event();
   return n;
 }
 
-Errno Endpoint::shutdown(ShutdownHow how) {
+Errno Endpoint::shutdown_impl(ShutdownHow how) {
   switch (state_) {
     case State::kClosed:
     case State::kListen:
@@ -221,8 +266,7 @@ Errno Endpoint::shutdown(ShutdownHow how) {
         // Linux: shutdown(SHUT_WR) in SYN-SENT closes the connection.
         release_resources();
         transition(State::kClosed, "close");
-        after_event();
-        return 0;
+              return 0;
       }
       return ENOTCONN;
     default:
@@ -238,11 +282,10 @@ Errno Endpoint::shutdown(ShutdownHow how) {
     }
     send_data();
   }
-  after_event();
   return 0;
 }
 
-void Endpoint::close() {
+void Endpoint::close_impl() {
   if (user_closed_) return;
   user_closed_ = true;
   read_shutdown_ = true;
@@ -288,26 +331,24 @@ void Endpoint::close() {
       } else if (state_ == State::kFinWait2) {
         fin_wait2_timer_.arm_after(std::max(linger2_, Duration(0)));
       } else {
-        shutdown(ShutdownHow::kBoth);
+        shutdown_impl(ShutdownHow::kBoth);
       }
       break;
     }
   }
-  after_event();
 }
 
-void Endpoint::abort() {
+void Endpoint::abort_impl() {
   if (state_ == State::kListen) {
-    close();
+    close_impl();
     return;
   }
   if (state_ != State::kClosed) {
     fail(ECONNABORTED, "ext: abort", /*send_rst=*/state_ != State::kSynSent);
   }
-  after_event();
 }
 
-Errno Endpoint::set_option(SockOpt opt, int value) {
+Errno Endpoint::set_option_impl(SockOpt opt, int value) {
   // Limits are Linux's (net/ipv4/tcp.c do_tcp_setsockopt()).
   switch (opt) {
     case SockOpt::kNoDelay:
@@ -381,11 +422,10 @@ Errno Endpoint::set_option(SockOpt opt, int value) {
     case SockOpt::kError:
       return ENOPROTOOPT;
   }
-  after_event();
   return 0;
 }
 
-Expected<int, Errno> Endpoint::get_option(SockOpt opt) {
+Expected<int, Errno> Endpoint::get_option_impl(SockOpt opt) {
   using std::chrono::duration_cast;
   using std::chrono::milliseconds;
   using std::chrono::seconds;

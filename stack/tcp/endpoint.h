@@ -96,6 +96,22 @@ class Endpoint final : public SegmentHandler {
   friend class EndpointPeer;  // white-box access for tests
   friend std::optional<std::string> check_invariants(const Endpoint& ep);
 
+  // ---- API implementations (endpoint.cc); the public calls wrap them ----
+  Errno bind_impl(const IpAddress& address, uint16_t port);
+  Errno listen_impl(int backlog);
+  Errno connect_impl(const IpAddress& address, uint16_t port);
+  Expected<EndpointId, Errno> accept_impl();
+  Expected<size_t, Errno> read_impl(std::span<uint8_t> out, bool peek);
+  Expected<size_t, Errno> write_impl(std::span<const uint8_t> data);
+  Errno shutdown_impl(ShutdownHow how);
+  void close_impl();
+  void abort_impl();
+  Errno set_option_impl(SockOpt opt, int value);
+  Expected<int, Errno> get_option_impl(SockOpt opt);
+  template <class R>
+  R finish_call(std::string_view call, R result);
+  void finish_call(std::string_view call);
+
   // ---- Handshake and listener (handshake.cc, listener.cc) ----
   void send_syn();
   void handle_syn_sent(Segment& s);

@@ -67,6 +67,9 @@ class Tracer {
   virtual void on_transition(Instant, EndpointId, State /*from*/, State /*to*/,
                              std::string_view /*cause*/) {}
   virtual void on_timer(Instant, EndpointId, State, TimerKind) {}
+  // An API call and its result: >= 0 on success (a count or an id), -errno on failure.
+  virtual void on_socket_call(Instant, EndpointId, State /*after*/, std::string_view /*call*/,
+                              long /*result*/) {}
 };
 
 }  // namespace netstack::tcp

@@ -107,3 +107,30 @@ TEST(Api, PeekLeavesDataInPlace) {
 
 }  // namespace
 }  // namespace netstack::tcp::testing
+
+namespace netstack::tcp::testing {
+namespace {
+
+TEST(Api, PollReportsErrorAndHangupAfterAReset) {
+  PeerHarness h;
+  Endpoint& ep = h.establish_passive();
+  using namespace poll_event;
+  EXPECT_EQ(ep.poll(), kOut | kWrNorm);
+  h.in(Seg{.flags = kRst, .seq = 1001});
+  EXPECT_EQ(ep.poll() & (kErr | kHup), kErr | kHup);
+  EXPECT_EQ(ep.get_option(SockOpt::kError).value(), ECONNRESET);
+  EXPECT_EQ(ep.poll() & kErr, 0u);  // SO_ERROR cleared it
+}
+
+TEST(Api, PollOnAListenerIsReadableWhenAConnectionWaits) {
+  PeerHarness h;
+  Endpoint& l = *h.tcp.find(h.listen());
+  EXPECT_EQ(l.poll(), 0u);
+  h.in(Seg{.flags = kSyn, .seq = 1, .options = {.mss = 1460}});
+  const Seg synack = h.out();
+  h.in(Seg{.flags = kAck, .seq = 2, .ack = synack.seq + 1});
+  EXPECT_NE(l.poll() & poll_event::kIn, 0u);
+}
+
+}  // namespace
+}  // namespace netstack::tcp::testing

@@ -223,3 +223,37 @@ TEST(Handshake, IsnDependsOnTupleAndAdvancesWithTheClock) {
 
 }  // namespace
 }  // namespace netstack::tcp::testing
+
+namespace netstack::tcp::testing {
+namespace {
+
+TEST(Handshake, PeerWithoutMssOptionGets536) {
+  PeerHarness h;
+  Endpoint& ep = h.connect();
+  const Seg syn = h.out();
+  h.in(Seg{.flags = kSyn | kAck, .seq = 5000, .ack = syn.seq + 1});
+  EXPECT_EQ(h.out().flags, kAck);
+  EXPECT_EQ(ep.info().snd_mss, 536u);  // RFC 9293 3.7.1
+  ASSERT_EQ(ep.write(std::vector<uint8_t>(1000, 1)).value(), 1000u);
+  EXPECT_EQ(h.out().payload.size(), 536u);
+}
+
+TEST(Handshake, DeferAcceptCompletesOnABareAckAfterThePeriod) {
+  PeerHarness h;
+  const EndpointId l = h.tcp.open(IpAddress::Family::kV4);
+  Endpoint& lep = *h.tcp.find(l);
+  ASSERT_EQ(lep.set_option(SockOpt::kDeferAccept, 2), 0);
+  ASSERT_EQ(lep.bind(h.local, PeerHarness::kLocalPort), 0);
+  ASSERT_EQ(lep.listen(8), 0);
+  h.in(Seg{.flags = kSyn, .seq = 1000, .options = {.mss = 1460}});
+  const Seg synack = h.out();
+  h.in(Seg{.flags = kAck, .seq = 1001, .ack = synack.seq + 1});
+  EXPECT_FALSE(lep.accept().has_value());
+  h.advance(2s);
+  while (h.pending_out() > 0) EXPECT_EQ(h.out().flags, kSyn | kAck);  // still retransmitting
+  h.in(Seg{.flags = kAck, .seq = 1001, .ack = synack.seq + 1});
+  EXPECT_TRUE(lep.accept().has_value());
+}
+
+}  // namespace
+}  // namespace netstack::tcp::testing
