@@ -80,3 +80,22 @@ TEST_F(Resets, SegmentToAClosedPortDrawsRst) {
 
 }  // namespace
 }  // namespace netstack::tcp::testing
+
+namespace netstack::tcp::testing {
+namespace {
+
+TEST_F(Resets, AbortAfterThePeerShrankItsWindowUsesTheWindowEdge) {
+  // Linux tcp_acceptable_seq(): SND.NXT lies beyond SND.UNA + SND.WND, so the
+  // RST carries the right window edge to stay acceptable to the peer.
+  ASSERT_EQ(ep->set_option(SockOpt::kNoDelay, 1), 0);
+  ASSERT_EQ(ep->write(std::vector<uint8_t>(1000, 1)).value(), 1000u);
+  h.out();
+  h.in(Seg{.flags = kAck, .seq = 1001, .ack = iss + 1, .win = 0});  // zero window, nothing acked
+  ep->abort();
+  const Seg rst = h.out();
+  EXPECT_EQ(rst.flags, kRst | kAck);
+  EXPECT_EQ(rst.seq, iss + 1);  // SND.UNA + 0, not SND.NXT = iss + 1001
+}
+
+}  // namespace
+}  // namespace netstack::tcp::testing

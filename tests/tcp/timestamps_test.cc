@@ -74,3 +74,33 @@ TEST(TimestampsOff, DisabledBySysctl) {
 
 }  // namespace
 }  // namespace netstack::tcp::testing
+
+namespace netstack::tcp::testing {
+namespace {
+
+TEST_F(Timestamps, TimeWaitIsReusedByASynWithANewerTimestamp) {
+  ep->close();
+  h.out();
+  h.in(Seg{.flags = kFin | kAck, .seq = 1001, .ack = iss + 2,
+           .options = {.timestamps = header::Timestamps{200, 0}}});
+  h.out();
+  ASSERT_EQ(ep->state(), State::kTimeWait);
+  // An old sequence number, but a newer timestamp: Linux accepts the SYN.
+  h.in(Seg{.flags = kSyn, .seq = 10, .options = {.mss = 1460, .timestamps = header::Timestamps{300, 0}}});
+  EXPECT_EQ(h.out().flags, kSyn | kAck);
+  EXPECT_EQ(ep->state(), State::kClosed);
+}
+
+TEST_F(Timestamps, TimeWaitAcksAnOldSynWithAnOlderTimestamp) {
+  ep->close();
+  h.out();
+  h.in(Seg{.flags = kFin | kAck, .seq = 1001, .ack = iss + 2,
+           .options = {.timestamps = header::Timestamps{200, 0}}});
+  h.out();
+  h.in(Seg{.flags = kSyn, .seq = 10, .options = {.mss = 1460, .timestamps = header::Timestamps{150, 0}}});
+  EXPECT_EQ(h.out().flags, kAck);  // PAWS: re-ACK, stay in TIME-WAIT
+  EXPECT_EQ(ep->state(), State::kTimeWait);
+}
+
+}  // namespace
+}  // namespace netstack::tcp::testing
