@@ -1,0 +1,426 @@
+#include "fuzz/scenario/pkt_parser.h"
+
+#include <cmath>
+#include <utility>
+
+#include "fuzz/scenario/pkt_lexer.h"
+#include "stack/header/tcp.h"
+
+namespace tcpfuzz::scenario {
+
+std::string ParseError::format(std::string_view path) const {
+  return std::string(path) + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + message;
+}
+
+namespace {
+
+using netstack::Unexpected;
+namespace flag = netstack::header::tcp_flag;
+
+class Parser {
+ public:
+  explicit Parser(std::vector<Token> tokens) : t_(std::move(tokens)) {}
+
+  bool parse(Scenario& out) {
+    while (peek().kind == Token::Kind::kOption) {
+      const std::string& o = next().text;
+      const size_t eq = o.find('=');
+      out.options.emplace_back(o.substr(0, eq), eq == std::string::npos ? "" : o.substr(eq + 1));
+    }
+    // An optional init command before the first timed event.
+    if (peek().kind == Token::Kind::kBackquote) {
+      Event e;
+      e.line = peek().line;
+      e.action = CommandSpec{next().text};
+      out.events.push_back(std::move(e));
+    }
+    while (peek().kind != Token::Kind::kEnd) {
+      // An optional cleanup command ends the script.
+      if (peek().kind == Token::Kind::kBackquote && peek(1).kind == Token::Kind::kEnd) {
+        Event e;
+        e.line = peek().line;
+        e.time.kind = EventTime::Kind::kAny;
+        e.action = CommandSpec{next().text};
+        out.events.push_back(std::move(e));
+        break;
+      }
+      if (!parse_event(out)) return false;
+    }
+    return true;
+  }
+
+  ParseError error() const { return error_; }
+
+ private:
+  const Token& peek(size_t ahead = 0) const { return t_[std::min(pos_ + ahead, t_.size() - 1)]; }
+  const Token& next() { return t_[pos_ < t_.size() - 1 ? pos_++ : pos_]; }
+
+  bool fail(const Token& at, std::string message) {
+    error_ = ParseError{at.line, at.col, std::move(message)};
+    return false;
+  }
+  bool expect(char p, const char* what) {
+    if (!peek().is(p)) return fail(peek(), std::string("expected ") + what);
+    next();
+    return true;
+  }
+  bool expect_integer(int64_t* v, const char* what) {
+    if (peek().kind != Token::Kind::kInteger) return fail(peek(), std::string("expected ") + what);
+    *v = next().integer;
+    return true;
+  }
+  bool expect_u32(uint32_t* v, const char* what) {
+    int64_t x = 0;
+    if (!expect_integer(&x, what)) return false;
+    if (x < 0 || x > 0xffffffffLL) return fail(t_[pos_ - 1], std::string(what) + " out of range");
+    *v = static_cast<uint32_t>(x);
+    return true;
+  }
+
+  bool parse_seconds(int64_t* us) {
+    const Token& tok = peek();
+    if (tok.kind == Token::Kind::kInteger) {
+      *us = next().integer * 1'000'000;
+      return true;
+    }
+    if (tok.kind == Token::Kind::kFloat) {
+      *us = std::llround(next().real * 1e6);
+      return true;
+    }
+    return fail(tok, "expected a time in seconds");
+  }
+
+  bool parse_time(EventTime* t) {
+    if (peek().is('*')) {
+      next();
+      t->kind = EventTime::Kind::kAny;
+      return true;
+    }
+    if (peek().is('+')) {
+      next();
+      t->kind = EventTime::Kind::kRelative;
+    }
+    if (!parse_seconds(&t->start_us)) return false;
+    if (peek().is('~')) {
+      next();
+      if (peek().is('+')) {
+        next();
+        t->end_relative = true;
+      }
+      int64_t end = 0;
+      if (!parse_seconds(&end)) return false;
+      t->end_us = end;
+    }
+    return true;
+  }
+
+  bool parse_event(Scenario& out) {
+    Event e;
+    e.line = peek().line;
+    const Token& start = peek();
+    const bool timed = start.is('+') || start.is('*') || start.kind == Token::Kind::kInteger ||
+                       start.kind == Token::Kind::kFloat;
+    if (!timed) return fail(start, "expected an event time");
+    if (!parse_time(&e.time)) return false;
+    const Token& a = peek();
+    if (a.is('<') || a.is('>')) {
+      PacketSpec p;
+      if (!parse_packet(&p, out, e.line)) return false;
+      e.action = std::move(p);
+    } else if (a.kind == Token::Kind::kBackquote) {
+      e.action = CommandSpec{next().text};
+    } else if (a.kind == Token::Kind::kCode) {
+      next();
+      out.unsupported.push_back({"%{ python }% code block", e.line});
+      return true;
+    } else if (a.kind == Token::Kind::kEllipsis || (a.kind == Token::Kind::kWord && peek(1).is('('))) {
+      SyscallSpec sc;
+      if (!parse_syscall(&sc)) return false;
+      e.action = std::move(sc);
+    } else {
+      return fail(a, "expected a packet, a syscall or a command");
+    }
+    out.events.push_back(std::move(e));
+    return true;
+  }
+
+  bool parse_flags(uint8_t* flags) {
+    if (peek().is('-')) {
+      next();
+      return true;
+    }
+    if (peek().kind == Token::Kind::kWord) {
+      for (char c : next().text) {
+        switch (c) {
+          case 'S': *flags |= flag::kSyn; break;
+          case 'F': *flags |= flag::kFin; break;
+          case 'R': *flags |= flag::kRst; break;
+          case 'P': *flags |= flag::kPsh; break;
+          case 'U': *flags |= flag::kUrg; break;
+          case 'E': *flags |= flag::kEce; break;
+          case 'W': *flags |= flag::kCwr; break;
+          default:
+            return fail(t_[pos_ - 1], std::string("unknown TCP flag '") + c + "'");
+        }
+      }
+    }
+    if (peek().is('.')) {
+      next();
+      *flags |= flag::kAck;
+    }
+    return true;
+  }
+
+  bool parse_packet(PacketSpec* p, Scenario& out, int line) {
+    p->direction = next().is('<') ? PacketSpec::Direction::kInbound : PacketSpec::Direction::kOutbound;
+    if (peek().is('[') || peek().is('(')) {
+      // IP-level details (ECN codepoints, TTL, flow label) are not modelled.
+      const char close = peek().is('[') ? ']' : ')';
+      while (!peek().is(close) && peek().kind != Token::Kind::kEnd) next();
+      next();
+      out.unsupported.push_back({"IP header field expectations", line});
+    }
+    if (peek().is_word("udp") || peek().is_word("icmp") || peek().is_word("UDP") ||
+        peek().is_word("ICMP")) {
+      out.unsupported.push_back({"non-TCP packet (" + peek().text + ")", line});
+      while (!(peek().kind == Token::Kind::kEnd) && peek().line == line) next();
+      return true;
+    }
+    if (peek().kind == Token::Kind::kInteger && peek(1).is('>')) {
+      out.unsupported.push_back({"explicit ports on a packet line", line});
+      next();
+      next();
+      next();
+    }
+    if (!parse_flags(&p->flags)) return false;
+    if (!expect_u32(&p->seq_start, "sequence start")) return false;
+    if (!expect(':', "':' in start:end(length)")) return false;
+    if (!expect_u32(&p->seq_end, "sequence end")) return false;
+    if (!expect('(', "'(' before the payload length")) return false;
+    if (!expect_u32(&p->payload_length, "payload length")) return false;
+    if (!expect(')', "')' after the payload length")) return false;
+    if (p->seq_end - p->seq_start != p->payload_length) {
+      return fail(t_[pos_ - 1], "payload length does not match end - start");
+    }
+    while (true) {
+      if (peek().is_word("ack")) {
+        next();
+        uint32_t v = 0;
+        if (!expect_u32(&v, "ack number")) return false;
+        p->ack = v;
+      } else if (peek().is_word("win")) {
+        next();
+        uint32_t v = 0;
+        if (!expect_u32(&v, "window")) return false;
+        p->window = v;
+      } else if (peek().is_word("urg")) {
+        next();
+        uint32_t v = 0;
+        if (!expect_u32(&v, "urgent pointer")) return false;
+        p->urgent = v;
+      } else {
+        break;
+      }
+    }
+    if (peek().is('<')) {
+      next();
+      if (peek().kind == Token::Kind::kEllipsis) {
+        next();
+        p->options.reset();
+        return expect('>', "'>' after <...");
+      }
+      std::vector<OptionSpec> options;
+      while (true) {
+        OptionSpec o;
+        if (!parse_option(&o, out, line)) return false;
+        options.push_back(std::move(o));
+        if (peek().is(',')) {
+          next();
+          continue;
+        }
+        break;
+      }
+      p->options = std::move(options);
+      return expect('>', "'>' closing the option list");
+    }
+    return true;
+  }
+
+  bool parse_option(OptionSpec* o, Scenario& out, int line) {
+    const Token& w = peek();
+    if (w.kind != Token::Kind::kWord) return fail(w, "expected a TCP option");
+    const std::string name = next().text;
+    using K = OptionSpec::Kind;
+    if (name == "nop") {
+      o->kind = K::kNop;
+    } else if (name == "eol") {
+      o->kind = K::kEol;
+    } else if (name == "mss") {
+      o->kind = K::kMss;
+      return expect_u32(&o->value, "MSS value");
+    } else if (name == "wscale") {
+      o->kind = K::kWindowScale;
+      return expect_u32(&o->value, "window scale");
+    } else if (name == "sackOK") {
+      o->kind = K::kSackPermitted;
+    } else if (name == "sack") {
+      o->kind = K::kSack;
+      while (peek().kind == Token::Kind::kInteger) {
+        uint32_t a = 0;
+        uint32_t b = 0;
+        if (!expect_u32(&a, "SACK block start") || !expect(':', "':' in a SACK block") ||
+            !expect_u32(&b, "SACK block end")) {
+          return false;
+        }
+        o->sack_blocks.emplace_back(a, b);
+      }
+    } else if (name == "TS") {
+      o->kind = K::kTimestamp;
+      if (!peek().is_word("val")) return fail(peek(), "expected 'val' in TS option");
+      next();
+      if (!expect_u32(&o->value, "TS val")) return false;
+      if (!peek().is_word("ecr")) return fail(peek(), "expected 'ecr' in TS option");
+      next();
+      return expect_u32(&o->value2, "TS ecr");
+    } else if (name == "FO" || name == "FOEXP" || name == "md5" || name == "exp" || name == "mptcp") {
+      out.unsupported.push_back({"TCP option " + name, line});
+      while (!peek().is(',') && !peek().is('>') && peek().kind != Token::Kind::kEnd) next();
+      o->kind = K::kNop;
+    } else {
+      return fail(w, "unknown TCP option '" + name + "'");
+    }
+    return true;
+  }
+
+  bool parse_expr(Expr* e) {
+    const Token& tok = peek();
+    if (tok.kind == Token::Kind::kEllipsis) {
+      next();
+      e->kind = Expr::Kind::kEllipsis;
+    } else if (tok.kind == Token::Kind::kInteger) {
+      e->kind = Expr::Kind::kInteger;
+      e->integer = next().integer;
+    } else if (tok.is('-') && peek(1).kind == Token::Kind::kInteger) {
+      next();
+      e->kind = Expr::Kind::kInteger;
+      e->integer = -next().integer;
+    } else if (tok.kind == Token::Kind::kString) {
+      e->kind = Expr::Kind::kString;
+      e->text = next().text;
+    } else if (tok.kind == Token::Kind::kWord) {
+      e->kind = Expr::Kind::kSymbol;
+      e->text = next().text;
+      if (peek().is('(')) {  // a function-like expression: htons(8080), inet_addr("...")
+        next();
+        if (!parse_list(&e->elements, ')')) return false;
+      }
+    } else if (tok.is('[')) {
+      next();
+      e->kind = Expr::Kind::kArray;
+      if (!parse_list(&e->elements, ']')) return false;
+    } else if (tok.is('{')) {
+      next();
+      e->kind = Expr::Kind::kStruct;
+      while (!peek().is('}')) {
+        const bool named = peek().kind == Token::Kind::kWord && (peek(1).is('=') || peek(1).is('('));
+        if (!named) {  // a positional member, e.g. an iovec {..., 40}
+          Expr v;
+          if (!parse_expr(&v)) return false;
+          e->names.emplace_back();
+          e->elements.push_back(std::move(v));
+        } else {
+          e->names.push_back(next().text);
+          if (peek().is('(')) {  // e.g. msg_name(...)=...: an annotated field
+            next();
+            std::vector<Expr> ignored;
+            if (!parse_list(&ignored, ')')) return false;
+          }
+          if (!expect('=', "'=' after a field name")) return false;
+          Expr v;
+          if (!parse_expr(&v)) return false;
+          e->elements.push_back(std::move(v));
+        }
+        if (peek().is(',')) next();
+        else if (!peek().is('}')) return fail(peek(), "expected ',' or '}'");
+      }
+      next();
+    } else {
+      return fail(tok, "expected an expression");
+    }
+    if (peek().is('|')) {
+      Expr first = std::move(*e);
+      *e = Expr{};
+      e->kind = Expr::Kind::kOr;
+      e->elements.push_back(std::move(first));
+      while (peek().is('|')) {
+        next();
+        Expr term;
+        if (!parse_expr(&term)) return false;
+        e->elements.push_back(std::move(term));
+      }
+    }
+    return true;
+  }
+
+  bool parse_list(std::vector<Expr>* out, char close) {
+    while (!peek().is(close)) {
+      Expr e;
+      if (!parse_expr(&e)) return false;
+      out->push_back(std::move(e));
+      if (peek().is(',')) {
+        next();
+      } else if (!peek().is(close)) {
+        return fail(peek(), std::string("expected ',' or '") + close + "'");
+      }
+    }
+    next();
+    return true;
+  }
+
+  bool parse_syscall(SyscallSpec* sc) {
+    if (peek().kind == Token::Kind::kEllipsis) {
+      next();
+      int64_t end = 0;
+      if (!parse_seconds(&end)) return false;
+      sc->end_us = end;
+    }
+    if (peek().kind != Token::Kind::kWord) return fail(peek(), "expected a syscall name");
+    sc->name = next().text;
+    if (!expect('(', "'(' after the syscall name")) return false;
+    if (!parse_list(&sc->args, ')')) return false;
+    if (!expect('=', "'= result' after the syscall")) return false;
+    if (!parse_expr(&sc->result)) return false;
+    if (peek().kind == Token::Kind::kWord && peek().text.size() > 1 && peek().text[0] == 'E') {
+      sc->errno_name = next().text;
+    }
+    if (peek().is('(')) {  // the errno's text, ignored as packetdrill ignores it
+      int depth = 0;
+      do {
+        if (peek().is('(')) ++depth;
+        if (peek().is(')')) --depth;
+        if (peek().kind == Token::Kind::kEnd) return fail(peek(), "unterminated errno text");
+        next();
+      } while (depth > 0);
+    }
+    return true;
+  }
+
+  std::vector<Token> t_;
+  size_t pos_ = 0;
+  ParseError error_;
+};
+
+}  // namespace
+
+netstack::Expected<Scenario, ParseError> parse_script(std::string_view text, std::string path) {
+  LexError lex_error;
+  std::vector<Token> tokens = tokenize(text, &lex_error);
+  if (tokens.empty()) return Unexpected{ParseError{lex_error.line, lex_error.col, lex_error.message}};
+  Scenario s;
+  s.path = std::move(path);
+  Parser p(std::move(tokens));
+  if (!p.parse(s)) return Unexpected{p.error()};
+  return s;
+}
+
+}  // namespace tcpfuzz::scenario

@@ -1,0 +1,90 @@
+// The scenario model: one timed list of events against one stack, shared by
+// packetdrill-dialect scripts, binary fuzz inputs, property tests and the
+// tcpfuzz tools. An event injects a packet, expects an outbound packet,
+// makes a socket call, or runs a (configuration) command.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace tcpfuzz::scenario {
+
+// When an event happens, in microseconds of script time.
+struct EventTime {
+  enum class Kind : uint8_t { kAbsolute, kRelative, kAny };
+  Kind kind = Kind::kAbsolute;
+  int64_t start_us = 0;
+  // A range "a~b": the event may happen anywhere in [start, end].
+  std::optional<int64_t> end_us;
+  bool end_relative = false;
+};
+
+// One TCP option as written in a script, in order.
+struct OptionSpec {
+  enum class Kind : uint8_t { kNop, kEol, kMss, kWindowScale, kSackPermitted, kSack, kTimestamp };
+  Kind kind = Kind::kNop;
+  uint32_t value = 0;   // MSS, window scale
+  uint32_t value2 = 0;  // timestamp echo reply (value is TSval)
+  std::vector<std::pair<uint32_t, uint32_t>> sack_blocks;
+  bool operator==(const OptionSpec&) const = default;
+};
+
+struct PacketSpec {
+  enum class Direction : uint8_t { kInbound, kOutbound };
+  Direction direction = Direction::kInbound;
+  uint8_t flags = 0;
+  uint32_t seq_start = 0;
+  uint32_t seq_end = 0;
+  uint32_t payload_length = 0;
+  std::optional<uint32_t> ack;
+  std::optional<uint32_t> window;
+  std::optional<uint32_t> urgent;
+  // nullopt: "<...>", options not checked (outbound) / none sent (inbound).
+  std::optional<std::vector<OptionSpec>> options = std::vector<OptionSpec>{};
+};
+
+// A syscall argument or result expression.
+struct Expr {
+  enum class Kind : uint8_t { kEllipsis, kInteger, kSymbol, kString, kArray, kStruct, kOr };
+  Kind kind = Kind::kEllipsis;
+  int64_t integer = 0;
+  std::string text;               // symbol name, string contents, struct field name
+  std::vector<Expr> elements;     // array elements, struct fields, or-ed terms
+  std::vector<std::string> names; // struct field names, parallel to elements
+};
+
+struct SyscallSpec {
+  std::string name;
+  std::vector<Expr> args;
+  Expr result;                     // an integer, or ellipsis
+  std::optional<std::string> errno_name;
+  std::optional<int64_t> end_us;   // "start...end" for calls that block
+};
+
+struct CommandSpec {
+  std::string command;  // the text between backticks
+};
+
+struct Event {
+  EventTime time;
+  int line = 0;
+  std::variant<PacketSpec, SyscallSpec, CommandSpec> action;
+};
+
+// A construct the runner cannot honour, with where it was found.
+struct Unsupported {
+  std::string construct;
+  int line = 0;
+};
+
+struct Scenario {
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> options;  // --name=value lines
+  std::vector<Event> events;
+  std::vector<Unsupported> unsupported;
+};
+
+}  // namespace tcpfuzz::scenario
