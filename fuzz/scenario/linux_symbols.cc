@@ -1,0 +1,108 @@
+#include "fuzz/scenario/linux_symbols.h"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <utility>
+
+namespace tcpfuzz::scenario {
+
+namespace {
+
+// Taken from the system headers of the Linux machine we build on, so the
+// numbers are Linux's by construction.
+constexpr std::array<std::pair<std::string_view, int>, 24> kErrnos{{
+    {"EPERM", EPERM},           {"ENOENT", ENOENT},         {"EINTR", EINTR},
+    {"EBADF", EBADF},           {"EAGAIN", EAGAIN},         {"ENOMEM", ENOMEM},
+    {"EFAULT", EFAULT},         {"EINVAL", EINVAL},         {"EPIPE", EPIPE},
+    {"ENOTSOCK", ENOTSOCK},     {"EOPNOTSUPP", EOPNOTSUPP}, {"ENOPROTOOPT", ENOPROTOOPT},
+    {"EAFNOSUPPORT", EAFNOSUPPORT}, {"EADDRINUSE", EADDRINUSE}, {"EADDRNOTAVAIL", EADDRNOTAVAIL},
+    {"ENETUNREACH", ENETUNREACH}, {"ECONNABORTED", ECONNABORTED}, {"ECONNRESET", ECONNRESET},
+    {"EISCONN", EISCONN},       {"ENOTCONN", ENOTCONN},     {"ETIMEDOUT", ETIMEDOUT},
+    {"ECONNREFUSED", ECONNREFUSED}, {"EALREADY", EALREADY}, {"EINPROGRESS", EINPROGRESS},
+}};
+
+constexpr std::array<std::pair<std::string_view, long>, 52> kSymbols{{
+    {"AF_INET", AF_INET},
+    {"AF_INET6", AF_INET6},
+    {"PF_INET", PF_INET},
+    {"PF_INET6", PF_INET6},
+    {"SOCK_STREAM", SOCK_STREAM},
+    {"IPPROTO_TCP", IPPROTO_TCP},
+    {"IPPROTO_IP", IPPROTO_IP},
+    {"IPPROTO_IPV6", IPPROTO_IPV6},
+    {"SOL_SOCKET", SOL_SOCKET},
+    {"SOL_TCP", SOL_TCP},
+    {"SO_REUSEADDR", SO_REUSEADDR},
+    {"SO_REUSEPORT", SO_REUSEPORT},
+    {"SO_KEEPALIVE", SO_KEEPALIVE},
+    {"SO_LINGER", SO_LINGER},
+    {"SO_RCVBUF", SO_RCVBUF},
+    {"SO_SNDBUF", SO_SNDBUF},
+    {"SO_ERROR", SO_ERROR},
+    {"SO_RCVLOWAT", SO_RCVLOWAT},
+    {"SO_SNDLOWAT", SO_SNDLOWAT},
+    {"TCP_NODELAY", TCP_NODELAY},
+    {"TCP_MAXSEG", TCP_MAXSEG},
+    {"TCP_CORK", TCP_CORK},
+    {"TCP_KEEPIDLE", TCP_KEEPIDLE},
+    {"TCP_KEEPINTVL", TCP_KEEPINTVL},
+    {"TCP_KEEPCNT", TCP_KEEPCNT},
+    {"TCP_LINGER2", TCP_LINGER2},
+    {"TCP_DEFER_ACCEPT", TCP_DEFER_ACCEPT},
+    {"TCP_USER_TIMEOUT", TCP_USER_TIMEOUT},
+    {"TCP_INFO", TCP_INFO},
+    {"TCP_QUICKACK", TCP_QUICKACK},
+    {"TCP_CONGESTION", TCP_CONGESTION},
+    {"O_RDONLY", O_RDONLY},
+    {"O_WRONLY", O_WRONLY},
+    {"O_RDWR", O_RDWR},
+    {"O_NONBLOCK", O_NONBLOCK},
+    {"F_GETFL", F_GETFL},
+    {"F_SETFL", F_SETFL},
+    {"SHUT_RD", SHUT_RD},
+    {"SHUT_WR", SHUT_WR},
+    {"SHUT_RDWR", SHUT_RDWR},
+    {"POLLIN", POLLIN},
+    {"POLLPRI", POLLPRI},
+    {"POLLOUT", POLLOUT},
+    {"POLLERR", POLLERR},
+    {"POLLHUP", POLLHUP},
+    {"POLLNVAL", POLLNVAL},
+    {"POLLRDNORM", POLLRDNORM},
+    {"POLLWRNORM", POLLWRNORM},
+    {"POLLRDHUP", POLLRDHUP},
+    {"MSG_PEEK", MSG_PEEK},
+    {"MSG_DONTWAIT", MSG_DONTWAIT},
+    {"NULL", 0},
+}};
+
+}  // namespace
+
+std::optional<int> errno_value(std::string_view name) {
+  for (const auto& [n, v] : kErrnos) {
+    if (n == name) return v;
+  }
+  return std::nullopt;
+}
+
+std::string_view errno_name(int value) {
+  for (const auto& [n, v] : kErrnos) {
+    if (v == value) return n;
+  }
+  return "E?";
+}
+
+std::optional<long> symbol_value(std::string_view name) {
+  for (const auto& [n, v] : kSymbols) {
+    if (n == name) return v;
+  }
+  return std::nullopt;
+}
+
+}  // namespace tcpfuzz::scenario

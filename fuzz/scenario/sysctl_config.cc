@@ -1,0 +1,103 @@
+#include "fuzz/scenario/sysctl_config.h"
+
+#include <charconv>
+#include <sstream>
+
+namespace tcpfuzz::scenario {
+
+namespace {
+
+bool parse_uints(std::string_view text, std::vector<uint64_t>* out) {
+  std::istringstream in{std::string(text)};
+  std::string word;
+  while (in >> word) {
+    uint64_t v = 0;
+    const auto r = std::from_chars(word.data(), word.data() + word.size(), v);
+    if (r.ec != std::errc() || r.ptr != word.data() + word.size()) return false;
+    out->push_back(v);
+  }
+  return !out->empty();
+}
+
+}  // namespace
+
+bool apply_sysctl(std::string_view assignment, netstack::tcp::Config& c) {
+  const size_t eq = assignment.find('=');
+  if (eq == std::string_view::npos) return false;
+  std::string_view name = assignment.substr(0, eq);
+  std::string_view value = assignment.substr(eq + 1);
+  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'')) {
+    value = value.substr(1, value.size() - 2);
+  }
+  constexpr std::string_view kPrefix = "net.ipv4.";
+  if (!name.starts_with(kPrefix)) return false;
+  name.remove_prefix(kPrefix.size());
+  std::vector<uint64_t> v;
+  if (!parse_uints(value, &v)) return false;
+  using std::chrono::seconds;
+  if (name == "tcp_sack") c.sack = v[0] != 0;
+  else if (name == "tcp_timestamps") c.timestamps = v[0] != 0;
+  else if (name == "tcp_window_scaling") c.window_scaling = v[0] != 0;
+  else if (name == "tcp_syncookies") c.syncookies = v[0] != 0;
+  else if (name == "tcp_syn_retries") c.syn_retries = static_cast<uint32_t>(v[0]);
+  else if (name == "tcp_synack_retries") c.synack_retries = static_cast<uint32_t>(v[0]);
+  else if (name == "tcp_retries2") c.retries2 = static_cast<uint32_t>(v[0]);
+  else if (name == "tcp_max_syn_backlog") c.max_syn_backlog = static_cast<uint32_t>(v[0]);
+  else if (name == "tcp_fin_timeout") c.fin_timeout = seconds(v[0]);
+  else if (name == "tcp_keepalive_time") c.keepalive_time = seconds(v[0]);
+  else if (name == "tcp_keepalive_intvl") c.keepalive_intvl = seconds(v[0]);
+  else if (name == "tcp_keepalive_probes") c.keepalive_probes = static_cast<uint32_t>(v[0]);
+  else if ((name == "tcp_rmem" || name == "tcp_wmem") && v.size() == 3) {
+    (name == "tcp_rmem" ? c.rmem_default : c.wmem_default) = static_cast<uint32_t>(v[1]);
+    (name == "tcp_rmem" ? c.rmem_max : c.wmem_max) = static_cast<uint32_t>(v[2]);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+std::vector<std::string> apply_sysctl_script(std::string_view text, netstack::tcp::Config& c) {
+  std::vector<std::string> unknown;
+  std::istringstream lines{std::string(text)};
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream words(line);
+    std::string w;
+    if (!(words >> w) || w != "sysctl") continue;
+    // Rebuild quoted values ("4096 87380 6291456") split by whitespace.
+    std::string rest;
+    std::getline(words, rest);
+    std::vector<std::string> assignments;
+    std::string current;
+    bool quoted = false;
+    for (char ch : rest) {
+      if (ch == '"') quoted = !quoted;
+      if (!quoted && (ch == ' ' || ch == '\t')) {
+        if (!current.empty()) assignments.push_back(current);
+        current.clear();
+      } else {
+        current += ch;
+      }
+    }
+    if (!current.empty()) assignments.push_back(current);
+    for (const std::string& a : assignments) {
+      if (a.starts_with("-") || a == ">" || a.starts_with("/dev/") || a.starts_with("2>")) continue;
+      if (a.find('=') == std::string::npos) continue;
+      std::string expanded = a;
+      // $((15*1024*1024)) style arithmetic in defaults.sh.
+      for (size_t at; (at = expanded.find("$((")) != std::string::npos;) {
+        const size_t end = expanded.find("))", at);
+        if (end == std::string::npos) break;
+        uint64_t product = 1;
+        std::istringstream factors(expanded.substr(at + 3, end - at - 3));
+        std::string f;
+        while (std::getline(factors, f, '*')) product *= std::stoull(f);
+        expanded.replace(at, end + 2 - at, std::to_string(product));
+      }
+      if (!apply_sysctl(expanded, c)) unknown.push_back(expanded);
+    }
+  }
+  return unknown;
+}
+
+}  // namespace tcpfuzz::scenario
