@@ -16,7 +16,7 @@ View build_tcp_packet(const TcpPacketSpec& spec) {
   size_t options_length;
   if (spec.raw_options) {
     options_length = std::min(spec.raw_options->size(), kTcpMaxOptionsLength);
-    std::memcpy(options.data(), spec.raw_options->data(), options_length);
+    if (options_length > 0) std::memcpy(options.data(), spec.raw_options->data(), options_length);
   } else {
     options_length = write_tcp_options(options, spec.options).value_or(0);
   }

@@ -35,6 +35,7 @@ class Expected {
   const T* operator->() const { return &value(); }
   T& operator*() { return value(); }
   const T& operator*() const { return value(); }
+  T value_or(T fallback) const { return has_value() ? std::get<0>(v_) : fallback; }
   E error() const {
     assert(!has_value());
     return std::get<1>(v_);

@@ -1,0 +1,11 @@
+// The subcommands of the tcpfuzz command line tool.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace tcpfuzz::cli {
+
+int run_command(const std::vector<std::string>& args);
+
+}  // namespace tcpfuzz::cli

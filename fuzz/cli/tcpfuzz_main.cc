@@ -1,0 +1,32 @@
+// tcpfuzz: the toolkit's command line.
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fuzz/cli/commands.h"
+
+namespace {
+
+constexpr std::string_view kUsage =
+    "usage: tcpfuzz COMMAND [ARGS]\n"
+    "  run [--trace] [--verbose] [--pcap OUT] FILE_OR_DIR...\n"
+    "      run packetdrill-dialect scripts against the stack (fake clock, in-process)\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fputs(kUsage.data(), stderr);
+    return 2;
+  }
+  const std::string command = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "run") return tcpfuzz::cli::run_command(args);
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::fputs(kUsage.data(), stdout);
+    return 0;
+  }
+  std::fprintf(stderr, "tcpfuzz: unknown command '%s'\n%s", command.c_str(), kUsage.data());
+  return 2;
+}

@@ -1,0 +1,159 @@
+#include "fuzz/scenario/packet_format.h"
+
+#include "stack/header/byte_order.h"
+#include "stack/header/tcp.h"
+#include "stack/header/tcp_options.h"
+
+namespace tcpfuzz::scenario {
+
+namespace opt = netstack::header::tcp_option;
+using netstack::header::load_be16;
+using netstack::header::load_be32;
+
+std::vector<OptionSpec> options_in_order(std::span<const uint8_t> b) {
+  std::vector<OptionSpec> out;
+  size_t i = 0;
+  while (i < b.size()) {
+    OptionSpec o;
+    const uint8_t kind = b[i];
+    if (kind == opt::kNop || kind == opt::kEol) {
+      o.kind = kind == opt::kNop ? OptionSpec::Kind::kNop : OptionSpec::Kind::kEol;
+      out.push_back(o);
+      ++i;
+      continue;
+    }
+    if (i + 1 >= b.size() || b[i + 1] < 2 || i + b[i + 1] > b.size()) break;
+    const uint8_t len = b[i + 1];
+    const uint8_t* body = &b[i + 2];
+    switch (kind) {
+      case opt::kMss:
+        o.kind = OptionSpec::Kind::kMss;
+        if (len == 4) o.value = load_be16(body);
+        break;
+      case opt::kWindowScale:
+        o.kind = OptionSpec::Kind::kWindowScale;
+        if (len == 3) o.value = body[0];
+        break;
+      case opt::kSackPermitted:
+        o.kind = OptionSpec::Kind::kSackPermitted;
+        break;
+      case opt::kTimestamps:
+        o.kind = OptionSpec::Kind::kTimestamp;
+        if (len == 10) {
+          o.value = load_be32(body);
+          o.value2 = load_be32(body + 4);
+        }
+        break;
+      case opt::kSack:
+        o.kind = OptionSpec::Kind::kSack;
+        for (size_t k = 0; k + 8 <= size_t{len} - 2; k += 8) {
+          o.sack_blocks.emplace_back(load_be32(body + k), load_be32(body + k + 4));
+        }
+        break;
+      default:
+        // An option the dialect cannot name: shown as its kind number.
+        o.kind = OptionSpec::Kind::kNop;
+        o.value = 0x100u | kind;
+        break;
+    }
+    out.push_back(std::move(o));
+    i += len;
+  }
+  return out;
+}
+
+std::vector<uint8_t> option_bytes(const std::vector<OptionSpec>& options) {
+  std::vector<uint8_t> out;
+  auto be16 = [&](uint32_t v) {
+    out.push_back(static_cast<uint8_t>(v >> 8));
+    out.push_back(static_cast<uint8_t>(v));
+  };
+  auto be32 = [&](uint32_t v) {
+    be16(v >> 16);
+    be16(v & 0xffff);
+  };
+  for (const OptionSpec& o : options) {
+    switch (o.kind) {
+      case OptionSpec::Kind::kNop:
+        out.push_back(opt::kNop);
+        break;
+      case OptionSpec::Kind::kEol:
+        out.push_back(opt::kEol);
+        break;
+      case OptionSpec::Kind::kMss:
+        out.insert(out.end(), {opt::kMss, 4});
+        be16(o.value);
+        break;
+      case OptionSpec::Kind::kWindowScale:
+        out.insert(out.end(), {opt::kWindowScale, 3, static_cast<uint8_t>(o.value)});
+        break;
+      case OptionSpec::Kind::kSackPermitted:
+        out.insert(out.end(), {opt::kSackPermitted, 2});
+        break;
+      case OptionSpec::Kind::kTimestamp:
+        out.insert(out.end(), {opt::kTimestamps, 10});
+        be32(o.value);
+        be32(o.value2);
+        break;
+      case OptionSpec::Kind::kSack:
+        out.insert(out.end(), {opt::kSack, static_cast<uint8_t>(2 + 8 * o.sack_blocks.size())});
+        for (const auto& [a, b] : o.sack_blocks) {
+          be32(a);
+          be32(b);
+        }
+        break;
+    }
+  }
+  return out;
+}
+
+std::string format_options(const std::vector<OptionSpec>& options) {
+  std::string s = "<";
+  for (size_t i = 0; i < options.size(); ++i) {
+    const OptionSpec& o = options[i];
+    if (i > 0) s += ",";
+    switch (o.kind) {
+      case OptionSpec::Kind::kNop:
+        s += o.value > 0xff ? "kind " + std::to_string(o.value & 0xff) : "nop";
+        break;
+      case OptionSpec::Kind::kEol:
+        s += "eol";
+        break;
+      case OptionSpec::Kind::kMss:
+        s += "mss " + std::to_string(o.value);
+        break;
+      case OptionSpec::Kind::kWindowScale:
+        s += "wscale " + std::to_string(o.value);
+        break;
+      case OptionSpec::Kind::kSackPermitted:
+        s += "sackOK";
+        break;
+      case OptionSpec::Kind::kTimestamp:
+        s += "TS val " + std::to_string(o.value) + " ecr " + std::to_string(o.value2);
+        break;
+      case OptionSpec::Kind::kSack:
+        s += "sack";
+        for (const auto& [a, b] : o.sack_blocks) s += " " + std::to_string(a) + ":" + std::to_string(b);
+        break;
+    }
+  }
+  return s + ">";
+}
+
+std::string format_packet(const PacketSpec& p) {
+  std::string flags = netstack::header::flags_to_string(p.flags);
+  if (flags.empty()) flags = "-";
+  std::string s = flags + " " + std::to_string(p.seq_start) + ":" + std::to_string(p.seq_end) + "(" +
+                  std::to_string(p.payload_length) + ")";
+  if (p.ack) s += " ack " + std::to_string(*p.ack);
+  if (p.window) s += " win " + std::to_string(*p.window);
+  if (p.urgent && *p.urgent != 0) s += " urg " + std::to_string(*p.urgent);
+  if (!p.options) {
+    s += " <...>";
+  } else if (!p.options->empty()) {
+    s += " " + format_options(*p.options);
+  }
+  return s;
+}
+
+}  // namespace tcpfuzz::scenario

@@ -1,0 +1,1007 @@
+// The script runner. Rules follow real packetdrill (src/run_packet.c,
+// run_system_call.c, run.c):
+//  - Sequence numbers: SYNs carry absolute numbers, everything else is
+//    relative to the ISNs. The remote ISN is the script's; the stack's live
+//    ISN is learned from its SYN or SYN-ACK.
+//  - Outbound packets are compared field by field: flags, seq, ack (0 when
+//    the script gives none), window when given, the option list in order
+//    (nop and eol included) unless "<...>", and the payload length, summing
+//    consecutive live segments up to the expected length (TSO) unless
+//    --strict_segments. TSval and TSecr are not compared.
+//  - Inbound TSecr is the stack's live TSval for the script value it names.
+//  - Time: "+t" is relative to when the previous event finished (to its
+//    script time between two inbound packets); outbound packets must be sent
+//    within max(--tolerance_usecs, --tolerance_percent of the gap).
+//  - Packets the script does not mention are only noticed when a later
+//    outbound line takes them as its packet.
+#include "fuzz/scenario/runner.h"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <unordered_map>
+
+#include "fuzz/scenario/linux_symbols.h"
+#include "fuzz/scenario/packet_format.h"
+#include "fuzz/scenario/pkt_parser.h"
+#include "fuzz/scenario/sysctl_config.h"
+#include "stack/header/ip.h"
+#include "stack/header/tcp_packet.h"
+#include "stack/link/loopback_link.h"
+#include "stack/link/pcap_tap.h"
+#include "stack/stack.h"
+#include "stack/tcp/protocol.h"
+#include "stack/time/fake_clock.h"
+
+namespace tcpfuzz::scenario {
+
+namespace {
+
+using namespace netstack;
+namespace flag = header::tcp_flag;
+using tcp::EndpointId;
+
+constexpr size_t kTraceTail = 24;
+constexpr uint16_t kRemoteEphemeralPort = 48000;
+
+Instant at_us(int64_t us) { return Instant::from_nanos(us * 1000); }
+int64_t us_of(Instant t) { return t.nanos() / 1000; }
+
+// One packet the stack sent, as captured at the peer.
+struct Captured {
+  Instant sent_at;
+  header::TcpHeader tcp;
+  std::vector<uint8_t> options;
+  size_t payload = 0;
+  View packet;  // keeps tcp.options' bytes alive
+};
+
+class Capture final : public PacketReceiver {
+ public:
+  explicit Capture(const Clock& clock) : clock_(clock) {}
+  void receive(View packet) override {
+    std::span<const uint8_t> segment;
+    if (auto v4 = header::parse_ipv4(packet.bytes())) {
+      segment = v4->payload;
+    } else if (auto v6 = header::parse_ipv6(packet.bytes())) {
+      segment = v6->payload;
+    }
+    auto tcp = header::parse_tcp(segment);
+    if (!tcp) return;
+    Captured c;
+    c.sent_at = clock_.now();
+    c.tcp = tcp->header;
+    c.options.assign(tcp->header.options.begin(), tcp->header.options.end());
+    c.payload = tcp->payload.size();
+    c.packet = std::move(packet);
+    queue.push_back(std::move(c));
+  }
+  std::deque<Captured> queue;
+
+ private:
+  const Clock& clock_;
+};
+
+class TraceLog final : public tcp::Tracer {
+ public:
+  explicit TraceLog(bool keep_all) : keep_all_(keep_all) {}
+  void add(Instant t, std::string line) {
+    std::ostringstream o;
+    o << std::fixed;
+    o.precision(6);
+    o << static_cast<double>(t.nanos()) / 1e9 << " " << line;
+    lines_.push_back(o.str());
+    if (!keep_all_ && lines_.size() > kTraceTail) lines_.pop_front();
+  }
+  void on_transition(Instant t, EndpointId id, tcp::State from, tcp::State to,
+                     std::string_view cause) override {
+    add(t, "ep" + std::to_string(id) + " " + std::string(to_string(from)) + " -> " +
+               std::string(to_string(to)) + " (" + std::string(cause) + ")");
+  }
+  void on_timer(Instant t, EndpointId id, tcp::State, tcp::TimerKind k) override {
+    add(t, "ep" + std::to_string(id) + " timer " + std::string(to_string(k)));
+  }
+  void on_segment_in(Instant t, EndpointId id, tcp::State s, const header::TcpHeader& h,
+                     size_t len, tcp::Verdict v) override {
+    add(t, "ep" + std::to_string(id) + " in " + header::flags_to_string(h.flags) + " len " +
+               std::to_string(len) + " in " + std::string(to_string(s)) + ": " +
+               std::string(to_string(v)));
+  }
+  void on_socket_call(Instant t, EndpointId id, tcp::State s, std::string_view call,
+                      long result) override {
+    add(t, "ep" + std::to_string(id) + " " + std::string(call) + " = " + std::to_string(result) +
+               " (" + std::string(to_string(s)) + ")");
+  }
+  std::vector<std::string> lines() const { return {lines_.begin(), lines_.end()}; }
+
+ private:
+  bool keep_all_;
+  std::deque<std::string> lines_;
+};
+
+// What one syscall did.
+struct CallOutcome {
+  bool would_block = false;
+  long result = 0;
+  int error = 0;
+};
+
+struct Fd {
+  EndpointId endpoint = tcp::kNoEndpoint;
+  bool nonblocking = false;
+};
+
+// The socket under test: packetdrill tracks exactly one.
+struct SocketUnderTest {
+  enum class Phase : uint8_t { kNone, kNew, kListening, kPassiveReceived, kConnecting, kSynced };
+  Phase phase = Phase::kNone;
+  uint32_t script_local_isn = 0;
+  uint32_t live_local_isn = 0;
+  uint32_t remote_isn = 0;
+  uint16_t local_port = 0;
+  uint16_t remote_port = kRemoteEphemeralPort;
+
+  uint32_t local_offset(bool syn) const { return syn ? live_local_isn - script_local_isn : live_local_isn; }
+  uint32_t remote_offset(bool syn) const { return syn ? 0 : remote_isn; }
+};
+
+struct Failure {
+  int line;
+  std::string message;
+};
+
+class Runner {
+ public:
+  Runner(const Scenario& s, const RunOptions& o)
+      : s_(s),
+        opts_(o),
+        trace_(o.trace),
+        family_(family_option()),
+        wire_(static_cast<uint32_t>(int_option("mtu", family_ == IpAddress::Family::kV6 ? 1520 : 1500))),
+        stack_(clock_, StackOptions{o.seed}),
+        tcp_(stack_, o.config),
+        capture_(clock_) {
+    local_ = *IpAddress::parse(family_ == IpAddress::Family::kV6 ? "fd3d:a0b:17d6::1" : "192.168.0.1");
+    remote_ = *IpAddress::parse(family_ == IpAddress::Family::kV6 ? "fd3d:fa7b:d17d::1" : "192.0.2.1");
+    tolerance_us_ = int_option("tolerance_usecs", 4000);
+    tolerance_pct_ = double_option("tolerance_percent", 12.5);
+    strict_segments_ = s.options.end() != std::ranges::find_if(s.options, [](const auto& kv) {
+                         return kv.first == "strict_segments";
+                       });
+    bind_port_ = static_cast<uint16_t>(int_option("bind_port", 8080));
+    connect_port_ = static_cast<uint16_t>(int_option("connect_port", 8080));
+    const NicId nic = stack_.add_nic(o.pcap ? static_cast<Link&>(tap()) : wire_.side(LoopbackLink::Side::kA));
+    stack_.add_address(nic, local_);
+    wire_.attach(LoopbackLink::Side::kA, o.pcap ? static_cast<PacketReceiver*>(&tap()) : &stack_.nic_receiver(nic));
+    if (o.pcap) tap_->set_receiver(&stack_.nic_receiver(nic));
+    wire_.attach(LoopbackLink::Side::kB, &capture_);
+    tcp_.set_tracer(&trace_);
+    std::string why;
+    tcp_.set_invariant_failure_handler([this](const std::string& report) {
+      if (!invariant_failure_) invariant_failure_ = report;
+    });
+  }
+
+  RunResult run() {
+    RunResult r;
+    if (!s_.unsupported.empty()) return skip(s_.unsupported.front().construct, s_.unsupported.front().line);
+    for (const auto& [name, value] : s_.options) {
+      static constexpr std::string_view kKnown[] = {
+          "ip_version", "tolerance_usecs", "tolerance_percent", "strict_segments", "bind_port",
+          "connect_port", "mtu", "local_ip", "remote_ip", "gateway_ip", "netmask_ip"};
+      if (std::ranges::find(kKnown, name) == std::end(kKnown)) return skip("option --" + name, 1);
+      if (name == "ip_version" && value != "ipv4" && value != "ipv6") return skip("--ip_version=" + value, 1);
+    }
+    const int64_t start = 0;
+    (void)start;
+    for (size_t i = 0; i < s_.events.size(); ++i) {
+      const Event& e = s_.events[i];
+      std::optional<RunResult> early;
+      if (!run_event(e, i, &early)) {
+        if (early) return *early;
+        return fail_result();
+      }
+      if (invariant_failure_) {
+        failure_ = Failure{e.line, "invariant violated after this event:\n" + *invariant_failure_};
+        return fail_result();
+      }
+    }
+    if (pending_) {
+      // Give a blocking call that is still pending the time the script allowed.
+      const Instant deadline = at_us(pending_->end_us + tolerance_us_) + std::chrono::seconds(1);
+      advance_to(deadline);
+      if (pending_ && !failure_) {
+        failure_ = Failure{pending_->event->line, "blocking " + pending_->call->name + " never returned"};
+      }
+      if (failure_) return fail_result();
+    }
+    r.status = RunResult::Status::kPass;
+    r.trace = trace_.lines();
+    return r;
+  }
+
+ private:
+  struct Pending {
+    const Event* event;
+    const SyscallSpec* call;
+    int64_t end_us;
+    Instant started;
+  };
+
+  // ---- Options ----
+  std::optional<std::string> option(std::string_view name) const {
+    for (const auto& [k, v] : s_.options) {
+      if (k == name) return v;
+    }
+    return std::nullopt;
+  }
+  long int_option(std::string_view name, long fallback) const {
+    auto v = option(name);
+    return v ? std::strtol(v->c_str(), nullptr, 10) : fallback;
+  }
+  double double_option(std::string_view name, double fallback) const {
+    auto v = option(name);
+    return v ? std::strtod(v->c_str(), nullptr) : fallback;
+  }
+  IpAddress::Family family_option() const {
+    auto v = option("ip_version");
+    return v && *v == "ipv6" ? IpAddress::Family::kV6 : IpAddress::Family::kV4;
+  }
+  PcapTap& tap() {
+    if (!tap_) tap_ = std::make_unique<PcapTap>(*opts_.pcap, clock_, wire_.side(LoopbackLink::Side::kA));
+    return *tap_;
+  }
+
+  // ---- Results ----
+  RunResult skip(const std::string& construct, int line) {
+    RunResult r;
+    r.status = RunResult::Status::kSkip;
+    r.message = "unsupported: " + construct + " at " + s_.path + ":" + std::to_string(line);
+    r.line = line;
+    return r;
+  }
+  RunResult fail_result() {
+    RunResult r;
+    r.status = RunResult::Status::kFail;
+    r.line = failure_->line;
+    r.message = s_.path + ":" + std::to_string(failure_->line) + ": " + failure_->message;
+    r.trace = trace_.lines();
+    return r;
+  }
+  bool fail(int line, std::string message) {
+    if (!failure_) failure_ = Failure{line, std::move(message)};
+    return false;
+  }
+
+  // ---- Time ----
+  // Moves the fake clock to t timer by timer, delivering packets and giving
+  // a pending blocking call its chance after each step.
+  void advance_to(Instant t) {
+    while (true) {
+      wire_.pump();
+      retry_pending();
+      const auto next = clock_.next_deadline();
+      if (!next || *next > t) break;
+      clock_.advance_to(*next);
+    }
+    if (clock_.now() < t) clock_.advance_to(t);
+    wire_.pump();
+    retry_pending();
+  }
+
+  int64_t tolerance_for(int64_t expected_us) const {
+    const auto dynamic = static_cast<int64_t>(tolerance_pct_ / 100.0 * static_cast<double>(expected_us - prev_time_us_));
+    return std::max(tolerance_us_, dynamic);
+  }
+
+  // Resolves the event's script time (packetdrill adjust_relative_event_times()).
+  void resolve_time(const Event& e, bool inbound, int64_t* start, std::optional<int64_t>* end) {
+    int64_t offset = 0;
+    if (e.time.kind != EventTime::Kind::kAbsolute) {
+      offset = (inbound && prev_inbound_) ? prev_time_us_ : us_of(clock_.now()) - kStartUs;
+    }
+    *start = e.time.kind == EventTime::Kind::kAbsolute ? e.time.start_us : offset + e.time.start_us;
+    if (e.time.end_us) *end = e.time.end_relative || e.time.kind == EventTime::Kind::kRelative
+                                  ? offset + *e.time.end_us
+                                  : *e.time.end_us;
+  }
+
+  bool run_event(const Event& e, size_t index, std::optional<RunResult>* early) {
+    const bool inbound = std::holds_alternative<PacketSpec>(e.action) &&
+                         std::get<PacketSpec>(e.action).direction == PacketSpec::Direction::kInbound;
+    const bool outbound = std::holds_alternative<PacketSpec>(e.action) && !inbound;
+    int64_t t = 0;
+    std::optional<int64_t> t_end;
+    resolve_time(e, inbound, &t, &t_end);
+    if (index == 0 && !std::holds_alternative<CommandSpec>(e.action) && t != 0) {
+      return fail(e.line, "first event should be at time 0");
+    }
+    bool ok = true;
+    if (outbound) {
+      ok = expect_outbound(e, std::get<PacketSpec>(e.action), t, t_end);
+    } else {
+      if (e.time.kind != EventTime::Kind::kAny) {
+        const Instant when = at_us(t + kStartUs);
+        if (clock_.now() > when + std::chrono::microseconds(tolerance_for(t))) {
+          return fail(e.line, "timing error: expected event at " + seconds(t) + " s but it could run only at " +
+                                  seconds(us_of(clock_.now()) - kStartUs) + " s");
+        }
+        advance_to(when);
+      }
+      if (inbound) {
+        ok = inject(e, std::get<PacketSpec>(e.action));
+      } else if (const auto* sc = std::get_if<SyscallSpec>(&e.action)) {
+        ok = syscall(e, *sc, t);
+      } else {
+        ok = command(e, std::get<CommandSpec>(e.action), early);
+      }
+    }
+    if (failure_ || early->has_value()) return false;
+    prev_time_us_ = t;
+    prev_inbound_ = inbound;
+    return ok;
+  }
+
+  static std::string seconds(int64_t us) {
+    std::ostringstream o;
+    o << std::fixed;
+    o.precision(6);
+    o << static_cast<double>(us) / 1e6;
+    return o.str();
+  }
+
+  // ---- Inbound packets ----
+  bool inject(const Event& e, const PacketSpec& p) {
+    if (!p.window) return fail(e.line, "window must be specified for inbound packets");
+    if (!p.options) return fail(e.line, "<...> is only allowed on outbound packets");
+    const bool syn = (p.flags & flag::kSyn) != 0;
+    if (sut_.phase == SocketUnderTest::Phase::kListening) {
+      sut_.phase = SocketUnderTest::Phase::kPassiveReceived;
+      sut_.remote_isn = p.seq_start;
+      sut_.local_port = bind_port_;
+    } else if (sut_.phase == SocketUnderTest::Phase::kConnecting && syn) {
+      sut_.remote_isn = p.seq_start;
+    }
+    header::TcpPacketSpec spec;
+    spec.src = remote_;
+    spec.dst = local_;
+    spec.ttl = 255;
+    spec.dont_fragment = false;
+    spec.tcp.src_port = sut_.remote_port;
+    spec.tcp.dst_port = sut_.local_port != 0 ? sut_.local_port : bind_port_;
+    spec.tcp.flags = p.flags;
+    spec.tcp.seq = p.seq_start + sut_.remote_offset(syn);
+    const bool ack = (p.flags & flag::kAck) != 0;
+    spec.tcp.ack = p.ack.value_or(0) + (ack ? sut_.local_offset(syn) : 0);
+    spec.tcp.window = static_cast<uint16_t>(*p.window);
+    spec.tcp.urgent = static_cast<uint16_t>(p.urgent.value_or(0));
+    std::vector<OptionSpec> options = *p.options;
+    for (OptionSpec& o : options) {
+      if (o.kind == OptionSpec::Kind::kTimestamp && ack) {
+        auto it = ts_val_map_.find(o.value2);
+        if (it == ts_val_map_.end()) {
+          return fail(e.line, "unable to infer live TS ecr " + std::to_string(o.value2) +
+                                  ": no outbound packet had that TS val");
+        }
+        o.value2 = it->second;
+      }
+      if (o.kind == OptionSpec::Kind::kSack) {
+        for (auto& [a, b] : o.sack_blocks) {
+          a += sut_.local_offset(syn);
+          b += sut_.local_offset(syn);
+        }
+      }
+    }
+    const std::vector<uint8_t> raw = option_bytes(options);
+    if (raw.size() % 4 != 0) return fail(e.line, "TCP options are not padded correctly");
+    if (raw.size() > header::kTcpMaxOptionsLength) return fail(e.line, "TCP options too long");
+    spec.raw_options = std::span<const uint8_t>(raw);
+    const std::vector<uint8_t> payload(p.payload_length, 0);
+    spec.payload = payload;
+    wire_.side(LoopbackLink::Side::kB).send(header::build_tcp_packet(spec));
+    wire_.pump();
+    retry_pending();
+    return true;
+  }
+
+  // ---- Outbound packets ----
+  // The next packet the stack sends, waiting (in fake time) up to `limit`.
+  std::optional<Captured> next_sent(Instant limit) {
+    wire_.pump();
+    while (capture_.queue.empty()) {
+      const auto next = clock_.next_deadline();
+      if (!next || *next > limit) break;
+      advance_to(*next);
+    }
+    if (capture_.queue.empty()) return std::nullopt;
+    Captured c = std::move(capture_.queue.front());
+    capture_.queue.pop_front();
+    return c;
+  }
+
+  void learn_isn(const PacketSpec& p, const Captured& c) {
+    const bool live_syn = c.tcp.has(flag::kSyn);
+    if (!live_syn || (p.flags & flag::kSyn) == 0) return;
+    if (sut_.phase == SocketUnderTest::Phase::kPassiveReceived ||
+        sut_.phase == SocketUnderTest::Phase::kConnecting) {
+      sut_.script_local_isn = p.seq_start;
+      sut_.live_local_isn = c.tcp.seq;
+      if (sut_.phase == SocketUnderTest::Phase::kConnecting) {
+        sut_.local_port = c.tcp.src_port;
+        sut_.remote_port = connect_port_;
+      }
+      sut_.phase = SocketUnderTest::Phase::kSynced;
+    }
+  }
+
+  bool expect_outbound(const Event& e, const PacketSpec& p, int64_t t, std::optional<int64_t> t_end) {
+    const int64_t latest = (t_end ? *t_end : t);
+    const int64_t wait_us = std::max(latest - prev_time_us_, int64_t{0}) + 2'000'000;
+    const Instant limit = e.time.kind == EventTime::Kind::kAny
+                              ? Instant::from_nanos(INT64_MAX / 2)
+                              : std::max(clock_.now(), at_us(prev_time_us_ + kStartUs)) +
+                                    std::chrono::microseconds(wait_us);
+    std::optional<Captured> first = next_sent(limit);
+    if (!first) return fail(e.line, "timed out waiting for packet: expected > " + format_packet(p));
+    learn_isn(p, *first);
+    // TSO: Linux hands the device one large segment; sum consecutive live
+    // segments until the expected payload is reached.
+    size_t payload = first->payload;
+    Captured last = *first;
+    while (!strict_segments_ && payload < p.payload_length) {
+      std::optional<Captured> more = next_sent(limit);
+      if (!more) break;
+      if (more->tcp.seq != last.tcp.seq + last.payload || more->tcp.ack != last.tcp.ack) {
+        capture_.queue.push_front(std::move(*more));
+        break;
+      }
+      payload += more->payload;
+      last = std::move(*more);
+    }
+    // Headers from the last fragment, seq from the first (packetdrill aggregate_packets()).
+    PacketSpec live;
+    live.direction = PacketSpec::Direction::kOutbound;
+    const bool syn = last.tcp.has(flag::kSyn);
+    live.flags = last.tcp.flags;
+    live.seq_start = first->tcp.seq - sut_.local_offset(syn);
+    live.payload_length = static_cast<uint32_t>(payload);
+    live.seq_end = live.seq_start + live.payload_length;
+    live.ack = last.tcp.ack - (last.tcp.has(flag::kAck) ? sut_.remote_offset(syn) : 0);
+    live.window = last.tcp.window;
+    live.urgent = last.tcp.urgent;
+    live.options = options_in_order(last.options);
+    for (OptionSpec& o : *live.options) {
+      if (o.kind == OptionSpec::Kind::kSack) {
+        for (auto& [a, b] : o.sack_blocks) {
+          a -= sut_.remote_offset(syn);
+          b -= sut_.remote_offset(syn);
+        }
+      }
+    }
+    // Remember which live TSval a script TSval stands for.
+    if (p.options) {
+      auto script_ts = std::ranges::find(*p.options, OptionSpec::Kind::kTimestamp, &OptionSpec::kind);
+      auto live_ts = std::ranges::find(*live.options, OptionSpec::Kind::kTimestamp, &OptionSpec::kind);
+      if (script_ts != p.options->end() && live_ts != live.options->end()) {
+        ts_val_map_[script_ts->value] = live_ts->value;
+      }
+    }
+    const std::string actual = "> " + format_packet(live);
+    auto mismatch = [&](const std::string& what) {
+      return fail(e.line, what + "\n  expected: > " + format_packet(p) + "\n  actual:   " + actual +
+                              " at " + seconds(us_of(last.sent_at) - kStartUs) + " s");
+    };
+    if (live.flags != p.flags) return mismatch("flags differ");
+    if (live.seq_start != p.seq_start) return mismatch("sequence number differs");
+    if (*live.ack != p.ack.value_or(0)) return mismatch("ack number differs");
+    if (p.window && *live.window != *p.window) return mismatch("window differs");
+    if (*live.urgent != p.urgent.value_or(0)) return mismatch("urgent pointer differs");
+    if (live.payload_length != p.payload_length) return mismatch("payload length differs");
+    if (p.options && !options_match(*p.options, *live.options)) return mismatch("TCP options differ");
+    // Timing, judged by when the packet was sent.
+    if (e.time.kind != EventTime::Kind::kAny) {
+      const int64_t sent = us_of(last.sent_at) - kStartUs;
+      const int64_t tol = tolerance_for(t);
+      const int64_t hi = (t_end ? *t_end : t) + tol;
+      if (sent < t - tol || sent > hi) {
+        return mismatch("timing error: expected the packet at " + seconds(t) +
+                        (t_end ? "~" + seconds(*t_end) : "") + " s (tolerance " + seconds(tol) + " s)");
+      }
+      // Later relative events count from when this packet actually went out.
+    }
+    return true;
+  }
+
+  static bool options_match(const std::vector<OptionSpec>& want, const std::vector<OptionSpec>& got) {
+    if (want.size() != got.size()) return false;
+    for (size_t i = 0; i < want.size(); ++i) {
+      if (want[i].kind != got[i].kind) return false;
+      switch (want[i].kind) {
+        case OptionSpec::Kind::kTimestamp:  // TSval/TSecr are not compared by default
+        case OptionSpec::Kind::kNop:
+        case OptionSpec::Kind::kEol:
+        case OptionSpec::Kind::kSackPermitted:
+          break;
+        default:
+          if (!(want[i] == got[i])) return false;
+      }
+    }
+    return true;
+  }
+
+  // ---- Commands ----
+  bool command(const Event& e, const CommandSpec& c, std::optional<RunResult>* early) {
+    std::istringstream lines(c.command);
+    std::string line;
+    while (std::getline(lines, line)) {
+      const auto first = line.find_first_not_of(" \t");
+      if (first == std::string::npos) continue;
+      line = line.substr(first);
+      if (line.starts_with("#")) continue;
+      if (line.ends_with("defaults.sh")) {
+        // The baseline profile: sysctls the stack has knobs for are applied;
+        // the rest describe Linux features outside this stack's model.
+        auto text = read_defaults(line);
+        if (!text) {
+          *early = skip("cannot read " + line, e.line);
+          return false;
+        }
+        apply_sysctl_script(*text, tcp_.config());
+        continue;
+      }
+      if (line.starts_with("sysctl")) {
+        std::vector<std::string> unknown = apply_sysctl_script(line, tcp_.config());
+        if (!unknown.empty()) {
+          *early = skip("sysctl " + unknown.front(), e.line);
+          return false;
+        }
+        continue;
+      }
+      // Linux-only plumbing with no meaning for an in-process stack.
+      if (line.starts_with("tc qdisc") || line.starts_with("ip tcp_metrics")) continue;
+      *early = skip("shell command `" + line + "`", e.line);
+      return false;
+    }
+    return true;
+  }
+
+  std::optional<std::string> read_defaults(const std::string& relative) {
+    namespace fs = std::filesystem;
+    fs::path p = fs::path(s_.path).parent_path() / relative;
+    for (int hops = 0; hops < 3; ++hops) {
+      std::ifstream in(p);
+      if (!in) return std::nullopt;
+      std::stringstream text;
+      text << in.rdbuf();
+      std::string content = text.str();
+      // packetdrill's tcp/common/defaults.sh is a one-line pointer to the real file.
+      const std::string trimmed = content.substr(0, content.find_last_not_of(" \n") + 1);
+      if (trimmed.find('\n') == std::string::npos && trimmed.ends_with(".sh")) {
+        p = p.parent_path() / trimmed;
+        continue;
+      }
+      return content;
+    }
+    return std::nullopt;
+  }
+
+  // ---- Syscalls ----
+  std::optional<long> eval(const Expr& x) const {
+    switch (x.kind) {
+      case Expr::Kind::kInteger:
+        return x.integer;
+      case Expr::Kind::kSymbol:
+        if (auto v = symbol_value(x.text)) return *v;
+        if (auto v = errno_value(x.text)) return *v;
+        return std::nullopt;
+      case Expr::Kind::kOr: {
+        long v = 0;
+        for (const Expr& t : x.elements) {
+          auto tv = eval(t);
+          if (!tv) return std::nullopt;
+          v |= *tv;
+        }
+        return v;
+      }
+      case Expr::Kind::kArray:
+        if (x.elements.size() == 1) return eval(x.elements[0]);
+        return std::nullopt;
+      default:
+        return std::nullopt;
+    }
+  }
+
+  tcp::Endpoint* endpoint_for(long fd) {
+    auto it = fds_.find(static_cast<int>(fd));
+    return it == fds_.end() ? nullptr : tcp_.find(it->second.endpoint);
+  }
+
+  bool syscall(const Event& e, const SyscallSpec& sc, int64_t t) {
+    if (pending_) return fail(e.line, "blocking system call while another blocking system call is in progress");
+    std::string unsupported;
+    CallOutcome out = call(e, sc, &unsupported);
+    wire_.pump();  // what the call sent leaves now, stamped with this instant
+    if (!unsupported.empty()) {
+      skip_ = skip(unsupported, e.line);
+      return fail(e.line, "skip");
+    }
+    if (failure_) return false;
+    if (out.would_block) {
+      if (!sc.end_us) {
+        return fail(e.line, sc.name + " would block forever: the socket is blocking and the script has no '...' end time");
+      }
+      const int64_t end = e.time.kind == EventTime::Kind::kRelative ? t - e.time.start_us + *sc.end_us : *sc.end_us;
+      pending_ = Pending{&e, &sc, end, clock_.now()};
+      return true;
+    }
+    if (sc.end_us) {
+      const int64_t end = e.time.kind == EventTime::Kind::kRelative ? t - e.time.start_us + *sc.end_us : *sc.end_us;
+      if (!check_end_time(e, sc, end)) return false;
+    }
+    return check_result(e, sc, out);
+  }
+
+  void retry_pending() {
+    if (!pending_ || failure_) return;
+    std::string unsupported;
+    const Pending p = *pending_;
+    CallOutcome out = call(*p.event, *p.call, &unsupported);
+    wire_.pump();
+    if (out.would_block) return;
+    pending_.reset();
+    if (check_end_time(*p.event, *p.call, p.end_us)) check_result(*p.event, *p.call, out);
+  }
+
+  bool check_end_time(const Event& e, const SyscallSpec& sc, int64_t end_us) {
+    const int64_t now = us_of(clock_.now()) - kStartUs;
+    const int64_t tol = std::max(tolerance_us_, static_cast<int64_t>(tolerance_pct_ / 100.0 * static_cast<double>(end_us - prev_time_us_)));
+    if (std::llabs(now - end_us) > tol) {
+      return fail(e.line, "timing error: expected " + sc.name + " to return at " + seconds(end_us) +
+                              " s but it returned at " + seconds(now) + " s");
+    }
+    return true;
+  }
+
+  bool check_result(const Event& e, const SyscallSpec& sc, const CallOutcome& out) {
+    if (sc.result.kind == Expr::Kind::kEllipsis) return true;
+    const auto want = eval(sc.result);
+    if (!want) return fail(e.line, "cannot evaluate the expected result");
+    const bool fd_call = sc.name == "socket" || sc.name == "accept";
+    const bool ok = fd_call && *want >= 0 ? out.result >= 0 : out.result == *want;
+    if (!ok) {
+      std::string got = std::to_string(out.result);
+      if (out.result < 0) got += " " + std::string(errno_name(out.error));
+      return fail(e.line, sc.name + ": expected result " + std::to_string(*want) +
+                              (sc.errno_name ? " " + *sc.errno_name : "") + " but got " + got);
+    }
+    if (*want < 0 && sc.errno_name) {
+      const auto want_errno = errno_value(*sc.errno_name);
+      if (!want_errno) return fail(e.line, "unknown errno " + *sc.errno_name);
+      if (*want_errno != out.error) {
+        return fail(e.line, sc.name + ": expected errno " + *sc.errno_name + " but got " +
+                                std::string(errno_name(out.error)));
+      }
+    }
+    return true;
+  }
+
+  static CallOutcome ok(long r) { return CallOutcome{false, r, 0}; }
+  static CallOutcome err(int e) { return CallOutcome{false, -1, e}; }
+  static CallOutcome blocked() { return CallOutcome{true, 0, 0}; }
+
+  template <class T>
+  CallOutcome from(const Expected<T, tcp::Errno>& r, bool nonblocking) {
+    if (r) return ok(static_cast<long>(*r));
+    if (r.error() == EAGAIN && !nonblocking) return blocked();
+    return err(r.error());
+  }
+
+  std::optional<tcp::SockOpt> sockopt(long level, long name) const {
+    using O = tcp::SockOpt;
+    if (level == *symbol_value("SOL_SOCKET")) {
+      if (name == *symbol_value("SO_KEEPALIVE")) return O::kKeepAlive;
+      if (name == *symbol_value("SO_LINGER")) return O::kLinger;
+      if (name == *symbol_value("SO_RCVBUF")) return O::kRcvBuf;
+      if (name == *symbol_value("SO_SNDBUF")) return O::kSndBuf;
+      if (name == *symbol_value("SO_ERROR")) return O::kError;
+      if (name == *symbol_value("SO_REUSEADDR")) return O::kReuseAddr;
+      return std::nullopt;
+    }
+    if (level != *symbol_value("IPPROTO_TCP") && level != *symbol_value("SOL_TCP")) return std::nullopt;
+    if (name == *symbol_value("TCP_NODELAY")) return O::kNoDelay;
+    if (name == *symbol_value("TCP_CORK")) return O::kCork;
+    if (name == *symbol_value("TCP_KEEPIDLE")) return O::kKeepIdle;
+    if (name == *symbol_value("TCP_KEEPINTVL")) return O::kKeepIntvl;
+    if (name == *symbol_value("TCP_KEEPCNT")) return O::kKeepCnt;
+    if (name == *symbol_value("TCP_USER_TIMEOUT")) return O::kUserTimeout;
+    if (name == *symbol_value("TCP_DEFER_ACCEPT")) return O::kDeferAccept;
+    if (name == *symbol_value("TCP_MAXSEG")) return O::kMaxSeg;
+    if (name == *symbol_value("TCP_LINGER2")) return O::kLinger2;
+    return std::nullopt;
+  }
+
+  CallOutcome call(const Event& e, const SyscallSpec& sc, std::string* unsupported) {
+    const auto& a = sc.args;
+    auto arg = [&](size_t i) -> std::optional<long> { return i < a.size() ? eval(a[i]) : std::nullopt; };
+    auto bad = [&](const std::string& what) {
+      fail(e.line, sc.name + ": " + what);
+      return err(EINVAL);
+    };
+    const std::string& n = sc.name;
+    if (n == "socket") {
+      if (a.size() != 3) return bad("expected 3 args");
+      const auto fd = eval(sc.result);
+      if (!fd || *fd < 0) return bad("socket() must name its fd as the result");
+      const EndpointId id = tcp_.open(family_);
+      fds_[static_cast<int>(*fd)] = Fd{id, false};
+      sut_ = SocketUnderTest{};
+      sut_.phase = SocketUnderTest::Phase::kNew;
+      return ok(*fd);
+    }
+    const auto fd = arg(0);
+    if (!fd) return bad("first argument must be an fd");
+    if (n == "close" && fds_.count(static_cast<int>(*fd)) == 0) return err(EBADF);
+    tcp::Endpoint* ep = endpoint_for(*fd);
+    if (ep == nullptr) return err(EBADF);
+    Fd& f = fds_[static_cast<int>(*fd)];
+    if (n == "bind") {
+      const tcp::Errno r = ep->bind(local_, bind_port_);
+      return r == 0 ? ok(0) : err(r);
+    }
+    if (n == "listen") {
+      const tcp::Errno r = ep->listen(static_cast<int>(arg(1).value_or(0)));
+      if (r != 0) return err(r);
+      sut_.phase = SocketUnderTest::Phase::kListening;
+      sut_.local_port = ep->tuple().local_port;
+      return ok(0);
+    }
+    if (n == "connect") {
+      if (ep->state() == tcp::State::kClosed && pending_connect_ != f.endpoint) {
+        const tcp::Errno r = ep->connect(remote_, connect_port_);
+        if (r != EINPROGRESS) return err(r);
+        sut_ = SocketUnderTest{};
+        sut_.phase = SocketUnderTest::Phase::kConnecting;
+        if (f.nonblocking) return err(EINPROGRESS);
+        pending_connect_ = f.endpoint;
+        return blocked();
+      }
+      if (pending_connect_ == f.endpoint) {
+        if (ep->state() == tcp::State::kSynSent || ep->state() == tcp::State::kSynRcvd) return blocked();
+        pending_connect_ = tcp::kNoEndpoint;
+        const int e2 = ep->get_option(tcp::SockOpt::kError).value_or(0);
+        return e2 == 0 ? ok(0) : err(e2);
+      }
+      return err(ep->connect(remote_, connect_port_));
+    }
+    if (n == "accept") {
+      auto r = ep->accept();
+      if (!r) return r.error() == EAGAIN && !f.nonblocking ? blocked() : err(r.error());
+      const auto want = eval(sc.result);
+      if (!want || *want < 0) return bad("accept() must name its fd as the result");
+      fds_[static_cast<int>(*want)] = Fd{*r, false};
+      return ok(*want);
+    }
+    if (n == "read" || n == "recv" || n == "recvfrom") {
+      const auto len = arg(2);
+      if (!len) return bad("expected a length");
+      const long flags = n == "read" ? 0 : arg(3).value_or(0);
+      std::vector<uint8_t> buf(static_cast<size_t>(*len));
+      const bool peek = (flags & *symbol_value("MSG_PEEK")) != 0;
+      const bool dontwait = (flags & *symbol_value("MSG_DONTWAIT")) != 0;
+      return from(ep->read(buf, peek), f.nonblocking || dontwait);
+    }
+    if (n == "write" || n == "send") {
+      const auto len = arg(2);
+      if (!len) return bad("expected a length");
+      const long flags = n == "write" ? 0 : arg(3).value_or(0);
+      if (flags != 0 && (flags & ~*symbol_value("MSG_DONTWAIT")) != 0) {
+        *unsupported = n + " flags " + std::to_string(flags);
+        return err(EINVAL);
+      }
+      const bool nonblocking = f.nonblocking || flags != 0;
+      // A blocking write returns once all of it is queued.
+      const size_t want = static_cast<size_t>(*len);
+      std::vector<uint8_t> zeros(want - std::min(want, write_progress_), 0);
+      auto r = ep->write(zeros);
+      if (!r) {
+        if (r.error() == EAGAIN && !nonblocking) return blocked();
+        if (write_progress_ > 0) {
+          const long done = static_cast<long>(write_progress_);
+          write_progress_ = 0;
+          return ok(done);
+        }
+        return err(r.error());
+      }
+      if (nonblocking) return ok(static_cast<long>(*r));
+      write_progress_ += *r;
+      if (write_progress_ < want) return blocked();
+      write_progress_ = 0;
+      return ok(static_cast<long>(want));
+    }
+    if (n == "shutdown") {
+      const auto how = arg(1);
+      if (!how) return bad("expected SHUT_RD/SHUT_WR/SHUT_RDWR");
+      const tcp::ShutdownHow h = *how == *symbol_value("SHUT_RD")   ? tcp::ShutdownHow::kRead
+                                 : *how == *symbol_value("SHUT_WR") ? tcp::ShutdownHow::kWrite
+                                                                    : tcp::ShutdownHow::kBoth;
+      const tcp::Errno r = ep->shutdown(h);
+      return r == 0 ? ok(0) : err(r);
+    }
+    if (n == "close") {
+      ep->close();
+      fds_.erase(static_cast<int>(*fd));
+      return ok(0);
+    }
+    if (n == "fcntl") {
+      const auto cmd = arg(1);
+      if (cmd == symbol_value("F_GETFL")) {
+        return ok(*symbol_value("O_RDWR") | (f.nonblocking ? *symbol_value("O_NONBLOCK") : 0));
+      }
+      if (cmd == symbol_value("F_SETFL")) {
+        f.nonblocking = (arg(2).value_or(0) & *symbol_value("O_NONBLOCK")) != 0;
+        return ok(0);
+      }
+      *unsupported = "fcntl command";
+      return err(EINVAL);
+    }
+    if (n == "setsockopt" || n == "getsockopt") {
+      const auto level = arg(1);
+      const auto name = arg(2);
+      const std::optional<tcp::SockOpt> o = level && name ? sockopt(*level, *name) : std::nullopt;
+      if (!o) {
+        *unsupported = n + " option " + (a.size() > 2 ? a[2].text : "?");
+        return err(EINVAL);
+      }
+      if (a.size() < 5) return bad("expected 5 args");
+      if (n == "setsockopt") {
+        int value = 0;
+        if (a[3].kind == Expr::Kind::kStruct && *o == tcp::SockOpt::kLinger) {
+          long onoff = 0;
+          long secs = 0;
+          for (size_t i = 0; i < a[3].names.size(); ++i) {
+            if (a[3].names[i] == "onoff") onoff = eval(a[3].elements[i]).value_or(0);
+            if (a[3].names[i] == "linger") secs = eval(a[3].elements[i]).value_or(0);
+          }
+          value = onoff != 0 ? static_cast<int>(secs) : -1;
+        } else if (a[3].kind == Expr::Kind::kArray && a[3].elements.size() == 1) {
+          value = static_cast<int>(eval(a[3]).value_or(0));
+        } else {
+          *unsupported = "setsockopt value form";
+          return err(EINVAL);
+        }
+        const tcp::Errno r = ep->set_option(*o, value);
+        return r == 0 ? ok(0) : err(r);
+      }
+      auto r = ep->get_option(*o);
+      if (!r) return err(r.error());
+      if (a[3].kind == Expr::Kind::kArray) {
+        const auto want = eval(a[3]);
+        if (!want || *want != *r) {
+          fail(e.line, "getsockopt: expected value " + (want ? std::to_string(*want) : "?") + " but got " +
+                           std::to_string(*r));
+        }
+      }
+      return ok(0);
+    }
+    if (n == "poll") {
+      *unsupported = "poll";  // needs pollfd arrays over several fds: below
+      return poll_call(e, sc, unsupported);
+    }
+    *unsupported = "syscall " + n;
+    return err(EINVAL);
+  }
+
+  CallOutcome poll_call(const Event& e, const SyscallSpec& sc, std::string* unsupported) {
+    unsupported->clear();
+    const auto& a = sc.args;
+    if (a.size() != 3 || a[0].kind != Expr::Kind::kArray) {
+      fail(e.line, "poll: expected ([{fd=..., events=..., revents=...}], n, timeout)");
+      return err(EINVAL);
+    }
+    const long timeout_ms = eval(a[2]).value_or(0);
+    long ready = 0;
+    std::vector<std::pair<long, long>> revents;  // (want, got)
+    for (const Expr& pfd : a[0].elements) {
+      long fd = -1;
+      long events = 0;
+      long want = 0;
+      for (size_t i = 0; i < pfd.names.size(); ++i) {
+        const long v = eval(pfd.elements[i]).value_or(0);
+        if (pfd.names[i] == "fd") fd = v;
+        if (pfd.names[i] == "events") events = v;
+        if (pfd.names[i] == "revents") want = v;
+      }
+      tcp::Endpoint* ep = endpoint_for(fd);
+      const long mask = ep != nullptr ? static_cast<long>(ep->poll()) : *symbol_value("POLLNVAL");
+      const long got = mask & (events | *symbol_value("POLLERR") | *symbol_value("POLLHUP") | *symbol_value("POLLNVAL"));
+      if (got != 0) ++ready;
+      revents.emplace_back(want, got);
+    }
+    if (ready == 0 && timeout_ms != 0) {
+      if (!poll_started_) poll_started_ = clock_.now();
+      if (timeout_ms < 0 || clock_.now() - *poll_started_ < std::chrono::milliseconds(timeout_ms)) {
+        return blocked();
+      }
+    }
+    poll_started_.reset();
+    for (const auto& [want, got] : revents) {
+      if (want != got) {
+        fail(e.line, "poll: expected revents " + std::to_string(want) + " but got " + std::to_string(got));
+        return ok(ready);
+      }
+    }
+    return ok(ready);
+  }
+
+  static constexpr int64_t kStartUs = 1;  // FakeClock starts at 1 µs
+
+  const Scenario& s_;
+  const RunOptions& opts_;
+  FakeClock clock_{Instant::from_nanos(kStartUs * 1000)};
+  TraceLog trace_;
+  IpAddress::Family family_;
+  LoopbackLink wire_;
+  Stack stack_;
+  tcp::Protocol tcp_;
+  Capture capture_;
+  std::unique_ptr<PcapTap> tap_;
+  IpAddress local_;
+  IpAddress remote_;
+  int64_t tolerance_us_ = 4000;
+  double tolerance_pct_ = 12.5;
+  bool strict_segments_ = false;
+  uint16_t bind_port_ = 8080;
+  uint16_t connect_port_ = 8080;
+
+  std::unordered_map<int, Fd> fds_;
+  SocketUnderTest sut_;
+  std::unordered_map<uint32_t, uint32_t> ts_val_map_;
+  std::optional<Pending> pending_;
+  EndpointId pending_connect_ = tcp::kNoEndpoint;
+  size_t write_progress_ = 0;
+  std::optional<Instant> poll_started_;
+  int64_t prev_time_us_ = 0;
+  bool prev_inbound_ = false;
+  std::optional<Failure> failure_;
+  std::optional<RunResult> skip_;
+  std::optional<std::string> invariant_failure_;
+
+ public:
+  std::optional<RunResult> take_skip() { return skip_; }
+};
+
+}  // namespace
+
+RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
+  Runner r(scenario, options);
+  RunResult result = r.run();
+  if (auto s = r.take_skip()) return *s;
+  return result;
+}
+
+RunResult run_script_file(const std::string& path, const RunOptions& options) {
+  std::ifstream in(path);
+  if (!in) {
+    RunResult r;
+    r.status = RunResult::Status::kFail;
+    r.message = path + ": cannot open";
+    return r;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  auto scenario = parse_script(text.str(), path);
+  if (!scenario) {
+    RunResult r;
+    r.status = RunResult::Status::kFail;
+    r.message = scenario.error().format(path);
+    r.line = scenario.error().line;
+    return r;
+  }
+  return run_scenario(*scenario, options);
+}
+
+}  // namespace tcpfuzz::scenario

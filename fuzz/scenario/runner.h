@@ -1,0 +1,43 @@
+// Runs a packetdrill-dialect Scenario against a fresh stack on a FakeClock,
+// with the test playing the remote peer, following real packetdrill's
+// semantics (see the mapping, matching and timing rules in runner.cc).
+// Deterministic: no wall clock, no root, no TUN.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fuzz/scenario/scenario.h"
+#include "stack/link/pcap_writer.h"
+#include "stack/tcp/config.h"
+
+namespace tcpfuzz::scenario {
+
+struct RunOptions {
+  netstack::tcp::Config config;  // the linux profile by default
+  uint64_t seed = 1;
+  // Record every packet exchanged (nullptr: none).
+  netstack::PcapWriter* pcap = nullptr;
+  // Keep a human-readable trace of transitions, timers and packets.
+  bool trace = false;
+};
+
+struct RunResult {
+  enum class Status : uint8_t { kPass, kFail, kSkip };
+  Status status = Status::kPass;
+  // For kFail: "line N: what was expected / what happened"; for kSkip:
+  // "unsupported: <construct> at file:line".
+  std::string message;
+  int line = 0;
+  // The last events before the end (all of them when RunOptions::trace).
+  std::vector<std::string> trace;
+};
+
+RunResult run_scenario(const Scenario& scenario, const RunOptions& options);
+
+// Reads and parses `path`, then runs it. Parse errors come back as kFail
+// with "path:line:col: message".
+RunResult run_script_file(const std::string& path, const RunOptions& options);
+
+}  // namespace tcpfuzz::scenario
