@@ -27,7 +27,7 @@ constexpr std::array<std::pair<std::string_view, int>, 24> kErrnos{{
     {"ECONNREFUSED", ECONNREFUSED}, {"EALREADY", EALREADY}, {"EINPROGRESS", EINPROGRESS},
 }};
 
-constexpr std::array<std::pair<std::string_view, long>, 52> kSymbols{{
+constexpr std::array<std::pair<std::string_view, long>, 53> kSymbols{{
     {"AF_INET", AF_INET},
     {"AF_INET6", AF_INET6},
     {"PF_INET", PF_INET},
@@ -79,6 +79,7 @@ constexpr std::array<std::pair<std::string_view, long>, 52> kSymbols{{
     {"POLLRDHUP", POLLRDHUP},
     {"MSG_PEEK", MSG_PEEK},
     {"MSG_DONTWAIT", MSG_DONTWAIT},
+    {"MSG_MORE", MSG_MORE},
     {"NULL", 0},
 }};
 

@@ -785,6 +785,10 @@ class Runner {
       fds_[static_cast<int>(*want)] = Fd{*r, false};
       return ok(*want);
     }
+    // A NULL buffer faults in the kernel before TCP sees the call.
+    const bool io_call = n == "read" || n == "recv" || n == "recvfrom" || n == "write" ||
+                         n == "send" || n == "sendto";
+    if (io_call && a.size() > 1 && eval(a[1]) == 0) return err(EFAULT);
     if (n == "read" || n == "recv" || n == "recvfrom") {
       const auto len = arg(2);
       if (!len) return bad("expected a length");
@@ -794,19 +798,26 @@ class Runner {
       const bool dontwait = (flags & *symbol_value("MSG_DONTWAIT")) != 0;
       return from(ep->read(buf, peek), f.nonblocking || dontwait);
     }
-    if (n == "write" || n == "send") {
+    if (n == "write" || n == "send" || n == "sendto") {
       const auto len = arg(2);
       if (!len) return bad("expected a length");
       const long flags = n == "write" ? 0 : arg(3).value_or(0);
-      if (flags != 0 && (flags & ~*symbol_value("MSG_DONTWAIT")) != 0) {
+      const long msg_more = *symbol_value("MSG_MORE");
+      const long msg_dontwait = *symbol_value("MSG_DONTWAIT");
+      if ((flags & ~(msg_more | msg_dontwait)) != 0) {
         *unsupported = n + " flags " + std::to_string(flags);
         return err(EINVAL);
       }
-      const bool nonblocking = f.nonblocking || flags != 0;
+      if (n == "sendto" && a.size() > 4 && a[4].kind != Expr::Kind::kEllipsis) {
+        *unsupported = "sendto with an address (TCP Fast Open)";
+        return err(EINVAL);
+      }
+      const bool more = (flags & msg_more) != 0;
+      const bool nonblocking = f.nonblocking || (flags & msg_dontwait) != 0;
       // A blocking write returns once all of it is queued.
       const size_t want = static_cast<size_t>(*len);
       std::vector<uint8_t> zeros(want - std::min(want, write_progress_), 0);
-      auto r = ep->write(zeros);
+      auto r = ep->write(zeros, more);
       if (!r) {
         if (r.error() == EAGAIN && !nonblocking) return blocked();
         if (write_progress_ > 0) {

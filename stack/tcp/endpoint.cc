@@ -89,8 +89,8 @@ Expected<EndpointId, Errno> Endpoint::accept() { return finish_call("accept", ac
 Expected<size_t, Errno> Endpoint::read(std::span<uint8_t> out, bool peek) {
   return finish_call(peek ? "peek" : "read", read_impl(out, peek));
 }
-Expected<size_t, Errno> Endpoint::write(std::span<const uint8_t> data) {
-  return finish_call("write", write_impl(data));
+Expected<size_t, Errno> Endpoint::write(std::span<const uint8_t> data, bool more) {
+  return finish_call("write", write_impl(data, more));
 }
 Errno Endpoint::shutdown(ShutdownHow how) { return finish_call("shutdown", shutdown_impl(how)); }
 void Endpoint::close() {
@@ -218,17 +218,19 @@ Expected<size_t, Errno> Endpoint::read_impl(std::span<uint8_t> out, bool peek) {
   if (!peek) {
     const uint32_t window_before = rcv_adv_.raw() - rcv_nxt_.raw();
     receive_queue_.pop_front(n);
-    // Linux tcp_cleanup_rbuf(): after reading, announce the window if it has
-    // at least doubled since it was last advertised.
-    if (is_synchronized(state_) && !fin_received_) {
-      const uint32_t space = receive_space();
-      if (space >= 2 * window_before && space - window_before >= snd_mss_) send_ack();
+    // Linux tcp_cleanup_rbuf(): after reading, ACK at once if a delayed ACK
+    // already covers more than a segment, or if the window we can offer has
+    // at least doubled.
+    if (is_synchronized(state_) && !fin_received_ && !read_shutdown_) {
+      const bool ack_due = delayed_ack_timer_.armed() && rcv_wup_.size_to(rcv_nxt_).bytes() > snd_mss_;
+      const uint32_t window_now = window_candidate();
+      if (ack_due || (window_now != 0 && window_now >= 2 * window_before)) send_ack();
     }
   }
   return n;
 }
 
-Expected<size_t, Errno> Endpoint::write_impl(std::span<const uint8_t> data) {
+Expected<size_t, Errno> Endpoint::write_impl(std::span<const uint8_t> data, bool more) {
   if (pending_error_ != 0) {
     const Errno e = pending_error_;
     pending_error_ = 0;
@@ -253,6 +255,7 @@ Expected<size_t, Errno> Endpoint::write_impl(std::span<const uint8_t> data) {
   if (space == 0) return Unexpected{EAGAIN};
   const size_t n = std::min(space, data.size());
   send_queue_.append_copy(data.first(n));
+  more_ = more;
   send_data();
   return n;
 }
@@ -353,7 +356,12 @@ Errno Endpoint::set_option_impl(SockOpt opt, int value) {
   switch (opt) {
     case SockOpt::kNoDelay:
       nodelay_ = value != 0;
-      if (nodelay_) send_data();
+      // Linux: setting TCP_NODELAY pushes what is queued, even when corked.
+      if (nodelay_) {
+        push_pending_ = true;
+        send_data();
+        push_pending_ = false;
+      }
       break;
     case SockOpt::kCork:
       cork_ = value != 0;

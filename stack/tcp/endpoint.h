@@ -69,7 +69,9 @@ class Endpoint final : public SegmentHandler {
   // An established connection from the accept queue, now owned by the caller.
   Expected<EndpointId, Errno> accept();
   Expected<size_t, Errno> read(std::span<uint8_t> out, bool peek = false);
-  Expected<size_t, Errno> write(std::span<const uint8_t> data);
+  // `more` is MSG_MORE: more data follows, so hold a partial segment and
+  // do not mark the end of this write with PSH.
+  Expected<size_t, Errno> write(std::span<const uint8_t> data, bool more = false);
   Errno shutdown(ShutdownHow how);
   // Releases the user's hold: a graceful close (FIN) or, with unread data or
   // SO_LINGER 0, an abort (RST).
@@ -102,7 +104,7 @@ class Endpoint final : public SegmentHandler {
   Errno connect_impl(const IpAddress& address, uint16_t port);
   Expected<EndpointId, Errno> accept_impl();
   Expected<size_t, Errno> read_impl(std::span<uint8_t> out, bool peek);
-  Expected<size_t, Errno> write_impl(std::span<const uint8_t> data);
+  Expected<size_t, Errno> write_impl(std::span<const uint8_t> data, bool more);
   Errno shutdown_impl(ShutdownHow how);
   void close_impl();
   void abort_impl();
@@ -149,6 +151,7 @@ class Endpoint final : public SegmentHandler {
   void send_rst_for_abort();
   void emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack, std::span<const uint8_t> payload,
             bool syn_options);
+  uint32_t window_candidate() const;
   uint16_t window_to_advertise();
   uint32_t receive_space() const;
   void schedule_ack();
@@ -196,6 +199,8 @@ class Endpoint final : public SegmentHandler {
   // Options.
   bool nodelay_ = false;
   bool cork_ = false;
+  bool more_ = false;         // the last write had MSG_MORE
+  bool push_pending_ = false; // send held data once despite cork (Linux TCP_NAGLE_PUSH)
   bool keepalive_ = false;
   Duration keep_idle_;
   Duration keep_intvl_;

@@ -27,11 +27,17 @@ uint32_t Endpoint::receive_space() const {
   return used >= half ? 0 : static_cast<uint32_t>(half - used);
 }
 
-uint16_t Endpoint::window_to_advertise() {
+uint32_t Endpoint::window_candidate() const {
+  // Linux __tcp_select_window(): free space, capped by the growth threshold.
   uint32_t free = std::min(receive_space(), std::max(rcv_ssthresh_, snd_mss_));
-  // Receiver-side silly window avoidance (RFC 1122 4.2.3.3, Linux
-  // __tcp_select_window()): a window smaller than one MSS is offered as zero.
+  // Receiver-side silly window avoidance (RFC 1122 4.2.3.3): a window
+  // smaller than one MSS is offered as zero.
   if (free < std::min<uint32_t>(snd_mss_, rcvbuf_ / 4)) free = 0;
+  return free;
+}
+
+uint16_t Endpoint::window_to_advertise() {
+  uint32_t free = window_candidate();
   // RFC 7323 2.4 / RFC 9293 3.8.6.2.2: the right edge never moves left.
   const uint32_t current = rcv_adv_.raw() - rcv_nxt_.raw();
   const bool edge_known = is_synchronized(state_) || state_ == State::kSynRcvd;
@@ -155,8 +161,9 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
   payload.resize(copied);
   const seqnum::Value end = seq.add(seqnum::Size(static_cast<uint32_t>(copied)));
   uint8_t flags = kAck;
-  // Linux marks the end of what the application has written with PSH.
-  if (offset + copied == send_queue_.size() && copied > 0) flags |= kPsh;
+  // Linux marks the end of what the application has written with PSH,
+  // unless the write said more was coming (MSG_MORE).
+  if (offset + copied == send_queue_.size() && copied > 0 && !more_) flags |= kPsh;
   bool with_fin = false;
   if (fin_queued_ && end == fin_seq()) {
     const uint32_t usable = snd_una_.add(seqnum::Size(snd_wnd_)).raw() - end.raw();
@@ -229,7 +236,8 @@ void Endpoint::send_data() {
       // Nagle (RFC 896 / RFC 9293 3.7.4): hold a small segment while data is
       // unacknowledged, unless TCP_NODELAY; TCP_CORK holds it regardless.
       const bool last_piece = len == unsent;
-      if (cork_ && last_piece && !fin_queued_) return;
+      const bool held = (cork_ || more_) && !push_pending_;
+      if (held && last_piece && !fin_queued_) return;
       // Linux uses Minshall's variant: only an unacknowledged *small*
       // segment holds the next one back.
       const bool small_in_flight = snd_sml_.greater_than(snd_una_);
