@@ -172,6 +172,7 @@ class Runner {
     strict_segments_ = s.options.end() != std::ranges::find_if(s.options, [](const auto& kv) {
                          return kv.first == "strict_segments";
                        });
+    ts_tick_us_ = int_option("tcp_ts_tick_usecs", 0);
     bind_port_ = static_cast<uint16_t>(int_option("bind_port", 8080));
     connect_port_ = static_cast<uint16_t>(int_option("connect_port", 8080));
     const NicId nic = stack_.add_nic(o.pcap ? static_cast<Link&>(tap()) : wire_.side(LoopbackLink::Side::kA));
@@ -192,6 +193,7 @@ class Runner {
     for (const auto& [name, value] : s_.options) {
       static constexpr std::string_view kKnown[] = {
           "ip_version", "tolerance_usecs", "tolerance_percent", "strict_segments", "bind_port",
+          "tcp_ts_tick_usecs",
           "connect_port", "mtu", "local_ip", "remote_ip", "gateway_ip", "netmask_ip"};
       if (std::ranges::find(kKnown, name) == std::end(kKnown)) return skip("option --" + name, 1);
       if (name == "ip_version" && value != "ipv4" && value != "ipv6") return skip("--ip_version=" + value, 1);
@@ -482,12 +484,18 @@ class Runner {
         }
       }
     }
-    // Remember which live TSval a script TSval stands for.
+    // Remember which live TSval a script TSval stands for, and map the live
+    // TSval into script space from the first pair seen (packetdrill
+    // map_outbound_live_packet()).
+    std::optional<std::pair<uint32_t, uint32_t>> ts_pair;  // (script, live mapped)
     if (p.options) {
       auto script_ts = std::ranges::find(*p.options, OptionSpec::Kind::kTimestamp, &OptionSpec::kind);
       auto live_ts = std::ranges::find(*live.options, OptionSpec::Kind::kTimestamp, &OptionSpec::kind);
       if (script_ts != p.options->end() && live_ts != live.options->end()) {
         ts_val_map_[script_ts->value] = live_ts->value;
+        if (!ts_baseline_) ts_baseline_ = std::make_pair(script_ts->value, live_ts->value);
+        ts_pair = std::make_pair(script_ts->value, ts_baseline_->first + (live_ts->value - ts_baseline_->second));
+        live_ts->value = ts_pair->second;
       }
     }
     const std::string actual = "> " + format_packet(live);
@@ -502,6 +510,12 @@ class Runner {
     if (*live.urgent != p.urgent.value_or(0)) return mismatch("urgent pointer differs");
     if (live.payload_length != p.payload_length) return mismatch("payload length differs");
     if (p.options && !options_match(*p.options, *live.options)) return mismatch("TCP options differ");
+    if (ts_tick_us_ > 0 && ts_pair) {
+      // --tcp_ts_tick_usecs: TSval must advance with time, within the tolerance.
+      const int64_t drift = std::llabs(static_cast<int32_t>(ts_pair->second - ts_pair->first)) * ts_tick_us_;
+      const int64_t tol = std::max(tolerance_us_, static_cast<int64_t>(tolerance_pct_ / 100.0 * static_cast<double>(t)));
+      if (drift > tol) return mismatch("TS val differs by more than the tolerance");
+    }
     // Timing, judged by when the packet was sent.
     if (e.time.kind != EventTime::Kind::kAny) {
       const int64_t sent = us_of(last.sent_at) - kStartUs;
@@ -798,10 +812,26 @@ class Runner {
       const bool dontwait = (flags & *symbol_value("MSG_DONTWAIT")) != 0;
       return from(ep->read(buf, peek), f.nonblocking || dontwait);
     }
-    if (n == "write" || n == "send" || n == "sendto") {
-      const auto len = arg(2);
+    if (n == "write" || n == "send" || n == "sendto" || n == "sendmsg") {
+      std::optional<long> len;
+      long flags = 0;
+      if (n == "sendmsg") {
+        // sendmsg(fd, {msg_name(...)=..., msg_iov(N)=[{..., len}, ...], msg_flags=0}, flags)
+        if (a.size() != 3 || a[1].kind != Expr::Kind::kStruct) return bad("expected (fd, {msghdr}, flags)");
+        len = 0;
+        for (size_t i = 0; i < a[1].names.size(); ++i) {
+          if (a[1].names[i] != "msg_iov") continue;
+          for (const Expr& iov : a[1].elements[i].elements) {
+            if (iov.elements.size() != 2) return bad("iovec must be {..., length}");
+            *len += eval(iov.elements[1]).value_or(0);
+          }
+        }
+        flags = arg(2).value_or(0);
+      } else {
+        len = arg(2);
+        flags = n == "write" ? 0 : arg(3).value_or(0);
+      }
       if (!len) return bad("expected a length");
-      const long flags = n == "write" ? 0 : arg(3).value_or(0);
       const long msg_more = *symbol_value("MSG_MORE");
       const long msg_dontwait = *symbol_value("MSG_DONTWAIT");
       if ((flags & ~(msg_more | msg_dontwait)) != 0) {
@@ -965,6 +995,8 @@ class Runner {
   int64_t tolerance_us_ = 4000;
   double tolerance_pct_ = 12.5;
   bool strict_segments_ = false;
+  int64_t ts_tick_us_ = 0;
+  std::optional<std::pair<uint32_t, uint32_t>> ts_baseline_;  // (script, live) TSval
   uint16_t bind_port_ = 8080;
   uint16_t connect_port_ = 8080;
 

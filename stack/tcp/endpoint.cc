@@ -255,8 +255,12 @@ Expected<size_t, Errno> Endpoint::write_impl(std::span<const uint8_t> data, bool
   if (space == 0) return Unexpected{EAGAIN};
   const size_t n = std::min(space, data.size());
   send_queue_.append_copy(data.first(n));
+  // Linux: MSG_MORE corks only the push at the end of this call; pushes
+  // driven by later ACKs follow the socket's own Nagle/cork settings.
   more_ = more;
+  hold_for_more_ = more;
   send_data();
+  hold_for_more_ = false;
   return n;
 }
 

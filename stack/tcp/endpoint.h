@@ -199,8 +199,10 @@ class Endpoint final : public SegmentHandler {
   // Options.
   bool nodelay_ = false;
   bool cork_ = false;
-  bool more_ = false;         // the last write had MSG_MORE
+  bool more_ = false;          // the last write had MSG_MORE (no PSH at its end)
+  bool hold_for_more_ = false; // inside that write's own push
   bool push_pending_ = false; // send held data once despite cork (Linux TCP_NAGLE_PUSH)
+  bool probe_push_ = false;   // the probe timer is sending: PSH, as tcp_write_wakeup() sets it
   bool keepalive_ = false;
   Duration keep_idle_;
   Duration keep_intvl_;

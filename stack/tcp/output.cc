@@ -164,6 +164,7 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
   // Linux marks the end of what the application has written with PSH,
   // unless the write said more was coming (MSG_MORE).
   if (offset + copied == send_queue_.size() && copied > 0 && !more_) flags |= kPsh;
+  if (probe_push_ && copied > 0) flags |= kPsh;
   bool with_fin = false;
   if (fin_queued_ && end == fin_seq()) {
     const uint32_t usable = snd_una_.add(seqnum::Size(snd_wnd_)).raw() - end.raw();
@@ -181,6 +182,7 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
     rtt_probe_.emplace(seq, now());
   }
   emit(flags, seq, rcv_nxt_, payload, false);
+  persist_timer_.cancel();  // data is moving: no probe needed
   if (copied < snd_mss_) snd_sml_ = end;
   seqnum::Value next = end;
   if (with_fin) {
@@ -236,8 +238,13 @@ void Endpoint::send_data() {
       // Nagle (RFC 896 / RFC 9293 3.7.4): hold a small segment while data is
       // unacknowledged, unless TCP_NODELAY; TCP_CORK holds it regardless.
       const bool last_piece = len == unsent;
-      const bool held = (cork_ || more_) && !push_pending_;
-      if (held && last_piece && !fin_queued_) return;
+      const bool held = (cork_ || hold_for_more_) && !push_pending_;
+      if (held && last_piece && !fin_queued_) {
+        // Linux arms the probe timer when nothing is in flight to carry the
+        // held data out eventually (tcp_check_probe_timer()).
+        if (in_flight == 0 && !persist_timer_.armed()) persist_timer_.arm_after(rtt_.rto());
+        return;
+      }
       // Linux uses Minshall's variant: only an unacknowledged *small*
       // segment holds the next one back.
       const bool small_in_flight = snd_sml_.greater_than(snd_una_);

@@ -161,7 +161,16 @@ void Endpoint::on_fin_wait2_timer() {
 
 void Endpoint::on_persist_timer() {
   if (Tracer* t = protocol_.tracer()) t->on_timer(now(), id_, state_, TimerKind::kPersist);
-  if (!is_synchronized(state_) || snd_wnd_ != 0) {
+  if (!is_synchronized(state_)) {
+    after_event();
+    return;
+  }
+  if (snd_wnd_ != 0) {
+    // Linux tcp_write_wakeup(): with the window open, the probe timer sends
+    // what cork or MSG_MORE was holding back.
+    push_pending_ = probe_push_ = true;
+    send_data();
+    push_pending_ = probe_push_ = false;
     after_event();
     return;
   }
