@@ -130,9 +130,7 @@ class Parser {
     } else if (a.kind == Token::Kind::kBackquote) {
       e.action = CommandSpec{next().text};
     } else if (a.kind == Token::Kind::kCode) {
-      next();
-      out.unsupported.push_back({"%{ python }% code block", e.line});
-      return true;
+      e.action = CodeSpec{next().text};
     } else if (a.kind == Token::Kind::kEllipsis || (a.kind == Token::Kind::kWord && peek(1).is('('))) {
       SyscallSpec sc;
       if (!parse_syscall(&sc)) return false;

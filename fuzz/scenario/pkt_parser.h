@@ -3,8 +3,8 @@
 // Supported: option lines (--name=value), backquoted commands, absolute,
 // relative (+), any (*) and ranged (a~b) times, inbound/outbound TCP
 // packets with flags, seq ranges, ack, win, urg and option lists, and
-// syscalls with packetdrill's expression syntax. Code blocks (%{ }%) and
-// non-TCP packets parse but are recorded as unsupported, so the runner can
+// syscalls with packetdrill's expression syntax, and code blocks (%{ }%).
+// Non-TCP packets parse but are recorded as unsupported, so the runner can
 // report the script as skipped, never as passed.
 #pragma once
 

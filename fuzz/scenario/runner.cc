@@ -338,6 +338,8 @@ class Runner {
         ok = inject(e, std::get<PacketSpec>(e.action));
       } else if (const auto* sc = std::get_if<SyscallSpec>(&e.action)) {
         ok = syscall(e, *sc, t);
+      } else if (const auto* code = std::get_if<CodeSpec>(&e.action)) {
+        ok = tcp_info_assertions(e, *code, early);
       } else {
         ok = command(e, std::get<CommandSpec>(e.action), early);
       }
@@ -547,6 +549,51 @@ class Runner {
     return true;
   }
 
+  // ---- %{ }% blocks ----
+  // packetdrill runs these with python3 on a TCP_INFO snapshot taken here.
+  // The form scripts use to check TCP state, "assert tcpi_NAME == N[, ...]",
+  // is evaluated on the spot for the fields the stack has; anything else
+  // makes the script skipped.
+  bool tcp_info_assertions(const Event& e, const CodeSpec& code, std::optional<RunResult>* early) {
+    tcp::Endpoint* ep = tcp_.find(sut_endpoint_);
+    if (ep == nullptr) return fail(e.line, "%{ }% block with no socket under test");
+    const tcp::TcpInfo info = ep->info();
+    std::string text = code.code;
+    std::ranges::replace(text, '\\', ' ');
+    std::ranges::replace(text, '\n', ';');
+    std::istringstream statements(text);
+    std::string statement;
+    while (std::getline(statements, statement, ';')) {
+      std::istringstream words(statement);
+      std::string assert_word, field, op, value;
+      if (!(words >> assert_word)) continue;  // blank
+      words >> field >> op >> value;
+      if (!value.empty() && value.back() == ',') value.pop_back();
+      const std::optional<long> actual = tcp_info_field(info, field);
+      char* end = nullptr;
+      const long want = std::strtol(value.c_str(), &end, 10);
+      if (assert_word != "assert" || op != "==" || !actual || value.empty() || *end != '\0') {
+        *early = skip("python code `" + statement + "`", e.line);
+        return false;
+      }
+      if (*actual != want) {
+        return fail(e.line, "assertion failed: " + field + " == " + value + " (it is " + std::to_string(*actual) + ")");
+      }
+    }
+    return true;
+  }
+
+  static std::optional<long> tcp_info_field(const tcp::TcpInfo& i, std::string_view name) {
+    if (name == "tcpi_snd_mss") return i.snd_mss;
+    if (name == "tcpi_advmss") return i.advmss;
+    if (name == "tcpi_probes") return i.probes;
+    if (name == "tcpi_backoff") return i.backoff;
+    if (name == "tcpi_retransmits") return i.retransmits;
+    if (name == "tcpi_total_retrans") return static_cast<long>(i.total_retransmits);
+    if (name == "tcpi_snd_cwnd") return i.cwnd;
+    return std::nullopt;
+  }
+
   // ---- Commands ----
   bool command(const Event& e, const CommandSpec& c, std::optional<RunResult>* early) {
     std::istringstream lines(c.command);
@@ -752,6 +799,7 @@ class Runner {
       if (!fd || *fd < 0) return bad("socket() must name its fd as the result");
       const EndpointId id = tcp_.open(family_);
       fds_[static_cast<int>(*fd)] = Fd{id, false};
+      sut_endpoint_ = id;
       sut_ = SocketUnderTest{};
       sut_.phase = SocketUnderTest::Phase::kNew;
       return ok(*fd);
@@ -797,6 +845,7 @@ class Runner {
       const auto want = eval(sc.result);
       if (!want || *want < 0) return bad("accept() must name its fd as the result");
       fds_[static_cast<int>(*want)] = Fd{*r, false};
+      sut_endpoint_ = *r;
       return ok(*want);
     }
     // A NULL buffer faults in the kernel before TCP sees the call.
@@ -1002,6 +1051,7 @@ class Runner {
 
   std::unordered_map<int, Fd> fds_;
   SocketUnderTest sut_;
+  EndpointId sut_endpoint_ = tcp::kNoEndpoint;  // whose TCP_INFO %{ }% blocks read
   std::unordered_map<uint32_t, uint32_t> ts_val_map_;
   std::optional<Pending> pending_;
   EndpointId pending_connect_ = tcp::kNoEndpoint;

@@ -68,10 +68,16 @@ struct CommandSpec {
   std::string command;  // the text between backticks
 };
 
+// A %{ python }% block: packetdrill snapshots TCP_INFO at this point and
+// runs the code afterwards.
+struct CodeSpec {
+  std::string code;
+};
+
 struct Event {
   EventTime time;
   int line = 0;
-  std::variant<PacketSpec, SyscallSpec, CommandSpec> action;
+  std::variant<PacketSpec, SyscallSpec, CommandSpec, CodeSpec> action;
 };
 
 // A construct the runner cannot honour, with where it was found.

@@ -510,6 +510,9 @@ TcpInfo Endpoint::info() const {
   i.snd_wnd = snd_wnd_;
   i.rcv_wnd = rcv_adv_.raw() - rcv_nxt_.raw();
   i.snd_mss = snd_mss_;
+  i.advmss = advertised_mss_ != 0 ? advertised_mss_ : mss_to_advertise();
+  i.probes = std::max(probes_out_, keepalive_unacked_);
+  i.backoff = rtt_.backoffs();
   i.cwnd = snd_mss_ == 0 ? 0 : cwnd_ / snd_mss_;
   i.ssthresh = ssthresh_ == UINT32_MAX || snd_mss_ == 0 ? UINT32_MAX : ssthresh_ / snd_mss_;
   i.rto = rtt_.rto();

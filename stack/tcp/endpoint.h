@@ -145,7 +145,7 @@ class Endpoint final : public SegmentHandler {
 
   // ---- Output (output.cc) ----
   void send_data();
-  bool send_one_segment(seqnum::Value seq, size_t len, bool retransmit);
+  bool send_one_segment(seqnum::Value seq, size_t len, bool retransmit, bool push = false);
   void send_control(uint8_t flags, seqnum::Value seq, seqnum::Value ack);
   void send_ack();
   void send_rst_for_abort();

@@ -154,7 +154,7 @@ void Endpoint::schedule_ack() {
   if (!delayed_ack_timer_.armed()) delayed_ack_timer_.arm_after(protocol_.config().delayed_ack_min);
 }
 
-bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) {
+bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit, bool push) {
   const size_t offset = snd_una_.size_to(seq).bytes();
   std::vector<uint8_t> payload(len);
   const size_t copied = send_queue_.copy_out(offset, payload);
@@ -164,7 +164,7 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
   // Linux marks the end of what the application has written with PSH,
   // unless the write said more was coming (MSG_MORE).
   if (offset + copied == send_queue_.size() && copied > 0 && !more_) flags |= kPsh;
-  if (probe_push_ && copied > 0) flags |= kPsh;
+  if ((probe_push_ || push) && copied > 0) flags |= kPsh;
   bool with_fin = false;
   if (fin_queued_ && end == fin_seq()) {
     const uint32_t usable = snd_una_.add(seqnum::Size(snd_wnd_)).raw() - end.raw();
@@ -252,7 +252,11 @@ void Endpoint::send_data() {
       if (!nodelay_ && small_in_flight && last_piece && !fin_queued_) return;
     }
     const bool retransmit = snd_nxt_.less_than(snd_max_);
-    if (!send_one_segment(snd_nxt_, len, retransmit)) return;
+    // Linux sends a window's worth as one TSO burst whose last segment
+    // carries PSH; a burst cut short by the send or congestion window ends
+    // with PSH too.
+    const bool window_limited = len == usable && unsent > len;
+    if (!send_one_segment(snd_nxt_, len, retransmit, window_limited && !retransmit)) return;
   }
 }
 

@@ -81,8 +81,15 @@ TEST(Parser, SyscallsWithPacketdrillExpressions) {
   EXPECT_EQ(poll.args[0].elements[0].names[2], "revents");
 }
 
-TEST(Parser, CodeBlocksAreRecordedAsUnsupported) {
+TEST(Parser, CodeBlocksAreKeptAsEvents) {
   const Scenario s = parse_ok("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 %{ print(1) }%\n");
+  ASSERT_EQ(s.events.size(), 2u);
+  EXPECT_EQ(std::get<CodeSpec>(s.events[1].action).code, " print(1) ");
+  EXPECT_EQ(s.events[1].line, 2);
+}
+
+TEST(Parser, NonTcpPacketsAreRecordedAsUnsupported) {
+  const Scenario s = parse_ok("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 < udp (100)\n");
   ASSERT_EQ(s.unsupported.size(), 1u);
   EXPECT_EQ(s.unsupported[0].line, 2);
 }
