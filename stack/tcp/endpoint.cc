@@ -37,7 +37,9 @@ Endpoint::Endpoint(Protocol& protocol, EndpointId id, IpAddress::Family family)
       keepalive_timer_(protocol.stack().clock(), [this] { on_keepalive_timer(); }),
       time_wait_timer_(protocol.stack().clock(), [this] { on_time_wait_timer(); }),
       fin_wait2_timer_(protocol.stack().clock(), [this] { on_fin_wait2_timer(); }),
-      persist_timer_(protocol.stack().clock(), [this] { on_persist_timer(); }) {}
+      persist_timer_(protocol.stack().clock(), [this] { on_persist_timer(); }) {
+  rwin_.configure(rcvbuf_, /*locked=*/false);
+}
 
 Endpoint::~Endpoint() {
   cancel_all_timers();
@@ -218,6 +220,7 @@ Expected<size_t, Errno> Endpoint::read_impl(std::span<uint8_t> out, bool peek) {
   if (!peek) {
     const uint32_t window_before = rcv_adv_.raw() - rcv_nxt_.raw();
     receive_queue_.pop_front(n);
+    rwin_.consumed(static_cast<uint32_t>(n));
     // Linux tcp_cleanup_rbuf(): after reading, ACK at once if a delayed ACK
     // already covers more than a segment, or if the window we can offer has
     // at least doubled.
@@ -422,6 +425,8 @@ Errno Endpoint::set_option_impl(SockOpt opt, int value) {
       rcvbuf_ = std::clamp<uint32_t>(static_cast<uint32_t>(std::max(value, 0)) * 2, 2304,
                                      protocol_.config().rmem_max * 2);
       reassembly_.set_max_bytes(rcvbuf_);
+      rcvbuf_locked_ = true;
+      rwin_.configure(rcvbuf_, /*locked=*/true);
       break;
     case SockOpt::kSndBuf:
       sndbuf_ = std::clamp<uint32_t>(static_cast<uint32_t>(std::max(value, 0)) * 2, 4608,

@@ -23,6 +23,7 @@
 #include "stack/seqnum/seqnum.h"
 #include "stack/tcp/byte_queue.h"
 #include "stack/tcp/reassembly.h"
+#include "stack/tcp/receive_window.h"
 #include "stack/tcp/rtt_estimator.h"
 #include "stack/tcp/socket_types.h"
 #include "stack/tcp/trace.h"
@@ -153,8 +154,12 @@ class Endpoint final : public SegmentHandler {
             bool syn_options);
   uint32_t window_candidate() const;
   uint16_t window_to_advertise();
-  uint32_t receive_space() const;
-  void schedule_ack();
+  // Linux tcp_event_data_recv(): delayed-ACK bookkeeping for new data.
+  void on_data_received(uint32_t len);
+  // Linux __tcp_ack_snd_check(): ACK now or arm the delayed-ACK timer.
+  void ack_check();
+  void enter_quickack_mode();
+  uint32_t quickack_credits() const;
   bool fin_queued() const { return fin_queued_; }
   seqnum::Value fin_seq() const;
   bool fin_acked() const;
@@ -264,13 +269,19 @@ class Endpoint final : public SegmentHandler {
   seqnum::Value rcv_nxt_;
   seqnum::Value rcv_adv_;  // right edge of the window last advertised
   seqnum::Value rcv_wup_;  // rcv_nxt when that window was advertised (Linux rcv_wup)
-  uint32_t rcv_ssthresh_ = 0;  // window growth cap (Linux tcp_grow_window())
+  ReceiveWindow rwin_;
+  bool rcvbuf_locked_ = false;  // SO_RCVBUF was set
+  uint32_t rcv_mss_ = 536;      // the peer's segment size as we see it (Linux rcv_mss)
   std::optional<seqnum::Value> ooo_fin_;  // a FIN that arrived ahead of a gap
   ByteQueue receive_queue_;
   Reassembly reassembly_;
   bool fin_received_ = false;
-  uint32_t acks_pending_ = 0;  // full segments received since the last ACK
-  uint32_t quick_acks_ = 0;    // Linux quickack mode: ACK at once while > 0
+  // Delayed ACK as Linux runs it (inet_connection_sock icsk_ack).
+  uint32_t quick_ = 0;         // quickack credits: ACK at once while > 0
+  bool pingpong_ = false;      // interactive mode: delay ACKs (entered in CLOSE-WAIT)
+  bool ack_now_ = false;       // an ACK is due at once (gap filled, ...)
+  Duration ato_{0};            // delayed-ACK timeout; 0 until data arrives
+  Instant last_data_at_;
   Instant last_oow_ack_at_;    // rate limit for out-of-window and challenge ACKs
   const InboundSegment* current_in_ = nullptr;  // the segment being handled, for tracing
   mutable std::optional<seqnum::Value> checked_rcv_nxt_;  // the invariant checker's memory

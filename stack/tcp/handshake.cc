@@ -15,11 +15,7 @@ uint8_t Endpoint::window_scale_to_offer() const {
   // Linux tcp_select_initial_window(): the smallest scale whose 64 KiB window
   // covers the largest buffer the socket may grow to (tcp_rmem[2]).
   const Config& c = protocol_.config();
-  if (!c.window_scaling) return 0;
-  const uint32_t max_buffer = std::max(c.rmem_max, rcvbuf_);
-  uint8_t s = 0;
-  while (s < header::kMaxWindowScale && (uint64_t{65535} << s) < max_buffer) ++s;
-  return s;
+  return c.window_scaling ? rwin_.scale_to_offer(c.rmem_max) : 0;
 }
 
 uint16_t Endpoint::mss_to_advertise() const {
@@ -43,6 +39,8 @@ uint32_t Endpoint::ts_value() const {
 void Endpoint::send_syn() {
   advertised_mss_ = mss_to_advertise();
   rcv_wscale_ = window_scale_to_offer();
+  // An active open sizes its window before it knows about timestamps.
+  if (syn_retries_ == 0) rwin_.initialize(advertised_mss_);
   if (syn_retries_ == 0) rtt_probe_.emplace(iss_, now());
   emit(kSyn, iss_, seqnum::Value(0), {}, /*syn_options=*/true);
   if (snd_max_ == iss_) snd_max_ = iss_.add(seqnum::Size(1));

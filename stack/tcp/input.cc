@@ -292,6 +292,7 @@ void Endpoint::handle_data(Segment& s) {
     if (dup >= payload.size()) {
       if (!(s.has(kFin) && fin_at == rcv_nxt_) && !fin_received_) {
         // A retransmission of data we have: ACK at once (Linux tcp_data_queue()).
+        enter_quickack_mode();
         send_ack();
         return;
       }
@@ -301,36 +302,44 @@ void Endpoint::handle_data(Segment& s) {
     }
     seq = rcv_nxt_;
   }
+  // What may be queued: the window offered, or more if memory allows (Linux
+  // takes in-order data beyond the window while the buffer has room).
   const uint32_t window = rcv_adv_.raw() - rcv_nxt_.raw();
-  const uint32_t space = std::max(window, receive_space());
+  const uint32_t space = std::max(window, rwin_.free_space());
   if (seq == rcv_nxt_) {
+    if (window == 0 && !payload.empty()) {
+      // Linux tcp_data_queue(): data into a zero window is dropped, ACKed at once.
+      enter_quickack_mode();
+      send_ack();
+      return;
+    }
     if (payload.size() > space) payload.truncate(space);
     const bool filled_gap = !reassembly_.empty();
     if (!payload.empty()) {
-      rcv_nxt_ = rcv_nxt_.add(seqnum::Size(static_cast<uint32_t>(payload.size())));
-      const size_t len = payload.size();
+      const auto len = static_cast<uint32_t>(payload.size());
+      rcv_nxt_ = rcv_nxt_.add(seqnum::Size(len));
+      rwin_.queued(len);
       receive_queue_.append(std::move(payload));
-      rcv_nxt_ = reassembly_.drain(rcv_nxt_, [this](View v) { receive_queue_.append(std::move(v)); });
-      // Linux tcp_grow_window(): the offered window grows as data flows.
-      rcv_ssthresh_ = std::min<uint32_t>(rcv_ssthresh_ + 2 * static_cast<uint32_t>(std::min<size_t>(len, snd_mss_)),
-                                         rcvbuf_ / 2);
-      if (len >= snd_mss_) ++acks_pending_;
-      ++acks_pending_;
+      rcv_nxt_ = reassembly_.drain(rcv_nxt_, [this](View v) {
+        rwin_.queued(static_cast<uint32_t>(v.size()));
+        receive_queue_.append(std::move(v));
+      });
+      rwin_.set_ooo(static_cast<uint32_t>(reassembly_.bytes()), static_cast<uint32_t>(reassembly_.segments()));
+      on_data_received(len);
     }
+    // RFC 5681 4.2: ACK at once when a gap is filled.
+    if (filled_gap && reassembly_.empty()) ack_now_ = true;
     const bool fin_now = (s.has(kFin) && fin_at == rcv_nxt_) || (ooo_fin_ && *ooo_fin_ == rcv_nxt_);
     if (fin_now && !fin_received_) {
       handle_fin(s);
       return;
     }
-    if (filled_gap) {
-      send_ack();  // RFC 5681 4.2: ACK at once when a gap is filled
-    } else {
-      schedule_ack();
-    }
+    ack_check();
     return;
   }
   // Out of order: queue within the window and send a duplicate ACK with SACK
-  // blocks at once (RFC 5681 4.2 / RFC 2018).
+  // blocks at once (RFC 5681 4.2 / RFC 2018; Linux enters quickack mode).
+  enter_quickack_mode();
   const uint32_t offset = rcv_nxt_.size_to(seq).bytes();
   if (offset >= space) {
     send_ack();
@@ -339,6 +348,7 @@ void Endpoint::handle_data(Segment& s) {
   if (payload.size() > space - offset) payload.truncate(space - offset);
   if (s.has(kFin) && payload.size() == s.payload.size()) ooo_fin_ = fin_at;
   if (!reassembly_.insert(rcv_nxt_, seq, std::move(payload))) ++protocol_.stats().reassembly_dropped;
+  rwin_.set_ooo(static_cast<uint32_t>(reassembly_.bytes()), static_cast<uint32_t>(reassembly_.segments()));
   send_ack();
 }
 
@@ -347,12 +357,17 @@ void Endpoint::handle_fin(const Segment& s) {
   fin_received_ = true;
   ooo_fin_.reset();
   rcv_nxt_ = rcv_nxt_.add(seqnum::Size(1));
-  send_ack();
+  // Linux tcp_fin(): in ESTABLISHED the ACK is scheduled and the connection
+  // turns interactive (pingpong), so the ACK may wait for our own FIN or
+  // data; in FIN-WAIT it goes at once.
   switch (state_) {
     case State::kEstablished:
+      pingpong_ = true;
       transition(State::kCloseWait, "rcv FIN");
+      ack_check();
       break;
     case State::kFinWait1:
+      send_ack();
       if (fin_acked()) {
         enter_time_wait("rcv FIN,ACK of FIN");
       } else {
@@ -360,9 +375,11 @@ void Endpoint::handle_fin(const Segment& s) {
       }
       break;
     case State::kFinWait2:
+      send_ack();
       enter_time_wait("rcv FIN");
       break;
     default:
+      send_ack();
       break;
   }
 }

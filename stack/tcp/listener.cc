@@ -97,7 +97,8 @@ void Endpoint::handle_listen(Segment& s, InboundSegment& in) {
     spec.tcp.seq = cookie;
     spec.tcp.ack = s.seq.raw() + 1;
     spec.tcp.flags = kSyn | kAck;
-    spec.tcp.window = static_cast<uint16_t>(std::min<uint32_t>(65535, rcvbuf_ / 2));
+    rwin_.initialize(kCookieMss[index]);
+    spec.tcp.window = rwin_.syn_window();
     spec.options.mss = kCookieMss[index];
     ++protocol_.stats().syncookies_sent;
     ++protocol_.stats().segments_sent;
@@ -143,6 +144,8 @@ Endpoint* Endpoint::new_child(const InboundSegment& in, const Segment& syn, seqn
   child.linger2_ = linger2_;
   child.linger_ = linger_;
   child.rcvbuf_ = rcvbuf_;
+  child.rcvbuf_locked_ = rcvbuf_locked_;
+  child.rwin_.configure(rcvbuf_, rcvbuf_locked_);
   child.sndbuf_ = sndbuf_;
   child.reassembly_.set_max_bytes(rcvbuf_);
   child.iss_ = iss;
@@ -153,6 +156,8 @@ Endpoint* Endpoint::new_child(const InboundSegment& in, const Segment& syn, seqn
   child.advertised_mss_ = child.mss_to_advertise();
   child.rcv_wscale_ = child.window_scale_to_offer();
   child.negotiate_syn_options(syn.options);
+  // Linux tcp_openreq_init_rwin(): whole segments of what a segment carries.
+  child.rwin_.initialize(child.advertised_mss_ - (child.ts_enabled_ ? 12u : 0u));
   child.snd_wnd_ = syn.window;
   // The child starts as a copy of the listener, so its first edge is the
   // RFC's LISTEN -> SYN-RECEIVED.
@@ -186,7 +191,7 @@ bool Endpoint::accept_cookie(Segment& s, InboundSegment& in) {
   ++protocol_.stats().syncookies_accepted;
   trace_in(Verdict::kCookieAccepted);
   child->snd_max_ = child->snd_nxt_ = s.ack;
-  child->rcv_adv_ = s.seq.add(seqnum::Size(std::min<uint32_t>(65535, rcvbuf_ / 2)));
+  child->rcv_adv_ = s.seq.add(seqnum::Size(child->rwin_.syn_window()));
   child->rcv_wup_ = child->rcv_nxt_;
   child->handle_syn_rcvd(s);
   return true;

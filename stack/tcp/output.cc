@@ -20,37 +20,26 @@ seqnum::Value Endpoint::fin_seq() const {
 
 bool Endpoint::fin_acked() const { return fin_sent_ && snd_una_.greater_than(fin_sent_seq_); }
 
-uint32_t Endpoint::receive_space() const {
-  // Linux tcp_space(): half the buffer carries payload, the rest overhead.
-  const size_t used = receive_queue_.size() + reassembly_.bytes();
-  const size_t half = rcvbuf_ / 2;
-  return used >= half ? 0 : static_cast<uint32_t>(half - used);
-}
-
 uint32_t Endpoint::window_candidate() const {
-  // Linux __tcp_select_window(): free space, capped by the growth threshold.
-  uint32_t free = std::min(receive_space(), std::max(rcv_ssthresh_, snd_mss_));
-  // Receiver-side silly window avoidance (RFC 1122 4.2.3.3): a window
-  // smaller than one MSS is offered as zero.
-  if (free < std::min<uint32_t>(snd_mss_, rcvbuf_ / 4)) free = 0;
-  return free;
+  return rwin_.select(rcv_mss_, rcv_wscale_, rcv_adv_.raw() - rcv_wup_.raw());
 }
 
 uint16_t Endpoint::window_to_advertise() {
-  uint32_t free = window_candidate();
-  // RFC 7323 2.4 / RFC 9293 3.8.6.2.2: the right edge never moves left.
-  const uint32_t current = rcv_adv_.raw() - rcv_nxt_.raw();
-  const bool edge_known = is_synchronized(state_) || state_ == State::kSynRcvd;
-  if (edge_known && free < current && current <= (uint32_t{65535} << rcv_wscale_)) free = current;
-  // Linux rounds a scaled window up to the scale's granularity.
-  if (rcv_wscale_ > 0) {
-    const uint32_t unit = 1u << rcv_wscale_;
-    free = (free + unit - 1) & ~(unit - 1);
+  const uint32_t unit = uint32_t{1} << rcv_wscale_;
+  // What is left of the window offered before.
+  const uint32_t current = rcv_nxt_.less_than(rcv_adv_) ? rcv_nxt_.size_to(rcv_adv_).bytes() : 0;
+  uint32_t window = current;
+  // A SYN-RECEIVED connection repeats the SYN-ACK's offer (Linux request socks).
+  if (state_ != State::kSynRcvd) {
+    window = window_candidate();
+    // RFC 7323 2.4 / RFC 9293 3.8.6.2.2: the right edge never moves left
+    // (Linux tcp_select_window()).
+    if (window < current) window = (current + unit - 1) / unit * unit;
   }
-  free = std::min<uint32_t>(free, uint32_t{65535} << rcv_wscale_);
-  rcv_adv_ = rcv_nxt_.add(seqnum::Size(free));
+  window = std::min<uint32_t>(window, uint32_t{65535} << rcv_wscale_);
+  rcv_adv_ = rcv_nxt_.add(seqnum::Size(window));
   rcv_wup_ = rcv_nxt_;
-  return static_cast<uint16_t>(free >> rcv_wscale_);
+  return static_cast<uint16_t>(window >> rcv_wscale_);
 }
 
 void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
@@ -66,13 +55,10 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
   if ((flags & kAck) != 0) spec.tcp.ack = ack.raw();
   header::TcpOptions& o = spec.options;
   if (syn_options) {
-    // Linux's SYN and SYN-ACK: the window is never scaled and is the
-    // initial window rounded down to whole segments.
-    const uint32_t mss = advertised_mss_;
-    rcv_ssthresh_ = std::min<uint32_t>(65535, rcvbuf_ / 2) / mss * mss;
-    spec.tcp.window = static_cast<uint16_t>(rcv_ssthresh_);
+    // RFC 7323 2.2: the window of a SYN or SYN-ACK is never scaled.
+    spec.tcp.window = rwin_.syn_window();
     if ((flags & kAck) != 0) {
-      rcv_adv_ = rcv_nxt_.add(seqnum::Size(rcv_ssthresh_));
+      rcv_adv_ = rcv_nxt_.add(seqnum::Size(spec.tcp.window));
       rcv_wup_ = rcv_nxt_;
     }
     o.mss = advertised_mss_;
@@ -94,8 +80,13 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
   }
   spec.payload = payload;
   if ((flags & kAck) != 0) {
+    // Linux tcp_event_ack_sent(): quickack credits pay for the segments acked.
+    if (quick_ > 0) {
+      const uint32_t acked = std::max<uint32_t>(1, (rcv_wup_.size_to(rcv_nxt_).bytes() + rcv_mss_ - 1) / rcv_mss_);
+      quick_ = acked >= quick_ ? 0 : quick_ - acked;
+    }
     last_ack_sent_ = ack;
-    acks_pending_ = 0;
+    ack_now_ = false;
     delayed_ack_timer_.cancel();
   }
   last_send_at_ = now();
@@ -133,25 +124,71 @@ void Endpoint::send_rst_for_abort() {
   emit(kRst | kAck, seq, rcv_nxt_, {}, false);
 }
 
-void Endpoint::schedule_ack() {
-  // Linux __tcp_ack_snd_check(): ACK at once after two full segments or in
-  // quickack mode; otherwise a delayed ACK within TCP_DELACK_MIN.
-  if (quick_acks_ == 0 && !delayed_ack_timer_.armed() && acks_pending_ <= 1 &&
-      last_ack_sent_ == irs_.add(seqnum::Size(1))) {
-    // The first data of a connection: Linux starts in quickack mode.
-    const uint32_t segs = std::max<uint32_t>(1, (rcv_adv_.raw() - rcv_nxt_.raw()) / (2 * snd_mss_));
-    quick_acks_ = std::min<uint32_t>(segs, 16);
+void Endpoint::enter_quickack_mode() {
+  // Linux tcp_enter_quickack_mode(): ACK the next segments at once and leave
+  // interactive mode.
+  quick_ = std::max(quick_, quickack_credits());
+  pingpong_ = false;
+  ato_ = protocol_.config().delayed_ack_min;
+}
+
+uint32_t Endpoint::quickack_credits() const {
+  // Linux tcp_incr_quickack(): half a window's worth of segments, 2..16.
+  const uint32_t window = rcv_adv_.raw() - rcv_wup_.raw();
+  const uint32_t n = window / (2 * rcv_mss_);
+  return std::min<uint32_t>(n == 0 ? 2 : n, 16);
+}
+
+void Endpoint::on_data_received(uint32_t len) {
+  // Linux tcp_measure_rcv_mss(): the largest segment seen, at most our MSS.
+  if (len >= rcv_mss_) rcv_mss_ = std::min<uint32_t>(len, advertised_mss_ != 0 ? advertised_mss_ : len);
+  rwin_.grow(rcv_mss_);
+  const Config& c = protocol_.config();
+  const Instant t = now();
+  if (ato_ == Duration(0)) {
+    // The first data: quickack mode and the minimum delayed-ACK timeout.
+    quick_ = std::max(quick_, quickack_credits());
+    ato_ = c.delayed_ack_min;
+  } else {
+    // Linux adapts ato to the interarrival time.
+    const Duration m = t - last_data_at_;
+    if (m <= c.delayed_ack_min / 2) {
+      ato_ = ato_ / 2 + c.delayed_ack_min / 2;
+    } else if (m < ato_) {
+      ato_ = std::min(ato_ / 2 + m, rtt_.rto());
+    } else if (m > rtt_.rto()) {
+      quick_ = std::max(quick_, quickack_credits());
+    }
   }
-  if (quick_acks_ > 0) {
-    --quick_acks_;
+  last_data_at_ = t;
+}
+
+void Endpoint::ack_check() {
+  const bool more_than_a_segment = rcv_wup_.size_to(rcv_nxt_).bytes() > rcv_mss_ &&
+                                   window_candidate() >= rcv_adv_.raw() - rcv_wup_.raw();
+  const bool quickack = quick_ > 0 && !pingpong_;
+  if (more_than_a_segment || quickack || ack_now_) {
     send_ack();
     return;
   }
-  if (acks_pending_ >= 2) {
-    send_ack();
-    return;
+  // Linux tcp_send_delayed_ack(): ato, bounded in interactive mode or by the RTT.
+  const Config& c = protocol_.config();
+  Duration ato = ato_;
+  if (ato > c.delayed_ack_min) {
+    Duration max_ato = pingpong_ ? c.delayed_ack_max : std::chrono::milliseconds(500);
+    if (rtt_.has_sample()) max_ato = std::min(max_ato, std::max(rtt_.srtt(), c.delayed_ack_min));
+    ato = std::min(ato, max_ato);
   }
-  if (!delayed_ack_timer_.armed()) delayed_ack_timer_.arm_after(protocol_.config().delayed_ack_min);
+  const Instant deadline = now() + ato;
+  if (delayed_ack_timer_.armed()) {
+    // An earlier deadline stands; one about to expire is sent now.
+    if (delayed_ack_timer_.deadline() <= now() + ato / 4) {
+      send_ack();
+      return;
+    }
+    if (delayed_ack_timer_.deadline() <= deadline) return;
+  }
+  delayed_ack_timer_.arm(deadline);
 }
 
 bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit, bool push) {

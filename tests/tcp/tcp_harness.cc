@@ -44,6 +44,7 @@ void PeerHarness::in(Seg s) {
 }
 
 Seg PeerHarness::out() {
+  clock.advance(Duration(0));  // what is due now (e.g. a zero-delay delayed ACK) happens first
   wire.pump();
   if (capture_.packets.empty()) {
     ADD_FAILURE() << "expected an outbound segment, the stack sent none";
@@ -84,6 +85,7 @@ Seg PeerHarness::out() {
 }
 
 void PeerHarness::out_nothing() {
+  clock.advance(Duration(0));
   wire.pump();
   if (!capture_.packets.empty()) {
     Seg s = out();
