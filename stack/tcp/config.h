@@ -16,6 +16,7 @@ struct Config {
   bool syncookies = true;      // net.ipv4.tcp_syncookies=1: only when the SYN queue overflows
 
   uint32_t syn_retries = 6;     // net.ipv4.tcp_syn_retries
+  uint32_t syn_linear_timeouts = 4;  // net.ipv4.tcp_syn_linear_timeouts (Linux 6.x)
   uint32_t synack_retries = 5;  // net.ipv4.tcp_synack_retries
   uint32_t retries2 = 15;       // net.ipv4.tcp_retries2
   uint32_t max_syn_backlog = 4096;  // net.ipv4.tcp_max_syn_backlog

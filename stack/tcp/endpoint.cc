@@ -257,10 +257,9 @@ Expected<size_t, Errno> Endpoint::write_impl(std::span<const uint8_t> data, bool
   const size_t space = sndbuf_ > send_queue_.size() ? sndbuf_ - send_queue_.size() : 0;
   if (space == 0) return Unexpected{EAGAIN};
   const size_t n = std::min(space, data.size());
-  send_queue_.append_copy(data.first(n));
+  queue_write(data.first(n), more);
   // Linux: MSG_MORE corks only the push at the end of this call; pushes
   // driven by later ACKs follow the socket's own Nagle/cork settings.
-  more_ = more;
   hold_for_more_ = more;
   send_data();
   hold_for_more_ = false;

@@ -146,7 +146,13 @@ class Endpoint final : public SegmentHandler {
 
   // ---- Output (output.cc) ----
   void send_data();
-  bool send_one_segment(seqnum::Value seq, size_t len, bool retransmit, bool push = false);
+  bool send_one_segment(seqnum::Value seq, size_t len, bool retransmit);
+  // Linux tcp_sendmsg(): data is queued in MSS-sized buffers; a buffer that
+  // fills once more than half the peer's largest window has been written
+  // since the last push, and the last buffer of a write (without MSG_MORE),
+  // are marked for PSH (forced_push(), tcp_mark_push()).
+  void queue_write(std::span<const uint8_t> data, bool more);
+  void mark_push(seqnum::Value at);
   void send_control(uint8_t flags, seqnum::Value seq, seqnum::Value ack);
   void send_ack();
   void send_rst_for_abort();
@@ -204,7 +210,9 @@ class Endpoint final : public SegmentHandler {
   // Options.
   bool nodelay_ = false;
   bool cork_ = false;
-  bool more_ = false;          // the last write had MSG_MORE (no PSH at its end)
+  std::deque<seqnum::Value> push_marks_;  // ends of buffers marked PSH, unacked
+  seqnum::Value pushed_seq_;               // write_seq at the last push mark
+  uint32_t tail_buffer_ = 0;               // bytes in the unsent last buffer
   bool hold_for_more_ = false; // inside that write's own push
   bool push_pending_ = false; // send held data once despite cork (Linux TCP_NAGLE_PUSH)
   bool probe_push_ = false;   // the probe timer is sending: PSH, as tcp_write_wakeup() sets it

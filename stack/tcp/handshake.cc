@@ -76,13 +76,16 @@ void Endpoint::negotiate_syn_options(const header::TcpOptions& peer) {
   if (user_mss_ != 0) snd_mss_ = std::min<uint32_t>(snd_mss_, user_mss_);
   // Linux tcp_mss_to_mtu() minus options: timestamps take 12 bytes of each segment.
   if (ts_enabled_) snd_mss_ -= 12;
-  snd_mss_ = std::max<uint32_t>(snd_mss_, 64);  // Linux TCP_MIN_SND_MSS (48) rounded up
+  snd_mss_ = std::max<uint32_t>(snd_mss_, 48);  // Linux TCP_MIN_SND_MSS
 }
 
 void Endpoint::handle_syn_sent(Segment& s) {
   // RFC 9293 3.10.7.3, first check the ACK bit.
   if (s.has(kAck) && (s.ack.less_equal(iss_) || s.ack.greater_than(snd_max_))) {
-    if (!s.has(kRst)) send_control(kRst, s.ack, seqnum::Value(0));
+    // Linux: "previous FIN/ACK or RST/ACK might be ignored", so the SYN goes
+    // again almost at once (TCP_TIMEOUT_MIN) unless it was retransmitted already.
+    if (syn_retries_ == 0) retransmit_timer_.arm_after(std::chrono::milliseconds(2));
+    protocol_.send_reset_reply(*current_in_, id_, state_);
     trace_in(Verdict::kBadAck);
     return;
   }
@@ -136,7 +139,7 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
   // RFC 9293 3.10.7.4 step 5 for unsynchronized states: an ACK of
   // something not sent draws a RST and changes nothing.
   if (s.has(kAck) && !s.has(kRst) && !(s.ack == iss_.add(seqnum::Size(1)))) {
-    send_control(kRst, s.ack, seqnum::Value(0));
+    protocol_.send_reset_reply(*current_in_, id_, state_);
     trace_in(Verdict::kBadAck);
     return;
   }
@@ -172,8 +175,7 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
   if (s.has(kSyn)) {
     // A SYN with another sequence number: Linux (embryonic_reset) and gVisor
     // answer with RST; the passive child is dropped.
-    send_control(kRst | kAck, s.has(kAck) ? s.ack : seqnum::Value(0),
-                 s.seq.add(s.logical_length()));
+    protocol_.send_reset_reply(*current_in_, id_, state_);
     trace_in(Verdict::kResetAccepted);
     if (passive) {
       release_resources();
@@ -228,7 +230,7 @@ void Endpoint::complete_handshake(std::string_view cause) {
   // RFC 6298 (5.7) / Linux: after a lost SYN or SYN-ACK the window starts at one segment.
   cwnd_ = (syn_retries_ > 0 ? 1 : protocol_.config().initial_cwnd) * snd_mss_;
   max_snd_wnd_ = std::max(max_snd_wnd_, snd_wnd_);
-  snd_nxt_ = snd_max_ = snd_sml_ = snd_una_;
+  snd_nxt_ = snd_max_ = snd_sml_ = pushed_seq_ = snd_una_;
   last_ack_received_at_ = now();
   ++protocol_.stats().established;
   // Linux tcp_sndbuf_expand(): room for two windows of initial-cwnd segments.

@@ -161,7 +161,9 @@ void Endpoint::send_dup_ack_rate_limited(const Segment& s) {
 
 bool Endpoint::handle_ack(const Segment& s) {
   if (s.ack.greater_than(snd_max_)) {
-    // Linux tcp_ack(): an ACK of data never sent is dropped without reply.
+    // RFC 5961 5.2 / Linux 6.x tcp_ack(): an ACK of data never sent draws a
+    // (rate-limited) challenge ACK and is dropped.
+    send_challenge_ack();
     trace_in(Verdict::kAckOfUnsentData);
     return false;
   }
@@ -209,6 +211,7 @@ bool Endpoint::handle_ack(const Segment& s) {
   size_t data_acked = std::min<size_t>(acked, send_queue_.size());
   send_queue_.pop_front(data_acked);
   snd_una_ = s.ack;
+  while (!push_marks_.empty() && push_marks_.front().less_equal(snd_una_)) push_marks_.pop_front();
   if (snd_nxt_.less_than(snd_una_)) snd_nxt_ = snd_una_;
   dup_acks_ = 0;
   if (rtt_probe_ && rtt_probe_->first.less_than(s.ack)) {
@@ -275,7 +278,7 @@ void Endpoint::handle_data(Segment& s) {
       if (user_closed_ && has_data &&
           s.seq.add(seqnum::Size(static_cast<uint32_t>(s.payload.size()))).greater_than(rcv_nxt_)) {
         ++protocol_.stats().aborts_on_data;
-        send_control(kRst, s.ack, seqnum::Value(0));
+        protocol_.send_reset_reply(*current_in_, id_, state_);
         fail(0, "ext: data after close", /*send_rst=*/false);
         return;
       }

@@ -191,17 +191,19 @@ void Endpoint::ack_check() {
   delayed_ack_timer_.arm(deadline);
 }
 
-bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit, bool push) {
+bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) {
   const size_t offset = snd_una_.size_to(seq).bytes();
   std::vector<uint8_t> payload(len);
   const size_t copied = send_queue_.copy_out(offset, payload);
   payload.resize(copied);
   const seqnum::Value end = seq.add(seqnum::Size(static_cast<uint32_t>(copied)));
   uint8_t flags = kAck;
-  // Linux marks the end of what the application has written with PSH,
-  // unless the write said more was coming (MSG_MORE).
-  if (offset + copied == send_queue_.size() && copied > 0 && !more_) flags |= kPsh;
-  if ((probe_push_ || push) && copied > 0) flags |= kPsh;
+  // PSH where Linux's write path marked a push (see mark_push()), and on
+  // what the probe timer sends (tcp_write_wakeup()).
+  const bool marked = std::ranges::any_of(push_marks_, [&](seqnum::Value m) {
+    return seq.less_than(m) && m.less_equal(end);
+  });
+  if ((marked || probe_push_) && copied > 0) flags |= kPsh;
   bool with_fin = false;
   if (fin_queued_ && end == fin_seq()) {
     const uint32_t usable = snd_una_.add(seqnum::Size(snd_wnd_)).raw() - end.raw();
@@ -231,6 +233,30 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit, 
   if (snd_max_.less_than(next)) snd_max_ = next;
   if (!retransmit_timer_.armed()) arm_retransmit();
   return true;
+}
+
+void Endpoint::mark_push(seqnum::Value at) {
+  if (push_marks_.empty() || !(push_marks_.back() == at)) push_marks_.push_back(at);
+  pushed_seq_ = at;
+}
+
+void Endpoint::queue_write(std::span<const uint8_t> data, bool more) {
+  const seqnum::Value sent_up_to = snd_nxt_;
+  seqnum::Value write_seq = snd_una_.add(seqnum::Size(static_cast<uint32_t>(send_queue_.size())));
+  // The last buffer takes more data only while none of it has been sent.
+  if (!write_seq.sub(seqnum::Size(tail_buffer_)).greater_equal(sent_up_to)) tail_buffer_ = 0;
+  auto forced_push = [&] { return write_seq.greater_than(pushed_seq_.add(seqnum::Size(max_snd_wnd_ / 2))); };
+  size_t left = data.size();
+  while (left > 0) {
+    if (tail_buffer_ >= snd_mss_) tail_buffer_ = 0;  // full: a new buffer starts
+    const size_t copy = std::min<size_t>(snd_mss_ - tail_buffer_, left);
+    tail_buffer_ += static_cast<uint32_t>(copy);
+    write_seq = write_seq.add(seqnum::Size(static_cast<uint32_t>(copy)));
+    left -= copy;
+    if (left > 0 && tail_buffer_ >= snd_mss_ && forced_push()) mark_push(write_seq);
+  }
+  send_queue_.append_copy(data);
+  if (!more || forced_push()) mark_push(write_seq);
 }
 
 void Endpoint::send_data() {
@@ -289,11 +315,7 @@ void Endpoint::send_data() {
       if (!nodelay_ && small_in_flight && last_piece && !fin_queued_) return;
     }
     const bool retransmit = snd_nxt_.less_than(snd_max_);
-    // Linux sends a window's worth as one TSO burst whose last segment
-    // carries PSH; a burst cut short by the send or congestion window ends
-    // with PSH too.
-    const bool window_limited = len == usable && unsent > len;
-    if (!send_one_segment(snd_nxt_, len, retransmit, window_limited && !retransmit)) return;
+    if (!send_one_segment(snd_nxt_, len, retransmit)) return;
   }
 }
 

@@ -57,7 +57,13 @@ void Endpoint::on_retransmit_timer() {
     ++total_retransmits_;
     ++protocol_.stats().retransmits;
     rtt_probe_.reset();
-    rtt_.backoff();
+    // Linux 6.x tcp_syn_linear_timeouts: the first SYN retransmissions keep
+    // the initial RTO; doubling starts after them.
+    if (state_ == State::kSynSent && syn_retries_ <= c.syn_linear_timeouts) {
+      rtt_.reset_backoff();
+    } else {
+      rtt_.backoff();
+    }
     if (state_ == State::kSynSent) {
       send_syn();
     } else {
@@ -106,7 +112,8 @@ void Endpoint::reset_keepalive() {
     keepalive_timer_.cancel();
     return;
   }
-  if (!keepalive_timer_.armed()) keepalive_timer_.arm(last_ack_received_at_ + keep_idle_);
+  // Linux re-arms for what is left of the idle time (tcp_sock_set_keepidle()).
+  keepalive_timer_.arm(std::max(last_ack_received_at_ + keep_idle_, now()));
 }
 
 void Endpoint::on_keepalive_timer() {
