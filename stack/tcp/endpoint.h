@@ -178,6 +178,10 @@ class Endpoint final : public SegmentHandler {
   void on_fin_wait2_timer();
   void on_persist_timer();
   void arm_retransmit();
+  // Linux tcp_set_xmit_timer(): a tail loss probe if one is due, else the RTO.
+  void set_xmit_timer();
+  bool schedule_loss_probe();
+  void on_loss_probe();
   void reset_keepalive();
   bool retransmits_exhausted() const;
   void cancel_all_timers();
@@ -259,6 +263,8 @@ class Endpoint final : public SegmentHandler {
   seqnum::Value fin_sent_seq_;
   std::optional<Instant> retrans_stamp_;  // first (re)send of the oldest unacked data
   uint32_t probes_out_ = 0;               // zero-window probes without answer
+  bool loss_probe_armed_ = false;         // the xmit timer is a TLP, not the RTO
+  std::optional<seqnum::Value> tlp_high_seq_;  // SND.NXT when the last probe went
   bool syn_acked_ = false;
   uint32_t cwnd_ = 0;  // bytes
   uint32_t ssthresh_ = UINT32_MAX;

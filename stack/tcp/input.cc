@@ -231,10 +231,13 @@ bool Endpoint::handle_ack(const Segment& s) {
   } else if (cwnd_ > 0) {
     cwnd_ += std::max<uint32_t>(1, snd_mss_ * snd_mss_ / cwnd_);
   }
+  // The probe episode ends once the ACK covers what it probed.
+  if (tlp_high_seq_ && snd_una_.greater_equal(*tlp_high_seq_)) tlp_high_seq_.reset();
   if (snd_una_ == snd_max_) {
     retransmit_timer_.cancel();
+    loss_probe_armed_ = false;
   } else {
-    arm_retransmit();
+    set_xmit_timer();
   }
   if (fin_was_unacked && fin_acked()) {
     switch (state_) {

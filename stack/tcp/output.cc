@@ -231,7 +231,7 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
   }
   if (snd_nxt_.less_than(next) || snd_nxt_ == seq) snd_nxt_ = next;
   if (snd_max_.less_than(next)) snd_max_ = next;
-  if (!retransmit_timer_.armed()) arm_retransmit();
+  if (!retransmit_timer_.armed()) set_xmit_timer();
   return true;
 }
 

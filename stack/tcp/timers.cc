@@ -23,7 +23,51 @@ Duration model_timeout(uint32_t boundary, Duration rto_base, Duration rto_max) {
 
 }  // namespace
 
-void Endpoint::arm_retransmit() { retransmit_timer_.arm_after(rtt_.rto()); }
+void Endpoint::arm_retransmit() {
+  loss_probe_armed_ = false;
+  retransmit_timer_.arm_after(rtt_.rto());
+}
+
+void Endpoint::set_xmit_timer() {
+  if (!schedule_loss_probe()) arm_retransmit();
+}
+
+bool Endpoint::schedule_loss_probe() {
+  // RFC 8985 7.2 as Linux does it (tcp_schedule_loss_probe(), with
+  // tcp_early_retrans=3/4): one probe per tail-loss episode, SACK
+  // connections only, not in recovery.
+  if (!sack_enabled_ || snd_una_ == snd_max_ || tlp_high_seq_ || consecutive_timeouts_ > 0 ||
+      dup_acks_ >= 3 || !rtt_.has_sample()) {
+    return false;
+  }
+  const uint32_t flight = snd_una_.size_to(snd_max_).bytes();
+  // PTO = 2*SRTT, plus room for a delayed ACK when one segment is out.
+  Duration pto = 2 * rtt_.srtt() + (flight <= snd_mss_ ? protocol_.config().rto.min
+                                                       : std::chrono::milliseconds(2));
+  pto = std::min(pto, rtt_.rto());  // never later than the RTO would fire
+  loss_probe_armed_ = true;
+  retransmit_timer_.arm_after(pto);
+  return true;
+}
+
+void Endpoint::on_loss_probe() {
+  // Send new data if the window allows, else retransmit the last segment.
+  tlp_high_seq_ = snd_max_;
+  const size_t sent = snd_una_.size_to(snd_max_).bytes();
+  const bool new_data = send_queue_.size() > std::min(sent, send_queue_.size()) &&
+                        snd_nxt_ == snd_max_ && sent + snd_mss_ <= snd_wnd_;
+  if (new_data) {
+    send_one_segment(snd_nxt_, std::min<size_t>(snd_mss_, send_queue_.size() - sent), false);
+  } else {
+    const size_t data_in_flight = std::min(sent, send_queue_.size());
+    const size_t last = data_in_flight == 0 ? 0 : (data_in_flight - 1) % snd_mss_ + 1;
+    const seqnum::Value from = snd_una_.add(seqnum::Size(static_cast<uint32_t>(data_in_flight - last)));
+    const seqnum::Value saved_nxt = snd_nxt_;
+    send_one_segment(from, last, /*retransmit=*/true);
+    snd_nxt_ = saved_nxt;
+  }
+  arm_retransmit();
+}
 
 bool Endpoint::retransmits_exhausted() const {
   if (!retrans_stamp_) return false;
@@ -76,6 +120,13 @@ void Endpoint::on_retransmit_timer() {
     after_event();
     return;
   }
+  if (loss_probe_armed_) {
+    loss_probe_armed_ = false;
+    on_loss_probe();
+    after_event();
+    return;
+  }
+  tlp_high_seq_.reset();
   // The clock for giving up starts when the timer that just expired was
   // armed: the (re)send of the oldest data, or the last ACK that moved it.
   if (!retrans_stamp_) retrans_stamp_ = now() - rtt_.rto();

@@ -49,7 +49,10 @@ TEST_F(Established, OutOfOrderDataIsQueuedAndAckedWithSackBlocks) {
   EXPECT_EQ(ep->info().readable_bytes, 300u);
 }
 
-TEST_F(Established, WrittenDataIsSegmentedByMssAndRetransmittedOnRto) {
+// Without SACK there is no tail loss probe: timeouts are plain RTOs.
+using NoSack = EstablishedFixture;
+
+TEST_F(NoSack, WrittenDataIsSegmentedByMssAndRetransmittedOnRto) {
   const auto data = bytes(3000);
   ASSERT_EQ(ep->write(data).value(), 3000u);
   const Seg a = h.out();
@@ -77,7 +80,7 @@ TEST_F(Established, WrittenDataIsSegmentedByMssAndRetransmittedOnRto) {
   EXPECT_EQ(ep->info().send_queue_bytes, 0u);
 }
 
-TEST_F(Established, RtoDoublesOnEachTimeout) {
+TEST_F(NoSack, RtoDoublesOnEachTimeout) {
   ASSERT_EQ(ep->write(bytes(10)).value(), 10u);
   h.out();
   h.advance(200ms);
@@ -87,6 +90,26 @@ TEST_F(Established, RtoDoublesOnEachTimeout) {
   h.advance(1ms);
   h.out();
   EXPECT_EQ(ep->info().rto, 800ms);
+}
+
+TEST_F(Established, TailLossProbeRetransmitsTheLastSegmentBeforeTheRto) {
+  // RFC 8985 / Linux: with SACK, PTO = 2*SRTT + 200 ms for a single
+  // segment, capped by the RTO (here 200 ms, the handshake's RTT being 0).
+  ASSERT_EQ(ep->set_option(SockOpt::kNoDelay, 1), 0);
+  ASSERT_EQ(ep->write(bytes(1500)).value(), 1500u);
+  EXPECT_EQ(h.out().payload.size(), 1460u);
+  EXPECT_EQ(h.out().payload.size(), 40u);
+  h.advance(199ms);
+  h.out_nothing();
+  h.advance(1ms);
+  const Seg probe = h.out();
+  EXPECT_EQ(probe.seq, iss + 1 + 1460);  // the last segment, not the first
+  EXPECT_EQ(probe.payload.size(), 40u);
+  // Then the RTO, unbacked-off, retransmits from SND.UNA.
+  h.advance(200ms);
+  const Seg rto = h.out();
+  EXPECT_EQ(rto.seq, iss + 1);
+  EXPECT_EQ(ep->info().rto, 400ms);
 }
 
 TEST_F(Established, NagleHoldsASmallSegmentWhileDataIsUnacked) {
