@@ -850,7 +850,11 @@ class Runner {
       auto r = ep->accept();
       if (!r) return r.error() == EAGAIN && !f.nonblocking ? blocked() : err(r.error());
       const auto want = eval(sc.result);
-      if (!want || *want < 0) return bad("accept() must name its fd as the result");
+      if (!want || *want < 0) {
+        fail(e.line, "accept: expected " + (want ? std::to_string(*want) : std::string("?")) +
+                         " but a connection was accepted");
+        return ok(0);
+      }
       fds_[static_cast<int>(*want)] = Fd{*r, false};
       sut_endpoint_ = *r;
       return ok(*want);

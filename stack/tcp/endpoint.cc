@@ -557,7 +557,8 @@ void Endpoint::enter_time_wait(std::string_view cause) {
 void Endpoint::fail(Errno error, std::string_view cause, bool send_rst) {
   if (send_rst) send_rst_for_abort();
   hard_error_ = error;
-  if (!user_closed_ && error != 0) pending_error_ = error;
+  // A connection still waiting to be accepted keeps its error for its user.
+  if ((!user_closed_ || listener_ != kNoEndpoint) && error != 0) pending_error_ = error;
   release_resources();
   transition(State::kClosed, cause);
 }
@@ -569,8 +570,14 @@ void Endpoint::release_resources() {
   if (registered_listener_) stack.tcp_demuxer().remove_listener(tuple_.local_address, tuple_.local_port);
   registered_connection_ = registered_listener_ = false;
   if (listener_ != kNoEndpoint) {
-    if (Endpoint* l = protocol_.find(listener_)) l->child_gone(*this);
-    listener_ = kNoEndpoint;
+    // Linux keeps a connection that died while waiting in the accept queue
+    // there: accept() still returns it, and reading it reports the error.
+    Endpoint* l = protocol_.find(listener_);
+    const bool awaiting_accept = l != nullptr && std::ranges::find(l->accept_queue_, id_) != l->accept_queue_.end();
+    if (!awaiting_accept) {
+      if (l != nullptr) l->child_gone(*this);
+      listener_ = kNoEndpoint;
+    }
   }
   send_queue_.clear();
   reassembly_.clear();

@@ -304,6 +304,8 @@ class Endpoint final : public SegmentHandler {
   uint32_t syn_retries_ = 0;
   Instant handshake_started_;
   bool deferred_ack_seen_ = false;
+  // TSvals of our first and latest SYN-ACK: the final ACK must echo one in between.
+  std::optional<std::pair<uint32_t, uint32_t>> synack_tsvals_;
 
   // Listener (and the link from a child to it).
   int backlog_ = 0;

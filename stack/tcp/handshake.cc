@@ -50,6 +50,10 @@ void Endpoint::send_syn() {
 
 void Endpoint::send_syn_ack() {
   if (syn_retries_ == 0) rtt_probe_.emplace(iss_, now());
+  if (ts_enabled_) {
+    const uint32_t tsval = ts_value();
+    synack_tsvals_ = std::make_pair(synack_tsvals_ ? synack_tsvals_->first : tsval, tsval);
+  }
   emit(kSyn | kAck, iss_, rcv_nxt_, {}, /*syn_options=*/true);
   if (snd_max_ == iss_) snd_max_ = iss_.add(seqnum::Size(1));
   snd_nxt_ = iss_.add(seqnum::Size(1));
@@ -188,6 +192,17 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
   if (!s.has(kAck)) {
     trace_in(Verdict::kNoAck);
     return;
+  }
+  // Linux tcp_check_req() "tsecr_reject": the ACK must echo the TSval of one
+  // of our SYN-ACKs, else it is dropped silently.
+  if (passive && ts_enabled_ && synack_tsvals_ && s.options.timestamps &&
+      s.options.timestamps->echo_reply != 0) {
+    const uint32_t ecr = s.options.timestamps->echo_reply;
+    const bool echoes_synack = ecr - synack_tsvals_->first <= synack_tsvals_->second - synack_tsvals_->first;
+    if (!echoes_synack) {
+      trace_in(Verdict::kDropped);
+      return;
+    }
   }
   // TCP_DEFER_ACCEPT: a bare ACK does not complete the handshake until the
   // defer period has passed (gVisor's rule; Linux counts SYN-ACK retransmits).
