@@ -185,10 +185,12 @@ class Parser {
       return true;
     }
     if (peek().kind == Token::Kind::kInteger && peek(1).is('>')) {
-      out.unsupported.push_back({"explicit ports on a packet line", line});
+      const int64_t src = next().integer;
       next();
-      next();
-      next();
+      int64_t dst = 0;
+      if (!expect_integer(&dst, "destination port")) return false;
+      if (src < 0 || src > 65535 || dst < 0 || dst > 65535) return fail(t_[pos_ - 1], "port out of range");
+      p->ports = std::make_pair(static_cast<uint16_t>(src), static_cast<uint16_t>(dst));
     }
     if (!parse_flags(&p->flags)) return false;
     if (!expect_u32(&p->seq_start, "sequence start")) return false;

@@ -377,6 +377,10 @@ class Runner {
     spec.dont_fragment = false;
     spec.tcp.src_port = sut_.remote_port;
     spec.tcp.dst_port = sut_.local_port != 0 ? sut_.local_port : bind_port_;
+    if (p.ports) {  // explicit ports are kept as written (packetdrill opt_port_info)
+      spec.tcp.src_port = p.ports->first;
+      spec.tcp.dst_port = p.ports->second;
+    }
     spec.tcp.flags = p.flags;
     spec.tcp.seq = p.seq_start + sut_.remote_offset(syn);
     const bool ack = (p.flags & flag::kAck) != 0;
@@ -416,12 +420,18 @@ class Runner {
   // The next packet the stack sends, waiting (in fake time) up to `limit`.
   std::optional<Captured> next_sent(Instant limit) {
     wire_.pump();
-    while (capture_.queue.empty()) {
+    while (true) {
+      // packetdrill only sees packets of the socket under test; segments
+      // to other peer ports (extra connections a script opened with
+      // explicit ports) are dropped unseen.
+      while (!capture_.queue.empty() && capture_.queue.front().tcp.dst_port != sut_.remote_port) {
+        capture_.queue.pop_front();
+      }
+      if (!capture_.queue.empty()) break;
       const auto next = clock_.next_deadline();
-      if (!next || *next > limit) break;
+      if (!next || *next > limit) return std::nullopt;
       advance_to(*next);
     }
-    if (capture_.queue.empty()) return std::nullopt;
     Captured c = std::move(capture_.queue.front());
     capture_.queue.pop_front();
     return c;
@@ -434,10 +444,7 @@ class Runner {
         sut_.phase == SocketUnderTest::Phase::kConnecting) {
       sut_.script_local_isn = p.seq_start;
       sut_.live_local_isn = c.tcp.seq;
-      if (sut_.phase == SocketUnderTest::Phase::kConnecting) {
-        sut_.local_port = c.tcp.src_port;
-        sut_.remote_port = connect_port_;
-      }
+      if (sut_.phase == SocketUnderTest::Phase::kConnecting) sut_.local_port = c.tcp.src_port;
       sut_.phase = SocketUnderTest::Phase::kSynced;
     }
   }
@@ -834,6 +841,7 @@ class Runner {
         if (r != EINPROGRESS) return err(r);
         sut_ = SocketUnderTest{};
         sut_.phase = SocketUnderTest::Phase::kConnecting;
+        sut_.remote_port = connect_port_;
         if (f.nonblocking) return err(EINPROGRESS);
         pending_connect_ = f.endpoint;
         return blocked();

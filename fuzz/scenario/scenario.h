@@ -42,6 +42,8 @@ struct PacketSpec {
   std::optional<uint32_t> ack;
   std::optional<uint32_t> window;
   std::optional<uint32_t> urgent;
+  // "src>dst" written before the flags: the ports of an inbound packet.
+  std::optional<std::pair<uint16_t, uint16_t>> ports;
   // nullopt: "<...>", options not checked (outbound) / none sent (inbound).
   std::optional<std::vector<OptionSpec>> options = std::vector<OptionSpec>{};
 };

@@ -287,6 +287,7 @@ class Endpoint final : public SegmentHandler {
   bool rcvbuf_locked_ = false;  // SO_RCVBUF was set
   uint32_t rcv_mss_ = 536;      // the peer's segment size as we see it (Linux rcv_mss)
   std::optional<seqnum::Value> ooo_fin_;  // a FIN that arrived ahead of a gap
+  std::optional<header::SackBlock> dsack_;  // RFC 2883: a duplicate to report once
   ByteQueue receive_queue_;
   Reassembly reassembly_;
   bool fin_received_ = false;

@@ -50,10 +50,6 @@ void Endpoint::send_syn() {
 
 void Endpoint::send_syn_ack() {
   if (syn_retries_ == 0) rtt_probe_.emplace(iss_, now());
-  if (ts_enabled_) {
-    const uint32_t tsval = ts_value();
-    synack_tsvals_ = std::make_pair(synack_tsvals_ ? synack_tsvals_->first : tsval, tsval);
-  }
   emit(kSyn | kAck, iss_, rcv_nxt_, {}, /*syn_options=*/true);
   if (snd_max_ == iss_) snd_max_ = iss_.add(seqnum::Size(1));
   snd_nxt_ = iss_.add(seqnum::Size(1));

@@ -295,6 +295,12 @@ void Endpoint::handle_data(Segment& s) {
   // Drop what was already received.
   if (seq.less_than(rcv_nxt_)) {
     const uint32_t dup = seq.size_to(rcv_nxt_).bytes();
+    // RFC 2883 (Linux tcp_dsack_set(), tcp_dsack on by default): report the
+    // duplicate part in a D-SACK block.
+    if (sack_enabled_ && !payload.empty()) {
+      const uint32_t dup_end = std::min<uint32_t>(dup, static_cast<uint32_t>(payload.size()));
+      dsack_ = header::SackBlock{seq.raw(), seq.raw() + dup_end};
+    }
     if (dup >= payload.size()) {
       if (!(s.has(kFin) && fin_at == rcv_nxt_) && !fin_received_) {
         // A retransmission of data we have: ACK at once (Linux tcp_data_queue()).

@@ -19,6 +19,11 @@ constexpr std::array<uint16_t, 4> kCookieMss{536, 1300, 1440, 1460};
 // MAX_SYNCOOKIE_AGE = 2 counter periods of 60 s).
 constexpr int64_t kCookiePeriodNs = 60'000'000'000;
 constexpr uint32_t kCookieMaxAge = 2;
+// Linux TSBITS: the low 6 bits of a cookie SYN-ACK's TSval: 4 for the peer's
+// window scale (all ones: none) and one for SACK.
+constexpr uint32_t kCookieTsMask = 0x3f;
+constexpr uint32_t kCookieNoWscale = 0x0f;
+constexpr uint32_t kCookieSack = 0x10;
 
 uint32_t cookie_counter(Instant t) { return static_cast<uint32_t>(t.nanos() / kCookiePeriodNs); }
 
@@ -80,8 +85,9 @@ void Endpoint::handle_listen(Segment& s, InboundSegment& in) {
       trace_in(Verdict::kListenDropped);
       return;
     }
-    // Stateless answer: the cookie is our ISN; no options beyond MSS survive
-    // (Linux keeps WS/SACK only inside timestamps, which we do not encode).
+    // Stateless answer: the cookie is our ISN and carries the peer's MSS as
+    // an index; with timestamps, the peer's window scale and SACK ride in
+    // the low bits of our TSval (Linux cookie_init_timestamp()).
     const uint16_t peer_mss = s.options.mss.value_or(536);
     uint32_t index = 0;
     for (uint32_t i = 0; i < kCookieMss.size(); ++i) {
@@ -99,7 +105,16 @@ void Endpoint::handle_listen(Segment& s, InboundSegment& in) {
     spec.tcp.flags = kSyn | kAck;
     rwin_.initialize(kCookieMss[index]);
     spec.tcp.window = rwin_.syn_window();
-    spec.options.mss = kCookieMss[index];
+    spec.options.mss = mss_to_advertise();  // Linux advertises its own MSS
+    if (c.timestamps && s.options.timestamps) {
+      const bool ws = c.window_scaling && s.options.window_scale.has_value();
+      const bool sack = c.sack && s.options.sack_permitted;
+      const uint32_t encoded = (ws ? *s.options.window_scale : kCookieNoWscale) | (sack ? kCookieSack : 0u);
+      spec.options.timestamps =
+          header::Timestamps{(ts_value() & ~kCookieTsMask) | encoded, s.options.timestamps->value};
+      spec.options.sack_permitted = sack;
+      if (ws) spec.options.window_scale = window_scale_to_offer();
+    }
     ++protocol_.stats().syncookies_sent;
     ++protocol_.stats().segments_sent;
     trace_in(Verdict::kSynCookie);
@@ -186,10 +201,22 @@ bool Endpoint::accept_cookie(Segment& s, InboundSegment& in) {
   syn.seq = peer_isn;
   syn.window = s.window;
   syn.options.mss = kCookieMss[static_cast<size_t>(index)];
+  if (c.timestamps && s.options.timestamps && s.options.timestamps->echo_reply != 0) {
+    // The options the SYN had, from the echoed TSval (Linux cookie_timestamp_decode()).
+    const uint32_t encoded = s.options.timestamps->echo_reply & kCookieTsMask;
+    if ((encoded & kCookieNoWscale) != kCookieNoWscale) {
+      syn.options.window_scale = static_cast<uint8_t>(encoded & kCookieNoWscale);
+    }
+    syn.options.sack_permitted = (encoded & kCookieSack) != 0;
+    syn.options.timestamps = header::Timestamps{s.options.timestamps->value, 0};
+  }
   Endpoint* child = new_child(in, syn, s.ack.sub(seqnum::Size(1)));
   if (child == nullptr) return false;
   ++protocol_.stats().syncookies_accepted;
   trace_in(Verdict::kCookieAccepted);
+  // Linux cookie_v4_check(): the window is sized by the decoded MSS, with no
+  // allowance for timestamps.
+  child->rwin_.initialize(kCookieMss[static_cast<size_t>(index)]);
   child->snd_max_ = child->snd_nxt_ = s.ack;
   child->rcv_adv_ = s.seq.add(seqnum::Size(child->rwin_.syn_window()));
   child->rcv_wup_ = child->rcv_nxt_;

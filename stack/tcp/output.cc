@@ -65,15 +65,25 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
     const bool syn_ack = (flags & kAck) != 0;
     // A SYN offers what is enabled; a SYN-ACK echoes what the peer offered.
     if (syn_ack ? ts_enabled_ : c.timestamps) o.timestamps = header::Timestamps{ts_value(), syn_ack ? ts_recent_ : 0};
+    if (syn_ack && o.timestamps) {
+      const uint32_t tsval = o.timestamps->value;
+      synack_tsvals_ = std::make_pair(synack_tsvals_ ? synack_tsvals_->first : tsval, tsval);
+    }
     o.sack_permitted = syn_ack ? sack_enabled_ : c.sack;
     if (syn_ack ? wscale_ok_ : c.window_scaling) o.window_scale = rcv_wscale_;
   } else {
     if (state_ != State::kSynSent) spec.tcp.window = window_to_advertise();
     if (ts_enabled_) o.timestamps = header::Timestamps{ts_value(), ts_recent_};
-    if (sack_enabled_ && (flags & kAck) != 0 && !reassembly_.empty()) {
+    if (sack_enabled_ && (flags & kAck) != 0 && (!reassembly_.empty() || dsack_)) {
+      // With timestamps only three blocks fit in the 40 option bytes; a
+      // D-SACK block goes first (RFC 2883 4).
+      size_t room = ts_enabled_ ? 3 : 4;
+      if (dsack_) {
+        o.add_sack(*dsack_);
+        dsack_.reset();
+        --room;
+      }
       std::array<header::SackBlock, header::kMaxSackBlocks> blocks{};
-      // With timestamps only three blocks fit in the 40 option bytes.
-      const size_t room = ts_enabled_ ? 3 : 4;
       const size_t n = reassembly_.sack_blocks(std::span(blocks).first(room));
       for (size_t i = 0; i < n; ++i) o.add_sack(blocks[i]);
     }

@@ -25,7 +25,13 @@ Duration model_timeout(uint32_t boundary, Duration rto_base, Duration rto_max) {
 
 void Endpoint::arm_retransmit() {
   loss_probe_armed_ = false;
-  retransmit_timer_.arm_after(rtt_.rto());
+  Duration rto = rtt_.rto();
+  // Linux tcp_clamp_rto_to_user_timeout(): never sleep past TCP_USER_TIMEOUT.
+  if (user_timeout_ > Duration(0) && retrans_stamp_) {
+    const Duration left = user_timeout_ - (now() - *retrans_stamp_);
+    rto = std::max(std::min(rto, left), Duration(std::chrono::milliseconds(1)));
+  }
+  retransmit_timer_.arm_after(rto);
 }
 
 void Endpoint::set_xmit_timer() {
@@ -127,9 +133,9 @@ void Endpoint::on_retransmit_timer() {
     return;
   }
   tlp_high_seq_.reset();
-  // The clock for giving up starts when the timer that just expired was
-  // armed: the (re)send of the oldest data, or the last ACK that moved it.
-  if (!retrans_stamp_) retrans_stamp_ = now() - rtt_.rto();
+  // Linux: the clock for giving up (retries2, TCP_USER_TIMEOUT) starts at
+  // the first RTO retransmission; a tail loss probe does not start it.
+  if (!retrans_stamp_) retrans_stamp_ = now();
   if (retransmits_exhausted()) {
     // Linux tcp_write_err(): ETIMEDOUT, no RST.
     ++protocol_.stats().timeouts;
