@@ -264,6 +264,7 @@ class Endpoint final : public SegmentHandler {
   std::optional<Instant> retrans_stamp_;  // first (re)send of the oldest unacked data
   uint32_t probes_out_ = 0;               // zero-window probes without answer
   bool loss_probe_armed_ = false;         // the xmit timer is a TLP, not the RTO
+  Instant rto_deadline_;                  // when the RTO for the oldest data is due
   std::optional<seqnum::Value> tlp_high_seq_;  // SND.NXT when the last probe went
   bool syn_acked_ = false;
   uint32_t cwnd_ = 0;  // bytes

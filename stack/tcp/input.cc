@@ -237,6 +237,7 @@ bool Endpoint::handle_ack(const Segment& s) {
     retransmit_timer_.cancel();
     loss_probe_armed_ = false;
   } else {
+    rto_deadline_ = now() + rtt_.rto();  // Linux tcp_rearm_rto() on forward progress
     set_xmit_timer();
   }
   if (fin_was_unacked && fin_acked()) {

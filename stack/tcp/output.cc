@@ -241,7 +241,10 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
   }
   if (snd_nxt_.less_than(next) || snd_nxt_ == seq) snd_nxt_ = next;
   if (snd_max_.less_than(next)) snd_max_ = next;
-  if (!retransmit_timer_.armed()) set_xmit_timer();
+  if (!retransmit_timer_.armed()) {
+    rto_deadline_ = now() + rtt_.rto();
+    set_xmit_timer();
+  }
   return true;
 }
 
@@ -326,6 +329,9 @@ void Endpoint::send_data() {
     }
     const bool retransmit = snd_nxt_.less_than(snd_max_);
     if (!send_one_segment(snd_nxt_, len, retransmit)) return;
+    // Linux tcp_write_xmit(): after sending, the loss probe is rescheduled
+    // for what is now in flight.
+    if (!retransmit && loss_probe_armed_) schedule_loss_probe();
   }
 }
 

@@ -31,7 +31,8 @@ void Endpoint::arm_retransmit() {
     const Duration left = user_timeout_ - (now() - *retrans_stamp_);
     rto = std::max(std::min(rto, left), Duration(std::chrono::milliseconds(1)));
   }
-  retransmit_timer_.arm_after(rto);
+  rto_deadline_ = now() + rto;
+  retransmit_timer_.arm(rto_deadline_);
 }
 
 void Endpoint::set_xmit_timer() {
@@ -50,7 +51,8 @@ bool Endpoint::schedule_loss_probe() {
   // PTO = 2*SRTT, plus room for a delayed ACK when one segment is out.
   Duration pto = 2 * rtt_.srtt() + (flight <= snd_mss_ ? protocol_.config().rto.min
                                                        : std::chrono::milliseconds(2));
-  pto = std::min(pto, rtt_.rto());  // never later than the RTO would fire
+  // Never later than the RTO of the oldest data would fire (tcp_rto_delta_us()).
+  if (rto_deadline_ > now()) pto = std::min(pto, rto_deadline_ - now());
   loss_probe_armed_ = true;
   retransmit_timer_.arm_after(pto);
   return true;

@@ -92,24 +92,36 @@ TEST_F(NoSack, RtoDoublesOnEachTimeout) {
   EXPECT_EQ(ep->info().rto, 800ms);
 }
 
-TEST_F(Established, TailLossProbeRetransmitsTheLastSegmentBeforeTheRto) {
-  // RFC 8985 / Linux: with SACK, PTO = 2*SRTT + 200 ms for a single
-  // segment, capped by the RTO (here 200 ms, the handshake's RTT being 0).
+TEST_F(Established, TailLossProbeForOneSegmentWaitsForADelayedAck) {
+  // RFC 8985 7.2 / Linux: PTO = 2*SRTT, plus TCP_RTO_MIN when one segment is
+  // out, capped by the RTO (here 200 ms: the handshake measured a zero RTT).
+  ASSERT_EQ(ep->write(bytes(40)).value(), 40u);
+  h.out();
+  h.advance(199ms);
+  h.out_nothing();
+  h.advance(1ms);
+  EXPECT_EQ(h.out().payload.size(), 40u);  // the probe
+  // Then the RTO, not backed off by the probe, retransmits from SND.UNA.
+  h.advance(199ms);
+  h.out_nothing();
+  h.advance(1ms);
+  EXPECT_EQ(h.out().seq, iss + 1);
+  EXPECT_EQ(ep->info().rto, 400ms);
+}
+
+TEST_F(Established, TailLossProbeRetransmitsTheLastSegment) {
+  // Several segments out: PTO = 2*SRTT + 2 ms, and the probe resends the
+  // highest segment, not the first.
   ASSERT_EQ(ep->set_option(SockOpt::kNoDelay, 1), 0);
   ASSERT_EQ(ep->write(bytes(1500)).value(), 1500u);
   EXPECT_EQ(h.out().payload.size(), 1460u);
   EXPECT_EQ(h.out().payload.size(), 40u);
-  h.advance(199ms);
+  h.advance(1ms);
   h.out_nothing();
   h.advance(1ms);
   const Seg probe = h.out();
-  EXPECT_EQ(probe.seq, iss + 1 + 1460);  // the last segment, not the first
+  EXPECT_EQ(probe.seq, iss + 1 + 1460);
   EXPECT_EQ(probe.payload.size(), 40u);
-  // Then the RTO, unbacked-off, retransmits from SND.UNA.
-  h.advance(200ms);
-  const Seg rto = h.out();
-  EXPECT_EQ(rto.seq, iss + 1);
-  EXPECT_EQ(ep->info().rto, 400ms);
 }
 
 TEST_F(Established, NagleHoldsASmallSegmentWhileDataIsUnacked) {
