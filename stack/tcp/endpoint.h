@@ -262,7 +262,8 @@ class Endpoint final : public SegmentHandler {
   seqnum::Value snd_sml_;  // end of the last small segment sent (Nagle, Minshall)
   seqnum::Value fin_sent_seq_;
   std::optional<Instant> retrans_stamp_;  // first (re)send of the oldest unacked data
-  uint32_t probes_out_ = 0;               // zero-window probes without answer
+  uint32_t probes_out_ = 0;               // zero-window probes since the window closed
+  std::optional<Instant> probes_started_;  // the first of them (Linux icsk_probes_tstamp)
   bool loss_probe_armed_ = false;         // the xmit timer is a TLP, not the RTO
   Instant rto_deadline_;                  // when the RTO for the oldest data is due
   std::optional<seqnum::Value> tlp_high_seq_;  // SND.NXT when the last probe went

@@ -189,6 +189,7 @@ bool Endpoint::handle_ack(const Segment& s) {
     if (opened) {
       persist_timer_.cancel();
       probes_out_ = 0;
+      probes_started_.reset();
       rtt_.reset_backoff();
     }
   }

@@ -240,20 +240,29 @@ void Endpoint::on_persist_timer() {
     after_event();
     return;
   }
-  // Linux tcp_probe_timer(): give up after tcp_retries2 unanswered probes
-  // (or the user timeout).
-  if (probes_out_ >= protocol_.config().retries2 ||
-      (user_timeout_ > Duration(0) && now() - last_ack_received_at_ >= user_timeout_)) {
+  // Linux tcp_probe_timer(): give up after tcp_retries2 probes, or once
+  // TCP_USER_TIMEOUT has passed since the first probe, answered or not.
+  const bool user_expired = user_timeout_ > Duration(0) && probes_started_ &&
+                            now() - *probes_started_ >= user_timeout_;
+  if (probes_out_ >= protocol_.config().retries2 || user_expired) {
     ++protocol_.stats().timeouts;
     fail(ETIMEDOUT, "ext: timeout", /*send_rst=*/false);
     after_event();
     return;
   }
+  if (!probes_started_) probes_started_ = now();
   ++probes_out_;
   // Linux tcp_write_wakeup() with a closed window: a pure ACK with SEQ = SND.UNA - 1.
   send_control(kAck, snd_una_.sub(seqnum::Size(1)), rcv_nxt_);
   rtt_.backoff();
-  persist_timer_.arm_after(rtt_.rto());
+  Duration next = rtt_.rto();
+  // Linux tcp_clamp_probe0_to_user_timeout(): the next probe comes no later
+  // than the user timeout's deadline.
+  if (user_timeout_ > Duration(0)) {
+    const Duration left = user_timeout_ - (now() - *probes_started_);
+    next = std::max(std::min(next, left), Duration(std::chrono::milliseconds(1)));
+  }
+  persist_timer_.arm_after(next);
   after_event();
 }
 
