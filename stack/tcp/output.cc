@@ -227,8 +227,11 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
     ++total_retransmits_;
     ++protocol_.stats().retransmits;
     if (rtt_probe_ && !rtt_probe_->first.less_than(seq)) rtt_probe_.reset();  // Karn
-  } else if (!rtt_probe_) {
-    rtt_probe_.emplace(seq, now());
+  } else {
+    if (!rtt_probe_) rtt_probe_.emplace(seq, now());
+    // Linux tcp_event_data_sent(): a reply within ato of the last data
+    // received makes the connection interactive (TCP_PINGPONG_THRESH 1).
+    if (copied > 0 && ato_ > Duration(0) && now() < last_data_at_ + ato_) pingpong_ = true;
   }
   emit(flags, seq, rcv_nxt_, payload, false);
   persist_timer_.cancel();  // data is moving: no probe needed

@@ -161,6 +161,14 @@ void Endpoint::on_retransmit_timer() {
 
 void Endpoint::on_delayed_ack_timer() {
   if (Tracer* t = protocol_.tracer()) t->on_timer(now(), id_, state_, TimerKind::kDelayedAck);
+  // Linux tcp_delack_timer_handler(): a missed delayed ACK leaves interactive
+  // mode (and resets ato), otherwise it inflates ato.
+  if (pingpong_) {
+    pingpong_ = false;
+    ato_ = protocol_.config().delayed_ack_min;
+  } else {
+    ato_ = std::min(2 * ato_, rtt_.rto());
+  }
   if (is_synchronized(state_) && state_ != State::kTimeWait) send_ack();
   after_event();
 }
