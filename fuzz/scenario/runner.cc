@@ -636,12 +636,33 @@ class Runner {
         }
         continue;
       }
-      // Linux-only plumbing with no meaning for an in-process stack.
-      if (line.starts_with("tc qdisc") || line.starts_with("ip tcp_metrics")) continue;
+      // Linux-only plumbing with no meaning for an in-process stack: a plain
+      // FIFO qdisc, flushing cached metrics, one segment per packet. A qdisc
+      // that drops or delays (limit, netem, ...) changes behaviour: skipped.
+      if (is_harmless_plumbing(line)) continue;
       *early = skip("shell command `" + line + "`", e.line);
       return false;
     }
     return true;
+  }
+
+  static bool is_harmless_plumbing(std::string line) {
+    // Drop trailing "|| true" and output redirections.
+    for (const std::string_view tail : {"|| true", "2>&1", ">/dev/null", "> /dev/null", "2>/dev/null"}) {
+      while (true) {
+        const auto end = line.find_last_not_of(' ');
+        if (end == std::string::npos) break;
+        line.resize(end + 1);
+        if (!line.ends_with(tail)) break;
+        line.resize(line.size() - tail.size());
+      }
+    }
+    static constexpr std::string_view kHarmless[] = {
+        "tc qdisc add dev tun0 root pfifo",     "tc qdisc replace dev tun0 root pfifo",
+        "ip tcp_metrics flush all",             "ip tcp_metrics flush",
+        "ip link set dev tun0 gso_max_segs 1",  "ethtool -K tun0 tso off gso off",
+    };
+    return std::ranges::find(kHarmless, std::string_view(line)) != std::end(kHarmless);
   }
 
   std::optional<std::string> read_defaults(const std::string& relative) {
