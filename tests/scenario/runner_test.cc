@@ -65,7 +65,7 @@ TEST(Runner, ReportsAWrongSyscallResultWithErrnoNames) {
   const RunResult r = run(std::string(kHandshake) + "+0 fcntl(4, F_SETFL, O_RDWR|O_NONBLOCK) = 0\n" +
                           "+0 read(4, ..., 10) = -1 ECONNRESET (Reset)\n");
   ASSERT_EQ(r.status, RunResult::Status::kFail);
-  EXPECT_NE(r.message.find("expected result -1 ECONNRESET but got -1 EAGAIN"), std::string::npos);
+  EXPECT_NE(r.message.find("read: expected errno ECONNRESET but got EAGAIN"), std::string::npos);
 }
 
 TEST(Runner, UnsupportedConstructsSkipWithTheirLocation) {
