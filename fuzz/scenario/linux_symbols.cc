@@ -27,7 +27,7 @@ constexpr std::array<std::pair<std::string_view, int>, 24> kErrnos{{
     {"ECONNREFUSED", ECONNREFUSED}, {"EALREADY", EALREADY}, {"EINPROGRESS", EINPROGRESS},
 }};
 
-constexpr std::array<std::pair<std::string_view, long>, 53> kSymbols{{
+constexpr std::array<std::pair<std::string_view, long>, 54> kSymbols{{
     {"AF_INET", AF_INET},
     {"AF_INET6", AF_INET6},
     {"PF_INET", PF_INET},
@@ -80,6 +80,7 @@ constexpr std::array<std::pair<std::string_view, long>, 53> kSymbols{{
     {"MSG_PEEK", MSG_PEEK},
     {"MSG_DONTWAIT", MSG_DONTWAIT},
     {"MSG_MORE", MSG_MORE},
+    {"MSG_EOR", MSG_EOR},
     {"NULL", 0},
 }};
 

@@ -820,8 +820,27 @@ class Runner {
     return std::nullopt;
   }
 
+  // A symbol no table knows, anywhere in the arguments (struct field names
+  // aside): the call cannot be honoured faithfully.
+  std::optional<std::string> unknown_symbol(const Expr& x) const {
+    if (x.kind == Expr::Kind::kSymbol && !symbol_value(x.text) && !errno_value(x.text) &&
+        x.elements.empty()) {
+      return x.text;
+    }
+    for (const Expr& sub : x.elements) {
+      if (auto u = unknown_symbol(sub)) return u;
+    }
+    return std::nullopt;
+  }
+
   CallOutcome call(const Event& e, const SyscallSpec& sc, std::string* unsupported) {
     const auto& a = sc.args;
+    for (const Expr& arg : a) {
+      if (auto u = unknown_symbol(arg)) {
+        *unsupported = "symbol " + *u + " in " + sc.name;
+        return err(EINVAL);
+      }
+    }
     auto arg = [&](size_t i) -> std::optional<long> { return i < a.size() ? eval(a[i]) : std::nullopt; };
     auto bad = [&](const std::string& what) {
       fail(e.line, sc.name + ": " + what);
@@ -923,7 +942,8 @@ class Runner {
       if (!len) return bad("expected a length");
       const long msg_more = *symbol_value("MSG_MORE");
       const long msg_dontwait = *symbol_value("MSG_DONTWAIT");
-      if ((flags & ~(msg_more | msg_dontwait)) != 0) {
+      const long msg_eor = *symbol_value("MSG_EOR");
+      if ((flags & ~(msg_more | msg_dontwait | msg_eor)) != 0) {
         *unsupported = n + " flags " + std::to_string(flags);
         return err(EINVAL);
       }
@@ -932,11 +952,12 @@ class Runner {
         return err(EINVAL);
       }
       const bool more = (flags & msg_more) != 0;
+      const bool eor = (flags & msg_eor) != 0;
       const bool nonblocking = f.nonblocking || (flags & msg_dontwait) != 0;
       // A blocking write returns once all of it is queued.
       const size_t want = static_cast<size_t>(*len);
       std::vector<uint8_t> zeros(want - std::min(want, write_progress_), 0);
-      auto r = ep->write(zeros, more);
+      auto r = ep->write(zeros, more, eor);
       if (!r) {
         if (r.error() == EAGAIN && !nonblocking) return blocked();
         if (write_progress_ > 0) {

@@ -91,8 +91,8 @@ Expected<EndpointId, Errno> Endpoint::accept() { return finish_call("accept", ac
 Expected<size_t, Errno> Endpoint::read(std::span<uint8_t> out, bool peek) {
   return finish_call(peek ? "peek" : "read", read_impl(out, peek));
 }
-Expected<size_t, Errno> Endpoint::write(std::span<const uint8_t> data, bool more) {
-  return finish_call("write", write_impl(data, more));
+Expected<size_t, Errno> Endpoint::write(std::span<const uint8_t> data, bool more, bool eor) {
+  return finish_call("write", write_impl(data, more, eor));
 }
 Errno Endpoint::shutdown(ShutdownHow how) { return finish_call("shutdown", shutdown_impl(how)); }
 void Endpoint::close() {
@@ -233,7 +233,7 @@ Expected<size_t, Errno> Endpoint::read_impl(std::span<uint8_t> out, bool peek) {
   return n;
 }
 
-Expected<size_t, Errno> Endpoint::write_impl(std::span<const uint8_t> data, bool more) {
+Expected<size_t, Errno> Endpoint::write_impl(std::span<const uint8_t> data, bool more, bool eor) {
   if (pending_error_ != 0) {
     const Errno e = pending_error_;
     pending_error_ = 0;
@@ -257,7 +257,8 @@ Expected<size_t, Errno> Endpoint::write_impl(std::span<const uint8_t> data, bool
   const size_t space = sndbuf_ > send_queue_.size() ? sndbuf_ - send_queue_.size() : 0;
   if (space == 0) return Unexpected{EAGAIN};
   const size_t n = std::min(space, data.size());
-  queue_write(data.first(n), more);
+  // Linux: a partial write of an MSG_EOR record does not end the record.
+  queue_write(data.first(n), more, eor && n == data.size());
   // Linux: MSG_MORE corks only the push at the end of this call; pushes
   // driven by later ACKs follow the socket's own Nagle/cork settings.
   hold_for_more_ = more;

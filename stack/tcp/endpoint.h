@@ -72,7 +72,8 @@ class Endpoint final : public SegmentHandler {
   Expected<size_t, Errno> read(std::span<uint8_t> out, bool peek = false);
   // `more` is MSG_MORE: more data follows, so hold a partial segment and
   // do not mark the end of this write with PSH.
-  Expected<size_t, Errno> write(std::span<const uint8_t> data, bool more = false);
+  // `eor` is MSG_EOR: no later data joins a segment with this write's end.
+  Expected<size_t, Errno> write(std::span<const uint8_t> data, bool more = false, bool eor = false);
   Errno shutdown(ShutdownHow how);
   // Releases the user's hold: a graceful close (FIN) or, with unread data or
   // SO_LINGER 0, an abort (RST).
@@ -105,7 +106,7 @@ class Endpoint final : public SegmentHandler {
   Errno connect_impl(const IpAddress& address, uint16_t port);
   Expected<EndpointId, Errno> accept_impl();
   Expected<size_t, Errno> read_impl(std::span<uint8_t> out, bool peek);
-  Expected<size_t, Errno> write_impl(std::span<const uint8_t> data, bool more);
+  Expected<size_t, Errno> write_impl(std::span<const uint8_t> data, bool more, bool eor);
   Errno shutdown_impl(ShutdownHow how);
   void close_impl();
   void abort_impl();
@@ -151,7 +152,7 @@ class Endpoint final : public SegmentHandler {
   // fills once more than half the peer's largest window has been written
   // since the last push, and the last buffer of a write (without MSG_MORE),
   // are marked for PSH (forced_push(), tcp_mark_push()).
-  void queue_write(std::span<const uint8_t> data, bool more);
+  void queue_write(std::span<const uint8_t> data, bool more, bool eor);
   void mark_push(seqnum::Value at);
   void send_control(uint8_t flags, seqnum::Value seq, seqnum::Value ack);
   void send_ack();
@@ -215,6 +216,7 @@ class Endpoint final : public SegmentHandler {
   bool nodelay_ = false;
   bool cork_ = false;
   std::deque<seqnum::Value> push_marks_;  // ends of buffers marked PSH, unacked
+  std::deque<seqnum::Value> eor_marks_;   // MSG_EOR record ends no segment crosses
   seqnum::Value pushed_seq_;               // write_seq at the last push mark
   uint32_t tail_buffer_ = 0;               // bytes in the unsent last buffer
   bool hold_for_more_ = false; // inside that write's own push

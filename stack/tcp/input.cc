@@ -213,6 +213,7 @@ bool Endpoint::handle_ack(const Segment& s) {
   send_queue_.pop_front(data_acked);
   snd_una_ = s.ack;
   while (!push_marks_.empty() && push_marks_.front().less_equal(snd_una_)) push_marks_.pop_front();
+  while (!eor_marks_.empty() && eor_marks_.front().less_equal(snd_una_)) eor_marks_.pop_front();
   if (snd_nxt_.less_than(snd_una_)) snd_nxt_ = snd_una_;
   dup_acks_ = 0;
   if (rtt_probe_ && rtt_probe_->first.less_than(s.ack)) {

@@ -256,11 +256,13 @@ void Endpoint::mark_push(seqnum::Value at) {
   pushed_seq_ = at;
 }
 
-void Endpoint::queue_write(std::span<const uint8_t> data, bool more) {
+void Endpoint::queue_write(std::span<const uint8_t> data, bool more, bool eor) {
   const seqnum::Value sent_up_to = snd_nxt_;
   seqnum::Value write_seq = snd_una_.add(seqnum::Size(static_cast<uint32_t>(send_queue_.size())));
-  // The last buffer takes more data only while none of it has been sent.
-  if (!write_seq.sub(seqnum::Size(tail_buffer_)).greater_equal(sent_up_to)) tail_buffer_ = 0;
+  // The last buffer takes more data only while none of it has been sent and
+  // it does not end a record (Linux tcp_skb_can_collapse_to()).
+  const bool record_end = !eor_marks_.empty() && eor_marks_.back() == write_seq;
+  if (record_end || !write_seq.sub(seqnum::Size(tail_buffer_)).greater_equal(sent_up_to)) tail_buffer_ = 0;
   auto forced_push = [&] { return write_seq.greater_than(pushed_seq_.add(seqnum::Size(max_snd_wnd_ / 2))); };
   size_t left = data.size();
   while (left > 0) {
@@ -273,6 +275,7 @@ void Endpoint::queue_write(std::span<const uint8_t> data, bool more) {
   }
   send_queue_.append_copy(data);
   if (!more || forced_push()) mark_push(write_seq);
+  if (eor) eor_marks_.push_back(write_seq);
 }
 
 void Endpoint::send_data() {
@@ -307,6 +310,13 @@ void Endpoint::send_data() {
       return;
     }
     size_t len = std::min<size_t>({unsent, snd_mss_, usable});
+    // MSG_EOR: a segment ends at a record's end.
+    for (const seqnum::Value mark : eor_marks_) {
+      if (snd_nxt_.less_than(mark)) {
+        len = std::min<size_t>(len, snd_nxt_.size_to(mark).bytes());
+        break;
+      }
+    }
     if (len == 0) {
       if (snd_wnd_ == 0 && in_flight == 0 && !persist_timer_.armed()) {
         persist_timer_.arm_after(rtt_.rto());  // RFC 9293 3.8.6.1: probe a zero window
