@@ -17,7 +17,9 @@ class Stack::Nic final : public PacketReceiver {
   Link& link() { return link_; }
   std::vector<IpAddress>& addresses() { return addresses_; }
   const std::vector<IpAddress>& addresses() const { return addresses_; }
-  bool owns(const IpAddress& a) const { return std::ranges::find(addresses_, a) != addresses_.end(); }
+  bool owns(const IpAddress& a) const {
+    return std::ranges::find(addresses_, a) != addresses_.end();
+  }
 
  private:
   Stack& stack_;
@@ -37,7 +39,9 @@ NicId Stack::add_nic(Link& link) {
   return id;
 }
 
-PacketReceiver& Stack::nic_receiver(NicId id) { return *nics_.at(id); }
+PacketReceiver& Stack::nic_receiver(NicId id) {
+  return *nics_.at(id);
+}
 
 void Stack::add_address(NicId id, const IpAddress& address) {
   nics_.at(id)->addresses().push_back(address);
@@ -63,7 +67,9 @@ std::optional<NicId> Stack::nic_for(const IpAddress& local) const {
   return std::nullopt;
 }
 
-uint32_t Stack::mtu(NicId id) const { return nics_.at(id)->link().mtu(); }
+uint32_t Stack::mtu(NicId id) const {
+  return nics_.at(id)->link().mtu();
+}
 
 void Stack::deliver(NicId id, View packet) {
   ++stats_.ip_received;
@@ -76,7 +82,8 @@ void Stack::deliver(NicId id, View packet) {
   if (version == 4) {
     auto ip = header::parse_ipv4(bytes);
     if (!ip) {
-      ++(ip.error() == header::IpError::kBadChecksum ? stats_.ip_bad_checksum : stats_.ip_malformed);
+      ++(ip.error() == header::IpError::kBadChecksum ? stats_.ip_bad_checksum
+                                                     : stats_.ip_malformed);
       return;
     }
     // No reassembly: Linux would reassemble, but a TCP stack that sets DF and
@@ -131,8 +138,8 @@ void Stack::deliver_tcp(NicId id, View packet, std::span<const uint8_t> segment,
   // RFC 1122 section 4.2.3.10: segments from broadcast, multicast or
   // unspecified sources are discarded (IPv4 limited broadcast, 224/4, ff00::/8).
   const auto s = src.bytes();
-  const bool bad_source = src.is_unspecified() || (src.is_v4() && (s[0] >= 224)) ||
-                          (src.is_v6() && s[0] == 0xff);
+  const bool bad_source =
+      src.is_unspecified() || (src.is_v4() && (s[0] >= 224)) || (src.is_v6() && s[0] == 0xff);
   if (bad_source) {
     ++stats_.tcp_invalid_address;
     return;

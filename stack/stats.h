@@ -7,22 +7,22 @@
 
 namespace netstack {
 
-#define NETSTACK_STATS(X)                                                          \
-  X(ip_received)              /* packets handed to Stack::deliver */              \
-  X(ip_malformed)             /* failed IPv4/IPv6 header validation */            \
-  X(ip_bad_checksum)          /* IPv4 header checksum wrong */                    \
-  X(ip_fragments_dropped)     /* IPv4 fragments (no reassembly) */                \
-  X(ip_v6_extension_dropped)  /* IPv6 extension headers are not processed */      \
-  X(ip_unknown_protocol)      /* not TCP */                                       \
-  X(ip_not_for_us)            /* destination is none of the NIC's addresses */    \
-  X(ip_sent)                  /* packets handed to a link */                      \
-  X(ip_send_no_route)         /* no NIC owns the source address */                \
-  X(ip_send_too_big)          /* packet larger than the link MTU */               \
-  X(tcp_received)             /* segments that passed header and checksum */      \
-  X(tcp_malformed)            /* bad data offset or truncated header */           \
-  X(tcp_bad_checksum)                                                             \
-  X(tcp_no_port)              /* no connection or listener matched */             \
-  X(tcp_invalid_address)      /* broadcast/multicast/unspecified source */
+#define NETSTACK_STATS(X)                                                     \
+  X(ip_received)             /* packets handed to Stack::deliver */           \
+  X(ip_malformed)            /* failed IPv4/IPv6 header validation */         \
+  X(ip_bad_checksum)         /* IPv4 header checksum wrong */                 \
+  X(ip_fragments_dropped)    /* IPv4 fragments (no reassembly) */             \
+  X(ip_v6_extension_dropped) /* IPv6 extension headers are not processed */   \
+  X(ip_unknown_protocol)     /* not TCP */                                    \
+  X(ip_not_for_us)           /* destination is none of the NIC's addresses */ \
+  X(ip_sent)                 /* packets handed to a link */                   \
+  X(ip_send_no_route)        /* no NIC owns the source address */             \
+  X(ip_send_too_big)         /* packet larger than the link MTU */            \
+  X(tcp_received)            /* segments that passed header and checksum */   \
+  X(tcp_malformed)           /* bad data offset or truncated header */        \
+  X(tcp_bad_checksum)                                                         \
+  X(tcp_no_port)         /* no connection or listener matched */              \
+  X(tcp_invalid_address) /* broadcast/multicast/unspecified source */
 
 struct Stats {
 #define NETSTACK_STATS_FIELD(name) uint64_t name = 0;

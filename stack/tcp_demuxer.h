@@ -82,6 +82,8 @@ class TcpDemuxer {
 
 // The unspecified address of a family ("0.0.0.0" or "::").
 IpAddress any_address(IpAddress::Family family);
-inline IpAddress wildcard_of(const IpAddress& a) { return any_address(a.family()); }
+inline IpAddress wildcard_of(const IpAddress& a) {
+  return any_address(a.family());
+}
 
 }  // namespace netstack

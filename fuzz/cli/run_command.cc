@@ -22,7 +22,8 @@ bool collect(const std::vector<std::string>& args, std::vector<std::string>* fil
     if (fs::is_directory(a, ec)) {
       std::vector<std::string> found;
       for (const auto& e : fs::recursive_directory_iterator(a)) {
-        if (e.is_regular_file() && e.path().extension() == ".pkt") found.push_back(e.path().string());
+        if (e.is_regular_file() && e.path().extension() == ".pkt")
+          found.push_back(e.path().string());
       }
       std::sort(found.begin(), found.end());
       files->insert(files->end(), found.begin(), found.end());

@@ -1,6 +1,5 @@
 #include "fuzz/scenario/linux_symbols.h"
 
-#include <cerrno>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -8,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <cerrno>
 #include <utility>
 
 namespace tcpfuzz::scenario {
@@ -17,14 +17,30 @@ namespace {
 // Taken from the system headers of the Linux machine we build on, so the
 // numbers are Linux's by construction.
 constexpr std::array<std::pair<std::string_view, int>, 24> kErrnos{{
-    {"EPERM", EPERM},           {"ENOENT", ENOENT},         {"EINTR", EINTR},
-    {"EBADF", EBADF},           {"EAGAIN", EAGAIN},         {"ENOMEM", ENOMEM},
-    {"EFAULT", EFAULT},         {"EINVAL", EINVAL},         {"EPIPE", EPIPE},
-    {"ENOTSOCK", ENOTSOCK},     {"EOPNOTSUPP", EOPNOTSUPP}, {"ENOPROTOOPT", ENOPROTOOPT},
-    {"EAFNOSUPPORT", EAFNOSUPPORT}, {"EADDRINUSE", EADDRINUSE}, {"EADDRNOTAVAIL", EADDRNOTAVAIL},
-    {"ENETUNREACH", ENETUNREACH}, {"ECONNABORTED", ECONNABORTED}, {"ECONNRESET", ECONNRESET},
-    {"EISCONN", EISCONN},       {"ENOTCONN", ENOTCONN},     {"ETIMEDOUT", ETIMEDOUT},
-    {"ECONNREFUSED", ECONNREFUSED}, {"EALREADY", EALREADY}, {"EINPROGRESS", EINPROGRESS},
+    {"EPERM", EPERM},
+    {"ENOENT", ENOENT},
+    {"EINTR", EINTR},
+    {"EBADF", EBADF},
+    {"EAGAIN", EAGAIN},
+    {"ENOMEM", ENOMEM},
+    {"EFAULT", EFAULT},
+    {"EINVAL", EINVAL},
+    {"EPIPE", EPIPE},
+    {"ENOTSOCK", ENOTSOCK},
+    {"EOPNOTSUPP", EOPNOTSUPP},
+    {"ENOPROTOOPT", ENOPROTOOPT},
+    {"EAFNOSUPPORT", EAFNOSUPPORT},
+    {"EADDRINUSE", EADDRINUSE},
+    {"EADDRNOTAVAIL", EADDRNOTAVAIL},
+    {"ENETUNREACH", ENETUNREACH},
+    {"ECONNABORTED", ECONNABORTED},
+    {"ECONNRESET", ECONNRESET},
+    {"EISCONN", EISCONN},
+    {"ENOTCONN", ENOTCONN},
+    {"ETIMEDOUT", ETIMEDOUT},
+    {"ECONNREFUSED", ECONNREFUSED},
+    {"EALREADY", EALREADY},
+    {"EINPROGRESS", EINPROGRESS},
 }};
 
 constexpr std::array<std::pair<std::string_view, long>, 54> kSymbols{{

@@ -133,7 +133,8 @@ std::string format_options(const std::vector<OptionSpec>& options) {
         break;
       case OptionSpec::Kind::kSack:
         s += "sack";
-        for (const auto& [a, b] : o.sack_blocks) s += " " + std::to_string(a) + ":" + std::to_string(b);
+        for (const auto& [a, b] : o.sack_blocks)
+          s += " " + std::to_string(a) + ":" + std::to_string(b);
         break;
     }
   }
@@ -143,8 +144,8 @@ std::string format_options(const std::vector<OptionSpec>& options) {
 std::string format_packet(const PacketSpec& p) {
   std::string flags = netstack::header::flags_to_string(p.flags);
   if (flags.empty()) flags = "-";
-  std::string s = flags + " " + std::to_string(p.seq_start) + ":" + std::to_string(p.seq_end) + "(" +
-                  std::to_string(p.payload_length) + ")";
+  std::string s = flags + " " + std::to_string(p.seq_start) + ":" + std::to_string(p.seq_end) +
+                  "(" + std::to_string(p.payload_length) + ")";
   if (p.ack) s += " ack " + std::to_string(*p.ack);
   if (p.window) s += " win " + std::to_string(*p.window);
   if (p.urgent && *p.urgent != 0) s += " urg " + std::to_string(*p.urgent);

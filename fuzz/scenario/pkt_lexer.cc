@@ -7,7 +7,9 @@ namespace tcpfuzz::scenario {
 
 namespace {
 
-bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+bool is_word_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
 
 }  // namespace
 
@@ -110,11 +112,13 @@ std::vector<Token> tokenize(std::string_view s, LexError* error) {
         end = i + 2;
         while (end < s.size() && std::isxdigit(static_cast<unsigned char>(s[end])) != 0) ++end;
         t.kind = Token::Kind::kInteger;
-        t.integer = static_cast<int64_t>(std::strtoull(std::string(s.substr(i + 2, end - i - 2)).c_str(), nullptr, 16));
+        t.integer = static_cast<int64_t>(
+            std::strtoull(std::string(s.substr(i + 2, end - i - 2)).c_str(), nullptr, 16));
       } else {
         while (end < s.size() && std::isdigit(static_cast<unsigned char>(s[end])) != 0) ++end;
-        const bool fraction = end < s.size() && s[end] == '.' && s.substr(end, 3) != "..." &&
-                              (end + 1 >= s.size() || std::isdigit(static_cast<unsigned char>(s[end + 1])) != 0);
+        const bool fraction =
+            end < s.size() && s[end] == '.' && s.substr(end, 3) != "..." &&
+            (end + 1 >= s.size() || std::isdigit(static_cast<unsigned char>(s[end + 1])) != 0);
         if (fraction) {
           ++end;
           while (end < s.size() && std::isdigit(static_cast<unsigned char>(s[end])) != 0) ++end;
@@ -122,7 +126,8 @@ std::vector<Token> tokenize(std::string_view s, LexError* error) {
           t.real = std::strtod(std::string(s.substr(i, end - i)).c_str(), nullptr);
         } else {
           t.kind = Token::Kind::kInteger;
-          t.integer = static_cast<int64_t>(std::strtoull(std::string(s.substr(i, end - i)).c_str(), nullptr, 10));
+          t.integer = static_cast<int64_t>(
+              std::strtoull(std::string(s.substr(i, end - i)).c_str(), nullptr, 10));
         }
       }
       // A number glued to letters (e.g. "3rd") is a word, e.g. hex blobs.

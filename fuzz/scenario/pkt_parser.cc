@@ -9,7 +9,8 @@
 namespace tcpfuzz::scenario {
 
 std::string ParseError::format(std::string_view path) const {
-  return std::string(path) + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + message;
+  return std::string(path) + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " +
+         message;
 }
 
 namespace {
@@ -131,7 +132,8 @@ class Parser {
       e.action = CommandSpec{next().text};
     } else if (a.kind == Token::Kind::kCode) {
       e.action = CodeSpec{next().text};
-    } else if (a.kind == Token::Kind::kEllipsis || (a.kind == Token::Kind::kWord && peek(1).is('('))) {
+    } else if (a.kind == Token::Kind::kEllipsis ||
+               (a.kind == Token::Kind::kWord && peek(1).is('('))) {
       SyscallSpec sc;
       if (!parse_syscall(&sc)) return false;
       e.action = std::move(sc);
@@ -150,13 +152,27 @@ class Parser {
     if (peek().kind == Token::Kind::kWord) {
       for (char c : next().text) {
         switch (c) {
-          case 'S': *flags |= flag::kSyn; break;
-          case 'F': *flags |= flag::kFin; break;
-          case 'R': *flags |= flag::kRst; break;
-          case 'P': *flags |= flag::kPsh; break;
-          case 'U': *flags |= flag::kUrg; break;
-          case 'E': *flags |= flag::kEce; break;
-          case 'W': *flags |= flag::kCwr; break;
+          case 'S':
+            *flags |= flag::kSyn;
+            break;
+          case 'F':
+            *flags |= flag::kFin;
+            break;
+          case 'R':
+            *flags |= flag::kRst;
+            break;
+          case 'P':
+            *flags |= flag::kPsh;
+            break;
+          case 'U':
+            *flags |= flag::kUrg;
+            break;
+          case 'E':
+            *flags |= flag::kEce;
+            break;
+          case 'W':
+            *flags |= flag::kCwr;
+            break;
           default:
             return fail(t_[pos_ - 1], std::string("unknown TCP flag '") + c + "'");
         }
@@ -170,7 +186,8 @@ class Parser {
   }
 
   bool parse_packet(PacketSpec* p, Scenario& out, int line) {
-    p->direction = next().is('<') ? PacketSpec::Direction::kInbound : PacketSpec::Direction::kOutbound;
+    p->direction =
+        next().is('<') ? PacketSpec::Direction::kInbound : PacketSpec::Direction::kOutbound;
     if (peek().is('[') || peek().is('(')) {
       // IP-level details (ECN codepoints, TTL, flow label) are not modelled.
       const char close = peek().is('[') ? ']' : ')';
@@ -189,7 +206,8 @@ class Parser {
       next();
       int64_t dst = 0;
       if (!expect_integer(&dst, "destination port")) return false;
-      if (src < 0 || src > 65535 || dst < 0 || dst > 65535) return fail(t_[pos_ - 1], "port out of range");
+      if (src < 0 || src > 65535 || dst < 0 || dst > 65535)
+        return fail(t_[pos_ - 1], "port out of range");
       p->ports = std::make_pair(static_cast<uint16_t>(src), static_cast<uint16_t>(dst));
     }
     if (!parse_flags(&p->flags)) return false;
@@ -282,7 +300,8 @@ class Parser {
       if (!peek().is_word("ecr")) return fail(peek(), "expected 'ecr' in TS option");
       next();
       return expect_u32(&o->value2, "TS ecr");
-    } else if (name == "FO" || name == "FOEXP" || name == "md5" || name == "exp" || name == "mptcp") {
+    } else if (name == "FO" || name == "FOEXP" || name == "md5" || name == "exp" ||
+               name == "mptcp") {
       out.unsupported.push_back({"TCP option " + name, line});
       while (!peek().is(',') && !peek().is('>') && peek().kind != Token::Kind::kEnd) next();
       o->kind = K::kNop;
@@ -322,7 +341,8 @@ class Parser {
       next();
       e->kind = Expr::Kind::kStruct;
       while (!peek().is('}')) {
-        const bool named = peek().kind == Token::Kind::kWord && (peek(1).is('=') || peek(1).is('('));
+        const bool named =
+            peek().kind == Token::Kind::kWord && (peek(1).is('=') || peek(1).is('('));
         if (!named) {  // a positional member, e.g. an iovec {..., 40}
           Expr v;
           if (!parse_expr(&v)) return false;
@@ -340,8 +360,10 @@ class Parser {
           if (!parse_expr(&v)) return false;
           e->elements.push_back(std::move(v));
         }
-        if (peek().is(',')) next();
-        else if (!peek().is('}')) return fail(peek(), "expected ',' or '}'");
+        if (peek().is(','))
+          next();
+        else if (!peek().is('}'))
+          return fail(peek(), "expected ',' or '}'");
       }
       next();
     } else {
@@ -415,7 +437,8 @@ class Parser {
 netstack::Expected<Scenario, ParseError> parse_script(std::string_view text, std::string path) {
   LexError lex_error;
   std::vector<Token> tokens = tokenize(text, &lex_error);
-  if (tokens.empty()) return Unexpected{ParseError{lex_error.line, lex_error.col, lex_error.message}};
+  if (tokens.empty())
+    return Unexpected{ParseError{lex_error.line, lex_error.col, lex_error.message}};
   Scenario s;
   s.path = std::move(path);
   Parser p(std::move(tokens));

@@ -48,8 +48,12 @@ using tcp::EndpointId;
 constexpr size_t kTraceTail = 24;
 constexpr uint16_t kRemoteEphemeralPort = 48000;
 
-Instant at_us(int64_t us) { return Instant::from_nanos(us * 1000); }
-int64_t us_of(Instant t) { return t.nanos() / 1000; }
+Instant at_us(int64_t us) {
+  return Instant::from_nanos(us * 1000);
+}
+int64_t us_of(Instant t) {
+  return t.nanos() / 1000;
+}
 
 // One packet the stack sent, as captured at the peer.
 struct Captured {
@@ -105,8 +109,8 @@ class TraceLog final : public tcp::Tracer {
   void on_timer(Instant t, EndpointId id, tcp::State, tcp::TimerKind k) override {
     add(t, "ep" + std::to_string(id) + " timer " + std::string(to_string(k)));
   }
-  void on_segment_in(Instant t, EndpointId id, tcp::State s, const header::TcpHeader& h,
-                     size_t len, tcp::Verdict v) override {
+  void on_segment_in(Instant t, EndpointId id, tcp::State s, const header::TcpHeader& h, size_t len,
+                     tcp::Verdict v) override {
     add(t, "ep" + std::to_string(id) + " in " + header::flags_to_string(h.flags) + " len " +
                std::to_string(len) + " in " + std::string(to_string(s)) + ": " +
                std::string(to_string(v)));
@@ -145,7 +149,9 @@ struct SocketUnderTest {
   uint16_t local_port = 0;
   uint16_t remote_port = kRemoteEphemeralPort;
 
-  uint32_t local_offset(bool syn) const { return syn ? live_local_isn - script_local_isn : live_local_isn; }
+  uint32_t local_offset(bool syn) const {
+    return syn ? live_local_isn - script_local_isn : live_local_isn;
+  }
   uint32_t remote_offset(bool syn) const { return syn ? 0 : remote_isn; }
 };
 
@@ -161,12 +167,15 @@ class Runner {
         opts_(o),
         trace_(o.trace),
         family_(family_option()),
-        wire_(static_cast<uint32_t>(int_option("mtu", family_ == IpAddress::Family::kV6 ? 1520 : 1500))),
+        wire_(static_cast<uint32_t>(
+            int_option("mtu", family_ == IpAddress::Family::kV6 ? 1520 : 1500))),
         stack_(clock_, StackOptions{o.seed}),
         tcp_(stack_, o.config),
         capture_(clock_) {
-    local_ = *IpAddress::parse(family_ == IpAddress::Family::kV6 ? "fd3d:a0b:17d6::1" : "192.168.0.1");
-    remote_ = *IpAddress::parse(family_ == IpAddress::Family::kV6 ? "fd3d:fa7b:d17d::1" : "192.0.2.1");
+    local_ =
+        *IpAddress::parse(family_ == IpAddress::Family::kV6 ? "fd3d:a0b:17d6::1" : "192.168.0.1");
+    remote_ =
+        *IpAddress::parse(family_ == IpAddress::Family::kV6 ? "fd3d:fa7b:d17d::1" : "192.0.2.1");
     tolerance_us_ = int_option("tolerance_usecs", 4000);
     tolerance_pct_ = double_option("tolerance_percent", 12.5);
     strict_segments_ = s.options.end() != std::ranges::find_if(s.options, [](const auto& kv) {
@@ -175,13 +184,14 @@ class Runner {
     ts_tick_us_ = int_option("tcp_ts_tick_usecs", 0);
     bind_port_ = static_cast<uint16_t>(int_option("bind_port", 8080));
     connect_port_ = static_cast<uint16_t>(int_option("connect_port", 8080));
-    const NicId nic = stack_.add_nic(o.pcap ? static_cast<Link&>(tap()) : wire_.side(LoopbackLink::Side::kA));
+    const NicId nic =
+        stack_.add_nic(o.pcap ? static_cast<Link&>(tap()) : wire_.side(LoopbackLink::Side::kA));
     stack_.add_address(nic, local_);
-    wire_.attach(LoopbackLink::Side::kA, o.pcap ? static_cast<PacketReceiver*>(&tap()) : &stack_.nic_receiver(nic));
+    wire_.attach(LoopbackLink::Side::kA,
+                 o.pcap ? static_cast<PacketReceiver*>(&tap()) : &stack_.nic_receiver(nic));
     if (o.pcap) tap_->set_receiver(&stack_.nic_receiver(nic));
     wire_.attach(LoopbackLink::Side::kB, &capture_);
     tcp_.set_tracer(&trace_);
-    std::string why;
     tcp_.set_invariant_failure_handler([this](const std::string& report) {
       if (!invariant_failure_) invariant_failure_ = report;
     });
@@ -189,17 +199,17 @@ class Runner {
 
   RunResult run() {
     RunResult r;
-    if (!s_.unsupported.empty()) return skip(s_.unsupported.front().construct, s_.unsupported.front().line);
+    if (!s_.unsupported.empty())
+      return skip(s_.unsupported.front().construct, s_.unsupported.front().line);
     for (const auto& [name, value] : s_.options) {
       static constexpr std::string_view kKnown[] = {
-          "ip_version", "tolerance_usecs", "tolerance_percent", "strict_segments", "bind_port",
-          "tcp_ts_tick_usecs",
-          "connect_port", "mtu", "local_ip", "remote_ip", "gateway_ip", "netmask_ip"};
+          "ip_version", "tolerance_usecs",   "tolerance_percent", "strict_segments",
+          "bind_port",  "tcp_ts_tick_usecs", "connect_port",      "mtu",
+          "local_ip",   "remote_ip",         "gateway_ip",        "netmask_ip"};
       if (std::ranges::find(kKnown, name) == std::end(kKnown)) return skip("option --" + name, 1);
-      if (name == "ip_version" && value != "ipv4" && value != "ipv6") return skip("--ip_version=" + value, 1);
+      if (name == "ip_version" && value != "ipv4" && value != "ipv6")
+        return skip("--ip_version=" + value, 1);
     }
-    const int64_t start = 0;
-    (void)start;
     for (size_t i = 0; i < s_.events.size(); ++i) {
       const Event& e = s_.events[i];
       std::optional<RunResult> early;
@@ -217,7 +227,8 @@ class Runner {
       const Instant deadline = at_us(pending_->end_us + tolerance_us_) + std::chrono::seconds(1);
       advance_to(deadline);
       if (pending_ && !failure_) {
-        failure_ = Failure{pending_->event->line, "blocking " + pending_->call->name + " never returned"};
+        failure_ =
+            Failure{pending_->event->line, "blocking " + pending_->call->name + " never returned"};
       }
       if (failure_) return fail_result();
     }
@@ -254,7 +265,8 @@ class Runner {
     return v && *v == "ipv6" ? IpAddress::Family::kV6 : IpAddress::Family::kV4;
   }
   PcapTap& tap() {
-    if (!tap_) tap_ = std::make_unique<PcapTap>(*opts_.pcap, clock_, wire_.side(LoopbackLink::Side::kA));
+    if (!tap_)
+      tap_ = std::make_unique<PcapTap>(*opts_.pcap, clock_, wire_.side(LoopbackLink::Side::kA));
     return *tap_;
   }
 
@@ -296,7 +308,8 @@ class Runner {
   }
 
   int64_t tolerance_for(int64_t expected_us) const {
-    const auto dynamic = static_cast<int64_t>(tolerance_pct_ / 100.0 * static_cast<double>(expected_us - prev_time_us_));
+    const auto dynamic = static_cast<int64_t>(tolerance_pct_ / 100.0 *
+                                              static_cast<double>(expected_us - prev_time_us_));
     return std::max(tolerance_us_, dynamic);
   }
 
@@ -307,14 +320,16 @@ class Runner {
       offset = (inbound && prev_inbound_) ? prev_time_us_ : us_of(clock_.now()) - kStartUs;
     }
     *start = e.time.kind == EventTime::Kind::kAbsolute ? e.time.start_us : offset + e.time.start_us;
-    if (e.time.end_us) *end = e.time.end_relative || e.time.kind == EventTime::Kind::kRelative
-                                  ? offset + *e.time.end_us
-                                  : *e.time.end_us;
+    if (e.time.end_us)
+      *end = e.time.end_relative || e.time.kind == EventTime::Kind::kRelative
+                 ? offset + *e.time.end_us
+                 : *e.time.end_us;
   }
 
   bool run_event(const Event& e, size_t index, std::optional<RunResult>* early) {
-    const bool inbound = std::holds_alternative<PacketSpec>(e.action) &&
-                         std::get<PacketSpec>(e.action).direction == PacketSpec::Direction::kInbound;
+    const bool inbound =
+        std::holds_alternative<PacketSpec>(e.action) &&
+        std::get<PacketSpec>(e.action).direction == PacketSpec::Direction::kInbound;
     const bool outbound = std::holds_alternative<PacketSpec>(e.action) && !inbound;
     int64_t t = 0;
     std::optional<int64_t> t_end;
@@ -329,7 +344,8 @@ class Runner {
       if (e.time.kind != EventTime::Kind::kAny) {
         const Instant when = at_us(t + kStartUs);
         if (clock_.now() > when + std::chrono::microseconds(tolerance_for(t))) {
-          return fail(e.line, "timing error: expected event at " + seconds(t) + " s but it could run only at " +
+          return fail(e.line, "timing error: expected event at " + seconds(t) +
+                                  " s but it could run only at " +
                                   seconds(us_of(clock_.now()) - kStartUs) + " s");
         }
         advance_to(when);
@@ -337,7 +353,7 @@ class Runner {
       if (inbound) {
         ok = inject(e, std::get<PacketSpec>(e.action));
       } else if (const auto* sc = std::get_if<SyscallSpec>(&e.action)) {
-        ok = syscall(e, *sc, t);
+        ok = syscall(e, *sc, t, early);
       } else if (const auto* code = std::get_if<CodeSpec>(&e.action)) {
         ok = tcp_info_assertions(e, *code, early);
       } else {
@@ -449,7 +465,8 @@ class Runner {
     }
   }
 
-  bool expect_outbound(const Event& e, const PacketSpec& p, int64_t t, std::optional<int64_t> t_end) {
+  bool expect_outbound(const Event& e, const PacketSpec& p, int64_t t,
+                       std::optional<int64_t> t_end) {
     const int64_t latest = (t_end ? *t_end : t);
     const int64_t wait_us = std::max(latest - prev_time_us_, int64_t{0}) + 2'000'000;
     const Instant limit = e.time.kind == EventTime::Kind::kAny
@@ -500,12 +517,15 @@ class Runner {
     // map_outbound_live_packet()).
     std::optional<std::pair<uint32_t, uint32_t>> ts_pair;  // (script, live mapped)
     if (p.options) {
-      auto script_ts = std::ranges::find(*p.options, OptionSpec::Kind::kTimestamp, &OptionSpec::kind);
-      auto live_ts = std::ranges::find(*live.options, OptionSpec::Kind::kTimestamp, &OptionSpec::kind);
+      auto script_ts =
+          std::ranges::find(*p.options, OptionSpec::Kind::kTimestamp, &OptionSpec::kind);
+      auto live_ts =
+          std::ranges::find(*live.options, OptionSpec::Kind::kTimestamp, &OptionSpec::kind);
       if (script_ts != p.options->end() && live_ts != live.options->end()) {
         ts_val_map_[script_ts->value] = live_ts->value;
         if (!ts_baseline_) ts_baseline_ = std::make_pair(script_ts->value, live_ts->value);
-        ts_pair = std::make_pair(script_ts->value, ts_baseline_->first + (live_ts->value - ts_baseline_->second));
+        ts_pair = std::make_pair(script_ts->value,
+                                 ts_baseline_->first + (live_ts->value - ts_baseline_->second));
         live_ts->value = ts_pair->second;
       }
     }
@@ -525,11 +545,14 @@ class Runner {
     if (p.window && *live.window != *p.window) return mismatch("window differs");
     if (*live.urgent != p.urgent.value_or(0)) return mismatch("urgent pointer differs");
     if (live.payload_length != p.payload_length) return mismatch("payload length differs");
-    if (p.options && !options_match(*p.options, *live.options)) return mismatch("TCP options differ");
+    if (p.options && !options_match(*p.options, *live.options))
+      return mismatch("TCP options differ");
     if (ts_tick_us_ > 0 && ts_pair) {
       // --tcp_ts_tick_usecs: TSval must advance with time, within the tolerance.
-      const int64_t drift = std::llabs(static_cast<int32_t>(ts_pair->second - ts_pair->first)) * ts_tick_us_;
-      const int64_t tol = std::max(tolerance_us_, static_cast<int64_t>(tolerance_pct_ / 100.0 * static_cast<double>(t)));
+      const int64_t drift =
+          std::llabs(static_cast<int32_t>(ts_pair->second - ts_pair->first)) * ts_tick_us_;
+      const int64_t tol = std::max(
+          tolerance_us_, static_cast<int64_t>(tolerance_pct_ / 100.0 * static_cast<double>(t)));
       if (drift > tol) return mismatch("TS val differs by more than the tolerance");
     }
     // Timing, judged by when the packet was sent.
@@ -539,14 +562,16 @@ class Runner {
       const int64_t hi = (t_end ? *t_end : t) + tol;
       if (sent < t - tol || sent > hi) {
         return mismatch("timing error: expected the packet at " + seconds(t) +
-                        (t_end ? "~" + seconds(*t_end) : "") + " s (tolerance " + seconds(tol) + " s)");
+                        (t_end ? "~" + seconds(*t_end) : "") + " s (tolerance " + seconds(tol) +
+                        " s)");
       }
       // Later relative events count from when this packet actually went out.
     }
     return true;
   }
 
-  static bool options_match(const std::vector<OptionSpec>& want, const std::vector<OptionSpec>& got) {
+  static bool options_match(const std::vector<OptionSpec>& want,
+                            const std::vector<OptionSpec>& got) {
     if (want.size() != got.size()) return false;
     for (size_t i = 0; i < want.size(); ++i) {
       if (want[i].kind != got[i].kind) return false;
@@ -591,7 +616,8 @@ class Runner {
         return false;
       }
       if (*actual != want) {
-        return fail(e.line, "assertion failed: " + field + " == " + value + " (it is " + std::to_string(*actual) + ")");
+        return fail(e.line, "assertion failed: " + field + " == " + value + " (it is " +
+                                std::to_string(*actual) + ")");
       }
     }
     return true;
@@ -648,7 +674,8 @@ class Runner {
 
   static bool is_harmless_plumbing(std::string line) {
     // Drop trailing "|| true" and output redirections.
-    for (const std::string_view tail : {"|| true", "2>&1", ">/dev/null", "> /dev/null", "2>/dev/null"}) {
+    for (const std::string_view tail :
+         {"|| true", "2>&1", ">/dev/null", "> /dev/null", "2>/dev/null"}) {
       while (true) {
         const auto end = line.find_last_not_of(' ');
         if (end == std::string::npos) break;
@@ -658,9 +685,12 @@ class Runner {
       }
     }
     static constexpr std::string_view kHarmless[] = {
-        "tc qdisc add dev tun0 root pfifo",     "tc qdisc replace dev tun0 root pfifo",
-        "ip tcp_metrics flush all",             "ip tcp_metrics flush",
-        "ip link set dev tun0 gso_max_segs 1",  "ethtool -K tun0 tso off gso off",
+        "tc qdisc add dev tun0 root pfifo",
+        "tc qdisc replace dev tun0 root pfifo",
+        "ip tcp_metrics flush all",
+        "ip tcp_metrics flush",
+        "ip link set dev tun0 gso_max_segs 1",
+        "ethtool -K tun0 tso off gso off",
     };
     return std::ranges::find(kHarmless, std::string_view(line)) != std::end(kHarmless);
   }
@@ -716,26 +746,31 @@ class Runner {
     return it == fds_.end() ? nullptr : tcp_.find(it->second.endpoint);
   }
 
-  bool syscall(const Event& e, const SyscallSpec& sc, int64_t t) {
-    if (pending_) return fail(e.line, "blocking system call while another blocking system call is in progress");
+  bool syscall(const Event& e, const SyscallSpec& sc, int64_t t, std::optional<RunResult>* early) {
+    if (pending_)
+      return fail(e.line, "blocking system call while another blocking system call is in progress");
     std::string unsupported;
     CallOutcome out = call(e, sc, &unsupported);
     wire_.pump();  // what the call sent leaves now, stamped with this instant
     if (!unsupported.empty()) {
-      skip_ = skip(unsupported, e.line);
-      return fail(e.line, "skip");
+      *early = skip(unsupported, e.line);
+      return false;
     }
     if (failure_) return false;
     if (out.would_block) {
       if (!sc.end_us) {
-        return fail(e.line, sc.name + " would block forever: the socket is blocking and the script has no '...' end time");
+        return fail(e.line, sc.name +
+                                " would block forever: the socket is blocking and the script has "
+                                "no '...' end time");
       }
-      const int64_t end = e.time.kind == EventTime::Kind::kRelative ? t - e.time.start_us + *sc.end_us : *sc.end_us;
+      const int64_t end =
+          e.time.kind == EventTime::Kind::kRelative ? t - e.time.start_us + *sc.end_us : *sc.end_us;
       pending_ = Pending{&e, &sc, end, clock_.now()};
       return true;
     }
     if (sc.end_us) {
-      const int64_t end = e.time.kind == EventTime::Kind::kRelative ? t - e.time.start_us + *sc.end_us : *sc.end_us;
+      const int64_t end =
+          e.time.kind == EventTime::Kind::kRelative ? t - e.time.start_us + *sc.end_us : *sc.end_us;
       if (!check_end_time(e, sc, end)) return false;
     }
     return check_result(e, sc, out);
@@ -754,7 +789,9 @@ class Runner {
 
   bool check_end_time(const Event& e, const SyscallSpec& sc, int64_t end_us) {
     const int64_t now = us_of(clock_.now()) - kStartUs;
-    const int64_t tol = std::max(tolerance_us_, static_cast<int64_t>(tolerance_pct_ / 100.0 * static_cast<double>(end_us - prev_time_us_)));
+    const int64_t tol = std::max(
+        tolerance_us_,
+        static_cast<int64_t>(tolerance_pct_ / 100.0 * static_cast<double>(end_us - prev_time_us_)));
     if (std::llabs(now - end_us) > tol) {
       return fail(e.line, "timing error: expected " + sc.name + " to return at " + seconds(end_us) +
                               " s but it returned at " + seconds(now) + " s");
@@ -807,7 +844,8 @@ class Runner {
       if (name == *symbol_value("SO_REUSEADDR")) return O::kReuseAddr;
       return std::nullopt;
     }
-    if (level != *symbol_value("IPPROTO_TCP") && level != *symbol_value("SOL_TCP")) return std::nullopt;
+    if (level != *symbol_value("IPPROTO_TCP") && level != *symbol_value("SOL_TCP"))
+      return std::nullopt;
     if (name == *symbol_value("TCP_NODELAY")) return O::kNoDelay;
     if (name == *symbol_value("TCP_CORK")) return O::kCork;
     if (name == *symbol_value("TCP_KEEPIDLE")) return O::kKeepIdle;
@@ -841,7 +879,9 @@ class Runner {
         return err(EINVAL);
       }
     }
-    auto arg = [&](size_t i) -> std::optional<long> { return i < a.size() ? eval(a[i]) : std::nullopt; };
+    auto arg = [&](size_t i) -> std::optional<long> {
+      return i < a.size() ? eval(a[i]) : std::nullopt;
+    };
     auto bad = [&](const std::string& what) {
       fail(e.line, sc.name + ": " + what);
       return err(EINVAL);
@@ -887,7 +927,8 @@ class Runner {
         return blocked();
       }
       if (pending_connect_ == f.endpoint) {
-        if (ep->state() == tcp::State::kSynSent || ep->state() == tcp::State::kSynRcvd) return blocked();
+        if (ep->state() == tcp::State::kSynSent || ep->state() == tcp::State::kSynRcvd)
+          return blocked();
         pending_connect_ = tcp::kNoEndpoint;
         const int e2 = ep->get_option(tcp::SockOpt::kError).value_or(0);
         return e2 == 0 ? ok(0) : err(e2);
@@ -925,7 +966,8 @@ class Runner {
       long flags = 0;
       if (n == "sendmsg") {
         // sendmsg(fd, {msg_name(...)=..., msg_iov(N)=[{..., len}, ...], msg_flags=0}, flags)
-        if (a.size() != 3 || a[1].kind != Expr::Kind::kStruct) return bad("expected (fd, {msghdr}, flags)");
+        if (a.size() != 3 || a[1].kind != Expr::Kind::kStruct)
+          return bad("expected (fd, {msghdr}, flags)");
         len = 0;
         for (size_t i = 0; i < a[1].names.size(); ++i) {
           if (a[1].names[i] != "msg_iov") continue;
@@ -1032,22 +1074,18 @@ class Runner {
       if (a[3].kind == Expr::Kind::kArray) {
         const auto want = eval(a[3]);
         if (!want || *want != *r) {
-          fail(e.line, "getsockopt: expected value " + (want ? std::to_string(*want) : "?") + " but got " +
-                           std::to_string(*r));
+          fail(e.line, "getsockopt: expected value " + (want ? std::to_string(*want) : "?") +
+                           " but got " + std::to_string(*r));
         }
       }
       return ok(0);
     }
-    if (n == "poll") {
-      *unsupported = "poll";  // needs pollfd arrays over several fds: below
-      return poll_call(e, sc, unsupported);
-    }
+    if (n == "poll") return poll_call(e, sc);
     *unsupported = "syscall " + n;
     return err(EINVAL);
   }
 
-  CallOutcome poll_call(const Event& e, const SyscallSpec& sc, std::string* unsupported) {
-    unsupported->clear();
+  CallOutcome poll_call(const Event& e, const SyscallSpec& sc) {
     const auto& a = sc.args;
     if (a.size() != 3 || a[0].kind != Expr::Kind::kArray) {
       fail(e.line, "poll: expected ([{fd=..., events=..., revents=...}], n, timeout)");
@@ -1068,7 +1106,8 @@ class Runner {
       }
       tcp::Endpoint* ep = endpoint_for(fd);
       const long mask = ep != nullptr ? static_cast<long>(ep->poll()) : *symbol_value("POLLNVAL");
-      const long got = mask & (events | *symbol_value("POLLERR") | *symbol_value("POLLHUP") | *symbol_value("POLLNVAL"));
+      const long got = mask & (events | *symbol_value("POLLERR") | *symbol_value("POLLHUP") |
+                               *symbol_value("POLLNVAL"));
       if (got != 0) ++ready;
       revents.emplace_back(want, got);
     }
@@ -1081,7 +1120,8 @@ class Runner {
     poll_started_.reset();
     for (const auto& [want, got] : revents) {
       if (want != got) {
-        fail(e.line, "poll: expected revents " + std::to_string(want) + " but got " + std::to_string(got));
+        fail(e.line,
+             "poll: expected revents " + std::to_string(want) + " but got " + std::to_string(got));
         return ok(ready);
       }
     }
@@ -1121,20 +1161,13 @@ class Runner {
   int64_t prev_time_us_ = 0;
   bool prev_inbound_ = false;
   std::optional<Failure> failure_;
-  std::optional<RunResult> skip_;
   std::optional<std::string> invariant_failure_;
-
- public:
-  std::optional<RunResult> take_skip() { return skip_; }
 };
 
 }  // namespace
 
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
-  Runner r(scenario, options);
-  RunResult result = r.run();
-  if (auto s = r.take_skip()) return *s;
-  return result;
+  return Runner(scenario, options).run();
 }
 
 RunResult run_script_file(const std::string& path, const RunOptions& options) {

@@ -53,17 +53,17 @@ struct Expr {
   enum class Kind : uint8_t { kEllipsis, kInteger, kSymbol, kString, kArray, kStruct, kOr };
   Kind kind = Kind::kEllipsis;
   int64_t integer = 0;
-  std::string text;               // symbol name, string contents, struct field name
-  std::vector<Expr> elements;     // array elements, struct fields, or-ed terms
-  std::vector<std::string> names; // struct field names, parallel to elements
+  std::string text;                // symbol name, string contents, struct field name
+  std::vector<Expr> elements;      // array elements, struct fields, or-ed terms
+  std::vector<std::string> names;  // struct field names, parallel to elements
 };
 
 struct SyscallSpec {
   std::string name;
   std::vector<Expr> args;
-  Expr result;                     // an integer, or ellipsis
+  Expr result;  // an integer, or ellipsis
   std::optional<std::string> errno_name;
-  std::optional<int64_t> end_us;   // "start...end" for calls that block
+  std::optional<int64_t> end_us;  // "start...end" for calls that block
 };
 
 struct CommandSpec {

@@ -35,18 +35,30 @@ bool apply_sysctl(std::string_view assignment, netstack::tcp::Config& c) {
   std::vector<uint64_t> v;
   if (!parse_uints(value, &v)) return false;
   using std::chrono::seconds;
-  if (name == "tcp_sack") c.sack = v[0] != 0;
-  else if (name == "tcp_timestamps") c.timestamps = v[0] != 0;
-  else if (name == "tcp_window_scaling") c.window_scaling = v[0] != 0;
-  else if (name == "tcp_syncookies") c.syncookies = v[0] != 0;
-  else if (name == "tcp_syn_retries") c.syn_retries = static_cast<uint32_t>(v[0]);
-  else if (name == "tcp_synack_retries") c.synack_retries = static_cast<uint32_t>(v[0]);
-  else if (name == "tcp_retries2") c.retries2 = static_cast<uint32_t>(v[0]);
-  else if (name == "tcp_max_syn_backlog") c.max_syn_backlog = static_cast<uint32_t>(v[0]);
-  else if (name == "tcp_fin_timeout") c.fin_timeout = seconds(v[0]);
-  else if (name == "tcp_keepalive_time") c.keepalive_time = seconds(v[0]);
-  else if (name == "tcp_keepalive_intvl") c.keepalive_intvl = seconds(v[0]);
-  else if (name == "tcp_keepalive_probes") c.keepalive_probes = static_cast<uint32_t>(v[0]);
+  if (name == "tcp_sack")
+    c.sack = v[0] != 0;
+  else if (name == "tcp_timestamps")
+    c.timestamps = v[0] != 0;
+  else if (name == "tcp_window_scaling")
+    c.window_scaling = v[0] != 0;
+  else if (name == "tcp_syncookies")
+    c.syncookies = v[0] != 0;
+  else if (name == "tcp_syn_retries")
+    c.syn_retries = static_cast<uint32_t>(v[0]);
+  else if (name == "tcp_synack_retries")
+    c.synack_retries = static_cast<uint32_t>(v[0]);
+  else if (name == "tcp_retries2")
+    c.retries2 = static_cast<uint32_t>(v[0]);
+  else if (name == "tcp_max_syn_backlog")
+    c.max_syn_backlog = static_cast<uint32_t>(v[0]);
+  else if (name == "tcp_fin_timeout")
+    c.fin_timeout = seconds(v[0]);
+  else if (name == "tcp_keepalive_time")
+    c.keepalive_time = seconds(v[0]);
+  else if (name == "tcp_keepalive_intvl")
+    c.keepalive_intvl = seconds(v[0]);
+  else if (name == "tcp_keepalive_probes")
+    c.keepalive_probes = static_cast<uint32_t>(v[0]);
   else if ((name == "tcp_rmem" || name == "tcp_wmem") && v.size() == 3) {
     (name == "tcp_rmem" ? c.rmem_default : c.wmem_default) = static_cast<uint32_t>(v[1]);
     (name == "tcp_rmem" ? c.rmem_max : c.wmem_max) = static_cast<uint32_t>(v[2]);

@@ -45,8 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // checksum of either verifies, a rebuilt one is always 0x0000-based.
     auto expected = v4->header;
     const uint16_t got = again->header.checksum;
-    const bool same_zero = expected.checksum == got ||
-                           (expected.checksum == 0xffff && got == 0) ||
+    const bool same_zero = expected.checksum == got || (expected.checksum == 0xffff && got == 0) ||
                            (expected.checksum == 0 && got == 0xffff);
     require(same_zero);
     expected.checksum = again->header.checksum;

@@ -14,10 +14,9 @@ IpAddress IpAddress::v4(std::span<const uint8_t, 4> bytes) {
 }
 
 IpAddress IpAddress::v4(uint32_t host_order) {
-  const std::array<uint8_t, 4> b{static_cast<uint8_t>(host_order >> 24),
-                                 static_cast<uint8_t>(host_order >> 16),
-                                 static_cast<uint8_t>(host_order >> 8),
-                                 static_cast<uint8_t>(host_order)};
+  const std::array<uint8_t, 4> b{
+      static_cast<uint8_t>(host_order >> 24), static_cast<uint8_t>(host_order >> 16),
+      static_cast<uint8_t>(host_order >> 8), static_cast<uint8_t>(host_order)};
   return v4(b);
 }
 

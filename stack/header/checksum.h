@@ -16,7 +16,9 @@ class Checksum {
  public:
   Checksum& add(std::span<const uint8_t> bytes);
   Checksum& add16(uint16_t word);
-  Checksum& add32(uint32_t v) { return add16(static_cast<uint16_t>(v >> 16)).add16(static_cast<uint16_t>(v)); }
+  Checksum& add32(uint32_t v) {
+    return add16(static_cast<uint16_t>(v >> 16)).add16(static_cast<uint16_t>(v));
+  }
   // The folded sum, not complemented (0xffff or 0 means "verifies").
   uint16_t folded() const;
   // The value to put in a header's checksum field.

@@ -27,10 +27,10 @@ std::string_view to_string(IpError e) {
 
 bool Ipv4Header::operator==(const Ipv4Header& o) const {
   return tos == o.tos && total_length == o.total_length && id == o.id &&
-         reserved_flag == o.reserved_flag && dont_fragment == o.dont_fragment && more_fragments == o.more_fragments &&
-         fragment_offset == o.fragment_offset && ttl == o.ttl && protocol == o.protocol &&
-         checksum == o.checksum && src == o.src && dst == o.dst &&
-         std::ranges::equal(options, o.options);
+         reserved_flag == o.reserved_flag && dont_fragment == o.dont_fragment &&
+         more_fragments == o.more_fragments && fragment_offset == o.fragment_offset &&
+         ttl == o.ttl && protocol == o.protocol && checksum == o.checksum && src == o.src &&
+         dst == o.dst && std::ranges::equal(options, o.options);
 }
 
 Expected<Ipv4Packet, IpError> parse_ipv4(std::span<const uint8_t> p) {
@@ -75,10 +75,9 @@ size_t write_ipv4(std::span<uint8_t> out, const Ipv4Header& h) {
   out[1] = h.tos;
   store_be16(&out[2], h.total_length);
   store_be16(&out[4], h.id);
-  const auto frag = static_cast<uint16_t>((h.reserved_flag ? 0x8000 : 0) |
-                                          (h.dont_fragment ? 0x4000 : 0) |
-                                          (h.more_fragments ? 0x2000 : 0) |
-                                          (h.fragment_offset & 0x1fff));
+  const auto frag =
+      static_cast<uint16_t>((h.reserved_flag ? 0x8000 : 0) | (h.dont_fragment ? 0x4000 : 0) |
+                            (h.more_fragments ? 0x2000 : 0) | (h.fragment_offset & 0x1fff));
   store_be16(&out[6], frag);
   out[8] = h.ttl;
   out[9] = h.protocol;

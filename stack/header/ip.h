@@ -17,11 +17,11 @@ inline constexpr size_t kIpv4MaxHeaderLength = 60;
 inline constexpr size_t kIpv6HeaderLength = 40;
 
 enum class IpError : uint8_t {
-  kTruncated,         // shorter than the fixed header
-  kBadVersion,        // version nibble is not 4 (resp. 6)
-  kBadHeaderLength,   // IHL < 5 or beyond the packet
-  kBadTotalLength,    // total/payload length beyond the packet or below the header
-  kBadChecksum,       // IPv4 header checksum does not verify
+  kTruncated,        // shorter than the fixed header
+  kBadVersion,       // version nibble is not 4 (resp. 6)
+  kBadHeaderLength,  // IHL < 5 or beyond the packet
+  kBadTotalLength,   // total/payload length beyond the packet or below the header
+  kBadChecksum,      // IPv4 header checksum does not verify
 };
 std::string_view to_string(IpError e);
 

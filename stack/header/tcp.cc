@@ -36,8 +36,8 @@ std::string_view to_string(TcpError e) {
 
 bool TcpHeader::operator==(const TcpHeader& o) const {
   return src_port == o.src_port && dst_port == o.dst_port && seq == o.seq && ack == o.ack &&
-         flags == o.flags && window == o.window && checksum == o.checksum &&
-         urgent == o.urgent && reserved == o.reserved && std::ranges::equal(options, o.options);
+         flags == o.flags && window == o.window && checksum == o.checksum && urgent == o.urgent &&
+         reserved == o.reserved && std::ranges::equal(options, o.options);
 }
 
 Expected<TcpSegment, TcpError> parse_tcp(std::span<const uint8_t> p) {

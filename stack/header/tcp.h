@@ -30,8 +30,8 @@ inline constexpr uint8_t kCwr = 0x80;
 std::string flags_to_string(uint8_t flags);
 
 enum class TcpError : uint8_t {
-  kTruncated,       // shorter than 20 bytes
-  kBadDataOffset,   // data offset < 5 words or beyond the segment
+  kTruncated,      // shorter than 20 bytes
+  kBadDataOffset,  // data offset < 5 words or beyond the segment
 };
 std::string_view to_string(TcpError e);
 

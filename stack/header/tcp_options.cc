@@ -52,7 +52,8 @@ TcpOptions parse_tcp_options(std::span<const uint8_t> bytes) {
         if (length == kSackPermittedLength) out.sack_permitted = true;
         break;
       case tcp_option::kTimestamps:
-        if (length == kTimestampsLength) out.timestamps = Timestamps{load_be32(body), load_be32(body + 4)};
+        if (length == kTimestampsLength)
+          out.timestamps = Timestamps{load_be32(body), load_be32(body + 4)};
         break;
       case tcp_option::kSack:
         if (length >= kSackBaseLength + kSackPerBlock &&

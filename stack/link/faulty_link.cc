@@ -18,7 +18,9 @@ void FaultyLink::set_plan(FaultPlan plan) {
   rng_ = Rng(plan_.seed);
 }
 
-size_t FaultyLink::in_flight() const { return delayed_.size() + (held_ ? 1 : 0); }
+size_t FaultyLink::in_flight() const {
+  return delayed_.size() + (held_ ? 1 : 0);
+}
 
 std::optional<Fault> FaultyLink::pick_fault(uint64_t index) {
   if (auto it = plan_.scripted.find(index); it != plan_.scripted.end()) return it->second;

@@ -41,6 +41,8 @@ void PcapWriter::write(Instant at, std::span<const uint8_t> ip_packet) {
   ++written_;
 }
 
-bool PcapWriter::flush() { return pcap_dump_flush(h_->dumper) == 0; }
+bool PcapWriter::flush() {
+  return pcap_dump_flush(h_->dumper) == 0;
+}
 
 }  // namespace netstack

@@ -15,29 +15,29 @@ struct Config {
   bool window_scaling = true;  // net.ipv4.tcp_window_scaling
   bool syncookies = true;      // net.ipv4.tcp_syncookies=1: only when the SYN queue overflows
 
-  uint32_t syn_retries = 6;     // net.ipv4.tcp_syn_retries
+  uint32_t syn_retries = 6;          // net.ipv4.tcp_syn_retries
   uint32_t syn_linear_timeouts = 4;  // net.ipv4.tcp_syn_linear_timeouts (Linux 6.x)
-  uint32_t synack_retries = 5;  // net.ipv4.tcp_synack_retries
-  uint32_t retries2 = 15;       // net.ipv4.tcp_retries2
-  uint32_t max_syn_backlog = 4096;  // net.ipv4.tcp_max_syn_backlog
+  uint32_t synack_retries = 5;       // net.ipv4.tcp_synack_retries
+  uint32_t retries2 = 15;            // net.ipv4.tcp_retries2
+  uint32_t max_syn_backlog = 4096;   // net.ipv4.tcp_max_syn_backlog
 
-  uint32_t rmem_default = 131072;   // net.ipv4.tcp_rmem[1]
-  uint32_t rmem_max = 6291456;      // net.ipv4.tcp_rmem[2]
-  uint32_t wmem_default = 16384;    // net.ipv4.tcp_wmem[1]
-  uint32_t wmem_max = 4194304;      // net.ipv4.tcp_wmem[2]
+  uint32_t rmem_default = 131072;  // net.ipv4.tcp_rmem[1]
+  uint32_t rmem_max = 6291456;     // net.ipv4.tcp_rmem[2]
+  uint32_t wmem_default = 16384;   // net.ipv4.tcp_wmem[1]
+  uint32_t wmem_max = 4194304;     // net.ipv4.tcp_wmem[2]
 
-  Duration time_wait = std::chrono::seconds(60);    // TCP_TIMEWAIT_LEN (2*MSL)
-  Duration fin_timeout = std::chrono::seconds(60);  // net.ipv4.tcp_fin_timeout
-  Duration keepalive_time = std::chrono::seconds(7200);  // net.ipv4.tcp_keepalive_time
-  Duration keepalive_intvl = std::chrono::seconds(75);   // net.ipv4.tcp_keepalive_intvl
-  uint32_t keepalive_probes = 9;                         // net.ipv4.tcp_keepalive_probes
+  Duration time_wait = std::chrono::seconds(60);              // TCP_TIMEWAIT_LEN (2*MSL)
+  Duration fin_timeout = std::chrono::seconds(60);            // net.ipv4.tcp_fin_timeout
+  Duration keepalive_time = std::chrono::seconds(7200);       // net.ipv4.tcp_keepalive_time
+  Duration keepalive_intvl = std::chrono::seconds(75);        // net.ipv4.tcp_keepalive_intvl
+  uint32_t keepalive_probes = 9;                              // net.ipv4.tcp_keepalive_probes
   Duration delayed_ack_min = std::chrono::milliseconds(40);   // TCP_DELACK_MIN
   Duration delayed_ack_max = std::chrono::milliseconds(200);  // TCP_DELACK_MAX
   Duration oow_rate_limit = std::chrono::milliseconds(500);   // net.ipv4.tcp_invalid_ratelimit
   RtoBounds rto;
 
-  uint32_t initial_cwnd = 10;  // RFC 6928, Linux TCP_INIT_CWND
-  uint16_t ephemeral_low = 32768;   // net.ipv4.ip_local_port_range
+  uint32_t initial_cwnd = 10;      // RFC 6928, Linux TCP_INIT_CWND
+  uint16_t ephemeral_low = 32768;  // net.ipv4.ip_local_port_range
   uint16_t ephemeral_high = 60999;
 };
 

@@ -46,7 +46,9 @@ Endpoint::~Endpoint() {
   release_resources();
 }
 
-Instant Endpoint::now() const { return protocol_.stack().clock().now(); }
+Instant Endpoint::now() const {
+  return protocol_.stack().clock().now();
+}
 
 bool Endpoint::reapable() const {
   return user_closed_ && state_ == State::kClosed && listener_ == kNoEndpoint;
@@ -62,7 +64,9 @@ size_t Endpoint::pending_timers() const {
 
 namespace {
 
-long result_code(Errno e) { return e == 0 ? 0 : -e; }
+long result_code(Errno e) {
+  return e == 0 ? 0 : -e;
+}
 template <class T>
 long result_code(const Expected<T, Errno>& r) {
   return r ? static_cast<long>(*r) : -static_cast<long>(r.error());
@@ -72,7 +76,8 @@ long result_code(const Expected<T, Errno>& r) {
 
 template <class R>
 R Endpoint::finish_call(std::string_view call, R result) {
-  if (Tracer* t = protocol_.tracer()) t->on_socket_call(now(), id_, state_, call, result_code(result));
+  if (Tracer* t = protocol_.tracer())
+    t->on_socket_call(now(), id_, state_, call, result_code(result));
   after_event();
   return result;
 }
@@ -82,19 +87,27 @@ void Endpoint::finish_call(std::string_view call) {
   after_event();
 }
 
-Errno Endpoint::bind(const IpAddress& a, uint16_t port) { return finish_call("bind", bind_impl(a, port)); }
-Errno Endpoint::listen(int backlog) { return finish_call("listen", listen_impl(backlog)); }
+Errno Endpoint::bind(const IpAddress& a, uint16_t port) {
+  return finish_call("bind", bind_impl(a, port));
+}
+Errno Endpoint::listen(int backlog) {
+  return finish_call("listen", listen_impl(backlog));
+}
 Errno Endpoint::connect(const IpAddress& a, uint16_t port) {
   return finish_call("connect", connect_impl(a, port));
 }
-Expected<EndpointId, Errno> Endpoint::accept() { return finish_call("accept", accept_impl()); }
+Expected<EndpointId, Errno> Endpoint::accept() {
+  return finish_call("accept", accept_impl());
+}
 Expected<size_t, Errno> Endpoint::read(std::span<uint8_t> out, bool peek) {
   return finish_call(peek ? "peek" : "read", read_impl(out, peek));
 }
 Expected<size_t, Errno> Endpoint::write(std::span<const uint8_t> data, bool more, bool eor) {
   return finish_call("write", write_impl(data, more, eor));
 }
-Errno Endpoint::shutdown(ShutdownHow how) { return finish_call("shutdown", shutdown_impl(how)); }
+Errno Endpoint::shutdown(ShutdownHow how) {
+  return finish_call("shutdown", shutdown_impl(how));
+}
 void Endpoint::close() {
   close_impl();
   finish_call("close");
@@ -109,7 +122,6 @@ Errno Endpoint::set_option(SockOpt opt, int value) {
 Expected<int, Errno> Endpoint::get_option(SockOpt opt) {
   return finish_call("getsockopt", get_option_impl(opt));
 }
-
 
 Errno Endpoint::bind_impl(const IpAddress& address, uint16_t port) {
   if (bound_ || state_ != State::kClosed) return EINVAL;
@@ -170,7 +182,8 @@ Errno Endpoint::connect_impl(const IpAddress& address, uint16_t port) {
     if (!chosen) return ENETUNREACH;
     local = *chosen;
   }
-  const uint16_t local_port = bound_ ? tuple_.local_port : protocol_.ephemeral_port(local).value_or(0);
+  const uint16_t local_port =
+      bound_ ? tuple_.local_port : protocol_.ephemeral_port(local).value_or(0);
   if (local_port == 0) return EADDRNOTAVAIL;
   FourTuple t{local, local_port, address, port};
   if (!stack.tcp_demuxer().add_connection(t, this)) return EADDRINUSE;
@@ -213,7 +226,8 @@ Expected<size_t, Errno> Endpoint::read_impl(std::span<uint8_t> out, bool peek) {
     if (fin_received_ || read_shutdown_ || out.empty()) return size_t{0};
     // Linux tcp_recvmsg(): a connection that ended reads as end of stream; a
     // socket that never had one is ENOTCONN.
-    if (state_ == State::kClosed) return done_ ? Expected<size_t, Errno>(size_t{0}) : Unexpected{ENOTCONN};
+    if (state_ == State::kClosed)
+      return done_ ? Expected<size_t, Errno>(size_t{0}) : Unexpected{ENOTCONN};
     return Unexpected{EAGAIN};
   }
   const size_t n = receive_queue_.copy_out(0, out);
@@ -225,7 +239,8 @@ Expected<size_t, Errno> Endpoint::read_impl(std::span<uint8_t> out, bool peek) {
     // already covers more than a segment, or if the window we can offer has
     // at least doubled.
     if (is_synchronized(state_) && !fin_received_ && !read_shutdown_) {
-      const bool ack_due = delayed_ack_timer_.armed() && rcv_wup_.size_to(rcv_nxt_).bytes() > snd_mss_;
+      const bool ack_due =
+          delayed_ack_timer_.armed() && rcv_wup_.size_to(rcv_nxt_).bytes() > snd_mss_;
       const uint32_t window_now = window_candidate();
       if (ack_due || (window_now != 0 && window_now >= 2 * window_before)) send_ack();
     }
@@ -276,7 +291,7 @@ Errno Endpoint::shutdown_impl(ShutdownHow how) {
         // Linux: shutdown(SHUT_WR) in SYN-SENT closes the connection.
         release_resources();
         transition(State::kClosed, "close");
-              return 0;
+        return 0;
       }
       return ENOTCONN;
     default:
@@ -469,7 +484,8 @@ Expected<int, Errno> Endpoint::get_option_impl(SockOpt opt) {
       if (is_synchronized(state_)) return static_cast<int>(snd_mss_);
       return user_mss_ != 0 ? int{user_mss_} : 536;
     case SockOpt::kLinger2:
-      return linger2_ < Duration(0) ? -1 : static_cast<int>(duration_cast<seconds>(linger2_).count());
+      return linger2_ < Duration(0) ? -1
+                                    : static_cast<int>(duration_cast<seconds>(linger2_).count());
     case SockOpt::kLinger:
       return linger_.value_or(-1);
     case SockOpt::kRcvBuf:
@@ -568,13 +584,15 @@ void Endpoint::release_resources() {
   cancel_all_timers();
   Stack& stack = protocol_.stack();
   if (registered_connection_) stack.tcp_demuxer().remove_connection(tuple_);
-  if (registered_listener_) stack.tcp_demuxer().remove_listener(tuple_.local_address, tuple_.local_port);
+  if (registered_listener_)
+    stack.tcp_demuxer().remove_listener(tuple_.local_address, tuple_.local_port);
   registered_connection_ = registered_listener_ = false;
   if (listener_ != kNoEndpoint) {
     // Linux keeps a connection that died while waiting in the accept queue
     // there: accept() still returns it, and reading it reports the error.
     Endpoint* l = protocol_.find(listener_);
-    const bool awaiting_accept = l != nullptr && std::ranges::find(l->accept_queue_, id_) != l->accept_queue_.end();
+    const bool awaiting_accept =
+        l != nullptr && std::ranges::find(l->accept_queue_, id_) != l->accept_queue_.end();
     if (!awaiting_accept) {
       if (l != nullptr) l->child_gone(*this);
       listener_ = kNoEndpoint;

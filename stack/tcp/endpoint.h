@@ -208,7 +208,7 @@ class Endpoint final : public SegmentHandler {
   bool registered_listener_ = false;
   bool user_closed_ = false;
   bool read_shutdown_ = false;
-  bool done_ = false;  // a connection existed and ended (Linux SOCK_DONE)
+  bool done_ = false;        // a connection existed and ended (Linux SOCK_DONE)
   Errno pending_error_ = 0;  // reported once via SO_ERROR / the next call
   Errno hard_error_ = 0;     // the reason a connection ended
 
@@ -217,11 +217,11 @@ class Endpoint final : public SegmentHandler {
   bool cork_ = false;
   std::deque<seqnum::Value> push_marks_;  // ends of buffers marked PSH, unacked
   std::deque<seqnum::Value> eor_marks_;   // MSG_EOR record ends no segment crosses
-  seqnum::Value pushed_seq_;               // write_seq at the last push mark
-  uint32_t tail_buffer_ = 0;               // bytes in the unsent last buffer
-  bool hold_for_more_ = false; // inside that write's own push
-  bool push_pending_ = false; // send held data once despite cork (Linux TCP_NAGLE_PUSH)
-  bool probe_push_ = false;   // the probe timer is sending: PSH, as tcp_write_wakeup() sets it
+  seqnum::Value pushed_seq_;              // write_seq at the last push mark
+  uint32_t tail_buffer_ = 0;              // bytes in the unsent last buffer
+  bool hold_for_more_ = false;            // inside that write's own push
+  bool push_pending_ = false;             // send held data once despite cork (Linux TCP_NAGLE_PUSH)
+  bool probe_push_ = false;  // the probe timer is sending: PSH, as tcp_write_wakeup() sets it
   bool keepalive_ = false;
   Duration keep_idle_;
   Duration keep_intvl_;
@@ -244,7 +244,7 @@ class Endpoint final : public SegmentHandler {
   bool wscale_ok_ = false;
   uint16_t peer_mss_ = 536;  // RFC 9293 3.7.1 default when the SYN had none
   uint16_t advertised_mss_ = 0;
-  uint32_t snd_mss_ = 536;   // payload bytes per segment we send
+  uint32_t snd_mss_ = 536;  // payload bytes per segment we send
   uint32_t ts_recent_ = 0;
   Instant ts_recent_stamp_;
   seqnum::Value last_ack_sent_;
@@ -263,11 +263,11 @@ class Endpoint final : public SegmentHandler {
   bool fin_sent_ = false;
   seqnum::Value snd_sml_;  // end of the last small segment sent (Nagle, Minshall)
   seqnum::Value fin_sent_seq_;
-  std::optional<Instant> retrans_stamp_;  // first (re)send of the oldest unacked data
-  uint32_t probes_out_ = 0;               // zero-window probes since the window closed
-  std::optional<Instant> probes_started_;  // the first of them (Linux icsk_probes_tstamp)
-  bool loss_probe_armed_ = false;         // the xmit timer is a TLP, not the RTO
-  Instant rto_deadline_;                  // when the RTO for the oldest data is due
+  std::optional<Instant> retrans_stamp_;       // first (re)send of the oldest unacked data
+  uint32_t probes_out_ = 0;                    // zero-window probes since the window closed
+  std::optional<Instant> probes_started_;      // the first of them (Linux icsk_probes_tstamp)
+  bool loss_probe_armed_ = false;              // the xmit timer is a TLP, not the RTO
+  Instant rto_deadline_;                       // when the RTO for the oldest data is due
   std::optional<seqnum::Value> tlp_high_seq_;  // SND.NXT when the last probe went
   bool syn_acked_ = false;
   uint32_t cwnd_ = 0;  // bytes
@@ -288,20 +288,20 @@ class Endpoint final : public SegmentHandler {
   seqnum::Value rcv_adv_;  // right edge of the window last advertised
   seqnum::Value rcv_wup_;  // rcv_nxt when that window was advertised (Linux rcv_wup)
   ReceiveWindow rwin_;
-  bool rcvbuf_locked_ = false;  // SO_RCVBUF was set
-  uint32_t rcv_mss_ = 536;      // the peer's segment size as we see it (Linux rcv_mss)
-  std::optional<seqnum::Value> ooo_fin_;  // a FIN that arrived ahead of a gap
+  bool rcvbuf_locked_ = false;              // SO_RCVBUF was set
+  uint32_t rcv_mss_ = 536;                  // the peer's segment size as we see it (Linux rcv_mss)
+  std::optional<seqnum::Value> ooo_fin_;    // a FIN that arrived ahead of a gap
   std::optional<header::SackBlock> dsack_;  // RFC 2883: a duplicate to report once
   ByteQueue receive_queue_;
   Reassembly reassembly_;
   bool fin_received_ = false;
   // Delayed ACK as Linux runs it (inet_connection_sock icsk_ack).
-  uint32_t quick_ = 0;         // quickack credits: ACK at once while > 0
-  bool pingpong_ = false;      // interactive mode: delay ACKs (entered in CLOSE-WAIT)
-  bool ack_now_ = false;       // an ACK is due at once (gap filled, ...)
-  Duration ato_{0};            // delayed-ACK timeout; 0 until data arrives
+  uint32_t quick_ = 0;     // quickack credits: ACK at once while > 0
+  bool pingpong_ = false;  // interactive mode: delay ACKs (entered in CLOSE-WAIT)
+  bool ack_now_ = false;   // an ACK is due at once (gap filled, ...)
+  Duration ato_{0};        // delayed-ACK timeout; 0 until data arrives
   Instant last_data_at_;
-  Instant last_oow_ack_at_;    // rate limit for out-of-window and challenge ACKs
+  Instant last_oow_ack_at_;                     // rate limit for out-of-window and challenge ACKs
   const InboundSegment* current_in_ = nullptr;  // the segment being handled, for tracing
   mutable std::optional<seqnum::Value> checked_rcv_nxt_;  // the invariant checker's memory
 

@@ -194,7 +194,8 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
   if (passive && ts_enabled_ && synack_tsvals_ && s.options.timestamps &&
       s.options.timestamps->echo_reply != 0) {
     const uint32_t ecr = s.options.timestamps->echo_reply;
-    const bool echoes_synack = ecr - synack_tsvals_->first <= synack_tsvals_->second - synack_tsvals_->first;
+    const bool echoes_synack =
+        ecr - synack_tsvals_->first <= synack_tsvals_->second - synack_tsvals_->first;
     if (!echoes_synack) {
       trace_in(Verdict::kDropped);
       return;
@@ -245,8 +246,8 @@ void Endpoint::complete_handshake(std::string_view cause) {
   last_ack_received_at_ = now();
   ++protocol_.stats().established;
   // Linux tcp_sndbuf_expand(): room for two windows of initial-cwnd segments.
-  sndbuf_ = std::max<uint32_t>(sndbuf_, 2 * std::max<uint32_t>(protocol_.config().initial_cwnd, 10) *
-                                            (snd_mss_ + 320));
+  sndbuf_ = std::max<uint32_t>(
+      sndbuf_, 2 * std::max<uint32_t>(protocol_.config().initial_cwnd, 10) * (snd_mss_ + 320));
   max_sndbuf_ = std::max(max_sndbuf_, sndbuf_);
   transition(State::kEstablished, cause);
   if (listener_ != kNoEndpoint) {

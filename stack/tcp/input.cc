@@ -339,7 +339,8 @@ void Endpoint::handle_data(Segment& s) {
         rwin_.queued(static_cast<uint32_t>(v.size()));
         receive_queue_.append(std::move(v));
       });
-      rwin_.set_ooo(static_cast<uint32_t>(reassembly_.bytes()), static_cast<uint32_t>(reassembly_.segments()));
+      rwin_.set_ooo(static_cast<uint32_t>(reassembly_.bytes()),
+                    static_cast<uint32_t>(reassembly_.segments()));
       on_data_received(len);
     }
     // RFC 5681 4.2: ACK at once when a gap is filled.
@@ -362,8 +363,10 @@ void Endpoint::handle_data(Segment& s) {
   }
   if (payload.size() > space - offset) payload.truncate(space - offset);
   if (s.has(kFin) && payload.size() == s.payload.size()) ooo_fin_ = fin_at;
-  if (!reassembly_.insert(rcv_nxt_, seq, std::move(payload))) ++protocol_.stats().reassembly_dropped;
-  rwin_.set_ooo(static_cast<uint32_t>(reassembly_.bytes()), static_cast<uint32_t>(reassembly_.segments()));
+  if (!reassembly_.insert(rcv_nxt_, seq, std::move(payload)))
+    ++protocol_.stats().reassembly_dropped;
+  rwin_.set_ooo(static_cast<uint32_t>(reassembly_.bytes()),
+                static_cast<uint32_t>(reassembly_.segments()));
   send_ack();
 }
 
@@ -427,7 +430,7 @@ void Endpoint::handle_time_wait(Segment& s, InboundSegment& in) {
   if (s.has(kSyn) && !s.has(kRst) && !s.has(kAck) && !paws_reject && newer) {
     Endpoint* l = nullptr;
     if (SegmentHandler* h = protocol_.stack().tcp_demuxer().find_listener(tuple_.local_address,
-                                                                           tuple_.local_port)) {
+                                                                          tuple_.local_port)) {
       l = static_cast<Endpoint*>(h);
     }
     trace_in(Verdict::kTimeWaitReused);

@@ -11,9 +11,9 @@ namespace {
 std::string dump(const Endpoint& ep) {
   const TcpInfo i = ep.info();
   std::ostringstream o;
-  o << "  endpoint " << ep.id() << " " << to_string(i.state) << " " << ep.tuple().local_address.to_string()
-    << ":" << ep.tuple().local_port << " -> " << ep.tuple().remote_address.to_string() << ":"
-    << ep.tuple().remote_port << "\n"
+  o << "  endpoint " << ep.id() << " " << to_string(i.state) << " "
+    << ep.tuple().local_address.to_string() << ":" << ep.tuple().local_port << " -> "
+    << ep.tuple().remote_address.to_string() << ":" << ep.tuple().remote_port << "\n"
     << "  snd_una=" << i.snd_una << " snd_nxt=" << i.snd_nxt << " snd_max=" << i.snd_max
     << " snd_wnd=" << i.snd_wnd << " rcv_nxt=" << i.rcv_nxt << " rcv_wnd=" << i.rcv_wnd
     << " send_queue=" << i.send_queue_bytes << " readable=" << i.readable_bytes
@@ -26,8 +26,7 @@ std::string dump(const Endpoint& ep) {
 std::string describe_illegal_transition(const Endpoint& ep, State from, State to,
                                         std::string_view cause) {
   std::ostringstream o;
-  o << "illegal transition " << to_string(from) << " -> " << to_string(to) << " (" << cause
-    << ")\n"
+  o << "illegal transition " << to_string(from) << " -> " << to_string(to) << " (" << cause << ")\n"
     << dump(ep);
   return o.str();
 }
@@ -46,7 +45,8 @@ std::optional<std::string> check_invariants(const Endpoint& ep) {
     // Sent but unacknowledged data never exceeds the largest window offered
     // (+1 for a FIN; +1 for a zero-window probe's byte).
     const uint32_t flight = ep.snd_una_.size_to(ep.snd_max_).bytes();
-    if (flight > std::max(ep.max_snd_wnd_, ep.snd_mss_) + 2) return fail("flight exceeds the peer's window");
+    if (flight > std::max(ep.max_snd_wnd_, ep.snd_mss_) + 2)
+      return fail("flight exceeds the peer's window");
     if (ep.checked_rcv_nxt_ && ep.rcv_nxt_.less_than(*ep.checked_rcv_nxt_)) {
       return fail("rcv_nxt moved backwards");
     }

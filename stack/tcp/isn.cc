@@ -6,7 +6,9 @@ namespace netstack::tcp {
 
 namespace {
 
-constexpr uint64_t rotl(uint64_t x, int b) { return (x << b) | (x >> (64 - b)); }
+constexpr uint64_t rotl(uint64_t x, int b) {
+  return (x << b) | (x >> (64 - b));
+}
 
 struct SipState {
   uint64_t v0, v1, v2, v3;

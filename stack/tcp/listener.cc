@@ -25,7 +25,9 @@ constexpr uint32_t kCookieTsMask = 0x3f;
 constexpr uint32_t kCookieNoWscale = 0x0f;
 constexpr uint32_t kCookieSack = 0x10;
 
-uint32_t cookie_counter(Instant t) { return static_cast<uint32_t>(t.nanos() / kCookiePeriodNs); }
+uint32_t cookie_counter(Instant t) {
+  return static_cast<uint32_t>(t.nanos() / kCookiePeriodNs);
+}
 
 uint32_t make_cookie(const IsnGenerator& keys, const FourTuple& t, seqnum::Value peer_isn,
                      uint32_t counter, uint32_t mss_index) {
@@ -77,8 +79,8 @@ void Endpoint::handle_listen(Segment& s, InboundSegment& in) {
   }
   // Linux inet_csk_reqsk_queue_is_full(): more embryonic connections than the
   // backlog turns SYN cookies on (tcp_syncookies=1), or drops the SYN.
-  const bool syn_queue_full = syn_queue_.size() > static_cast<size_t>(backlog_) ||
-                              syn_queue_.size() >= c.max_syn_backlog;
+  const bool syn_queue_full =
+      syn_queue_.size() > static_cast<size_t>(backlog_) || syn_queue_.size() >= c.max_syn_backlog;
   if (syn_queue_full) {
     if (!c.syncookies) {
       ++protocol_.stats().listen_overflows;
@@ -109,7 +111,8 @@ void Endpoint::handle_listen(Segment& s, InboundSegment& in) {
     if (c.timestamps && s.options.timestamps) {
       const bool ws = c.window_scaling && s.options.window_scale.has_value();
       const bool sack = c.sack && s.options.sack_permitted;
-      const uint32_t encoded = (ws ? *s.options.window_scale : kCookieNoWscale) | (sack ? kCookieSack : 0u);
+      const uint32_t encoded =
+          (ws ? *s.options.window_scale : kCookieNoWscale) | (sack ? kCookieSack : 0u);
       spec.options.timestamps =
           header::Timestamps{(ts_value() & ~kCookieTsMask) | encoded, s.options.timestamps->value};
       spec.options.sack_permitted = sack;
@@ -186,8 +189,8 @@ bool Endpoint::accept_cookie(Segment& s, InboundSegment& in) {
   const Config& c = protocol_.config();
   if (!c.syncookies || s.has(kRst) || s.has(kSyn)) return false;
   const seqnum::Value peer_isn = s.seq.sub(seqnum::Size(1));
-  const int index = check_cookie(protocol_.isn(), in.tuple, peer_isn, s.ack.raw() - 1,
-                                 cookie_counter(now()));
+  const int index =
+      check_cookie(protocol_.isn(), in.tuple, peer_isn, s.ack.raw() - 1, cookie_counter(now()));
   if (index < 0) {
     ++protocol_.stats().syncookies_failed;
     return false;

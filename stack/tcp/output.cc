@@ -18,7 +18,9 @@ seqnum::Value Endpoint::fin_seq() const {
   return snd_una_.add(seqnum::Size(static_cast<uint32_t>(send_queue_.size())));
 }
 
-bool Endpoint::fin_acked() const { return fin_sent_ && snd_una_.greater_than(fin_sent_seq_); }
+bool Endpoint::fin_acked() const {
+  return fin_sent_ && snd_una_.greater_than(fin_sent_seq_);
+}
 
 uint32_t Endpoint::window_candidate() const {
   return rwin_.select(rcv_mss_, rcv_wscale_, rcv_adv_.raw() - rcv_wup_.raw());
@@ -64,7 +66,8 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
     o.mss = advertised_mss_;
     const bool syn_ack = (flags & kAck) != 0;
     // A SYN offers what is enabled; a SYN-ACK echoes what the peer offered.
-    if (syn_ack ? ts_enabled_ : c.timestamps) o.timestamps = header::Timestamps{ts_value(), syn_ack ? ts_recent_ : 0};
+    if (syn_ack ? ts_enabled_ : c.timestamps)
+      o.timestamps = header::Timestamps{ts_value(), syn_ack ? ts_recent_ : 0};
     if (syn_ack && o.timestamps) {
       const uint32_t tsval = o.timestamps->value;
       synack_tsvals_ = std::make_pair(synack_tsvals_ ? synack_tsvals_->first : tsval, tsval);
@@ -92,7 +95,8 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
   if ((flags & kAck) != 0) {
     // Linux tcp_event_ack_sent(): quickack credits pay for the segments acked.
     if (quick_ > 0) {
-      const uint32_t acked = std::max<uint32_t>(1, (rcv_wup_.size_to(rcv_nxt_).bytes() + rcv_mss_ - 1) / rcv_mss_);
+      const uint32_t acked =
+          std::max<uint32_t>(1, (rcv_wup_.size_to(rcv_nxt_).bytes() + rcv_mss_ - 1) / rcv_mss_);
       quick_ = acked >= quick_ ? 0 : quick_ - acked;
     }
     last_ack_sent_ = ack;
@@ -151,7 +155,8 @@ uint32_t Endpoint::quickack_credits() const {
 
 void Endpoint::on_data_received(uint32_t len) {
   // Linux tcp_measure_rcv_mss(): the largest segment seen, at most our MSS.
-  if (len >= rcv_mss_) rcv_mss_ = std::min<uint32_t>(len, advertised_mss_ != 0 ? advertised_mss_ : len);
+  if (len >= rcv_mss_)
+    rcv_mss_ = std::min<uint32_t>(len, advertised_mss_ != 0 ? advertised_mss_ : len);
   rwin_.grow(rcv_mss_);
   const Config& c = protocol_.config();
   const Instant t = now();
@@ -210,9 +215,8 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
   uint8_t flags = kAck;
   // PSH where Linux's write path marked a push (see mark_push()), and on
   // what the probe timer sends (tcp_write_wakeup()).
-  const bool marked = std::ranges::any_of(push_marks_, [&](seqnum::Value m) {
-    return seq.less_than(m) && m.less_equal(end);
-  });
+  const bool marked = std::ranges::any_of(
+      push_marks_, [&](seqnum::Value m) { return seq.less_than(m) && m.less_equal(end); });
   if ((marked || probe_push_) && copied > 0) flags |= kPsh;
   bool with_fin = false;
   if (fin_queued_ && end == fin_seq()) {
@@ -262,8 +266,11 @@ void Endpoint::queue_write(std::span<const uint8_t> data, bool more, bool eor) {
   // The last buffer takes more data only while none of it has been sent and
   // it does not end a record (Linux tcp_skb_can_collapse_to()).
   const bool record_end = !eor_marks_.empty() && eor_marks_.back() == write_seq;
-  if (record_end || !write_seq.sub(seqnum::Size(tail_buffer_)).greater_equal(sent_up_to)) tail_buffer_ = 0;
-  auto forced_push = [&] { return write_seq.greater_than(pushed_seq_.add(seqnum::Size(max_snd_wnd_ / 2))); };
+  if (record_end || !write_seq.sub(seqnum::Size(tail_buffer_)).greater_equal(sent_up_to))
+    tail_buffer_ = 0;
+  auto forced_push = [&] {
+    return write_seq.greater_than(pushed_seq_.add(seqnum::Size(max_snd_wnd_ / 2)));
+  };
   size_t left = data.size();
   while (left > 0) {
     if (tail_buffer_ >= snd_mss_) tail_buffer_ = 0;  // full: a new buffer starts
@@ -293,7 +300,8 @@ void Endpoint::send_data() {
     const uint32_t in_flight = snd_una_.size_to(snd_nxt_).bytes();
     const uint32_t window = std::min(snd_wnd_, std::max(cwnd_, snd_mss_));
     const uint32_t usable = window > in_flight ? window - in_flight : 0;
-    const size_t sent_data = std::min<size_t>(snd_una_.size_to(snd_nxt_).bytes(), send_queue_.size());
+    const size_t sent_data =
+        std::min<size_t>(snd_una_.size_to(snd_nxt_).bytes(), send_queue_.size());
     const size_t unsent = send_queue_.size() - sent_data;
     if (unsent == 0) {
       // Only the FIN may be left.

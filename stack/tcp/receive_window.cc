@@ -8,7 +8,9 @@ namespace netstack::tcp {
 
 namespace {
 constexpr uint32_t kMaxScaledWindow = uint32_t{65535} << header::kMaxWindowScale;
-uint32_t align_up(uint32_t v, uint32_t unit) { return (v + unit - 1) / unit * unit; }
+uint32_t align_up(uint32_t v, uint32_t unit) {
+  return (v + unit - 1) / unit * unit;
+}
 }  // namespace
 
 uint32_t ReceiveWindow::truesize(uint32_t len) {
@@ -40,7 +42,9 @@ void ReceiveWindow::initialize(uint32_t mss) {
   rcv_ssthresh_ = space;
 }
 
-uint16_t ReceiveWindow::syn_window() const { return static_cast<uint16_t>(std::min<uint32_t>(rcv_wnd_, 65535)); }
+uint16_t ReceiveWindow::syn_window() const {
+  return static_cast<uint16_t>(std::min<uint32_t>(rcv_wnd_, 65535));
+}
 
 uint32_t ReceiveWindow::free_space() const {
   const uint32_t used = rmem_alloc();
@@ -57,8 +61,10 @@ uint32_t ReceiveWindow::select(uint32_t rcv_mss, uint8_t wscale, uint32_t curren
   // Unscaled: keep the current offer if it is within a segment of the free
   // space, else round the free space down to whole segments.
   uint32_t window = current_window;
-  if (window + rcv_mss <= free || window > free) window = free / rcv_mss * rcv_mss;
-  else if (rcv_mss == full && free > window + full / 2) window = free;
+  if (window + rcv_mss <= free || window > free)
+    window = free / rcv_mss * rcv_mss;
+  else if (rcv_mss == full && free > window + full / 2)
+    window = free;
   return window;
 }
 

@@ -8,7 +8,7 @@
 namespace netstack::tcp {
 
 struct RtoBounds {
-  Duration initial = std::chrono::seconds(1);   // RFC 6298 (2.1)
+  Duration initial = std::chrono::seconds(1);     // RFC 6298 (2.1)
   Duration min = std::chrono::milliseconds(200);  // Linux TCP_RTO_MIN
   Duration max = std::chrono::seconds(120);       // Linux TCP_RTO_MAX
 };

@@ -33,8 +33,7 @@ std::string_view to_string(State s) {
 }
 
 bool is_synchronized(State s) {
-  return s != State::kClosed && s != State::kListen && s != State::kSynSent &&
-         s != State::kSynRcvd;
+  return s != State::kClosed && s != State::kListen && s != State::kSynSent && s != State::kSynRcvd;
 }
 
 namespace {
@@ -109,7 +108,9 @@ constexpr std::array kTransitions{
 
 }  // namespace
 
-std::span<const Transition> legal_transitions() { return kTransitions; }
+std::span<const Transition> legal_transitions() {
+  return kTransitions;
+}
 
 bool is_legal_transition(State from, State to) {
   for (const Transition& t : kTransitions) {

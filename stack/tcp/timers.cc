@@ -49,8 +49,8 @@ bool Endpoint::schedule_loss_probe() {
   }
   const uint32_t flight = snd_una_.size_to(snd_max_).bytes();
   // PTO = 2*SRTT, plus room for a delayed ACK when one segment is out.
-  Duration pto = 2 * rtt_.srtt() + (flight <= snd_mss_ ? protocol_.config().rto.min
-                                                       : std::chrono::milliseconds(2));
+  Duration pto = 2 * rtt_.srtt() +
+                 (flight <= snd_mss_ ? protocol_.config().rto.min : std::chrono::milliseconds(2));
   // Never later than the RTO of the oldest data would fire (tcp_rto_delta_us()).
   if (rto_deadline_ > now()) pto = std::min(pto, rto_deadline_ - now());
   loss_probe_armed_ = true;
@@ -69,7 +69,8 @@ void Endpoint::on_loss_probe() {
   } else {
     const size_t data_in_flight = std::min(sent, send_queue_.size());
     const size_t last = data_in_flight == 0 ? 0 : (data_in_flight - 1) % snd_mss_ + 1;
-    const seqnum::Value from = snd_una_.add(seqnum::Size(static_cast<uint32_t>(data_in_flight - last)));
+    const seqnum::Value from =
+        snd_una_.add(seqnum::Size(static_cast<uint32_t>(data_in_flight - last)));
     const seqnum::Value saved_nxt = snd_nxt_;
     send_one_segment(from, last, /*retransmit=*/true);
     snd_nxt_ = saved_nxt;
@@ -202,7 +203,8 @@ void Endpoint::on_keepalive_timer() {
     after_event();
     return;
   }
-  const bool user_expired = user_timeout_ > Duration(0) && idle >= user_timeout_ && keepalive_unacked_ > 0;
+  const bool user_expired =
+      user_timeout_ > Duration(0) && idle >= user_timeout_ && keepalive_unacked_ > 0;
   if (user_expired || (user_timeout_ == Duration(0) && keepalive_unacked_ >= keep_cnt_)) {
     // Linux sends a RST when keepalive gives up (tcp_send_active_reset()).
     ++protocol_.stats().timeouts;
@@ -250,8 +252,8 @@ void Endpoint::on_persist_timer() {
   }
   // Linux tcp_probe_timer(): give up after tcp_retries2 probes, or once
   // TCP_USER_TIMEOUT has passed since the first probe, answered or not.
-  const bool user_expired = user_timeout_ > Duration(0) && probes_started_ &&
-                            now() - *probes_started_ >= user_timeout_;
+  const bool user_expired =
+      user_timeout_ > Duration(0) && probes_started_ && now() - *probes_started_ >= user_timeout_;
   if (probes_out_ >= protocol_.config().retries2 || user_expired) {
     ++protocol_.stats().timeouts;
     fail(ETIMEDOUT, "ext: timeout", /*send_rst=*/false);

@@ -18,24 +18,24 @@ inline constexpr EndpointId kNoEndpoint = 0;  // e.g. a RST for a segment that m
 
 // What the TCP layer did with one inbound segment.
 enum class Verdict : uint8_t {
-  kAccepted,            // processed (may have carried data, ACK, FIN)
-  kOutOfWindow,         // unacceptable sequence number: ACK sent (or rate-limited), dropped
-  kChallengeAck,        // RFC 5961: in-window RST/SYN, answered with a challenge ACK
-  kResetAccepted,       // RST that closed or refused the connection
-  kResetIgnored,        // RST that failed the acceptance test silently
-  kBadAck,              // unacceptable ACK: RST sent (unsynchronized states)
-  kAckOfUnsentData,     // ACK beyond SND.NXT in a synchronized state: dropped (Linux)
-  kOldAck,              // ACK too old (RFC 5961 5.2): challenge ACK, dropped
-  kPawsRejected,        // RFC 7323 PAWS: older timestamp, ACK sent, dropped
-  kNoAck,               // no ACK bit in a synchronized state: dropped
-  kSynQueued,           // listener: SYN accepted, SYN-ACK sent
-  kSynCookie,           // listener: SYN answered with a SYN cookie
-  kCookieAccepted,      // listener: ACK carried a valid SYN cookie
-  kListenDropped,       // listener: queue full, bad flags, or invalid cookie
-  kDeferredAck,         // TCP_DEFER_ACCEPT: bare ACK dropped
-  kTimeWaitReused,      // TIME-WAIT: new SYN handed to a listener
-  kNoConnection,        // nothing matched: RST sent unless the segment was a RST
-  kDropped,             // dropped for another reason the counters name
+  kAccepted,         // processed (may have carried data, ACK, FIN)
+  kOutOfWindow,      // unacceptable sequence number: ACK sent (or rate-limited), dropped
+  kChallengeAck,     // RFC 5961: in-window RST/SYN, answered with a challenge ACK
+  kResetAccepted,    // RST that closed or refused the connection
+  kResetIgnored,     // RST that failed the acceptance test silently
+  kBadAck,           // unacceptable ACK: RST sent (unsynchronized states)
+  kAckOfUnsentData,  // ACK beyond SND.NXT in a synchronized state: dropped (Linux)
+  kOldAck,           // ACK too old (RFC 5961 5.2): challenge ACK, dropped
+  kPawsRejected,     // RFC 7323 PAWS: older timestamp, ACK sent, dropped
+  kNoAck,            // no ACK bit in a synchronized state: dropped
+  kSynQueued,        // listener: SYN accepted, SYN-ACK sent
+  kSynCookie,        // listener: SYN answered with a SYN cookie
+  kCookieAccepted,   // listener: ACK carried a valid SYN cookie
+  kListenDropped,    // listener: queue full, bad flags, or invalid cookie
+  kDeferredAck,      // TCP_DEFER_ACCEPT: bare ACK dropped
+  kTimeWaitReused,   // TIME-WAIT: new SYN handed to a listener
+  kNoConnection,     // nothing matched: RST sent unless the segment was a RST
+  kDropped,          // dropped for another reason the counters name
 };
 inline constexpr size_t kVerdictCount = 18;
 std::string_view to_string(Verdict v);

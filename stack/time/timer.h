@@ -12,7 +12,8 @@ namespace netstack {
 
 class Timer {
  public:
-  Timer(Clock& clock, std::function<void()> on_fire) : clock_(clock), on_fire_(std::move(on_fire)) {}
+  Timer(Clock& clock, std::function<void()> on_fire)
+      : clock_(clock), on_fire_(std::move(on_fire)) {}
   ~Timer() { cancel(); }
   Timer(const Timer&) = delete;
   Timer& operator=(const Timer&) = delete;

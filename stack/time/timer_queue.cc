@@ -5,8 +5,12 @@
 namespace netstack {
 
 namespace {
-constexpr uint32_t slot_of(TimerId id) { return static_cast<uint32_t>(id & 0xffffffffu) - 1; }
-constexpr uint32_t generation_of(TimerId id) { return static_cast<uint32_t>(id >> 32); }
+constexpr uint32_t slot_of(TimerId id) {
+  return static_cast<uint32_t>(id & 0xffffffffu) - 1;
+}
+constexpr uint32_t generation_of(TimerId id) {
+  return static_cast<uint32_t>(id >> 32);
+}
 }  // namespace
 
 TimerId TimerQueue::schedule(Instant deadline, Clock::Callback fn) {

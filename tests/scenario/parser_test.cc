@@ -95,7 +95,8 @@ TEST(Parser, NonTcpPacketsAreRecordedAsUnsupported) {
 }
 
 TEST(Parser, ErrorsNameLineAndColumn) {
-  auto s = parse_script("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 < S 0:0(0) win\n", "x.pkt");
+  auto s =
+      parse_script("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 < S 0:0(0) win\n", "x.pkt");
   ASSERT_FALSE(s.has_value());
   EXPECT_EQ(s.error().format("x.pkt"), "x.pkt:3:1: expected window");
   auto bad_len = parse_script("+0 < . 1:5(3) ack 1\n", "y.pkt");

@@ -1,10 +1,11 @@
 // The script runner: what it reports for mismatches, skips and bad input.
 // (Conformance with Linux is the job of corpus/scripts; these check the
 // runner's own rules.)
+#include "fuzz/scenario/runner.h"
+
 #include <gtest/gtest.h>
 
 #include "fuzz/scenario/pkt_parser.h"
-#include "fuzz/scenario/runner.h"
 
 namespace tcpfuzz::scenario {
 namespace {
@@ -62,8 +63,9 @@ TEST(Runner, ReportsAMissingPacket) {
 }
 
 TEST(Runner, ReportsAWrongSyscallResultWithErrnoNames) {
-  const RunResult r = run(std::string(kHandshake) + "+0 fcntl(4, F_SETFL, O_RDWR|O_NONBLOCK) = 0\n" +
-                          "+0 read(4, ..., 10) = -1 ECONNRESET (Reset)\n");
+  const RunResult r =
+      run(std::string(kHandshake) + "+0 fcntl(4, F_SETFL, O_RDWR|O_NONBLOCK) = 0\n" +
+          "+0 read(4, ..., 10) = -1 ECONNRESET (Reset)\n");
   ASSERT_EQ(r.status, RunResult::Status::kFail);
   EXPECT_NE(r.message.find("read: expected errno ECONNRESET but got EAGAIN"), std::string::npos);
 }
@@ -75,24 +77,27 @@ TEST(Runner, UnsupportedConstructsSkipWithTheirLocation) {
   EXPECT_NE(code.message.find("t.pkt:8"), std::string::npos);
   const RunResult shell = run("`echo hi`\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n");
   EXPECT_EQ(shell.status, RunResult::Status::kSkip);
-  const RunResult sysctl = run("`sysctl -q net.ipv4.tcp_frto=2`\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n");
+  const RunResult sysctl =
+      run("`sysctl -q net.ipv4.tcp_frto=2`\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n");
   EXPECT_EQ(sysctl.status, RunResult::Status::kSkip);
   EXPECT_NE(sysctl.message.find("net.ipv4.tcp_frto=2"), std::string::npos);
 }
 
 TEST(Runner, SysctlsTheStackKnowsAreApplied) {
   // tcp_sack=0: the SYN-ACK must not offer SACK even though the peer does.
-  const RunResult r = run("`sysctl -q net.ipv4.tcp_sack=0`\n"
-                          "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
-                          "+0 bind(3, ..., ...) = 0\n"
-                          "+0 listen(3, 1) = 0\n"
-                          "+0 < S 0:0(0) win 65535 <mss 1460,sackOK,nop,nop>\n"
-                          "+0 > S. 0:0(0) ack 1 <mss 1460>\n");
+  const RunResult r =
+      run("`sysctl -q net.ipv4.tcp_sack=0`\n"
+          "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+          "+0 bind(3, ..., ...) = 0\n"
+          "+0 listen(3, 1) = 0\n"
+          "+0 < S 0:0(0) win 65535 <mss 1460,sackOK,nop,nop>\n"
+          "+0 > S. 0:0(0) ack 1 <mss 1460>\n");
   EXPECT_EQ(r.status, RunResult::Status::kPass) << r.message;
 }
 
 TEST(Runner, TcpInfoAssertionsAreChecked) {
-  const RunResult ok = run(std::string(kHandshake) + "+0 %{ assert tcpi_snd_mss == 1460, tcpi_snd_mss }%\n");
+  const RunResult ok =
+      run(std::string(kHandshake) + "+0 %{ assert tcpi_snd_mss == 1460, tcpi_snd_mss }%\n");
   EXPECT_EQ(ok.status, RunResult::Status::kPass) << ok.message;
   const RunResult bad = run(std::string(kHandshake) + "+0 %{ assert tcpi_snd_mss == 1000 }%\n");
   ASSERT_EQ(bad.status, RunResult::Status::kFail);

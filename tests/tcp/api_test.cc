@@ -4,7 +4,9 @@
 namespace netstack::tcp::testing {
 namespace {
 
-Endpoint& fresh(PeerHarness& h) { return *h.tcp.find(h.tcp.open(IpAddress::Family::kV4)); }
+Endpoint& fresh(PeerHarness& h) {
+  return *h.tcp.find(h.tcp.open(IpAddress::Family::kV4));
+}
 
 TEST(Api, ReadOnANeverConnectedSocketIsEnotconnAndWriteIsEpipe) {
   PeerHarness h;

@@ -177,8 +177,8 @@ TEST_F(Established, ReadingReopensAClosedReceiveWindow) {
   Seg last;
   while (h.pending_out() > 0) last = h.out();
   const uint16_t small = last.win;
-  EXPECT_LE(small, 1460u);  // at most one segment of window is left
-  EXPECT_LT(last.ack, seq);        // so the tail of the flood was not taken
+  EXPECT_LE(small, 1460u);   // at most one segment of window is left
+  EXPECT_LT(last.ack, seq);  // so the tail of the flood was not taken
   std::vector<uint8_t> buf(100000);
   ASSERT_GT(ep->read(buf).value(), 0u);
   const Seg update = h.out();

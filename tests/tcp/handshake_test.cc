@@ -17,8 +17,13 @@ TEST(Handshake, ActiveOpenSendsLinuxSynOptionsAndCompletesOnSynAck) {
   EXPECT_EQ(syn.win, 64240);               // 44 * 1460, Linux's initial window
   EXPECT_EQ(ep.state(), State::kSynSent);
 
-  h.in(Seg{.flags = kSyn | kAck, .seq = 5000, .ack = syn.seq + 1, .win = 1000,
-           .options = {.mss = 1400, .window_scale = 2, .sack_permitted = true,
+  h.in(Seg{.flags = kSyn | kAck,
+           .seq = 5000,
+           .ack = syn.seq + 1,
+           .win = 1000,
+           .options = {.mss = 1400,
+                       .window_scale = 2,
+                       .sack_permitted = true,
                        .timestamps = header::Timestamps{77, syn.options.timestamps->value}}});
   const Seg ack = h.out();
   EXPECT_EQ(ack.flags, kAck);

@@ -10,7 +10,9 @@ namespace {
 
 using Invariants = EstablishedFixture;
 
-TEST_F(Invariants, HoldOnAHealthyConnection) { EXPECT_EQ(check_invariants(*ep), std::nullopt); }
+TEST_F(Invariants, HoldOnAHealthyConnection) {
+  EXPECT_EQ(check_invariants(*ep), std::nullopt);
+}
 
 TEST_F(Invariants, SndNxtBeforeSndUnaIsReported) {
   EndpointPeer::set_snd_nxt(*ep, seqnum::Value(iss));  // one before SND.UNA

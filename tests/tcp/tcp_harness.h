@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
+#include "stack/header/ip.h"
 #include "stack/header/tcp.h"
 #include "stack/header/tcp_options.h"
 #include "stack/header/tcp_packet.h"
-#include "stack/header/ip.h"
 #include "stack/link/loopback_link.h"
 #include "stack/stack.h"
 #include "stack/tcp/protocol.h"

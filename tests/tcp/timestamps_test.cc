@@ -9,7 +9,9 @@ namespace {
 struct Timestamps : EstablishedFixture {
   Timestamps() { syn_options.timestamps = header::Timestamps{100, 0}; }
   Seg data(uint32_t seq, uint32_t tsval, std::vector<uint8_t> payload = {1}) {
-    return Seg{.flags = kAck, .seq = seq, .ack = iss + 1,
+    return Seg{.flags = kAck,
+               .seq = seq,
+               .ack = iss + 1,
                .options = {.timestamps = header::Timestamps{tsval, 0}},
                .payload = std::move(payload)};
   }
@@ -81,12 +83,16 @@ namespace {
 TEST_F(Timestamps, TimeWaitIsReusedByASynWithANewerTimestamp) {
   ep->close();
   h.out();
-  h.in(Seg{.flags = kFin | kAck, .seq = 1001, .ack = iss + 2,
+  h.in(Seg{.flags = kFin | kAck,
+           .seq = 1001,
+           .ack = iss + 2,
            .options = {.timestamps = header::Timestamps{200, 0}}});
   h.out();
   ASSERT_EQ(ep->state(), State::kTimeWait);
   // An old sequence number, but a newer timestamp: Linux accepts the SYN.
-  h.in(Seg{.flags = kSyn, .seq = 10, .options = {.mss = 1460, .timestamps = header::Timestamps{300, 0}}});
+  h.in(Seg{.flags = kSyn,
+           .seq = 10,
+           .options = {.mss = 1460, .timestamps = header::Timestamps{300, 0}}});
   EXPECT_EQ(h.out().flags, kSyn | kAck);
   EXPECT_EQ(ep->state(), State::kClosed);
 }
@@ -94,10 +100,14 @@ TEST_F(Timestamps, TimeWaitIsReusedByASynWithANewerTimestamp) {
 TEST_F(Timestamps, TimeWaitAcksAnOldSynWithAnOlderTimestamp) {
   ep->close();
   h.out();
-  h.in(Seg{.flags = kFin | kAck, .seq = 1001, .ack = iss + 2,
+  h.in(Seg{.flags = kFin | kAck,
+           .seq = 1001,
+           .ack = iss + 2,
            .options = {.timestamps = header::Timestamps{200, 0}}});
   h.out();
-  h.in(Seg{.flags = kSyn, .seq = 10, .options = {.mss = 1460, .timestamps = header::Timestamps{150, 0}}});
+  h.in(Seg{.flags = kSyn,
+           .seq = 10,
+           .options = {.mss = 1460, .timestamps = header::Timestamps{150, 0}}});
   EXPECT_EQ(h.out().flags, kAck);  // PAWS: re-ACK, stay in TIME-WAIT
   EXPECT_EQ(ep->state(), State::kTimeWait);
 }

@@ -9,8 +9,8 @@ struct Log final : Tracer {
   std::vector<std::string> lines;
   void on_segment_in(Instant, EndpointId, State s, const header::TcpHeader& tcp, size_t len,
                      Verdict v) override {
-    lines.push_back("in " + header::flags_to_string(tcp.flags) + " len " + std::to_string(len) + " " +
-                    std::string(to_string(s)) + " " + std::string(to_string(v)));
+    lines.push_back("in " + header::flags_to_string(tcp.flags) + " len " + std::to_string(len) +
+                    " " + std::string(to_string(s)) + " " + std::string(to_string(v)));
   }
   void on_segment_out(Instant, EndpointId, State, const SegmentOut& o) override {
     lines.push_back("out " + header::flags_to_string(o.tcp.flags));
