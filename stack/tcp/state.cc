@@ -74,6 +74,7 @@ constexpr std::array kTransitions{
     Transition{kClosing, kClosed, "ext: rcv RST"},
     Transition{kLastAck, kClosed, "ext: rcv RST"},
     Transition{kTimeWait, kClosed, "ext: rcv RST"},
+    Transition{kSynSent, kClosed, "ext: abort"},
     Transition{kSynRcvd, kClosed, "ext: abort"},
     Transition{kEstablished, kClosed, "ext: abort"},
     Transition{kFinWait1, kClosed, "ext: abort"},

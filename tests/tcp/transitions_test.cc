@@ -199,6 +199,7 @@ std::vector<Edge> edges() {
          d.rst_at(1002);
        }},
       // Aborts (the user still holds the socket: shutdown, not close).
+      {kSynSent, kClosed, "ext: abort", [](Driver& d) { d.syn_sent().abort(); }},
       {kSynRcvd, kClosed, "ext: abort", [](Driver& d) { d.syn_rcvd_active().abort(); }},
       {kEstablished, kClosed, "ext: abort", [](Driver& d) { d.established().abort(); }},
       {kFinWait1, kClosed, "ext: abort", [](Driver& d) { d.fin_wait1().abort(); }},

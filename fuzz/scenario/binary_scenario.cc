@@ -1,0 +1,73 @@
+#include "fuzz/scenario/binary_scenario.h"
+
+namespace tcpfuzz::scenario {
+
+namespace {
+
+constexpr size_t kInjectBody = 11;
+constexpr size_t kAdvanceBody = 2;
+constexpr size_t kCallBody = 3;
+
+uint16_t u16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
+void put16(std::vector<uint8_t>& out, uint16_t v) {
+  out.push_back(static_cast<uint8_t>(v >> 8));
+  out.push_back(static_cast<uint8_t>(v));
+}
+
+}  // namespace
+
+std::vector<BinaryEvent> decode_binary(std::span<const uint8_t> b) {
+  std::vector<BinaryEvent> out;
+  size_t i = 0;
+  while (i < b.size()) {
+    const uint8_t op = b[i] % 3;
+    const size_t body = op == 0 ? kInjectBody : op == 1 ? kAdvanceBody : kCallBody;
+    if (i + 1 + body > b.size()) break;
+    const uint8_t* p = &b[i + 1];
+    if (op == 0) {
+      InjectSegment s;
+      s.flags = p[0];
+      s.seq_delta = static_cast<int16_t>(u16(p + 1));
+      s.ack_delta = static_cast<int16_t>(u16(p + 3));
+      s.window = u16(p + 5);
+      s.payload = p[7];
+      s.options = p[8];
+      s.absolute = (p[9] & 1) != 0;
+      out.emplace_back(s);
+    } else if (op == 1) {
+      out.emplace_back(AdvanceClock{u16(p)});
+    } else {
+      out.emplace_back(SocketCall{static_cast<CallOp>(p[0] % kCallOpCount), u16(p + 1)});
+    }
+    i += 1 + body;
+  }
+  return out;
+}
+
+std::vector<uint8_t> encode_binary(const std::vector<BinaryEvent>& events) {
+  std::vector<uint8_t> out;
+  for (const BinaryEvent& e : events) {
+    if (const auto* s = std::get_if<InjectSegment>(&e)) {
+      out.push_back(0);
+      out.push_back(s->flags);
+      put16(out, static_cast<uint16_t>(s->seq_delta));
+      put16(out, static_cast<uint16_t>(s->ack_delta));
+      put16(out, s->window);
+      out.push_back(s->payload);
+      out.push_back(s->options);
+      out.push_back(s->absolute ? 1 : 0);
+      out.push_back(0);  // reserved
+    } else if (const auto* a = std::get_if<AdvanceClock>(&e)) {
+      out.push_back(1);
+      put16(out, a->ms);
+    } else {
+      const auto& c = std::get<SocketCall>(e);
+      out.push_back(2);
+      out.push_back(static_cast<uint8_t>(c.op));
+      put16(out, c.arg);
+    }
+  }
+  return out;
+}
+
+}  // namespace tcpfuzz::scenario
