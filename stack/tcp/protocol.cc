@@ -19,6 +19,9 @@ Protocol::Protocol(Stack& stack, Config config)
 
 Protocol::~Protocol() {
   stack_.set_unmatched_segment_handler(nullptr);
+  // Endpoints look up their listener as they go; the map is being emptied,
+  // so detach them first.
+  for (auto& [id, ep] : endpoints_) ep->listener_ = kNoEndpoint;
   endpoints_.clear();
 }
 
