@@ -102,6 +102,11 @@ constexpr std::array kTransitions{
     // ext: close() with unread data or SO_LINGER 0 aborts with RST (RFC 9293 3.10.4, Linux).
     Transition{kEstablished, kClosed, "ext: close with unread data"},
     Transition{kCloseWait, kClosed, "ext: close with unread data"},
+    // (after shutdown(SHUT_WR) the user still holds the socket)
+    Transition{kFinWait1, kClosed, "ext: close with unread data"},
+    Transition{kFinWait2, kClosed, "ext: close with unread data"},
+    Transition{kClosing, kClosed, "ext: close with unread data"},
+    Transition{kLastAck, kClosed, "ext: close with unread data"},
     // ext: data arriving after close() aborts the connection (Linux TCPAbortOnData).
     Transition{kFinWait1, kClosed, "ext: data after close"},
     Transition{kFinWait2, kClosed, "ext: data after close"},

@@ -284,6 +284,31 @@ std::vector<Edge> edges() {
          d.h.in(Seg{.flags = kFin | kAck, .seq = 1001, .ack = d.iss + 1, .payload = {1}});
          ep.close();
        }},
+      {kFinWait1, kClosed, "ext: close with unread data",
+       [](Driver& d) {
+         Endpoint& ep = d.fin_wait1();
+         d.h.in(Seg{.flags = kAck, .seq = 1001, .ack = d.iss + 1, .payload = {1}});
+         ep.close();
+       }},
+      {kFinWait2, kClosed, "ext: close with unread data",
+       [](Driver& d) {
+         Endpoint& ep = d.fin_wait2();
+         d.h.in(Seg{.flags = kAck, .seq = 1001, .ack = d.iss + 2, .payload = {1}});
+         ep.close();
+       }},
+      {kClosing, kClosed, "ext: close with unread data",
+       [](Driver& d) {
+         Endpoint& ep = d.fin_wait1();
+         d.h.in(Seg{.flags = kFin | kAck, .seq = 1001, .ack = d.iss + 1, .payload = {1}});
+         ep.close();
+       }},
+      {kLastAck, kClosed, "ext: close with unread data",
+       [](Driver& d) {
+         Endpoint& ep = d.established();
+         d.h.in(Seg{.flags = kFin | kAck, .seq = 1001, .ack = d.iss + 1, .payload = {1}});
+         ep.shutdown(ShutdownHow::kWrite);
+         ep.close();
+       }},
       {kFinWait1, kClosed, "ext: data after close",
        [](Driver& d) {
          d.fin_wait1(true);
