@@ -344,6 +344,8 @@ void Endpoint::close_impl() {
       release_resources();
       transition(State::kClosed, "close");
       break;
+    case State::kTimeWait:
+      break;  // the timewait socket lives on (see abort_impl())
     default: {
       const bool unread = !receive_queue_.empty();
       if (unread) {
@@ -368,7 +370,9 @@ void Endpoint::abort_impl() {
     close_impl();
     return;
   }
-  if (state_ != State::kClosed) {
+  // Linux hands TIME-WAIT to a separate timewait socket: the user's socket
+  // is already closed, and nothing the user does ends TIME-WAIT early.
+  if (state_ != State::kClosed && state_ != State::kTimeWait) {
     fail(ECONNABORTED, "ext: abort", /*send_rst=*/state_ != State::kSynSent);
   }
 }

@@ -135,3 +135,26 @@ TEST_F(Closing, ShutdownWriteSendsFinAndKeepsReceiving) {
 
 }  // namespace
 }  // namespace netstack::tcp::testing
+
+namespace netstack::tcp::testing {
+namespace {
+
+TEST_F(Closing, TimeWaitOutlivesTheUsersCloseAndAbort) {
+  // shutdown(SHUT_WR) keeps the socket; both FINs exchanged -> TIME-WAIT.
+  ASSERT_EQ(ep->shutdown(ShutdownHow::kWrite), 0);
+  h.out();
+  h.in(Seg{.flags = kFin | kAck, .seq = 1001, .ack = iss + 2, .payload = {1}});
+  h.out();
+  ASSERT_EQ(ep->state(), State::kTimeWait);
+  // Linux: the user's socket is already closed; TIME-WAIT belongs to a
+  // timewait socket that neither abort() nor close() with unread data ends.
+  ep->abort();
+  ep->close();
+  h.out_nothing();
+  EXPECT_EQ(ep->state(), State::kTimeWait);
+  h.advance(60s);
+  EXPECT_EQ(ep->state(), State::kClosed);
+}
+
+}  // namespace
+}  // namespace netstack::tcp::testing
