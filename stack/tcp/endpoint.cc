@@ -30,6 +30,7 @@ Endpoint::Endpoint(Protocol& protocol, EndpointId id, IpAddress::Family family)
       rcvbuf_(protocol.config().rmem_default),
       sndbuf_(protocol.config().wmem_default),
       max_sndbuf_(sndbuf_),
+      max_rcvbuf_(rcvbuf_),
       rtt_(protocol.config().rto),
       reassembly_(protocol.config().rmem_default),
       retransmit_timer_(protocol.stack().clock(), [this] { on_retransmit_timer(); }),
@@ -445,6 +446,7 @@ Errno Endpoint::set_option_impl(SockOpt opt, int value) {
                                      protocol_.config().rmem_max * 2);
       reassembly_.set_max_bytes(rcvbuf_);
       rcvbuf_locked_ = true;
+      max_rcvbuf_ = std::max(max_rcvbuf_, rcvbuf_);
       rwin_.configure(rcvbuf_, /*locked=*/true);
       break;
     case SockOpt::kSndBuf:

@@ -234,6 +234,7 @@ class Endpoint final : public SegmentHandler {
   uint32_t rcvbuf_;
   uint32_t sndbuf_;
   uint32_t max_sndbuf_;  // largest SO_SNDBUF ever set: the queue may exceed a shrunk one
+  uint32_t max_rcvbuf_;  // likewise for SO_RCVBUF
   bool reuse_addr_ = false;
 
   // Negotiated on the handshake.

@@ -59,7 +59,7 @@ std::optional<std::string> check_invariants(const Endpoint& ep) {
     ep.checked_rcv_nxt_.reset();
   }
   if (ep.send_queue_.size() > ep.max_sndbuf_) return fail("send queue beyond SO_SNDBUF");
-  if (ep.receive_queue_.size() + ep.reassembly_.bytes() > ep.rcvbuf_) {
+  if (ep.receive_queue_.size() + ep.reassembly_.bytes() > ep.max_rcvbuf_) {
     return fail("receive buffers beyond SO_RCVBUF");
   }
   switch (st) {

@@ -162,6 +162,7 @@ Endpoint* Endpoint::new_child(const InboundSegment& in, const Segment& syn, seqn
   child.linger2_ = linger2_;
   child.linger_ = linger_;
   child.rcvbuf_ = rcvbuf_;
+  child.max_rcvbuf_ = max_rcvbuf_;
   child.rcvbuf_locked_ = rcvbuf_locked_;
   child.rwin_.configure(rcvbuf_, rcvbuf_locked_);
   child.sndbuf_ = sndbuf_;
