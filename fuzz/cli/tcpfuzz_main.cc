@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "run") return tcpfuzz::cli::run_command(args);
+  if (command == "replay") return tcpfuzz::cli::replay_command(args);
+  if (command == "export") return tcpfuzz::cli::export_command(args);
   if (command == "--help" || command == "-h" || command == "help") {
     std::fputs(kUsage.data(), stdout);
     return 0;

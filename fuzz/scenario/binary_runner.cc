@@ -2,29 +2,85 @@
 
 #include <algorithm>
 
+#include "fuzz/scenario/linux_symbols.h"
+#include "fuzz/scenario/packet_mapping.h"
 #include "stack/header/ip.h"
 #include "stack/header/tcp.h"
 #include "stack/header/tcp_options.h"
-#include "stack/header/tcp_packet.h"
 
 namespace tcpfuzz::scenario {
 
 using namespace netstack;
 namespace flag = header::tcp_flag;
+using tcp::SockOpt;
 
 namespace {
-constexpr uint16_t kPeerPort = 40000;
-constexpr uint16_t kListenPort = 8080;
+
+constexpr uint32_t kPeerIsn = 1000;
+constexpr int kFirstFd = 3;  // after stdin, stdout, stderr
+
+// The (level, name) a socket option is set with.
+std::pair<const char*, const char*> option_symbols(SockOpt o) {
+  switch (o) {
+    case SockOpt::kNoDelay:
+      return {"IPPROTO_TCP", "TCP_NODELAY"};
+    case SockOpt::kCork:
+      return {"IPPROTO_TCP", "TCP_CORK"};
+    case SockOpt::kKeepIdle:
+      return {"IPPROTO_TCP", "TCP_KEEPIDLE"};
+    case SockOpt::kKeepIntvl:
+      return {"IPPROTO_TCP", "TCP_KEEPINTVL"};
+    case SockOpt::kUserTimeout:
+      return {"IPPROTO_TCP", "TCP_USER_TIMEOUT"};
+    case SockOpt::kLinger2:
+      return {"IPPROTO_TCP", "TCP_LINGER2"};
+    case SockOpt::kKeepAlive:
+      return {"SOL_SOCKET", "SO_KEEPALIVE"};
+    case SockOpt::kLinger:
+      return {"SOL_SOCKET", "SO_LINGER"};
+    case SockOpt::kRcvBuf:
+      return {"SOL_SOCKET", "SO_RCVBUF"};
+    default:
+      return {"?", "?"};
+  }
+}
+
+SyscallSpec syscall(std::string name, std::vector<Expr> args) {
+  SyscallSpec sc;
+  sc.name = std::move(name);
+  sc.args = std::move(args);
+  return sc;
+}
+
+OptionSpec option(OptionSpec::Kind kind, uint32_t value = 0, uint32_t value2 = 0) {
+  OptionSpec o;
+  o.kind = kind;
+  o.value = value;
+  o.value2 = value2;
+  return o;
+}
+
 }  // namespace
 
-BinaryRunner::BinaryRunner(uint64_t seed)
-    : stack_(clock_, StackOptions{seed}),
+BinaryRunner::BinaryRunner(const BinaryRunOptions& options)
+    : options_(options),
+      stack_(clock_, StackOptions{options.seed}),
       tcp_(stack_),
-      local_(*IpAddress::parse("192.0.2.1")),
-      remote_(*IpAddress::parse("192.0.2.2")) {
-  const NicId nic = stack_.add_nic(wire_.side(LoopbackLink::Side::kA));
+      local_(*IpAddress::parse("192.168.0.1")),
+      remote_(*IpAddress::parse("192.0.2.1")) {
+  Link* link = &wire_.side(LoopbackLink::Side::kA);
+  if (options_.pcap != nullptr) {
+    tap_ = std::make_unique<PcapTap>(*options_.pcap, clock_, *link);
+    link = tap_.get();
+  }
+  const NicId nic = stack_.add_nic(*link);
   stack_.add_address(nic, local_);
-  wire_.attach(LoopbackLink::Side::kA, &stack_.nic_receiver(nic));
+  if (tap_) {
+    tap_->set_receiver(&stack_.nic_receiver(nic));
+    wire_.attach(LoopbackLink::Side::kA, tap_.get());
+  } else {
+    wire_.attach(LoopbackLink::Side::kA, &stack_.nic_receiver(nic));
+  }
   wire_.attach(LoopbackLink::Side::kB, this);
   tcp_.set_tracer(this);
 }
@@ -34,7 +90,9 @@ void BinaryRunner::run(const std::vector<BinaryEvent>& events) {
     if (const auto* s = std::get_if<InjectSegment>(&e)) {
       inject(*s);
     } else if (const auto* a = std::get_if<AdvanceClock>(&e)) {
-      clock_.advance(std::chrono::milliseconds(a->ms));
+      // Time before the first action changes nothing but clock-derived
+      // numbers; skipping it keeps every run a script starting at time 0.
+      if (started_) advance(std::chrono::milliseconds(a->ms));
     } else {
       call(std::get<SocketCall>(e));
     }
@@ -42,142 +100,301 @@ void BinaryRunner::run(const std::vector<BinaryEvent>& events) {
   }
 }
 
+void BinaryRunner::advance(Duration d) {
+  // Timer by timer, so the peer sees each packet when it is sent.
+  const Instant target = clock_.now() + d;
+  for (auto next = clock_.next_deadline(); next && *next <= target; next = clock_.next_deadline()) {
+    clock_.advance_to(*next);
+    wire_.pump();
+  }
+  clock_.advance_to(target);
+}
+
+void BinaryRunner::add_event(std::variant<PacketSpec, SyscallSpec, CommandSpec, CodeSpec> action) {
+  if (options_.transcript == nullptr) return;
+  Event e;
+  e.time.start_us = (clock_.now().nanos() - kStartNanos) / 1000;
+  e.action = std::move(action);
+  options_.transcript->events.push_back(std::move(e));
+}
+
+// ---- The peer's view ----
+
 void BinaryRunner::receive(View packet) {
   auto ip = header::parse_ipv4(packet.bytes());
   if (!ip) return;
   auto seg = header::parse_tcp(ip->payload);
   if (!seg) return;
   const header::TcpHeader& h = seg->header;
-  uint32_t len = static_cast<uint32_t>(seg->payload.size());
-  if (h.has(flag::kSyn)) ++len;
-  if (h.has(flag::kFin)) ++len;
-  const uint32_t end = h.seq + len;
-  if (h.has(flag::kSyn) || static_cast<int32_t>(end - stack_next_) > 0) stack_next_ = end;
-  stack_port_ = h.src_port;
-  if (auto ts = header::parse_tcp_options(h.options).timestamps) stack_tsval_ = ts->value;
-}
-
-void BinaryRunner::on_transition(Instant, tcp::EndpointId, tcp::State, tcp::State to,
-                                 std::string_view) {
-  states_[static_cast<size_t>(to)] = true;
+  // Like packetdrill, the peer sees only the socket under test's packets.
+  if (!sut_.sees(h.dst_port)) return;
+  const bool syn = h.has(flag::kSyn);
+  if (syn) sut_.on_outbound_syn(0, h.seq, h.src_port);
+  const uint32_t end = h.seq + static_cast<uint32_t>(seg->payload.size()) + (syn ? 1 : 0) +
+                       (h.has(flag::kFin) ? 1 : 0);
+  if (syn || static_cast<int32_t>(end - stack_next_) > 0) stack_next_ = end;
+  if (auto ts = header::parse_tcp_options(h.options).timestamps) stack_ts_val_ = ts->value;
+  add_event(script_outbound_packet(h.seq, h, seg->payload.size(), sut_));
 }
 
 void BinaryRunner::inject(const InjectSegment& s) {
-  header::TcpPacketSpec spec;
-  spec.src = remote_;
-  spec.dst = local_;
-  spec.tcp.src_port = kPeerPort;
-  spec.tcp.dst_port = stack_port_;
-  spec.tcp.flags = s.flags;
-  spec.tcp.seq = s.absolute ? static_cast<uint16_t>(s.seq_delta)
-                            : peer_next_ + static_cast<uint32_t>(static_cast<int32_t>(s.seq_delta));
-  spec.tcp.ack = s.absolute ? static_cast<uint16_t>(s.ack_delta)
-                            : stack_next_ + static_cast<uint32_t>(static_cast<int32_t>(s.ack_delta));
-  spec.tcp.window = s.window;
-  header::TcpOptions& o = spec.options;
-  if ((s.options & 1) != 0) o.mss = 1460;
-  if ((s.options & 2) != 0) o.window_scale = 7;
-  if ((s.options & 4) != 0) o.sack_permitted = true;
-  if ((s.options & 8) != 0) {
-    o.timestamps = header::Timestamps{static_cast<uint32_t>(clock_.now().nanos() / 1'000'000), stack_tsval_};
+  started_ = true;
+  const bool syn = (s.flags & flag::kSyn) != 0;
+  const bool ack = (s.flags & flag::kAck) != 0;
+  PacketSpec p;
+  p.flags = s.flags;
+  p.window = s.window;
+  p.payload_length = s.payload;
+  uint32_t ack_number = 0;
+  if (s.absolute) {
+    // The escape: small numbers as a script would write them.
+    p.seq_start = static_cast<uint16_t>(s.seq_delta);
+    ack_number = static_cast<uint16_t>(s.ack_delta);
+  } else {
+    const uint32_t live_seq = peer_next_ + static_cast<uint32_t>(static_cast<int32_t>(s.seq_delta));
+    // The first packet to a listener defines the remote ISN, so its script
+    // number also stands for the offset (socket_under_test.h).
+    p.seq_start = sut_.phase == SocketUnderTest::Phase::kListening
+                      ? live_seq
+                      : live_seq - sut_.remote_offset(syn);
+    const uint32_t live_ack =
+        stack_next_ + static_cast<uint32_t>(static_cast<int32_t>(s.ack_delta));
+    ack_number = live_ack - (ack ? sut_.local_offset(syn) : 0);
   }
-  if ((s.options & 16) != 0) o.add_sack({stack_next_ - 2000, stack_next_ - 1000});
-  const std::vector<uint8_t> payload(s.payload, 0x61);
-  spec.payload = payload;
-  wire_.side(LoopbackLink::Side::kB).send(header::build_tcp_packet(spec));
+  p.seq_end = p.seq_start + p.payload_length;
+  if (ack || ack_number != 0) p.ack = ack_number;
+
+  // Options in Linux's layout. A TSecr can only echo a TSval the peer saw.
+  std::vector<OptionSpec>& o = *p.options;
+  using K = OptionSpec::Kind;
+  if ((s.options & 1) != 0) o.push_back(option(K::kMss, 1460));
+  const bool sack_ok = (s.options & 4) != 0;
+  const bool ts = (s.options & 8) != 0 && (!ack || stack_ts_val_);
+  if (sack_ok != ts) o.insert(o.end(), {option(K::kNop), option(K::kNop)});
+  if (sack_ok) o.push_back(option(K::kSackPermitted));
+  if (ts) {
+    const auto now_ms = static_cast<uint32_t>((clock_.now().nanos() - kStartNanos) / 1'000'000);
+    o.push_back(option(K::kTimestamp, now_ms, stack_ts_val_.value_or(0)));
+  }
+  if ((s.options & 2) != 0) o.insert(o.end(), {option(K::kNop), option(K::kWindowScale, 7)});
+  if ((s.options & 16) != 0) {
+    const uint32_t offset = sut_.local_offset(syn);
+    OptionSpec sack = option(K::kSack);
+    sack.sack_blocks = {{stack_next_ - 2000 - offset, stack_next_ - 1000 - offset}};
+    o.insert(o.end(), {option(K::kNop), option(K::kNop), sack});
+  }
+
+  add_event(p);
+  auto packet =
+      live_inbound_packet(p, PeerAddresses{local_, remote_, kDefaultBindPort}, sut_,
+                          [](uint32_t ts_val) { return std::optional<uint32_t>(ts_val); });
+  if (!packet) return;  // cannot happen: window and options are always given
+  wire_.side(LoopbackLink::Side::kB).send(std::move(*packet));
   wire_.pump();
   // An in-order segment moves the peer's sequence number on.
   if (!s.absolute && s.seq_delta == 0 && (s.flags & flag::kRst) == 0) {
-    peer_next_ += s.payload + ((s.flags & flag::kSyn) != 0 ? 1 : 0) + ((s.flags & flag::kFin) != 0 ? 1 : 0);
+    const uint32_t live_seq = p.seq_start + sut_.remote_offset(syn);
+    peer_next_ = live_seq + s.payload + (syn ? 1 : 0) + ((s.flags & flag::kFin) != 0 ? 1 : 0);
   }
+}
+
+// ---- Socket calls ----
+
+void BinaryRunner::record(SyscallSpec call, long result, int error) {
+  started_ = true;
+  call.result = Expr::number(error != 0 ? -1 : result);
+  if (error != 0) call.errno_name = std::string(errno_name(error));
+  add_event(std::move(call));
+}
+
+void BinaryRunner::record_errno_call(SyscallSpec call, tcp::Errno error) {
+  record(std::move(call), 0, error);
+}
+
+int BinaryRunner::open_socket() {
+  int fd = kFirstFd;
+  while (fds_.contains(fd)) ++fd;
+  fds_[fd] = tcp_.open(IpAddress::Family::kV4);
+  sut_.on_socket();
+  record(syscall("socket",
+                 {Expr::ellipsis(), Expr::symbol("SOCK_STREAM"), Expr::symbol("IPPROTO_TCP")}),
+         fd, 0);
+  record(syscall("fcntl", {Expr::number(fd), Expr::symbol("F_SETFL"),
+                           Expr::any_of({Expr::symbol("O_RDWR"), Expr::symbol("O_NONBLOCK")})}),
+         0, 0);
+  return fd;
+}
+
+void BinaryRunner::set_option(int fd, SockOpt option, int value) {
+  const auto [level, name] = option_symbols(option);
+  const bool linger = option == SockOpt::kLinger;
+  Expr argument = linger ? Expr::fields({"onoff", "linger"}, {Expr::number(1), Expr::number(value)})
+                         : Expr::array({Expr::number(value)});
+  const tcp::Errno r = tcp_.find(fds_.at(fd))->set_option(option, value);
+  record_errno_call(
+      syscall("setsockopt", {Expr::number(fd), Expr::symbol(level), Expr::symbol(name),
+                             std::move(argument), Expr::number(linger ? 8 : 4)}),
+      r);
+}
+
+void BinaryRunner::close_fd(int fd) {
+  tcp_.find(fds_.at(fd))->close();
+  fds_.erase(fd);
+  record(syscall("close", {Expr::number(fd)}), 0, 0);
 }
 
 tcp::Endpoint* BinaryRunner::current() {
   while (!connections_.empty()) {
-    if (tcp::Endpoint* ep = tcp_.find(connections_.back())) return ep;
-    connections_.pop_back();
+    if (tcp::Endpoint* ep = tcp_.find(fds_.at(connections_.back()))) return ep;
+    connections_.pop_back();  // the stack let it go; its descriptor stays open
   }
   return nullptr;
 }
 
 void BinaryRunner::call(const SocketCall& c) {
-  using tcp::SockOpt;
   if (c.op == CallOp::kListen) {
-    if (tcp_.find(listener_) != nullptr) return;
-    listener_ = tcp_.open(IpAddress::Family::kV4);
-    tcp::Endpoint* l = tcp_.find(listener_);
-    (void)l->bind(local_, kListenPort);
-    (void)l->listen(c.arg % 8);
+    if (listener_fd_ >= 0 && tcp_.find(fds_.at(listener_fd_)) != nullptr) return;
+    const int fd = open_socket();
+    tcp::Endpoint* l = tcp_.find(fds_.at(fd));
+    record_errno_call(syscall("bind", {Expr::number(fd), Expr::ellipsis(), Expr::ellipsis()}),
+                      l->bind(local_, kDefaultBindPort));
+    const int backlog = c.arg % 8;
+    const tcp::Errno r = l->listen(backlog);
+    record_errno_call(syscall("listen", {Expr::number(fd), Expr::number(backlog)}), r);
+    if (r == 0) sut_.on_listen(l->tuple().local_port);
+    listener_fd_ = fd;
     return;
   }
   if (c.op == CallOp::kConnect) {
-    const tcp::EndpointId id = tcp_.open(IpAddress::Family::kV4);
-    if (tcp_.find(id)->connect(remote_, kPeerPort) == EINPROGRESS) {
-      connections_.push_back(id);
-      peer_next_ = 1000;  // the peer starts a fresh sequence space
+    const int fd = open_socket();
+    const tcp::Errno r = tcp_.find(fds_.at(fd))->connect(remote_, kDefaultConnectPort);
+    record_errno_call(syscall("connect", {Expr::number(fd), Expr::ellipsis(), Expr::ellipsis()}),
+                      r);
+    if (r == EINPROGRESS) {
+      sut_.on_connect(kDefaultConnectPort);
+      connections_.push_back(fd);
+      peer_next_ = kPeerIsn;  // the peer starts a fresh sequence space
     } else {
-      tcp_.find(id)->close();
+      close_fd(fd);
     }
     return;
   }
   if (c.op == CallOp::kAccept) {
-    if (tcp::Endpoint* l = tcp_.find(listener_)) {
-      if (auto id = l->accept()) connections_.push_back(*id);
-    }
+    if (listener_fd_ < 0) return;
+    tcp::Endpoint* l = tcp_.find(fds_.at(listener_fd_));
+    if (l == nullptr) return;
+    SyscallSpec accept =
+        syscall("accept", {Expr::number(listener_fd_), Expr::ellipsis(), Expr::ellipsis()});
+    auto id = l->accept();
+    if (!id) return record_errno_call(std::move(accept), id.error());
+    int fd = kFirstFd;
+    while (fds_.contains(fd)) ++fd;
+    fds_[fd] = *id;
+    record(std::move(accept), fd, 0);
+    // Linux does not pass O_NONBLOCK on to accepted sockets.
+    record(syscall("fcntl", {Expr::number(fd), Expr::symbol("F_SETFL"),
+                             Expr::any_of({Expr::symbol("O_RDWR"), Expr::symbol("O_NONBLOCK")})}),
+           0, 0);
+    connections_.push_back(fd);
     return;
   }
   tcp::Endpoint* ep = current();
   if (ep == nullptr) return;
+  const int fd = connections_.back();
+  const Expr fd_expr = Expr::number(fd);
   switch (c.op) {
     case CallOp::kRead: {
-      std::vector<uint8_t> buf(std::max<uint16_t>(c.arg, 1));
-      (void)ep->read(buf, (c.arg & 1) != 0);
+      const uint16_t length = std::max<uint16_t>(c.arg, 1);
+      const bool peek = (c.arg & 1) != 0;
+      std::vector<uint8_t> buf(length);
+      auto r = ep->read(buf, peek);
+      SyscallSpec sc = peek ? syscall("recv", {fd_expr, Expr::ellipsis(), Expr::number(length),
+                                               Expr::symbol("MSG_PEEK")})
+                            : syscall("read", {fd_expr, Expr::ellipsis(), Expr::number(length)});
+      record(std::move(sc), r ? static_cast<long>(*r) : 0, r ? 0 : r.error());
       break;
     }
     case CallOp::kWrite: {
-      const std::vector<uint8_t> data(c.arg, 0x62);
-      (void)ep->write(data, (c.arg & 0x8000) != 0);
+      const bool more = (c.arg & 0x8000) != 0;
+      const std::vector<uint8_t> data(c.arg, 0);
+      auto r = ep->write(data, more);
+      SyscallSpec sc = more ? syscall("send", {fd_expr, Expr::ellipsis(), Expr::number(c.arg),
+                                               Expr::symbol("MSG_MORE")})
+                            : syscall("write", {fd_expr, Expr::ellipsis(), Expr::number(c.arg)});
+      record(std::move(sc), r ? static_cast<long>(*r) : 0, r ? 0 : r.error());
       break;
     }
     case CallOp::kShutdownWrite:
-      (void)ep->shutdown(tcp::ShutdownHow::kWrite);
+    case CallOp::kShutdownRead: {
+      const bool write = c.op == CallOp::kShutdownWrite;
+      const tcp::Errno r = ep->shutdown(write ? tcp::ShutdownHow::kWrite : tcp::ShutdownHow::kRead);
+      record_errno_call(syscall("shutdown", {fd_expr, Expr::symbol(write ? "SHUT_WR" : "SHUT_RD")}),
+                        r);
       break;
-    case CallOp::kShutdownRead:
-      (void)ep->shutdown(tcp::ShutdownHow::kRead);
-      break;
+    }
     case CallOp::kClose:
-      ep->close();
       connections_.pop_back();
+      close_fd(fd);
       break;
     case CallOp::kAbort:
-      ep->abort();
+      // What an application does to abort: SO_LINGER 0, then close.
+      set_option(fd, SockOpt::kLinger, 0);
+      connections_.pop_back();
+      close_fd(fd);
       break;
     case CallOp::kNoDelay:
-      (void)ep->set_option(SockOpt::kNoDelay, c.arg & 1);
+      set_option(fd, SockOpt::kNoDelay, c.arg & 1);
       break;
     case CallOp::kKeepAlive:
-      (void)ep->set_option(SockOpt::kKeepIdle, 1 + c.arg % 10);
-      (void)ep->set_option(SockOpt::kKeepIntvl, 1 + c.arg % 3);
-      (void)ep->set_option(SockOpt::kKeepAlive, 1);
+      set_option(fd, SockOpt::kKeepIdle, 1 + c.arg % 10);
+      set_option(fd, SockOpt::kKeepIntvl, 1 + c.arg % 3);
+      set_option(fd, SockOpt::kKeepAlive, 1);
       break;
     case CallOp::kUserTimeout:
-      (void)ep->set_option(SockOpt::kUserTimeout, c.arg);
+      set_option(fd, SockOpt::kUserTimeout, c.arg);
       break;
     case CallOp::kLinger2:
-      (void)ep->set_option(SockOpt::kLinger2, static_cast<int16_t>(c.arg) % 130);
+      set_option(fd, SockOpt::kLinger2, static_cast<int16_t>(c.arg) % 130);
       break;
     case CallOp::kLingerZero:
-      (void)ep->set_option(SockOpt::kLinger, 0);
+      set_option(fd, SockOpt::kLinger, 0);
       break;
     case CallOp::kRcvBuf:
-      (void)ep->set_option(SockOpt::kRcvBuf, c.arg);
+      set_option(fd, SockOpt::kRcvBuf, c.arg);
       break;
     case CallOp::kCork:
-      (void)ep->set_option(SockOpt::kCork, c.arg & 1);
+      set_option(fd, SockOpt::kCork, c.arg & 1);
       break;
     default:
       break;
   }
+}
+
+// ---- Tracing ----
+
+void BinaryRunner::on_segment_in(Instant t, tcp::EndpointId id, tcp::State s,
+                                 const header::TcpHeader& h, size_t len, tcp::Verdict v) {
+  if (options_.tracer != nullptr) options_.tracer->on_segment_in(t, id, s, h, len, v);
+}
+
+void BinaryRunner::on_segment_out(Instant t, tcp::EndpointId id, tcp::State s,
+                                  const tcp::SegmentOut& out) {
+  if (options_.tracer != nullptr) options_.tracer->on_segment_out(t, id, s, out);
+}
+
+void BinaryRunner::on_transition(Instant t, tcp::EndpointId id, tcp::State from, tcp::State to,
+                                 std::string_view cause) {
+  states_[static_cast<size_t>(to)] = true;
+  if (options_.tracer != nullptr) options_.tracer->on_transition(t, id, from, to, cause);
+}
+
+void BinaryRunner::on_timer(Instant t, tcp::EndpointId id, tcp::State s, tcp::TimerKind k) {
+  if (options_.tracer != nullptr) options_.tracer->on_timer(t, id, s, k);
+}
+
+void BinaryRunner::on_socket_call(Instant t, tcp::EndpointId id, tcp::State s,
+                                  std::string_view call, long result) {
+  if (options_.tracer != nullptr) options_.tracer->on_socket_call(t, id, s, call, result);
 }
 
 }  // namespace tcpfuzz::scenario

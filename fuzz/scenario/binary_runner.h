@@ -1,27 +1,48 @@
 // BinaryRunner: plays the remote peer of a fresh stack through a list of
-// binary scenario events. The stack (192.0.2.1) can listen on 8080 or
-// connect to the peer (192.0.2.2:40000); the runner sniffs every segment the
-// stack sends to learn its live sequence numbers and port, so injected
-// segments are built relative to them. Invariants are checked by the stack
-// itself after every event (TCPFUZZ_INVARIANTS builds).
+// binary scenario events, the way a packetdrill script would: the stack is
+// 192.168.0.1 and listens on 8080 or connects to the peer 192.0.2.1:8080;
+// the peer's passive port is 48000. Injected segments are numbered
+// relative to what the peer has seen of the socket under test (its live
+// sequence numbers and TSval), and every socket is non-blocking.
+//
+// Because both runners share the socket-under-test mapping
+// (packet_mapping.h), a run can record itself as a Scenario whose script
+// replays it exactly: the calls with their results, the packets injected
+// and the packets the stack sent, at their times. Invariants are checked by
+// the stack itself after every event (TCPFUZZ_INVARIANTS builds).
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "fuzz/scenario/binary_scenario.h"
+#include "fuzz/scenario/scenario.h"
+#include "fuzz/scenario/socket_under_test.h"
 #include "stack/link/loopback_link.h"
+#include "stack/link/pcap_tap.h"
 #include "stack/stack.h"
 #include "stack/tcp/protocol.h"
 #include "stack/time/fake_clock.h"
 
 namespace tcpfuzz::scenario {
 
+struct BinaryRunOptions {
+  uint64_t seed = 1;
+  // Every packet exchanged (nullptr: none).
+  netstack::PcapWriter* pcap = nullptr;
+  // Also sees every TCP event (nullptr: none).
+  netstack::tcp::Tracer* tracer = nullptr;
+  // Receives the run as script events (nullptr: not recorded).
+  Scenario* transcript = nullptr;
+};
+
 class BinaryRunner final : private netstack::PacketReceiver, private netstack::tcp::Tracer {
  public:
-  explicit BinaryRunner(uint64_t seed = 1);
+  explicit BinaryRunner(const BinaryRunOptions& options = {});
   void run(const std::vector<BinaryEvent>& events);
 
   // Which TCP states any endpoint reached.
@@ -29,33 +50,60 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
   netstack::tcp::Protocol& tcp() { return tcp_; }
   netstack::FakeClock& clock() { return clock_; }
 
+  // Where script time 0 is on the fake clock (packetdrill starts at 1 µs).
+  static constexpr int64_t kStartNanos = 1000;
+
  private:
+  void advance(netstack::Duration d);
   void inject(const InjectSegment& s);
   void call(const SocketCall& c);
   netstack::tcp::Endpoint* current();
+
+  // Socket calls, applied and recorded as the script line that makes them.
+  int open_socket();
+  void record(SyscallSpec call, long result, int error);
+  void record_errno_call(SyscallSpec call, netstack::tcp::Errno error);
+  void set_option(int fd, netstack::tcp::SockOpt option, int value);
+  void close_fd(int fd);
 
   // Begin PacketReceiver implementation: segments the stack sends.
   void receive(netstack::View packet) override;
   // End PacketReceiver implementation.
   // Begin Tracer implementation.
-  void on_transition(netstack::Instant, netstack::tcp::EndpointId, netstack::tcp::State,
-                     netstack::tcp::State to, std::string_view) override;
+  void on_segment_in(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State s,
+                     const netstack::header::TcpHeader& h, size_t len,
+                     netstack::tcp::Verdict v) override;
+  void on_segment_out(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State s,
+                      const netstack::tcp::SegmentOut& out) override;
+  void on_transition(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State from,
+                     netstack::tcp::State to, std::string_view cause) override;
+  void on_timer(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State s,
+                netstack::tcp::TimerKind k) override;
+  void on_socket_call(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State s,
+                      std::string_view call, long result) override;
   // End Tracer implementation.
 
-  netstack::FakeClock clock_;
+  void add_event(std::variant<PacketSpec, SyscallSpec, CommandSpec, CodeSpec> action);
+
+  BinaryRunOptions options_;
+  netstack::FakeClock clock_{netstack::Instant::from_nanos(kStartNanos)};
   netstack::LoopbackLink wire_;
+  std::unique_ptr<netstack::PcapTap> tap_;
   netstack::Stack stack_;
   netstack::tcp::Protocol tcp_;
   netstack::IpAddress local_;
   netstack::IpAddress remote_;
-  netstack::tcp::EndpointId listener_ = netstack::tcp::kNoEndpoint;
-  std::vector<netstack::tcp::EndpointId> connections_;
-  // What the peer knows.
-  uint32_t peer_next_ = 1000;   // our next sequence number
-  uint32_t stack_next_ = 0;     // highest sequence number the stack sent, +1
-  uint32_t stack_tsval_ = 0;    // last TSval the stack sent
-  uint16_t stack_port_ = 8080;  // the stack's port of the latest connection
+  SocketUnderTest sut_;
+  // Open descriptors, as Linux numbers them (lowest free from 3).
+  std::map<int, netstack::tcp::EndpointId> fds_;
+  int listener_fd_ = -1;
+  std::vector<int> connections_;  // fds, the newest last
+  // What the peer has seen of the socket under test, live numbers.
+  uint32_t peer_next_ = 1000;  // its own next sequence number
+  uint32_t stack_next_ = 0;    // highest sequence number the stack sent, +1
+  std::optional<uint32_t> stack_ts_val_;
   std::array<bool, netstack::tcp::kStateCount> states_{};
+  bool started_ = false;  // an inject or a call has happened
 };
 
 }  // namespace tcpfuzz::scenario

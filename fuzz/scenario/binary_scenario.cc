@@ -1,5 +1,9 @@
 #include "fuzz/scenario/binary_scenario.h"
 
+#include <array>
+
+#include "stack/header/tcp.h"
+
 namespace tcpfuzz::scenario {
 
 namespace {
@@ -8,7 +12,9 @@ constexpr size_t kInjectBody = 11;
 constexpr size_t kAdvanceBody = 2;
 constexpr size_t kCallBody = 3;
 
-uint16_t u16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
+uint16_t u16(const uint8_t* p) {
+  return static_cast<uint16_t>(p[0] << 8 | p[1]);
+}
 void put16(std::vector<uint8_t>& out, uint16_t v) {
   out.push_back(static_cast<uint8_t>(v >> 8));
   out.push_back(static_cast<uint8_t>(v));
@@ -68,6 +74,40 @@ std::vector<uint8_t> encode_binary(const std::vector<BinaryEvent>& events) {
     }
   }
   return out;
+}
+
+std::string_view to_string(CallOp op) {
+  static constexpr std::array<std::string_view, kCallOpCount> kNames{
+      "listen",        "connect",     "accept", "read",    "write",     "shutdown-write",
+      "shutdown-read", "close",       "abort",  "nodelay", "keepalive", "user-timeout",
+      "linger2",       "linger-zero", "rcvbuf", "cork"};
+  return kNames[static_cast<size_t>(op) % kCallOpCount];
+}
+
+std::string describe(const BinaryEvent& e) {
+  if (const auto* s = std::get_if<InjectSegment>(&e)) {
+    std::string flags = netstack::header::flags_to_string(s->flags);
+    auto relative = [&](int16_t delta) {
+      if (s->absolute) return std::to_string(static_cast<uint16_t>(delta));
+      return std::string(delta < 0 ? "-" : "+") + std::to_string(delta < 0 ? -delta : delta);
+    };
+    std::string out = "inject " + (flags.empty() ? std::string("-") : flags) + " seq" +
+                      (s->absolute ? " " : "") + relative(s->seq_delta) + " ack" +
+                      (s->absolute ? " " : "") + relative(s->ack_delta) + " win " +
+                      std::to_string(s->window) + " len " + std::to_string(s->payload);
+    static constexpr std::array<std::string_view, 5> kOptions{"mss", "wscale", "sackOK", "TS",
+                                                              "sack"};
+    std::string options;
+    for (size_t bit = 0; bit < kOptions.size(); ++bit) {
+      if ((s->options & (1U << bit)) == 0) continue;
+      options += (options.empty() ? "" : ",") + std::string(kOptions[bit]);
+    }
+    return options.empty() ? out : out + " <" + options + ">";
+  }
+  if (const auto* a = std::get_if<AdvanceClock>(&e))
+    return "advance " + std::to_string(a->ms) + " ms";
+  const auto& c = std::get<SocketCall>(e);
+  return "call " + std::string(to_string(c.op)) + " " + std::to_string(c.arg);
 }
 
 }  // namespace tcpfuzz::scenario

@@ -14,6 +14,8 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -34,8 +36,22 @@ struct AdvanceClock {
 };
 
 enum class CallOp : uint8_t {
-  kListen, kConnect, kAccept, kRead, kWrite, kShutdownWrite, kShutdownRead, kClose, kAbort,
-  kNoDelay, kKeepAlive, kUserTimeout, kLinger2, kLingerZero, kRcvBuf, kCork,
+  kListen,
+  kConnect,
+  kAccept,
+  kRead,
+  kWrite,
+  kShutdownWrite,
+  kShutdownRead,
+  kClose,
+  kAbort,
+  kNoDelay,
+  kKeepAlive,
+  kUserTimeout,
+  kLinger2,
+  kLingerZero,
+  kRcvBuf,
+  kCork,
 };
 inline constexpr uint8_t kCallOpCount = 16;
 
@@ -48,5 +64,10 @@ using BinaryEvent = std::variant<InjectSegment, AdvanceClock, SocketCall>;
 
 std::vector<BinaryEvent> decode_binary(std::span<const uint8_t> bytes);
 std::vector<uint8_t> encode_binary(const std::vector<BinaryEvent>& events);
+
+// One line per event, for `tcpfuzz replay`: "inject S. seq+0 ack+1 win 65535
+// len 0 <mss,sackOK,TS>", "advance 200 ms", "call write 1000".
+std::string describe(const BinaryEvent& e);
+std::string_view to_string(CallOp op);
 
 }  // namespace tcpfuzz::scenario

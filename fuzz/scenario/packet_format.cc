@@ -143,10 +143,17 @@ std::string format_options(const std::vector<OptionSpec>& options) {
 
 std::string format_packet(const PacketSpec& p) {
   std::string flags = netstack::header::flags_to_string(p.flags);
+  // packetdrill's grammar wants the ACK dot after the letters ("FUEW.").
+  if (const size_t dot = flags.find('.'); dot != std::string::npos && dot + 1 < flags.size()) {
+    flags.erase(dot, 1);
+    flags += '.';
+  }
   if (flags.empty()) flags = "-";
   std::string s = flags + " " + std::to_string(p.seq_start) + ":" + std::to_string(p.seq_end) +
                   "(" + std::to_string(p.payload_length) + ")";
-  if (p.ack) s += " ack " + std::to_string(*p.ack);
+  // An ack number only says something with the ACK flag or when nonzero.
+  if (p.ack && ((p.flags & netstack::header::tcp_flag::kAck) != 0 || *p.ack != 0))
+    s += " ack " + std::to_string(*p.ack);
   if (p.window) s += " win " + std::to_string(*p.window);
   if (p.urgent && *p.urgent != 0) s += " urg " + std::to_string(*p.urgent);
   if (!p.options) {

@@ -27,8 +27,11 @@
 
 #include "fuzz/scenario/linux_symbols.h"
 #include "fuzz/scenario/packet_format.h"
+#include "fuzz/scenario/packet_mapping.h"
 #include "fuzz/scenario/pkt_parser.h"
+#include "fuzz/scenario/socket_under_test.h"
 #include "fuzz/scenario/sysctl_config.h"
+#include "fuzz/scenario/trace_log.h"
 #include "stack/header/ip.h"
 #include "stack/header/tcp_packet.h"
 #include "stack/link/loopback_link.h"
@@ -44,9 +47,6 @@ namespace {
 using namespace netstack;
 namespace flag = header::tcp_flag;
 using tcp::EndpointId;
-
-constexpr size_t kTraceTail = 24;
-constexpr uint16_t kRemoteEphemeralPort = 48000;
 
 Instant at_us(int64_t us) {
   return Instant::from_nanos(us * 1000);
@@ -90,43 +90,6 @@ class Capture final : public PacketReceiver {
   const Clock& clock_;
 };
 
-class TraceLog final : public tcp::Tracer {
- public:
-  explicit TraceLog(bool keep_all) : keep_all_(keep_all) {}
-  void add(Instant t, std::string line) {
-    std::ostringstream o;
-    o << std::fixed;
-    o.precision(6);
-    o << static_cast<double>(t.nanos()) / 1e9 << " " << line;
-    lines_.push_back(o.str());
-    if (!keep_all_ && lines_.size() > kTraceTail) lines_.pop_front();
-  }
-  void on_transition(Instant t, EndpointId id, tcp::State from, tcp::State to,
-                     std::string_view cause) override {
-    add(t, "ep" + std::to_string(id) + " " + std::string(to_string(from)) + " -> " +
-               std::string(to_string(to)) + " (" + std::string(cause) + ")");
-  }
-  void on_timer(Instant t, EndpointId id, tcp::State, tcp::TimerKind k) override {
-    add(t, "ep" + std::to_string(id) + " timer " + std::string(to_string(k)));
-  }
-  void on_segment_in(Instant t, EndpointId id, tcp::State s, const header::TcpHeader& h, size_t len,
-                     tcp::Verdict v) override {
-    add(t, "ep" + std::to_string(id) + " in " + header::flags_to_string(h.flags) + " len " +
-               std::to_string(len) + " in " + std::string(to_string(s)) + ": " +
-               std::string(to_string(v)));
-  }
-  void on_socket_call(Instant t, EndpointId id, tcp::State s, std::string_view call,
-                      long result) override {
-    add(t, "ep" + std::to_string(id) + " " + std::string(call) + " = " + std::to_string(result) +
-               " (" + std::string(to_string(s)) + ")");
-  }
-  std::vector<std::string> lines() const { return {lines_.begin(), lines_.end()}; }
-
- private:
-  bool keep_all_;
-  std::deque<std::string> lines_;
-};
-
 // What one syscall did.
 struct CallOutcome {
   bool would_block = false;
@@ -137,22 +100,6 @@ struct CallOutcome {
 struct Fd {
   EndpointId endpoint = tcp::kNoEndpoint;
   bool nonblocking = false;
-};
-
-// The socket under test: packetdrill tracks exactly one.
-struct SocketUnderTest {
-  enum class Phase : uint8_t { kNone, kNew, kListening, kPassiveReceived, kConnecting, kSynced };
-  Phase phase = Phase::kNone;
-  uint32_t script_local_isn = 0;
-  uint32_t live_local_isn = 0;
-  uint32_t remote_isn = 0;
-  uint16_t local_port = 0;
-  uint16_t remote_port = kRemoteEphemeralPort;
-
-  uint32_t local_offset(bool syn) const {
-    return syn ? live_local_isn - script_local_isn : live_local_isn;
-  }
-  uint32_t remote_offset(bool syn) const { return syn ? 0 : remote_isn; }
 };
 
 struct Failure {
@@ -182,8 +129,8 @@ class Runner {
                          return kv.first == "strict_segments";
                        });
     ts_tick_us_ = int_option("tcp_ts_tick_usecs", 0);
-    bind_port_ = static_cast<uint16_t>(int_option("bind_port", 8080));
-    connect_port_ = static_cast<uint16_t>(int_option("connect_port", 8080));
+    bind_port_ = static_cast<uint16_t>(int_option("bind_port", kDefaultBindPort));
+    connect_port_ = static_cast<uint16_t>(int_option("connect_port", kDefaultConnectPort));
     const NicId nic =
         stack_.add_nic(o.pcap ? static_cast<Link&>(tap()) : wire_.side(LoopbackLink::Side::kA));
     stack_.add_address(nic, local_);
@@ -376,57 +323,14 @@ class Runner {
 
   // ---- Inbound packets ----
   bool inject(const Event& e, const PacketSpec& p) {
-    if (!p.window) return fail(e.line, "window must be specified for inbound packets");
-    if (!p.options) return fail(e.line, "<...> is only allowed on outbound packets");
-    const bool syn = (p.flags & flag::kSyn) != 0;
-    if (sut_.phase == SocketUnderTest::Phase::kListening) {
-      sut_.phase = SocketUnderTest::Phase::kPassiveReceived;
-      sut_.remote_isn = p.seq_start;
-      sut_.local_port = bind_port_;
-    } else if (sut_.phase == SocketUnderTest::Phase::kConnecting && syn) {
-      sut_.remote_isn = p.seq_start;
-    }
-    header::TcpPacketSpec spec;
-    spec.src = remote_;
-    spec.dst = local_;
-    spec.ttl = 255;
-    spec.dont_fragment = false;
-    spec.tcp.src_port = sut_.remote_port;
-    spec.tcp.dst_port = sut_.local_port != 0 ? sut_.local_port : bind_port_;
-    if (p.ports) {  // explicit ports are kept as written (packetdrill opt_port_info)
-      spec.tcp.src_port = p.ports->first;
-      spec.tcp.dst_port = p.ports->second;
-    }
-    spec.tcp.flags = p.flags;
-    spec.tcp.seq = p.seq_start + sut_.remote_offset(syn);
-    const bool ack = (p.flags & flag::kAck) != 0;
-    spec.tcp.ack = p.ack.value_or(0) + (ack ? sut_.local_offset(syn) : 0);
-    spec.tcp.window = static_cast<uint16_t>(*p.window);
-    spec.tcp.urgent = static_cast<uint16_t>(p.urgent.value_or(0));
-    std::vector<OptionSpec> options = *p.options;
-    for (OptionSpec& o : options) {
-      if (o.kind == OptionSpec::Kind::kTimestamp && ack) {
-        auto it = ts_val_map_.find(o.value2);
-        if (it == ts_val_map_.end()) {
-          return fail(e.line, "unable to infer live TS ecr " + std::to_string(o.value2) +
-                                  ": no outbound packet had that TS val");
-        }
-        o.value2 = it->second;
-      }
-      if (o.kind == OptionSpec::Kind::kSack) {
-        for (auto& [a, b] : o.sack_blocks) {
-          a += sut_.local_offset(syn);
-          b += sut_.local_offset(syn);
-        }
-      }
-    }
-    const std::vector<uint8_t> raw = option_bytes(options);
-    if (raw.size() % 4 != 0) return fail(e.line, "TCP options are not padded correctly");
-    if (raw.size() > header::kTcpMaxOptionsLength) return fail(e.line, "TCP options too long");
-    spec.raw_options = std::span<const uint8_t>(raw);
-    const std::vector<uint8_t> payload(p.payload_length, 0);
-    spec.payload = payload;
-    wire_.side(LoopbackLink::Side::kB).send(header::build_tcp_packet(spec));
+    auto packet = live_inbound_packet(p, PeerAddresses{local_, remote_, bind_port_}, sut_,
+                                      [this](uint32_t script_ts) -> std::optional<uint32_t> {
+                                        auto it = ts_val_map_.find(script_ts);
+                                        if (it == ts_val_map_.end()) return std::nullopt;
+                                        return it->second;
+                                      });
+    if (!packet) return fail(e.line, packet.error());
+    wire_.side(LoopbackLink::Side::kB).send(std::move(*packet));
     wire_.pump();
     retry_pending();
     return true;
@@ -440,7 +344,7 @@ class Runner {
       // packetdrill only sees packets of the socket under test; segments
       // to other peer ports (extra connections a script opened with
       // explicit ports) are dropped unseen.
-      while (!capture_.queue.empty() && capture_.queue.front().tcp.dst_port != sut_.remote_port) {
+      while (!capture_.queue.empty() && !sut_.sees(capture_.queue.front().tcp.dst_port)) {
         capture_.queue.pop_front();
       }
       if (!capture_.queue.empty()) break;
@@ -456,13 +360,7 @@ class Runner {
   void learn_isn(const PacketSpec& p, const Captured& c) {
     const bool live_syn = c.tcp.has(flag::kSyn);
     if (!live_syn || (p.flags & flag::kSyn) == 0) return;
-    if (sut_.phase == SocketUnderTest::Phase::kPassiveReceived ||
-        sut_.phase == SocketUnderTest::Phase::kConnecting) {
-      sut_.script_local_isn = p.seq_start;
-      sut_.live_local_isn = c.tcp.seq;
-      if (sut_.phase == SocketUnderTest::Phase::kConnecting) sut_.local_port = c.tcp.src_port;
-      sut_.phase = SocketUnderTest::Phase::kSynced;
-    }
+    sut_.on_outbound_syn(p.seq_start, c.tcp.seq, c.tcp.src_port);
   }
 
   bool expect_outbound(const Event& e, const PacketSpec& p, int64_t t,
@@ -493,25 +391,7 @@ class Runner {
       last = std::move(*more);
     }
     // Headers from the last fragment, seq from the first (packetdrill aggregate_packets()).
-    PacketSpec live;
-    live.direction = PacketSpec::Direction::kOutbound;
-    const bool syn = last.tcp.has(flag::kSyn);
-    live.flags = last.tcp.flags;
-    live.seq_start = first->tcp.seq - sut_.local_offset(syn);
-    live.payload_length = static_cast<uint32_t>(payload);
-    live.seq_end = live.seq_start + live.payload_length;
-    live.ack = last.tcp.ack - (last.tcp.has(flag::kAck) ? sut_.remote_offset(syn) : 0);
-    live.window = last.tcp.window;
-    live.urgent = last.tcp.urgent;
-    live.options = options_in_order(last.options);
-    for (OptionSpec& o : *live.options) {
-      if (o.kind == OptionSpec::Kind::kSack) {
-        for (auto& [a, b] : o.sack_blocks) {
-          a -= sut_.remote_offset(syn);
-          b -= sut_.remote_offset(syn);
-        }
-      }
-    }
+    PacketSpec live = script_outbound_packet(first->tcp.seq, last.tcp, payload, sut_);
     // Remember which live TSval a script TSval stands for, and map the live
     // TSval into script space from the first pair seen (packetdrill
     // map_outbound_live_packet()).
@@ -673,15 +553,16 @@ class Runner {
   }
 
   static bool is_harmless_plumbing(std::string line) {
-    // Drop trailing "|| true" and output redirections.
-    for (const std::string_view tail :
-         {"|| true", "2>&1", ">/dev/null", "> /dev/null", "2>/dev/null"}) {
-      while (true) {
-        const auto end = line.find_last_not_of(' ');
-        if (end == std::string::npos) break;
-        line.resize(end + 1);
-        if (!line.ends_with(tail)) break;
+    // Drop trailing "|| true" and output redirections, in any order.
+    static constexpr std::string_view kTails[] = {"|| true", "2>&1", "2>/dev/null", ">/dev/null",
+                                                  "> /dev/null"};
+    for (bool trimmed = true; trimmed;) {
+      trimmed = false;
+      line.erase(line.find_last_not_of(' ') + 1);
+      for (const std::string_view tail : kTails) {
+        if (!line.ends_with(tail)) continue;
         line.resize(line.size() - tail.size());
+        trimmed = true;
       }
     }
     static constexpr std::string_view kHarmless[] = {
@@ -894,8 +775,7 @@ class Runner {
       const EndpointId id = tcp_.open(family_);
       fds_[static_cast<int>(*fd)] = Fd{id, false};
       sut_endpoint_ = id;
-      sut_ = SocketUnderTest{};
-      sut_.phase = SocketUnderTest::Phase::kNew;
+      sut_.on_socket();
       return ok(*fd);
     }
     const auto fd = arg(0);
@@ -911,17 +791,14 @@ class Runner {
     if (n == "listen") {
       const tcp::Errno r = ep->listen(static_cast<int>(arg(1).value_or(0)));
       if (r != 0) return err(r);
-      sut_.phase = SocketUnderTest::Phase::kListening;
-      sut_.local_port = ep->tuple().local_port;
+      sut_.on_listen(ep->tuple().local_port);
       return ok(0);
     }
     if (n == "connect") {
       if (ep->state() == tcp::State::kClosed && pending_connect_ != f.endpoint) {
         const tcp::Errno r = ep->connect(remote_, connect_port_);
         if (r != EINPROGRESS) return err(r);
-        sut_ = SocketUnderTest{};
-        sut_.phase = SocketUnderTest::Phase::kConnecting;
-        sut_.remote_port = connect_port_;
+        sut_.on_connect(connect_port_);
         if (f.nonblocking) return err(EINPROGRESS);
         pending_connect_ = f.endpoint;
         return blocked();
@@ -1147,8 +1024,8 @@ class Runner {
   bool strict_segments_ = false;
   int64_t ts_tick_us_ = 0;
   std::optional<std::pair<uint32_t, uint32_t>> ts_baseline_;  // (script, live) TSval
-  uint16_t bind_port_ = 8080;
-  uint16_t connect_port_ = 8080;
+  uint16_t bind_port_ = kDefaultBindPort;
+  uint16_t connect_port_ = kDefaultConnectPort;
 
   std::unordered_map<int, Fd> fds_;
   SocketUnderTest sut_;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -56,6 +57,26 @@ struct Expr {
   std::string text;                // symbol name, string contents, struct field name
   std::vector<Expr> elements;      // array elements, struct fields, or-ed terms
   std::vector<std::string> names;  // struct field names, parallel to elements
+
+  static Expr ellipsis() { return Expr{}; }
+  static Expr number(int64_t v) { return of(Kind::kInteger, v, {}, {}); }
+  static Expr symbol(std::string name) { return of(Kind::kSymbol, 0, std::move(name), {}); }
+  static Expr array(std::vector<Expr> items) { return of(Kind::kArray, 0, {}, std::move(items)); }
+  static Expr any_of(std::vector<Expr> terms) { return of(Kind::kOr, 0, {}, std::move(terms)); }
+  static Expr fields(std::vector<std::string> field_names, std::vector<Expr> values) {
+    Expr e = of(Kind::kStruct, 0, {}, std::move(values));
+    e.names = std::move(field_names);
+    return e;
+  }
+
+  static Expr of(Kind k, int64_t n, std::string text, std::vector<Expr> items) {
+    Expr e;
+    e.kind = k;
+    e.integer = n;
+    e.text = std::move(text);
+    e.elements = std::move(items);
+    return e;
+  }
 };
 
 struct SyscallSpec {

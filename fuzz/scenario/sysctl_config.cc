@@ -59,6 +59,8 @@ bool apply_sysctl(std::string_view assignment, netstack::tcp::Config& c) {
     c.keepalive_intvl = seconds(v[0]);
   else if (name == "tcp_keepalive_probes")
     c.keepalive_probes = static_cast<uint32_t>(v[0]);
+  else if (name == "tcp_ecn" || name == "tcp_fastopen")
+    return v[0] == 0;  // ECN and Fast Open are outside the model: only "off" holds
   else if ((name == "tcp_rmem" || name == "tcp_wmem") && v.size() == 3) {
     (name == "tcp_rmem" ? c.rmem_default : c.wmem_default) = static_cast<uint32_t>(v[1]);
     (name == "tcp_rmem" ? c.rmem_max : c.wmem_max) = static_cast<uint32_t>(v[2]);
@@ -110,6 +112,28 @@ std::vector<std::string> apply_sysctl_script(std::string_view text, netstack::tc
     }
   }
   return unknown;
+}
+
+std::string sysctl_command(const netstack::tcp::Config& c) {
+  using std::chrono::duration_cast;
+  using std::chrono::seconds;
+  auto secs = [](netstack::Duration d) { return duration_cast<seconds>(d).count(); };
+  std::ostringstream o;
+  o << "sysctl -q net.ipv4.tcp_timestamps=" << int(c.timestamps)
+    << " net.ipv4.tcp_sack=" << int(c.sack)
+    << " net.ipv4.tcp_window_scaling=" << int(c.window_scaling)
+    << " net.ipv4.tcp_syncookies=" << int(c.syncookies)
+    << " net.ipv4.tcp_syn_retries=" << c.syn_retries
+    << " net.ipv4.tcp_synack_retries=" << c.synack_retries
+    << " net.ipv4.tcp_retries2=" << c.retries2
+    << " net.ipv4.tcp_max_syn_backlog=" << c.max_syn_backlog
+    << " net.ipv4.tcp_fin_timeout=" << secs(c.fin_timeout)
+    << " net.ipv4.tcp_keepalive_time=" << secs(c.keepalive_time)
+    << " net.ipv4.tcp_keepalive_intvl=" << secs(c.keepalive_intvl)
+    << " net.ipv4.tcp_keepalive_probes=" << c.keepalive_probes << " net.ipv4.tcp_rmem=\"4096 "
+    << c.rmem_default << " " << c.rmem_max << "\" net.ipv4.tcp_wmem=\"4096 " << c.wmem_default
+    << " " << c.wmem_max << "\" net.ipv4.tcp_ecn=0 net.ipv4.tcp_fastopen=0";
+  return o.str();
 }
 
 }  // namespace tcpfuzz::scenario

@@ -18,4 +18,9 @@ bool apply_sysctl(std::string_view assignment, netstack::tcp::Config& config);
 // Assignments the stack has no knob for are returned (not applied).
 std::vector<std::string> apply_sysctl_script(std::string_view text, netstack::tcp::Config& config);
 
+// One "sysctl -q ..." command that gives Linux this configuration (every
+// knob above, plus the Linux features the stack never uses switched off),
+// so a script that starts with it means the same on both.
+std::string sysctl_command(const netstack::tcp::Config& config);
+
 }  // namespace tcpfuzz::scenario

@@ -5,10 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "fuzz/scenario/binary_runner.h"
+#include "fuzz/harness/scenario_target.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  tcpfuzz::scenario::BinaryRunner runner;
-  runner.run(tcpfuzz::scenario::decode_binary({data, size}));
+  tcpfuzz::harness::run_scenario_input({data, size});
   return 0;
 }

@@ -1,0 +1,66 @@
+#include "fuzz/cli/input_file.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+namespace tcpfuzz::cli {
+
+namespace fs = std::filesystem;
+
+netstack::Expected<std::vector<uint8_t>, std::string> read_input(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return netstack::Unexpected{path + ": is a directory"};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return netstack::Unexpected{path + ": " + std::strerror(errno)};
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  if (in.bad()) return netstack::Unexpected{path + ": read failed"};
+  return bytes;
+}
+
+std::string temporary_path(const std::string& path) {
+  return path + ".tmp";
+}
+
+std::optional<std::string> commit_output(const std::string& path) {
+  std::error_code ec;
+  fs::rename(temporary_path(path), path, ec);
+  if (ec) {
+    fs::remove(temporary_path(path), ec);
+    return path + ": " + ec.message();
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> write_output(const std::string& path, const std::string& bytes) {
+  {
+    std::ofstream out(temporary_path(path), std::ios::binary | std::ios::trunc);
+    if (!out) return path + ": " + std::strerror(errno);
+    out << bytes;
+    out.flush();
+    if (!out) {
+      std::error_code ec;
+      fs::remove(temporary_path(path), ec);
+      return path + ": write failed";
+    }
+  }
+  return commit_output(path);
+}
+
+netstack::Expected<const harness::Target*, std::string> resolve_target(const std::string& name,
+                                                                       const std::string& path) {
+  if (!name.empty()) {
+    if (const harness::Target* t = harness::find_target(name)) return t;
+    return netstack::Unexpected{"unknown target '" + name +
+                                "' (targets: " + harness::target_names() + ")"};
+  }
+  const std::string folder = fs::path(path).parent_path().filename().string();
+  if (const harness::Target* t = harness::find_target(folder)) return t;
+  return netstack::Unexpected{"--target NAME is needed for " + path +
+                              " (targets: " + harness::target_names() + ")"};
+}
+
+}  // namespace tcpfuzz::cli

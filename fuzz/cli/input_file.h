@@ -1,0 +1,31 @@
+// Reading inputs and writing outputs for the tcpfuzz commands: whole files,
+// one-line errors naming the file, and outputs that appear complete or not
+// at all.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fuzz/harness/targets.h"
+#include "stack/util/expected.h"
+
+namespace tcpfuzz::cli {
+
+// The file's bytes, or "PATH: reason".
+netstack::Expected<std::vector<uint8_t>, std::string> read_input(const std::string& path);
+
+// Writes `bytes` to PATH.tmp and renames it over PATH; the error, if any.
+std::optional<std::string> write_output(const std::string& path, const std::string& bytes);
+
+// PATH.tmp, to be renamed over PATH once complete.
+std::string temporary_path(const std::string& path);
+std::optional<std::string> commit_output(const std::string& path);
+
+// --target NAME, or else the target the input's folder is named after
+// (corpus/<target>/..., corpus/regressions/<target>/...).
+netstack::Expected<const harness::Target*, std::string> resolve_target(const std::string& name,
+                                                                       const std::string& path);
+
+}  // namespace tcpfuzz::cli

@@ -1,0 +1,39 @@
+// The fuzz targets as a library: what each one does with an input, so the
+// libFuzzer/AFL++ entry points (fuzz/targets/*.cc) and the tcpfuzz tools
+// (replay, export, ...) run the very same code.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "stack/link/pcap_writer.h"
+#include "stack/util/expected.h"
+
+namespace tcpfuzz::harness {
+
+struct ReplayOptions {
+  netstack::PcapWriter* pcap = nullptr;  // the packets exchanged (nullptr: none)
+};
+
+struct Target {
+  std::string_view name;
+  std::string_view summary;
+  // One input, exactly as the fuzz target runs it: a finding aborts.
+  void (*run)(std::span<const uint8_t> input);
+  // Prints the input decoded, then runs it with the full trace.
+  void (*replay)(std::span<const uint8_t> input, const ReplayOptions& options, std::ostream& out);
+  // Scenario-based targets: the run written as a script that replays it,
+  // `comment` on top (nullptr for the others).
+  netstack::Expected<std::string, std::string> (*to_script)(std::span<const uint8_t> input,
+                                                            std::string_view comment);
+};
+
+std::span<const Target> targets();
+const Target* find_target(std::string_view name);
+// "header_fuzzer, options_fuzzer, ..." for error messages.
+std::string target_names();
+
+}  // namespace tcpfuzz::harness

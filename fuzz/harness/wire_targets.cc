@@ -1,0 +1,163 @@
+#include "fuzz/harness/wire_targets.h"
+
+#include <array>
+#include <cstdlib>
+#include <vector>
+
+#include "fuzz/scenario/packet_format.h"
+#include "stack/header/ip.h"
+#include "stack/header/tcp.h"
+#include "stack/header/tcp_options.h"
+#include "stack/link/loopback_link.h"
+#include "stack/stack.h"
+#include "stack/time/fake_clock.h"
+
+namespace tcpfuzz::harness {
+
+using namespace netstack;
+
+namespace {
+
+void require(bool ok) {
+  if (!ok) std::abort();
+}
+
+void check_tcp_round_trip(std::span<const uint8_t> segment) {
+  auto tcp = header::parse_tcp(segment);
+  if (!tcp) return;
+  std::vector<uint8_t> out(tcp->header.header_length() + tcp->payload.size());
+  header::write_tcp(out, tcp->header);
+  std::copy(tcp->payload.begin(), tcp->payload.end(), out.begin() + tcp->header.header_length());
+  auto again = header::parse_tcp(out);
+  require(again && again->header == tcp->header);
+  require(std::ranges::equal(again->payload, tcp->payload));
+}
+
+// The frame through the stack's receive path, addressed to a NIC that owns
+// the usual test addresses of both families; returns the verdict counters.
+Stats deliver(std::span<const uint8_t> frame) {
+  FakeClock clock;
+  LoopbackLink wire;
+  Stack stack(clock);
+  const NicId nic = stack.add_nic(wire.side(LoopbackLink::Side::kA));
+  stack.add_address(nic, *IpAddress::parse("192.0.2.1"));
+  stack.add_address(nic, *IpAddress::parse("fd3d:a0b:17d6::1"));
+  stack.deliver(nic, View::copy_of(frame));
+  return stack.stats();
+}
+
+std::string describe_segment(std::span<const uint8_t> segment) {
+  auto tcp = header::parse_tcp(segment);
+  if (!tcp) return "TCP: " + std::string(header::to_string(tcp.error()));
+  const header::TcpHeader& h = tcp->header;
+  scenario::PacketSpec p;
+  p.flags = h.flags;
+  p.seq_start = h.seq;
+  p.payload_length = static_cast<uint32_t>(tcp->payload.size());
+  p.seq_end = h.seq + p.payload_length;
+  p.ack = h.ack;
+  p.window = h.window;
+  p.urgent = h.urgent;
+  p.options = scenario::options_in_order(h.options);
+  return "TCP " + std::to_string(h.src_port) + " > " + std::to_string(h.dst_port) + " " +
+         scenario::format_packet(p);
+}
+
+}  // namespace
+
+void run_header_input(std::span<const uint8_t> in) {
+  // Whatever parses must survive write -> parse unchanged.
+  if (auto v4 = header::parse_ipv4(in)) {
+    std::vector<uint8_t> out(v4->header.header_length());
+    header::write_ipv4(out, v4->header);
+    out.insert(out.end(), v4->payload.begin(), v4->payload.end());
+    auto again = header::parse_ipv4(out);
+    require(again.has_value());
+    // 0x0000 and 0xffff are the two ones'-complement zeros: a received
+    // checksum of either verifies, a rebuilt one is always 0x0000-based.
+    auto expected = v4->header;
+    const uint16_t got = again->header.checksum;
+    const bool same_zero = expected.checksum == got || (expected.checksum == 0xffff && got == 0) ||
+                           (expected.checksum == 0 && got == 0xffff);
+    require(same_zero);
+    expected.checksum = again->header.checksum;
+    require(again->header == expected);
+    check_tcp_round_trip(v4->payload);
+  } else if (auto v6 = header::parse_ipv6(in)) {
+    std::vector<uint8_t> out(header::kIpv6HeaderLength);
+    header::write_ipv6(out, v6->header);
+    out.insert(out.end(), v6->payload.begin(), v6->payload.end());
+    auto again = header::parse_ipv6(out);
+    require(again && again->header == v6->header);
+    check_tcp_round_trip(v6->payload);
+  }
+  // The stack's validation and demux must agree with the parsers: every
+  // frame gets exactly one verdict, a drop reason or "no port".
+  const Stats s = deliver(in);
+  uint64_t verdicts = 0;
+  s.for_each([&](std::string_view name, uint64_t v) {
+    if (name != "ip_received") verdicts += v;
+  });
+  require(s.ip_received == 1 && verdicts == (s.tcp_received > 0 ? 2 : 1));
+}
+
+void replay_header_input(std::span<const uint8_t> in, const ReplayOptions& options,
+                         std::ostream& out) {
+  out << "frame: " << in.size() << " bytes\n";
+  if (auto v4 = header::parse_ipv4(in)) {
+    out << "  IPv4 " << v4->header.src.to_string() << " > " << v4->header.dst.to_string()
+        << " proto " << int(v4->header.protocol) << "\n  " << describe_segment(v4->payload) << "\n";
+  } else if (auto v6 = header::parse_ipv6(in)) {
+    out << "  IPv6 " << v6->header.src.to_string() << " > " << v6->header.dst.to_string()
+        << " next header " << int(v6->header.next_header) << "\n  " << describe_segment(v6->payload)
+        << "\n";
+  } else {
+    out << "  not an IP packet: IPv4 says " << header::to_string(v4.error()) << ", IPv6 says "
+        << header::to_string(header::parse_ipv6(in).error()) << "\n";
+  }
+  if (options.pcap != nullptr) options.pcap->write(Instant{}, in);
+  out << "stack counters:";
+  deliver(in).for_each([&](std::string_view name, uint64_t v) {
+    if (v != 0) out << " " << name << "=" << v;
+  });
+  out << "\n";
+  run_header_input(in);
+  out << "checks: passed\n";
+}
+
+void run_options_input(std::span<const uint8_t> in) {
+  // Parsing never fails (Linux's rules for malformed lengths apply);
+  // whatever was parsed, written back in Linux's layout, parses the same.
+  using namespace header;
+  const auto opts = parse_tcp_options(in);
+  require(!opts.window_scale || *opts.window_scale <= kMaxWindowScale);
+  require(!opts.mss || *opts.mss != 0);
+  require(opts.sack_block_count <= kMaxSackBlocks);
+  std::array<uint8_t, kTcpMaxOptionsLength> out{};
+  const auto written = write_tcp_options(out, opts);
+  if (!written) {
+    // Only a combination too large for 40 bytes may fail to write.
+    require(tcp_options_size(opts) > kTcpMaxOptionsLength);
+    return;
+  }
+  require(*written == tcp_options_size(opts) && *written % 4 == 0);
+  require(parse_tcp_options({out.data(), *written}) == opts);
+}
+
+void replay_options_input(std::span<const uint8_t> in, const ReplayOptions&, std::ostream& out) {
+  out << "option space: " << in.size()
+      << " bytes\n  as listed: " << scenario::format_options(scenario::options_in_order(in))
+      << "\n";
+  const header::TcpOptions o = header::parse_tcp_options(in);
+  out << "  as the stack reads them:";
+  if (o.mss) out << " mss " << *o.mss;
+  if (o.window_scale) out << " wscale " << int(*o.window_scale);
+  if (o.sack_permitted) out << " sackOK";
+  if (o.timestamps) out << " TS val " << o.timestamps->value << " ecr " << o.timestamps->echo_reply;
+  for (const header::SackBlock& b : o.sacks()) out << " sack " << b.start << ":" << b.end;
+  out << "\n";
+  run_options_input(in);
+  out << "checks: passed\n";
+}
+
+}  // namespace tcpfuzz::harness

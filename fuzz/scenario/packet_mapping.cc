@@ -1,0 +1,88 @@
+#include "fuzz/scenario/packet_mapping.h"
+
+#include <vector>
+
+#include "fuzz/scenario/packet_format.h"
+#include "stack/header/tcp_packet.h"
+
+namespace tcpfuzz::scenario {
+
+using namespace netstack;
+namespace flag = header::tcp_flag;
+
+Expected<View, std::string> live_inbound_packet(const PacketSpec& p, const PeerAddresses& a,
+                                                SocketUnderTest& sut,
+                                                const LiveTsVal& live_ts_val) {
+  if (!p.window) return Unexpected{std::string("window must be specified for inbound packets")};
+  if (!p.options) return Unexpected{std::string("<...> is only allowed on outbound packets")};
+  const bool syn = (p.flags & flag::kSyn) != 0;
+  const bool ack = (p.flags & flag::kAck) != 0;
+  sut.on_inbound(p.seq_start, syn, ack, a.bind_port);
+  header::TcpPacketSpec spec;
+  spec.src = a.remote;
+  spec.dst = a.local;
+  spec.ttl = 255;
+  spec.dont_fragment = false;  // packetdrill's own packets
+  spec.tcp.src_port = sut.remote_port;
+  spec.tcp.dst_port = sut.local_port != 0 ? sut.local_port : a.bind_port;
+  if (p.ports) {  // explicit ports are kept as written (packetdrill opt_port_info)
+    spec.tcp.src_port = p.ports->first;
+    spec.tcp.dst_port = p.ports->second;
+  }
+  spec.tcp.flags = p.flags;
+  spec.tcp.seq = p.seq_start + sut.remote_offset(syn);
+  spec.tcp.ack = p.ack.value_or(0) + (ack ? sut.local_offset(syn) : 0);
+  spec.tcp.window = static_cast<uint16_t>(*p.window);
+  spec.tcp.urgent = static_cast<uint16_t>(p.urgent.value_or(0));
+  std::vector<OptionSpec> options = *p.options;
+  for (OptionSpec& o : options) {
+    if (o.kind == OptionSpec::Kind::kTimestamp && ack) {
+      const std::optional<uint32_t> live = live_ts_val(o.value2);
+      if (!live) {
+        return Unexpected{"unable to infer live TS ecr " + std::to_string(o.value2) +
+                          ": no outbound packet had that TS val"};
+      }
+      o.value2 = *live;
+    }
+    if (o.kind == OptionSpec::Kind::kSack) {
+      for (auto& [left, right] : o.sack_blocks) {
+        left += sut.local_offset(syn);
+        right += sut.local_offset(syn);
+      }
+    }
+  }
+  const std::vector<uint8_t> raw = option_bytes(options);
+  if (raw.size() % 4 != 0) return Unexpected{std::string("TCP options are not padded correctly")};
+  if (raw.size() > header::kTcpMaxOptionsLength) {
+    return Unexpected{std::string("TCP options too long")};
+  }
+  spec.raw_options = std::span<const uint8_t>(raw);
+  const std::vector<uint8_t> payload(p.payload_length, 0);
+  spec.payload = payload;
+  return header::build_tcp_packet(spec);
+}
+
+PacketSpec script_outbound_packet(uint32_t first_seq, const header::TcpHeader& last, size_t payload,
+                                  const SocketUnderTest& sut) {
+  PacketSpec out;
+  out.direction = PacketSpec::Direction::kOutbound;
+  const bool syn = last.has(flag::kSyn);
+  out.flags = last.flags;
+  out.seq_start = first_seq - sut.local_offset(syn);
+  out.payload_length = static_cast<uint32_t>(payload);
+  out.seq_end = out.seq_start + out.payload_length;
+  out.ack = last.ack - (last.has(flag::kAck) ? sut.remote_offset(syn) : 0);
+  out.window = last.window;
+  out.urgent = last.urgent;
+  out.options = options_in_order(last.options);
+  for (OptionSpec& o : *out.options) {
+    if (o.kind != OptionSpec::Kind::kSack) continue;
+    for (auto& [left, right] : o.sack_blocks) {
+      left -= sut.remote_offset(syn);
+      right -= sut.remote_offset(syn);
+    }
+  }
+  return out;
+}
+
+}  // namespace tcpfuzz::scenario

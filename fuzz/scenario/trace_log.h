@@ -1,0 +1,44 @@
+// TraceLog: a Tracer that keeps the TCP layer's events as readable lines
+// ("0.200000 ep2 SYN-SENT -> ESTABLISHED (SYN-ACK)"), all of them or only
+// the last few, for mismatch reports and `tcpfuzz run|replay --trace`.
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "stack/tcp/trace.h"
+
+namespace tcpfuzz::scenario {
+
+class TraceLog final : public netstack::tcp::Tracer {
+ public:
+  // How many lines a log that does not keep everything holds.
+  static constexpr size_t kTail = 24;
+
+  explicit TraceLog(bool keep_all) : keep_all_(keep_all) {}
+
+  void add(netstack::Instant t, const std::string& line);
+  std::vector<std::string> lines() const { return {lines_.begin(), lines_.end()}; }
+
+  // Begin Tracer implementation.
+  void on_transition(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State from,
+                     netstack::tcp::State to, std::string_view cause) override;
+  void on_timer(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State,
+                netstack::tcp::TimerKind k) override;
+  void on_segment_in(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State s,
+                     const netstack::header::TcpHeader& h, size_t len,
+                     netstack::tcp::Verdict v) override;
+  void on_segment_out(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State s,
+                      const netstack::tcp::SegmentOut& out) override;
+  void on_socket_call(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State s,
+                      std::string_view call, long result) override;
+  // End Tracer implementation.
+
+ private:
+  bool keep_all_;
+  std::deque<std::string> lines_;
+};
+
+}  // namespace tcpfuzz::scenario
