@@ -108,6 +108,13 @@ void BinaryRunner::advance(Duration d) {
     wire_.pump();
   }
   clock_.advance_to(target);
+  wire_.pump();
+}
+
+void BinaryRunner::begin_line() {
+  // Timers already due run first, as the script runner runs them before
+  // each line it plays.
+  advance(Duration::zero());
 }
 
 void BinaryRunner::add_event(std::variant<PacketSpec, SyscallSpec, CommandSpec, CodeSpec> action) {
@@ -138,6 +145,7 @@ void BinaryRunner::receive(View packet) {
 }
 
 void BinaryRunner::inject(const InjectSegment& s) {
+  begin_line();
   started_ = true;
   const bool syn = (s.flags & flag::kSyn) != 0;
   const bool ack = (s.flags & flag::kAck) != 0;
@@ -226,6 +234,7 @@ int BinaryRunner::open_socket() {
 }
 
 void BinaryRunner::set_option(int fd, SockOpt option, int value) {
+  begin_line();
   const auto [level, name] = option_symbols(option);
   const bool linger = option == SockOpt::kLinger;
   Expr argument = linger ? Expr::fields({"onoff", "linger"}, {Expr::number(1), Expr::number(value)})
@@ -238,6 +247,7 @@ void BinaryRunner::set_option(int fd, SockOpt option, int value) {
 }
 
 void BinaryRunner::close_fd(int fd) {
+  begin_line();
   tcp_.find(fds_.at(fd))->close();
   fds_.erase(fd);
   record(syscall("close", {Expr::number(fd)}), 0, 0);
@@ -252,6 +262,7 @@ tcp::Endpoint* BinaryRunner::current() {
 }
 
 void BinaryRunner::call(const SocketCall& c) {
+  begin_line();
   if (c.op == CallOp::kListen) {
     if (listener_fd_ >= 0 && tcp_.find(fds_.at(listener_fd_)) != nullptr) return;
     const int fd = open_socket();

@@ -55,6 +55,7 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
 
  private:
   void advance(netstack::Duration d);
+  void begin_line();
   void inject(const InjectSegment& s);
   void call(const SocketCall& c);
   netstack::tcp::Endpoint* current();

@@ -57,6 +57,16 @@ class Parser {
   const Token& next() { return t_[pos_ < t_.size() - 1 ? pos_++ : pos_]; }
 
   bool fail(const Token& at, std::string message) {
+    // Something missing at the end of a line is reported where the line
+    // ends, not at the start of the next one.
+    if (&at == &peek() && pos_ > 0 && t_[pos_ - 1].line < at.line) {
+      const Token& last = t_[pos_ - 1];
+      const int width = last.kind == Token::Kind::kInteger && last.text.empty()
+                            ? static_cast<int>(std::to_string(last.integer).size())
+                            : static_cast<int>(std::max<size_t>(last.text.size(), 1));
+      error_ = ParseError{last.line, last.col + width, std::move(message)};
+      return false;
+    }
     error_ = ParseError{at.line, at.col, std::move(message)};
     return false;
   }

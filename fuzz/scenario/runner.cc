@@ -66,7 +66,7 @@ struct Captured {
 
 class Capture final : public PacketReceiver {
  public:
-  explicit Capture(const Clock& clock) : clock_(clock) {}
+  Capture(const Clock& clock, const SocketUnderTest& sut) : clock_(clock), sut_(sut) {}
   void receive(View packet) override {
     std::span<const uint8_t> segment;
     if (auto v4 = header::parse_ipv4(packet.bytes())) {
@@ -75,7 +75,10 @@ class Capture final : public PacketReceiver {
       segment = v6->payload;
     }
     auto tcp = header::parse_tcp(segment);
-    if (!tcp) return;
+    // packetdrill sees the packets of the socket under test, as it is when
+    // they are sent; segments to other peer ports (extra connections a
+    // script opened with explicit ports, or an earlier socket) go unseen.
+    if (!tcp || !sut_.sees(tcp->header.dst_port)) return;
     Captured c;
     c.sent_at = clock_.now();
     c.tcp = tcp->header;
@@ -88,6 +91,7 @@ class Capture final : public PacketReceiver {
 
  private:
   const Clock& clock_;
+  const SocketUnderTest& sut_;
 };
 
 // What one syscall did.
@@ -118,7 +122,7 @@ class Runner {
             int_option("mtu", family_ == IpAddress::Family::kV6 ? 1520 : 1500))),
         stack_(clock_, StackOptions{o.seed}),
         tcp_(stack_, o.config),
-        capture_(clock_) {
+        capture_(clock_, sut_) {
     local_ =
         *IpAddress::parse(family_ == IpAddress::Family::kV6 ? "fd3d:a0b:17d6::1" : "192.168.0.1");
     remote_ =
@@ -341,12 +345,6 @@ class Runner {
   std::optional<Captured> next_sent(Instant limit) {
     wire_.pump();
     while (true) {
-      // packetdrill only sees packets of the socket under test; segments
-      // to other peer ports (extra connections a script opened with
-      // explicit ports) are dropped unseen.
-      while (!capture_.queue.empty() && !sut_.sees(capture_.queue.front().tcp.dst_port)) {
-        capture_.queue.pop_front();
-      }
       if (!capture_.queue.empty()) break;
       const auto next = clock_.next_deadline();
       if (!next || *next > limit) return std::nullopt;
@@ -1015,6 +1013,7 @@ class Runner {
   LoopbackLink wire_;
   Stack stack_;
   tcp::Protocol tcp_;
+  SocketUnderTest sut_;
   Capture capture_;
   std::unique_ptr<PcapTap> tap_;
   IpAddress local_;
@@ -1028,7 +1027,6 @@ class Runner {
   uint16_t connect_port_ = kDefaultConnectPort;
 
   std::unordered_map<int, Fd> fds_;
-  SocketUnderTest sut_;
   EndpointId sut_endpoint_ = tcp::kNoEndpoint;  // whose TCP_INFO %{ }% blocks read
   std::unordered_map<uint32_t, uint32_t> ts_val_map_;
   std::optional<Pending> pending_;

@@ -1,4 +1,6 @@
 // The binary scenario encoding and its runner.
+#include "fuzz/scenario/binary_scenario.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -6,7 +8,6 @@
 #include <iterator>
 
 #include "fuzz/scenario/binary_runner.h"
-#include "fuzz/scenario/binary_scenario.h"
 
 namespace tcpfuzz::scenario {
 namespace {
@@ -14,8 +15,13 @@ namespace {
 TEST(BinaryScenario, EncodeDecodeRoundTrip) {
   const std::vector<BinaryEvent> events{
       SocketCall{CallOp::kListen, 4},
-      InjectSegment{.flags = 0x12, .seq_delta = -7, .ack_delta = 300, .window = 512, .payload = 9,
-                    .options = 0x1f, .absolute = true},
+      InjectSegment{.flags = 0x12,
+                    .seq_delta = -7,
+                    .ack_delta = 300,
+                    .window = 512,
+                    .payload = 9,
+                    .options = 0x1f,
+                    .absolute = true},
       AdvanceClock{65535},
       SocketCall{CallOp::kCork, 1},
   };
@@ -43,21 +49,25 @@ TEST(BinaryScenario, AnyBytesDecodeAndATruncatedTailIsDropped) {
 }
 
 TEST(BinaryScenario, SeedsReachEveryRfc9293State) {
-  const std::filesystem::path dir = std::filesystem::path(TCPFUZZ_SOURCE_DIR) / "corpus/scenario_fuzzer";
+  const std::filesystem::path dir =
+      std::filesystem::path(TCPFUZZ_SOURCE_DIR) / "corpus/scenario_fuzzer";
   std::array<bool, netstack::tcp::kStateCount> reached{};
-  reached[static_cast<size_t>(netstack::tcp::State::kClosed)] = true;  // where every endpoint starts
+  reached[static_cast<size_t>(netstack::tcp::State::kClosed)] =
+      true;  // where every endpoint starts
   size_t seeds = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     std::ifstream in(entry.path(), std::ios::binary);
     const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
     BinaryRunner runner;
     runner.run(decode_binary(bytes));
-    for (size_t i = 0; i < reached.size(); ++i) reached[i] = reached[i] || runner.states_reached()[i];
+    for (size_t i = 0; i < reached.size(); ++i)
+      reached[i] = reached[i] || runner.states_reached()[i];
     ++seeds;
   }
   EXPECT_GE(seeds, 10u);
   for (size_t i = 0; i < reached.size(); ++i) {
-    EXPECT_TRUE(reached[i]) << "no seed reaches " << to_string(static_cast<netstack::tcp::State>(i));
+    EXPECT_TRUE(reached[i]) << "no seed reaches "
+                            << to_string(static_cast<netstack::tcp::State>(i));
   }
 }
 

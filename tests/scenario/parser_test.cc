@@ -98,7 +98,8 @@ TEST(Parser, ErrorsNameLineAndColumn) {
   auto s =
       parse_script("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 < S 0:0(0) win\n", "x.pkt");
   ASSERT_FALSE(s.has_value());
-  EXPECT_EQ(s.error().format("x.pkt"), "x.pkt:3:1: expected window");
+  // Reported where line 2 ends ("win" is at column 15), not on line 3.
+  EXPECT_EQ(s.error().format("x.pkt"), "x.pkt:2:18: expected window");
   auto bad_len = parse_script("+0 < . 1:5(3) ack 1\n", "y.pkt");
   ASSERT_FALSE(bad_len.has_value());
   EXPECT_EQ(bad_len.error().line, 1);

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The tcpfuzz command line end to end: replay and export on real corpus
+# files, their outputs checked by other means (the script runner, tshark),
+# and the errors bad input gets (one line naming the file, exit 2, nothing
+# written).
+#   cli_test.sh TCPFUZZ SOURCE_DIR
+set -uo pipefail
+tcpfuzz=$1
+src=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+# expect_exit CODE PATTERN CMD...: exit status CODE and PATTERN in the output.
+expect_exit() {
+  local want=$1 pattern=$2
+  shift 2
+  local out
+  out=$("$@" 2>&1)
+  local got=$?
+  [ "$got" -eq "$want" ] || fail "$* exited $got, expected $want: $out"
+  grep -qE -- "$pattern" <<<"$out" || fail "$*: output lacks /$pattern/: $out"
+}
+
+seed=$src/corpus/scenario_fuzzer/passive-data-passive-close.bin
+
+# replay: decoded events, the script lines, the trace, the states.
+expect_exit 0 'call listen' "$tcpfuzz" replay "$seed" --target scenario_fuzzer
+expect_exit 0 '< S 1000:1000\(0\)' "$tcpfuzz" replay "$seed" --target scenario_fuzzer
+expect_exit 0 'LISTEN -> SYN-RECEIVED' "$tcpfuzz" replay "$seed" --target scenario_fuzzer
+expect_exit 0 'states reached:.* ESTABLISHED .*CLOSE-WAIT .*LAST-ACK' \
+  "$tcpfuzz" replay "$seed" --target scenario_fuzzer
+# The target can come from the folder name.
+expect_exit 0 '^scenario_fuzzer input' "$tcpfuzz" replay "$seed"
+expect_exit 0 'checks: passed' "$tcpfuzz" replay "$(ls "$src"/corpus/header_fuzzer/* | head -1)"
+expect_exit 0 'as listed: <' "$tcpfuzz" replay "$(ls "$src"/corpus/options_fuzzer/* | head -1)"
+
+# export --to pkt: the script replays on the runner.
+"$tcpfuzz" export "$seed" --to pkt -o "$work/seed.pkt" || fail "export --to pkt"
+expect_exit 0 '1 passed, 0 failed' "$tcpfuzz" run "$work/seed.pkt"
+# To standard output without -o, the same text.
+"$tcpfuzz" export "$seed" --to pkt >"$work/stdout.pkt" || fail "export to stdout"
+cmp -s "$work/seed.pkt" "$work/stdout.pkt" || fail "export -o and stdout differ"
+
+# export --to pcap: as many packets as the script has packet lines, and
+# tshark finds nothing malformed.
+"$tcpfuzz" export "$seed" --to pcap -o "$work/seed.pcap" || fail "export --to pcap"
+"$tcpfuzz" replay "$seed" --pcap "$work/replay.pcap" >/dev/null || fail "replay --pcap"
+cmp -s "$work/seed.pcap" "$work/replay.pcap" || fail "export --to pcap and replay --pcap differ"
+if command -v tshark >/dev/null; then
+  lines=$(grep -cE '^[+0-9.]+ [<>] ' "$work/seed.pkt")
+  packets=$(tshark -r "$work/seed.pcap" 2>/dev/null | wc -l)
+  [ "$lines" -gt 0 ] && [ "$lines" -eq "$packets" ] ||
+    fail "script has $lines packet lines, pcap has $packets packets"
+  problems=$(tshark -r "$work/seed.pcap" -o tcp.check_checksum:TRUE -T fields \
+    -e _ws.expert.message 2>&1 | grep -iE 'malformed|checksum.*(bad|incorrect)' || true)
+  [ -z "$problems" ] || fail "tshark: $problems"
+else
+  echo "note: tshark missing, pcap contents not dissected"
+fi
+
+# Bad input: one line naming the problem, exit 2, nothing written.
+expect_exit 2 "$work/missing.bin: No such file" "$tcpfuzz" replay "$work/missing.bin" --target scenario_fuzzer
+expect_exit 2 "$work: is a directory" "$tcpfuzz" replay "$work" --target scenario_fuzzer
+expect_exit 2 "unknown target 'nope'" "$tcpfuzz" replay "$seed" --target nope
+echo x >"$work/input.bin"
+expect_exit 2 '--target NAME is needed' "$tcpfuzz" replay "$work/input.bin"
+expect_exit 2 'needs -o' "$tcpfuzz" export "$seed" --to pcap
+expect_exit 2 'usage' "$tcpfuzz" export "$seed" --to json
+expect_exit 2 'not scenario-based' "$tcpfuzz" export "$work/input.bin" --target header_fuzzer --to pkt
+expect_exit 2 'not packets' "$tcpfuzz" export "$work/input.bin" --target options_fuzzer --to pcap -o "$work/o.pcap"
+expect_exit 2 "$work/no/such/dir/out.pkt" "$tcpfuzz" export "$seed" --to pkt -o "$work/no/such/dir/out.pkt"
+[ ! -e "$work/no/such/dir/out.pkt" ] || fail "a failed export left a file"
+printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 < S 0:0(0) win\n' >"$work/bad.pkt"
+expect_exit 2 "^$work/bad.pkt:2:[0-9]+: " "$tcpfuzz" run "$work/bad.pkt"
+expect_exit 2 'unknown command' "$tcpfuzz" frobnicate
+
+if [ "$failures" -gt 0 ]; then
+  echo "$failures check(s) failed"
+  exit 1
+fi
+echo "all checks passed"
