@@ -31,14 +31,15 @@ void replay_scenario_input(std::span<const uint8_t> input, const ReplayOptions& 
   const auto events = scenario::decode_binary(input);
   out << "events (" << events.size() << " from " << input.size() << " bytes):\n";
   for (const auto& e : events) out << "  " << scenario::describe(e) << "\n";
-  scenario::TraceLog trace(/*keep_all=*/true);
+  scenario::TraceLog trace(/*keep_all=*/false);
+  out << "trace:" << std::endl;
+  trace.set_echo(&out, "  ");
   scenario::Scenario script;
-  BinaryRunner runner({.seed = 1, .pcap = options.pcap, .tracer = &trace, .transcript = &script});
+  BinaryRunner runner(
+      {.seed = 1, .pcap = options.pcap, .tracer = &trace, .transcript = &script});
   runner.run(events);
   out << "as a script:\n";
   for (const auto& e : script.events) out << "  " << scenario::format_event(e) << "\n";
-  out << "trace:\n";
-  for (const auto& line : trace.lines()) out << "  " << line << "\n";
   out << "states reached:";
   for (size_t i = 0; i < runner.states_reached().size(); ++i) {
     if (runner.states_reached()[i]) {

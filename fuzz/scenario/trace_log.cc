@@ -19,6 +19,7 @@ void TraceLog::add(Instant t, const std::string& line) {
   o << std::fixed;
   o.precision(6);
   o << static_cast<double>(t.nanos()) / 1e9 << " " << line;
+  if (echo_ != nullptr) *echo_ << echo_prefix_ << o.str() << std::endl;
   lines_.push_back(o.str());
   if (!keep_all_ && lines_.size() > kTail) lines_.pop_front();
 }

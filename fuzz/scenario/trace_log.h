@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,12 @@ class TraceLog final : public netstack::tcp::Tracer {
   static constexpr size_t kTail = 24;
 
   explicit TraceLog(bool keep_all) : keep_all_(keep_all) {}
+  // Also writes each line to `echo` as it happens (and flushes), so a run
+  // that crashes still shows its trace up to the crash.
+  void set_echo(std::ostream* echo, std::string prefix) {
+    echo_ = echo;
+    echo_prefix_ = std::move(prefix);
+  }
 
   void add(netstack::Instant t, const std::string& line);
   std::vector<std::string> lines() const { return {lines_.begin(), lines_.end()}; }
@@ -39,6 +46,8 @@ class TraceLog final : public netstack::tcp::Tracer {
  private:
   bool keep_all_;
   std::deque<std::string> lines_;
+  std::ostream* echo_ = nullptr;
+  std::string echo_prefix_;
 };
 
 }  // namespace tcpfuzz::scenario
