@@ -52,6 +52,16 @@ SyscallSpec syscall(std::string name, std::vector<Expr> args) {
   return sc;
 }
 
+// "bind(3, ..., ...)": the addresses are packetdrill's to fill in.
+SyscallSpec with_fd_and_address(std::string name, int fd) {
+  return syscall(std::move(name), {Expr::number(fd), Expr::ellipsis(), Expr::ellipsis()});
+}
+
+SyscallSpec set_nonblocking(int fd) {
+  return syscall("fcntl", {Expr::number(fd), Expr::symbol("F_SETFL"),
+                           Expr::any_of({Expr::symbol("O_RDWR"), Expr::symbol("O_NONBLOCK")})});
+}
+
 OptionSpec option(OptionSpec::Kind kind, uint32_t value = 0, uint32_t value2 = 0) {
   OptionSpec o;
   o.kind = kind;
@@ -141,7 +151,9 @@ void BinaryRunner::receive(View packet) {
                        (h.has(flag::kFin) ? 1 : 0);
   if (syn || static_cast<int32_t>(end - stack_next_) > 0) stack_next_ = end;
   if (auto ts = header::parse_tcp_options(h.options).timestamps) stack_ts_val_ = ts->value;
-  add_event(script_outbound_packet(h.seq, h, seg->payload.size(), sut_));
+  if (options_.transcript != nullptr) {
+    add_event(script_outbound_packet(h.seq, h, seg->payload.size(), sut_));
+  }
 }
 
 void BinaryRunner::inject(const InjectSegment& s) {
@@ -208,15 +220,14 @@ void BinaryRunner::inject(const InjectSegment& s) {
 
 // ---- Socket calls ----
 
-void BinaryRunner::record(SyscallSpec call, long result, int error) {
+template <class MakeCall>
+void BinaryRunner::record(const MakeCall& make_call, long result, int error) {
   started_ = true;
+  if (options_.transcript == nullptr) return;  // fuzzing: nothing to build
+  SyscallSpec call = make_call();
   call.result = Expr::number(error != 0 ? -1 : result);
   if (error != 0) call.errno_name = std::string(errno_name(error));
   add_event(std::move(call));
-}
-
-void BinaryRunner::record_errno_call(SyscallSpec call, tcp::Errno error) {
-  record(std::move(call), 0, error);
 }
 
 int BinaryRunner::open_socket() {
@@ -224,12 +235,13 @@ int BinaryRunner::open_socket() {
   while (fds_.contains(fd)) ++fd;
   fds_[fd] = tcp_.open(IpAddress::Family::kV4);
   sut_.on_socket();
-  record(syscall("socket",
-                 {Expr::ellipsis(), Expr::symbol("SOCK_STREAM"), Expr::symbol("IPPROTO_TCP")}),
-         fd, 0);
-  record(syscall("fcntl", {Expr::number(fd), Expr::symbol("F_SETFL"),
-                           Expr::any_of({Expr::symbol("O_RDWR"), Expr::symbol("O_NONBLOCK")})}),
-         0, 0);
+  record(
+      [] {
+        return syscall(
+            "socket", {Expr::ellipsis(), Expr::symbol("SOCK_STREAM"), Expr::symbol("IPPROTO_TCP")});
+      },
+      fd, 0);
+  record([fd] { return set_nonblocking(fd); }, 0, 0);
   return fd;
 }
 
@@ -237,12 +249,15 @@ void BinaryRunner::set_option(int fd, SockOpt option, int value) {
   begin_line();
   const auto [level, name] = option_symbols(option);
   const bool linger = option == SockOpt::kLinger;
-  Expr argument = linger ? Expr::fields({"onoff", "linger"}, {Expr::number(1), Expr::number(value)})
-                         : Expr::array({Expr::number(value)});
   const tcp::Errno r = tcp_.find(fds_.at(fd))->set_option(option, value);
-  record_errno_call(
-      syscall("setsockopt", {Expr::number(fd), Expr::symbol(level), Expr::symbol(name),
-                             std::move(argument), Expr::number(linger ? 8 : 4)}),
+  record_result(
+      [&] {
+        Expr argument =
+            linger ? Expr::fields({"onoff", "linger"}, {Expr::number(1), Expr::number(value)})
+                   : Expr::array({Expr::number(value)});
+        return syscall("setsockopt", {Expr::number(fd), Expr::symbol(level), Expr::symbol(name),
+                                      std::move(argument), Expr::number(linger ? 8 : 4)});
+      },
       r);
 }
 
@@ -250,7 +265,7 @@ void BinaryRunner::close_fd(int fd) {
   begin_line();
   tcp_.find(fds_.at(fd))->close();
   fds_.erase(fd);
-  record(syscall("close", {Expr::number(fd)}), 0, 0);
+  record([fd] { return syscall("close", {Expr::number(fd)}); }, 0, 0);
 }
 
 tcp::Endpoint* BinaryRunner::current() {
@@ -267,11 +282,11 @@ void BinaryRunner::call(const SocketCall& c) {
     if (listener_fd_ >= 0 && tcp_.find(fds_.at(listener_fd_)) != nullptr) return;
     const int fd = open_socket();
     tcp::Endpoint* l = tcp_.find(fds_.at(fd));
-    record_errno_call(syscall("bind", {Expr::number(fd), Expr::ellipsis(), Expr::ellipsis()}),
-                      l->bind(local_, kDefaultBindPort));
+    record_result([fd] { return with_fd_and_address("bind", fd); },
+                  l->bind(local_, kDefaultBindPort));
     const int backlog = c.arg % 8;
     const tcp::Errno r = l->listen(backlog);
-    record_errno_call(syscall("listen", {Expr::number(fd), Expr::number(backlog)}), r);
+    record_result([&] { return syscall("listen", {Expr::number(fd), Expr::number(backlog)}); }, r);
     if (r == 0) sut_.on_listen(l->tuple().local_port);
     listener_fd_ = fd;
     return;
@@ -279,8 +294,7 @@ void BinaryRunner::call(const SocketCall& c) {
   if (c.op == CallOp::kConnect) {
     const int fd = open_socket();
     const tcp::Errno r = tcp_.find(fds_.at(fd))->connect(remote_, kDefaultConnectPort);
-    record_errno_call(syscall("connect", {Expr::number(fd), Expr::ellipsis(), Expr::ellipsis()}),
-                      r);
+    record_result([fd] { return with_fd_and_address("connect", fd); }, r);
     if (r == EINPROGRESS) {
       sut_.on_connect(kDefaultConnectPort);
       connections_.push_back(fd);
@@ -294,53 +308,65 @@ void BinaryRunner::call(const SocketCall& c) {
     if (listener_fd_ < 0) return;
     tcp::Endpoint* l = tcp_.find(fds_.at(listener_fd_));
     if (l == nullptr) return;
-    SyscallSpec accept =
-        syscall("accept", {Expr::number(listener_fd_), Expr::ellipsis(), Expr::ellipsis()});
+    const int listener = listener_fd_;
+    auto accept = [listener] { return with_fd_and_address("accept", listener); };
     auto id = l->accept();
-    if (!id) return record_errno_call(std::move(accept), id.error());
+    if (!id) {
+      record_result(accept, id.error());
+      return;
+    }
     int fd = kFirstFd;
     while (fds_.contains(fd)) ++fd;
     fds_[fd] = *id;
-    record(std::move(accept), fd, 0);
+    record(accept, fd, 0);
     // Linux does not pass O_NONBLOCK on to accepted sockets.
-    record(syscall("fcntl", {Expr::number(fd), Expr::symbol("F_SETFL"),
-                             Expr::any_of({Expr::symbol("O_RDWR"), Expr::symbol("O_NONBLOCK")})}),
-           0, 0);
+    record([fd] { return set_nonblocking(fd); }, 0, 0);
     connections_.push_back(fd);
     return;
   }
   tcp::Endpoint* ep = current();
   if (ep == nullptr) return;
   const int fd = connections_.back();
-  const Expr fd_expr = Expr::number(fd);
   switch (c.op) {
     case CallOp::kRead: {
       const uint16_t length = std::max<uint16_t>(c.arg, 1);
       const bool peek = (c.arg & 1) != 0;
       std::vector<uint8_t> buf(length);
       auto r = ep->read(buf, peek);
-      SyscallSpec sc = peek ? syscall("recv", {fd_expr, Expr::ellipsis(), Expr::number(length),
-                                               Expr::symbol("MSG_PEEK")})
-                            : syscall("read", {fd_expr, Expr::ellipsis(), Expr::number(length)});
-      record(std::move(sc), r ? static_cast<long>(*r) : 0, r ? 0 : r.error());
+      record(
+          [&] {
+            return peek ? syscall("recv", {Expr::number(fd), Expr::ellipsis(), Expr::number(length),
+                                           Expr::symbol("MSG_PEEK")})
+                        : syscall("read",
+                                  {Expr::number(fd), Expr::ellipsis(), Expr::number(length)});
+          },
+          r ? static_cast<long>(*r) : 0, r ? 0 : r.error());
       break;
     }
     case CallOp::kWrite: {
       const bool more = (c.arg & 0x8000) != 0;
       const std::vector<uint8_t> data(c.arg, 0);
       auto r = ep->write(data, more);
-      SyscallSpec sc = more ? syscall("send", {fd_expr, Expr::ellipsis(), Expr::number(c.arg),
-                                               Expr::symbol("MSG_MORE")})
-                            : syscall("write", {fd_expr, Expr::ellipsis(), Expr::number(c.arg)});
-      record(std::move(sc), r ? static_cast<long>(*r) : 0, r ? 0 : r.error());
+      record(
+          [&] {
+            return more ? syscall("send", {Expr::number(fd), Expr::ellipsis(), Expr::number(c.arg),
+                                           Expr::symbol("MSG_MORE")})
+                        : syscall("write",
+                                  {Expr::number(fd), Expr::ellipsis(), Expr::number(c.arg)});
+          },
+          r ? static_cast<long>(*r) : 0, r ? 0 : r.error());
       break;
     }
     case CallOp::kShutdownWrite:
     case CallOp::kShutdownRead: {
       const bool write = c.op == CallOp::kShutdownWrite;
       const tcp::Errno r = ep->shutdown(write ? tcp::ShutdownHow::kWrite : tcp::ShutdownHow::kRead);
-      record_errno_call(syscall("shutdown", {fd_expr, Expr::symbol(write ? "SHUT_WR" : "SHUT_RD")}),
-                        r);
+      record_result(
+          [&] {
+            return syscall("shutdown",
+                           {Expr::number(fd), Expr::symbol(write ? "SHUT_WR" : "SHUT_RD")});
+          },
+          r);
       break;
     }
     case CallOp::kClose:

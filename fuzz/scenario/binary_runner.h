@@ -62,8 +62,13 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
 
   // Socket calls, applied and recorded as the script line that makes them.
   int open_socket();
-  void record(SyscallSpec call, long result, int error);
-  void record_errno_call(SyscallSpec call, netstack::tcp::Errno error);
+  // Records the call make_call() describes, when a transcript is kept.
+  template <class MakeCall>
+  void record(const MakeCall& make_call, long result, int error);
+  template <class MakeCall>
+  void record_result(const MakeCall& make_call, netstack::tcp::Errno error) {
+    record(make_call, 0, error);
+  }
   void set_option(int fd, netstack::tcp::SockOpt option, int value);
   void close_fd(int fd);
 

@@ -9,6 +9,13 @@ Checksum& Checksum::add(std::span<const uint8_t> bytes) {
     odd_ = false;
     i = 1;
   }
+  // Big-endian 32-bit words: since 2^16 = 1 (mod 2^16 - 1), they fold to
+  // the same one's-complement sum as 16-bit words (RFC 1071), at half the
+  // additions; the 64-bit accumulator cannot overflow below 16 GiB.
+  for (; i + 3 < bytes.size(); i += 4) {
+    sum_ += uint64_t{bytes[i]} << 24 | uint64_t{bytes[i + 1]} << 16 | uint64_t{bytes[i + 2]} << 8 |
+            bytes[i + 3];
+  }
   for (; i + 1 < bytes.size(); i += 2) sum_ += uint32_t{bytes[i]} << 8 | bytes[i + 1];
   if (i < bytes.size()) {
     sum_ += uint32_t{bytes[i]} << 8;
