@@ -247,11 +247,11 @@ int BinaryRunner::open_socket() {
 
 void BinaryRunner::set_option(int fd, SockOpt option, int value) {
   begin_line();
-  const auto [level, name] = option_symbols(option);
   const bool linger = option == SockOpt::kLinger;
   const tcp::Errno r = tcp_.find(fds_.at(fd))->set_option(option, value);
   record_result(
       [&] {
+        const auto [level, name] = option_symbols(option);
         Expr argument =
             linger ? Expr::fields({"onoff", "linger"}, {Expr::number(1), Expr::number(value)})
                    : Expr::array({Expr::number(value)});
