@@ -80,7 +80,7 @@ int export_command(const std::vector<std::string>& args) {
     return 2;
   }
   if (format == "pcap") {
-    if (t.name == "options_fuzzer") {
+    if (!t.has_packets) {
       std::fprintf(stderr, "tcpfuzz export: %s inputs are option bytes, not packets\n",
                    std::string(t.name).c_str());
       return 2;

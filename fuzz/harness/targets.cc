@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "fuzz/harness/replay.h"
 #include "fuzz/harness/scenario_target.h"
 #include "fuzz/harness/wire_targets.h"
 
@@ -10,12 +11,12 @@ namespace tcpfuzz::harness {
 namespace {
 
 constexpr std::array kTargets{
-    Target{"header_fuzzer", "one IPv4/IPv6 + TCP frame: parsers and receive-path checks",
+    Target{"header_fuzzer", "one IPv4/IPv6 + TCP frame: parsers and receive-path checks", true,
            run_header_input, replay_header_input, nullptr},
-    Target{"options_fuzzer", "one TCP option space: parse/write round trip", run_options_input,
-           replay_options_input, nullptr},
+    Target{"options_fuzzer", "one TCP option space: parse/write round trip", false,
+           run_options_input, replay_options_input, nullptr},
     Target{"scenario_fuzzer",
-           "binary scenario: calls, clock jumps and segments against a fresh stack",
+           "binary scenario: calls, clock jumps and segments against a fresh stack", true,
            run_scenario_input, replay_scenario_input, scenario_input_as_script},
 };
 

@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <vector>
 
-#include "fuzz/scenario/packet_format.h"
 #include "stack/header/ip.h"
 #include "stack/header/tcp.h"
 #include "stack/header/tcp_options.h"
@@ -33,9 +32,9 @@ void check_tcp_round_trip(std::span<const uint8_t> segment) {
   require(std::ranges::equal(again->payload, tcp->payload));
 }
 
-// The frame through the stack's receive path, addressed to a NIC that owns
-// the usual test addresses of both families; returns the verdict counters.
-Stats deliver(std::span<const uint8_t> frame) {
+}  // namespace
+
+Stats header_verdicts(std::span<const uint8_t> frame) {
   FakeClock clock;
   LoopbackLink wire;
   Stack stack(clock);
@@ -45,25 +44,6 @@ Stats deliver(std::span<const uint8_t> frame) {
   stack.deliver(nic, View::copy_of(frame));
   return stack.stats();
 }
-
-std::string describe_segment(std::span<const uint8_t> segment) {
-  auto tcp = header::parse_tcp(segment);
-  if (!tcp) return "TCP: " + std::string(header::to_string(tcp.error()));
-  const header::TcpHeader& h = tcp->header;
-  scenario::PacketSpec p;
-  p.flags = h.flags;
-  p.seq_start = h.seq;
-  p.payload_length = static_cast<uint32_t>(tcp->payload.size());
-  p.seq_end = h.seq + p.payload_length;
-  p.ack = h.ack;
-  p.window = h.window;
-  p.urgent = h.urgent;
-  p.options = scenario::options_in_order(h.options);
-  return "TCP " + std::to_string(h.src_port) + " > " + std::to_string(h.dst_port) + " " +
-         scenario::format_packet(p);
-}
-
-}  // namespace
 
 void run_header_input(std::span<const uint8_t> in) {
   // Whatever parses must survive write -> parse unchanged.
@@ -93,36 +73,12 @@ void run_header_input(std::span<const uint8_t> in) {
   }
   // The stack's validation and demux must agree with the parsers: every
   // frame gets exactly one verdict, a drop reason or "no port".
-  const Stats s = deliver(in);
+  const Stats s = header_verdicts(in);
   uint64_t verdicts = 0;
   s.for_each([&](std::string_view name, uint64_t v) {
     if (name != "ip_received") verdicts += v;
   });
   require(s.ip_received == 1 && verdicts == (s.tcp_received > 0 ? 2 : 1));
-}
-
-void replay_header_input(std::span<const uint8_t> in, const ReplayOptions& options,
-                         std::ostream& out) {
-  out << "frame: " << in.size() << " bytes\n";
-  if (auto v4 = header::parse_ipv4(in)) {
-    out << "  IPv4 " << v4->header.src.to_string() << " > " << v4->header.dst.to_string()
-        << " proto " << int(v4->header.protocol) << "\n  " << describe_segment(v4->payload) << "\n";
-  } else if (auto v6 = header::parse_ipv6(in)) {
-    out << "  IPv6 " << v6->header.src.to_string() << " > " << v6->header.dst.to_string()
-        << " next header " << int(v6->header.next_header) << "\n  " << describe_segment(v6->payload)
-        << "\n";
-  } else {
-    out << "  not an IP packet: IPv4 says " << header::to_string(v4.error()) << ", IPv6 says "
-        << header::to_string(header::parse_ipv6(in).error()) << "\n";
-  }
-  if (options.pcap != nullptr) options.pcap->write(Instant{}, in);
-  out << "stack counters:";
-  deliver(in).for_each([&](std::string_view name, uint64_t v) {
-    if (v != 0) out << " " << name << "=" << v;
-  });
-  out << "\n";
-  run_header_input(in);
-  out << "checks: passed\n";
 }
 
 void run_options_input(std::span<const uint8_t> in) {
@@ -142,22 +98,6 @@ void run_options_input(std::span<const uint8_t> in) {
   }
   require(*written == tcp_options_size(opts) && *written % 4 == 0);
   require(parse_tcp_options({out.data(), *written}) == opts);
-}
-
-void replay_options_input(std::span<const uint8_t> in, const ReplayOptions&, std::ostream& out) {
-  out << "option space: " << in.size()
-      << " bytes\n  as listed: " << scenario::format_options(scenario::options_in_order(in))
-      << "\n";
-  const header::TcpOptions o = header::parse_tcp_options(in);
-  out << "  as the stack reads them:";
-  if (o.mss) out << " mss " << *o.mss;
-  if (o.window_scale) out << " wscale " << int(*o.window_scale);
-  if (o.sack_permitted) out << " sackOK";
-  if (o.timestamps) out << " TS val " << o.timestamps->value << " ecr " << o.timestamps->echo_reply;
-  for (const header::SackBlock& b : o.sacks()) out << " sack " << b.start << ":" << b.end;
-  out << "\n";
-  run_options_input(in);
-  out << "checks: passed\n";
 }
 
 }  // namespace tcpfuzz::harness

@@ -1,21 +1,19 @@
-// The one-frame targets: header_fuzzer (an IPv4/IPv6 + TCP frame) and
-// options_fuzzer (a TCP option space).
+// The one-frame targets, as the fuzz entry points run them: header_fuzzer
+// (an IPv4/IPv6 + TCP frame) and options_fuzzer (a TCP option space).
 #pragma once
 
 #include <cstdint>
-#include <ostream>
 #include <span>
 
-#include "fuzz/harness/targets.h"
+#include "stack/stats.h"
 
 namespace tcpfuzz::harness {
 
 void run_header_input(std::span<const uint8_t> input);
-void replay_header_input(std::span<const uint8_t> input, const ReplayOptions& options,
-                         std::ostream& out);
-
 void run_options_input(std::span<const uint8_t> input);
-void replay_options_input(std::span<const uint8_t> input, const ReplayOptions& options,
-                          std::ostream& out);
+
+// The verdict counters the stack's receive path gives one frame, addressed
+// to a NIC that owns the usual test addresses of both families.
+netstack::Stats header_verdicts(std::span<const uint8_t> frame);
 
 }  // namespace tcpfuzz::harness

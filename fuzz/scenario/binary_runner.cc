@@ -76,8 +76,8 @@ BinaryRunner::BinaryRunner(const BinaryRunOptions& options)
     : options_(options),
       stack_(clock_, StackOptions{options.seed}),
       tcp_(stack_),
-      local_(*IpAddress::parse("192.168.0.1")),
-      remote_(*IpAddress::parse("192.0.2.1")) {
+      local_(*IpAddress::parse(kLocalIpv4)),
+      remote_(*IpAddress::parse(kRemoteIpv4)) {
   Link* link = &wire_.side(LoopbackLink::Side::kA);
   if (options_.pcap != nullptr) {
     tap_ = std::make_unique<PcapTap>(*options_.pcap, clock_, *link);
@@ -130,7 +130,7 @@ void BinaryRunner::begin_line() {
 void BinaryRunner::add_event(std::variant<PacketSpec, SyscallSpec, CommandSpec, CodeSpec> action) {
   if (options_.transcript == nullptr) return;
   Event e;
-  e.time.start_us = (clock_.now().nanos() - kStartNanos) / 1000;
+  e.time.start_us = (clock_.now().nanos() - kScriptStartNanos) / 1000;
   e.action = std::move(action);
   options_.transcript->events.push_back(std::move(e));
 }
@@ -182,7 +182,7 @@ void BinaryRunner::inject(const InjectSegment& s) {
     ack_number = live_ack - (ack ? sut_.local_offset(syn) : 0);
   }
   p.seq_end = p.seq_start + p.payload_length;
-  if (ack || ack_number != 0) p.ack = ack_number;
+  p.ack = ack_number;
 
   // Options in Linux's layout. A TSecr can only echo a TSval the peer saw.
   std::vector<OptionSpec>& o = *p.options;
@@ -193,7 +193,8 @@ void BinaryRunner::inject(const InjectSegment& s) {
   if (sack_ok != ts) o.insert(o.end(), {option(K::kNop), option(K::kNop)});
   if (sack_ok) o.push_back(option(K::kSackPermitted));
   if (ts) {
-    const auto now_ms = static_cast<uint32_t>((clock_.now().nanos() - kStartNanos) / 1'000'000);
+    const auto now_ms =
+        static_cast<uint32_t>((clock_.now().nanos() - kScriptStartNanos) / 1'000'000);
     o.push_back(option(K::kTimestamp, now_ms, stack_ts_val_.value_or(0)));
   }
   if ((s.options & 2) != 0) o.insert(o.end(), {option(K::kNop), option(K::kWindowScale, 7)});
@@ -248,7 +249,7 @@ int BinaryRunner::open_socket() {
 void BinaryRunner::set_option(int fd, SockOpt option, int value) {
   begin_line();
   const bool linger = option == SockOpt::kLinger;
-  const tcp::Errno r = tcp_.find(fds_.at(fd))->set_option(option, value);
+  const tcp::Errno r = endpoint(fd).set_option(option, value);
   record_result(
       [&] {
         const auto [level, name] = option_symbols(option);
@@ -263,25 +264,17 @@ void BinaryRunner::set_option(int fd, SockOpt option, int value) {
 
 void BinaryRunner::close_fd(int fd) {
   begin_line();
-  tcp_.find(fds_.at(fd))->close();
+  endpoint(fd).close();
   fds_.erase(fd);
   record([fd] { return syscall("close", {Expr::number(fd)}); }, 0, 0);
-}
-
-tcp::Endpoint* BinaryRunner::current() {
-  while (!connections_.empty()) {
-    if (tcp::Endpoint* ep = tcp_.find(fds_.at(connections_.back()))) return ep;
-    connections_.pop_back();  // the stack let it go; its descriptor stays open
-  }
-  return nullptr;
 }
 
 void BinaryRunner::call(const SocketCall& c) {
   begin_line();
   if (c.op == CallOp::kListen) {
-    if (listener_fd_ >= 0 && tcp_.find(fds_.at(listener_fd_)) != nullptr) return;
+    if (listener_fd_ >= 0) return;  // one listener; it is never closed
     const int fd = open_socket();
-    tcp::Endpoint* l = tcp_.find(fds_.at(fd));
+    tcp::Endpoint* l = &endpoint(fd);
     record_result([fd] { return with_fd_and_address("bind", fd); },
                   l->bind(local_, kDefaultBindPort));
     const int backlog = c.arg % 8;
@@ -293,7 +286,7 @@ void BinaryRunner::call(const SocketCall& c) {
   }
   if (c.op == CallOp::kConnect) {
     const int fd = open_socket();
-    const tcp::Errno r = tcp_.find(fds_.at(fd))->connect(remote_, kDefaultConnectPort);
+    const tcp::Errno r = endpoint(fd).connect(remote_, kDefaultConnectPort);
     record_result([fd] { return with_fd_and_address("connect", fd); }, r);
     if (r == EINPROGRESS) {
       sut_.on_connect(kDefaultConnectPort);
@@ -306,8 +299,7 @@ void BinaryRunner::call(const SocketCall& c) {
   }
   if (c.op == CallOp::kAccept) {
     if (listener_fd_ < 0) return;
-    tcp::Endpoint* l = tcp_.find(fds_.at(listener_fd_));
-    if (l == nullptr) return;
+    tcp::Endpoint* l = &endpoint(listener_fd_);
     const int listener = listener_fd_;
     auto accept = [listener] { return with_fd_and_address("accept", listener); };
     auto id = l->accept();
@@ -324,9 +316,9 @@ void BinaryRunner::call(const SocketCall& c) {
     connections_.push_back(fd);
     return;
   }
-  tcp::Endpoint* ep = current();
-  if (ep == nullptr) return;
+  if (connections_.empty()) return;
   const int fd = connections_.back();
+  tcp::Endpoint* ep = &endpoint(fd);
   switch (c.op) {
     case CallOp::kRead: {
       const uint16_t length = std::max<uint16_t>(c.arg, 1);

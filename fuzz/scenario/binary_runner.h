@@ -50,15 +50,14 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
   netstack::tcp::Protocol& tcp() { return tcp_; }
   netstack::FakeClock& clock() { return clock_; }
 
-  // Where script time 0 is on the fake clock (packetdrill starts at 1 µs).
-  static constexpr int64_t kStartNanos = 1000;
-
  private:
   void advance(netstack::Duration d);
   void begin_line();
   void inject(const InjectSegment& s);
   void call(const SocketCall& c);
-  netstack::tcp::Endpoint* current();
+  // An open descriptor's endpoint: the protocol keeps an endpoint until its
+  // user closes it (Endpoint::reapable), as Linux keeps a socket.
+  netstack::tcp::Endpoint& endpoint(int fd) { return *tcp_.find(fds_.at(fd)); }
 
   // Socket calls, applied and recorded as the script line that makes them.
   int open_socket();
@@ -92,7 +91,7 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
   void add_event(std::variant<PacketSpec, SyscallSpec, CommandSpec, CodeSpec> action);
 
   BinaryRunOptions options_;
-  netstack::FakeClock clock_{netstack::Instant::from_nanos(kStartNanos)};
+  netstack::FakeClock clock_{netstack::Instant::from_nanos(kScriptStartNanos)};
   netstack::LoopbackLink wire_;
   std::unique_ptr<netstack::PcapTap> tap_;
   netstack::Stack stack_;
@@ -103,7 +102,7 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
   // Open descriptors, as Linux numbers them (lowest free from 3).
   std::map<int, netstack::tcp::EndpointId> fds_;
   int listener_fd_ = -1;
-  std::vector<int> connections_;  // fds, the newest last
+  std::vector<int> connections_;  // fds, the newest last; calls go to the newest
   // What the peer has seen of the socket under test, live numbers.
   uint32_t peer_next_ = 1000;  // its own next sequence number
   uint32_t stack_next_ = 0;    // highest sequence number the stack sent, +1

@@ -123,10 +123,8 @@ class Runner {
         stack_(clock_, StackOptions{o.seed}),
         tcp_(stack_, o.config),
         capture_(clock_, sut_) {
-    local_ =
-        *IpAddress::parse(family_ == IpAddress::Family::kV6 ? "fd3d:a0b:17d6::1" : "192.168.0.1");
-    remote_ =
-        *IpAddress::parse(family_ == IpAddress::Family::kV6 ? "fd3d:fa7b:d17d::1" : "192.0.2.1");
+    local_ = *IpAddress::parse(family_ == IpAddress::Family::kV6 ? kLocalIpv6 : kLocalIpv4);
+    remote_ = *IpAddress::parse(family_ == IpAddress::Family::kV6 ? kRemoteIpv6 : kRemoteIpv4);
     tolerance_us_ = int_option("tolerance_usecs", 4000);
     tolerance_pct_ = double_option("tolerance_percent", 12.5);
     strict_segments_ = s.options.end() != std::ranges::find_if(s.options, [](const auto& kv) {
@@ -1003,7 +1001,7 @@ class Runner {
     return ok(ready);
   }
 
-  static constexpr int64_t kStartUs = 1;  // FakeClock starts at 1 µs
+  static constexpr int64_t kStartUs = kScriptStartNanos / 1000;
 
   const Scenario& s_;
   const RunOptions& opts_;

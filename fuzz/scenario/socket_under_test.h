@@ -15,11 +15,18 @@
 
 namespace tcpfuzz::scenario {
 
-// packetdrill's defaults: the peer's port for passive connections and the
+// packetdrill's defaults: the addresses of the stack ("local") and of the
+// scripted peer ("remote"), the peer's port for passive connections and the
 // ports the stack listens on and connects to.
+inline constexpr const char* kLocalIpv4 = "192.168.0.1";
+inline constexpr const char* kRemoteIpv4 = "192.0.2.1";
+inline constexpr const char* kLocalIpv6 = "fd3d:a0b:17d6::1";
+inline constexpr const char* kRemoteIpv6 = "fd3d:fa7b:d17d::1";
 inline constexpr uint16_t kRemoteEphemeralPort = 48000;
 inline constexpr uint16_t kDefaultBindPort = 8080;
 inline constexpr uint16_t kDefaultConnectPort = 8080;
+// Script time 0 on the fake clock: packetdrill's clock starts at 1 µs.
+inline constexpr int64_t kScriptStartNanos = 1000;
 
 struct SocketUnderTest {
   enum class Phase : uint8_t {

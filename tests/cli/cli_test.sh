@@ -74,6 +74,9 @@ expect_exit 2 'not scenario-based' "$tcpfuzz" export "$work/input.bin" --target 
 expect_exit 2 'not packets' "$tcpfuzz" export "$work/input.bin" --target options_fuzzer --to pcap -o "$work/o.pcap"
 expect_exit 2 "$work/no/such/dir/out.pkt" "$tcpfuzz" export "$seed" --to pkt -o "$work/no/such/dir/out.pkt"
 [ ! -e "$work/no/such/dir/out.pkt" ] || fail "a failed export left a file"
+expect_exit 2 "$work/no/such/dir/out.pcap" "$tcpfuzz" export "$seed" --to pcap -o "$work/no/such/dir/out.pcap"
+expect_exit 2 "$work/no/such/dir/r.pcap" "$tcpfuzz" replay "$seed" --pcap "$work/no/such/dir/r.pcap"
+[ ! -e "$work/no/such/dir" ] || fail "a failed pcap write left a file"
 printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 < S 0:0(0) win\n' >"$work/bad.pkt"
 expect_exit 2 "^$work/bad.pkt:2:[0-9]+: " "$tcpfuzz" run "$work/bad.pkt"
 expect_exit 2 'unknown command' "$tcpfuzz" frobnicate

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "fuzz/harness/scenario_target.h"
+#include "fuzz/harness/replay.h"
 #include "fuzz/scenario/binary_scenario.h"
 #include "fuzz/scenario/pkt_parser.h"
 #include "fuzz/scenario/runner.h"

@@ -1,0 +1,28 @@
+// The tools' side of each target (`tcpfuzz replay`, `tcpfuzz export`), kept
+// apart from the run functions so the fuzz binaries link none of it: code a
+// fuzzer links is instrumented, and libFuzzer scans every instrumented
+// counter after each input.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "fuzz/harness/targets.h"
+
+namespace tcpfuzz::harness {
+
+void replay_header_input(std::span<const uint8_t> input, const ReplayOptions& options,
+                         std::ostream& out);
+void replay_options_input(std::span<const uint8_t> input, const ReplayOptions& options,
+                          std::ostream& out);
+void replay_scenario_input(std::span<const uint8_t> input, const ReplayOptions& options,
+                           std::ostream& out);
+
+// The run as a script, checked to parse back and replay on the script runner.
+netstack::Expected<std::string, std::string> scenario_input_as_script(
+    std::span<const uint8_t> input, std::string_view comment);
+
+}  // namespace tcpfuzz::harness
