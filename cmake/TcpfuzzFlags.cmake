@@ -13,6 +13,7 @@ if(TCPFUZZ_FUZZ_ENGINE STREQUAL "libfuzzer")
   # Every object gets coverage edges; only fuzz targets link libFuzzer's main.
   add_compile_options(-fsanitize=fuzzer-no-link)
   add_link_options(-fsanitize=fuzzer-no-link)
+  add_compile_definitions(TCPFUZZ_LIBFUZZER=1)
 endif()
 
 if(TCPFUZZ_COVERAGE)

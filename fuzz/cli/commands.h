@@ -9,5 +9,6 @@ namespace tcpfuzz::cli {
 int run_command(const std::vector<std::string>& args);
 int replay_command(const std::vector<std::string>& args);
 int export_command(const std::vector<std::string>& args);
+int cov_command(const std::vector<std::string>& args);
 
 }  // namespace tcpfuzz::cli

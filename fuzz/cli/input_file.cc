@@ -1,5 +1,6 @@
 #include "fuzz/cli/input_file.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -19,6 +20,29 @@ netstack::Expected<std::vector<uint8_t>, std::string> read_input(const std::stri
                              std::istreambuf_iterator<char>());
   if (in.bad()) return netstack::Unexpected{path + ": read failed"};
   return bytes;
+}
+
+netstack::Expected<std::vector<std::string>, std::string> collect_files(
+    const std::vector<std::string>& paths, std::string_view extension) {
+  std::vector<std::string> files;
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (const auto& e : fs::recursive_directory_iterator(p)) {
+        if (e.is_regular_file() && e.path().string().ends_with(extension)) {
+          found.push_back(e.path().string());
+        }
+      }
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (fs::is_regular_file(p, ec)) {
+      files.push_back(p);
+    } else {
+      return netstack::Unexpected{p + ": no such file or directory"};
+    }
+  }
+  return files;
 }
 
 std::string temporary_path(const std::string& path) {

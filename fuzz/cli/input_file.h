@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fuzz/harness/targets.h"
@@ -15,6 +16,12 @@ namespace tcpfuzz::cli {
 
 // The file's bytes, or "PATH: reason".
 netstack::Expected<std::vector<uint8_t>, std::string> read_input(const std::string& path);
+
+// Files named directly, plus every file under folders named whose name ends
+// in `extension` ("" for all), sorted per folder; or "PATH: no such file or
+// directory".
+netstack::Expected<std::vector<std::string>, std::string> collect_files(
+    const std::vector<std::string>& paths, std::string_view extension);
 
 // Writes `bytes` to PATH.tmp and renames it over PATH; the error, if any.
 std::optional<std::string> write_output(const std::string& path, const std::string& bytes);

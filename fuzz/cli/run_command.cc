@@ -7,37 +7,11 @@
 #include <vector>
 
 #include "fuzz/cli/commands.h"
+#include "fuzz/cli/input_file.h"
 #include "fuzz/scenario/pkt_parser.h"
 #include "fuzz/scenario/runner.h"
 
 namespace tcpfuzz::cli {
-
-namespace {
-
-// Files named directly, plus every *.pkt under folders named.
-bool collect(const std::vector<std::string>& args, std::vector<std::string>* files) {
-  namespace fs = std::filesystem;
-  for (const std::string& a : args) {
-    std::error_code ec;
-    if (fs::is_directory(a, ec)) {
-      std::vector<std::string> found;
-      for (const auto& e : fs::recursive_directory_iterator(a)) {
-        if (e.is_regular_file() && e.path().extension() == ".pkt")
-          found.push_back(e.path().string());
-      }
-      std::sort(found.begin(), found.end());
-      files->insert(files->end(), found.begin(), found.end());
-    } else if (fs::is_regular_file(a, ec)) {
-      files->push_back(a);
-    } else {
-      std::fprintf(stderr, "%s: no such file or directory\n", a.c_str());
-      return false;
-    }
-  }
-  return true;
-}
-
-}  // namespace
 
 int run_command(const std::vector<std::string>& args) {
   scenario::RunOptions options;
@@ -63,7 +37,12 @@ int run_command(const std::vector<std::string>& args) {
     std::fprintf(stderr, "usage: tcpfuzz run [--trace] [--verbose] [--pcap OUT] FILE_OR_DIR...\n");
     return 2;
   }
-  if (!collect(inputs, &files)) return 2;
+  if (auto found = collect_files(inputs, ".pkt")) {
+    files = std::move(*found);
+  } else {
+    std::fprintf(stderr, "%s\n", found.error().c_str());
+    return 2;
+  }
   if (!pcap_path.empty() && files.size() != 1) {
     std::fprintf(stderr, "tcpfuzz run: --pcap takes exactly one script\n");
     return 2;

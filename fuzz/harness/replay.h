@@ -21,6 +21,8 @@ void replay_options_input(std::span<const uint8_t> input, const ReplayOptions& o
 void replay_scenario_input(std::span<const uint8_t> input, const ReplayOptions& options,
                            std::ostream& out);
 
+void observe_scenario_input(std::span<const uint8_t> input, netstack::tcp::Tracer& tracer);
+
 // The run as a script, checked to parse back and replay on the script runner.
 netstack::Expected<std::string, std::string> scenario_input_as_script(
     std::span<const uint8_t> input, std::string_view comment);

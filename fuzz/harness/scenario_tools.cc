@@ -43,6 +43,11 @@ void replay_scenario_input(std::span<const uint8_t> input, const ReplayOptions& 
   out << "\n";
 }
 
+void observe_scenario_input(std::span<const uint8_t> input, netstack::tcp::Tracer& tracer) {
+  BinaryRunner runner({.tracer = &tracer});
+  runner.run(scenario::decode_binary(input));
+}
+
 netstack::Expected<std::string, std::string> scenario_input_as_script(
     std::span<const uint8_t> input, std::string_view comment) {
   scenario::Scenario recorded;

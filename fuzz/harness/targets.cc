@@ -12,12 +12,13 @@ namespace {
 
 constexpr std::array kTargets{
     Target{"header_fuzzer", "one IPv4/IPv6 + TCP frame: parsers and receive-path checks", true,
-           run_header_input, replay_header_input, nullptr},
+           run_header_input, replay_header_input, nullptr, nullptr},
     Target{"options_fuzzer", "one TCP option space: parse/write round trip", false,
            run_options_input, replay_options_input, nullptr},
     Target{"scenario_fuzzer",
            "binary scenario: calls, clock jumps and segments against a fresh stack", true,
-           run_scenario_input, replay_scenario_input, scenario_input_as_script},
+           run_scenario_input, replay_scenario_input, observe_scenario_input,
+           scenario_input_as_script},
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "stack/link/pcap_writer.h"
+#include "stack/tcp/trace.h"
 #include "stack/util/expected.h"
 
 namespace tcpfuzz::harness {
@@ -27,6 +28,9 @@ struct Target {
   void (*run)(std::span<const uint8_t> input);
   // Prints the input decoded, then runs it with the full trace.
   void (*replay)(std::span<const uint8_t> input, const ReplayOptions& options, std::ostream& out);
+  // Stateful targets: runs the input with `tracer` seeing every TCP event
+  // (nullptr for the others).
+  void (*observe)(std::span<const uint8_t> input, netstack::tcp::Tracer& tracer);
   // Scenario-based targets: the run written as a script that replays it,
   // `comment` on top (nullptr for the others).
   netstack::Expected<std::string, std::string> (*to_script)(std::span<const uint8_t> input,

@@ -50,6 +50,13 @@ std::vector<BinaryEvent> decode_binary(std::span<const uint8_t> b) {
   return out;
 }
 
+size_t encoded_size(const BinaryEvent& e) {
+  const size_t body = std::holds_alternative<InjectSegment>(e)  ? kInjectBody
+                      : std::holds_alternative<AdvanceClock>(e) ? kAdvanceBody
+                                                                : kCallBody;
+  return 1 + body;
+}
+
 std::vector<uint8_t> encode_binary(const std::vector<BinaryEvent>& events) {
   std::vector<uint8_t> out;
   for (const BinaryEvent& e : events) {

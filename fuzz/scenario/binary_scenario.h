@@ -64,6 +64,8 @@ using BinaryEvent = std::variant<InjectSegment, AdvanceClock, SocketCall>;
 
 std::vector<BinaryEvent> decode_binary(std::span<const uint8_t> bytes);
 std::vector<uint8_t> encode_binary(const std::vector<BinaryEvent>& events);
+// Bytes encode_binary() writes for one event, opcode included.
+size_t encoded_size(const BinaryEvent& e);
 
 // One line per event, for `tcpfuzz replay`: "inject S. seq+0 ack+1 win 65535
 // len 0 <mss,sackOK,TS>", "advance 200 ms", "call write 1000".

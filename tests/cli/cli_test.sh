@@ -62,6 +62,12 @@ else
   echo "note: tshark missing, pcap contents not dissected"
 fi
 
+# cov: the seeds reach every state (make_scenario_seeds.py is written to).
+expect_exit 0 'states +11/11' "$tcpfuzz" cov "$src/corpus/scenario_fuzzer"
+expect_exit 0 'transitions +[0-9]+/[0-9]+' "$tcpfuzz" cov "$seed" --target scenario_fuzzer
+expect_exit 2 'has no TCP state' "$tcpfuzz" cov "$src/corpus/header_fuzzer"
+expect_exit 2 "$work/missing: no such file" "$tcpfuzz" cov "$work/missing" --target scenario_fuzzer
+
 # Bad input: one line naming the problem, exit 2, nothing written.
 expect_exit 2 "$work/missing.bin: No such file" "$tcpfuzz" replay "$work/missing.bin" --target scenario_fuzzer
 expect_exit 2 "$work: is a directory" "$tcpfuzz" replay "$work" --target scenario_fuzzer

@@ -1,0 +1,100 @@
+// tcpfuzz cov: which TCP states, transitions and (state, segment kind,
+// verdict) triples a corpus of a stateful target reaches.
+#include <cstdio>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "fuzz/cli/commands.h"
+#include "fuzz/cli/input_file.h"
+#include "fuzz/harness/state_coverage.h"
+#include "stack/tcp/state.h"
+
+namespace tcpfuzz::cli {
+
+namespace {
+
+using netstack::tcp::State;
+
+constexpr const char* kUsage = "usage: tcpfuzz cov FILE_OR_DIR... [--target NAME]\n";
+
+// The (from, to) pairs the state machine allows.
+std::set<std::pair<State, State>> allowed_transitions() {
+  std::set<std::pair<State, State>> pairs;
+  for (const auto& t : netstack::tcp::legal_transitions()) pairs.emplace(t.from, t.to);
+  return pairs;
+}
+
+std::string name(State s) {
+  return std::string(netstack::tcp::to_string(s));
+}
+
+}  // namespace
+
+int cov_command(const std::vector<std::string>& args) {
+  std::string target_name;
+  std::vector<std::string> paths;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--target" && i + 1 < args.size()) {
+      target_name = args[++i];
+    } else if (args[i].starts_with("-")) {
+      std::fprintf(stderr, "tcpfuzz cov: unexpected argument %s\n%s", args[i].c_str(), kUsage);
+      return 2;
+    } else {
+      paths.push_back(args[i]);
+    }
+  }
+  if (paths.empty()) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  // A folder named after its target (corpus/scenario_fuzzer) names it.
+  std::error_code ec;
+  const bool folder = std::filesystem::is_directory(paths.front(), ec);
+  auto target = resolve_target(target_name, folder ? paths.front() + "/" : paths.front());
+  if (!target) {
+    std::fprintf(stderr, "tcpfuzz cov: %s\n", target.error().c_str());
+    return 2;
+  }
+  if ((*target)->observe == nullptr) {
+    std::fprintf(stderr, "tcpfuzz cov: %s has no TCP state to cover\n",
+                 std::string((*target)->name).c_str());
+    return 2;
+  }
+  auto files = collect_files(paths, "");
+  if (!files) {
+    std::fprintf(stderr, "%s\n", files.error().c_str());
+    return 2;
+  }
+  harness::StateCoverage coverage;
+  for (const std::string& f : *files) {
+    auto input = read_input(f);
+    if (!input) {
+      std::fprintf(stderr, "%s\n", input.error().c_str());
+      return 2;
+    }
+    (*target)->observe(*input, coverage);
+  }
+  const auto allowed = allowed_transitions();
+  size_t allowed_reached = 0;
+  for (const auto& t : coverage.transitions()) allowed_reached += allowed.count(t);
+  std::printf("%s: %zu inputs\n", std::string((*target)->name).c_str(), files->size());
+  std::printf("states       %2zu/%zu:", coverage.states(), netstack::tcp::kStateCount);
+  for (size_t i = 0; i < netstack::tcp::kStateCount; ++i) {
+    if (coverage.reached(static_cast<State>(i)))
+      std::printf(" %s", name(static_cast<State>(i)).c_str());
+  }
+  std::printf("\ntransitions  %2zu/%zu of the (from, to) pairs the state machine allows\n",
+              allowed_reached, allowed.size());
+  std::printf("segments     %zu (state, segment kind, verdict) triples\n",
+              coverage.triples().size());
+  std::string missing;
+  for (const auto& [from, to] : allowed) {
+    if (!coverage.transitions().contains({from, to})) missing += " " + name(from) + "->" + name(to);
+  }
+  if (!missing.empty()) std::printf("not reached:%s\n", missing.c_str());
+  return 0;
+}
+
+}  // namespace tcpfuzz::cli

@@ -1,0 +1,42 @@
+// StateCoverage: which TCP states, transitions and (state, segment kind,
+// verdict) triples a set of inputs reaches, for `tcpfuzz cov` and the
+// campaign summary of ci/fuzz.sh.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <set>
+#include <tuple>
+#include <utility>
+
+#include "fuzz/harness/state_feedback.h"
+#include "stack/tcp/trace.h"
+
+namespace tcpfuzz::harness {
+
+class StateCoverage final : public netstack::tcp::Tracer {
+ public:
+  using Triple = std::tuple<netstack::tcp::State, SegmentKind, netstack::tcp::Verdict>;
+
+  size_t states() const;
+  const std::set<std::pair<netstack::tcp::State, netstack::tcp::State>>& transitions() const {
+    return transitions_;
+  }
+  const std::set<Triple>& triples() const { return triples_; }
+  bool reached(netstack::tcp::State s) const { return states_[static_cast<size_t>(s)]; }
+
+  // Begin Tracer implementation.
+  void on_transition(netstack::Instant, netstack::tcp::EndpointId, netstack::tcp::State from,
+                     netstack::tcp::State to, std::string_view) override;
+  void on_segment_in(netstack::Instant, netstack::tcp::EndpointId, netstack::tcp::State s,
+                     const netstack::header::TcpHeader& h, size_t payload,
+                     netstack::tcp::Verdict v) override;
+  // End Tracer implementation.
+
+ private:
+  std::array<bool, netstack::tcp::kStateCount> states_{};
+  std::set<std::pair<netstack::tcp::State, netstack::tcp::State>> transitions_;
+  std::set<Triple> triples_;
+};
+
+}  // namespace tcpfuzz::harness
