@@ -46,6 +46,7 @@ step_seeds() {
   banner "seeds: corpus/make_*_seeds.py reproduce the committed seeds"
   python3 corpus/make_wire_seeds.py --check || die "committed seeds differ from corpus/make_wire_seeds.py; rerun it"
   python3 corpus/make_scenario_seeds.py --check || die "committed seeds differ from corpus/make_scenario_seeds.py; rerun it"
+  python3 corpus/make_segment_seeds.py --check || die "committed seeds differ from corpus/make_segment_seeds.py; rerun it"
   echo "seeds up to date"
 }
 

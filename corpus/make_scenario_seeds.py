@@ -5,9 +5,9 @@ Each seed is a small scenario named for what it does; together they reach
 every state of the RFC 9293 diagram. `--check` fails if the committed files
 differ from what this script writes.
 """
-import os
 import struct
-import sys
+
+import seed_files
 
 FIN, SYN, RST, PSH, ACK = 1, 2, 4, 8, 16
 MSS, WS, SACKOK, TS, SACK = 1, 2, 4, 8, 16
@@ -58,23 +58,5 @@ SEEDS = {
 }
 
 
-def main():
-    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scenario_fuzzer")
-    check = "--check" in sys.argv
-    bad = []
-    for name, data in SEEDS.items():
-        path = os.path.join(out, name + ".bin")
-        if check:
-            if not os.path.exists(path) or open(path, "rb").read() != data:
-                bad.append(path)
-        else:
-            with open(path, "wb") as f:
-                f.write(data)
-    if bad:
-        print("scenario seeds differ from make_scenario_seeds.py: " + ", ".join(bad))
-        return 1
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    seed_files.main("scenario_fuzzer", {name + ".bin": data for name, data in SEEDS.items()})

@@ -17,11 +17,10 @@ Only files this script writes are touched: seeds added by hand or by
 
 import argparse
 import ipaddress
-import pathlib
 import struct
 import sys
 
-HERE = pathlib.Path(__file__).resolve().parent
+import seed_files
 
 V4_US, V4_PEER = "192.0.2.1", "192.0.2.2"
 V6_US, V6_PEER = "fd3d:a0b:17d6::1", "fd3d:a0b:17d6::2"
@@ -257,22 +256,11 @@ def main():
     ap.add_argument("--check", action="store_true",
                     help="verify the committed seeds instead of writing them")
     args = ap.parse_args()
-    bad = 0
-    for folder, seeds in (("header_fuzzer", header_seeds()), ("options_fuzzer", option_seeds())):
-        out = HERE / folder
-        out.mkdir(exist_ok=True)
-        for name, data in sorted(seeds.items()):
-            if folder == "options_fuzzer" and len(data) > 40:
-                sys.exit(f"make_wire_seeds: {folder}/{name} is {len(data)} bytes (> 40)")
-            path = out / name
-            if args.check:
-                if not path.exists() or path.read_bytes() != data:
-                    print(f"differs: {path.relative_to(HERE.parent)}")
-                    bad += 1
-            else:
-                path.write_bytes(data)
-        if not args.check:
-            print(f"{folder}: {len(seeds)} seeds")
+    seeds = {"header_fuzzer": header_seeds(), "options_fuzzer": option_seeds()}
+    for name, data in seeds["options_fuzzer"].items():
+        if len(data) > 40:
+            sys.exit(f"make_wire_seeds: options_fuzzer/{name} is {len(data)} bytes (> 40)")
+    bad = sum(seed_files.write_or_check(folder, s, args.check) for folder, s in seeds.items())
     sys.exit(1 if bad else 0)
 
 

@@ -87,6 +87,17 @@ RC_GTEST_PROP(ChecksumProps, SumIndependentOfHowTheDataIsSplit, ()) {
             Checksum().add(all).folded());
 }
 
+RC_GTEST_PROP(ChecksumProps, RecomputeRepairsAnyChecksumDamage, ()) {
+  BuiltPacket b = arbitrary_packet();
+  std::vector<uint8_t> bytes(b.packet.bytes().begin(), b.packet.bytes().end());
+  // Scribble over the IPv4 header checksum and the TCP checksum.
+  const size_t tcp_checksum = b.ip_header_length + 16;
+  bytes[tcp_checksum] ^= *rc::gen::inRange<uint8_t>(1, 255);
+  if (b.spec.src.is_v4()) bytes[10] ^= *rc::gen::inRange<uint8_t>(1, 255);
+  recompute_checksums(bytes);
+  RC_ASSERT(std::ranges::equal(bytes, b.packet.bytes()));
+}
+
 // RFC 1071's definition, one big-endian 16-bit word at a time with the
 // end-around carry, odd byte padded with zero: the reference the optimised
 // summation must agree with.

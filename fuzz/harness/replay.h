@@ -14,9 +14,14 @@
 
 namespace tcpfuzz::harness {
 
+// "60 bytes\n  IPv4 a > b proto 6\n  TCP 48000 > 8080 S. 1:1(0) ack 1 win 5 <...>"
+std::string describe_frame(std::span<const uint8_t> frame);
+
 void replay_header_input(std::span<const uint8_t> input, const ReplayOptions& options,
                          std::ostream& out);
 void replay_options_input(std::span<const uint8_t> input, const ReplayOptions& options,
+                          std::ostream& out);
+void replay_segment_input(std::span<const uint8_t> input, const ReplayOptions& options,
                           std::ostream& out);
 void replay_scenario_input(std::span<const uint8_t> input, const ReplayOptions& options,
                            std::ostream& out);

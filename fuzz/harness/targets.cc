@@ -4,6 +4,7 @@
 
 #include "fuzz/harness/replay.h"
 #include "fuzz/harness/scenario_target.h"
+#include "fuzz/harness/segment_target.h"
 #include "fuzz/harness/wire_targets.h"
 
 namespace tcpfuzz::harness {
@@ -15,6 +16,9 @@ constexpr std::array kTargets{
            run_header_input, replay_header_input, nullptr, nullptr},
     Target{"options_fuzzer", "one TCP option space: parse/write round trip", false,
            run_options_input, replay_options_input, nullptr},
+    Target{"segment_fuzzer",
+           "raw IP packets with delays against a listener and an established connection", true,
+           run_segment_input, replay_segment_input, observe_segment_input, nullptr},
     Target{"scenario_fuzzer",
            "binary scenario: calls, clock jumps and segments against a fresh stack", true,
            run_scenario_input, replay_scenario_input, observe_scenario_input,

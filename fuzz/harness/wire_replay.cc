@@ -30,20 +30,25 @@ std::string describe_segment(std::span<const uint8_t> segment) {
 
 }  // namespace
 
+std::string describe_frame(std::span<const uint8_t> in) {
+  std::string s = std::to_string(in.size()) + " bytes\n  ";
+  const auto v4 = header::parse_ipv4(in);
+  if (v4) {
+    return s + "IPv4 " + v4->header.src.to_string() + " > " + v4->header.dst.to_string() +
+           " proto " + std::to_string(v4->header.protocol) + "\n  " + describe_segment(v4->payload);
+  }
+  if (auto v6 = header::parse_ipv6(in)) {
+    return s + "IPv6 " + v6->header.src.to_string() + " > " + v6->header.dst.to_string() +
+           " next header " + std::to_string(v6->header.next_header) + "\n  " +
+           describe_segment(v6->payload);
+  }
+  return s + "not an IP packet: IPv4 says " + std::string(header::to_string(v4.error())) +
+         ", IPv6 says " + std::string(header::to_string(header::parse_ipv6(in).error()));
+}
+
 void replay_header_input(std::span<const uint8_t> in, const ReplayOptions& options,
                          std::ostream& out) {
-  out << "frame: " << in.size() << " bytes\n";
-  if (auto v4 = header::parse_ipv4(in)) {
-    out << "  IPv4 " << v4->header.src.to_string() << " > " << v4->header.dst.to_string()
-        << " proto " << int(v4->header.protocol) << "\n  " << describe_segment(v4->payload) << "\n";
-  } else if (auto v6 = header::parse_ipv6(in)) {
-    out << "  IPv6 " << v6->header.src.to_string() << " > " << v6->header.dst.to_string()
-        << " next header " << int(v6->header.next_header) << "\n  " << describe_segment(v6->payload)
-        << "\n";
-  } else {
-    out << "  not an IP packet: IPv4 says " << header::to_string(v4.error()) << ", IPv6 says "
-        << header::to_string(header::parse_ipv6(in).error()) << "\n";
-  }
+  out << "frame: " << describe_frame(in) << "\n";
   if (options.pcap != nullptr) options.pcap->write(Instant{}, in);
   out << "stack counters:";
   header_verdicts(in).for_each([&](std::string_view name, uint64_t v) {

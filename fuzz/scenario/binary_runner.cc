@@ -121,6 +121,13 @@ void BinaryRunner::advance(Duration d) {
   wire_.pump();
 }
 
+void BinaryRunner::inject_raw(std::span<const uint8_t> packet) {
+  begin_line();
+  started_ = true;
+  wire_.side(LoopbackLink::Side::kB).send(View::copy_of(packet));
+  wire_.pump();
+}
+
 void BinaryRunner::begin_line() {
   // Timers already due run first, as the script runner runs them before
   // each line it plays.

@@ -44,6 +44,11 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
  public:
   explicit BinaryRunner(const BinaryRunOptions& options = {});
   void run(const std::vector<BinaryEvent>& events);
+  // For harnesses that bring their own packets (segment_fuzzer): moves the
+  // clock on timer by timer, and hands the stack a raw IP packet as the
+  // peer. Raw packets are not part of the transcript.
+  void advance(netstack::Duration d);
+  void inject_raw(std::span<const uint8_t> packet);
 
   // Which TCP states any endpoint reached.
   const std::array<bool, netstack::tcp::kStateCount>& states_reached() const { return states_; }
@@ -51,7 +56,6 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
   netstack::FakeClock& clock() { return clock_; }
 
  private:
-  void advance(netstack::Duration d);
   void begin_line();
   void inject(const InjectSegment& s);
   void call(const SocketCall& c);

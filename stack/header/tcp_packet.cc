@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "stack/header/byte_order.h"
+#include "stack/header/checksum.h"
 #include "stack/header/ip.h"
 
 namespace netstack::header {
@@ -59,6 +60,45 @@ View build_tcp_packet(const TcpPacketSpec& spec) {
   fill_tcp_checksum(segment, spec.src, spec.dst);
   if (spec.corrupt_checksum) segment[17] ^= 0x5a;
   return packet;
+}
+
+namespace {
+
+constexpr size_t kTcpChecksumOffset = 16;
+
+void recompute_tcp_checksum(std::span<uint8_t> segment, const IpAddress& src,
+                            const IpAddress& dst) {
+  if (segment.size() < kTcpChecksumOffset + 2) return;
+  store_be16(&segment[kTcpChecksumOffset], 0);
+  const uint16_t sum = pseudo_header(src, dst, kProtocolTcp, static_cast<uint32_t>(segment.size()))
+                           .add(segment)
+                           .finish();
+  store_be16(&segment[kTcpChecksumOffset], sum);
+}
+
+}  // namespace
+
+void recompute_checksums(std::span<uint8_t> packet) {
+  if (packet.empty()) return;
+  const uint8_t version = packet[0] >> 4;
+  if (version == 4 && packet.size() >= kIpv4MinHeaderLength) {
+    const size_t header_length = size_t{packet[0] & 0x0fU} * 4;
+    if (header_length < kIpv4MinHeaderLength || header_length > packet.size()) return;
+    constexpr size_t kChecksumOffset = 10;
+    store_be16(&packet[kChecksumOffset], 0);
+    store_be16(&packet[kChecksumOffset], Checksum().add(packet.first(header_length)).finish());
+    if (packet[9] != kProtocolTcp) return;
+    const size_t end = std::min<size_t>(load_be16(&packet[2]), packet.size());
+    if (end <= header_length) return;
+    recompute_tcp_checksum(packet.subspan(header_length, end - header_length),
+                           IpAddress::v4(packet.subspan<12, 4>()),
+                           IpAddress::v4(packet.subspan<16, 4>()));
+  } else if (version == 6 && packet.size() >= kIpv6HeaderLength && packet[6] == kProtocolTcp) {
+    const size_t end = std::min<size_t>(kIpv6HeaderLength + load_be16(&packet[4]), packet.size());
+    recompute_tcp_checksum(packet.subspan(kIpv6HeaderLength, end - kIpv6HeaderLength),
+                           IpAddress::v6(packet.subspan<8, 16>()),
+                           IpAddress::v6(packet.subspan<24, 16>()));
+  }
 }
 
 }  // namespace netstack::header

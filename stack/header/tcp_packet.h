@@ -34,4 +34,11 @@ struct TcpPacketSpec {
 
 View build_tcp_packet(const TcpPacketSpec& spec);
 
+// Rewrites the IPv4 header checksum and the TCP checksum of a raw IPv4 or
+// IPv6 packet, wherever its headers are complete enough to hold them (the
+// TCP checksum covers the segment up to the IP length or the end of the
+// bytes, whichever comes first). Fuzzers use it so that mutated packets get
+// past the checksum checks unless they mean not to.
+void recompute_checksums(std::span<uint8_t> packet);
+
 }  // namespace netstack::header

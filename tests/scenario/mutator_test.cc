@@ -1,11 +1,11 @@
 // The structure-aware mutator and its AFL++ glue: outputs are always valid,
 // canonical encodings within max_size; trimming keeps what matters.
-#include "fuzz/mutator/scenario_mutator.h"
-
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
+
+#include "fuzz/mutator/scenario_mutator.h"
 
 namespace tcpfuzz::mutator {
 namespace {
@@ -56,8 +56,8 @@ RC_GTEST_PROP(MutatorProps, CrossOversAreCanonicalAndFit,
 }
 
 TEST(Mutator, SameSeedSameMutation) {
-  const std::vector<uint8_t> input = encode_binary(
-      {SocketCall{CallOp::kListen, 1}, InjectSegment{.flags = 0x02, .window = 100}});
+  const std::vector<uint8_t> input =
+      encode_binary({SocketCall{CallOp::kListen, 1}, InjectSegment{.flags = 0x02, .window = 100}});
   EXPECT_EQ(ScenarioMutator(7).mutate(input, 512), ScenarioMutator(7).mutate(input, 512));
 }
 
@@ -93,8 +93,8 @@ TEST(AflMutator, FuzzReturnsValidInputsWithinMaxSize) {
   std::vector<uint8_t> other = encode_binary({InjectSegment{.flags = 0x12, .window = 1}});
   for (int i = 0; i < 100; ++i) {
     uint8_t* out = nullptr;
-    const size_t n = afl_custom_fuzz(state, input.data(), input.size(), &out, other.data(),
-                                     other.size(), 40);
+    const size_t n =
+        afl_custom_fuzz(state, input.data(), input.size(), &out, other.data(), other.size(), 40);
     ASSERT_LE(n, 40u);
     EXPECT_TRUE(canonical({out, out + n}));
   }
@@ -106,9 +106,9 @@ TEST(AflMutator, TrimKeepsExactlyTheEventsTheCoverageNeeds) {
   // connect and the SYN-ACK, nothing else.
   const std::vector<BinaryEvent> needed{SocketCall{CallOp::kConnect, 0},
                                         InjectSegment{.flags = 0x12, .window = 5}};
-  std::vector<uint8_t> input = encode_binary(
-      {AdvanceClock{1}, needed[0], SocketCall{CallOp::kRead, 9}, AdvanceClock{2}, needed[1],
-       AdvanceClock{3}});
+  std::vector<uint8_t> input =
+      encode_binary({AdvanceClock{1}, needed[0], SocketCall{CallOp::kRead, 9}, AdvanceClock{2},
+                     needed[1], AdvanceClock{3}});
   auto keeps_coverage = [&](const std::vector<uint8_t>& candidate) {
     const std::vector<uint8_t> want = encode_binary(needed);
     // The needed events, in order, as a subsequence of the candidate.

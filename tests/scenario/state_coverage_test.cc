@@ -3,7 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 #include "fuzz/harness/replay.h"
+#include "fuzz/harness/segment_target.h"
 #include "fuzz/scenario/binary_scenario.h"
 #include "stack/header/tcp.h"
 
@@ -36,10 +42,51 @@ TEST(StateCoverage, PassiveOpenIsSeen) {
   EXPECT_FALSE(coverage.reached(State::kTimeWait));
   EXPECT_TRUE(coverage.transitions().contains({State::kListen, State::kSynRcvd}));
   EXPECT_TRUE(coverage.transitions().contains({State::kSynRcvd, State::kEstablished}));
-  EXPECT_TRUE(coverage.triples().contains({State::kListen, SegmentKind::kSyn, Verdict::kSynQueued}));
+  EXPECT_TRUE(
+      coverage.triples().contains({State::kListen, SegmentKind::kSyn, Verdict::kSynQueued}));
   EXPECT_TRUE(
       coverage.triples().contains({State::kSynRcvd, SegmentKind::kPureAck, Verdict::kAccepted}));
   EXPECT_EQ(coverage.triples().size(), 2u);
+}
+
+// corpus/make_segment_seeds.py numbers its packets from the stack's ISN in
+// the harness's handshake; if that drifts, the seeds miss the connection.
+TEST(SegmentSeeds, ReachTheConnection) {
+  namespace fs = std::filesystem;
+  StateCoverage coverage;
+  size_t seeds = 0;
+  for (const auto& e :
+       fs::directory_iterator(fs::path(TCPFUZZ_SOURCE_DIR) / "corpus" / "segment_fuzzer")) {
+    std::ifstream in(e.path(), std::ios::binary);
+    const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in),
+                                     std::istreambuf_iterator<char>()};
+    observe_segment_input(bytes, coverage);
+    ++seeds;
+  }
+  ASSERT_GE(seeds, 10u);
+  EXPECT_TRUE(
+      coverage.triples().contains({State::kEstablished, SegmentKind::kData, Verdict::kAccepted}));
+  EXPECT_TRUE(coverage.triples().contains(
+      {State::kEstablished, SegmentKind::kRst, Verdict::kResetAccepted}));
+  EXPECT_TRUE(coverage.triples().contains(
+      {State::kEstablished, SegmentKind::kRst, Verdict::kChallengeAck}));
+  EXPECT_TRUE(coverage.transitions().contains({State::kEstablished, State::kCloseWait}));
+}
+
+TEST(SegmentRecords, EncodeDecodeRoundTripAndTruncatedTailDropped) {
+  const std::vector<uint8_t> a{1, 2, 3}, b{};
+  const std::vector<SegmentRecord> records{{.keep_checksums = true, .delay_ms = 300, .packet = a},
+                                           {.keep_checksums = false, .delay_ms = 0, .packet = b}};
+  std::vector<uint8_t> bytes = encode_segments(records);
+  EXPECT_EQ(bytes.size(), 5u + 3u + 5u);
+  bytes.insert(bytes.end(), {0, 0, 0, 0, 9, 1});  // claims 9 bytes, has 1
+  const auto back = decode_segments(bytes);
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_TRUE(back[0].keep_checksums);
+  EXPECT_EQ(back[0].delay_ms, 300);
+  EXPECT_TRUE(std::ranges::equal(back[0].packet, a));
+  EXPECT_FALSE(back[1].keep_checksums);
+  EXPECT_TRUE(back[1].packet.empty());
 }
 
 }  // namespace
