@@ -47,6 +47,7 @@ step_seeds() {
   python3 corpus/make_wire_seeds.py --check || die "committed seeds differ from corpus/make_wire_seeds.py; rerun it"
   python3 corpus/make_scenario_seeds.py --check || die "committed seeds differ from corpus/make_scenario_seeds.py; rerun it"
   python3 corpus/make_segment_seeds.py --check || die "committed seeds differ from corpus/make_segment_seeds.py; rerun it"
+  python3 corpus/make_pair_seeds.py --check || die "committed seeds differ from corpus/make_pair_seeds.py; rerun it"
   echo "seeds up to date"
 }
 

@@ -80,8 +80,8 @@ int export_command(const std::vector<std::string>& args) {
     return 2;
   }
   if (format == "pcap") {
-    if (!t.has_packets) {
-      std::fprintf(stderr, "tcpfuzz export: %s inputs are option bytes, not packets\n",
+    if (!t.writes_pcap) {
+      std::fprintf(stderr, "tcpfuzz export: %s inputs do not export to a pcap\n",
                    std::string(t.name).c_str());
       return 2;
     }

@@ -21,6 +21,9 @@ void replay_header_input(std::span<const uint8_t> input, const ReplayOptions& op
                          std::ostream& out);
 void replay_options_input(std::span<const uint8_t> input, const ReplayOptions& options,
                           std::ostream& out);
+void replay_pair_input(std::span<const uint8_t> input, const ReplayOptions& options,
+                       std::ostream& out);
+void observe_pair_input(std::span<const uint8_t> input, netstack::tcp::Tracer& tracer);
 void replay_segment_input(std::span<const uint8_t> input, const ReplayOptions& options,
                           std::ostream& out);
 void replay_scenario_input(std::span<const uint8_t> input, const ReplayOptions& options,

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "fuzz/harness/pair_target.h"
 #include "fuzz/harness/replay.h"
 #include "fuzz/harness/scenario_target.h"
 #include "fuzz/harness/segment_target.h"
@@ -16,6 +17,8 @@ constexpr std::array kTargets{
            run_header_input, replay_header_input, nullptr, nullptr},
     Target{"options_fuzzer", "one TCP option space: parse/write round trip", false,
            run_options_input, replay_options_input, nullptr},
+    Target{"pair_fuzzer", "two stacks over faulty links: integrity, liveness and cleanup oracles",
+           false, run_pair_input, replay_pair_input, observe_pair_input, nullptr},
     Target{"segment_fuzzer",
            "raw IP packets with delays against a listener and an established connection", true,
            run_segment_input, replay_segment_input, observe_segment_input, nullptr},

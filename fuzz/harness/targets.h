@@ -22,8 +22,8 @@ struct ReplayOptions {
 struct Target {
   std::string_view name;
   std::string_view summary;
-  // Whether an input stands for packets on a wire (and so exports to a pcap).
-  bool has_packets;
+  // Whether replay writes the packets exchanged to ReplayOptions::pcap.
+  bool writes_pcap;
   // One input, exactly as the fuzz target runs it: a finding aborts.
   void (*run)(std::span<const uint8_t> input);
   // Prints the input decoded, then runs it with the full trace.

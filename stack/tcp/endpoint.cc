@@ -285,15 +285,18 @@ Expected<size_t, Errno> Endpoint::write_impl(std::span<const uint8_t> data, bool
 
 Errno Endpoint::shutdown_impl(ShutdownHow how) {
   switch (state_) {
+    case State::kSynSent:
+      // Linux inet_shutdown(): any shutdown in SYN-SENT disconnects
+      // (tcp_disconnect()): CLOSED without FIN or RST, ECONNRESET left to
+      // report. The socket never connected, so later reads are ENOTCONN,
+      // not end-of-file (the connection is not "done").
+      release_resources();
+      transition(State::kClosed, "close");
+      done_ = false;
+      pending_error_ = ECONNRESET;
+      return 0;
     case State::kClosed:
     case State::kListen:
-    case State::kSynSent:
-      if (state_ == State::kSynSent && how != ShutdownHow::kRead) {
-        // Linux: shutdown(SHUT_WR) in SYN-SENT closes the connection.
-        release_resources();
-        transition(State::kClosed, "close");
-        return 0;
-      }
       return ENOTCONN;
     default:
       break;

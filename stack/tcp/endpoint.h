@@ -140,6 +140,7 @@ class Endpoint final : public SegmentHandler {
   bool handle_ack(const Segment& s);
   void handle_data(Segment& s);
   void handle_fin(const Segment& s);
+  void enter_fin_wait2();
   void handle_time_wait(Segment& s, InboundSegment& in);
   void update_ts_recent(const Segment& s);
   void send_challenge_ack();

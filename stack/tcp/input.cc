@@ -115,7 +115,14 @@ void Endpoint::handle_synchronized(Segment& s) {
   update_ts_recent(s);
   if (state_ == State::kClosed || state_ == State::kTimeWait) return;
   handle_data(s);
+  if (state_ == State::kFinWait1 && fin_acked()) enter_fin_wait2();
   send_data();
+}
+
+void Endpoint::enter_fin_wait2() {
+  transition(State::kFinWait2, "rcv ACK of FIN");
+  // Linux: an orphaned FIN-WAIT-2 lives for tcp_fin_timeout/TCP_LINGER2.
+  if (user_closed_) fin_wait2_timer_.arm_after(std::max(linger2_, Duration(0)));
 }
 
 void Endpoint::handle_rst(const Segment& s) {
@@ -245,12 +252,10 @@ bool Endpoint::handle_ack(const Segment& s) {
   if (fin_was_unacked && fin_acked()) {
     switch (state_) {
       case State::kFinWait1:
-        // A FIN on this same segment takes the direct edge to TIME-WAIT.
-        if (!s.has(kFin)) {
-          transition(State::kFinWait2, "rcv ACK of FIN");
-          // Linux: an orphaned FIN-WAIT-2 lives for tcp_fin_timeout/TCP_LINGER2.
-          if (user_closed_) fin_wait2_timer_.arm_after(std::max(linger2_, Duration(0)));
-        }
+        // A FIN on this same segment takes the direct edge to TIME-WAIT
+        // (handle_fin); if that FIN is not taken (out of order, beyond the
+        // window), handle_synchronized() moves to FIN-WAIT-2 after the data.
+        if (!s.has(kFin)) enter_fin_wait2();
         break;
       case State::kClosing:
         enter_time_wait("rcv ACK of FIN");

@@ -311,8 +311,9 @@ void Endpoint::send_data() {
           return;
         }
         send_one_segment(snd_nxt_, 0, false);
-      } else if (fin_queued_ && fin_sent_ && snd_nxt_ == fin_seq()) {
-        // After a timeout rewound SND.NXT, the FIN goes again.
+      } else if (fin_queued_ && fin_sent_ && !fin_acked() && snd_nxt_ == fin_seq()) {
+        // After a timeout rewound SND.NXT, the FIN goes again (an ACKed FIN
+        // is behind SND.UNA, where fin_seq() no longer points).
         send_one_segment(snd_nxt_, 0, true);
       }
       return;

@@ -77,7 +77,7 @@ expect_exit 2 '--target NAME is needed' "$tcpfuzz" replay "$work/input.bin"
 expect_exit 2 'needs -o' "$tcpfuzz" export "$seed" --to pcap
 expect_exit 2 'usage' "$tcpfuzz" export "$seed" --to json
 expect_exit 2 'not scenario-based' "$tcpfuzz" export "$work/input.bin" --target header_fuzzer --to pkt
-expect_exit 2 'not packets' "$tcpfuzz" export "$work/input.bin" --target options_fuzzer --to pcap -o "$work/o.pcap"
+expect_exit 2 'do not export to a pcap' "$tcpfuzz" export "$work/input.bin" --target options_fuzzer --to pcap -o "$work/o.pcap"
 expect_exit 2 "$work/no/such/dir/out.pkt" "$tcpfuzz" export "$seed" --to pkt -o "$work/no/such/dir/out.pkt"
 [ ! -e "$work/no/such/dir/out.pkt" ] || fail "a failed export left a file"
 expect_exit 2 "$work/no/such/dir/out.pcap" "$tcpfuzz" export "$seed" --to pcap -o "$work/no/such/dir/out.pcap"

@@ -1,0 +1,289 @@
+#include "fuzz/harness/pair_target.h"
+
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fuzz/harness/state_feedback.h"
+
+namespace tcpfuzz::harness {
+
+using namespace netstack;
+
+namespace {
+
+constexpr size_t kPlanBytes = 6;
+constexpr uint32_t kPpmPerUnit = 1000;  // a plan byte counts thousandths
+
+// Byte i of a side's stream: position-dependent, so a byte read twice, out
+// of order or from the wrong place does not match.
+uint8_t stream_byte(uint64_t i, uint8_t side) {
+  return static_cast<uint8_t>(i * 131 + (i >> 8) * 7 + side * 85);
+}
+
+}  // namespace
+
+PairInput decode_pair(std::span<const uint8_t> input) {
+  PairInput out;
+  if (input.size() >= kPlanBytes) {
+    FaultPlan& p = out.plan;
+    p.drop_ppm = input[0] * kPpmPerUnit;
+    p.duplicate_ppm = input[1] * kPpmPerUnit;
+    p.reorder_ppm = input[2] * kPpmPerUnit;
+    p.corrupt_ppm = input[3] * kPpmPerUnit;
+    p.delay_ppm = input[4] * kPpmPerUnit;
+    p.seed = input[5];
+    input = input.subspan(kPlanBytes);
+  } else {
+    input = {};
+  }
+  for (size_t i = 0; i + 1 < input.size(); i += 2) {
+    out.ops.push_back(PairOp{static_cast<PairOp::Kind>(input[i] % kPairOpKinds), input[i + 1]});
+  }
+  return out;
+}
+
+PairRun::PairRun(const FaultPlan& plan, tcp::Tracer* tracer)
+    : client_stack_(clock_, StackOptions{11}),
+      server_stack_(clock_, StackOptions{22}),
+      client_(client_stack_),
+      server_(server_stack_),
+      client_link_(wire_.side(LoopbackLink::Side::kA), clock_, plan),
+      server_link_(wire_.side(LoopbackLink::Side::kB), clock_, [&] {
+        FaultPlan p = plan;
+        p.seed = plan.seed + 1;  // the two directions fail independently
+        return p;
+      }()) {
+  const IpAddress client_address = *IpAddress::parse("198.18.0.1");
+  const IpAddress server_address = *IpAddress::parse("198.18.0.2");
+  const NicId c = client_stack_.add_nic(client_link_);
+  client_stack_.add_address(c, client_address);
+  wire_.attach(LoopbackLink::Side::kA, &client_stack_.nic_receiver(c));
+  const NicId s = server_stack_.add_nic(server_link_);
+  server_stack_.add_address(s, server_address);
+  wire_.attach(LoopbackLink::Side::kB, &server_stack_.nic_receiver(s));
+  if (tracer != nullptr) {
+    client_.set_tracer(tracer);
+    server_.set_tracer(tracer);
+  }
+  listener_ = server_.open(IpAddress::Family::kV4);
+  (void)server_.find(listener_)->bind(server_address, 80);
+  (void)server_.find(listener_)->listen(4);
+  sides_[0].endpoint = client_.open(IpAddress::Family::kV4);
+  (void)client_.find(sides_[0].endpoint)->connect(server_address, 80);
+  step();
+}
+
+tcp::Endpoint* PairRun::endpoint(int side) {
+  if (sides_[side].endpoint == tcp::kNoEndpoint) return nullptr;
+  return (side == 0 ? client_ : server_).find(sides_[side].endpoint);
+}
+
+std::string PairRun::summary() const {
+  std::string s;
+  for (int side = 0; side < 2; ++side) {
+    const Side& x = sides_[side];
+    s += std::string(side == 0 ? "client" : "; server") + " wrote " + std::to_string(x.written) +
+         " read " + std::to_string(x.read) + " eof " + std::to_string(x.eof) + " error " +
+         std::to_string(x.error);
+  }
+  const FaultStats& c = client_link_.stats();
+  const FaultStats& v = server_link_.stats();
+  s += "; links sent " + std::to_string(c.sent + v.sent) + " dropped " +
+       std::to_string(c.dropped + v.dropped) + " duplicated " +
+       std::to_string(c.duplicated + v.duplicated) + " reordered " +
+       std::to_string(c.reordered + v.reordered) + " corrupted " +
+       std::to_string(c.corrupted + v.corrupted) + " delayed " +
+       std::to_string(c.delayed + v.delayed);
+  return s + "; at " + std::to_string(static_cast<double>(clock_.now().nanos()) / 1e9) + " s";
+}
+
+void PairRun::fail(const std::string& what) {
+  std::fprintf(stderr, "pair_fuzzer: %s\n  %s\n", what.c_str(), summary().c_str());
+  std::abort();
+}
+
+void PairRun::step() {
+  wire_.pump();
+  if (sides_[1].endpoint == tcp::kNoEndpoint) {
+    if (auto id = server_.find(listener_)->accept()) sides_[1].endpoint = *id;
+  }
+}
+
+void PairRun::write(int side, size_t length) {
+  tcp::Endpoint* ep = endpoint(side);
+  Side& s = sides_[side];
+  if (ep == nullptr || s.shut) return;
+  std::vector<uint8_t> data(length);
+  for (size_t i = 0; i < length; ++i)
+    data[i] = stream_byte(s.written + i, static_cast<uint8_t>(side));
+  auto r = ep->write(data);
+  if (r) {
+    s.written += *r;
+  } else if (r.error() != EAGAIN) {
+    s.error = r.error();
+  }
+  step();
+}
+
+void PairRun::read(int side, size_t length) {
+  tcp::Endpoint* ep = endpoint(side);
+  Side& s = sides_[side];
+  if (ep == nullptr || s.eof) return;
+  std::vector<uint8_t> buffer(length);
+  auto r = ep->read(buffer);
+  if (!r) {
+    if (r.error() != EAGAIN) s.error = r.error();
+  } else if (*r == 0) {
+    s.eof = true;
+  } else {
+    const uint8_t writer = static_cast<uint8_t>(1 - side);
+    for (size_t i = 0; i < *r; ++i) {
+      if (buffer[i] != stream_byte(s.read + i, writer)) {
+        fail("integrity: byte " + std::to_string(s.read + i) + " read by the " +
+             (side == 0 ? "client" : "server") + " is not the one written there");
+      }
+    }
+    s.read += *r;
+    if (s.read > sides_[writer].written) fail("integrity: more bytes read than written");
+  }
+  step();
+}
+
+void PairRun::shut_down(int side) {
+  tcp::Endpoint* ep = endpoint(side);
+  if (ep == nullptr || sides_[side].shut) return;
+  if (ep->shutdown(tcp::ShutdownHow::kWrite) == 0) sides_[side].shut = true;
+  step();
+}
+
+void PairRun::advance(Duration d) {
+  const Instant target = clock_.now() + d;
+  for (auto next = clock_.next_deadline(); next && *next <= target; next = clock_.next_deadline()) {
+    clock_.advance_to(*next);
+    step();
+  }
+  clock_.advance_to(target);
+  step();
+}
+
+void PairRun::apply(const PairOp& op) {
+  const size_t length = size_t{op.arg} * 64 + 1;
+  switch (op.kind) {
+    case PairOp::kClientWrite:
+      return write(0, length);
+    case PairOp::kServerWrite:
+      return write(1, length);
+    case PairOp::kClientRead:
+      return read(0, length);
+    case PairOp::kServerRead:
+      return read(1, length);
+    case PairOp::kAdvance:
+      return advance(std::chrono::milliseconds(op.arg * 4));
+    case PairOp::kClientShutdown:
+      return shut_down(0);
+    case PairOp::kServerShutdown:
+      return shut_down(1);
+    case PairOp::kOptions:
+      if (tcp::Endpoint* ep = endpoint((op.arg & 4) != 0 ? 1 : 0)) {
+        (void)ep->set_option(tcp::SockOpt::kNoDelay, op.arg & 1);
+        (void)ep->set_option(tcp::SockOpt::kCork, (op.arg >> 1) & 1);
+      }
+      return step();
+  }
+}
+
+bool PairRun::failed(int side) const {
+  return sides_[side].error != 0 || sides_[1 - side].error != 0;
+}
+
+void PairRun::finish() {
+  // The faults stop; both sides say they are done writing.
+  client_link_.set_plan({});
+  server_link_.set_plan({});
+  const Instant deadline = clock_.now() + kLivenessBound;
+  auto done = [&] {
+    for (int side = 0; side < 2; ++side) {
+      if (endpoint(side) == nullptr && !failed(side)) return false;  // not even accepted
+      if (!sides_[side].eof && !failed(side)) return false;
+    }
+    return true;
+  };
+  while (!done() && clock_.now() < deadline) {
+    for (int side = 0; side < 2; ++side) {
+      shut_down(side);
+      for (tcp::Endpoint* ep = endpoint(side); ep != nullptr && !sides_[side].eof;) {
+        const uint64_t before = sides_[side].read;
+        read(side, 65536);
+        if (sides_[side].read == before) break;
+      }
+      // A connection that ended before its end-of-file was read (reset,
+      // retransmissions or SYN retries exhausted under the faults) owes
+      // nothing more.
+      if (tcp::Endpoint* ep = endpoint(side); ep != nullptr && !sides_[side].eof) {
+        const int e = ep->get_option(tcp::SockOpt::kError).value_or(0);
+        if (e != 0) sides_[side].error = e;
+        if (ep->state() == tcp::State::kClosed && sides_[side].error == 0) {
+          sides_[side].error = ECONNABORTED;
+        }
+      }
+    }
+    const auto next = clock_.next_deadline();
+    advance(next ? std::min(*next - clock_.now(), Duration(std::chrono::seconds(1)))
+                 : Duration(std::chrono::seconds(1)));
+  }
+  for (int side = 0; side < 2; ++side) {
+    if (failed(side)) continue;
+    const char* name = side == 0 ? "client" : "server";
+    if (!sides_[side].eof) {
+      fail(std::string("liveness: the ") + name + " never read end-of-file");
+    }
+    if (sides_[side].read != sides_[1 - side].written) {
+      fail(std::string("liveness: the ") + name + " read " + std::to_string(sides_[side].read) +
+           " of " + std::to_string(sides_[1 - side].written) + " bytes");
+    }
+  }
+  // Everything is released: close both, wait out TIME-WAIT.
+  for (int side = 0; side < 2; ++side) {
+    if (tcp::Endpoint* ep = endpoint(side)) ep->close();
+  }
+  server_.find(listener_)->close();
+  advance(std::chrono::minutes(3));
+  client_.reap();
+  server_.reap();
+  if (client_.endpoint_count() != 0 || server_.endpoint_count() != 0) {
+    std::string left;
+    auto describe = [&](const char* side, const tcp::Protocol& p) {
+      p.for_each_endpoint([&](const tcp::Endpoint& ep) {
+        left += std::string(" ") + side + " endpoint in " + std::string(to_string(ep.state())) +
+                " with " + std::to_string(ep.pending_timers()) + " timer(s)";
+      });
+    };
+    describe("client", client_);
+    describe("server", server_);
+    fail("cleanup: left after close and TIME-WAIT:" + left);
+  }
+  if (clock_.next_deadline()) fail("cleanup: a timer is still armed");
+  if (client_link_.in_flight() + server_link_.in_flight() != 0) {
+    fail("cleanup: packets still held by the links");
+  }
+}
+
+void run_pair(std::span<const uint8_t> input, tcp::Tracer* tracer, std::string* summary) {
+  const PairInput decoded = decode_pair(input);
+  PairRun run(decoded.plan, tracer);
+  for (const PairOp& op : decoded.ops) run.apply(op);
+  run.finish();
+  if (summary != nullptr) *summary = run.summary();
+}
+
+void run_pair_input(std::span<const uint8_t> input) {
+  StateFeedback feedback;
+  run_pair(input, &feedback);
+}
+
+}  // namespace tcpfuzz::harness

@@ -1,0 +1,110 @@
+// pair_fuzzer's input: two stacks joined by a FaultyLink in each direction,
+// a client connected to a server, and what the applications do:
+//   fault plan (6 bytes): drop, duplicate, reorder, corrupt, delay rates, in
+//     thousandths of packets (0..255, i.e. up to 25.5 %), and the plan's seed;
+//   operations, 2 bytes each: op (mod 8), argument:
+//     0/1 client/server writes argument*64+1 bytes of its stream
+//     2/3 client/server reads up to argument*64+1 bytes
+//     4   the clock moves argument*4 ms
+//     5/6 client/server shuts down writing
+//     7   TCP_NODELAY (bit 0) and TCP_CORK (bit 1) on the client (bit 2 clear)
+//         or the server (bit 2 set)
+// Oracles, beyond ASan/UBSan and the invariant checker:
+// - integrity: every byte read is the next byte of what the other side
+//   wrote, exactly once, in order;
+// - liveness: once the operations end, the faults stop and both sides shut
+//   down writing; then, unless a side saw its connection fail, each side
+//   reads all the other wrote and then end-of-file within kLivenessBound of
+//   fake time; after close() and TIME-WAIT no endpoint, timer or held
+//   packet is left.
+// A violation prints what failed and aborts.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "stack/link/faulty_link.h"
+#include "stack/link/loopback_link.h"
+#include "stack/stack.h"
+#include "stack/tcp/protocol.h"
+#include "stack/time/fake_clock.h"
+
+namespace tcpfuzz::harness {
+
+// Faults stop, then this much fake time may pass before the transfer and
+// the close must be complete (RTO backoff at its 120 s cap included).
+inline constexpr netstack::Duration kLivenessBound = std::chrono::minutes(20);
+
+struct PairOp {
+  enum Kind : uint8_t {
+    kClientWrite,
+    kServerWrite,
+    kClientRead,
+    kServerRead,
+    kAdvance,
+    kClientShutdown,
+    kServerShutdown,
+    kOptions,
+  };
+  Kind kind = kAdvance;
+  uint8_t arg = 0;
+};
+inline constexpr uint8_t kPairOpKinds = 8;
+
+struct PairInput {
+  netstack::FaultPlan plan;
+  std::vector<PairOp> ops;
+};
+PairInput decode_pair(std::span<const uint8_t> input);
+
+// One run: the two stacks, the links, the applications and the oracles.
+class PairRun {
+ public:
+  PairRun(const netstack::FaultPlan& plan, netstack::tcp::Tracer* tracer);
+  void apply(const PairOp& op);
+  // Stops the faults and checks liveness and cleanup (aborts on a failure).
+  void finish();
+  // "client wrote 6401 read 2561 eof 1 error 0; server ...; at 245.3 s"
+  std::string summary() const;
+
+ private:
+  struct Side {
+    netstack::tcp::EndpointId endpoint = netstack::tcp::kNoEndpoint;
+    uint64_t written = 0;
+    uint64_t read = 0;
+    bool shut = false;
+    bool eof = false;
+    int error = 0;
+  };
+
+  netstack::tcp::Endpoint* endpoint(int side);
+  // Whether the connection failed on either side (then nothing is owed).
+  bool failed(int side) const;
+  void step();
+  void write(int side, size_t length);
+  void read(int side, size_t length);
+  void shut_down(int side);
+  void advance(netstack::Duration d);
+  [[noreturn]] void fail(const std::string& what);
+
+  netstack::FakeClock clock_;
+  netstack::LoopbackLink wire_;
+  netstack::Stack client_stack_;
+  netstack::Stack server_stack_;
+  netstack::tcp::Protocol client_;
+  netstack::tcp::Protocol server_;
+  netstack::FaultyLink client_link_;
+  netstack::FaultyLink server_link_;
+  netstack::tcp::EndpointId listener_ = netstack::tcp::kNoEndpoint;
+  std::array<Side, 2> sides_{};  // client, server
+};
+
+// Runs the input; `summary`, if given, receives PairRun::summary() at the end.
+void run_pair(std::span<const uint8_t> input, netstack::tcp::Tracer* tracer,
+              std::string* summary = nullptr);
+void run_pair_input(std::span<const uint8_t> input);
+
+}  // namespace tcpfuzz::harness
