@@ -98,6 +98,19 @@ watch_progress() {
   done
 }
 
+# state_coverage TARGET DIR: "states transitions" a corpus reaches, from
+# tcpfuzz cov ("- -" for targets without TCP state).
+state_coverage() {
+  local out states transitions
+  out=$("$TCPFUZZ_ROOT/build/$PRESET/fuzz/tcpfuzz" cov "$2" --target "$1" 2>/dev/null) || {
+    echo "- -"
+    return
+  }
+  states=$(awk '$1 == "states" { sub(":", "", $2); print $2 }' <<<"$out")
+  transitions=$(awk '$1 == "transitions" { print $2 }' <<<"$out")
+  echo "${states:--} ${transitions:--}"
+}
+
 # run_libfuzzer TARGET: one run of SECONDS_PER_TARGET; appends a RESULTS row.
 run_libfuzzer() {
   local target=$1
@@ -138,18 +151,20 @@ run_libfuzzer() {
     echo "$target: libFuzzer exited with $rc; last lines of ${log#"$TCPFUZZ_ROOT"/}:" >&2
     tail -n 15 "$log" >&2
   fi
-  RESULTS+=("$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$target" libfuzzer \
+  local states transitions
+  read -r states transitions < <(state_coverage "$target" "$work/corpus")
+  RESULTS+=("$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$target" libfuzzer \
     "$(final_stat "$log" number_of_executed_units)" \
     "$(final_stat "$log" average_exec_per_sec)" \
-    "$(stat_field "$line" cov)" "$(stat_field "$line" ft)" \
+    "$(stat_field "$line" cov)" "$(stat_field "$line" ft)" "$states" "$transitions" \
     "$(count_files "$work/corpus")" "$crashes" "$status")")
 }
 
 print_summary() {
-  local fmt='%-22s %-10s %12s %9s %7s %7s %8s %8s  %s\n'
+  local fmt='%-18s %-10s %11s %8s %6s %7s %7s %11s %7s %8s  %s\n'
   banner "summary: ${SECONDS_PER_TARGET}s per target, preset $PRESET (ASan+UBSan)"
   # shellcheck disable=SC2059  # the format is ours
-  printf "$fmt" target engine execs exec/s cov ft corpus crashes status
+  printf "$fmt" target engine execs exec/s cov ft states transitions corpus crashes status
   local row fields
   for row in "${RESULTS[@]}"; do
     IFS=$'\t' read -r -a fields <<<"$row"
@@ -157,6 +172,7 @@ print_summary() {
     printf "$fmt" "${fields[@]}"
   done
   echo "cov = libFuzzer's 'cov:' (edges), ft = 'ft:' (features), corpus = files in fuzz-runs/<target>/corpus"
+  echo "states, transitions = TCP states and (from, to) transitions the corpus reaches (tcpfuzz cov)"
 }
 
 main() {
@@ -166,7 +182,7 @@ main() {
   banner "bootstrap"
   run_bootstrap
   banner "build: preset $PRESET (${TARGETS[*]})"
-  configure_and_build "$PRESET" "${TARGETS[@]}"
+  configure_and_build "$PRESET" "${TARGETS[@]}" tcpfuzz
   banner "fuzz: ${#TARGETS[@]} target(s), ${SECONDS_PER_TARGET}s each"
   local target
   for target in "${TARGETS[@]}"; do
