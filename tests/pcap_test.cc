@@ -17,7 +17,7 @@
 
 #include "stack/header/tcp_packet.h"
 #include "stack/link/loopback_link.h"
-#include "stack/link/pcap_tap.h"
+#include "stack/link/recording_tap.h"
 #include "stack/link/pcap_writer.h"
 #include "stack/time/fake_clock.h"
 #include "tests/recording_link.h"
@@ -125,7 +125,7 @@ TEST_F(PcapTest, TapRecordsBothDirectionsWithFakeClockTimestamps) {
   FakeClock clock(Instant::from_nanos(1'500'000'007));  // 1.500000007 s
   RecordingLink wire_out;
   RecordingReceiver nic_in;
-  PcapTap tap(**writer, clock, wire_out);
+  RecordingTap tap(**writer, clock, wire_out);
   tap.set_receiver(&nic_in);
 
   const View outbound = syn_from("10.0.0.1", "10.0.0.2");
@@ -165,7 +165,7 @@ TEST_F(PcapTest, TapWithoutReceiverStillRecords) {
   ASSERT_TRUE(writer);
   FakeClock clock;
   LoopbackLink wire;
-  PcapTap tap(**writer, clock, wire.side(LoopbackLink::Side::kA));
+  RecordingTap tap(**writer, clock, wire.side(LoopbackLink::Side::kA));
   tap.receive(syn_from("10.0.0.2", "10.0.0.1"));
   EXPECT_EQ(tap.mtu(), 1500u);
   ASSERT_TRUE((*writer)->flush());
@@ -219,7 +219,7 @@ void write_capture(const std::string& path, const std::vector<View>& packets) {
   ASSERT_TRUE(writer) << writer.error();
   FakeClock clock;
   for (const View& p : packets) {
-    (*writer)->write(clock.now(), p.bytes());
+    (*writer)->record(clock.now(), p.bytes());
     clock.advance(1ms);
   }
   ASSERT_TRUE((*writer)->flush());

@@ -7,6 +7,7 @@
 
 #include "fuzz/cli/commands.h"
 #include "fuzz/cli/input_file.h"
+#include "stack/link/pcap_writer.h"
 
 namespace tcpfuzz::cli {
 

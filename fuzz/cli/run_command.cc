@@ -10,6 +10,7 @@
 #include "fuzz/cli/input_file.h"
 #include "fuzz/scenario/pkt_parser.h"
 #include "fuzz/scenario/runner.h"
+#include "stack/link/pcap_writer.h"
 
 namespace tcpfuzz::cli {
 

@@ -9,14 +9,14 @@
 #include <string>
 #include <string_view>
 
-#include "stack/link/pcap_writer.h"
+#include "stack/link/packet_recorder.h"
 #include "stack/tcp/trace.h"
 #include "stack/util/expected.h"
 
 namespace tcpfuzz::harness {
 
 struct ReplayOptions {
-  netstack::PcapWriter* pcap = nullptr;  // the packets exchanged (nullptr: none)
+  netstack::PacketRecorder* pcap = nullptr;  // the packets exchanged (nullptr: none)
 };
 
 struct Target {

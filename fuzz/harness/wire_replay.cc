@@ -49,7 +49,7 @@ std::string describe_frame(std::span<const uint8_t> in) {
 void replay_header_input(std::span<const uint8_t> in, const ReplayOptions& options,
                          std::ostream& out) {
   out << "frame: " << describe_frame(in) << "\n";
-  if (options.pcap != nullptr) options.pcap->write(Instant{}, in);
+  if (options.pcap != nullptr) options.pcap->record(Instant{}, in);
   out << "stack counters:";
   header_verdicts(in).for_each([&](std::string_view name, uint64_t v) {
     if (v != 0) out << " " << name << "=" << v;

@@ -80,7 +80,7 @@ BinaryRunner::BinaryRunner(const BinaryRunOptions& options)
       remote_(*IpAddress::parse(kRemoteIpv4)) {
   Link* link = &wire_.side(LoopbackLink::Side::kA);
   if (options_.pcap != nullptr) {
-    tap_ = std::make_unique<PcapTap>(*options_.pcap, clock_, *link);
+    tap_ = std::make_unique<RecordingTap>(*options_.pcap, clock_, *link);
     link = tap_.get();
   }
   const NicId nic = stack_.add_nic(*link);

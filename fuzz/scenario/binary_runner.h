@@ -23,7 +23,7 @@
 #include "fuzz/scenario/scenario.h"
 #include "fuzz/scenario/socket_under_test.h"
 #include "stack/link/loopback_link.h"
-#include "stack/link/pcap_tap.h"
+#include "stack/link/recording_tap.h"
 #include "stack/stack.h"
 #include "stack/tcp/protocol.h"
 #include "stack/time/fake_clock.h"
@@ -33,7 +33,7 @@ namespace tcpfuzz::scenario {
 struct BinaryRunOptions {
   uint64_t seed = 1;
   // Every packet exchanged (nullptr: none).
-  netstack::PcapWriter* pcap = nullptr;
+  netstack::PacketRecorder* pcap = nullptr;
   // Also sees every TCP event (nullptr: none).
   netstack::tcp::Tracer* tracer = nullptr;
   // Receives the run as script events (nullptr: not recorded).
@@ -97,7 +97,7 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
   BinaryRunOptions options_;
   netstack::FakeClock clock_{netstack::Instant::from_nanos(kScriptStartNanos)};
   netstack::LoopbackLink wire_;
-  std::unique_ptr<netstack::PcapTap> tap_;
+  std::unique_ptr<netstack::RecordingTap> tap_;
   netstack::Stack stack_;
   netstack::tcp::Protocol tcp_;
   netstack::IpAddress local_;

@@ -35,7 +35,7 @@
 #include "stack/header/ip.h"
 #include "stack/header/tcp_packet.h"
 #include "stack/link/loopback_link.h"
-#include "stack/link/pcap_tap.h"
+#include "stack/link/recording_tap.h"
 #include "stack/stack.h"
 #include "stack/tcp/protocol.h"
 #include "stack/time/fake_clock.h"
@@ -213,9 +213,9 @@ class Runner {
     auto v = option("ip_version");
     return v && *v == "ipv6" ? IpAddress::Family::kV6 : IpAddress::Family::kV4;
   }
-  PcapTap& tap() {
+  RecordingTap& tap() {
     if (!tap_)
-      tap_ = std::make_unique<PcapTap>(*opts_.pcap, clock_, wire_.side(LoopbackLink::Side::kA));
+      tap_ = std::make_unique<RecordingTap>(*opts_.pcap, clock_, wire_.side(LoopbackLink::Side::kA));
     return *tap_;
   }
 
@@ -1013,7 +1013,7 @@ class Runner {
   tcp::Protocol tcp_;
   SocketUnderTest sut_;
   Capture capture_;
-  std::unique_ptr<PcapTap> tap_;
+  std::unique_ptr<RecordingTap> tap_;
   IpAddress local_;
   IpAddress remote_;
   int64_t tolerance_us_ = 4000;

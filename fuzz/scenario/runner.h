@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "fuzz/scenario/scenario.h"
-#include "stack/link/pcap_writer.h"
+#include "stack/link/packet_recorder.h"
 #include "stack/tcp/config.h"
 
 namespace tcpfuzz::scenario {
@@ -18,7 +18,7 @@ struct RunOptions {
   netstack::tcp::Config config;  // the linux profile by default
   uint64_t seed = 1;
   // Record every packet exchanged (nullptr: none).
-  netstack::PcapWriter* pcap = nullptr;
+  netstack::PacketRecorder* pcap = nullptr;
   // Keep a human-readable trace of transitions, timers and packets.
   bool trace = false;
 };

@@ -3,7 +3,7 @@
 // Link is a NIC's way out: the stack hands it whole IP packets. A
 // PacketReceiver is the way in: whatever carries packets (a LoopbackLink, a
 // TUN reader, a test's scripted peer) calls receive() with one IP packet.
-// Decorators (FaultyLink, PcapTap) implement one or both and forward.
+// Decorators (FaultyLink, RecordingTap) implement one or both and forward.
 #pragma once
 
 #include <cstdint>

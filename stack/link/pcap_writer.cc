@@ -29,7 +29,7 @@ Expected<std::unique_ptr<PcapWriter>, std::string> PcapWriter::open(const std::s
   return std::unique_ptr<PcapWriter>(new PcapWriter(std::move(h)));
 }
 
-void PcapWriter::write(Instant at, std::span<const uint8_t> ip_packet) {
+void PcapWriter::record(Instant at, std::span<const uint8_t> ip_packet) {
   pcap_pkthdr hdr{};
   const int64_t ns = at.nanos();
   hdr.ts.tv_sec = ns / 1'000'000'000;

@@ -6,20 +6,23 @@
 #include <span>
 #include <string>
 
+#include "stack/link/packet_recorder.h"
 #include "stack/time/clock.h"
 #include "stack/util/expected.h"
 
 namespace netstack {
 
-class PcapWriter {
+class PcapWriter final : public PacketRecorder {
  public:
   // The error is libpcap's message, prefixed with the path.
   static Expected<std::unique_ptr<PcapWriter>, std::string> open(const std::string& path);
-  ~PcapWriter();
+  ~PcapWriter() override;
   PcapWriter(const PcapWriter&) = delete;
   PcapWriter& operator=(const PcapWriter&) = delete;
 
-  void write(Instant at, std::span<const uint8_t> ip_packet);
+  // Begin PacketRecorder implementation.
+  void record(Instant at, std::span<const uint8_t> ip_packet) override;
+  // End PacketRecorder implementation.
   // Flushes buffered records; returns false if the file could not be written.
   bool flush();
   uint64_t packets_written() const { return written_; }

@@ -1,19 +1,20 @@
-// PcapTap: records every packet that passes a NIC, both ways, with the
-// clock's timestamps. Put it between a NIC and its link:
+// RecordingTap: hands every packet that passes a NIC, both ways, to a
+// PacketRecorder (a pcap file, say) with the clock's timestamps. Put it
+// between a NIC and its link:
 //   outbound: stack -> tap (as the NIC's Link) -> inner link
 //   inbound:  wire  -> tap (as the wire's PacketReceiver) -> the NIC
 #pragma once
 
 #include "stack/link/link.h"
-#include "stack/link/pcap_writer.h"
+#include "stack/link/packet_recorder.h"
 #include "stack/time/clock.h"
 
 namespace netstack {
 
-class PcapTap final : public Link, public PacketReceiver {
+class RecordingTap final : public Link, public PacketReceiver {
  public:
-  PcapTap(PcapWriter& writer, const Clock& clock, Link& inner)
-      : writer_(writer), clock_(clock), inner_(inner) {}
+  RecordingTap(PacketRecorder& recorder, const Clock& clock, Link& inner)
+      : recorder_(recorder), clock_(clock), inner_(inner) {}
 
   void set_receiver(PacketReceiver* r) { receiver_ = r; }
 
@@ -27,7 +28,7 @@ class PcapTap final : public Link, public PacketReceiver {
   // End PacketReceiver implementation.
 
  private:
-  PcapWriter& writer_;
+  PacketRecorder& recorder_;
   const Clock& clock_;
   Link& inner_;
   PacketReceiver* receiver_ = nullptr;
