@@ -11,7 +11,7 @@ PACKAGES=(
   afl++
   librapidcheck-dev libgtest-dev libgmock-dev libbenchmark-dev libpcap-dev
   tshark tcpdump graphviz iproute2
-  python3 bison flex
+  python3 bison flex zip unzip
 )
 
 die() {

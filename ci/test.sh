@@ -118,6 +118,11 @@ step_fuzz_smoke() {
   fi
 }
 
+step_oss_fuzz_check() {
+  banner "oss-fuzz integration: ci/oss-fuzz/check.sh (build.sh with libFuzzer and AFL++)"
+  "$TCPFUZZ_ROOT/ci/oss-fuzz/check.sh" || FAILED_CHECKS+=("oss-fuzz check")
+}
+
 mapfile -t TARGETS < <(fuzz_targets)
 [[ ${#TARGETS[@]} -gt 0 ]] || die "no fuzz targets found in fuzz/targets/*.cc"
 
@@ -127,6 +132,7 @@ step_dev_build
 step_ctest
 step_libfuzzer_build
 step_fuzz_smoke
+step_oss_fuzz_check
 
 if [[ ${#FAILED_CHECKS[@]} -gt 0 ]]; then
   printf -v list '%s; ' "${FAILED_CHECKS[@]}"

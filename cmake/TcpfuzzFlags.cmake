@@ -16,6 +16,10 @@ if(TCPFUZZ_FUZZ_ENGINE STREQUAL "libfuzzer")
   add_compile_definitions(TCPFUZZ_LIBFUZZER=1)
 endif()
 
+if(TCPFUZZ_FUZZ_ENGINE STREQUAL "external" AND TCPFUZZ_ENGINE_IS_LIBFUZZER)
+  add_compile_definitions(TCPFUZZ_LIBFUZZER=1)
+endif()
+
 if(TCPFUZZ_COVERAGE)
   add_compile_options(-fprofile-instr-generate -fcoverage-mapping)
   add_link_options(-fprofile-instr-generate -fcoverage-mapping)

@@ -1,0 +1,32 @@
+#!/bin/bash -eu
+# OSS-Fuzz / ClusterFuzzLite build script: builds every fuzz target
+# (fuzz/targets/*.cc) with the environment's compiler, flags and fuzzing
+# engine, and puts into $OUT each binary with its seed corpus
+# (<target>_seed_corpus.zip), its .options and the dictionaries.
+# Environment (OSS-Fuzz's): CC CXX CFLAGS CXXFLAGS LIB_FUZZING_ENGINE
+# FUZZING_ENGINE SRC OUT WORK. ci/oss-fuzz/check.sh runs it locally.
+cd "$SRC/tcpfuzz"
+libfuzzer=OFF
+if [[ "${FUZZING_ENGINE:-libfuzzer}" == libfuzzer ]]; then libfuzzer=ON; fi
+build="$WORK/tcpfuzz-build"
+# CMAKE_BUILD_TYPE stays empty: the optimisation and sanitizer flags are the
+# environment's.
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE= \
+  -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
+  -DTCPFUZZ_FUZZ_ENGINE=external -DTCPFUZZ_ENGINE_LINK="$LIB_FUZZING_ENGINE" \
+  -DTCPFUZZ_ENGINE_IS_LIBFUZZER="$libfuzzer" -DTCPFUZZ_TESTS=OFF -DTCPFUZZ_INVARIANTS=ON
+targets=()
+for source in fuzz/targets/*.cc; do
+  name=${source##*/}
+  targets+=("${name%.cc}")
+done
+cmake --build "$build" -j "$(nproc)" $(printf -- '--target %s ' "${targets[@]}")
+for target in "${targets[@]}"; do
+  cp "$build/fuzz/$target" "$OUT/"
+  if [[ -d "corpus/$target" ]]; then
+    rm -f "$OUT/${target}_seed_corpus.zip"
+    (cd "corpus/$target" && zip -q -r "$OUT/${target}_seed_corpus.zip" .)
+  fi
+  if [[ -f "fuzz/options/$target.options" ]]; then cp "fuzz/options/$target.options" "$OUT/"; fi
+done
+cp fuzz/dict/*.dict "$OUT/"
