@@ -10,5 +10,6 @@ int run_command(const std::vector<std::string>& args);
 int replay_command(const std::vector<std::string>& args);
 int export_command(const std::vector<std::string>& args);
 int cov_command(const std::vector<std::string>& args);
+int seeds_command(const std::vector<std::string>& args);
 
 }  // namespace tcpfuzz::cli

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   if (command == "replay") return tcpfuzz::cli::replay_command(args);
   if (command == "export") return tcpfuzz::cli::export_command(args);
   if (command == "cov") return tcpfuzz::cli::cov_command(args);
+  if (command == "seeds") return tcpfuzz::cli::seeds_command(args);
   if (command == "--help" || command == "-h" || command == "help") {
     std::fputs(kUsage.data(), stdout);
     return 0;
