@@ -1,8 +1,6 @@
 // tcpfuzz run: runs packetdrill-dialect scripts against the stack.
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -52,12 +50,9 @@ int run_command(const std::vector<std::string>& args) {
   // alone, before anything runs.
   std::vector<scenario::Scenario> scenarios;
   for (const std::string& f : files) {
-    std::ifstream in(f);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto s = scenario::parse_script(text.str(), f);
+    auto s = scenario::parse_script_file(f);
     if (!s) {
-      std::fprintf(stderr, "%s\n", s.error().format(f).c_str());
+      std::fprintf(stderr, "%s\n", s.error().c_str());
       return 2;
     }
     scenarios.push_back(std::move(*s));

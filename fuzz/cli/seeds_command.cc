@@ -3,8 +3,6 @@
 // script-<folder>-<name>.bin; --check compares instead of writing.
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -58,12 +56,9 @@ int seeds_command(const std::vector<std::string>& args) {
   }
   size_t differing = 0;
   for (const std::string& f : *files) {
-    std::ifstream in(f);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto script = scenario::parse_script(text.str(), f);
+    auto script = scenario::parse_script_file(f);
     if (!script) {
-      std::fprintf(stderr, "%s\n", script.error().format(f).c_str());
+      std::fprintf(stderr, "%s\n", script.error().c_str());
       return 2;
     }
     const std::vector<uint8_t> seed = scenario::encode_binary(scenario::script_to_binary(*script));

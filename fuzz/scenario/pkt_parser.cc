@@ -1,5 +1,8 @@
 #include "fuzz/scenario/pkt_parser.h"
 
+#include <fstream>
+#include <sstream>
+
 #include <cmath>
 #include <utility>
 
@@ -454,6 +457,16 @@ netstack::Expected<Scenario, ParseError> parse_script(std::string_view text, std
   Parser p(std::move(tokens));
   if (!p.parse(s)) return Unexpected{p.error()};
   return s;
+}
+
+netstack::Expected<Scenario, std::string> parse_script_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Unexpected{path + ": cannot open"};
+  std::stringstream text;
+  text << in.rdbuf();
+  auto scenario = parse_script(text.str(), path);
+  if (!scenario) return Unexpected{scenario.error().format(path)};
+  return std::move(*scenario);
 }
 
 }  // namespace tcpfuzz::scenario

@@ -26,4 +26,8 @@ struct ParseError {
 
 netstack::Expected<Scenario, ParseError> parse_script(std::string_view text, std::string path);
 
+// Reads and parses a script file; the error is one line, "path: cannot
+// open" or "path:line:col: message".
+netstack::Expected<Scenario, std::string> parse_script_file(const std::string& path);
+
 }  // namespace tcpfuzz::scenario

@@ -1044,21 +1044,11 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
 }
 
 RunResult run_script_file(const std::string& path, const RunOptions& options) {
-  std::ifstream in(path);
-  if (!in) {
-    RunResult r;
-    r.status = RunResult::Status::kFail;
-    r.message = path + ": cannot open";
-    return r;
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  auto scenario = parse_script(text.str(), path);
+  auto scenario = parse_script_file(path);
   if (!scenario) {
     RunResult r;
     r.status = RunResult::Status::kFail;
-    r.message = scenario.error().format(path);
-    r.line = scenario.error().line;
+    r.message = scenario.error();
     return r;
   }
   return run_scenario(*scenario, options);
