@@ -2,7 +2,9 @@
 # The fuzz command: build the libfuzzer preset (clang-14, ASan+UBSan) and run
 # every fuzz target for SECONDS, then print a summary table.
 #
-#   ci/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (default 60 s, all targets)
+#   ci/fuzz.sh [SECONDS_PER_TARGET] [--jobs N] [TARGET...]
+#                                   (default 60 s, all targets, one at a time)
+# --jobs N runs N targets at once, one libFuzzer process each (N cores).
 #
 # Per target:
 #   fuzz-runs/<target>/corpus/       working corpus, seeded from corpus/<target>/;
@@ -18,7 +20,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
-  echo "usage: ci/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]" >&2
+  echo "usage: ci/fuzz.sh [SECONDS_PER_TARGET] [--jobs N] [TARGET...]" >&2
   exit 2
 }
 
@@ -26,23 +28,49 @@ SECONDS_PER_TARGET=60
 if [[ $# -gt 0 ]]; then
   case "$1" in
     -h | --help) usage ;;
+    --*) ;;  # options only; the default time
     *[!0-9]* | "") die "SECONDS_PER_TARGET must be a positive number, got '$1'" ;;
+    *)
+      SECONDS_PER_TARGET=$1
+      shift
+      ;;
   esac
-  SECONDS_PER_TARGET=$1
-  shift
 fi
 [[ "$SECONDS_PER_TARGET" -gt 0 ]] || die "SECONDS_PER_TARGET must be > 0"
+JOBS=1
+TARGET_ARGS=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --jobs)
+      [[ $# -ge 2 && "$2" =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a positive number"
+      JOBS=$2
+      shift 2
+      ;;
+    -*) die "unknown option '$1'" ;;
+    *)
+      TARGET_ARGS+=("$1")
+      shift
+      ;;
+  esac
+done
 PRESET=libfuzzer
 PROGRESS_EVERY=10  # seconds between progress lines
 RUNS_DIR="$TCPFUZZ_ROOT/fuzz-runs"
 CRASH_DIR="$TCPFUZZ_ROOT/crashes"
 
-# One summary row per target run, tab-separated (see print_summary).
+# One summary row per target run, tab-separated (see print_summary); each
+# run writes its row to fuzz-runs/<target>/summary.tsv, so parallel runs
+# report too.
 RESULTS=()
 FUZZER_PID=""
 
 on_signal() {
   if [[ -n "$FUZZER_PID" ]]; then kill "$FUZZER_PID" 2>/dev/null || true; fi
+  local job
+  for job in $(jobs -p); do
+    pkill -P "$job" 2>/dev/null || true
+    kill "$job" 2>/dev/null || true
+  done
   echo "fuzz.sh: interrupted" >&2
   exit 130
 }
@@ -153,11 +181,11 @@ run_libfuzzer() {
   fi
   local states transitions
   read -r states transitions < <(state_coverage "$target" "$work/corpus")
-  RESULTS+=("$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$target" libfuzzer \
+  printf '%s\n' "$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$target" libfuzzer \
     "$(final_stat "$log" number_of_executed_units)" \
     "$(final_stat "$log" average_exec_per_sec)" \
     "$(stat_field "$line" cov)" "$(stat_field "$line" ft)" "$states" "$transitions" \
-    "$(count_files "$work/corpus")" "$crashes" "$status")")
+    "$(count_files "$work/corpus")" "$crashes" "$status")" >"$work/summary.tsv"
 }
 
 print_summary() {
@@ -178,15 +206,33 @@ print_summary() {
 main() {
   local start
   start=$(now_s)
-  select_targets "$@"
+  select_targets "${TARGET_ARGS[@]}"
   banner "bootstrap"
   run_bootstrap
   banner "build: preset $PRESET (${TARGETS[*]})"
   configure_and_build "$PRESET" "${TARGETS[@]}" tcpfuzz
-  banner "fuzz: ${#TARGETS[@]} target(s), ${SECONDS_PER_TARGET}s each"
-  local target
+  banner "fuzz: ${#TARGETS[@]} target(s), ${SECONDS_PER_TARGET}s each, $JOBS at a time"
+  local target running=0
   for target in "${TARGETS[@]}"; do
-    run_libfuzzer "$target"
+    rm -f "$RUNS_DIR/$target/summary.tsv"
+    if [[ $JOBS -eq 1 ]]; then
+      run_libfuzzer "$target"
+      continue
+    fi
+    run_libfuzzer "$target" &
+    running=$((running + 1))
+    if [[ $running -ge $JOBS ]]; then
+      wait -n || true
+      running=$((running - 1))
+    fi
+  done
+  wait || true
+  for target in "${TARGETS[@]}"; do
+    if [[ -f "$RUNS_DIR/$target/summary.tsv" ]]; then
+      RESULTS+=("$(cat "$RUNS_DIR/$target/summary.tsv")")
+    else
+      RESULTS+=("$(printf '%s\tlibfuzzer\t-\t-\t-\t-\t-\t-\t-\t-\terror' "$target")")
+    fi
   done
   print_summary
   echo "wall time $(fmt_duration $(($(now_s) - start)))"
