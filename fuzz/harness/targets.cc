@@ -16,7 +16,7 @@ constexpr std::array kTargets{
     Target{"header_fuzzer", "one IPv4/IPv6 + TCP frame: parsers and receive-path checks", true,
            run_header_input, replay_header_input, nullptr, nullptr},
     Target{"options_fuzzer", "one TCP option space: parse/write round trip", false,
-           run_options_input, replay_options_input, nullptr},
+           run_options_input, replay_options_input, nullptr, nullptr},
     Target{"pair_fuzzer", "two stacks over faulty links: integrity, liveness and cleanup oracles",
            false, run_pair_input, replay_pair_input, observe_pair_input, nullptr},
     Target{"segment_fuzzer",
