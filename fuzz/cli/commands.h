@@ -11,5 +11,8 @@ int replay_command(const std::vector<std::string>& args);
 int export_command(const std::vector<std::string>& args);
 int cov_command(const std::vector<std::string>& args);
 int seeds_command(const std::vector<std::string>& args);
+int triage_command(const std::vector<std::string>& args);
+int regress_command(const std::vector<std::string>& args);
+int targets_command(const std::vector<std::string>& args);
 
 }  // namespace tcpfuzz::cli

@@ -49,10 +49,7 @@ int cov_command(const std::vector<std::string>& args) {
     std::fputs(kUsage, stderr);
     return 2;
   }
-  // A folder named after its target (corpus/scenario_fuzzer) names it.
-  std::error_code ec;
-  const bool folder = std::filesystem::is_directory(paths.front(), ec);
-  auto target = resolve_target(target_name, folder ? paths.front() + "/" : paths.front());
+  auto target = resolve_target_for_paths(target_name, paths);
   if (!target) {
     std::fprintf(stderr, "tcpfuzz cov: %s\n", target.error().c_str());
     return 2;

@@ -9,6 +9,7 @@
 
 #include "fuzz/cli/commands.h"
 #include "fuzz/cli/input_file.h"
+#include "fuzz/harness/child_run.h"
 #include "stack/link/pcap_writer.h"
 
 namespace tcpfuzz::cli {
@@ -19,23 +20,48 @@ constexpr const char* kUsage =
     "usage: tcpfuzz export INPUT [--target NAME] --to pkt|pcap [-o OUT]\n"
     "  (a pcap needs -o; a script goes to standard output without it)\n";
 
-int export_pcap(const harness::Target& target, const std::vector<uint8_t>& input,
-                const std::string& out_path) {
-  auto w = netstack::PcapWriter::open(temporary_path(out_path));
-  if (!w) {
-    std::fprintf(stderr, "%s\n", w.error().c_str());
+// Flushes after every packet, so a run that crashes leaves a pcap of every
+// packet up to the crash.
+class FlushingRecorder final : public netstack::PacketRecorder {
+ public:
+  explicit FlushingRecorder(netstack::PcapWriter& writer) : writer_(writer) {}
+  void record(netstack::Instant at, std::span<const uint8_t> ip_packet) override {
+    writer_.record(at, ip_packet);
+    writer_.flush();
+  }
+
+ private:
+  netstack::PcapWriter& writer_;
+};
+
+int export_pcap(const harness::Target& target, const std::string& input_path,
+                const std::vector<uint8_t>& input, const std::string& out_path) {
+  const std::string partial = temporary_path(out_path);
+  // In a child, so that an input that crashes the stack still yields the
+  // packets up to the crash.
+  const harness::ChildOutcome child = harness::run_in_child([&](int fd) {
+    auto w = netstack::PcapWriter::open(partial);
+    if (!w) {
+      harness::write_all(fd, "error " + w.error());
+      return;
+    }
+    FlushingRecorder each_packet(**w);
+    std::ostringstream ignored;
+    target.replay(input, harness::ReplayOptions{&each_packet}, ignored);
+    harness::write_all(fd, (*w)->flush() ? "ok" : "error " + out_path + ": write failed");
+  });
+  if (child.output.starts_with("error ")) {
+    std::fprintf(stderr, "%s\n", child.output.substr(6).c_str());
+    std::remove(partial.c_str());
     return 2;
   }
-  std::ostringstream ignored;
-  target.replay(input, harness::ReplayOptions{w->get()}, ignored);
-  if (!(*w)->flush()) {
-    std::fprintf(stderr, "%s: write failed\n", out_path.c_str());
-    return 2;
-  }
-  w->reset();
   if (auto error = commit_output(out_path)) {
     std::fprintf(stderr, "%s\n", error->c_str());
     return 2;
+  }
+  if (child.crashed) {
+    std::fprintf(stderr, "note: %s crashes the stack (%s); the pcap ends where it crashed\n",
+                 input_path.c_str(), child.how.c_str());
   }
   return 0;
 }
@@ -69,38 +95,37 @@ int export_command(const std::vector<std::string>& args) {
     std::fprintf(stderr, "tcpfuzz export: --to pcap needs -o OUT\n");
     return 2;
   }
-  auto target = resolve_target(target_name, input_path);
-  if (!target) {
-    std::fprintf(stderr, "tcpfuzz export: %s\n", target.error().c_str());
-    return 2;
-  }
-  const harness::Target& t = **target;
-  auto input = read_input(input_path);
-  if (!input) {
-    std::fprintf(stderr, "%s\n", input.error().c_str());
-    return 2;
-  }
+  auto loaded = load_target_input("export", target_name, input_path);
+  if (!loaded) return 2;
+  const harness::Target& t = *loaded->target;
+  const std::vector<uint8_t>* input = &loaded->bytes;
   if (format == "pcap") {
     if (!t.writes_pcap) {
       std::fprintf(stderr, "tcpfuzz export: %s inputs do not export to a pcap\n",
                    std::string(t.name).c_str());
       return 2;
     }
-    return export_pcap(t, *input, out_path);
+    return export_pcap(t, input_path, *input, out_path);
   }
   if (t.to_script == nullptr) {
     std::fprintf(stderr, "tcpfuzz export: %s is not scenario-based; only --to pcap applies\n",
                  std::string(t.name).c_str());
     return 2;
   }
-  auto script = t.to_script(
-      *input, "Exported by `tcpfuzz export` from " + std::string(t.name) + " input " + input_path +
-                  ".\nThe stack is 192.168.0.1, the scripted peer 192.0.2.1.");
+  auto script =
+      t.to_script(*input,
+                  "Exported by `tcpfuzz export` from " + std::string(t.name) + " input " +
+                      input_path + ".\nThe stack is 192.168.0.1, the scripted peer 192.0.2.1.",
+                  nullptr);
   if (!script) {
     std::fprintf(stderr, "tcpfuzz export: %s: %s\n", input_path.c_str(), script.error().c_str());
     return 1;
   }
-  const std::string& text = *script;
+  if (script->crash) {
+    std::fprintf(stderr, "note: %s crashes the stack (%s); the script ends there\n",
+                 input_path.c_str(), script->crash->c_str());
+  }
+  const std::string& text = script->text;
   if (out_path.empty()) {
     std::cout << text;
     return 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -85,6 +86,29 @@ netstack::Expected<const harness::Target*, std::string> resolve_target(const std
   if (const harness::Target* t = harness::find_target(folder)) return t;
   return netstack::Unexpected{"--target NAME is needed for " + path +
                               " (targets: " + harness::target_names() + ")"};
+}
+
+netstack::Expected<const harness::Target*, std::string> resolve_target_for_paths(
+    const std::string& name, const std::vector<std::string>& paths) {
+  std::error_code ec;
+  const bool folder = !paths.empty() && fs::is_directory(paths.front(), ec);
+  return resolve_target(name, folder ? paths.front() + "/" : paths.front());
+}
+
+std::optional<TargetInput> load_target_input(std::string_view command,
+                                             const std::string& target_name,
+                                             const std::string& path) {
+  auto target = resolve_target(target_name, path);
+  if (!target) {
+    std::fprintf(stderr, "tcpfuzz %s: %s\n", std::string(command).c_str(), target.error().c_str());
+    return std::nullopt;
+  }
+  auto input = read_input(path);
+  if (!input) {
+    std::fprintf(stderr, "%s\n", input.error().c_str());
+    return std::nullopt;
+  }
+  return TargetInput{*target, std::move(*input)};
 }
 
 }  // namespace tcpfuzz::cli

@@ -35,4 +35,20 @@ std::optional<std::string> commit_output(const std::string& path);
 netstack::Expected<const harness::Target*, std::string> resolve_target(const std::string& name,
                                                                        const std::string& path);
 
+// The same for commands that take files and folders: a first path that is
+// a folder named after a target names it.
+netstack::Expected<const harness::Target*, std::string> resolve_target_for_paths(
+    const std::string& name, const std::vector<std::string>& paths);
+
+// One input of one target, for the commands that take a single INPUT.
+struct TargetInput {
+  const harness::Target* target;
+  std::vector<uint8_t> bytes;
+};
+// Resolves the target and reads the input; on failure prints the one-line
+// error ("tcpfuzz COMMAND: ..." or "PATH: reason") and returns nullopt.
+std::optional<TargetInput> load_target_input(std::string_view command,
+                                             const std::string& target_name,
+                                             const std::string& path);
+
 }  // namespace tcpfuzz::cli

@@ -37,16 +37,8 @@ int replay_command(const std::vector<std::string>& args) {
     std::fputs(kUsage, stderr);
     return 2;
   }
-  auto target = resolve_target(target_name, input_path);
-  if (!target) {
-    std::fprintf(stderr, "tcpfuzz replay: %s\n", target.error().c_str());
-    return 2;
-  }
-  auto input = read_input(input_path);
-  if (!input) {
-    std::fprintf(stderr, "%s\n", input.error().c_str());
-    return 2;
-  }
+  auto loaded = load_target_input("replay", target_name, input_path);
+  if (!loaded) return 2;
   std::unique_ptr<netstack::PcapWriter> pcap;
   if (!pcap_path.empty()) {
     auto w = netstack::PcapWriter::open(temporary_path(pcap_path));
@@ -56,8 +48,8 @@ int replay_command(const std::vector<std::string>& args) {
     }
     pcap = std::move(*w);
   }
-  std::cout << (*target)->name << " input " << input_path << "\n";
-  (*target)->replay(*input, harness::ReplayOptions{pcap.get()}, std::cout);
+  std::cout << loaded->target->name << " input " << input_path << "\n";
+  loaded->target->replay(loaded->bytes, harness::ReplayOptions{pcap.get()}, std::cout);
   if (pcap) {
     if (!pcap->flush()) {
       std::fprintf(stderr, "%s: write failed\n", pcap_path.c_str());

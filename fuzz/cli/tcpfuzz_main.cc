@@ -11,7 +11,21 @@ namespace {
 constexpr std::string_view kUsage =
     "usage: tcpfuzz COMMAND [ARGS]\n"
     "  run [--trace] [--verbose] [--pcap OUT] FILE_OR_DIR...\n"
-    "      run packetdrill-dialect scripts against the stack (fake clock, in-process)\n";
+    "      run packetdrill-dialect scripts against the stack (fake clock, in-process)\n"
+    "  replay INPUT [--target NAME] [--pcap OUT]\n"
+    "      run one fuzz input with its decoding and full trace\n"
+    "  export INPUT [--target NAME] --to pkt|pcap [-o OUT]\n"
+    "      a scenario-based input as a script, or any input's packets as a pcap\n"
+    "  cov FILE_OR_DIR... [--target NAME]\n"
+    "      TCP states, transitions and (state, segment, verdict) triples a corpus reaches\n"
+    "  seeds SCRIPT_OR_DIR... --to DIR\n"
+    "      scripts as scenario_fuzzer seeds\n"
+    "  triage FILE_OR_DIR... [--target NAME] [--timeout S] [--tsv]\n"
+    "      run crashes, group them by signature\n"
+    "  regress INPUT --name SLUG [--target NAME] [--corpus DIR]\n"
+    "      file an input as a regression case that ctest replays\n"
+    "  targets\n"
+    "      the fuzz targets: name, what their inputs export to, what they fuzz\n";
 
 }  // namespace
 
@@ -27,6 +41,9 @@ int main(int argc, char** argv) {
   if (command == "export") return tcpfuzz::cli::export_command(args);
   if (command == "cov") return tcpfuzz::cli::cov_command(args);
   if (command == "seeds") return tcpfuzz::cli::seeds_command(args);
+  if (command == "triage") return tcpfuzz::cli::triage_command(args);
+  if (command == "regress") return tcpfuzz::cli::regress_command(args);
+  if (command == "targets") return tcpfuzz::cli::targets_command(args);
   if (command == "--help" || command == "-h" || command == "help") {
     std::fputs(kUsage.data(), stdout);
     return 0;

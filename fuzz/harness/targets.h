@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <span>
 #include <string>
@@ -17,6 +18,15 @@ namespace tcpfuzz::harness {
 
 struct ReplayOptions {
   netstack::PacketRecorder* pcap = nullptr;  // the packets exchanged (nullptr: none)
+};
+
+// A scenario-based input written as a script.
+struct ExportedScript {
+  std::string text;
+  // How the input crashes the stack, when it does ("signal 6 (Aborted) in
+  // event 7: inject ..."): the script then ends where the run died, and
+  // running it reproduces the crash.
+  std::optional<std::string> crash;
 };
 
 struct Target {
@@ -33,8 +43,9 @@ struct Target {
   void (*observe)(std::span<const uint8_t> input, netstack::tcp::Tracer& tracer);
   // Scenario-based targets: the run written as a script that replays it,
   // `comment` on top (nullptr for the others).
-  netstack::Expected<std::string, std::string> (*to_script)(std::span<const uint8_t> input,
-                                                            std::string_view comment);
+  netstack::Expected<ExportedScript, std::string> (*to_script)(std::span<const uint8_t> input,
+                                                               std::string_view comment,
+                                                               netstack::tcp::Tracer* also);
 };
 
 std::span<const Target> targets();

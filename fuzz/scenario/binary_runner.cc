@@ -96,7 +96,14 @@ BinaryRunner::BinaryRunner(const BinaryRunOptions& options)
 }
 
 void BinaryRunner::run(const std::vector<BinaryEvent>& events) {
-  for (const BinaryEvent& e : events) {
+  for (size_t i = 0; i < events.size(); ++i) {
+    const BinaryEvent& e = events[i];
+    if (options_.transcript != nullptr) {
+      const auto* a = std::get_if<AdvanceClock>(&e);
+      const int64_t now_us = (clock_.now().nanos() - kScriptStartNanos) / 1000;
+      options_.transcript->begin_event(i, now_us,
+                                       now_us + (a != nullptr && started_ ? a->ms * 1000LL : 0));
+    }
     if (const auto* s = std::get_if<InjectSegment>(&e)) {
       inject(*s);
     } else if (const auto* a = std::get_if<AdvanceClock>(&e)) {
@@ -134,12 +141,16 @@ void BinaryRunner::begin_line() {
   advance(Duration::zero());
 }
 
-void BinaryRunner::add_event(std::variant<PacketSpec, SyscallSpec, CommandSpec, CodeSpec> action) {
-  if (options_.transcript == nullptr) return;
+Event BinaryRunner::event_now(std::variant<PacketSpec, SyscallSpec, CommandSpec, CodeSpec> action) {
   Event e;
   e.time.start_us = (clock_.now().nanos() - kScriptStartNanos) / 1000;
   e.action = std::move(action);
-  options_.transcript->events.push_back(std::move(e));
+  return e;
+}
+
+void BinaryRunner::add_event(std::variant<PacketSpec, SyscallSpec, CommandSpec, CodeSpec> action) {
+  if (options_.transcript == nullptr) return;
+  options_.transcript->add(event_now(std::move(action)));
 }
 
 // ---- The peer's view ----
@@ -229,51 +240,57 @@ void BinaryRunner::inject(const InjectSegment& s) {
 // ---- Socket calls ----
 
 template <class MakeCall>
-void BinaryRunner::record(const MakeCall& make_call, long result, int error) {
+void BinaryRunner::announce(const MakeCall& make_call) {
   started_ = true;
   if (options_.transcript == nullptr) return;  // fuzzing: nothing to build
-  SyscallSpec call = make_call();
-  call.result = Expr::number(error != 0 ? -1 : result);
-  if (error != 0) call.errno_name = std::string(errno_name(error));
-  add_event(std::move(call));
+  announced_ = make_call();
+  announced_->result = Expr::number(0);
+  options_.transcript->pending(event_now(*announced_));
+}
+
+void BinaryRunner::complete(long result, int error) {
+  if (!announced_) return;
+  announced_->result = Expr::number(error != 0 ? -1 : result);
+  if (error != 0) announced_->errno_name = std::string(errno_name(error));
+  add_event(*std::move(announced_));
+  announced_.reset();
 }
 
 int BinaryRunner::open_socket() {
   int fd = kFirstFd;
   while (fds_.contains(fd)) ++fd;
+  announce([] {
+    return syscall("socket",
+                   {Expr::ellipsis(), Expr::symbol("SOCK_STREAM"), Expr::symbol("IPPROTO_TCP")});
+  });
   fds_[fd] = tcp_.open(IpAddress::Family::kV4);
   sut_.on_socket();
-  record(
-      [] {
-        return syscall(
-            "socket", {Expr::ellipsis(), Expr::symbol("SOCK_STREAM"), Expr::symbol("IPPROTO_TCP")});
-      },
-      fd, 0);
-  record([fd] { return set_nonblocking(fd); }, 0, 0);
+  complete(fd, 0);
+  announce([fd] { return set_nonblocking(fd); });
+  complete(0, 0);
   return fd;
 }
 
 void BinaryRunner::set_option(int fd, SockOpt option, int value) {
   begin_line();
   const bool linger = option == SockOpt::kLinger;
-  const tcp::Errno r = endpoint(fd).set_option(option, value);
-  record_result(
-      [&] {
-        const auto [level, name] = option_symbols(option);
-        Expr argument =
-            linger ? Expr::fields({"onoff", "linger"}, {Expr::number(1), Expr::number(value)})
-                   : Expr::array({Expr::number(value)});
-        return syscall("setsockopt", {Expr::number(fd), Expr::symbol(level), Expr::symbol(name),
-                                      std::move(argument), Expr::number(linger ? 8 : 4)});
-      },
-      r);
+  announce([&] {
+    const auto [level, name] = option_symbols(option);
+    Expr argument = linger
+                        ? Expr::fields({"onoff", "linger"}, {Expr::number(1), Expr::number(value)})
+                        : Expr::array({Expr::number(value)});
+    return syscall("setsockopt", {Expr::number(fd), Expr::symbol(level), Expr::symbol(name),
+                                  std::move(argument), Expr::number(linger ? 8 : 4)});
+  });
+  complete_result(endpoint(fd).set_option(option, value));
 }
 
 void BinaryRunner::close_fd(int fd) {
   begin_line();
+  announce([fd] { return syscall("close", {Expr::number(fd)}); });
   endpoint(fd).close();
   fds_.erase(fd);
-  record([fd] { return syscall("close", {Expr::number(fd)}); }, 0, 0);
+  complete(0, 0);
 }
 
 void BinaryRunner::call(const SocketCall& c) {
@@ -282,19 +299,21 @@ void BinaryRunner::call(const SocketCall& c) {
     if (listener_fd_ >= 0) return;  // one listener; it is never closed
     const int fd = open_socket();
     tcp::Endpoint* l = &endpoint(fd);
-    record_result([fd] { return with_fd_and_address("bind", fd); },
-                  l->bind(local_, kDefaultBindPort));
+    announce([fd] { return with_fd_and_address("bind", fd); });
+    complete_result(l->bind(local_, kDefaultBindPort));
     const int backlog = c.arg % 8;
+    announce([&] { return syscall("listen", {Expr::number(fd), Expr::number(backlog)}); });
     const tcp::Errno r = l->listen(backlog);
-    record_result([&] { return syscall("listen", {Expr::number(fd), Expr::number(backlog)}); }, r);
+    complete_result(r);
     if (r == 0) sut_.on_listen(l->tuple().local_port);
     listener_fd_ = fd;
     return;
   }
   if (c.op == CallOp::kConnect) {
     const int fd = open_socket();
+    announce([fd] { return with_fd_and_address("connect", fd); });
     const tcp::Errno r = endpoint(fd).connect(remote_, kDefaultConnectPort);
-    record_result([fd] { return with_fd_and_address("connect", fd); }, r);
+    complete_result(r);
     if (r == EINPROGRESS) {
       sut_.on_connect(kDefaultConnectPort);
       connections_.push_back(fd);
@@ -308,18 +327,19 @@ void BinaryRunner::call(const SocketCall& c) {
     if (listener_fd_ < 0) return;
     tcp::Endpoint* l = &endpoint(listener_fd_);
     const int listener = listener_fd_;
-    auto accept = [listener] { return with_fd_and_address("accept", listener); };
+    announce([listener] { return with_fd_and_address("accept", listener); });
     auto id = l->accept();
     if (!id) {
-      record_result(accept, id.error());
+      complete_result(id.error());
       return;
     }
     int fd = kFirstFd;
     while (fds_.contains(fd)) ++fd;
     fds_[fd] = *id;
-    record(accept, fd, 0);
+    complete(fd, 0);
     // Linux does not pass O_NONBLOCK on to accepted sockets.
-    record([fd] { return set_nonblocking(fd); }, 0, 0);
+    announce([fd] { return set_nonblocking(fd); });
+    complete(0, 0);
     connections_.push_back(fd);
     return;
   }
@@ -331,41 +351,34 @@ void BinaryRunner::call(const SocketCall& c) {
       const uint16_t length = std::max<uint16_t>(c.arg, 1);
       const bool peek = (c.arg & 1) != 0;
       std::vector<uint8_t> buf(length);
+      announce([&] {
+        return peek ? syscall("recv", {Expr::number(fd), Expr::ellipsis(), Expr::number(length),
+                                       Expr::symbol("MSG_PEEK")})
+                    : syscall("read", {Expr::number(fd), Expr::ellipsis(), Expr::number(length)});
+      });
       auto r = ep->read(buf, peek);
-      record(
-          [&] {
-            return peek ? syscall("recv", {Expr::number(fd), Expr::ellipsis(), Expr::number(length),
-                                           Expr::symbol("MSG_PEEK")})
-                        : syscall("read",
-                                  {Expr::number(fd), Expr::ellipsis(), Expr::number(length)});
-          },
-          r ? static_cast<long>(*r) : 0, r ? 0 : r.error());
+      complete(r ? static_cast<long>(*r) : 0, r ? 0 : r.error());
       break;
     }
     case CallOp::kWrite: {
       const bool more = (c.arg & 0x8000) != 0;
       const std::vector<uint8_t> data(c.arg, 0);
+      announce([&] {
+        return more ? syscall("send", {Expr::number(fd), Expr::ellipsis(), Expr::number(c.arg),
+                                       Expr::symbol("MSG_MORE")})
+                    : syscall("write", {Expr::number(fd), Expr::ellipsis(), Expr::number(c.arg)});
+      });
       auto r = ep->write(data, more);
-      record(
-          [&] {
-            return more ? syscall("send", {Expr::number(fd), Expr::ellipsis(), Expr::number(c.arg),
-                                           Expr::symbol("MSG_MORE")})
-                        : syscall("write",
-                                  {Expr::number(fd), Expr::ellipsis(), Expr::number(c.arg)});
-          },
-          r ? static_cast<long>(*r) : 0, r ? 0 : r.error());
+      complete(r ? static_cast<long>(*r) : 0, r ? 0 : r.error());
       break;
     }
     case CallOp::kShutdownWrite:
     case CallOp::kShutdownRead: {
       const bool write = c.op == CallOp::kShutdownWrite;
-      const tcp::Errno r = ep->shutdown(write ? tcp::ShutdownHow::kWrite : tcp::ShutdownHow::kRead);
-      record_result(
-          [&] {
-            return syscall("shutdown",
-                           {Expr::number(fd), Expr::symbol(write ? "SHUT_WR" : "SHUT_RD")});
-          },
-          r);
+      announce([&] {
+        return syscall("shutdown", {Expr::number(fd), Expr::symbol(write ? "SHUT_WR" : "SHUT_RD")});
+      });
+      complete_result(ep->shutdown(write ? tcp::ShutdownHow::kWrite : tcp::ShutdownHow::kRead));
       break;
     }
     case CallOp::kClose:

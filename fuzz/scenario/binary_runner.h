@@ -22,6 +22,7 @@
 #include "fuzz/scenario/binary_scenario.h"
 #include "fuzz/scenario/scenario.h"
 #include "fuzz/scenario/socket_under_test.h"
+#include "fuzz/scenario/transcript.h"
 #include "stack/link/loopback_link.h"
 #include "stack/link/recording_tap.h"
 #include "stack/stack.h"
@@ -36,8 +37,8 @@ struct BinaryRunOptions {
   netstack::PacketRecorder* pcap = nullptr;
   // Also sees every TCP event (nullptr: none).
   netstack::tcp::Tracer* tracer = nullptr;
-  // Receives the run as script events (nullptr: not recorded).
-  Scenario* transcript = nullptr;
+  // Receives the run as script lines (nullptr: not recorded).
+  TranscriptSink* transcript = nullptr;
 };
 
 class BinaryRunner final : private netstack::PacketReceiver, private netstack::tcp::Tracer {
@@ -65,13 +66,13 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
 
   // Socket calls, applied and recorded as the script line that makes them.
   int open_socket();
-  // Records the call make_call() describes, when a transcript is kept.
+  // A call's line, when a transcript is kept: announced before the call
+  // runs (so a transcript that outlives a crash inside it still shows it),
+  // then completed with the result.
   template <class MakeCall>
-  void record(const MakeCall& make_call, long result, int error);
-  template <class MakeCall>
-  void record_result(const MakeCall& make_call, netstack::tcp::Errno error) {
-    record(make_call, 0, error);
-  }
+  void announce(const MakeCall& make_call);
+  void complete(long result, int error);
+  void complete_result(netstack::tcp::Errno error) { complete(0, error); }
   void set_option(int fd, netstack::tcp::SockOpt option, int value);
   void close_fd(int fd);
 
@@ -92,6 +93,7 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
                       std::string_view call, long result) override;
   // End Tracer implementation.
 
+  Event event_now(std::variant<PacketSpec, SyscallSpec, CommandSpec, CodeSpec> action);
   void add_event(std::variant<PacketSpec, SyscallSpec, CommandSpec, CodeSpec> action);
 
   BinaryRunOptions options_;
@@ -111,6 +113,7 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
   uint32_t peer_next_ = 1000;  // its own next sequence number
   uint32_t stack_next_ = 0;    // highest sequence number the stack sent, +1
   std::optional<uint32_t> stack_ts_val_;
+  std::optional<SyscallSpec> announced_;
   std::array<bool, netstack::tcp::kStateCount> states_{};
   bool started_ = false;  // an inject or a call has happened
 };

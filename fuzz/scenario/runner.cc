@@ -140,7 +140,12 @@ class Runner {
                  o.pcap ? static_cast<PacketReceiver*>(&tap()) : &stack_.nic_receiver(nic));
     if (o.pcap) tap_->set_receiver(&stack_.nic_receiver(nic));
     wire_.attach(LoopbackLink::Side::kB, &capture_);
-    tcp_.set_tracer(&trace_);
+    if (o.tracer != nullptr) {
+      tee_.emplace(trace_, *o.tracer);
+      tcp_.set_tracer(&*tee_);
+    } else {
+      tcp_.set_tracer(&trace_);
+    }
     tcp_.set_invariant_failure_handler([this](const std::string& report) {
       if (!invariant_failure_) invariant_failure_ = report;
     });
@@ -215,7 +220,8 @@ class Runner {
   }
   RecordingTap& tap() {
     if (!tap_)
-      tap_ = std::make_unique<RecordingTap>(*opts_.pcap, clock_, wire_.side(LoopbackLink::Side::kA));
+      tap_ =
+          std::make_unique<RecordingTap>(*opts_.pcap, clock_, wire_.side(LoopbackLink::Side::kA));
     return *tap_;
   }
 
@@ -1007,6 +1013,7 @@ class Runner {
   const RunOptions& opts_;
   FakeClock clock_{Instant::from_nanos(kStartUs * 1000)};
   TraceLog trace_;
+  std::optional<netstack::tcp::TeeTracer> tee_;
   IpAddress::Family family_;
   LoopbackLink wire_;
   Stack stack_;

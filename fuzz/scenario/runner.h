@@ -11,6 +11,7 @@
 #include "fuzz/scenario/scenario.h"
 #include "stack/link/packet_recorder.h"
 #include "stack/tcp/config.h"
+#include "stack/tcp/trace.h"
 
 namespace tcpfuzz::scenario {
 
@@ -21,6 +22,8 @@ struct RunOptions {
   netstack::PacketRecorder* pcap = nullptr;
   // Keep a human-readable trace of transitions, timers and packets.
   bool trace = false;
+  // Also sees every TCP event (nullptr: none).
+  netstack::tcp::Tracer* tracer = nullptr;
 };
 
 struct RunResult {

@@ -68,6 +68,27 @@ expect_exit 0 'transitions +[0-9]+/[0-9]+' "$tcpfuzz" cov "$seed" --target scena
 expect_exit 2 'has no TCP state' "$tcpfuzz" cov "$src/corpus/header_fuzzer"
 expect_exit 2 "$work/missing: no such file" "$tcpfuzz" cov "$work/missing" --target scenario_fuzzer
 
+# triage: the seeds do not crash; one line per input with --tsv.
+expect_exit 0 '^15 inputs: 0 crash in 0 group\(s\), 15 do not crash' \
+  "$tcpfuzz" triage "$src/corpus/segment_fuzzer"
+expect_exit 0 "^$seed	-	no crash$" "$tcpfuzz" triage "$seed" --tsv
+expect_exit 2 'timeout needs a positive' "$tcpfuzz" triage "$seed" --timeout 0
+expect_exit 2 "$work/missing: no such file" "$tcpfuzz" triage "$work/missing" --target scenario_fuzzer
+
+# regress: the input and its script are filed; a second time is refused.
+mkdir -p "$work/corpus/regressions"
+expect_exit 0 "filed $work/corpus/regressions/scenario_fuzzer/my-case.bin" \
+  "$tcpfuzz" regress "$seed" --name my-case --corpus "$work/corpus"
+cmp -s "$seed" "$work/corpus/regressions/scenario_fuzzer/my-case.bin" || fail "regress: input differs"
+expect_exit 0 '1 passed, 0 failed' \
+  "$tcpfuzz" run "$work/corpus/regressions/scripts/scenario_fuzzer-my-case.pkt"
+expect_exit 2 'already exists' "$tcpfuzz" regress "$seed" --name my-case --corpus "$work/corpus"
+expect_exit 2 "--name 'My_Case'" "$tcpfuzz" regress "$seed" --name My_Case --corpus "$work/corpus"
+expect_exit 2 'regressions: no such folder' "$tcpfuzz" regress "$seed" --name x --corpus "$work/none"
+
+# targets: every fuzz target, with what it exports to.
+expect_exit 0 '^scenario_fuzzer	pkt,pcap	' "$tcpfuzz" targets
+
 # Bad input: one line naming the problem, exit 2, nothing written.
 expect_exit 2 "$work/missing.bin: No such file" "$tcpfuzz" replay "$work/missing.bin" --target scenario_fuzzer
 expect_exit 2 "$work: is a directory" "$tcpfuzz" replay "$work" --target scenario_fuzzer

@@ -1,0 +1,121 @@
+// tcpfuzz triage: runs every input of a folder of crashes, each in a child
+// process, and groups them by crash signature: one line per group with its
+// count and smallest input. --tsv prints one line per input instead, for
+// scripts (ci/fuzz.sh).
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "fuzz/cli/commands.h"
+#include "fuzz/cli/input_file.h"
+#include "fuzz/harness/child_run.h"
+#include "fuzz/harness/crash_signature.h"
+
+namespace tcpfuzz::cli {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: tcpfuzz triage FILE_OR_DIR... [--target NAME] [--timeout SECONDS] [--tsv]\n";
+
+struct Group {
+  std::string id;
+  std::string signature;
+  size_t count = 0;
+  std::string smallest;
+  size_t smallest_size = 0;
+};
+
+}  // namespace
+
+int triage_command(const std::vector<std::string>& args) {
+  std::string target_name;
+  unsigned timeout = 10;
+  bool tsv = false;
+  std::vector<std::string> paths;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--target" && i + 1 < args.size()) {
+      target_name = args[++i];
+    } else if (args[i] == "--timeout" && i + 1 < args.size()) {
+      const std::string& value = args[++i];
+      if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos ||
+          std::stoul(value) == 0) {
+        std::fprintf(stderr, "tcpfuzz triage: --timeout needs a positive number of seconds\n");
+        return 2;
+      }
+      timeout = static_cast<unsigned>(std::stoul(value));
+    } else if (args[i] == "--tsv") {
+      tsv = true;
+    } else if (args[i].starts_with("-")) {
+      std::fprintf(stderr, "tcpfuzz triage: unexpected argument %s\n%s", args[i].c_str(), kUsage);
+      return 2;
+    } else {
+      paths.push_back(args[i]);
+    }
+  }
+  if (paths.empty()) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  auto files = collect_files(paths, "");
+  if (!files) {
+    std::fprintf(stderr, "tcpfuzz triage: %s\n", files.error().c_str());
+    return 2;
+  }
+  auto target = resolve_target_for_paths(target_name, paths);
+  if (!target) {
+    std::fprintf(stderr, "tcpfuzz triage: %s\n", target.error().c_str());
+    return 2;
+  }
+  const harness::Target& t = **target;
+
+  std::map<std::string, Group> groups;  // by signature id
+  size_t clean = 0;
+  size_t unreadable = 0;
+  for (const std::string& path : *files) {
+    auto input = read_input(path);
+    if (!input) {
+      std::fprintf(stderr, "%s\n", input.error().c_str());
+      ++unreadable;
+      continue;
+    }
+    const harness::ChildOutcome child = harness::run_in_child(
+        [&](int) { t.run(*input); }, {.capture_stderr = true, .timeout_seconds = timeout});
+    if (!child.crashed) {
+      ++clean;
+      if (tsv) std::printf("%s\t-\tno crash\n", path.c_str());
+      continue;
+    }
+    const harness::CrashSignature s =
+        harness::crash_signature(child.report, child.how, child.timed_out);
+    if (tsv) std::printf("%s\t%s\t%s\n", path.c_str(), s.id.c_str(), s.text.c_str());
+    Group& g = groups[s.id];
+    g.id = s.id;
+    g.signature = s.text;
+    if (g.count == 0 || input->size() < g.smallest_size) {
+      g.smallest = path;
+      g.smallest_size = input->size();
+    }
+    ++g.count;
+  }
+  if (tsv) return unreadable == 0 ? 0 : 2;
+
+  std::vector<const Group*> by_count;
+  for (const auto& [id, g] : groups) by_count.push_back(&g);
+  std::stable_sort(by_count.begin(), by_count.end(),
+                   [](const Group* a, const Group* b) { return a->count > b->count; });
+  for (const Group* g : by_count) {
+    std::printf("%5zu  %s  %s\n       smallest: %s (%zu bytes)\n", g->count, g->id.c_str(),
+                g->signature.c_str(), g->smallest.c_str(), g->smallest_size);
+  }
+  std::printf("%zu inputs: %zu crash in %zu group(s), %zu do not crash", files->size(),
+              files->size() - clean - unreadable, groups.size(), clean);
+  if (unreadable > 0) std::printf(", %zu unreadable", unreadable);
+  std::printf("\n");
+  return unreadable == 0 ? 0 : 2;
+}
+
+}  // namespace tcpfuzz::cli
