@@ -2,6 +2,7 @@
 // (AFL_CUSTOM_MUTATOR_LIBRARY=.../libafl_scenario_mutator.so): afl_custom_fuzz
 // mutates events and splices with AFL's second input; the trim stage drops
 // one event at a time, which keeps every candidate a valid scenario.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <new>
@@ -34,6 +35,12 @@ size_t afl_custom_fuzz(void* data, uint8_t* buf, size_t buf_size, uint8_t** out_
   auto* state = static_cast<MutatorState*>(data);
   const std::span<const uint8_t> input(buf, buf_size);
   state->out = state->mutator.mutate_or_splice(input, {add_buf, add_buf_size}, max_size);
+  // afl-fuzz stops on an empty result; hand back the input (or one byte)
+  // instead, which it then treats as an unproductive mutation.
+  if (state->out.empty()) {
+    state->out.assign(buf, buf + std::min(buf_size, max_size));
+    if (state->out.empty()) state->out.push_back(0);
+  }
   *out_buf = state->out.data();
   return state->out.size();
 }

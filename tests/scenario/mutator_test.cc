@@ -4,6 +4,7 @@
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
+#include <random>
 
 #include "fuzz/mutator/scenario_mutator.h"
 
@@ -97,6 +98,25 @@ TEST(AflMutator, FuzzReturnsValidInputsWithinMaxSize) {
         afl_custom_fuzz(state, input.data(), input.size(), &out, other.data(), other.size(), 40);
     ASSERT_LE(n, 40u);
     EXPECT_TRUE(canonical({out, out + n}));
+  }
+  afl_custom_deinit(state);
+}
+
+TEST(AflMutator, FuzzNeverReturnsNothing) {
+  // afl-fuzz aborts the campaign when a custom mutator returns 0 bytes, and
+  // it hands the mutator arbitrary bytes (whose events a mutation may all
+  // delete), not only valid scenarios.
+  void* state = afl_custom_init(nullptr, 5);
+  std::mt19937 rng(1);
+  for (int i = 0; i < 5000; ++i) {
+    std::vector<uint8_t> input(rng() % 64);
+    std::vector<uint8_t> other(rng() % 64);
+    for (uint8_t& b : input) b = static_cast<uint8_t>(rng());
+    for (uint8_t& b : other) b = static_cast<uint8_t>(rng());
+    uint8_t* out = nullptr;
+    const size_t n = afl_custom_fuzz(state, input.data(), input.size(), &out, other.data(),
+                                     other.size(), 1 << 20);
+    ASSERT_GT(n, 0u) << "iteration " << i;
   }
   afl_custom_deinit(state);
 }
