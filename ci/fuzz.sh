@@ -185,21 +185,28 @@ replace_corpus() {
   echo "$1: corpus merged: $before -> $after inputs"
 }
 
-# ---- libFuzzer ----
-
-# watch_libfuzzer PID LOG TARGET: until PID exits, prints libFuzzer's latest
-# stats every PROGRESS_EVERY seconds.
-watch_libfuzzer() {
-  local pid=$1 log=$2 target=$3 waited=0 line
+# watch_run PID TARGET PROGRESS_COMMAND...: until PID exits, prints the
+# command's output every PROGRESS_EVERY seconds.
+watch_run() {
+  local pid=$1 target=$2 waited=0
+  shift 2
   while kill -0 "$pid" 2>/dev/null; do
     sleep 1
     waited=$((waited + 1))
     if ((waited % PROGRESS_EVERY == 0)); then
-      line=$(last_stat_line "$log")
-      line=${line%%lim:*}  # keep "#N EVENT cov: ft: corp:", drop mutation details
-      printf '  %-20s %4ss  %s\n' "$target" "$waited" "${line:-(starting)}"
+      printf '  %-20s %4ss  %s\n' "$target" "$waited" "$("$@")"
     fi
   done
+}
+
+# ---- libFuzzer ----
+
+# libfuzzer_progress LOG: libFuzzer's latest "#N EVENT cov: ft: corp:".
+libfuzzer_progress() {
+  local line
+  line=$(last_stat_line "$1")
+  line=${line%%lim:*}  # drop the mutation details
+  echo "${line:-(starting)}"
 }
 
 # run_libfuzzer TARGET: one bounded run; sets STATS (execs exec/s cov ft).
@@ -220,7 +227,7 @@ run_libfuzzer() {
     -print_final_stats=1 -artifact_prefix="$CRASH_DIR/$target/raw/" \
     "${flags[@]}" "$work/corpus" >"$log" 2>&1 &
   FUZZER_PID=$!
-  watch_libfuzzer "$FUZZER_PID" "$log" "$target"
+  watch_run "$FUZZER_PID" "$target" libfuzzer_progress "$log"
   wait "$FUZZER_PID" || rc=$?
   FUZZER_PID=""
   ENGINE_RC=$rc
@@ -256,26 +263,18 @@ afl_stat() {
   echo "${v:--}"
 }
 
-# watch_afl PID LOG TARGET: until PID exits, prints afl-fuzz's latest
-# "Fuzzing test case #N (T total, C crashes saved, ...)" line every
-# PROGRESS_EVERY seconds (without a UI, fuzzer_stats and plot_data are
-# rewritten only now and then).
-watch_afl() {
-  local pid=$1 log=$2 target=$3 waited=0 line
-  while kill -0 "$pid" 2>/dev/null; do
-    sleep 1
-    waited=$((waited + 1))
-    if ((waited % PROGRESS_EVERY == 0)); then
-      line=$(grep -aoE 'Fuzzing test case #[0-9]+ \([0-9]+ total, [0-9]+ crashes saved' "$log" |
-        tail -n 1 || true)
-      if [[ "$line" =~ \#([0-9]+)\ \(([0-9]+)\ total,\ ([0-9]+)\ crashes ]]; then
-        printf '  %-20s %4ss  queue entry %s of %s, %s crashes saved\n' "$target" "$waited" \
-          "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}"
-      else
-        printf '  %-20s %4ss  (calibrating the corpus)\n' "$target" "$waited"
-      fi
-    fi
-  done
+# afl_progress LOG: afl-fuzz's latest "Fuzzing test case #N (T total, C
+# crashes saved" (without a UI, fuzzer_stats and plot_data are rewritten
+# only now and then).
+afl_progress() {
+  local line
+  line=$(grep -aoE 'Fuzzing test case #[0-9]+ \([0-9]+ total, [0-9]+ crashes saved' "$1" |
+    tail -n 1 || true)
+  if [[ "$line" =~ \#([0-9]+)\ \(([0-9]+)\ total,\ ([0-9]+)\ crashes ]]; then
+    echo "queue entry ${BASH_REMATCH[1]} of ${BASH_REMATCH[2]}, ${BASH_REMATCH[3]} crashes saved"
+  else
+    echo "(calibrating the corpus)"
+  fi
 }
 
 # afl_dict_flags TARGET: -x for the target's dictionary, if it has one.
@@ -320,7 +319,7 @@ run_afl() {
   env "${env[@]}" afl-fuzz -i "$work/corpus" -o "$out" "${role[@]}" -V "$SECONDS_PER_TARGET" \
     -t 10000 -c "$cmplog" "${dict[@]}" -- "$bin" >"$log" 2>&1 &
   FUZZER_PID=$!
-  watch_afl "$FUZZER_PID" "$log" "$target"
+  watch_run "$FUZZER_PID" "$target" afl_progress "$log"
   wait "$FUZZER_PID" || rc=$?
   FUZZER_PID=""
   ENGINE_RC=$rc
