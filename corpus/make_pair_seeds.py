@@ -38,6 +38,9 @@ SEEDS = {
     "nagle-and-cork": plan() + ops((ADVANCE, 10), (OPTIONS, 2), (C_WRITE, 0), (C_WRITE, 0),
                                    (OPTIONS, 1), (C_WRITE, 0), (OPTIONS, 4 | 1), (S_WRITE, 0)),
     "no-reader-zero-window": plan() + ops((ADVANCE, 10), *[(C_WRITE, 255)] * 40, (ADVANCE, 255)),
+    # OPTIONS bits 3-7: allocations fail at n/32 on that side (8 << 3: a quarter).
+    "memory-pressure-both-sides": plan(drop=10, seed=7) + ops((OPTIONS, 8 << 3), (OPTIONS, 4 | 8 << 3))
+                                  + EXCHANGE,
 }
 
 if __name__ == "__main__":

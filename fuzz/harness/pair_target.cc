@@ -53,11 +53,13 @@ PairRun::PairRun(const FaultPlan& plan, tcp::Tracer* tracer)
       client_(client_stack_),
       server_(server_stack_),
       client_link_(wire_.side(LoopbackLink::Side::kA), clock_, plan),
-      server_link_(wire_.side(LoopbackLink::Side::kB), clock_, [&] {
-        FaultPlan p = plan;
-        p.seed = plan.seed + 1;  // the two directions fail independently
-        return p;
-      }()) {
+      server_link_(wire_.side(LoopbackLink::Side::kB), clock_,
+                   [&] {
+                     FaultPlan p = plan;
+                     p.seed = plan.seed + 1;  // the two directions fail independently
+                     return p;
+                   }()),
+      memory_{RandomAllocationFaults(plan.seed + 2), RandomAllocationFaults(plan.seed + 3)} {
   const IpAddress client_address = *IpAddress::parse("198.18.0.1");
   const IpAddress server_address = *IpAddress::parse("198.18.0.2");
   const NicId c = client_stack_.add_nic(client_link_);
@@ -66,6 +68,8 @@ PairRun::PairRun(const FaultPlan& plan, tcp::Tracer* tracer)
   const NicId s = server_stack_.add_nic(server_link_);
   server_stack_.add_address(s, server_address);
   wire_.attach(LoopbackLink::Side::kB, &server_stack_.nic_receiver(s));
+  client_.set_allocation_faults(&memory_[0]);
+  server_.set_allocation_faults(&memory_[1]);
   if (tracer != nullptr) {
     client_.set_tracer(tracer);
     server_.set_tracer(tracer);
@@ -99,6 +103,8 @@ std::string PairRun::summary() const {
        std::to_string(c.reordered + v.reordered) + " corrupted " +
        std::to_string(c.corrupted + v.corrupted) + " delayed " +
        std::to_string(c.delayed + v.delayed);
+  s += "; allocation failures " + std::to_string(client_.stats().allocation_failures) + " + " +
+       std::to_string(server_.stats().allocation_failures);
   return s + "; at " + std::to_string(static_cast<double>(clock_.now().nanos()) / 1e9) + " s";
 }
 
@@ -188,12 +194,15 @@ void PairRun::apply(const PairOp& op) {
       return shut_down(0);
     case PairOp::kServerShutdown:
       return shut_down(1);
-    case PairOp::kOptions:
-      if (tcp::Endpoint* ep = endpoint((op.arg & 4) != 0 ? 1 : 0)) {
+    case PairOp::kOptions: {
+      const int side = (op.arg & 4) != 0 ? 1 : 0;
+      if (tcp::Endpoint* ep = endpoint(side)) {
         (void)ep->set_option(tcp::SockOpt::kNoDelay, op.arg & 1);
         (void)ep->set_option(tcp::SockOpt::kCork, (op.arg >> 1) & 1);
       }
+      memory_[side].set_rate(static_cast<uint8_t>((op.arg >> 3) * 2));
       return step();
+    }
   }
 }
 
@@ -205,6 +214,7 @@ void PairRun::finish() {
   // The faults stop; both sides say they are done writing.
   client_link_.set_plan({});
   server_link_.set_plan({});
+  for (RandomAllocationFaults& m : memory_) m.set_rate(0);
   const Instant deadline = clock_.now() + kLivenessBound;
   auto done = [&] {
     for (int side = 0; side < 2; ++side) {

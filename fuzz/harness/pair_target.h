@@ -8,11 +8,13 @@
 //     4   the clock moves argument*4 ms
 //     5/6 client/server shuts down writing
 //     7   TCP_NODELAY (bit 0) and TCP_CORK (bit 1) on the client (bit 2 clear)
-//         or the server (bit 2 set)
+//         or the server (bit 2 set), and memory pressure on that side's
+//         stack: bits 3-7 make allocations fail at a rate of n/32 (0: none)
 // Oracles, beyond ASan/UBSan and the invariant checker:
 // - integrity: every byte read is the next byte of what the other side
 //   wrote, exactly once, in order;
-// - liveness: once the operations end, the faults stop and both sides shut
+// - liveness: once the operations end, the faults (link and memory) stop
+//   and both sides shut
 //   down writing; then, unless a side saw its connection fail, each side
 //   reads all the other wrote and then end-of-file within kLivenessBound of
 //   fake time; after close() and TIME-WAIT no endpoint, timer or held
@@ -26,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/harness/random_allocation_faults.h"
 #include "stack/link/faulty_link.h"
 #include "stack/link/loopback_link.h"
 #include "stack/stack.h"
@@ -98,6 +101,7 @@ class PairRun {
   netstack::tcp::Protocol server_;
   netstack::FaultyLink client_link_;
   netstack::FaultyLink server_link_;
+  std::array<RandomAllocationFaults, 2> memory_;  // client, server
   netstack::tcp::EndpointId listener_ = netstack::tcp::kNoEndpoint;
   std::array<Side, 2> sides_{};  // client, server
 };

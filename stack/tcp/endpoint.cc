@@ -272,6 +272,9 @@ Expected<size_t, Errno> Endpoint::write_impl(std::span<const uint8_t> data, bool
   if (fin_queued_) return Unexpected{EPIPE};
   const size_t space = sndbuf_ > send_queue_.size() ? sndbuf_ - send_queue_.size() : 0;
   if (space == 0) return Unexpected{EAGAIN};
+  // Linux tcp_sendmsg_locked(): no memory for an skb waits for memory, which
+  // a non-blocking socket reports as EAGAIN.
+  if (protocol_.allocation_fails(AllocationSite::kSendBuffer)) return Unexpected{EAGAIN};
   const size_t n = std::min(space, data.size());
   // Linux: a partial write of an MSG_EOR record does not end the record.
   queue_write(data.first(n), more, eor && n == data.size());

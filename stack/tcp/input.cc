@@ -334,6 +334,14 @@ void Endpoint::handle_data(Segment& s) {
       return;
     }
     if (payload.size() > space) payload.truncate(space);
+    if (!payload.empty() && !receive_queue_.empty() &&
+        protocol_.allocation_fails(AllocationSite::kReceiveQueue)) {
+      // Linux tcp_data_queue(): no memory for the data (and the queue is not
+      // empty, else it forces the charge) drops the segment, FIN included,
+      // and ACKs at once.
+      send_ack();
+      return;
+    }
     const bool filled_gap = !reassembly_.empty();
     if (!payload.empty()) {
       const auto len = static_cast<uint32_t>(payload.size());
@@ -367,6 +375,12 @@ void Endpoint::handle_data(Segment& s) {
     return;
   }
   if (payload.size() > space - offset) payload.truncate(space - offset);
+  if (protocol_.allocation_fails(AllocationSite::kOutOfOrder)) {
+    // Linux tcp_data_queue_ofo(): no memory drops the segment (TCPOFODrop).
+    ++protocol_.stats().reassembly_dropped;
+    send_ack();
+    return;
+  }
   if (s.has(kFin) && payload.size() == s.payload.size()) ooo_fin_ = fin_at;
   if (!reassembly_.insert(rcv_nxt_, seq, std::move(payload)))
     ++protocol_.stats().reassembly_dropped;

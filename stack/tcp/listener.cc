@@ -127,6 +127,12 @@ void Endpoint::handle_listen(Segment& s, InboundSegment& in) {
     protocol_.stack().send(header::build_tcp_packet(spec), spec.src);
     return;
   }
+  // Linux tcp_conn_request(): no memory for a request sock drops the SYN;
+  // the peer's retransmission tries again.
+  if (protocol_.allocation_fails(AllocationSite::kRequestSock)) {
+    trace_in(Verdict::kListenDropped);
+    return;
+  }
   const seqnum::Value iss = protocol_.isn().isn(in.tuple, now());
   Endpoint* child = new_child(in, s, iss);
   if (child == nullptr) {

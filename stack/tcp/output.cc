@@ -92,6 +92,17 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
     }
   }
   spec.payload = payload;
+  if (protocol_.allocation_fails(AllocationSite::kOutputSegment)) {
+    // No buffer for the segment: it is not sent. Data, SYN and FIN are in
+    // flight with the retransmission timer armed, which sends them again
+    // (Linux tcp_transmit_skb() -ENOBUFS); a bare ACK is retried by the
+    // delayed-ACK timer (Linux __tcp_send_ack()); a RST is lost.
+    if (flags == kAck && payload.empty()) {
+      ack_now_ = true;
+      delayed_ack_timer_.arm(now() + protocol_.config().delayed_ack_max);
+    }
+    return;
+  }
   if ((flags & kAck) != 0) {
     // Linux tcp_event_ack_sent(): quickack credits pay for the segments acked.
     if (quick_ > 0) {

@@ -56,6 +56,12 @@ void Protocol::reap() {
   for (EndpointId id : dead) endpoints_.erase(id);
 }
 
+bool Protocol::allocation_fails(AllocationSite site) {
+  if (allocation_faults_ == nullptr || !allocation_faults_->fail(site)) return false;
+  ++stats_.allocation_failures;
+  return true;
+}
+
 void Protocol::report_invariant_failure(const std::string& report) {
   if (on_invariant_failure_) {
     on_invariant_failure_(report);

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "stack/stack.h"
+#include "stack/tcp/allocation_faults.h"
 #include "stack/tcp/config.h"
 #include "stack/tcp/endpoint.h"
 #include "stack/tcp/isn.h"
@@ -19,26 +20,27 @@
 
 namespace netstack::tcp {
 
-#define NETSTACK_TCP_STATS(X)                                               \
-  X(active_opens)  /* connect() sent a SYN */                               \
-  X(passive_opens) /* a listener accepted a SYN */                          \
-  X(established)   /* handshakes completed */                               \
-  X(resets_sent)                                                            \
-  X(resets_received)        /* RSTs that ended a connection */              \
-  X(challenge_acks)         /* RFC 5961 challenge ACKs sent */              \
-  X(challenge_acks_limited) /* suppressed by the rate limit */              \
-  X(segments_sent)                                                          \
-  X(segments_received)                                                      \
-  X(retransmits)      /* data/SYN/FIN segments sent again */                \
-  X(timeouts)         /* connections ended by RTO/keepalive/user timeout */ \
-  X(listen_overflows) /* SYNs or ACKs dropped for a full queue */           \
-  X(syncookies_sent)                                                        \
-  X(syncookies_accepted)                                                    \
-  X(syncookies_failed)                                                      \
-  X(paws_rejected)                                                          \
-  X(out_of_window)                                                          \
-  X(reassembly_dropped) /* out-of-order segments with no room */            \
-  X(aborts_on_data)     /* data after close(): RST (Linux TCPAbortOnData) */
+#define NETSTACK_TCP_STATS(X)                                                 \
+  X(active_opens)  /* connect() sent a SYN */                                 \
+  X(passive_opens) /* a listener accepted a SYN */                            \
+  X(established)   /* handshakes completed */                                 \
+  X(resets_sent)                                                              \
+  X(resets_received)        /* RSTs that ended a connection */                \
+  X(challenge_acks)         /* RFC 5961 challenge ACKs sent */                \
+  X(challenge_acks_limited) /* suppressed by the rate limit */                \
+  X(segments_sent)                                                            \
+  X(segments_received)                                                        \
+  X(retransmits)      /* data/SYN/FIN segments sent again */                  \
+  X(timeouts)         /* connections ended by RTO/keepalive/user timeout */   \
+  X(listen_overflows) /* SYNs or ACKs dropped for a full queue */             \
+  X(syncookies_sent)                                                          \
+  X(syncookies_accepted)                                                      \
+  X(syncookies_failed)                                                        \
+  X(paws_rejected)                                                            \
+  X(out_of_window)                                                            \
+  X(reassembly_dropped)  /* out-of-order segments with no room */             \
+  X(aborts_on_data)      /* data after close(): RST (Linux TCPAbortOnData) */ \
+  X(allocation_failures) /* injected by AllocationFaults */
 
 struct TcpStats {
 #define NETSTACK_TCP_STATS_FIELD(name) uint64_t name = 0;
@@ -81,6 +83,10 @@ class Protocol final : public SegmentHandler {
   const IsnGenerator& isn() const { return isn_; }
   void set_tracer(Tracer* t) { tracer_ = t; }
   Tracer* tracer() const { return tracer_; }
+  // Memory pressure for tests and fuzzing (nullptr: allocations never fail).
+  void set_allocation_faults(AllocationFaults* faults) { allocation_faults_ = faults; }
+  // Whether the allocation at `site` fails now (counted when it does).
+  bool allocation_fails(AllocationSite site);
 
   // Called with a readable report when an invariant fails (TCPFUZZ_INVARIANTS
   // builds). The default prints the report and aborts.
@@ -108,6 +114,7 @@ class Protocol final : public SegmentHandler {
   IsnGenerator isn_;
   TcpStats stats_;
   Tracer* tracer_ = nullptr;
+  AllocationFaults* allocation_faults_ = nullptr;
   std::function<void(const std::string&)> on_invariant_failure_;
   std::unordered_map<EndpointId, std::unique_ptr<Endpoint>> endpoints_;
   EndpointId next_id_ = 1;
