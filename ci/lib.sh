@@ -94,23 +94,6 @@ libfuzzer_option_flags() {
   if [[ -n "$dict" ]]; then echo "-dict=$dict"; fi
 }
 
-# seed_corpus_into TARGET DIR: copies corpus/TARGET/ (if any) into DIR.
-seed_corpus_into() {
-  local target=$1 dir=$2
-  mkdir -p "$dir"
-  local seeds="$TCPFUZZ_ROOT/corpus/$target"
-  if [[ -d "$seeds" ]]; then
-    cp -R "$seeds/." "$dir/"
-  else
-    echo "warning: no seed corpus corpus/$target/, starting from nothing" >&2
-  fi
-}
-
-# crash_inputs LOG: the inputs libFuzzer saved for crashes/leaks/timeouts.
-crash_inputs() {
-  sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$1"
-}
-
 # last_stat_line LOG: libFuzzer's latest "#N ... cov: ... ft: ..." line.
 last_stat_line() {
   grep -aE '^#[0-9]+[[:space:]]' "$1" | tail -n 1 || true

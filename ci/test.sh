@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # The test command: bootstrap, dev build (gcc, ASan+UBSan) and every ctest
-# label, then a short libFuzzer smoke run of every fuzz target.
+# label, then a short run of the fuzz command (ci/fuzz.sh) with both engines
+# and the OSS-Fuzz build check.
 #
 #   ci/test.sh
 #
 # Environment:
-#   TCPFUZZ_SMOKE_SECONDS  seconds of libFuzzer per target (default 20)
+#   TCPFUZZ_SMOKE_SECONDS  seconds of fuzzing per target and engine (default 20)
 #   TCPFUZZ_JOBS           build/ctest parallelism (default 2)
 #
 # Seed corpora are copied to a temporary folder: CI never writes into
-# corpus/. A crash, leak or timeout fails the run; its input is copied to
-# crashes/<target>/ (ignored by git) and the path printed.
+# corpus/. A crash, leak or timeout fails the run; ci/fuzz.sh files it under
+# crashes/<target>/ (ignored by git) and prints where.
 # A failing bootstrap, configure or build stops the run at once; failing
 # checks (ctest, fuzz smoke) are collected so one run reports all of them.
 set -euo pipefail
@@ -61,61 +62,19 @@ step_ctest() {
   ctest --preset dev || FAILED_CHECKS+=("ctest --preset dev")
 }
 
-step_libfuzzer_build() {
-  banner "configure + build: preset libfuzzer (clang-14, ASan+UBSan)"
-  configure_and_build libfuzzer "${TARGETS[@]}"
-}
-
-# smoke_one TARGET WORKDIR: runs TARGET for SMOKE_SECONDS from a copy of its
-# seeds; returns non-zero on any crash, leak or timeout.
-smoke_one() {
-  local target=$1 work=$2
-  local bin log flags_text flags=() rc=0
-  bin=$(fuzz_binary libfuzzer "$target")
-  [[ -x "$bin" ]] || die "fuzz target $target was not built ($bin missing)"
-  seed_corpus_into "$target" "$work/corpus"
-  mkdir -p "$work/artifacts"
-  log="$work/libfuzzer.log"
-  flags_text=$(libfuzzer_option_flags "$target")
-  if [[ -n "$flags_text" ]]; then mapfile -t flags <<<"$flags_text"; fi
-
-  "$bin" -max_total_time="$SMOKE_SECONDS" -timeout=10 -rss_limit_mb=2560 \
-    -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
-    "${flags[@]}" "$work/corpus" >"$log" 2>&1 || rc=$?
-
-  local line
-  line=$(last_stat_line "$log")
-  printf '%-24s exit %-3s execs %-10s exec/s %-8s cov %-6s ft %-6s corp %s\n' \
-    "$target" "$rc" "$(final_stat "$log" number_of_executed_units)" \
-    "$(final_stat "$log" average_exec_per_sec)" "$(stat_field "$line" cov)" \
-    "$(stat_field "$line" ft)" "$(stat_field "$line" corp)"
-  if [[ $rc -ne 0 ]]; then
-    echo "---- $target: libFuzzer exited with $rc; last lines of its log:" >&2
-    tail -n 40 "$log" >&2
-    local kept="$TCPFUZZ_ROOT/crashes/$target" input
-    mkdir -p "$kept"
-    while IFS= read -r input; do
-      [[ -n "$input" && -f "$input" ]] || continue
-      cp "$input" "$kept/"
-      echo "FAIL $target: crash input $kept/${input##*/}" >&2
-      echo "     replay: build/dev/fuzz/$target $kept/${input##*/}" >&2
-    done < <(crash_inputs "$log")
-    cp "$log" "$kept/smoke-$(date +%Y%m%d-%H%M%S).log"
-    return 1
-  fi
-}
-
+# The fuzz command itself, bounded: every target with libFuzzer (two at a
+# time), then scenario_fuzzer with AFL++ (CmpLog, custom mutator), each from
+# its seeds in a temporary runs folder. Crashes land in crashes/<target>/,
+# triaged, minimised and exported, and fail the run.
 step_fuzz_smoke() {
-  banner "fuzz smoke: ${#TARGETS[@]} target(s), ${SMOKE_SECONDS}s each (libFuzzer, ASan+UBSan)"
-  local tmp target failed=()
+  banner "fuzz smoke: ci/fuzz.sh ${SMOKE_SECONDS} --jobs $TCPFUZZ_JOBS, then --engine afl scenario_fuzzer"
+  local tmp
   tmp=$(mktemp -d "${TMPDIR:-/tmp}/tcpfuzz-smoke.XXXXXX")
   TMP_DIRS+=("$tmp")
-  for target in "${TARGETS[@]}"; do
-    smoke_one "$target" "$tmp/$target" || failed+=("$target")
-  done
-  if [[ ${#failed[@]} -gt 0 ]]; then
-    FAILED_CHECKS+=("fuzz smoke (${failed[*]})")
-  fi
+  TCPFUZZ_RUNS_DIR="$tmp/libfuzzer" "$TCPFUZZ_ROOT/ci/fuzz.sh" "$SMOKE_SECONDS" \
+    --jobs "$TCPFUZZ_JOBS" || FAILED_CHECKS+=("ci/fuzz.sh (libFuzzer)")
+  TCPFUZZ_RUNS_DIR="$tmp/afl" "$TCPFUZZ_ROOT/ci/fuzz.sh" "$SMOKE_SECONDS" --engine afl \
+    scenario_fuzzer || FAILED_CHECKS+=("ci/fuzz.sh --engine afl")
 }
 
 step_oss_fuzz_check() {
@@ -130,7 +89,6 @@ step_bootstrap
 step_seeds
 step_dev_build
 step_ctest
-step_libfuzzer_build
 step_fuzz_smoke
 step_oss_fuzz_check
 
