@@ -175,6 +175,33 @@ void BinaryRunner::receive(View packet) {
 }
 
 void BinaryRunner::inject(const InjectSegment& s) {
+  if (s.absolute) {
+    // The escape: small numbers as a script would write them.
+    send_inbound(s, static_cast<uint16_t>(s.seq_delta), static_cast<uint16_t>(s.ack_delta));
+    return;
+  }
+  const auto live_seq = peer_next_ + static_cast<uint32_t>(static_cast<int32_t>(s.seq_delta));
+  const auto live_ack = stack_next_ + static_cast<uint32_t>(static_cast<int32_t>(s.ack_delta));
+  inject_at(s, live_seq, live_ack);
+  // An in-order segment moves the peer's sequence number on.
+  if (s.seq_delta == 0 && (s.flags & flag::kRst) == 0) {
+    const bool syn = (s.flags & flag::kSyn) != 0;
+    peer_next_ = live_seq + s.payload + (syn ? 1 : 0) + ((s.flags & flag::kFin) != 0 ? 1 : 0);
+  }
+}
+
+void BinaryRunner::inject_at(const InjectSegment& s, uint32_t live_seq, uint32_t live_ack) {
+  const bool syn = (s.flags & flag::kSyn) != 0;
+  const bool ack = (s.flags & flag::kAck) != 0;
+  // Script numbers. The first packet to a listener defines the remote ISN,
+  // so its script number also stands for the offset (socket_under_test.h).
+  const uint32_t seq = sut_.phase == SocketUnderTest::Phase::kListening
+                           ? live_seq
+                           : live_seq - sut_.remote_offset(syn);
+  send_inbound(s, seq, live_ack - (ack ? sut_.local_offset(syn) : 0));
+}
+
+void BinaryRunner::send_inbound(const InjectSegment& s, uint32_t seq, uint32_t ack_number) {
   begin_line();
   started_ = true;
   const bool syn = (s.flags & flag::kSyn) != 0;
@@ -183,22 +210,7 @@ void BinaryRunner::inject(const InjectSegment& s) {
   p.flags = s.flags;
   p.window = s.window;
   p.payload_length = s.payload;
-  uint32_t ack_number = 0;
-  if (s.absolute) {
-    // The escape: small numbers as a script would write them.
-    p.seq_start = static_cast<uint16_t>(s.seq_delta);
-    ack_number = static_cast<uint16_t>(s.ack_delta);
-  } else {
-    const uint32_t live_seq = peer_next_ + static_cast<uint32_t>(static_cast<int32_t>(s.seq_delta));
-    // The first packet to a listener defines the remote ISN, so its script
-    // number also stands for the offset (socket_under_test.h).
-    p.seq_start = sut_.phase == SocketUnderTest::Phase::kListening
-                      ? live_seq
-                      : live_seq - sut_.remote_offset(syn);
-    const uint32_t live_ack =
-        stack_next_ + static_cast<uint32_t>(static_cast<int32_t>(s.ack_delta));
-    ack_number = live_ack - (ack ? sut_.local_offset(syn) : 0);
-  }
+  p.seq_start = seq;
   p.seq_end = p.seq_start + p.payload_length;
   p.ack = ack_number;
 
@@ -230,11 +242,6 @@ void BinaryRunner::inject(const InjectSegment& s) {
   if (!packet) return;  // cannot happen: window and options are always given
   wire_.side(LoopbackLink::Side::kB).send(std::move(*packet));
   wire_.pump();
-  // An in-order segment moves the peer's sequence number on.
-  if (!s.absolute && s.seq_delta == 0 && (s.flags & flag::kRst) == 0) {
-    const uint32_t live_seq = p.seq_start + sut_.remote_offset(syn);
-    peer_next_ = live_seq + s.payload + (syn ? 1 : 0) + ((s.flags & flag::kFin) != 0 ? 1 : 0);
-  }
 }
 
 // ---- Socket calls ----

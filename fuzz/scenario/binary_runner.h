@@ -50,6 +50,14 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
   // peer. Raw packets are not part of the transcript.
   void advance(netstack::Duration d);
   void inject_raw(std::span<const uint8_t> packet);
+  // For property tests: the peer sends `s` (flags, window, payload, options)
+  // with these live sequence and acknowledgment numbers, deltas ignored.
+  // Unlike an in-order inject(), it does not move the peer's next number.
+  void inject_at(const InjectSegment& s, uint32_t live_seq, uint32_t live_ack);
+  // What the peer has seen: its own next sequence number, and the stack's
+  // highest sequence number sent + 1 (live numbers).
+  uint32_t peer_next() const { return peer_next_; }
+  uint32_t stack_next() const { return stack_next_; }
 
   // Which TCP states any endpoint reached.
   const std::array<bool, netstack::tcp::kStateCount>& states_reached() const { return states_; }
@@ -59,6 +67,8 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
  private:
   void begin_line();
   void inject(const InjectSegment& s);
+  // The segment with script numbers `seq` and `ack_number`.
+  void send_inbound(const InjectSegment& s, uint32_t seq, uint32_t ack_number);
   void call(const SocketCall& c);
   // An open descriptor's endpoint: the protocol keeps an endpoint until its
   // user closes it (Endpoint::reapable), as Linux keeps a socket.
