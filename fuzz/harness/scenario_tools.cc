@@ -4,10 +4,10 @@
 #include "fuzz/harness/child_run.h"
 #include "fuzz/harness/replay.h"
 #include "fuzz/scenario/binary_runner.h"
+#include "fuzz/scenario/linux_script.h"
 #include "fuzz/scenario/pkt_parser.h"
 #include "fuzz/scenario/pkt_writer.h"
 #include "fuzz/scenario/runner.h"
-#include "fuzz/scenario/sysctl_config.h"
 #include "fuzz/scenario/trace_log.h"
 
 namespace tcpfuzz::harness {
@@ -74,28 +74,6 @@ StreamedRun parse_stream(const std::string& output) {
     }
   }
   return run;
-}
-
-// The recorded run as a script Linux reads the same way.
-std::string linux_script(scenario::Scenario recorded, std::string_view comment) {
-  // The configuration first, so the script means the same to Linux: the
-  // stack's sysctls, and one segment per packet on packetdrill's tun0.
-  const scenario::RunOptions defaults;
-  recorded.events.insert(
-      recorded.events.begin(),
-      {command_event(scenario::sysctl_command(defaults.config)),
-       command_event("ip link set dev tun0 gso_max_segs 1 2>/dev/null || true")});
-  // Relative times, as packetdrill scripts are written: they stay right when
-  // a command (the sysctl above) takes real time on Linux.
-  int64_t previous_us = 0;
-  for (size_t i = 1; i < recorded.events.size(); ++i) {
-    scenario::EventTime& t = recorded.events[i].time;
-    const int64_t at = t.start_us;
-    t.kind = scenario::EventTime::Kind::kRelative;
-    t.start_us = at - previous_us;
-    previous_us = at;
-  }
-  return scenario::write_script(recorded, comment);
 }
 
 // Why `text` does not replay the run (nullopt: it does). For a crashing
@@ -189,7 +167,7 @@ netstack::Expected<ExportedScript, std::string> scenario_input_as_script(
     }
     header += "\nThe input crashes the stack (" + *out.crash + ");\nthe script ends there.";
   }
-  out.text = linux_script(std::move(recorded), header);
+  out.text = scenario::write_linux_script(std::move(recorded), header);
   // The text must parse back and replay the run (or its crash); if the
   // runners ever disagree, say so rather than hand out a script that tells
   // another story.

@@ -27,6 +27,7 @@ class ScenarioRecorder final : public TranscriptSink {
  public:
   void add(Event e) override { scenario_.events.push_back(std::move(e)); }
   Scenario& scenario() { return scenario_; }
+  const Scenario& scenario() const { return scenario_; }
 
  private:
   Scenario scenario_;

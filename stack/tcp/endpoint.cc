@@ -219,12 +219,15 @@ Expected<EndpointId, Errno> Endpoint::accept_impl() {
 Expected<size_t, Errno> Endpoint::read_impl(std::span<uint8_t> out, bool peek) {
   if (state_ == State::kListen) return Unexpected{ENOTCONN};
   if (receive_queue_.empty()) {
+    // Linux tcp_recvmsg(): the peer's end of stream (SOCK_DONE) comes before
+    // a pending error, which a later call reports.
+    if (fin_received_) return size_t{0};
     if (pending_error_ != 0) {
       const Errno e = pending_error_;
       pending_error_ = 0;
       return Unexpected{e};
     }
-    if (fin_received_ || read_shutdown_ || out.empty()) return size_t{0};
+    if (read_shutdown_ || out.empty()) return size_t{0};
     // Linux tcp_recvmsg(): a connection that ended reads as end of stream; a
     // socket that never had one is ENOTCONN.
     if (state_ == State::kClosed)

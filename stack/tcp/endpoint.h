@@ -137,6 +137,7 @@ class Endpoint final : public SegmentHandler {
   bool check_timestamp(const Segment& s);
   bool sequence_acceptable(const Segment& s) const;
   void handle_rst(const Segment& s);
+  bool rst_matches_after_fin(const Segment& s) const;
   bool handle_ack(const Segment& s);
   void handle_data(Segment& s);
   void handle_fin(const Segment& s);

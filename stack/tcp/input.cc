@@ -85,7 +85,9 @@ void Endpoint::handle_synchronized(Segment& s) {
   if (!check_timestamp(s)) return;
   if (!sequence_acceptable(s)) {
     ++protocol_.stats().out_of_window;
-    if (s.has(kRst)) {
+    if (s.has(kRst) && rst_matches_after_fin(s)) {
+      handle_rst(s);
+    } else if (s.has(kRst)) {
       trace_in(Verdict::kResetIgnored);
     } else if (s.has(kSyn)) {
       send_challenge_ack();  // Linux: out-of-window SYN → challenge ACK
@@ -125,9 +127,17 @@ void Endpoint::enter_fin_wait2() {
   if (user_closed_) fin_wait2_timer_.arm_after(std::max(linger2_, Duration(0)));
 }
 
+bool Endpoint::rst_matches_after_fin(const Segment& s) const {
+  // Linux tcp_reset_check(): once the peer's FIN is in, a RST at RCV.NXT-1
+  // resets too (the peer may not have seen our ACK of its FIN).
+  const bool fin_in =
+      state_ == State::kCloseWait || state_ == State::kLastAck || state_ == State::kClosing;
+  return fin_in && s.seq == rcv_nxt_.sub(seqnum::Size(1));
+}
+
 void Endpoint::handle_rst(const Segment& s) {
   // RFC 5961 3.2: only an exact match resets; an in-window RST is challenged.
-  if (!(s.seq == rcv_nxt_)) {
+  if (!(s.seq == rcv_nxt_) && !rst_matches_after_fin(s)) {
     send_challenge_ack();
     trace_in(Verdict::kChallengeAck);
     return;
@@ -258,9 +268,11 @@ bool Endpoint::handle_ack(const Segment& s) {
         if (!s.has(kFin)) enter_fin_wait2();
         break;
       case State::kClosing:
+        trace_in(Verdict::kAccepted);
         enter_time_wait("rcv ACK of FIN");
         return false;
       case State::kLastAck:
+        trace_in(Verdict::kAccepted);
         release_resources();
         transition(State::kClosed, "rcv ACK of FIN");
         return false;

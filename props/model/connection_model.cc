@@ -1,0 +1,204 @@
+#include "props/model/connection_model.h"
+
+namespace tcpfuzz::props {
+
+using netstack::tcp::State;
+
+namespace {
+
+constexpr int64_t kOowRateLimitMs = 500;  // Linux net.ipv4.tcp_invalid_ratelimit
+
+bool synchronized(State s) {
+  switch (s) {
+    case State::kEstablished:
+    case State::kFinWait1:
+    case State::kFinWait2:
+    case State::kCloseWait:
+    case State::kClosing:
+    case State::kLastAck:
+      return true;
+    default:
+      return false;  // TIME-WAIT has its own rules (RFC 9293 3.10.7.4, Linux
+                     // tcp_timewait_state_process)
+  }
+}
+
+bool fin_received(State s) {
+  return s == State::kCloseWait || s == State::kClosing || s == State::kLastAck;
+}
+
+// RFC 9293 3.10.7.4 acceptability, as Linux tcp_sequence() applies it.
+bool acceptable(Placement p) {
+  return p == Placement::kExact || p == Placement::kInWindow;
+}
+
+}  // namespace
+
+std::string_view to_string(Placement p) {
+  switch (p) {
+    case Placement::kExact:
+      return "RCV.NXT";
+    case Placement::kExactMinusOne:
+      return "RCV.NXT-1";
+    case Placement::kInWindow:
+      return "in the window";
+    case Placement::kBeyondWindow:
+      return "beyond the window";
+    case Placement::kOld:
+      return "old";
+    case Placement::kWrapped:
+      return "2^31 away";
+  }
+  return "?";
+}
+
+std::string_view to_string(SegmentKind k) {
+  switch (k) {
+    case SegmentKind::kRst:
+      return "RST";
+    case SegmentKind::kSyn:
+      return "SYN";
+    case SegmentKind::kAck:
+      return "ACK";
+    case SegmentKind::kData:
+      return "data";
+    case SegmentKind::kFin:
+      return "FIN";
+    case SegmentKind::kAckOfUnsent:
+      return "ACK of unsent data";
+  }
+  return "?";
+}
+
+std::string_view to_string(Reply r) {
+  switch (r) {
+    case Reply::kAccept:
+      return "accept";
+    case Reply::kResetAccepted:
+      return "reset accepted";
+    case Reply::kAckAndDrop:
+      return "ACK and drop";
+    case Reply::kChallengeAck:
+      return "challenge ACK";
+    case Reply::kReset:
+      return "RST";
+    case Reply::kSilentDrop:
+      return "silent drop";
+  }
+  return "?";
+}
+
+std::ostream& operator<<(std::ostream& o, Reply r) {
+  return o << to_string(r);
+}
+
+bool ConnectionModel::covers(SegmentKind kind, Placement placement) const {
+  if (!synchronized(state)) return false;
+  switch (kind) {
+    case SegmentKind::kRst:
+      // RCV.NXT-1 is acceptable or not depending on unacknowledged data
+      // (RCV.WUP), which the model does not track; after the peer's FIN
+      // Linux resets on it whatever the window says.
+      return placement != Placement::kExactMinusOne || fin_received(state);
+    case SegmentKind::kSyn:
+    case SegmentKind::kAck:
+      return placement != Placement::kExactMinusOne;
+    case SegmentKind::kData:
+      return placement != Placement::kExactMinusOne;
+    case SegmentKind::kFin:
+      // A FIN at RCV.NXT after the peer's FIN, or out of order, is not modelled.
+      if (placement == Placement::kExactMinusOne || placement == Placement::kInWindow) return false;
+      return !(placement == Placement::kExact && fin_received(state));
+    case SegmentKind::kAckOfUnsent:
+      return placement == Placement::kExact;
+  }
+  return false;
+}
+
+Reply ConnectionModel::rate_limited(Reply reply) {
+  // Linux tcp_oow_rate_limited(): one such ACK per socket per 500 ms.
+  if (last_oow_reply_ms && now_ms - *last_oow_reply_ms < kOowRateLimitMs) {
+    return Reply::kSilentDrop;
+  }
+  last_oow_reply_ms = now_ms;
+  return reply;
+}
+
+Reply ConnectionModel::receive(SegmentKind kind, Placement placement) {
+  if (kind == SegmentKind::kRst) {
+    // RFC 5961 3.2: reset on an exact match only, challenge in the window;
+    // Linux tcp_reset_check() also resets on RCV.NXT-1 once the FIN is in.
+    const bool exact = placement == Placement::kExact ||
+                       (placement == Placement::kExactMinusOne && fin_received(state));
+    if (exact) {
+      state = State::kClosed;
+      return Reply::kResetAccepted;
+    }
+    return placement == Placement::kInWindow ? rate_limited(Reply::kChallengeAck)
+                                             : Reply::kSilentDrop;
+  }
+  // RFC 5961 4.2: a SYN in a synchronized state, in the window or not
+  // (Linux), draws a challenge ACK.
+  if (kind == SegmentKind::kSyn) return rate_limited(Reply::kChallengeAck);
+  if (!acceptable(placement)) {
+    // RFC 9293: an unacceptable segment is answered with an ACK and
+    // dropped; Linux rate-limits the answer unless the segment has data.
+    return kind == SegmentKind::kData ? Reply::kAckAndDrop : rate_limited(Reply::kAckAndDrop);
+  }
+  // RFC 5961 5.2 (Linux 6.x): an ACK of data never sent is challenged.
+  if (kind == SegmentKind::kAckOfUnsent) return rate_limited(Reply::kChallengeAck);
+  // The segment acknowledges everything the stack sent, its FIN included.
+  switch (state) {
+    case State::kFinWait1:
+      state = State::kFinWait2;
+      break;
+    case State::kClosing:
+      state = State::kTimeWait;
+      return Reply::kAccept;
+    case State::kLastAck:
+      state = State::kClosed;
+      return Reply::kAccept;
+    default:
+      break;
+  }
+  if (kind == SegmentKind::kData && user_closed &&
+      (state == State::kFinWait1 || state == State::kFinWait2)) {
+    // Linux (RFC 1122 4.2.2.13): new data after close() aborts with RST.
+    state = State::kClosed;
+    return Reply::kReset;
+  }
+  if (kind == SegmentKind::kData && placement == Placement::kExact &&
+      (state == State::kEstablished || state == State::kFinWait1 || state == State::kFinWait2)) {
+    unread_data = true;
+  }
+  if (kind == SegmentKind::kFin) {
+    // kExact only (see covers()).
+    if (state == State::kEstablished) state = State::kCloseWait;
+    if (state == State::kFinWait2) state = State::kTimeWait;
+  }
+  return Reply::kAccept;
+}
+
+void ConnectionModel::close() {
+  user_closed = true;
+  if (unread_data && state != State::kSynSent) {
+    // RFC 2525 2.17 / Linux tcp_close(): unread data aborts with RST.
+    state = State::kClosed;
+    return;
+  }
+  switch (state) {
+    case State::kEstablished:
+      state = State::kFinWait1;
+      break;
+    case State::kCloseWait:
+      state = State::kLastAck;
+      break;
+    case State::kSynSent:
+      state = State::kClosed;
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace tcpfuzz::props
