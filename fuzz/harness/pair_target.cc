@@ -47,7 +47,7 @@ PairInput decode_pair(std::span<const uint8_t> input) {
   return out;
 }
 
-PairRun::PairRun(const FaultPlan& plan, tcp::Tracer* tracer)
+PairRun::PairRun(const FaultPlan& plan, tcp::Tracer* tracer, FailureHandler on_failure)
     : client_stack_(clock_, StackOptions{11}),
       server_stack_(clock_, StackOptions{22}),
       client_(client_stack_),
@@ -59,7 +59,8 @@ PairRun::PairRun(const FaultPlan& plan, tcp::Tracer* tracer)
                      p.seed = plan.seed + 1;  // the two directions fail independently
                      return p;
                    }()),
-      memory_{RandomAllocationFaults(plan.seed + 2), RandomAllocationFaults(plan.seed + 3)} {
+      memory_{RandomAllocationFaults(plan.seed + 2), RandomAllocationFaults(plan.seed + 3)},
+      on_failure_(std::move(on_failure)) {
   const IpAddress client_address = *IpAddress::parse("198.18.0.1");
   const IpAddress server_address = *IpAddress::parse("198.18.0.2");
   const NicId c = client_stack_.add_nic(client_link_);
@@ -109,7 +110,9 @@ std::string PairRun::summary() const {
 }
 
 void PairRun::fail(const std::string& what) {
-  std::fprintf(stderr, "pair_fuzzer: %s\n  %s\n", what.c_str(), summary().c_str());
+  const std::string report = "pair_fuzzer: " + what + "\n  " + summary();
+  if (on_failure_) on_failure_(report);
+  std::fprintf(stderr, "%s\n", report.c_str());
   std::abort();
 }
 

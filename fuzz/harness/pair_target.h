@@ -24,6 +24,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -66,7 +67,11 @@ PairInput decode_pair(std::span<const uint8_t> input);
 // One run: the two stacks, the links, the applications and the oracles.
 class PairRun {
  public:
-  PairRun(const netstack::FaultPlan& plan, netstack::tcp::Tracer* tracer);
+  // An oracle failure calls `on_failure` with the report, which must not
+  // return (property tests throw); without one it prints and aborts.
+  using FailureHandler = std::function<void(const std::string& report)>;
+  PairRun(const netstack::FaultPlan& plan, netstack::tcp::Tracer* tracer,
+          FailureHandler on_failure = nullptr);
   void apply(const PairOp& op);
   // Stops the faults and checks liveness and cleanup (aborts on a failure).
   void finish();
@@ -104,6 +109,7 @@ class PairRun {
   std::array<RandomAllocationFaults, 2> memory_;  // client, server
   netstack::tcp::EndpointId listener_ = netstack::tcp::kNoEndpoint;
   std::array<Side, 2> sides_{};  // client, server
+  FailureHandler on_failure_;
 };
 
 // Runs the input; `summary`, if given, receives PairRun::summary() at the end.

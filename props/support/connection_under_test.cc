@@ -48,6 +48,10 @@ StepObserved ConnectionUnderTest::inject_at(const scenario::InjectSegment& s, ui
   return observe([&] { runner_.inject_at(s, live_seq, live_ack); });
 }
 
+StepObserved ConnectionUnderTest::run(const scenario::BinaryEvent& e) {
+  return observe([&] { runner_.run({e}); });
+}
+
 StepObserved ConnectionUnderTest::advance(Duration d) {
   return observe([&] { runner_.advance(d); });
 }
@@ -80,26 +84,40 @@ std::string ConnectionUnderTest::report(std::string_view headline) const {
   return text;
 }
 
-void ConnectionUnderTest::StepRecorder::on_segment_in(Instant, tcp::EndpointId, tcp::State s,
-                                                      const header::TcpHeader&, size_t,
+void ConnectionUnderTest::StepRecorder::on_segment_in(Instant t, tcp::EndpointId id, tcp::State s,
+                                                      const header::TcpHeader& h, size_t len,
                                                       tcp::Verdict v) {
+  if (extra_ != nullptr) extra_->on_segment_in(t, id, s, h, len, v);
   // A listener's verdict counts only when nothing else saw the segment.
   if (s != tcp::State::kListen || !c_.step_.verdict) c_.step_.verdict = v;
 }
 
-void ConnectionUnderTest::StepRecorder::on_segment_out(Instant, tcp::EndpointId, tcp::State,
+void ConnectionUnderTest::StepRecorder::on_segment_out(Instant t, tcp::EndpointId id, tcp::State s,
                                                        const tcp::SegmentOut& out) {
+  if (extra_ != nullptr) extra_->on_segment_out(t, id, s, out);
   c_.step_.sent.push_back(out.tcp.flags);
 }
 
-void ConnectionUnderTest::StepRecorder::on_transition(Instant, tcp::EndpointId id, tcp::State from,
-                                                      tcp::State to, std::string_view) {
+void ConnectionUnderTest::StepRecorder::on_transition(Instant t, tcp::EndpointId id,
+                                                      tcp::State from, tcp::State to,
+                                                      std::string_view cause) {
+  if (extra_ != nullptr) extra_->on_transition(t, id, from, to, cause);
   // Every edge but a listener's own (CLOSED <-> LISTEN) is the connection's;
   // a listener's child starts from LISTEN.
   if ((to != tcp::State::kListen && from != tcp::State::kListen) ||
       (from == tcp::State::kListen && to == tcp::State::kSynRcvd)) {
     c_.connection_ = id;
   }
+}
+
+void ConnectionUnderTest::StepRecorder::on_timer(Instant t, tcp::EndpointId id, tcp::State s,
+                                                 tcp::TimerKind k) {
+  if (extra_ != nullptr) extra_->on_timer(t, id, s, k);
+}
+
+void ConnectionUnderTest::StepRecorder::on_socket_call(Instant t, tcp::EndpointId id, tcp::State s,
+                                                       std::string_view call, long result) {
+  if (extra_ != nullptr) extra_->on_socket_call(t, id, s, call, result);
 }
 
 }  // namespace tcpfuzz::props

@@ -39,6 +39,10 @@ class ConnectionUnderTest {
   StepObserved inject(const scenario::InjectSegment& s);
   StepObserved inject_at(const scenario::InjectSegment& s, uint32_t live_seq, uint32_t live_ack);
   StepObserved advance(netstack::Duration d);
+  // Any event of the binary scenario encoding.
+  StepObserved run(const scenario::BinaryEvent& e);
+  // Also hands every TCP event to `t` (nullptr: none).
+  void set_extra_tracer(netstack::tcp::Tracer* t) { recorder_.set_extra(t); }
 
   // The connection under test: the newest endpoint that is not a listener
   // (nullptr before there is one, or once it is reaped).
@@ -52,10 +56,12 @@ class ConnectionUnderTest {
   std::string report(std::string_view headline) const;
 
  private:
-  // The TCP events a step is judged by.
+  // The TCP events a step is judged by; all of them go on to the extra
+  // tracer, if any.
   class StepRecorder final : public netstack::tcp::Tracer {
    public:
     explicit StepRecorder(ConnectionUnderTest& c) : c_(c) {}
+    void set_extra(netstack::tcp::Tracer* t) { extra_ = t; }
     void on_segment_in(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State s,
                        const netstack::header::TcpHeader& h, size_t len,
                        netstack::tcp::Verdict v) override;
@@ -63,9 +69,14 @@ class ConnectionUnderTest {
                         const netstack::tcp::SegmentOut& out) override;
     void on_transition(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State from,
                        netstack::tcp::State to, std::string_view cause) override;
+    void on_timer(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State s,
+                  netstack::tcp::TimerKind k) override;
+    void on_socket_call(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State s,
+                        std::string_view call, long result) override;
 
    private:
     ConnectionUnderTest& c_;
+    netstack::tcp::Tracer* extra_ = nullptr;
   };
 
   template <class Step>
