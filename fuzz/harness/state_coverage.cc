@@ -15,6 +15,7 @@ void StateCoverage::on_transition(Instant, tcp::EndpointId, tcp::State from, tcp
   states_[static_cast<size_t>(from)] = true;
   states_[static_cast<size_t>(to)] = true;
   transitions_.emplace(from, to);
+  ++transition_hits_[{from, to}];
 }
 
 void StateCoverage::on_segment_in(Instant, tcp::EndpointId, tcp::State s,

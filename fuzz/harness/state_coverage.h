@@ -5,6 +5,8 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <map>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -23,6 +25,11 @@ class StateCoverage final : public netstack::tcp::Tracer {
     return transitions_;
   }
   const std::set<Triple>& triples() const { return triples_; }
+  // How many times each (from, to) transition was taken.
+  const std::map<std::pair<netstack::tcp::State, netstack::tcp::State>, uint64_t>& transition_hits()
+      const {
+    return transition_hits_;
+  }
   bool reached(netstack::tcp::State s) const { return states_[static_cast<size_t>(s)]; }
 
   // Begin Tracer implementation.
@@ -37,6 +44,7 @@ class StateCoverage final : public netstack::tcp::Tracer {
   std::array<bool, netstack::tcp::kStateCount> states_{};
   std::set<std::pair<netstack::tcp::State, netstack::tcp::State>> transitions_;
   std::set<Triple> triples_;
+  std::map<std::pair<netstack::tcp::State, netstack::tcp::State>, uint64_t> transition_hits_;
 };
 
 }  // namespace tcpfuzz::harness

@@ -66,6 +66,16 @@ fi
 expect_exit 0 'states +11/11' "$tcpfuzz" cov "$src/corpus/scenario_fuzzer"
 expect_exit 0 'transitions +[0-9]+/[0-9]+' "$tcpfuzz" cov "$seed" --target scenario_fuzzer
 expect_exit 2 'has no TCP state' "$tcpfuzz" cov "$src/corpus/header_fuzzer"
+# The state diagram as DOT, and as SVG through Graphviz when it is there.
+expect_exit 0 "state diagram: $work/states.dot" "$tcpfuzz" cov "$src/corpus/scenario_fuzzer" --dot "$work/states.dot"
+grep -q '"ESTABLISHED" -> "CLOSE-WAIT" \[color=' "$work/states.dot" || fail "cov --dot: no taken ESTABLISHED -> CLOSE-WAIT edge"
+if command -v dot >/dev/null; then
+  expect_exit 0 "state diagram: $work/states.svg" "$tcpfuzz" cov "$seed" --target scenario_fuzzer --svg "$work/states.svg"
+  grep -q '<svg' "$work/states.svg" || fail "cov --svg wrote no SVG"
+else
+  echo "note: Graphviz's dot missing, cov --svg not checked"
+fi
+expect_exit 2 "$work/no/dir/s.dot" "$tcpfuzz" cov "$seed" --target scenario_fuzzer --dot "$work/no/dir/s.dot"
 expect_exit 2 "$work/missing: no such file" "$tcpfuzz" cov "$work/missing" --target scenario_fuzzer
 
 # triage: the seeds do not crash; one line per input with --tsv.

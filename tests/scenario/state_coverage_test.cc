@@ -7,9 +7,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 
 #include "fuzz/harness/replay.h"
 #include "fuzz/harness/segment_target.h"
+#include "fuzz/harness/state_diagram.h"
 #include "fuzz/scenario/binary_scenario.h"
 #include "stack/header/tcp.h"
 
@@ -87,6 +89,27 @@ TEST(SegmentRecords, EncodeDecodeRoundTripAndTruncatedTailDropped) {
   EXPECT_TRUE(std::ranges::equal(back[0].packet, a));
   EXPECT_FALSE(back[1].keep_checksums);
   EXPECT_TRUE(back[1].packet.empty());
+}
+
+TEST(StateDiagram, TakenEdgesCarryTheirCountsTheRestAreDashed) {
+  using namespace scenario;
+  // Two passive opens: CLOSED -> LISTEN once (one listener), LISTEN ->
+  // SYN-RECEIVED twice (two inputs).
+  const std::vector<uint8_t> input = encode_binary(
+      {SocketCall{CallOp::kListen, 1}, InjectSegment{.flags = flag::kSyn, .window = 1000}});
+  StateCoverage coverage;
+  observe_scenario_input(input, coverage);
+  observe_scenario_input(input, coverage);
+  const std::set<std::pair<State, State>> allowed{{State::kClosed, State::kListen},
+                                                  {State::kListen, State::kSynRcvd},
+                                                  {State::kEstablished, State::kCloseWait}};
+  const std::string dot = state_diagram_dot(coverage, allowed, "t");
+  EXPECT_NE(dot.find("\"CLOSED\" -> \"LISTEN\" [color="), std::string::npos) << dot;
+  EXPECT_NE(dot.find("label=\"2\"];\n"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("\"ESTABLISHED\" -> \"CLOSE-WAIT\" [style=dashed"), std::string::npos) << dot;
+  // A state no input reached is grey.
+  EXPECT_NE(dot.find("\"TIME-WAIT\" [fillcolor=\"#e0e0e0\""), std::string::npos) << dot;
+  EXPECT_NE(dot.find("\"LISTEN\" [fillcolor=\"#cfe8ff\"]"), std::string::npos) << dot;
 }
 
 }  // namespace
