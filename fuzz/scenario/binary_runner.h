@@ -62,6 +62,7 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
   // Which TCP states any endpoint reached.
   const std::array<bool, netstack::tcp::kStateCount>& states_reached() const { return states_; }
   netstack::tcp::Protocol& tcp() { return tcp_; }
+  const netstack::tcp::Protocol& tcp() const { return tcp_; }
   netstack::FakeClock& clock() { return clock_; }
 
  private:

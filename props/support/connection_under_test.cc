@@ -57,9 +57,7 @@ StepObserved ConnectionUnderTest::advance(Duration d) {
 }
 
 const tcp::Endpoint* ConnectionUnderTest::connection() const {
-  return connection_ == tcp::kNoEndpoint
-             ? nullptr
-             : const_cast<scenario::BinaryRunner&>(runner_).tcp().find(connection_);
+  return connection_ == tcp::kNoEndpoint ? nullptr : runner_.tcp().find(connection_);
 }
 
 tcp::State ConnectionUnderTest::state() const {
