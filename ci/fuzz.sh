@@ -44,8 +44,7 @@ SECONDS_PER_TARGET=60
 if [[ $# -gt 0 ]]; then
   case "$1" in
     -h | --help) usage ;;
-    --*) ;;  # options only; the default time
-    *[!0-9]* | "") die "SECONDS_PER_TARGET must be a positive number, got '$1'" ;;
+    *[!0-9]* | "") ;;  # options or targets only; the default time
     *)
       SECONDS_PER_TARGET=$1
       shift
@@ -116,8 +115,13 @@ PROGRESS_EVERY=10  # seconds between progress lines
 RUNS_DIR=${TCPFUZZ_RUNS_DIR:-$TCPFUZZ_ROOT/fuzz-runs}
 CRASH_DIR=${TCPFUZZ_CRASH_DIR:-$TCPFUZZ_ROOT/crashes}
 MINIMIZE_SECONDS=30
-# Symbolized sanitizer reports make crash signatures (tcpfuzz triage).
-export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-$(command -v llvm-symbolizer-14 || true)}
+# Symbolized sanitizer reports make crash signatures (tcpfuzz triage). An
+# empty ASAN_SYMBOLIZER_PATH would turn symbolization off: set it only when
+# the symbolizer is there.
+if [[ -z "${ASAN_SYMBOLIZER_PATH:-}" ]] && command -v llvm-symbolizer-14 >/dev/null; then
+  export ASAN_SYMBOLIZER_PATH
+  ASAN_SYMBOLIZER_PATH=$(command -v llvm-symbolizer-14)
+fi
 
 # One summary row per target run, tab-separated (see print_summary); each
 # run writes its row to fuzz-runs/<target>/summary.tsv, so parallel runs
@@ -133,9 +137,10 @@ on_signal() {
     kill "$job" 2>/dev/null || true
   done
   echo "fuzz.sh: interrupted" >&2
-  exit 130
+  exit "$1"
 }
-trap on_signal INT TERM
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
 
 select_targets() {
   local all
@@ -166,7 +171,10 @@ prepare_corpus() {
   fi
   mkdir -p "$dir"
   if [[ -d "$TCPFUZZ_ROOT/corpus/$target" ]]; then
-    cp -R -n "$TCPFUZZ_ROOT/corpus/$target/." "$dir/"
+    local seed
+    for seed in "$TCPFUZZ_ROOT/corpus/$target"/*; do
+      [[ -f "$seed" && ! -e "$dir/${seed##*/}" ]] && cp "$seed" "$dir/"
+    done
   else
     echo "warning: no seed corpus corpus/$target/, starting from nothing" >&2
   fi
@@ -328,13 +336,14 @@ run_afl() {
   STATS=("$(afl_stat "$stats" execs_done)" "$(afl_stat "$stats" execs_per_sec)"
     "$(afl_stat "$stats" edges_found)" "-")
 
-  # Crashes into the shared raw folder, named after the instance.
-  local f
-  for f in "$out"/*/crashes/id:*; do
+  # Crashes and hangs of every instance (resumed ones keep older finds in
+  # crashes.<date>/) into the raw folder, named by content, as libFuzzer
+  # names its artifacts: afl-fuzz restarts its ids.
+  local f kept
+  for f in "$out"/*/crashes*/id:* "$out"/*/hangs/id:*; do
     [[ -f "$f" ]] || continue
-    local instance=${f%/crashes/*}
-    instance=${instance##*/}
-    cp -n "$f" "$CRASH_DIR/$target/raw/afl-$instance-$(basename "$f" | cut -d, -f1 | tr ':' '-')"
+    kept="$CRASH_DIR/$target/raw/afl-$(sha1sum "$f" | cut -c1-40)"
+    [[ -e "$kept" ]] || cp "$f" "$kept"
   done
   # Minimise the corpus with afl-cmin over it and every instance's queue.
   local pool="$work/cmin-in" merged="$work/merged"
@@ -392,6 +401,8 @@ file_crash() {
   rm -f "$min"
   local exports
   exports=$(target_exports "$target")
+  # A hang would keep the exporters waiting for their own timeout.
+  [[ "$signature" == timeout ]] && exports=""
   if [[ "$exports" == *pkt* ]]; then
     "$TCPFUZZ" export "$dir/input.tmp" --target "$target" --to pkt -o "$dir/input.pkt" \
       2>>"$dir/export.log" || true
@@ -440,7 +451,7 @@ process_crashes() {
     if [[ "$id" == - ]]; then
       echo "  ${path#"$TCPFUZZ_ROOT"/}: does not reproduce ($signature)" >&2
     else
-      file_crash "$target" "$path" "$id" "$signature"
+      file_crash "$target" "$path" "$id" "$signature" </dev/null
       count[$id]=$((${count[$id]:-0} + 1))
     fi
     echo "$path" >>"$seen"

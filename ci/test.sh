@@ -20,7 +20,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 SMOKE_SECONDS=${TCPFUZZ_SMOKE_SECONDS:-20}
-[[ "$SMOKE_SECONDS" =~ ^[0-9]+$ ]] || die "TCPFUZZ_SMOKE_SECONDS must be a number of seconds, got '$SMOKE_SECONDS'"
+[[ "$SMOKE_SECONDS" =~ ^[1-9][0-9]*$ ]] || die "TCPFUZZ_SMOKE_SECONDS must be a number of seconds, got '$SMOKE_SECONDS'"
 
 START=$(now_s)
 TMP_DIRS=()
@@ -62,8 +62,8 @@ step_ctest() {
   ctest --preset dev || FAILED_CHECKS+=("ctest --preset dev")
 }
 
-# The fuzz command itself, bounded: every target with libFuzzer (two at a
-# time), then scenario_fuzzer with AFL++ (CmpLog, custom mutator), each from
+# The fuzz command itself, bounded: every target with libFuzzer
+# ($TCPFUZZ_JOBS at a time), then scenario_fuzzer with AFL++ (CmpLog, custom mutator), each from
 # its seeds in a temporary runs folder. Crashes land in crashes/<target>/,
 # triaged, minimised and exported, and fail the run.
 step_fuzz_smoke() {
@@ -81,9 +81,6 @@ step_oss_fuzz_check() {
   banner "oss-fuzz integration: ci/oss-fuzz/check.sh (build.sh with libFuzzer and AFL++)"
   "$TCPFUZZ_ROOT/ci/oss-fuzz/check.sh" || FAILED_CHECKS+=("oss-fuzz check")
 }
-
-mapfile -t TARGETS < <(fuzz_targets)
-[[ ${#TARGETS[@]} -gt 0 ]] || die "no fuzz targets found in fuzz/targets/*.cc"
 
 step_bootstrap
 step_seeds

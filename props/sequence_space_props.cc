@@ -6,6 +6,7 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -62,20 +63,36 @@ rc::Gen<BinaryEvent> conversation_event() {
 class SequenceSpaceChecker final : public netstack::tcp::Tracer {
  public:
   explicit SequenceSpaceChecker(std::string* violation) : violation_(violation) {}
-  void on_segment_in(netstack::Instant, netstack::tcp::EndpointId, netstack::tcp::State,
+  void on_segment_in(netstack::Instant, netstack::tcp::EndpointId, netstack::tcp::State state,
                      const netstack::header::TcpHeader& h, size_t len,
                      netstack::tcp::Verdict) override {
-    const uint32_t end = h.seq + static_cast<uint32_t>(len) + (h.has(flag::kSyn) ? 1 : 0) +
-                         (h.has(flag::kFin) ? 1 : 0);
-    if (static_cast<int32_t>(end - *peer_end_) > 0) peer_end_ = end;
+    if (h.has(flag::kRst)) return;  // a RST's bytes are not data
+    if (h.has(flag::kSyn) && state == netstack::tcp::State::kListen) {
+      // A new connection from the listener: a new sequence space.
+      base_ = h.seq;
+      filled_.clear();
+      contiguous_ = 0;
+    }
+    // The peer's sequence space it has filled, as offsets from where the
+    // checker started; an ACK may cover only what is filled without a hole.
+    const int64_t start = static_cast<int32_t>(h.seq - base_);
+    const int64_t end = start + static_cast<int64_t>(len) + (h.has(flag::kSyn) ? 1 : 0) +
+                        (h.has(flag::kFin) ? 1 : 0);
+    if (end <= 0 || end == start) return;
+    filled_.emplace_back(std::max<int64_t>(start, 0), end);
+    std::sort(filled_.begin(), filled_.end());
+    for (const auto& [from, to] : filled_) {
+      if (from > contiguous_) break;
+      contiguous_ = std::max(contiguous_, to);
+    }
   }
   void on_segment_out(netstack::Instant, netstack::tcp::EndpointId id, netstack::tcp::State,
                       const netstack::tcp::SegmentOut& out) override {
     const netstack::header::TcpHeader& h = out.tcp;
     if (!h.has(flag::kAck) || h.has(flag::kRst) || !violation_->empty()) return;
-    if (static_cast<int32_t>(h.ack - *peer_end_) > 0) {
-      *violation_ = "ACK " + std::to_string(h.ack) + " beyond the peer's data (it sent up to " +
-                    std::to_string(*peer_end_) + ")";
+    if (static_cast<int32_t>(h.ack - base_) > contiguous_) {
+      *violation_ = "ACK " + std::to_string(h.ack) + " beyond what the peer sent without a hole (" +
+                    std::to_string(base_ + static_cast<uint32_t>(contiguous_)) + ")";
       return;
     }
     if (h.has(flag::kSyn)) return;  // RFC 7323 2.2: a SYN-ACK's window is not scaled
@@ -91,13 +108,15 @@ class SequenceSpaceChecker final : public netstack::tcp::Tracer {
   // From an established connection: what the peer has sent so far, and the
   // scale of the windows the stack advertises.
   void start(const netstack::tcp::TcpInfo& info) {
-    peer_end_ = info.rcv_nxt;
+    base_ = info.rcv_nxt;
     scale_ = info.rcv_wscale;
   }
 
  private:
   std::string* violation_;
-  std::optional<uint32_t> peer_end_;
+  uint32_t base_ = 0;
+  std::vector<std::pair<int64_t, int64_t>> filled_;  // [start, end) offsets from base_
+  int64_t contiguous_ = 0;
   std::map<netstack::tcp::EndpointId, std::optional<uint32_t>> right_edge_;
   uint8_t scale_ = 0;
 };

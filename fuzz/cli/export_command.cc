@@ -39,17 +39,19 @@ int export_pcap(const harness::Target& target, const std::string& input_path,
   const std::string partial = temporary_path(out_path);
   // In a child, so that an input that crashes the stack still yields the
   // packets up to the crash.
-  const harness::ChildOutcome child = harness::run_in_child([&](int fd) {
-    auto w = netstack::PcapWriter::open(partial);
-    if (!w) {
-      harness::write_all(fd, "error " + w.error());
-      return;
-    }
-    FlushingRecorder each_packet(**w);
-    std::ostringstream ignored;
-    target.replay(input, harness::ReplayOptions{&each_packet}, ignored);
-    harness::write_all(fd, (*w)->flush() ? "ok" : "error " + out_path + ": write failed");
-  });
+  const harness::ChildOutcome child = harness::run_in_child(
+      [&](int fd) {
+        auto w = netstack::PcapWriter::open(partial);
+        if (!w) {
+          harness::write_all(fd, "error " + w.error());
+          return;
+        }
+        FlushingRecorder each_packet(**w);
+        std::ostringstream ignored;
+        target.replay(input, harness::ReplayOptions{&each_packet}, ignored);
+        harness::write_all(fd, (*w)->flush() ? "ok" : "error " + out_path + ": write failed");
+      },
+      {.capture_stderr = false, .timeout_seconds = harness::kToolTimeoutSeconds});
   if (child.output.starts_with("error ")) {
     std::fprintf(stderr, "%s\n", child.output.substr(6).c_str());
     std::remove(partial.c_str());

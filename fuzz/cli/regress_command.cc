@@ -112,7 +112,9 @@ int regress_command(const std::vector<std::string>& args) {
     }
     std::printf("filed %s\n", script_path.c_str());
   }
-  const harness::ChildOutcome now = harness::run_in_child([&](int) { t.run(*input); });
+  const harness::ChildOutcome now = harness::run_in_child(
+      [&](int) { t.run(*input); },
+      {.capture_stderr = false, .timeout_seconds = harness::kToolTimeoutSeconds});
   if (now.crashed) {
     std::printf(
         "note: it still crashes the stack (%s): ctest's regression.%s fails until the "

@@ -16,7 +16,7 @@ constexpr std::string_view kUsage =
     "      run one fuzz input with its decoding and full trace\n"
     "  export INPUT [--target NAME] --to pkt|pcap [-o OUT]\n"
     "      a scenario-based input as a script, or any input's packets as a pcap\n"
-    "  cov FILE_OR_DIR... [--target NAME]\n"
+    "  cov FILE_OR_DIR... [--target NAME] [--dot OUT] [--svg OUT]\n"
     "      TCP states, transitions and (state, segment, verdict) triples a corpus reaches\n"
     "  seeds SCRIPT_OR_DIR... --to DIR\n"
     "      scripts as scenario_fuzzer seeds\n"

@@ -3,6 +3,7 @@
 // count and smallest input. --tsv prints one line per input instead, for
 // scripts (ci/fuzz.sh).
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -41,12 +42,11 @@ int triage_command(const std::vector<std::string>& args) {
       target_name = args[++i];
     } else if (args[i] == "--timeout" && i + 1 < args.size()) {
       const std::string& value = args[++i];
-      if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos ||
-          std::stoul(value) == 0) {
+      const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), timeout);
+      if (error != std::errc() || end != value.data() + value.size() || timeout == 0) {
         std::fprintf(stderr, "tcpfuzz triage: --timeout needs a positive number of seconds\n");
         return 2;
       }
-      timeout = static_cast<unsigned>(std::stoul(value));
     } else if (args[i] == "--tsv") {
       tsv = true;
     } else if (args[i].starts_with("-")) {

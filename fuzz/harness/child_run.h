@@ -10,6 +10,9 @@
 
 namespace tcpfuzz::harness {
 
+// What the tools give one input in a child before calling it a hang.
+inline constexpr unsigned kToolTimeoutSeconds = 60;
+
 struct ChildOptions {
   // Keep the child's stderr (sanitizer reports); otherwise it is discarded.
   bool capture_stderr = false;

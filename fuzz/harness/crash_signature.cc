@@ -116,9 +116,11 @@ std::optional<std::string> ubsan_kind(const std::string& line) {
   location = location.substr(0, location.rfind(':'));          // drop the column
   const size_t start = at + kMarker.size();
   const size_t end = line.find_first_of(":,", start);
+  // Values and addresses vary between inputs hitting the same bug.
   return "runtime error: " +
-         line.substr(start, end == std::string::npos ? std::string::npos : end - start) + " at " +
-         location;
+         without_numbers(
+             line.substr(start, end == std::string::npos ? std::string::npos : end - start)) +
+         " at " + location;
 }
 
 // The kind of failure, from the first line that names one.

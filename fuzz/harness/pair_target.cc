@@ -71,6 +71,15 @@ PairRun::PairRun(const FaultPlan& plan, tcp::Tracer* tracer, FailureHandler on_f
   wire_.attach(LoopbackLink::Side::kB, &server_stack_.nic_receiver(s));
   client_.set_allocation_faults(&memory_[0]);
   server_.set_allocation_faults(&memory_[1]);
+  if (on_failure_) {
+    // Property tests: an invariant violation fails like an oracle, so it
+    // shrinks and reports instead of aborting the test binary.
+    for (tcp::Protocol* p : {&client_, &server_}) {
+      p->set_invariant_failure_handler([this](const std::string& report) {
+        if (!invariant_failure_) invariant_failure_ = report;
+      });
+    }
+  }
   if (tracer != nullptr) {
     client_.set_tracer(tracer);
     server_.set_tracer(tracer);
@@ -121,6 +130,7 @@ void PairRun::step() {
   if (sides_[1].endpoint == tcp::kNoEndpoint) {
     if (auto id = server_.find(listener_)->accept()) sides_[1].endpoint = *id;
   }
+  if (invariant_failure_) fail("invariant violated: " + *invariant_failure_);
 }
 
 void PairRun::write(int side, size_t length) {

@@ -25,6 +25,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -110,6 +111,7 @@ class PairRun {
   netstack::tcp::EndpointId listener_ = netstack::tcp::kNoEndpoint;
   std::array<Side, 2> sides_{};  // client, server
   FailureHandler on_failure_;
+  std::optional<std::string> invariant_failure_;
 };
 
 // Runs the input; `summary`, if given, receives PairRun::summary() at the end.

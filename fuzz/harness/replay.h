@@ -32,8 +32,8 @@ void replay_scenario_input(std::span<const uint8_t> input, const ReplayOptions& 
 void observe_scenario_input(std::span<const uint8_t> input, netstack::tcp::Tracer& tracer);
 
 // The run as a script, checked to parse back and replay on the script runner
-// (see ExportedScript). `also` sees every TCP event of both runs (tests
-// plant failures with it).
+// (see ExportedScript). `also` sees every TCP event of both runs; both run
+// in child processes, so it can only act there (tests plant crashes with it).
 netstack::Expected<ExportedScript, std::string> scenario_input_as_script(
     std::span<const uint8_t> input, std::string_view comment,
     netstack::tcp::Tracer* also = nullptr);

@@ -92,12 +92,14 @@ std::optional<std::string> check_replay(const std::string& text, bool crashes,
     if (r.status == scenario::RunResult::Status::kPass) return std::nullopt;
     return "the exported script does not replay the input: " + r.message;
   }
-  const ChildOutcome child = run_in_child([&](int fd) {
-    const scenario::RunResult r = scenario::run_scenario(*parsed, options);
-    const bool invariant = r.status == scenario::RunResult::Status::kFail &&
-                           r.message.starts_with("invariant violated");
-    write_all(fd, invariant ? "reproduced" : "did not crash: " + r.message);
-  });
+  const ChildOutcome child = run_in_child(
+      [&](int fd) {
+        const scenario::RunResult r = scenario::run_scenario(*parsed, options);
+        const bool invariant = r.status == scenario::RunResult::Status::kFail &&
+                               r.message.starts_with("invariant violated");
+        write_all(fd, invariant ? "reproduced" : "did not crash: " + r.message);
+      },
+      {.capture_stderr = false, .timeout_seconds = kToolTimeoutSeconds});
   if (child.crashed || child.output == "reproduced") return std::nullopt;
   return "the exported script does not reproduce the crash; it " + child.output;
 }
@@ -136,11 +138,13 @@ netstack::Expected<ExportedScript, std::string> scenario_input_as_script(
   const auto events = scenario::decode_binary(input);
   // In a child, so that an input that crashes the stack still yields its
   // script up to the crash.
-  const ChildOutcome child = run_in_child([&](int fd) {
-    PipeTranscript transcript(fd);
-    BinaryRunner runner({.tracer = also, .transcript = &transcript});
-    runner.run(events);
-  });
+  const ChildOutcome child = run_in_child(
+      [&](int fd) {
+        PipeTranscript transcript(fd);
+        BinaryRunner runner({.tracer = also, .transcript = &transcript});
+        runner.run(events);
+      },
+      {.capture_stderr = false, .timeout_seconds = kToolTimeoutSeconds});
   const StreamedRun streamed = parse_stream(child.output);
   std::string lines;
   for (const std::string& line : streamed.lines) lines += line + "\n";

@@ -94,6 +94,13 @@ std::ostream& operator<<(std::ostream& o, Reply r) {
 
 bool ConnectionModel::covers(SegmentKind kind, Placement placement) const {
   if (!synchronized(state)) return false;
+  // Linux turns an orphaned FIN-WAIT-2 into a timewait mini-socket with
+  // rules of its own for RST, SYN and bad ACKs (tcp_timewait_state_process()).
+  if (state == State::kFinWait2 && user_closed &&
+      (kind == SegmentKind::kRst || kind == SegmentKind::kSyn ||
+       kind == SegmentKind::kAckOfUnsent)) {
+    return false;
+  }
   switch (kind) {
     case SegmentKind::kRst:
       // RCV.NXT-1 is acceptable or not depending on unacknowledged data
@@ -142,8 +149,10 @@ Reply ConnectionModel::receive(SegmentKind kind, Placement placement) {
   if (kind == SegmentKind::kSyn) return rate_limited(Reply::kChallengeAck);
   if (!acceptable(placement)) {
     // RFC 9293: an unacceptable segment is answered with an ACK and
-    // dropped; Linux rate-limits the answer unless the segment has data.
-    return kind == SegmentKind::kData ? Reply::kAckAndDrop : rate_limited(Reply::kAckAndDrop);
+    // dropped; Linux rate-limits the answer unless the segment occupies
+    // sequence space (data, FIN).
+    const bool occupies = kind == SegmentKind::kData || kind == SegmentKind::kFin;
+    return occupies ? Reply::kAckAndDrop : rate_limited(Reply::kAckAndDrop);
   }
   // RFC 5961 5.2 (Linux 6.x): an ACK of data never sent is challenged.
   if (kind == SegmentKind::kAckOfUnsent) return rate_limited(Reply::kChallengeAck);

@@ -1,5 +1,7 @@
 #include "props/support/connection_under_test.h"
 
+#include <rapidcheck.h>
+
 #include <algorithm>
 
 #include "fuzz/scenario/linux_script.h"
@@ -23,7 +25,11 @@ bool StepObserved::sent_ack_only() const {
 }
 
 ConnectionUnderTest::ConnectionUnderTest()
-    : runner_({.seed = 1, .pcap = nullptr, .tracer = &tracer_, .transcript = &transcript_}) {}
+    : runner_({.seed = 1, .pcap = nullptr, .tracer = &tracer_, .transcript = &transcript_}) {
+  runner_.tcp().set_invariant_failure_handler([this](const std::string& report) {
+    if (!invariant_failure_) invariant_failure_ = report;
+  });
+}
 
 template <class Step>
 StepObserved ConnectionUnderTest::observe(const Step& step) {
@@ -32,6 +38,9 @@ StepObserved ConnectionUnderTest::observe(const Step& step) {
   runner_.advance(Duration::zero());
   step_ = StepObserved{};
   step();
+  if (invariant_failure_) {
+    RC_FAIL("invariant violated: " + *invariant_failure_ + "\n" + report("invariant violated"));
+  }
   return step_;
 }
 

@@ -54,6 +54,9 @@ class ConnectionUnderTest {
   // The run so far as a script (checked to replay on the script runner),
   // then the trace.
   std::string report(std::string_view headline) const;
+  // The first invariant violation the stack reported, if any (the checker
+  // runs after every event; a violation fails the step that caused it).
+  const std::optional<std::string>& invariant_failure() const { return invariant_failure_; }
 
  private:
   // The TCP events a step is judged by; all of them go on to the extra
@@ -89,6 +92,7 @@ class ConnectionUnderTest {
   scenario::BinaryRunner runner_;
   netstack::tcp::EndpointId connection_ = netstack::tcp::kNoEndpoint;
   StepObserved step_;
+  std::optional<std::string> invariant_failure_;
 };
 
 }  // namespace tcpfuzz::props

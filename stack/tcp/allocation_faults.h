@@ -1,10 +1,11 @@
 // Memory pressure, injected: the places where the TCP layer allocates and
 // a real kernel can fail to (no skb, no request sock, no room in the
-// socket's memory accounting) ask an AllocationFaults first. Each failure
-// takes Linux's error path: the SYN, segment or ACK is dropped and the
-// protocol's own recovery (retransmission, delayed-ACK retry) repairs it, or
-// the call reports EAGAIN. Production stacks leave it unset; the fuzz
-// harnesses drive it from their input to test those paths.
+// socket's memory accounting) ask an AllocationFaults first. A failure
+// drops the SYN, segment or ACK, as Linux does, and the protocol's own
+// recovery (retransmission, delayed-ACK retry) repairs it, or the call
+// reports EAGAIN; where Linux's retry timers differ, each site says so.
+// Production stacks leave it unset; the fuzz harnesses drive it from their
+// input to test those paths.
 #pragma once
 
 #include <cstdint>

@@ -220,7 +220,8 @@ Expected<size_t, Errno> Endpoint::read_impl(std::span<uint8_t> out, bool peek) {
   if (state_ == State::kListen) return Unexpected{ENOTCONN};
   if (receive_queue_.empty()) {
     // Linux tcp_recvmsg(): the peer's end of stream (SOCK_DONE) comes before
-    // a pending error, which a later call reports.
+    // a pending error; reads go on returning 0, and the error is left for
+    // write() or SO_ERROR.
     if (fin_received_) return size_t{0};
     if (pending_error_ != 0) {
       const Errno e = pending_error_;

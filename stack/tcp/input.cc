@@ -165,9 +165,10 @@ void Endpoint::send_challenge_ack() {
 }
 
 void Endpoint::send_dup_ack_rate_limited(const Segment& s) {
-  // Linux tcp_oow_rate_limited(): data segments are always answered; pure
-  // ACKs and SYNs at most once per tcp_invalid_ratelimit, against ACK loops.
-  const bool pure = s.payload.empty() || s.has(kSyn);
+  // Linux tcp_oow_rate_limited(): segments that occupy sequence space (data,
+  // FIN) are always answered; pure ACKs and SYNs at most once per
+  // tcp_invalid_ratelimit, against ACK loops.
+  const bool pure = s.logical_length().bytes() == 0 || s.has(kSyn);
   if (pure && last_oow_ack_at_ != Instant() &&
       now() - last_oow_ack_at_ < protocol_.config().oow_rate_limit) {
     return;
@@ -388,9 +389,9 @@ void Endpoint::handle_data(Segment& s) {
   }
   if (payload.size() > space - offset) payload.truncate(space - offset);
   if (protocol_.allocation_fails(AllocationSite::kOutOfOrder)) {
-    // Linux tcp_data_queue_ofo(): no memory drops the segment (TCPOFODrop).
+    // Linux tcp_data_queue_ofo(): no memory drops the segment (TCPOFODrop)
+    // before any ACK is scheduled.
     ++protocol_.stats().reassembly_dropped;
-    send_ack();
     return;
   }
   if (s.has(kFin) && payload.size() == s.payload.size()) ooo_fin_ = fin_at;

@@ -46,6 +46,19 @@ uint16_t Endpoint::window_to_advertise() {
 
 void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
                     std::span<const uint8_t> payload, bool syn_options) {
+  if (protocol_.allocation_fails(AllocationSite::kOutputSegment)) {
+    // No buffer for the segment: it is not sent, and nothing about it is
+    // recorded (window, D-SACK, timestamps). Data, SYN and FIN stay in
+    // flight and go again when the retransmission timer fires (Linux keeps
+    // them unsent and retries on its probe or resource timers instead); a
+    // bare ACK is retried by the delayed-ACK timer (Linux __tcp_send_ack()
+    // does, with a backoff); a RST is lost.
+    if (flags == kAck && payload.empty()) {
+      ack_now_ = true;
+      delayed_ack_timer_.arm(now() + protocol_.config().delayed_ack_max);
+    }
+    return;
+  }
   const Config& c = protocol_.config();
   header::TcpPacketSpec spec;
   spec.src = tuple_.local_address;
@@ -92,17 +105,6 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
     }
   }
   spec.payload = payload;
-  if (protocol_.allocation_fails(AllocationSite::kOutputSegment)) {
-    // No buffer for the segment: it is not sent. Data, SYN and FIN are in
-    // flight with the retransmission timer armed, which sends them again
-    // (Linux tcp_transmit_skb() -ENOBUFS); a bare ACK is retried by the
-    // delayed-ACK timer (Linux __tcp_send_ack()); a RST is lost.
-    if (flags == kAck && payload.empty()) {
-      ack_now_ = true;
-      delayed_ack_timer_.arm(now() + protocol_.config().delayed_ack_max);
-    }
-    return;
-  }
   if ((flags & kAck) != 0) {
     // Linux tcp_event_ack_sent(): quickack credits pay for the segments acked.
     if (quick_ > 0) {

@@ -93,8 +93,8 @@ TEST(SegmentRecords, EncodeDecodeRoundTripAndTruncatedTailDropped) {
 
 TEST(StateDiagram, TakenEdgesCarryTheirCountsTheRestAreDashed) {
   using namespace scenario;
-  // Two passive opens: CLOSED -> LISTEN once (one listener), LISTEN ->
-  // SYN-RECEIVED twice (two inputs).
+  // The same passive open twice (each run has its own listener): CLOSED ->
+  // LISTEN and LISTEN -> SYN-RECEIVED taken twice each.
   const std::vector<uint8_t> input = encode_binary(
       {SocketCall{CallOp::kListen, 1}, InjectSegment{.flags = flag::kSyn, .window = 1000}});
   StateCoverage coverage;
