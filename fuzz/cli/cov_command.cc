@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -50,12 +51,16 @@ std::optional<std::string> render_svg(const std::string& dot, const std::string&
   int status = 0;
   const int spawned =
       posix_spawnp(&pid, "dot", nullptr, nullptr, const_cast<char* const*>(argv.data()), environ);
-  if (spawned == 0) waitpid(pid, &status, 0);
+  pid_t waited = -1;
+  if (spawned == 0) {
+    while ((waited = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
+    }
+  }
   std::remove(source.c_str());
   if (spawned != 0) {
     return std::string("--svg needs Graphviz's dot on the PATH (apt-get install graphviz)");
   }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  if (waited < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     std::remove(partial.c_str());
     return "dot could not render " + out;
   }

@@ -27,10 +27,11 @@ void crash_backtrace_on_abort(int sig) {
   std::raise(sig);
 }
 
-ChildOutcome failed(std::string what) {
+// `error` is the errno of the call that failed, saved before any cleanup.
+ChildOutcome failed(const std::string& what, int error) {
   return {.crashed = true,
           .timed_out = false,
-          .how = what + ": " + std::strerror(errno),
+          .how = what + ": " + std::strerror(error),
           .output = {},
           .report = {}};
 }
@@ -96,14 +97,16 @@ bool write_all(int fd, std::string_view text) {
 ChildOutcome run_in_child(const std::function<void(int fd)>& work, const ChildOptions& options) {
   int out[2];
   int err[2] = {-1, -1};
-  if (::pipe(out) != 0) return failed("pipe");
+  if (::pipe(out) != 0) return failed("pipe", errno);
   if (options.capture_stderr && ::pipe(err) != 0) {
+    const int error = errno;
     ::close(out[0]);
     ::close(out[1]);
-    return failed("pipe");
+    return failed("pipe", error);
   }
   std::fflush(nullptr);  // nothing buffered may be written twice
   const pid_t pid = ::fork();
+  const int fork_error = errno;
   if (pid == 0) {
     ::close(out[0]);
     if (err[0] >= 0) ::close(err[0]);
@@ -114,14 +117,21 @@ ChildOutcome run_in_child(const std::function<void(int fd)>& work, const ChildOp
   if (pid < 0) {
     ::close(out[0]);
     if (err[0] >= 0) ::close(err[0]);
-    return failed("fork");
+    return failed("fork", fork_error);
   }
   ChildOutcome outcome;
   drain(out[0], err[0], outcome.output, outcome.report);
   ::close(out[0]);
   if (err[0] >= 0) ::close(err[0]);
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  pid_t waited = 0;
+  while ((waited = ::waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
+  }
+  if (waited < 0) {
+    // Nothing known about how the child ended: not a clean run.
+    outcome.crashed = true;
+    outcome.how = std::string("waitpid: ") + std::strerror(errno);
+    return outcome;
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return outcome;
   outcome.crashed = true;
