@@ -390,15 +390,18 @@ file_crash() {
   echo "$rel" >"$dir/inputs.txt"
   local bin min="$dir/input.min"
   bin=$(fuzz_binary "$LF_PRESET" "$target")
+  # -minimize_crash writes every smaller crash it finds under
+  # -artifact_prefix (the working directory by default): keep them here.
   if [[ "$signature" != timeout ]] &&
     "$bin" -minimize_crash=1 -max_total_time="$MINIMIZE_SECONDS" -timeout=10 \
+      -artifact_prefix="$dir/minimize-" \
       -exact_artifact_path="$min" "$raw" >"$dir/minimize.log" 2>&1 && [[ -s "$min" ]] &&
     [[ "$("$TCPFUZZ" triage "$min" --target "$target" --tsv | cut -f2)" == "$id" ]]; then
     mv "$min" "$dir/input.tmp"
   else
     cp "$raw" "$dir/input.tmp"
   fi
-  rm -f "$min"
+  rm -f "$min" "$dir"/minimize-*
   local exports
   exports=$(target_exports "$target")
   # A hang would keep the exporters waiting for their own timeout.
