@@ -17,6 +17,7 @@
 #include "fuzz/scenario/runner.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <deque>
 #include <filesystem>
@@ -489,15 +490,14 @@ class Runner {
       std::string assert_word, field, op, value;
       if (!(words >> assert_word)) continue;  // blank
       words >> field >> op >> value;
-      if (!value.empty() && value.back() == ',') value.pop_back();
+      value = value.substr(0, value.find(','));  // "N, message" or "N,message"
       const std::optional<long> actual = tcp_info_field(info, field);
-      char* end = nullptr;
-      const long want = std::strtol(value.c_str(), &end, 10);
-      if (assert_word != "assert" || op != "==" || !actual || value.empty() || *end != '\0') {
+      const std::optional<long> want = assertion_value(value);
+      if (assert_word != "assert" || op != "==" || !actual || !want) {
         *early = skip("python code `" + statement + "`", e.line);
         return false;
       }
-      if (*actual != want) {
+      if (*actual != *want) {
         return fail(e.line, "assertion failed: " + field + " == " + value + " (it is " +
                                 std::to_string(*actual) + ")");
       }
@@ -505,7 +505,27 @@ class Runner {
     return true;
   }
 
+  // A number, or one of the TCP_CA_* state names packetdrill's Python knows.
+  static std::optional<long> assertion_value(const std::string& value) {
+    static constexpr std::array<std::string_view, 5> kCaStates = {
+        "TCP_CA_Open", "TCP_CA_Disorder", "TCP_CA_CWR", "TCP_CA_Recovery", "TCP_CA_Loss"};
+    if (const auto it = std::ranges::find(kCaStates, value); it != kCaStates.end()) {
+      return it - kCaStates.begin();
+    }
+    char* end = nullptr;
+    const long n = std::strtol(value.c_str(), &end, 10);
+    if (value.empty() || *end != '\0') return std::nullopt;
+    return n;
+  }
+
   static std::optional<long> tcp_info_field(const tcp::TcpInfo& i, std::string_view name) {
+    if (name == "tcpi_ca_state") return static_cast<long>(i.ca_state);
+    if (name == "tcpi_unacked") return i.unacked;
+    if (name == "tcpi_sacked") return i.sacked;
+    if (name == "tcpi_lost") return i.lost;
+    if (name == "tcpi_retrans") return i.retrans;
+    if (name == "tcpi_reordering") return i.reordering;
+    if (name == "tcpi_snd_ssthresh") return i.ssthresh;
     if (name == "tcpi_snd_mss") return i.snd_mss;
     if (name == "tcpi_advmss") return i.advmss;
     if (name == "tcpi_probes") return i.probes;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "stack/tcp/congestion_control.h"
 #include "stack/tcp/rtt_estimator.h"
 #include "stack/time/clock.h"
 
@@ -36,8 +37,13 @@ struct Config {
   Duration oow_rate_limit = std::chrono::milliseconds(500);   // net.ipv4.tcp_invalid_ratelimit
   RtoBounds rto;
 
-  uint32_t initial_cwnd = 10;      // RFC 6928, Linux TCP_INIT_CWND
-  uint16_t ephemeral_low = 32768;  // net.ipv4.ip_local_port_range
+  uint32_t initial_cwnd = 10;         // RFC 6928, Linux TCP_INIT_CWND
+  uint32_t reordering = 3;            // net.ipv4.tcp_reordering (the duplicate threshold)
+  uint32_t max_reordering = 300;      // net.ipv4.tcp_max_reordering
+  bool slow_start_after_idle = true;  // net.ipv4.tcp_slow_start_after_idle
+  CongestionAlgorithm congestion_control =
+      CongestionAlgorithm::kCubic;  // net.ipv4.tcp_congestion_control
+  uint16_t ephemeral_low = 32768;   // net.ipv4.ip_local_port_range
   uint16_t ephemeral_high = 60999;
 };
 

@@ -38,7 +38,10 @@ Endpoint::Endpoint(Protocol& protocol, EndpointId id, IpAddress::Family family)
       keepalive_timer_(protocol.stack().clock(), [this] { on_keepalive_timer(); }),
       time_wait_timer_(protocol.stack().clock(), [this] { on_time_wait_timer(); }),
       fin_wait2_timer_(protocol.stack().clock(), [this] { on_fin_wait2_timer(); }),
-      persist_timer_(protocol.stack().clock(), [this] { on_persist_timer(); }) {
+      persist_timer_(protocol.stack().clock(), [this] { on_persist_timer(); }),
+      reorder_timer_(protocol.stack().clock(), [this] { on_reorder_timer(); }) {
+  cc_ = make_congestion_control(protocol.config().congestion_control);
+  reordering_ = protocol.config().reordering;
   rwin_.configure(rcvbuf_, /*locked=*/false);
 }
 
@@ -58,7 +61,7 @@ bool Endpoint::reapable() const {
 size_t Endpoint::pending_timers() const {
   return static_cast<size_t>(retransmit_timer_.armed()) + delayed_ack_timer_.armed() +
          keepalive_timer_.armed() + time_wait_timer_.armed() + fin_wait2_timer_.armed() +
-         persist_timer_.armed();
+         persist_timer_.armed() + reorder_timer_.armed();
 }
 
 // ---- API: each call is traced with its result, then the invariants run ----
@@ -550,8 +553,15 @@ TcpInfo Endpoint::info() const {
   i.advmss = advertised_mss_ != 0 ? advertised_mss_ : mss_to_advertise();
   i.probes = std::max(probes_out_, keepalive_unacked_);
   i.backoff = rtt_.backoffs();
-  i.cwnd = snd_mss_ == 0 ? 0 : cwnd_ / snd_mss_;
-  i.ssthresh = ssthresh_ == UINT32_MAX || snd_mss_ == 0 ? UINT32_MAX : ssthresh_ / snd_mss_;
+  i.cwnd = cw_.cwnd;
+  i.ssthresh = cw_.ssthresh;
+  i.ca_state = ca_state_;
+  i.unacked = sent_.packets_out();
+  i.sacked = sent_.sacked_out();
+  i.lost = sent_.lost_out();
+  i.retrans = sent_.retrans_out();
+  i.reordering = reordering_;
+  i.min_rtt = min_rtt_.value_or(Duration(0));
   i.rto = rtt_.rto();
   i.srtt = rtt_.srtt();
   i.retransmits = consecutive_timeouts_;
@@ -615,6 +625,7 @@ void Endpoint::release_resources() {
     }
   }
   send_queue_.clear();
+  sent_.clear();
   reassembly_.clear();
   if (user_closed_) receive_queue_.clear();
 }
@@ -626,6 +637,7 @@ void Endpoint::cancel_all_timers() {
   time_wait_timer_.cancel();
   fin_wait2_timer_.cancel();
   persist_timer_.cancel();
+  reorder_timer_.cancel();
 }
 
 void Endpoint::trace_in(Verdict v) {

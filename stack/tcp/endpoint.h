@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -22,9 +23,12 @@
 #include "stack/header/tcp_options.h"
 #include "stack/seqnum/seqnum.h"
 #include "stack/tcp/byte_queue.h"
+#include "stack/tcp/congestion_control.h"
+#include "stack/tcp/rack.h"
 #include "stack/tcp/reassembly.h"
 #include "stack/tcp/receive_window.h"
 #include "stack/tcp/rtt_estimator.h"
+#include "stack/tcp/sent_segments.h"
 #include "stack/tcp/socket_types.h"
 #include "stack/tcp/trace.h"
 #include "stack/tcp_demuxer.h"
@@ -81,6 +85,9 @@ class Endpoint final : public SegmentHandler {
   // Sends RST (where a connection exists) and goes to CLOSED.
   void abort();
   Errno set_option(SockOpt opt, int value);
+  // TCP_CONGESTION.
+  Errno set_congestion_control(CongestionAlgorithm a);
+  CongestionAlgorithm congestion_control() const { return cc_->algorithm(); }
   Expected<int, Errno> get_option(SockOpt opt);
   uint32_t poll() const;
   TcpInfo info() const;
@@ -147,8 +154,44 @@ class Endpoint final : public SegmentHandler {
   void send_challenge_ack();
   void send_dup_ack_rate_limited(const Segment& s);
 
+  // ---- Loss recovery and congestion window (recovery.cc) ----
+  // What one ACK told the sender, gathered before the window changes.
+  struct AckEvent {
+    Delivery delivered;
+    bool una_advanced = false;
+    bool duplicate = false;
+    bool dsack = false;
+  };
+  // RFC 2018 / RFC 6675 scoreboard update from the ACK's SACK blocks,
+  // D-SACK detection (RFC 2883, Linux tcp_check_dsack()).
+  void process_sack_blocks(const Segment& s, AckEvent& e);
+  // Linux tcp_fastretrans_alert() and tcp_cong_control(): loss detection,
+  // the recovery state machine and the window, after the scoreboard update.
+  void update_recovery(const Segment& s, AckEvent& e);
+  void detect_losses(uint32_t& newly_lost);
+  void enter_recovery();
+  void enter_loss();
+  void end_recovery();
+  bool try_undo(const Segment& s);
+  void undo_cwnd_reduction();
+  // RFC 6937 proportional rate reduction (Linux tcp_cwnd_reduction()).
+  void reduce_cwnd(uint32_t newly_delivered, uint32_t newly_lost, bool una_advanced);
+  void note_rtt_sample(Duration rtt);
+  void note_reordering(seqnum::Value low);
+  bool cwnd_limited() const;
+  void validate_cwnd(bool limited);
+  // Linux tcp_cwnd_restart(): after an idle RTO, the window shrinks toward IW.
+  void restart_cwnd_after_idle();
+  void on_reorder_timer();
+  // Retransmits what is marked lost as the windows allow; false when
+  // nothing more can go.
+  bool retransmit_lost();
+
   // ---- Output (output.cc) ----
   void send_data();
+  // send_data()'s work: lost segments, then new data; true when the
+  // congestion window stopped it.
+  bool transmit();
   bool send_one_segment(seqnum::Value seq, size_t len, bool retransmit);
   // Linux tcp_sendmsg(): data is queued in MSS-sized buffers; a buffer that
   // fills once more than half the peer's largest window has been written
@@ -273,9 +316,30 @@ class Endpoint final : public SegmentHandler {
   Instant rto_deadline_;                       // when the RTO for the oldest data is due
   std::optional<seqnum::Value> tlp_high_seq_;  // SND.NXT when the last probe went
   bool syn_acked_ = false;
-  uint32_t cwnd_ = 0;  // bytes
-  uint32_t ssthresh_ = UINT32_MAX;
   uint32_t dup_acks_ = 0;
+
+  // Loss recovery and congestion control (recovery.cc).
+  SentSegments sent_;
+  Rack rack_;
+  std::unique_ptr<CongestionControl> cc_;
+  CongestionWindow cw_;  // in segments
+  CaState ca_state_ = CaState::kOpen;
+  seqnum::Value high_seq_;       // SND.NXT when recovery began (RFC 6582 "recover")
+  uint32_t prior_cwnd_ = 0;      // for PRR and undo
+  uint32_t prior_ssthresh_ = 0;  // for undo
+  uint32_t prr_delivered_ = 0;
+  uint32_t prr_out_ = 0;
+  bool undo_armed_ = false;             // this episode may still prove spurious
+  seqnum::Value undo_marker_;           // SND.UNA when it began
+  int32_t undo_retrans_ = -1;           // its retransmissions not D-SACKed; -1 before the first
+  std::optional<uint32_t> undo_tsval_;  // TSval of its first retransmission (Eifel, RFC 3522)
+  uint32_t reordering_ = 3;             // net.ipv4.tcp_reordering, grown by observed reordering
+  bool reordering_seen_ = false;
+  std::optional<Duration> min_rtt_;
+  Instant last_data_sent_at_;
+  bool cwnd_limited_ = false;  // the window limited sending in the last sample
+  uint32_t max_packets_out_ = 0;
+  seqnum::Value cwnd_usage_seq_;  // when the usage sample is due again
   RttEstimator rtt_;
   std::optional<std::pair<seqnum::Value, Instant>> rtt_probe_;  // Karn: one timed segment
   uint32_t consecutive_timeouts_ = 0;
@@ -327,6 +391,7 @@ class Endpoint final : public SegmentHandler {
   Timer time_wait_timer_;
   Timer fin_wait2_timer_;
   Timer persist_timer_;
+  Timer reorder_timer_;
 };
 
 }  // namespace netstack::tcp

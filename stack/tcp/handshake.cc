@@ -236,11 +236,14 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
 void Endpoint::complete_handshake(std::string_view cause) {
   retransmit_timer_.cancel();
   // Karn: a SYN that was retransmitted gives no RTT sample.
-  if (syn_retries_ == 0 && rtt_probe_) rtt_.add_sample(now() - rtt_probe_->second);
+  if (syn_retries_ == 0 && rtt_probe_) {
+    rtt_.add_sample(now() - rtt_probe_->second);
+    note_rtt_sample(now() - rtt_probe_->second);
+  }
   rtt_probe_.reset();
   rtt_.reset_backoff();
   // RFC 6298 (5.7) / Linux: after a lost SYN or SYN-ACK the window starts at one segment.
-  cwnd_ = (syn_retries_ > 0 ? 1 : protocol_.config().initial_cwnd) * snd_mss_;
+  cw_.cwnd = syn_retries_ > 0 ? 1 : protocol_.config().initial_cwnd;
   max_snd_wnd_ = std::max(max_snd_wnd_, snd_wnd_);
   snd_nxt_ = snd_max_ = snd_sml_ = pushed_seq_ = snd_una_;
   last_ack_received_at_ = now();

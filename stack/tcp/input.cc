@@ -211,21 +211,17 @@ bool Endpoint::handle_ack(const Segment& s) {
       rtt_.reset_backoff();
     }
   }
+  AckEvent e;
+  if (sack_enabled_) process_sack_blocks(s, e);
   if (s.ack.less_equal(snd_una_)) {
     // Duplicate ACK (RFC 5681 section 2 definition) while data is in flight.
-    const bool duplicate = s.ack == snd_una_ && s.payload.empty() && !s.has(kFin) &&
-                           snd_una_ != snd_max_ && window == snd_wnd_;
-    if (duplicate && ++dup_acks_ == 3 && snd_una_ != snd_max_) {
-      // RFC 5681 3.2 fast retransmit (recovery proper comes with the data path).
-      const uint32_t flight = snd_una_.size_to(snd_max_).bytes();
-      ssthresh_ = std::max(flight / 2, 2 * snd_mss_);
-      cwnd_ = ssthresh_ + 3 * snd_mss_;
-      send_one_segment(snd_una_, std::min<size_t>(snd_mss_, send_queue_.size()), true);
-    }
+    e.duplicate = s.ack == snd_una_ && s.payload.empty() && !s.has(kFin) && snd_una_ != snd_max_ &&
+                  window == snd_wnd_;
+    update_recovery(s, e);
     return true;
   }
   // New data acknowledged.
-  uint32_t acked = snd_una_.size_to(s.ack).bytes();
+  const uint32_t acked = snd_una_.size_to(s.ack).bytes();
   const bool fin_was_unacked = fin_sent_ && !fin_acked();
   size_t data_acked = std::min<size_t>(acked, send_queue_.size());
   send_queue_.pop_front(data_acked);
@@ -234,23 +230,24 @@ bool Endpoint::handle_ack(const Segment& s) {
   while (!eor_marks_.empty() && eor_marks_.front().less_equal(snd_una_)) eor_marks_.pop_front();
   if (snd_nxt_.less_than(snd_una_)) snd_nxt_ = snd_una_;
   dup_acks_ = 0;
+  e.una_advanced = true;
+  sent_.acknowledge(snd_una_, e.delivered);
   if (rtt_probe_ && rtt_probe_->first.less_than(s.ack)) {
     rtt_.add_sample(now() - rtt_probe_->second);
+    note_rtt_sample(now() - rtt_probe_->second);
     rtt_probe_.reset();
   } else if (ts_enabled_ && s.options.timestamps && s.options.timestamps->echo_reply != 0) {
     // RFC 7323 4.1: the echoed timestamp times this ACK.
     const uint32_t rtt_ms = ts_value() - s.options.timestamps->echo_reply;
-    if (rtt_ms < 120'000) rtt_.add_sample(std::chrono::milliseconds(rtt_ms));
+    if (rtt_ms < 120'000) {
+      rtt_.add_sample(std::chrono::milliseconds(rtt_ms));
+      note_rtt_sample(std::chrono::milliseconds(rtt_ms));
+    }
   }
   rtt_.reset_backoff();
   consecutive_timeouts_ = 0;
   retrans_stamp_.reset();
-  // RFC 5681 3.1: slow start below ssthresh, then one MSS per window.
-  if (cwnd_ < ssthresh_) {
-    cwnd_ += std::min<uint32_t>(acked, snd_mss_);
-  } else if (cwnd_ > 0) {
-    cwnd_ += std::max<uint32_t>(1, snd_mss_ * snd_mss_ / cwnd_);
-  }
+  update_recovery(s, e);
   // The probe episode ends once the ACK covers what it probed.
   if (tlp_high_seq_ && snd_una_.greater_equal(*tlp_high_seq_)) tlp_high_seq_.reset();
   if (snd_una_ == snd_max_) {

@@ -240,11 +240,20 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
     }
   }
   if (copied == 0 && !with_fin) return false;
-  if (retransmit) {
+  const seqnum::Value next = end.add(seqnum::Size(with_fin ? 1 : 0));
+  if (ca_state_ == CaState::kRecovery) ++prr_out_;
+  if (seq.less_than(snd_max_)) {
     ++total_retransmits_;
     ++protocol_.stats().retransmits;
     if (rtt_probe_ && !rtt_probe_->first.less_than(seq)) rtt_probe_.reset();  // Karn
+    sent_.on_retransmit(seq, next, now());
+    if (undo_armed_) {
+      undo_retrans_ = std::max(undo_retrans_, 0) + 1;
+      if (ts_enabled_ && !undo_tsval_) undo_tsval_ = ts_value();
+    }
   } else {
+    sent_.on_transmit(seq, next, with_fin, now());
+    last_data_sent_at_ = now();
     if (!rtt_probe_) rtt_probe_.emplace(seq, now());
     // Linux tcp_event_data_sent(): a reply within ato of the last data
     // received makes the connection interactive (TCP_PINGPONG_THRESH 1).
@@ -253,9 +262,7 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
   emit(flags, seq, rcv_nxt_, payload, false);
   persist_timer_.cancel();  // data is moving: no probe needed
   if (copied < snd_mss_) snd_sml_ = end;
-  seqnum::Value next = end;
   if (with_fin) {
-    next = end.add(seqnum::Size(1));
     fin_sent_ = true;
     fin_sent_seq_ = end;
   }
@@ -309,10 +316,17 @@ void Endpoint::send_data() {
     default:
       return;
   }
+  const uint64_t sent_before = protocol_.stats().segments_sent;
+  const bool cwnd_hit = transmit();
+  if (cwnd_hit || protocol_.stats().segments_sent != sent_before) validate_cwnd(cwnd_hit);
+}
+
+bool Endpoint::transmit() {
+  // RFC 6675 NextSeg() rule 1: what is lost goes before new data.
+  if (!retransmit_lost()) return sent_.in_flight() >= cw_.cwnd;
   while (true) {
     const uint32_t in_flight = snd_una_.size_to(snd_nxt_).bytes();
-    const uint32_t window = std::min(snd_wnd_, std::max(cwnd_, snd_mss_));
-    const uint32_t usable = window > in_flight ? window - in_flight : 0;
+    const uint32_t usable = snd_wnd_ > in_flight ? snd_wnd_ - in_flight : 0;
     const size_t sent_data =
         std::min<size_t>(snd_una_.size_to(snd_nxt_).bytes(), send_queue_.size());
     const size_t unsent = send_queue_.size() - sent_data;
@@ -321,16 +335,15 @@ void Endpoint::send_data() {
       if (fin_queued_ && !fin_sent_ && snd_nxt_ == fin_seq()) {
         if (snd_wnd_ == 0 && in_flight == 0) {
           if (!persist_timer_.armed()) persist_timer_.arm_after(rtt_.rto());
-          return;
+          return false;
         }
         send_one_segment(snd_nxt_, 0, false);
-      } else if (fin_queued_ && fin_sent_ && !fin_acked() && snd_nxt_ == fin_seq()) {
-        // After a timeout rewound SND.NXT, the FIN goes again (an ACKed FIN
-        // is behind SND.UNA, where fin_seq() no longer points).
-        send_one_segment(snd_nxt_, 0, true);
       }
-      return;
+      return false;
     }
+    if (sent_.packets_out() == 0) restart_cwnd_after_idle();
+    // Linux tcp_cwnd_test(): segments in flight against the window.
+    if (sent_.in_flight() >= cw_.cwnd) return true;
     size_t len = std::min<size_t>({unsent, snd_mss_, usable});
     // MSG_EOR: a segment ends at a record's end.
     for (const seqnum::Value mark : eor_marks_) {
@@ -343,7 +356,7 @@ void Endpoint::send_data() {
       if (snd_wnd_ == 0 && in_flight == 0 && !persist_timer_.armed()) {
         persist_timer_.arm_after(rtt_.rto());  // RFC 9293 3.8.6.1: probe a zero window
       }
-      return;
+      return false;
     }
     if (len < snd_mss_) {
       // Nagle (RFC 896 / RFC 9293 3.7.4): hold a small segment while data is
@@ -354,19 +367,18 @@ void Endpoint::send_data() {
         // Linux arms the probe timer when nothing is in flight to carry the
         // held data out eventually (tcp_check_probe_timer()).
         if (in_flight == 0 && !persist_timer_.armed()) persist_timer_.arm_after(rtt_.rto());
-        return;
+        return false;
       }
       // Linux uses Minshall's variant: only an unacknowledged *small*
       // segment holds the next one back.
       const bool small_in_flight = snd_sml_.greater_than(snd_una_);
       // A window-limited runt goes out as Linux's tcp_mss_split_point() sends it.
-      if (!nodelay_ && small_in_flight && last_piece && !fin_queued_) return;
+      if (!nodelay_ && small_in_flight && last_piece && !fin_queued_) return false;
     }
-    const bool retransmit = snd_nxt_.less_than(snd_max_);
-    if (!send_one_segment(snd_nxt_, len, retransmit)) return;
+    if (!send_one_segment(snd_nxt_, len, /*retransmit=*/false)) return false;
     // Linux tcp_write_xmit(): after sending, the loss probe is rescheduled
     // for what is now in flight.
-    if (!retransmit && loss_probe_armed_) schedule_loss_probe();
+    if (loss_probe_armed_) schedule_loss_probe();
   }
 }
 

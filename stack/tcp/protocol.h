@@ -40,7 +40,10 @@ namespace netstack::tcp {
   X(out_of_window)                                                            \
   X(reassembly_dropped)  /* out-of-order segments with no room */             \
   X(aborts_on_data)      /* data after close(): RST (Linux TCPAbortOnData) */ \
-  X(allocation_failures) /* injected by AllocationFaults */
+  X(allocation_failures) /* injected by AllocationFaults */                   \
+  X(fast_recoveries)     /* loss recovery entered without a timeout */        \
+  X(spurious_recoveries) /* reductions undone (D-SACK, timestamps) */         \
+  X(dsacks_received)
 
 struct TcpStats {
 #define NETSTACK_TCP_STATS_FIELD(name) uint64_t name = 0;

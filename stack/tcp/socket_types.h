@@ -31,6 +31,9 @@ enum class SockOpt : uint8_t {
   kReuseAddr,    // SO_REUSEADDR
 };
 
+// The sender's loss-recovery state, with Linux's TCP_CA_* values (tcpi_ca_state).
+enum class CaState : uint8_t { kOpen = 0, kDisorder = 1, kCwr = 2, kRecovery = 3, kLoss = 4 };
+
 enum class ShutdownHow : uint8_t { kRead, kWrite, kBoth };
 
 // poll() bits with Linux's values.
@@ -58,6 +61,13 @@ struct TcpInfo {
   uint32_t backoff = 0;   // RTO doublings in force
   uint32_t cwnd = 0;      // segments
   uint32_t ssthresh = 0;  // segments
+  CaState ca_state = CaState::kOpen;
+  uint32_t unacked = 0;     // segments in flight, SACKed or not (tcpi_unacked)
+  uint32_t sacked = 0;      // tcpi_sacked
+  uint32_t lost = 0;        // tcpi_lost
+  uint32_t retrans = 0;     // retransmissions in flight (tcpi_retrans)
+  uint32_t reordering = 0;  // tcpi_reordering
+  Duration min_rtt{0};
   Duration rto{0};
   Duration srtt{0};
   uint32_t retransmits = 0;        // consecutive timeouts of the current RTO

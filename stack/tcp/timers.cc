@@ -42,9 +42,10 @@ void Endpoint::set_xmit_timer() {
 bool Endpoint::schedule_loss_probe() {
   // RFC 8985 7.2 as Linux does it (tcp_schedule_loss_probe(), with
   // tcp_early_retrans=3/4): one probe per tail-loss episode, SACK
-  // connections only, not in recovery.
+  // connections only, in the Open (or CWR) state.
+  const bool open = ca_state_ == CaState::kOpen || ca_state_ == CaState::kCwr;
   if (!sack_enabled_ || snd_una_ == snd_max_ || tlp_high_seq_ || consecutive_timeouts_ > 0 ||
-      dup_acks_ >= 3 || !rtt_.has_sample()) {
+      !open || !rtt_.has_sample()) {
     return false;
   }
   const uint32_t flight = snd_una_.size_to(snd_max_).bytes();
@@ -66,14 +67,9 @@ void Endpoint::on_loss_probe() {
                         snd_nxt_ == snd_max_ && sent + snd_mss_ <= snd_wnd_;
   if (new_data) {
     send_one_segment(snd_nxt_, std::min<size_t>(snd_mss_, send_queue_.size() - sent), false);
-  } else {
-    const size_t data_in_flight = std::min(sent, send_queue_.size());
-    const size_t last = data_in_flight == 0 ? 0 : (data_in_flight - 1) % snd_mss_ + 1;
-    const seqnum::Value from =
-        snd_una_.add(seqnum::Size(static_cast<uint32_t>(data_in_flight - last)));
-    const seqnum::Value saved_nxt = snd_nxt_;
-    send_one_segment(from, last, /*retransmit=*/true);
-    snd_nxt_ = saved_nxt;
+  } else if (const SentSegment* last = sent_.last()) {
+    const uint32_t payload = last->start.size_to(last->end).bytes() - (last->fin ? 1 : 0);
+    send_one_segment(last->start, std::min(payload, snd_mss_), /*retransmit=*/true);
   }
   arm_retransmit();
 }
@@ -149,13 +145,13 @@ void Endpoint::on_retransmit_timer() {
   ++consecutive_timeouts_;
   rtt_.backoff();
   rtt_probe_.reset();  // Karn's algorithm
-  // RFC 5681 (4): one segment after a timeout, half the flight as threshold.
-  const uint32_t flight = snd_una_.size_to(snd_max_).bytes();
-  ssthresh_ = std::max(flight / 2, 2 * snd_mss_);
-  cwnd_ = snd_mss_;
-  dup_acks_ = 0;
-  snd_nxt_ = snd_una_;
-  send_one_segment(snd_una_, std::min<size_t>(snd_mss_, send_queue_.size()), /*retransmit=*/true);
+  // RFC 5681 (4) / Linux tcp_enter_loss(): everything outstanding is lost,
+  // the window restarts from one segment, and the first segment goes now.
+  enter_loss();
+  if (const SentSegment* head = sent_.next_lost()) {
+    const uint32_t payload = head->start.size_to(head->end).bytes() - (head->fin ? 1 : 0);
+    send_one_segment(head->start, std::min(payload, snd_mss_), /*retransmit=*/true);
+  }
   arm_retransmit();
   after_event();
 }

@@ -60,6 +60,8 @@ std::string_view to_string(TimerKind k) {
       return "persist";
     case TimerKind::kDeferAccept:
       return "defer-accept";
+    case TimerKind::kReorder:
+      return "reorder";
   }
   return "?";
 }

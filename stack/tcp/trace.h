@@ -48,6 +48,7 @@ enum class TimerKind : uint8_t {
   kFinWait2,
   kPersist,
   kDeferAccept,
+  kReorder,
 };
 std::string_view to_string(TimerKind k);
 

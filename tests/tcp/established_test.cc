@@ -203,15 +203,5 @@ TEST_F(Established, AckOfUnsentDataDrawsAChallengeAckAndIsDropped) {
   EXPECT_EQ(ep->info().readable_bytes, 0u);
 }
 
-TEST_F(Established, ThreeDuplicateAcksTriggerFastRetransmit) {
-  ASSERT_EQ(ep->set_option(SockOpt::kNoDelay, 1), 0);
-  ASSERT_EQ(ep->write(bytes(1460 * 5)).value(), 1460u * 5);
-  for (int i = 0; i < 5; ++i) h.out();
-  for (int i = 0; i < 3; ++i) h.in(Seg{.flags = kAck, .seq = 1001, .ack = iss + 1});
-  const Seg r = h.out();
-  EXPECT_EQ(r.seq, iss + 1);
-  EXPECT_EQ(r.payload.size(), 1460u);
-}
-
 }  // namespace
 }  // namespace netstack::tcp::testing

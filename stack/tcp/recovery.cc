@@ -1,0 +1,306 @@
+// Loss recovery and the congestion window, the way Linux runs them
+// (tcp_input.c tcp_fastretrans_alert(), tcp_recovery.c): SACK connections
+// detect loss with RACK (RFC 8985), others by duplicate ACKs with NewReno's
+// partial-ACK rule (RFC 6582); recovery sends by the SACK scoreboard
+// (RFC 6675) with the window reduced by PRR (RFC 6937); a retransmission
+// timeout marks everything lost and restarts from one segment; D-SACK
+// (RFC 2883) and timestamps (RFC 3522) undo a reduction that proves
+// spurious. gVisor's sack_recovery.go and rack.go are the same design.
+#include <algorithm>
+
+#include "stack/tcp/endpoint.h"
+#include "stack/tcp/protocol.h"
+
+namespace netstack::tcp {
+
+namespace {
+
+bool in_recovery_or_loss(CaState s) {
+  return s == CaState::kRecovery || s == CaState::kLoss;
+}
+
+}  // namespace
+
+void Endpoint::process_sack_blocks(const Segment& s, AckEvent& e) {
+  const auto blocks = s.options.sacks();
+  if (blocks.empty()) return;
+  auto start = [](const header::SackBlock& b) { return seqnum::Value(b.start); };
+  auto end = [](const header::SackBlock& b) { return seqnum::Value(b.end); };
+  size_t first = 0;
+  // RFC 2883 / Linux tcp_check_dsack(): the first block reports a duplicate
+  // when it lies below the cumulative ACK or inside the second block.
+  const bool below_ack = start(blocks[0]).less_than(s.ack);
+  const bool inside_second = blocks.size() > 1 &&
+                             start(blocks[0]).greater_equal(start(blocks[1])) &&
+                             end(blocks[0]).less_equal(end(blocks[1]));
+  if (below_ack || inside_second) {
+    e.dsack = true;
+    first = 1;
+    ++protocol_.stats().dsacks_received;
+    // A retransmission of this episode the peer already had (Linux counts
+    // it against undo_retrans the same way).
+    if (undo_armed_ && undo_retrans_ > 0 && end(blocks[0]).less_equal(snd_una_) &&
+        end(blocks[0]).greater_than(undo_marker_)) {
+      --undo_retrans_;
+    }
+  }
+  for (size_t i = first; i < blocks.size(); ++i) {
+    // Linux tcp_is_sackblock_valid(): within SND.UNA..SND.MAX and not empty.
+    seqnum::Value b = start(blocks[i]);
+    const seqnum::Value f = end(blocks[i]);
+    if (!b.less_than(f) || f.greater_than(snd_max_) || !f.greater_than(s.ack)) continue;
+    if (b.less_than(s.ack)) b = s.ack;
+    sent_.sack(b, f, e.delivered);
+  }
+}
+
+void Endpoint::note_rtt_sample(Duration rtt) {
+  // Linux keeps a windowed minimum (tcp_min_rtt_wlen, 5 minutes); the
+  // connection's minimum serves RACK's reordering window the same way on
+  // paths whose delay does not grow for good.
+  if (!min_rtt_ || rtt < *min_rtt_) min_rtt_ = rtt;
+}
+
+void Endpoint::note_reordering(seqnum::Value low) {
+  const auto fack = sent_.highest_sacked();
+  if (!fack || !low.less_than(*fack) || snd_mss_ == 0) return;
+  const uint32_t metric = low.size_to(*fack).bytes();
+  // Linux tcp_check_sack_reordering(): the duplicate threshold grows to the
+  // distance seen, in segments.
+  if (metric > reordering_ * snd_mss_) {
+    reordering_ = std::min((metric + snd_mss_ - 1) / snd_mss_, protocol_.config().max_reordering);
+  }
+  reordering_seen_ = true;
+}
+
+bool Endpoint::cwnd_limited() const {
+  // Linux tcp_is_cwnd_limited(): in slow start the window may grow to twice
+  // the most that was in flight in the last window; beyond it only while
+  // it limited sending.
+  if (cw_.in_slow_start()) return cw_.cwnd < 2 * max_packets_out_;
+  return cwnd_limited_;
+}
+
+void Endpoint::validate_cwnd(bool limited) {
+  // Linux tcp_cwnd_validate(): the usage is sampled once per window, or
+  // sooner when the window limits or more is in flight than seen.
+  if (!snd_una_.less_than(cwnd_usage_seq_) || limited || sent_.packets_out() > max_packets_out_) {
+    cwnd_limited_ = limited;
+    max_packets_out_ = sent_.packets_out();
+    cwnd_usage_seq_ = snd_nxt_;
+  }
+}
+
+void Endpoint::detect_losses(uint32_t& newly_lost) {
+  if (sack_enabled_) {
+    if (!rack_.advanced()) return;
+    const Rack::Window w{.reordering_seen = reordering_seen_,
+                         .in_recovery = in_recovery_or_loss(ca_state_),
+                         .dupthresh_reached = sent_.sacked_out() >= reordering_,
+                         .min_rtt = min_rtt_.value_or(Duration(0)),
+                         .srtt = rtt_.srtt()};
+    const auto wait = rack_.detect_loss(sent_, now(), Rack::reordering_window(w), newly_lost);
+    // RFC 8985 6.2 step 5: wait out the rest of the reordering window
+    // (Linux adds TCP_TIMEOUT_MIN, two jiffies).
+    if (wait) {
+      reorder_timer_.arm(now() + *wait + std::chrono::milliseconds(2));
+    } else {
+      reorder_timer_.cancel();
+    }
+    return;
+  }
+  // RFC 5681 3.2 / RFC 6582: the duplicate threshold marks the first
+  // segment lost.
+  if (dup_acks_ >= reordering_ && ca_state_ != CaState::kRecovery && !sent_.empty() &&
+      !sent_.entries().front().lost) {
+    sent_.mark_head_lost();
+    ++newly_lost;
+  }
+}
+
+void Endpoint::enter_recovery() {
+  // Linux tcp_enter_recovery() with tcp_init_undo().
+  prior_ssthresh_ = std::max(cw_.ssthresh, cw_.cwnd * 3 / 4);
+  prior_cwnd_ = cw_.cwnd;
+  undo_armed_ = true;
+  undo_marker_ = snd_una_;
+  undo_retrans_ = -1;
+  undo_tsval_.reset();
+  cw_.ssthresh = cc_->ssthresh_after_loss(cw_);
+  cw_.cwnd_cnt = 0;
+  prr_delivered_ = prr_out_ = 0;
+  high_seq_ = snd_nxt_;
+  ca_state_ = CaState::kRecovery;
+  ++protocol_.stats().fast_recoveries;
+}
+
+void Endpoint::enter_loss() {
+  // Linux tcp_enter_loss(): a new episode unless this one is a timeout
+  // repeating within the same loss state.
+  if (ca_state_ == CaState::kOpen || ca_state_ == CaState::kDisorder ||
+      !snd_una_.less_than(high_seq_) ||
+      (ca_state_ == CaState::kLoss && consecutive_timeouts_ == 0)) {
+    prior_ssthresh_ = std::max(cw_.ssthresh, cw_.cwnd * 3 / 4);
+    prior_cwnd_ = cw_.cwnd;
+    undo_armed_ = true;
+    undo_marker_ = snd_una_;
+    undo_retrans_ = -1;
+    undo_tsval_.reset();
+    cw_.ssthresh = cc_->ssthresh_after_loss(cw_);
+  }
+  cc_->on_timeout();
+  sent_.mark_all_lost();
+  cw_.cwnd = sent_.in_flight() + 1;
+  cw_.cwnd_cnt = 0;
+  dup_acks_ = 0;
+  high_seq_ = snd_nxt_;
+  ca_state_ = CaState::kLoss;
+  reorder_timer_.cancel();
+}
+
+void Endpoint::end_recovery() {
+  // Linux tcp_end_cwnd_reduction(): the window lands on ssthresh.
+  if (ca_state_ == CaState::kRecovery && cw_.ssthresh != UINT32_MAX) {
+    cw_.cwnd = std::max(cw_.ssthresh, 1u);
+    cw_.cwnd_cnt = 0;
+  }
+  ca_state_ = CaState::kOpen;
+  undo_armed_ = false;
+}
+
+void Endpoint::undo_cwnd_reduction() {
+  // Linux tcp_undo_cwnd_reduction(): back to where the episode started.
+  cw_.cwnd = cc_->undo_cwnd(cw_, prior_cwnd_);
+  cw_.ssthresh = std::max(cw_.ssthresh, prior_ssthresh_);
+  cw_.cwnd_cnt = 0;
+  undo_armed_ = false;
+  ca_state_ = CaState::kOpen;
+  ++protocol_.stats().spurious_recoveries;
+}
+
+bool Endpoint::try_undo(const Segment& s) {
+  if (!undo_armed_) return false;
+  // RFC 3522 (Eifel): the ACK echoes a timestamp older than our first
+  // retransmission, so the original got through (Linux tcp_packet_delayed()).
+  const bool delayed = ts_enabled_ && undo_tsval_ && s.options.timestamps &&
+                       s.options.timestamps->echo_reply != 0 &&
+                       static_cast<int32_t>(s.options.timestamps->echo_reply - *undo_tsval_) < 0;
+  // RFC 2883: every retransmission came back as a duplicate.
+  const bool all_dsacked = undo_retrans_ == 0;
+  if (!delayed && !all_dsacked) return false;
+  undo_cwnd_reduction();
+  return true;
+}
+
+void Endpoint::reduce_cwnd(uint32_t newly_delivered, uint32_t newly_lost, bool una_advanced) {
+  if (newly_delivered == 0 || prior_cwnd_ == 0) return;
+  const auto in_flight = static_cast<int64_t>(sent_.in_flight());
+  const int64_t delta = int64_t{cw_.ssthresh} - in_flight;
+  prr_delivered_ += newly_delivered;
+  int64_t sndcnt = 0;
+  if (delta < 0) {
+    // RFC 6937: proportional to what was delivered.
+    sndcnt = (uint64_t{cw_.ssthresh} * prr_delivered_ + prior_cwnd_ - 1) / prior_cwnd_ -
+             int64_t{prr_out_};
+  } else {
+    // PRR-SSRB: slow start back to ssthresh, one extra on a clean advance.
+    sndcnt = std::max<int64_t>(int64_t{prr_delivered_} - prr_out_, newly_delivered);
+    if (una_advanced && newly_lost == 0) ++sndcnt;
+    sndcnt = std::min(delta, sndcnt);
+  }
+  // The fast retransmit goes out on entering recovery whatever the count.
+  sndcnt = std::max<int64_t>(sndcnt, prr_out_ == 0 ? 1 : 0);
+  cw_.cwnd = static_cast<uint32_t>(std::max<int64_t>(in_flight + sndcnt, 1));
+}
+
+void Endpoint::update_recovery(const Segment& s, AckEvent& e) {
+  const Delivery& d = e.delivered;
+  rack_.on_delivered(d, now(), min_rtt_.value_or(Duration(0)));
+  if (d.reordered_low) note_reordering(*d.reordered_low);
+  // Without SACK, duplicate ACKs stand in for SACKed segments (Linux
+  // tcp_add_reno_sack()).
+  if (!sack_enabled_ && e.duplicate) ++dup_acks_;
+  if (in_recovery_or_loss(ca_state_) && undo_armed_ && undo_retrans_ == 0) {
+    // Linux tcp_try_undo_dsack() / tcp_try_undo_loss().
+    undo_cwnd_reduction();
+  } else if (in_recovery_or_loss(ca_state_) && !snd_una_.less_than(high_seq_)) {
+    // Everything outstanding when the episode began is acknowledged.
+    if (!try_undo(s)) end_recovery();
+  }
+  if (ca_state_ == CaState::kRecovery && !sack_enabled_ && e.una_advanced) {
+    // RFC 6582 3.2 (5): a partial ACK retransmits the next hole at once.
+    sent_.mark_head_lost();
+  }
+  uint32_t newly_lost = 0;
+  if (ca_state_ != CaState::kLoss) detect_losses(newly_lost);
+  if (ca_state_ == CaState::kOpen || ca_state_ == CaState::kDisorder) {
+    if (sent_.lost_out() > 0) {
+      enter_recovery();
+    } else {
+      ca_state_ = sent_.sacked_out() > 0 || dup_acks_ > 0 ? CaState::kDisorder : CaState::kOpen;
+    }
+  }
+  if (ca_state_ == CaState::kRecovery) {
+    reduce_cwnd(d.segments, newly_lost, e.una_advanced);
+  } else if (e.una_advanced && d.segments > 0 && cwnd_limited()) {
+    cc_->on_ack(cw_, d.segments, now(), min_rtt_.value_or(Duration(0)));
+  }
+}
+
+void Endpoint::on_reorder_timer() {
+  if (Tracer* t = protocol_.tracer()) t->on_timer(now(), id_, state_, TimerKind::kReorder);
+  // Linux tcp_rack_reo_timeout(): what the window was waiting for is lost now.
+  uint32_t newly_lost = 0;
+  const Rack::Window w{.reordering_seen = reordering_seen_,
+                       .in_recovery = in_recovery_or_loss(ca_state_),
+                       .dupthresh_reached = sent_.sacked_out() >= reordering_,
+                       .min_rtt = min_rtt_.value_or(Duration(0)),
+                       .srtt = rtt_.srtt()};
+  const auto wait = rack_.detect_loss(sent_, now(), Rack::reordering_window(w), newly_lost);
+  if (wait) reorder_timer_.arm(now() + *wait + std::chrono::milliseconds(2));
+  if (newly_lost > 0) {
+    if (ca_state_ != CaState::kRecovery && ca_state_ != CaState::kLoss) {
+      enter_recovery();
+      reduce_cwnd(1, 0, false);
+    }
+    send_data();
+  }
+  after_event();
+}
+
+void Endpoint::restart_cwnd_after_idle() {
+  const Duration idle = now() - last_data_sent_at_;
+  if (sent_.packets_out() > 0 || last_data_sent_at_ == Instant()) return;
+  cc_->on_idle_restart(idle);
+  const Duration rto = rtt_.rto();
+  // RFC 7661 / Linux tcp_cwnd_restart(): halve per RTO idle, down to IW.
+  if (!protocol_.config().slow_start_after_idle || idle <= rto) return;
+  const uint32_t restart = std::min(protocol_.config().initial_cwnd, cw_.cwnd);
+  cw_.ssthresh = std::max(cw_.ssthresh, cw_.cwnd * 3 / 4);
+  uint32_t cwnd = cw_.cwnd;
+  for (Duration left = idle - rto; left > Duration(0) && cwnd > restart; left -= rto) cwnd >>= 1;
+  cw_.cwnd = std::max(cwnd, restart);
+}
+
+bool Endpoint::retransmit_lost() {
+  while (SentSegment* lost = sent_.next_lost()) {
+    if (sent_.in_flight() >= cw_.cwnd) return false;
+    // Linux tcp_retransmit_skb(): beyond the peer's window only the head goes.
+    const seqnum::Value wnd_end = snd_una_.add(seqnum::Size(snd_wnd_));
+    if (!lost->start.less_than(wnd_end) && !(lost->start == snd_una_)) return false;
+    const uint32_t payload = lost->start.size_to(lost->end).bytes() - (lost->fin ? 1 : 0);
+    const seqnum::Value start = lost->start;
+    if (!send_one_segment(start, std::min(payload, snd_mss_), /*retransmit=*/true)) return false;
+    // Linux tcp_xmit_retransmit_queue(): resending the head restarts the
+    // RTO (and replaces a pending loss probe).
+    if (start == snd_una_ && !reorder_timer_.armed()) arm_retransmit();
+  }
+  return true;
+}
+
+Errno Endpoint::set_congestion_control(CongestionAlgorithm a) {
+  if (cc_->algorithm() != a) cc_ = make_congestion_control(a);
+  return 0;
+}
+
+}  // namespace netstack::tcp
