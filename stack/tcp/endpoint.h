@@ -169,6 +169,9 @@ class Endpoint final : public SegmentHandler {
   // the recovery state machine and the window, after the scoreboard update.
   void update_recovery(const Segment& s, AckEvent& e);
   void detect_losses(uint32_t& newly_lost);
+  // RFC 8985 6.2 step 5, arming the reordering timer for what may wait.
+  void rack_detect_loss(uint32_t& newly_lost);
+  void begin_reduction();
   void enter_recovery();
   void enter_loss();
   void end_recovery();

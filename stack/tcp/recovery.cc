@@ -91,22 +91,25 @@ void Endpoint::validate_cwnd(bool limited) {
   }
 }
 
+void Endpoint::rack_detect_loss(uint32_t& newly_lost) {
+  const Rack::Window w{.reordering_seen = reordering_seen_,
+                       .in_recovery = in_recovery_or_loss(ca_state_),
+                       .dupthresh_reached = sent_.sacked_out() >= reordering_,
+                       .min_rtt = min_rtt_.value_or(Duration(0)),
+                       .srtt = rtt_.srtt()};
+  const auto wait = rack_.detect_loss(sent_, now(), Rack::reordering_window(w), newly_lost);
+  // RFC 8985 6.2 step 5: wait out the rest of the reordering window (Linux
+  // adds TCP_TIMEOUT_MIN, two jiffies).
+  if (wait) {
+    reorder_timer_.arm(now() + *wait + std::chrono::milliseconds(2));
+  } else {
+    reorder_timer_.cancel();
+  }
+}
+
 void Endpoint::detect_losses(uint32_t& newly_lost) {
   if (sack_enabled_) {
-    if (!rack_.advanced()) return;
-    const Rack::Window w{.reordering_seen = reordering_seen_,
-                         .in_recovery = in_recovery_or_loss(ca_state_),
-                         .dupthresh_reached = sent_.sacked_out() >= reordering_,
-                         .min_rtt = min_rtt_.value_or(Duration(0)),
-                         .srtt = rtt_.srtt()};
-    const auto wait = rack_.detect_loss(sent_, now(), Rack::reordering_window(w), newly_lost);
-    // RFC 8985 6.2 step 5: wait out the rest of the reordering window
-    // (Linux adds TCP_TIMEOUT_MIN, two jiffies).
-    if (wait) {
-      reorder_timer_.arm(now() + *wait + std::chrono::milliseconds(2));
-    } else {
-      reorder_timer_.cancel();
-    }
+    if (rack_.advanced()) rack_detect_loss(newly_lost);
     return;
   }
   // RFC 5681 3.2 / RFC 6582: the duplicate threshold marks the first
@@ -118,8 +121,8 @@ void Endpoint::detect_losses(uint32_t& newly_lost) {
   }
 }
 
-void Endpoint::enter_recovery() {
-  // Linux tcp_enter_recovery() with tcp_init_undo().
+void Endpoint::begin_reduction() {
+  // Linux tcp_init_undo(): remember the window for undo, then lower ssthresh.
   prior_ssthresh_ = std::max(cw_.ssthresh, cw_.cwnd * 3 / 4);
   prior_cwnd_ = cw_.cwnd;
   undo_armed_ = true;
@@ -127,6 +130,11 @@ void Endpoint::enter_recovery() {
   undo_retrans_ = -1;
   undo_tsval_.reset();
   cw_.ssthresh = cc_->ssthresh_after_loss(cw_);
+}
+
+void Endpoint::enter_recovery() {
+  // Linux tcp_enter_recovery().
+  begin_reduction();
   cw_.cwnd_cnt = 0;
   prr_delivered_ = prr_out_ = 0;
   high_seq_ = snd_nxt_;
@@ -140,13 +148,7 @@ void Endpoint::enter_loss() {
   if (ca_state_ == CaState::kOpen || ca_state_ == CaState::kDisorder ||
       !snd_una_.less_than(high_seq_) ||
       (ca_state_ == CaState::kLoss && consecutive_timeouts_ == 0)) {
-    prior_ssthresh_ = std::max(cw_.ssthresh, cw_.cwnd * 3 / 4);
-    prior_cwnd_ = cw_.cwnd;
-    undo_armed_ = true;
-    undo_marker_ = snd_una_;
-    undo_retrans_ = -1;
-    undo_tsval_.reset();
-    cw_.ssthresh = cc_->ssthresh_after_loss(cw_);
+    begin_reduction();
   }
   cc_->on_timeout();
   sent_.mark_all_lost();
@@ -251,13 +253,7 @@ void Endpoint::on_reorder_timer() {
   if (Tracer* t = protocol_.tracer()) t->on_timer(now(), id_, state_, TimerKind::kReorder);
   // Linux tcp_rack_reo_timeout(): what the window was waiting for is lost now.
   uint32_t newly_lost = 0;
-  const Rack::Window w{.reordering_seen = reordering_seen_,
-                       .in_recovery = in_recovery_or_loss(ca_state_),
-                       .dupthresh_reached = sent_.sacked_out() >= reordering_,
-                       .min_rtt = min_rtt_.value_or(Duration(0)),
-                       .srtt = rtt_.srtt()};
-  const auto wait = rack_.detect_loss(sent_, now(), Rack::reordering_window(w), newly_lost);
-  if (wait) reorder_timer_.arm(now() + *wait + std::chrono::milliseconds(2));
+  rack_detect_loss(newly_lost);
   if (newly_lost > 0) {
     if (ca_state_ != CaState::kRecovery && ca_state_ != CaState::kLoss) {
       enter_recovery();

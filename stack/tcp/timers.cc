@@ -142,12 +142,12 @@ void Endpoint::on_retransmit_timer() {
     after_event();
     return;
   }
-  ++consecutive_timeouts_;
-  rtt_.backoff();
-  rtt_probe_.reset();  // Karn's algorithm
   // RFC 5681 (4) / Linux tcp_enter_loss(): everything outstanding is lost,
   // the window restarts from one segment, and the first segment goes now.
   enter_loss();
+  ++consecutive_timeouts_;
+  rtt_.backoff();
+  rtt_probe_.reset();  // Karn's algorithm
   if (const SentSegment* head = sent_.next_lost()) {
     const uint32_t payload = head->start.size_to(head->end).bytes() - (head->fin ? 1 : 0);
     send_one_segment(head->start, std::min(payload, snd_mss_), /*retransmit=*/true);
