@@ -6,10 +6,13 @@
 #include "fuzz/harness/pair_target.h"
 #include "fuzz/harness/segment_target.h"
 #include "fuzz/scenario/binary_scenario.h"
+#include "stack/header/tcp.h"
 
 namespace tcpfuzz::minimize {
 
 namespace {
+
+namespace flag = netstack::header::tcp_flag;
 
 // Smaller values to try in place of v, boldest first: zero, half, three
 // quarters, one less. Repeated acceptance walks down to the smallest value
@@ -75,6 +78,40 @@ std::vector<Bytes> simpler_event(std::span<const uint8_t> unit) {
     const auto& call = std::get<scenario::SocketCall>(e);
     for (uint16_t arg : smaller(call.arg)) {
       out.push_back(encoded(scenario::SocketCall{call.op, arg}));
+    }
+  }
+  return out;
+}
+
+// An in-order segment (seq delta 0, no RST) moves the peer's sequence number
+// on by its payload, SYN and FIN (BinaryRunner::inject); a later segment's
+// delta is relative to that number. Without some of those segments, later
+// out-of-order segments keep their absolute sequence numbers: a
+// retransmission stays one. In-order ones stay in order.
+std::vector<Bytes> without_events(const std::vector<Bytes>& units,
+                                  const std::vector<bool>& removed) {
+  std::vector<Bytes> out;
+  int32_t shift = 0;  // how far the peer's next sequence number fell behind
+  for (size_t i = 0; i < units.size(); ++i) {
+    scenario::BinaryEvent e = one_event(units[i]);
+    auto* s = std::get_if<scenario::InjectSegment>(&e);
+    const bool moves_on =
+        s != nullptr && !s->absolute && s->seq_delta == 0 && (s->flags & flag::kRst) == 0;
+    if (removed[i]) {
+      if (moves_on) {
+        shift += s->payload + ((s->flags & flag::kSyn) != 0 ? 1 : 0) +
+                 ((s->flags & flag::kFin) != 0 ? 1 : 0);
+      }
+      continue;
+    }
+    if (s != nullptr && !s->absolute && s->seq_delta != 0) {
+      const int32_t delta = s->seq_delta + shift;
+      if (delta >= INT16_MIN && delta <= INT16_MAX && delta != 0) {
+        s->seq_delta = static_cast<int16_t>(delta);
+      }
+      out.push_back(encoded(e));
+    } else {
+      out.push_back(units[i]);
     }
   }
   return out;
@@ -175,11 +212,30 @@ std::vector<Bytes> nothing_simpler(std::span<const uint8_t>) {
   return {};
 }
 
-constexpr InputShape kEvents{"events", split_events, simpler_event, nothing_simpler,
-                             merge_clock_jumps};
-constexpr InputShape kPairOps{"ops", split_pair, simpler_op, simpler_plan, merge_pair_clock_steps};
-constexpr InputShape kRecords{"records", split_records, simpler_record, nothing_simpler, nullptr};
-constexpr InputShape kBytes{"bytes", split_bytes, zero_byte, nothing_simpler, nullptr};
+constexpr InputShape kEvents{.unit_name = "events",
+                             .split = split_events,
+                             .simpler_unit = simpler_event,
+                             .simpler_header = nothing_simpler,
+                             .without = without_events,
+                             .merge = merge_clock_jumps};
+constexpr InputShape kPairOps{.unit_name = "ops",
+                              .split = split_pair,
+                              .simpler_unit = simpler_op,
+                              .simpler_header = simpler_plan,
+                              .without = nullptr,
+                              .merge = merge_pair_clock_steps};
+constexpr InputShape kRecords{.unit_name = "records",
+                              .split = split_records,
+                              .simpler_unit = simpler_record,
+                              .simpler_header = nothing_simpler,
+                              .without = nullptr,
+                              .merge = nullptr};
+constexpr InputShape kBytes{.unit_name = "bytes",
+                            .split = split_bytes,
+                            .simpler_unit = zero_byte,
+                            .simpler_header = nothing_simpler,
+                            .without = nullptr,
+                            .merge = nullptr};
 
 }  // namespace
 

@@ -30,6 +30,11 @@ struct InputShape {
   // simplifying first; none for a unit already as simple as it gets.
   std::vector<Bytes> (*simpler_unit)(std::span<const uint8_t> unit);
   std::vector<Bytes> (*simpler_header)(std::span<const uint8_t> header);
+  // The units left when those `removed` go, their numbers adjusted so they
+  // still mean the same (scenario events number segments relative to the
+  // peer's next sequence number, which removed in-order segments had moved
+  // on); nullptr when units stand on their own.
+  std::vector<Bytes> (*without)(const std::vector<Bytes>& units, const std::vector<bool>& removed);
   // Two neighbouring units as one (two clock jumps as one jump), if they
   // can be; nullptr when units never merge.
   std::optional<Bytes> (*merge)(std::span<const uint8_t> a, std::span<const uint8_t> b);

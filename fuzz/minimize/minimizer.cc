@@ -69,6 +69,37 @@ bool Minimizer::simplify(Bytes& value, std::vector<Bytes> (*simpler)(std::span<c
   return changed;
 }
 
+std::vector<Bytes> Minimizer::remove_units(const SplitInput& input) {
+  std::vector<size_t> all(input.units.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  // The units left when only `kept` stay: with their numbers adjusted where
+  // the shape does that, else (or if that does not fail) as they are.
+  const auto left = [&](const std::vector<size_t>& kept, bool adjusted) {
+    SplitInput candidate{input.header, {}};
+    if (adjusted) {
+      std::vector<bool> removed(input.units.size(), true);
+      for (size_t i : kept) removed[i] = false;
+      candidate.units = shape_.without(input.units, removed);
+    } else {
+      for (size_t i : kept) candidate.units.push_back(input.units[i]);
+    }
+    return candidate;
+  };
+  std::vector<Bytes> smallest = input.units;
+  ddmin(all, [&](const std::vector<size_t>& kept) {
+    for (bool adjusted : {true, false}) {
+      if (adjusted && shape_.without == nullptr) continue;
+      SplitInput candidate = left(kept, adjusted);
+      if (fails_alike(candidate)) {
+        smallest = std::move(candidate.units);
+        return true;
+      }
+    }
+    return false;
+  });
+  return smallest;
+}
+
 bool Minimizer::merge_neighbours(SplitInput& input) {
   if (shape_.merge == nullptr) return false;
   bool changed = false;
@@ -118,9 +149,7 @@ Result Minimizer::minimize(std::span<const uint8_t> input) {
   if (fails_alike(best)) {
     for (bool changed = true; changed && stopped_by_.empty();) {
       const size_t units = best.units.size();
-      best.units = ddmin(std::move(best.units), [&](const std::vector<Bytes>& units_left) {
-        return fails_alike(SplitInput{best.header, units_left});
-      });
+      best.units = remove_units(best);
       changed = best.units.size() != units;
       report(best);
       changed |= simplify(best.header, shape_.simpler_header, best);

@@ -66,6 +66,8 @@ class Minimizer {
   // in `context` (with `value` in it); whether anything changed.
   bool simplify(Bytes& value, std::vector<Bytes> (*simpler)(std::span<const uint8_t>),
                 SplitInput& context);
+  // ddmin over the units: the fewest units that still fail.
+  std::vector<Bytes> remove_units(const SplitInput& input);
   bool merge_neighbours(SplitInput& input);
   double elapsed() const;
   void report(const SplitInput& now);

@@ -151,6 +151,21 @@ TEST(InputShape, TwoClockJumpsMergeIntoOne) {
                            scenario::encode_binary({SocketCall{CallOp::kListen, 0}})));
 }
 
+TEST(InputShape, RemovedInOrderSegmentsLeaveLaterRetransmissionsWhereTheyWere) {
+  const InputShape& shape = shape_of("scenario_fuzzer");
+  const std::vector<Bytes> units{
+      scenario::encode_binary({InjectSegment{.flags = 0x10, .payload = 100}}),
+      scenario::encode_binary({InjectSegment{.flags = 0x10, .payload = 50}}),
+      scenario::encode_binary({InjectSegment{.flags = 0x10, .seq_delta = -120, .payload = 1}}),
+      scenario::encode_binary({InjectSegment{.flags = 0x10, .payload = 10}})};
+  const std::vector<Bytes> left = shape.without(units, {false, true, false, false});
+  ASSERT_EQ(left.size(), 3u);
+  EXPECT_EQ(left[0], units[0]);
+  // 50 bytes fewer before it: 120 back from the peer's next is now 70 back.
+  EXPECT_EQ(std::get<InjectSegment>(scenario::decode_binary(left[1]).front()).seq_delta, -70);
+  EXPECT_EQ(left[2], units[3]);  // in order, it stays in order
+}
+
 TEST(InputShape, PairInputsKeepTheirFaultPlanAsAHeader) {
   const std::vector<uint8_t> input{10, 0, 0, 5, 0, 7, 0, 3, 4, 9, 1};  // a stray last byte
   const SplitInput split = shape_of("pair_fuzzer").split(input);
