@@ -18,6 +18,7 @@
 #include "fuzz/cli/commands.h"
 #include "fuzz/cli/minimize_command.h"
 #include "fuzz/harness/replay.h"
+#include "fuzz/harness/segment_target.h"
 #include "fuzz/minimize/ddmin.h"
 #include "fuzz/minimize/input_shape.h"
 #include "fuzz/minimize/minimizer.h"
@@ -229,6 +230,33 @@ TEST(Minimizer, AnInputThatDoesNotFailIsReportedAsSuch) {
   EXPECT_FALSE(r.fails);
   EXPECT_EQ(r.signature, "it runs to the end without a failure");
   EXPECT_EQ(r.progress.runs, 1u);
+}
+
+// segment_fuzzer's records: a failure that needs one record delayed by at
+// least 100 ms, whatever its packet.
+void fail_on_a_long_delay(std::span<const uint8_t> input) {
+  for (const harness::SegmentRecord& r : harness::decode_segments(input)) {
+    if (r.delay_ms >= 100) {
+      std::fprintf(stderr, "tcpfuzz: TCP invariant violated\nplanted: long delay\n");
+      std::abort();
+    }
+  }
+}
+
+TEST(Minimizer, ShrinksSegmentRecordsAndTheirFields) {
+  std::vector<uint8_t> packet(60, 0x45);
+  std::vector<harness::SegmentRecord> records;
+  for (uint16_t delay : std::initializer_list<uint16_t>{5, 900, 20, 0}) {
+    records.push_back({.keep_checksums = true, .delay_ms = delay, .packet = packet});
+  }
+  Minimizer m(shape_of("segment_fuzzer"), fail_on_a_long_delay, quick_limits(), nullptr);
+  const Result r = m.minimize(harness::encode_segments(records));
+  ASSERT_TRUE(r.fails);
+  const std::vector<harness::SegmentRecord> left = harness::decode_segments(r.input);
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].delay_ms, 100);
+  EXPECT_FALSE(left[0].keep_checksums);
+  EXPECT_TRUE(left[0].packet.empty());
 }
 
 class MinimizeCommand : public ::testing::Test {
