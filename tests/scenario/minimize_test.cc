@@ -17,6 +17,7 @@
 
 #include "fuzz/cli/commands.h"
 #include "fuzz/cli/minimize_command.h"
+#include "fuzz/harness/pair_target.h"
 #include "fuzz/harness/replay.h"
 #include "fuzz/harness/segment_target.h"
 #include "fuzz/minimize/ddmin.h"
@@ -257,6 +258,30 @@ TEST(Minimizer, ShrinksSegmentRecordsAndTheirFields) {
   EXPECT_EQ(left[0].delay_ms, 100);
   EXPECT_FALSE(left[0].keep_checksums);
   EXPECT_TRUE(left[0].packet.empty());
+}
+
+// pair_fuzzer: a failure that needs a drop rate of at least 10 and a client
+// write, whatever the rest of the plan and the other operations.
+void fail_on_drops_and_a_write(std::span<const uint8_t> input) {
+  const harness::PairInput pair = harness::decode_pair(input);
+  const bool writes = std::any_of(pair.ops.begin(), pair.ops.end(), [](harness::PairOp op) {
+    return op.kind == harness::PairOp::kClientWrite;
+  });
+  const bool drops = !input.empty() && input[0] >= 10;  // the plan's first byte: the drop rate
+  if (drops && writes) {
+    std::fprintf(stderr, "pair_fuzzer: integrity: planted\n");
+    std::abort();
+  }
+}
+
+TEST(Minimizer, ShrinksPairOperationsAndTheFaultPlan) {
+  const std::vector<uint8_t> input{200, 30, 40, 50, 60, 7,  // fault plan
+                                   4,   90, 1,  20, 0,  77, 3, 5, 4, 10, 2, 9};
+  Minimizer m(shape_of("pair_fuzzer"), fail_on_drops_and_a_write, quick_limits(), nullptr);
+  const Result r = m.minimize(input);
+  ASSERT_TRUE(r.fails);
+  EXPECT_EQ(r.signature, "pair_fuzzer: integrity: planted");
+  EXPECT_EQ(r.input, (std::vector<uint8_t>{10, 0, 0, 0, 0, 0, 0, 0}));
 }
 
 class MinimizeCommand : public ::testing::Test {
