@@ -115,6 +115,11 @@ PROGRESS_EVERY=10  # seconds between progress lines
 RUNS_DIR=${TCPFUZZ_RUNS_DIR:-$TCPFUZZ_ROOT/fuzz-runs}
 CRASH_DIR=${TCPFUZZ_CRASH_DIR:-$TCPFUZZ_ROOT/crashes}
 MINIMIZE_SECONDS=30
+# Crashes of these targets are minimised by `tcpfuzz minimize` over their
+# events, operations or records (fuzz/minimize/input_shape.cc), which gave
+# smaller inputs than libFuzzer's -minimize_crash (README-minimize.md); the
+# byte-level targets keep -minimize_crash.
+STRUCTURED_TARGETS="scenario_fuzzer pair_fuzzer segment_fuzzer"
 # Symbolized sanitizer reports make crash signatures (tcpfuzz triage). An
 # empty ASAN_SYMBOLIZER_PATH would turn symbolization off: set it only when
 # the symbolizer is there.
@@ -390,22 +395,35 @@ file_crash() {
   echo "$rel" >"$dir/inputs.txt"
   local bin min="$dir/input.min"
   bin=$(fuzz_binary "$LF_PRESET" "$target")
-  # -minimize_crash writes every smaller crash it finds under
-  # -artifact_prefix (the working directory by default): keep them here.
-  if [[ "$signature" != timeout ]] &&
+  if [[ "$signature" == timeout ]]; then
+    : # every candidate would wait for the timeout
+  elif [[ " $STRUCTURED_TARGETS " == *" $target "* ]]; then
+    # tcpfuzz minimize keeps the signature itself and writes the exports too.
+    "$TCPFUZZ" minimize "$raw" --target "$target" -o "$min" \
+      --max-seconds "$MINIMIZE_SECONDS" >"$dir/minimize.log" 2>&1 || true
+    [[ -f "$min.pkt" ]] && mv "$min.pkt" "$dir/input.pkt"
+    [[ -f "$min.pcap" ]] && mv "$min.pcap" "$dir/input.pcap"
+  else
+    # -minimize_crash writes every smaller crash it finds under
+    # -artifact_prefix (the working directory by default): keep them here.
     "$bin" -minimize_crash=1 -max_total_time="$MINIMIZE_SECONDS" -timeout=10 \
       -artifact_prefix="$dir/minimize-" \
-      -exact_artifact_path="$min" "$raw" >"$dir/minimize.log" 2>&1 && [[ -s "$min" ]] &&
+      -exact_artifact_path="$min" "$raw" >"$dir/minimize.log" 2>&1 || true
+  fi
+  if [[ -s "$min" ]] &&
     [[ "$("$TCPFUZZ" triage "$min" --target "$target" --tsv | cut -f2)" == "$id" ]]; then
     mv "$min" "$dir/input.tmp"
   else
     cp "$raw" "$dir/input.tmp"
+    rm -f "$dir/input.pkt" "$dir/input.pcap"
   fi
   rm -f "$min" "$dir"/minimize-*
   local exports
   exports=$(target_exports "$target")
   # A hang would keep the exporters waiting for their own timeout.
   [[ "$signature" == timeout ]] && exports=""
+  # tcpfuzz minimize wrote them already.
+  [[ -f "$dir/input.pkt" || -f "$dir/input.pcap" ]] && exports=""
   if [[ "$exports" == *pkt* ]]; then
     "$TCPFUZZ" export "$dir/input.tmp" --target "$target" --to pkt -o "$dir/input.pkt" \
       2>>"$dir/export.log" || true

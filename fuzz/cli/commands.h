@@ -13,6 +13,7 @@ int cov_command(const std::vector<std::string>& args);
 int seeds_command(const std::vector<std::string>& args);
 int triage_command(const std::vector<std::string>& args);
 int regress_command(const std::vector<std::string>& args);
+int minimize_command(const std::vector<std::string>& args);
 int targets_command(const std::vector<std::string>& args);
 
 }  // namespace tcpfuzz::cli

@@ -2,15 +2,12 @@
 // (which `tcpfuzz run` replays) or as a pcap of the packets exchanged.
 #include <cstdio>
 #include <iostream>
-#include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "fuzz/cli/commands.h"
 #include "fuzz/cli/input_file.h"
-#include "fuzz/harness/child_run.h"
-#include "stack/link/pcap_writer.h"
+#include "fuzz/cli/pcap_export.h"
 
 namespace tcpfuzz::cli {
 
@@ -20,50 +17,16 @@ constexpr const char* kUsage =
     "usage: tcpfuzz export INPUT [--target NAME] --to pkt|pcap [-o OUT]\n"
     "  (a pcap needs -o; a script goes to standard output without it)\n";
 
-// Flushes after every packet, so a run that crashes leaves a pcap of every
-// packet up to the crash.
-class FlushingRecorder final : public netstack::PacketRecorder {
- public:
-  explicit FlushingRecorder(netstack::PcapWriter& writer) : writer_(writer) {}
-  void record(netstack::Instant at, std::span<const uint8_t> ip_packet) override {
-    writer_.record(at, ip_packet);
-    writer_.flush();
-  }
-
- private:
-  netstack::PcapWriter& writer_;
-};
-
 int export_pcap(const harness::Target& target, const std::string& input_path,
                 const std::vector<uint8_t>& input, const std::string& out_path) {
-  const std::string partial = temporary_path(out_path);
-  // In a child, so that an input that crashes the stack still yields the
-  // packets up to the crash.
-  const harness::ChildOutcome child = harness::run_in_child(
-      [&](int fd) {
-        auto w = netstack::PcapWriter::open(partial);
-        if (!w) {
-          harness::write_all(fd, "error " + w.error());
-          return;
-        }
-        FlushingRecorder each_packet(**w);
-        std::ostringstream ignored;
-        target.replay(input, harness::ReplayOptions{&each_packet}, ignored);
-        harness::write_all(fd, (*w)->flush() ? "ok" : "error " + out_path + ": write failed");
-      },
-      {.capture_stderr = false, .timeout_seconds = harness::kToolTimeoutSeconds});
-  if (child.output.starts_with("error ")) {
-    std::fprintf(stderr, "%s\n", child.output.substr(6).c_str());
-    std::remove(partial.c_str());
+  const PcapExport written = write_pcap(target, input, out_path);
+  if (written.error) {
+    std::fprintf(stderr, "%s\n", written.error->c_str());
     return 2;
   }
-  if (auto error = commit_output(out_path)) {
-    std::fprintf(stderr, "%s\n", error->c_str());
-    return 2;
-  }
-  if (child.crashed) {
+  if (!written.crash.empty()) {
     std::fprintf(stderr, "note: %s crashes the stack (%s); the pcap ends where it crashed\n",
-                 input_path.c_str(), child.how.c_str());
+                 input_path.c_str(), written.crash.c_str());
   }
   return 0;
 }

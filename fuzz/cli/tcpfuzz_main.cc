@@ -22,6 +22,8 @@ constexpr std::string_view kUsage =
     "      scripts as scenario_fuzzer seeds\n"
     "  triage FILE_OR_DIR... [--target NAME] [--timeout S] [--tsv]\n"
     "      run crashes, group them by signature\n"
+    "  minimize INPUT [--target NAME] [-o OUT] [--max-runs N] [--max-seconds S] [--timeout S]\n"
+    "      the smallest input that fails the same way, with its script and pcap\n"
     "  regress INPUT --name SLUG [--target NAME] [--corpus DIR]\n"
     "      file an input as a regression case that ctest replays\n"
     "  targets\n"
@@ -43,6 +45,7 @@ int main(int argc, char** argv) {
   if (command == "seeds") return tcpfuzz::cli::seeds_command(args);
   if (command == "triage") return tcpfuzz::cli::triage_command(args);
   if (command == "regress") return tcpfuzz::cli::regress_command(args);
+  if (command == "minimize") return tcpfuzz::cli::minimize_command(args);
   if (command == "targets") return tcpfuzz::cli::targets_command(args);
   if (command == "--help" || command == "-h" || command == "help") {
     std::fputs(kUsage.data(), stdout);

@@ -95,8 +95,10 @@ std::optional<std::string> check_replay(const std::string& text, bool crashes,
   const ChildOutcome child = run_in_child(
       [&](int fd) {
         const scenario::RunResult r = scenario::run_scenario(*parsed, options);
-        const bool invariant = r.status == scenario::RunResult::Status::kFail &&
-                               r.message.starts_with("invariant violated");
+        // The message is "<exported>:LINE: invariant violated after this event: ...".
+        const bool invariant =
+            r.status == scenario::RunResult::Status::kFail &&
+            r.message.find(": invariant violated after this event") != std::string::npos;
         write_all(fd, invariant ? "reproduced" : "did not crash: " + r.message);
       },
       {.capture_stderr = false, .timeout_seconds = kToolTimeoutSeconds});

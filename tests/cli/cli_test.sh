@@ -96,6 +96,16 @@ expect_exit 2 'already exists' "$tcpfuzz" regress "$seed" --name my-case --corpu
 expect_exit 2 "--name 'My_Case'" "$tcpfuzz" regress "$seed" --name My_Case --corpus "$work/corpus"
 expect_exit 2 'regressions: no such folder' "$tcpfuzz" regress "$seed" --name x --corpus "$work/none"
 
+# minimize: an input that does not fail is refused (exit 1, its outcome
+# named, nothing written); bad files and targets are one line, exit 2.
+# Shrinking real failures is tested in tests/scenario/minimize_test.cc.
+expect_exit 1 "^tcpfuzz minimize: $seed does not fail: it runs to the end" \
+  "$tcpfuzz" minimize "$seed" -o "$work/seed.min"
+[ ! -e "$work/seed.min" ] || fail "minimize of a clean input wrote $work/seed.min"
+expect_exit 2 "$work/missing.bin: No such file" "$tcpfuzz" minimize "$work/missing.bin" --target scenario_fuzzer
+expect_exit 2 "unknown target 'nope'" "$tcpfuzz" minimize "$seed" --target nope
+expect_exit 2 'max-seconds needs a positive' "$tcpfuzz" minimize "$seed" --max-seconds -1
+
 # targets: every fuzz target, with what it exports to.
 expect_exit 0 '^scenario_fuzzer	pkt,pcap	' "$tcpfuzz" targets
 
