@@ -14,5 +14,6 @@ int seeds_command(const std::vector<std::string>& args);
 int triage_command(const std::vector<std::string>& args);
 int regress_command(const std::vector<std::string>& args);
 int targets_command(const std::vector<std::string>& args);
+int import_command(const std::vector<std::string>& args);
 
 }  // namespace tcpfuzz::cli

@@ -24,6 +24,9 @@ constexpr std::string_view kUsage =
     "      run crashes, group them by signature\n"
     "  regress INPUT --name SLUG [--target NAME] [--corpus DIR]\n"
     "      file an input as a regression case that ctest replays\n"
+    "  import CAPTURE... --to DIR [--target scenario_fuzzer|segment_fuzzer|pkt]\n"
+    "         [--stack server|client|both] [--check]\n"
+    "      TCP flows of pcap/pcapng captures as scripts and seeds\n"
     "  targets\n"
     "      the fuzz targets: name, what their inputs export to, what they fuzz\n";
 
@@ -43,6 +46,7 @@ int main(int argc, char** argv) {
   if (command == "seeds") return tcpfuzz::cli::seeds_command(args);
   if (command == "triage") return tcpfuzz::cli::triage_command(args);
   if (command == "regress") return tcpfuzz::cli::regress_command(args);
+  if (command == "import") return tcpfuzz::cli::import_command(args);
   if (command == "targets") return tcpfuzz::cli::targets_command(args);
   if (command == "--help" || command == "-h" || command == "help") {
     std::fputs(kUsage.data(), stdout);
