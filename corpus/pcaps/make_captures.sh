@@ -1,51 +1,105 @@
 #!/bin/bash
-# Regenerates the captures in corpus/pcaps/: Linux's own TCP talking to
-# itself on the loopback device of a fresh network namespace, recorded with
-# tcpdump (pcap) and dumpcap (pcapng). Needs root, python3, tcpdump, dumpcap.
-# The committed captures are the source of truth (a rerun differs in ISNs,
-# timestamps and timing); this script documents how they were made.
+# Regenerates the captures in corpus/pcaps/ and documents how they were made:
+# Linux's own TCP between two network namespaces, recorded with tcpdump
+# (pcap) and dumpcap (pcapng). Needs root, python3, iproute2, tcpdump and
+# dumpcap. The committed captures are the source of truth (a rerun differs
+# in ISNs, timestamps and timing); `tcpfuzz import` turns them into the
+# committed scripts and seeds:
 #
-#   corpus/pcaps/make_captures.sh            # writes corpus/pcaps/*.pcap*
+#   corpus/pcaps/make_captures.sh
+#   build/dev/fuzz/tcpfuzz import corpus/pcaps --to corpus --stack both
 #
-# In the namespace: lo has a 1500-byte MTU and sends one MSS per packet
-# (gso_max_segs 1, as packetdrill's tun0 in corpus/scripts/common/), so the
-# capture shows segments as a real network carries them, not 64 KB GSO
-# packets; the TCP sysctls are the stack's defaults (fuzz/scenario/
-# sysctl_config.h), so the imported scripts mean the same to both stacks.
+# The namespaces are joined by two tun devices and a forwarder that copies
+# packets between them, not by veth or lo: Linux sizes its receive window
+# from the memory its received buffers take (skb truesize), and a packet
+# written into a tun device is buffered the way packetdrill's are, which is
+# what the stack's receive window is fitted to. Over lo or veth the
+# receiver gets the sender's buffer and opens its window faster.
+# tun0 has a 1500-byte MTU and no offloads, so every segment is seen as
+# sent. The TCP sysctls are the stack's defaults (fuzz/scenario/
+# sysctl_config.cc), so the imported scripts mean the same to both stacks.
+# Addresses: 198.18.0.1 and fd00:18::1 (client), 198.18.0.2 and fd00:18::2
+# (server, port 8080).
 set -euo pipefail
 
 out=$(cd "$(dirname "$0")" && pwd)
+client=tcpfuzz-cap-client
+server=tcpfuzz-cap-server
 
-if [[ ${1:-} != --in-namespace ]]; then
-  [[ $(id -u) == 0 ]] || { echo "make_captures.sh: needs root (a network namespace)" >&2; exit 2; }
-  exec unshare --net "$0" --in-namespace
-fi
+[[ $(id -u) == 0 ]] || { echo "make_captures.sh: needs root (network namespaces)" >&2; exit 2; }
 
-ip link set dev lo up
-ip link set dev lo mtu 1500
-ip link set dev lo gso_max_segs 1
-sysctl -q net.ipv4.tcp_timestamps=1 net.ipv4.tcp_sack=1 net.ipv4.tcp_window_scaling=1 \
-  net.ipv4.tcp_syncookies=1 net.ipv4.tcp_syn_retries=6 net.ipv4.tcp_synack_retries=5 \
-  net.ipv4.tcp_retries2=15 net.ipv4.tcp_max_syn_backlog=4096 net.ipv4.tcp_fin_timeout=60 \
-  net.ipv4.tcp_keepalive_time=7200 net.ipv4.tcp_keepalive_intvl=75 \
-  net.ipv4.tcp_keepalive_probes=9 net.ipv4.tcp_rmem="4096 131072 6291456" \
-  net.ipv4.tcp_wmem="4096 16384 4194304" net.ipv4.tcp_ecn=0 net.ipv4.tcp_fastopen=0
+cleanup() {
+  [[ -n ${forwarder:-} ]] && kill "$forwarder" 2>/dev/null
+  ip netns del "$client" 2>/dev/null || true
+  ip netns del "$server" 2>/dev/null || true
+}
+trap cleanup EXIT
 
-# A server and a client in one python3 process: the client sends each
-# request, the server answers it, 50 ms apart; then the client closes
-# (graceful: FIN both ways) or aborts (SO_LINGER 0: RST).
+setup_namespace() {
+  local ns=$1 v4=$2 v6=$3
+  ip netns add "$ns"
+  ip -n "$ns" link set dev lo up
+  ip netns exec "$ns" sysctl -q net.ipv4.tcp_timestamps=1 net.ipv4.tcp_sack=1 \
+    net.ipv4.tcp_window_scaling=1 net.ipv4.tcp_syncookies=1 net.ipv4.tcp_syn_retries=6 \
+    net.ipv4.tcp_synack_retries=5 net.ipv4.tcp_retries2=15 net.ipv4.tcp_max_syn_backlog=4096 \
+    net.ipv4.tcp_fin_timeout=60 net.ipv4.tcp_keepalive_time=7200 \
+    net.ipv4.tcp_keepalive_intvl=75 net.ipv4.tcp_keepalive_probes=9 \
+    net.ipv4.tcp_rmem="4096 131072 6291456" net.ipv4.tcp_wmem="4096 16384 4194304" \
+    net.ipv4.tcp_ecn=0 net.ipv4.tcp_fastopen=0
+  ip -n "$ns" tuntap add dev tun0 mode tun
+  ip -n "$ns" link set dev tun0 mtu 1500 up
+  ip -n "$ns" addr add "$v4/24" dev tun0
+  ip -n "$ns" addr add "$v6/64" dev tun0 nodad
+}
+
+setup_namespace "$client" 198.18.0.1 fd00:18::1
+setup_namespace "$server" 198.18.0.2 fd00:18::2
+
+# The forwarder: one process per namespace attached to its tun0, the two
+# joined by a socket pair; every packet one kernel sends, the other receives.
+python3 - "$client" "$server" <<'PY' &
+import socket, subprocess, sys
+
+ATTACH = r'''
+import fcntl, os, select, socket, struct, sys
+TUNSETIFF, IFF_TUN, IFF_NO_PI = 0x400454ca, 0x0001, 0x1000
+tun = os.open("/dev/net/tun", os.O_RDWR)
+fcntl.ioctl(tun, TUNSETIFF, struct.pack("16sH", b"tun0", IFF_TUN | IFF_NO_PI))
+peer = socket.socket(fileno=int(sys.argv[1]))
+while True:
+    ready, _, _ = select.select([tun, peer], [], [])
+    if tun in ready:
+        peer.send(os.read(tun, 65536))
+    if peer in ready:
+        os.write(tun, peer.recv(65536))
+'''
+a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+children = [
+    subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-c", ATTACH, str(s.fileno())],
+                     pass_fds=[s.fileno()])
+    for ns, s in ((sys.argv[1], a), (sys.argv[2], b))
+]
+try:
+    children[0].wait()
+finally:
+    for c in children:
+        c.kill()
+PY
+forwarder=$!
+
+# One conversation: the client sends each request, the server answers it,
+# 50 ms apart; then the client closes (FIN both ways) or aborts
+# (SO_LINGER 0: RST). ROUNDS is "request:reply,...", in bytes.
 conversation() {
-  python3 - "$@" <<'PY'
-import socket, struct, sys, threading, time
+  local family=$1 ending=$2 rounds=$3
+  local program
+  program=$(cat <<'PY'
+import socket, struct, sys, time
 
-family = socket.AF_INET6 if sys.argv[1] == "v6" else socket.AF_INET
-host = "::1" if family == socket.AF_INET6 else "127.0.0.1"
-rounds = [(int(a), int(b)) for a, b in (r.split(":") for r in sys.argv[3].split(","))]
-abort = sys.argv[2] == "abort"
-
-listener = socket.socket(family, socket.SOCK_STREAM)
-listener.bind((host, 8080))
-listener.listen(1)
+side, family, ending, rounds = sys.argv[1:5]
+af = socket.AF_INET6 if family == "v6" else socket.AF_INET
+server = "fd00:18::2" if family == "v6" else "198.18.0.2"
+rounds = [tuple(int(n) for n in r.split(":")) for r in rounds.split(",")]
 
 
 def recv_exactly(s, n):
@@ -58,7 +112,11 @@ def recv_exactly(s, n):
     return data
 
 
-def serve():
+if side == "server":
+    listener = socket.socket(af, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((server, 8080))
+    listener.listen(1)
     conn, _ = listener.accept()
     for request, reply in rounds:
         recv_exactly(conn, request)
@@ -69,31 +127,34 @@ def serve():
     except ConnectionResetError:  # the client aborted
         pass
     conn.close()
-
-
-server = threading.Thread(target=serve)
-server.start()
-client = socket.create_connection((host, 8080))
-for request, reply in rounds:
-    client.sendall(b"q" * request)
-    recv_exactly(client, reply)
-    time.sleep(0.05)
-if abort:
-    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-client.close()
-server.join()
+else:
+    client = socket.create_connection((server, 8080))
+    for request, reply in rounds:
+        client.sendall(b"q" * request)
+        recv_exactly(client, reply)
+        time.sleep(0.05)
+    if ending == "abort":
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    client.close()
+    time.sleep(0.2)
 PY
+)
+  ip netns exec "$server" python3 -c "$program" server "$family" "$ending" "$rounds" &
+  local server_pid=$!
+  until ip netns exec "$server" ss -Hltn | grep -q ':8080 '; do sleep 0.1; done
+  ip netns exec "$client" python3 -c "$program" client "$family" "$ending" "$rounds"
+  wait "$server_pid"
 }
 
-# capture TOOL FILE ARGS...: records lo while the conversation ARGS runs.
+# capture TOOL FILE CONVERSATION...: records the server's tun0 meanwhile.
 capture() {
   local tool=$1 file=$2
   shift 2
   rm -f "$file"
   if [[ $tool == tcpdump ]]; then
-    tcpdump -q -Z root -i lo -s 0 -U -w "$file" 'tcp port 8080' 2>/dev/null &
+    ip netns exec "$server" tcpdump -q -Z root -i tun0 -s 0 -U -w "$file" 'tcp port 8080' 2>/dev/null &
   else
-    dumpcap -q -i lo -s 0 -f 'tcp port 8080' -w "$file" 2>/dev/null &
+    ip netns exec "$server" dumpcap -q -i tun0 -s 0 -f 'tcp port 8080' -w "$file" 2>/dev/null &
   fi
   local pid=$!
   sleep 1

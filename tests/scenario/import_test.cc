@@ -16,7 +16,6 @@
 #include "fuzz/import/flow_script.h"
 #include "fuzz/import/flow_segments.h"
 #include "fuzz/scenario/binary_runner.h"
-#include "fuzz/scenario/runner.h"
 #include "fuzz/scenario/script_to_binary.h"
 #include "stack/header/tcp_packet.h"
 
@@ -260,18 +259,21 @@ struct ShippedCase {
   std::vector<State> reached;
 };
 
+void PrintTo(const ShippedCase& c, std::ostream* os) {
+  *os << c.capture << " (stack as " << to_string(c.role) << ")";
+}
+
 class ShippedCaptures : public ::testing::TestWithParam<ShippedCase> {};
 
-// The script passes on our stack: Linux's packets, numbers, windows,
-// options and timing are what the stack does in the same conversation.
-TEST_P(ShippedCaptures, ScriptPassesAndSeedsReachTheStates) {
+// The scenario seed reaches the conversation's states and the segment seed
+// lands data on the harness's connection. (That the script passes on the
+// stack is the ctest import.linux-captures-scripts-pass, on corpus/pkt/.)
+TEST_P(ShippedCaptures, SeedsReachTheStates) {
   const std::vector<Flow> flows = shipped_flows(GetParam().capture);
   ASSERT_EQ(flows.size(), 1u);
   auto c = conversation_of(flows[0], GetParam().role);
   ASSERT_TRUE(c.has_value()) << c.error();
   const scenario::Scenario script = conversation_script(*c);
-  const scenario::RunResult run = scenario::run_scenario(script, {});
-  EXPECT_EQ(run.status, scenario::RunResult::Status::kPass) << run.message;
 
   scenario::BinaryRunner runner;
   runner.run(scenario::script_to_binary(script));
