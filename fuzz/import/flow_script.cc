@@ -117,9 +117,8 @@ class ScriptBuilder {
 
   void stack_sends(const CapturedSegment& s, size_t index) {
     const int64_t t = c_.time_us(s);
-    const uint32_t end =
-        c_.relative_seq(s) + static_cast<uint32_t>(s.payload.size()) + (has(s, flag::kSyn) ? 1 : 0);
-    if (!closed_ && !has(s, flag::kSyn) && after(end, written_)) {
+    const uint32_t end = c_.relative_seq(s) + static_cast<uint32_t>(s.payload.size());
+    if (!write_side_closed_ && !has(s, flag::kSyn) && after(end, written_)) {
       // Bytes missing from the capture before it were written too.
       const uint32_t more = end - written_;
       if (open_write_) {
@@ -133,20 +132,21 @@ class ScriptBuilder {
       written_ = end;
       if (has(s, flag::kPsh)) open_write_.reset();
     }
-    if (!closed_ && has(s, flag::kFin)) {
+    if (!write_side_closed_ && has(s, flag::kFin)) {
       if (peer_sends_data_after(index)) {
         call(t, "shutdown", {Expr::number(fd_), Expr::symbol("SHUT_WR")}, 0);
       } else {
         call(t, "close", {Expr::number(fd_)}, 0);
+        closed_ = true;
       }
-      closed_ = true;
+      write_side_closed_ = true;
     } else if (!closed_ && has(s, flag::kRst)) {
       call(t, "setsockopt",
            {Expr::number(fd_), Expr::symbol("SOL_SOCKET"), Expr::symbol("SO_LINGER"),
             Expr::fields({"onoff", "linger"}, {Expr::number(1), Expr::number(0)}), Expr::number(8)},
            0);
       call(t, "close", {Expr::number(fd_)}, 0);
-      closed_ = true;
+      closed_ = write_side_closed_ = true;
     }
     if (has(s, flag::kSyn)) stack_synced_ = true;
     packet(s, PacketSpec::Direction::kOutbound);
@@ -219,6 +219,7 @@ class ScriptBuilder {
   scenario::Scenario script_;
   bool stack_synced_ = false;  // the stack's SYN (or SYN-ACK) went out
   bool accepted_ = false;
+  bool write_side_closed_ = false;  // shut down for writing, or closed
   bool closed_ = false;
   uint32_t written_ = 1;              // the stack's next unwritten byte, relative
   std::optional<size_t> open_write_;  // the write the stack's data still adds to

@@ -16,6 +16,7 @@
 #include "fuzz/import/flow_script.h"
 #include "fuzz/import/flow_segments.h"
 #include "fuzz/scenario/binary_runner.h"
+#include "fuzz/scenario/pkt_writer.h"
 #include "fuzz/scenario/script_to_binary.h"
 #include "stack/header/tcp_packet.h"
 
@@ -237,6 +238,75 @@ TEST(ImportFlows, MidConnectionFlowIsRefused) {
   auto c = conversation_of(flows.at(0), StackRole::kServer);
   ASSERT_FALSE(c.has_value());
   EXPECT_EQ(c.error(), "no SYN (captured mid-connection)");
+}
+
+CapturedSegment at(int ms, CapturedSegment s, uint32_t seq, uint32_t ack, size_t payload = 0) {
+  s.time_ns = int64_t{ms} * 1'000'000;
+  s.seq = seq;
+  s.ack = ack;
+  s.window = 1000;
+  s.payload.assign(payload, 'x');
+  return s;
+}
+
+// The calls a capture does not show are inferred from what the packets
+// imply: accept after the handshake, reads when data becomes readable (an
+// out-of-order piece when the hole fills), one write per run of the stack's
+// data up to PSH (across the peer's ACKs), shutdown when the peer still
+// sends data after the stack's FIN.
+TEST(ImportScript, InfersTheSocketCalls) {
+  const auto peer = [](uint8_t flags) {
+    return segment("198.18.0.1", 40000, "198.18.0.2", 8080, flags);
+  };
+  const auto stack = [](uint8_t flags) {
+    return segment("198.18.0.2", 8080, "198.18.0.1", 40000, flags);
+  };
+  const uint8_t ack = flag::kAck;
+  const std::vector<Flow> flows = split_flows({
+      at(0, peer(flag::kSyn), 100, 0),
+      at(1, stack(flag::kSyn | ack), 500, 101),
+      at(2, peer(ack), 101, 501),
+      at(3, peer(ack), 201, 501, 100),
+      at(4, peer(ack | flag::kPsh), 101, 501, 100),
+      at(5, stack(ack), 501, 301),
+      at(6, stack(ack), 501, 301, 100),
+      at(7, peer(ack), 301, 601),
+      at(8, stack(ack | flag::kPsh), 601, 301, 50),
+      at(9, stack(ack | flag::kFin), 651, 301),
+      at(10, peer(ack | flag::kPsh), 301, 652, 10),
+      at(11, peer(ack | flag::kFin), 311, 652),
+      at(12, stack(ack), 652, 312),
+  });
+  auto c = conversation_of(flows.at(0), StackRole::kServer);
+  ASSERT_TRUE(c.has_value()) << c.error();
+  std::vector<std::string> lines;
+  for (const scenario::Event& e : conversation_script(*c).events) {
+    lines.push_back(scenario::format_event(e));
+  }
+  EXPECT_EQ(lines, (std::vector<std::string>{
+                       "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3",
+                       "0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0",
+                       "0 bind(3, ..., ...) = 0",
+                       "0 listen(3, 1) = 0",
+                       "0 < S 0:0(0) win 1000",
+                       "0.001 > S. 0:0(0) ack 1 win 1000",
+                       "0.002 < . 1:1(0) ack 1 win 1000",
+                       "0.002 accept(3, ..., ...) = 4",
+                       "0.003 < . 101:201(100) ack 1 win 1000",
+                       "0.004 < P. 1:101(100) ack 1 win 1000",
+                       "0.004 read(4, ..., 200) = 200",
+                       "0.005 > . 1:1(0) ack 201 win 1000",
+                       "0.006 write(4, ..., 150) = 150",
+                       "0.006 > . 1:101(100) ack 201 win 1000",
+                       "0.007 < . 201:201(0) ack 101 win 1000",
+                       "0.008 > P. 101:151(50) ack 201 win 1000",
+                       "0.009 shutdown(4, SHUT_WR) = 0",
+                       "0.009 > F. 151:151(0) ack 201 win 1000",
+                       "0.01 < P. 201:211(10) ack 152 win 1000",
+                       "0.01 read(4, ..., 10) = 10",
+                       "0.011 < F. 211:211(0) ack 152 win 1000",
+                       "0.012 > . 152:152(0) ack 212 win 1000",
+                   }));
 }
 
 // ---- The shipped captures of Linux's own TCP ----
