@@ -2,6 +2,8 @@
 
 #include <pcap/dlt.h>
 
+#include <optional>
+
 #include "stack/header/byte_order.h"
 #include "stack/header/ip.h"
 #include "stack/header/tcp.h"

@@ -147,8 +147,8 @@ INSTANTIATE_TEST_SUITE_P(
         LinkCase{"sll", DLT_LINUX_SLL, {0, 0, 3, 4, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0, 0x08, 0x00}},
         LinkCase{"sll2", DLT_LINUX_SLL2, {0x08, 0x00, 0, 0, 0, 0, 0, 1, 0, 1,
                                           0,    6,    1, 2, 3, 4, 5, 6, 0, 0}},
-        LinkCase{"raw", DLT_RAW, {}}, LinkCase{"null", DLT_NULL, {2, 0, 0, 0}},
-        LinkCase{"loop", DLT_LOOP, {0, 0, 0, 2}}),
+        LinkCase{"raw", DLT_RAW, {}}, LinkCase{"ipv4", DLT_IPV4, {}},
+        LinkCase{"null", DLT_NULL, {2, 0, 0, 0}}, LinkCase{"loop", DLT_LOOP, {0, 0, 0, 2}}),
     [](const auto& p) { return std::string(p.param.name); });
 
 TEST_F(ImportTest, Ipv6OverEthernet) {
