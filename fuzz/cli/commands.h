@@ -15,5 +15,6 @@ int triage_command(const std::vector<std::string>& args);
 int regress_command(const std::vector<std::string>& args);
 int minimize_command(const std::vector<std::string>& args);
 int targets_command(const std::vector<std::string>& args);
+int import_command(const std::vector<std::string>& args);
 
 }  // namespace tcpfuzz::cli

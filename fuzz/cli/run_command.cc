@@ -20,6 +20,8 @@ int run_command(const std::vector<std::string>& args) {
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--trace") {
       options.trace = true;
+    } else if (args[i] == "--ignore-window") {
+      options.compare_windows = false;
     } else if (args[i] == "--verbose" || args[i] == "-v") {
       verbose = true;
     } else if (args[i] == "--pcap" && i + 1 < args.size()) {
@@ -33,7 +35,9 @@ int run_command(const std::vector<std::string>& args) {
   }
   std::vector<std::string> files;
   if (inputs.empty()) {
-    std::fprintf(stderr, "usage: tcpfuzz run [--trace] [--verbose] [--pcap OUT] FILE_OR_DIR...\n");
+    std::fprintf(
+        stderr,
+        "usage: tcpfuzz run [--trace] [--verbose] [--ignore-window] [--pcap OUT] FILE_OR_DIR...\n");
     return 2;
   }
   if (auto found = collect_files(inputs, ".pkt")) {

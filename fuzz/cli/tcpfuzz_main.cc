@@ -10,7 +10,7 @@ namespace {
 
 constexpr std::string_view kUsage =
     "usage: tcpfuzz COMMAND [ARGS]\n"
-    "  run [--trace] [--verbose] [--pcap OUT] FILE_OR_DIR...\n"
+    "  run [--trace] [--verbose] [--ignore-window] [--pcap OUT] FILE_OR_DIR...\n"
     "      run packetdrill-dialect scripts against the stack (fake clock, in-process)\n"
     "  replay INPUT [--target NAME] [--pcap OUT]\n"
     "      run one fuzz input with its decoding and full trace\n"
@@ -26,6 +26,9 @@ constexpr std::string_view kUsage =
     "      the smallest input that fails the same way, with its script and pcap\n"
     "  regress INPUT --name SLUG [--target NAME] [--corpus DIR]\n"
     "      file an input as a regression case that ctest replays\n"
+    "  import CAPTURE... --to DIR [--target scenario_fuzzer|segment_fuzzer|pkt]\n"
+    "         [--stack server|client|both] [--check]\n"
+    "      TCP flows of pcap/pcapng captures as scripts and seeds\n"
     "  targets\n"
     "      the fuzz targets: name, what their inputs export to, what they fuzz\n";
 
@@ -46,6 +49,7 @@ int main(int argc, char** argv) {
   if (command == "triage") return tcpfuzz::cli::triage_command(args);
   if (command == "regress") return tcpfuzz::cli::regress_command(args);
   if (command == "minimize") return tcpfuzz::cli::minimize_command(args);
+  if (command == "import") return tcpfuzz::cli::import_command(args);
   if (command == "targets") return tcpfuzz::cli::targets_command(args);
   if (command == "--help" || command == "-h" || command == "help") {
     std::fputs(kUsage.data(), stdout);

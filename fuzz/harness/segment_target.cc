@@ -15,13 +15,19 @@ namespace {
 constexpr size_t kRecordHeader = 5;
 constexpr uint8_t kSynOptions = 1 | 2 | 4 | 8;  // MSS, WS, SACK-permitted, TS
 
-// Listen, complete a passive open, accept, send.
+// Listen, complete a passive open, accept.
 const std::vector<BinaryEvent>& handshake() {
   static const std::vector<BinaryEvent> events{
       SocketCall{CallOp::kListen, 4},
       InjectSegment{.flags = flag::kSyn, .window = 65535, .options = kSynOptions},
       InjectSegment{.flags = flag::kAck, .window = 502, .options = 8},
       SocketCall{CallOp::kAccept, 0},
+  };
+  return events;
+}
+
+const std::vector<BinaryEvent>& send_data() {
+  static const std::vector<BinaryEvent> events{
       SocketCall{CallOp::kWrite, 5000},  // data in flight, for ACKs to act on
   };
   return events;
@@ -37,6 +43,7 @@ const std::vector<BinaryEvent>& drain() {
 void run_segments(std::span<const uint8_t> input, const BinaryRunOptions& options) {
   BinaryRunner runner(options);
   runner.run(handshake());
+  runner.run(send_data());
   std::vector<uint8_t> packet;
   for (const SegmentRecord& r : decode_segments(input)) {
     runner.advance(std::chrono::milliseconds(r.delay_ms));
@@ -45,6 +52,12 @@ void run_segments(std::span<const uint8_t> input, const BinaryRunOptions& option
     runner.inject_raw(packet);
     runner.run(drain());
   }
+}
+
+SegmentConnection segment_connection() {
+  BinaryRunner runner;
+  runner.run(handshake());
+  return {.peer_next = runner.peer_next(), .stack_una = runner.stack_next()};
 }
 
 std::vector<SegmentRecord> decode_segments(std::span<const uint8_t> input) {

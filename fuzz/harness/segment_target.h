@@ -26,6 +26,15 @@ struct SegmentRecord {
   std::span<const uint8_t> packet;
 };
 
+// The harness's connection before its first record: the peer's next
+// sequence number and the stack's ISN + 1, which records number from (what
+// `tcpfuzz import` maps captured packets onto).
+struct SegmentConnection {
+  uint32_t peer_next = 0;
+  uint32_t stack_una = 0;
+};
+SegmentConnection segment_connection();
+
 std::vector<SegmentRecord> decode_segments(std::span<const uint8_t> input);
 std::vector<uint8_t> encode_segments(const std::vector<SegmentRecord>& records);
 

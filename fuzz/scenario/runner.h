@@ -24,6 +24,10 @@ struct RunOptions {
   bool trace = false;
   // Also sees every TCP event (nullptr: none).
   netstack::tcp::Tracer* tracer = nullptr;
+  // Compare the window field of outbound packets. Off for scripts taken
+  // from captures: Linux's window follows the receive path's buffer sizes
+  // (skb truesize), which differ between a capture's devices and ours.
+  bool compare_windows = true;
 };
 
 struct RunResult {

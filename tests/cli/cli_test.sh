@@ -79,7 +79,8 @@ expect_exit 2 "$work/no/dir/s.dot" "$tcpfuzz" cov "$seed" --target scenario_fuzz
 expect_exit 2 "$work/missing: no such file" "$tcpfuzz" cov "$work/missing" --target scenario_fuzzer
 
 # triage: the seeds do not crash; one line per input with --tsv.
-expect_exit 0 '^15 inputs: 0 crash in 0 group\(s\), 15 do not crash' \
+segment_seeds=$(find "$src/corpus/segment_fuzzer" -type f | wc -l)
+expect_exit 0 "^$segment_seeds inputs: 0 crash in 0 group\\(s\\), $segment_seeds do not crash" \
   "$tcpfuzz" triage "$src/corpus/segment_fuzzer"
 expect_exit 0 "^$seed	-	no crash$" "$tcpfuzz" triage "$seed" --tsv
 expect_exit 2 'timeout needs a positive' "$tcpfuzz" triage "$seed" --timeout 0
@@ -127,6 +128,33 @@ expect_exit 2 "$work/no/such/dir/r.pcap" "$tcpfuzz" replay "$seed" --pcap "$work
 printf '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 < S 0:0(0) win\n' >"$work/bad.pkt"
 expect_exit 2 "^$work/bad.pkt:2:[0-9]+: " "$tcpfuzz" run "$work/bad.pkt"
 expect_exit 2 'unknown command' "$tcpfuzz" frobnicate
+
+# import: a shipped capture gives a script, a scenario seed and a segment
+# seed per flow; a truncated copy keeps the packets before the cut (one
+# line for the rest); a file that is no capture is exit 2 in one line,
+# after the other captures are imported.
+capture=$src/corpus/pcaps/linux-v4-request-reply-close.pcap
+mkdir "$work/imported"
+expect_exit 0 '^21 packets read, 21 TCP, 1 flow\(s\), 3 file\(s\) written, nothing skipped$' \
+  "$tcpfuzz" import "$capture" --to "$work/imported"
+for f in pkt/import-linux-v4-request-reply-close-1-server.pkt \
+  scenario_fuzzer/import-linux-v4-request-reply-close-1-server.bin \
+  segment_fuzzer/import-linux-v4-request-reply-close-1-server.bin; do
+  [ -s "$work/imported/$f" ] || fail "import did not write $f"
+done
+expect_exit 0 'call accept' "$tcpfuzz" replay \
+  "$work/imported/scenario_fuzzer/import-linux-v4-request-reply-close-1-server.bin"
+expect_exit 0 '1 file\(s\) written' "$tcpfuzz" import "$capture" --to "$work/imported" --target pkt --stack client
+head -c 3000 "$capture" >"$work/cut.pcap"
+expect_exit 0 "^$work/cut.pcap:packet [0-9]+: truncated dump file; .*, rest of the file skipped$" \
+  "$tcpfuzz" import "$work/cut.pcap" --to "$work/imported"
+printf 'GARBAGE, not a capture at all\n' >"$work/garbage.pcap"
+expect_exit 2 "^$work/garbage.pcap: unknown file format" \
+  "$tcpfuzz" import "$work/garbage.pcap" "$capture" --to "$work/imported"
+expect_exit 2 '3 file\(s\) written' "$tcpfuzz" import "$work/garbage.pcap" "$capture" --to "$work/imported"
+expect_exit 2 "unknown target 'wire'" "$tcpfuzz" import "$capture" --to "$work/imported" --target wire
+expect_exit 2 "$work/missing: not a directory" "$tcpfuzz" import "$capture" --to "$work/missing"
+expect_exit 1 'differs: ' "$tcpfuzz" import "$capture" --to "$work" --check
 
 if [ "$failures" -gt 0 ]; then
   echo "$failures check(s) failed"
