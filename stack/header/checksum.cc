@@ -1,6 +1,42 @@
 #include "stack/header/checksum.h"
 
+#include <array>
+#include <bit>
+#include <cstring>
+
 namespace netstack::header {
+
+namespace {
+
+// The one's-complement sum of [p, p + n) (n even) as 16-bit words in host
+// order, folded to 16 bits. RFC 1071 1.2(B): the sum is byte-order
+// independent, so a little-endian host sums little-endian words and swaps
+// the result; and since 2^16 = 1 (mod 2^16 - 1), 64-bit words with their
+// carries counted back in (RFC 1071 4.1's end-around carry) sum the same.
+// Four accumulators keep the additions independent.
+uint16_t host_order_sum(const uint8_t* p, size_t n) {
+  std::array<uint64_t, 4> acc{};
+  uint64_t carries = 0;
+  for (; n >= 32; p += 32, n -= 32) {
+    for (size_t k = 0; k < 4; ++k) {
+      uint64_t w = 0;
+      std::memcpy(&w, p + 8 * k, 8);
+      acc[k] += w;
+      carries += acc[k] < w ? 1 : 0;
+    }
+  }
+  unsigned __int128 total = carries;
+  for (const uint64_t a : acc) total += a;
+  for (; n >= 2; p += 2, n -= 2) {
+    uint16_t w = 0;
+    std::memcpy(&w, p, 2);
+    total += w;
+  }
+  while (total >> 16) total = (total & 0xffff) + (total >> 16);
+  return static_cast<uint16_t>(total);
+}
+
+}  // namespace
 
 Checksum& Checksum::add(std::span<const uint8_t> bytes) {
   size_t i = 0;
@@ -9,14 +45,13 @@ Checksum& Checksum::add(std::span<const uint8_t> bytes) {
     odd_ = false;
     i = 1;
   }
-  // Big-endian 32-bit words: since 2^16 = 1 (mod 2^16 - 1), they fold to
-  // the same one's-complement sum as 16-bit words (RFC 1071), at half the
-  // additions; the 64-bit accumulator cannot overflow below 16 GiB.
-  for (; i + 3 < bytes.size(); i += 4) {
-    sum_ += uint64_t{bytes[i]} << 24 | uint64_t{bytes[i + 1]} << 16 | uint64_t{bytes[i + 2]} << 8 |
-            bytes[i + 3];
+  const size_t words = (bytes.size() - i) & ~size_t{1};
+  uint16_t sum = host_order_sum(bytes.data() + i, words);
+  if constexpr (std::endian::native == std::endian::little) {
+    sum = static_cast<uint16_t>(sum << 8 | sum >> 8);
   }
-  for (; i + 1 < bytes.size(); i += 2) sum_ += uint32_t{bytes[i]} << 8 | bytes[i + 1];
+  sum_ += sum;
+  i += words;
   if (i < bytes.size()) {
     sum_ += uint32_t{bytes[i]} << 8;
     odd_ = true;

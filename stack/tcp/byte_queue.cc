@@ -44,6 +44,22 @@ size_t ByteQueue::copy_out(size_t offset, std::span<uint8_t> out) const {
   return copied;
 }
 
+View ByteQueue::slice(size_t offset, size_t len) const {
+  len = offset >= size_ ? 0 : std::min(len, size_ - offset);
+  size_t skip = offset;
+  for (const View& v : views_) {
+    if (skip >= v.size()) {
+      skip -= v.size();
+      continue;
+    }
+    if (skip + len <= v.size()) return v.slice(skip, len);
+    break;
+  }
+  View copy = View::allocate(len);
+  copy_out(offset, copy.mutable_bytes());
+  return copy;
+}
+
 void ByteQueue::pop_front(size_t n) {
   assert(n <= size_);
   size_ -= n;

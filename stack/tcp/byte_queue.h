@@ -18,6 +18,9 @@ class ByteQueue {
   // Copies up to out.size() bytes starting `offset` bytes from the front;
   // returns how many were copied.
   size_t copy_out(size_t offset, std::span<uint8_t> out) const;
+  // The bytes [offset, offset + len), clamped to the end: a view sharing the
+  // queue's storage when they lie in one piece (no copy), else a copy.
+  View slice(size_t offset, size_t len) const;
   // Drops n bytes from the front (n <= size()).
   void pop_front(size_t n);
   void clear();

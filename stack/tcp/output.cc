@@ -221,9 +221,8 @@ void Endpoint::ack_check() {
 
 bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) {
   const size_t offset = snd_una_.size_to(seq).bytes();
-  std::vector<uint8_t> payload(len);
-  const size_t copied = send_queue_.copy_out(offset, payload);
-  payload.resize(copied);
+  const View payload = send_queue_.slice(offset, len);
+  const size_t copied = payload.size();
   const seqnum::Value end = seq.add(seqnum::Size(static_cast<uint32_t>(copied)));
   uint8_t flags = kAck;
   // PSH where Linux's write path marked a push (see mark_push()), and on
@@ -259,7 +258,7 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
     // received makes the connection interactive (TCP_PINGPONG_THRESH 1).
     if (copied > 0 && ato_ > Duration(0) && now() < last_data_at_ + ato_) pingpong_ = true;
   }
-  emit(flags, seq, rcv_nxt_, payload, false);
+  emit(flags, seq, rcv_nxt_, payload.bytes(), false);
   persist_timer_.cancel();  // data is moving: no probe needed
   if (copied < snd_mss_) snd_sml_ = end;
   if (with_fin) {
