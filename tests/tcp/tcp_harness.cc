@@ -133,15 +133,24 @@ Endpoint& PeerHarness::connect() {
   return ep;
 }
 
-TwoStacks::TwoStacks(Config config)
+TwoStacks::TwoStacks(Config config, std::optional<FaultPlan> faults)
     : client_stack(clock, StackOptions{11}),
       server_stack(clock, StackOptions{22}),
       client(client_stack, config),
       server(server_stack, config) {
-  const NicId c = client_stack.add_nic(wire.side(LoopbackLink::Side::kA));
+  Link* client_link = &wire.side(LoopbackLink::Side::kA);
+  Link* server_link = &wire.side(LoopbackLink::Side::kB);
+  if (faults) {
+    client_faults = std::make_unique<FaultyLink>(*client_link, clock, *faults);
+    faults->seed += 1;
+    server_faults = std::make_unique<FaultyLink>(*server_link, clock, *faults);
+    client_link = client_faults.get();
+    server_link = server_faults.get();
+  }
+  const NicId c = client_stack.add_nic(*client_link);
   client_stack.add_address(c, client_address);
   wire.attach(LoopbackLink::Side::kA, &client_stack.nic_receiver(c));
-  const NicId s = server_stack.add_nic(wire.side(LoopbackLink::Side::kB));
+  const NicId s = server_stack.add_nic(*server_link);
   server_stack.add_address(s, server_address);
   wire.attach(LoopbackLink::Side::kB, &server_stack.nic_receiver(s));
 }

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "stack/header/tcp.h"
 #include "stack/header/tcp_options.h"
 #include "stack/header/tcp_packet.h"
+#include "stack/link/faulty_link.h"
 #include "stack/link/loopback_link.h"
 #include "stack/stack.h"
 #include "stack/tcp/protocol.h"
@@ -102,7 +104,8 @@ struct EstablishedFixture : ::testing::Test {
 
 class TwoStacks {
  public:
-  explicit TwoStacks(Config config = {});
+  // `faults` (when given) applies to both directions, each with its own seed.
+  explicit TwoStacks(Config config = {}, std::optional<FaultPlan> faults = std::nullopt);
   // Pumps the wire and advances time in `step`s until nothing is queued and
   // `done` holds, or `limit` of fake time passes; returns whether done held.
   template <class Pred>
@@ -121,6 +124,8 @@ class TwoStacks {
 
   FakeClock clock;
   LoopbackLink wire;
+  std::unique_ptr<FaultyLink> client_faults;
+  std::unique_ptr<FaultyLink> server_faults;
   Stack client_stack;
   Stack server_stack;
   Protocol client;
