@@ -93,6 +93,10 @@ void Stack::deliver(NicId id, View packet) {
       ++stats_.ip_fragments_dropped;
       return;
     }
+    if (ip->header.protocol == header::kProtocolIcmp) {
+      deliver_packet_too_big(id, ip->header.dst, header::parse_packet_too_big_v4(ip->payload));
+      return;
+    }
     if (ip->header.protocol != header::kProtocolTcp) {
       ++stats_.ip_unknown_protocol;
       return;
@@ -108,6 +112,12 @@ void Stack::deliver(NicId id, View packet) {
     }
     if (header::is_ipv6_extension_header(ip->header.next_header)) {
       ++stats_.ip_v6_extension_dropped;
+      return;
+    }
+    if (ip->header.next_header == header::kProtocolIcmpv6) {
+      deliver_packet_too_big(
+          id, ip->header.dst,
+          header::parse_packet_too_big_v6(ip->payload, ip->header.src, ip->header.dst));
       return;
     }
     if (ip->header.next_header != header::kProtocolTcp) {
@@ -160,6 +170,23 @@ void Stack::deliver_tcp(NicId id, View packet, std::span<const uint8_t> segment,
   }
   ++stats_.tcp_no_port;
   if (unmatched_ != nullptr) unmatched_->handle_segment(in);
+}
+
+void Stack::deliver_packet_too_big(NicId id, const IpAddress& dst,
+                                   const std::optional<header::PacketTooBig>& message) {
+  // Only "packet too big" is acted on; other ICMP is counted and dropped.
+  if (!message || !nics_.at(id)->owns(dst) || !(message->src == dst)) {
+    ++stats_.icmp_ignored;
+    return;
+  }
+  const FourTuple quoted{message->src, message->src_port, message->dst, message->dst_port};
+  SegmentHandler* h = demuxer_.find_connection(quoted);
+  if (h == nullptr) {
+    ++stats_.icmp_ignored;
+    return;
+  }
+  ++stats_.icmp_packet_too_big;
+  h->handle_packet_too_big(message->mtu, message->seq);
 }
 
 bool Stack::send(View packet, const IpAddress& src) {

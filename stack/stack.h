@@ -14,6 +14,7 @@
 
 #include "stack/buffer/view.h"
 #include "stack/header/address.h"
+#include "stack/header/icmp.h"
 #include "stack/link/link.h"
 #include "stack/stats.h"
 #include "stack/tcp_demuxer.h"
@@ -69,6 +70,8 @@ class Stack {
   class Nic;
   void deliver_tcp(NicId id, View packet, std::span<const uint8_t> segment, const IpAddress& src,
                    const IpAddress& dst);
+  void deliver_packet_too_big(NicId id, const IpAddress& dst,
+                              const std::optional<header::PacketTooBig>& message);
 
   Clock& clock_;
   StackOptions options_;

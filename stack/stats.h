@@ -22,7 +22,9 @@ namespace netstack {
   X(tcp_malformed)           /* bad data offset or truncated header */        \
   X(tcp_bad_checksum)                                                         \
   X(tcp_no_port)         /* no connection or listener matched */              \
-  X(tcp_invalid_address) /* broadcast/multicast/unspecified source */
+  X(tcp_invalid_address) /* broadcast/multicast/unspecified source */         \
+  X(icmp_packet_too_big) /* path MTU messages handed to a connection */       \
+  X(icmp_ignored)        /* other ICMP, bad checksum, or no such connection */
 
 struct Stats {
 #define NETSTACK_STATS_FIELD(name) uint64_t name = 0;

@@ -45,6 +45,11 @@ class SegmentHandler {
  public:
   virtual ~SegmentHandler() = default;
   virtual void handle_segment(InboundSegment& segment) = 0;
+  // ICMP "packet too big" quoting a segment this handler sent with `seq`.
+  virtual void handle_packet_too_big(uint32_t mtu, uint32_t seq) {
+    (void)mtu;
+    (void)seq;
+  }
 };
 
 class TcpDemuxer {

@@ -94,6 +94,7 @@ class Endpoint final : public SegmentHandler {
 
   // Begin SegmentHandler implementation.
   void handle_segment(InboundSegment& in) override;
+  void handle_packet_too_big(uint32_t mtu, uint32_t seq) override;
   // End SegmentHandler implementation.
 
   bool user_closed() const { return user_closed_; }
@@ -294,6 +295,7 @@ class Endpoint final : public SegmentHandler {
   uint16_t peer_mss_ = 536;  // RFC 9293 3.7.1 default when the SYN had none
   uint16_t advertised_mss_ = 0;
   uint32_t snd_mss_ = 536;  // payload bytes per segment we send
+  uint32_t path_mtu_ = 0;   // lowered by ICMP "packet too big"; 0: the link's
   uint32_t ts_recent_ = 0;
   Instant ts_recent_stamp_;
   seqnum::Value last_ack_sent_;
