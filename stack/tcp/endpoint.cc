@@ -243,6 +243,7 @@ Expected<size_t, Errno> Endpoint::read_impl(std::span<uint8_t> out, bool peek) {
     const uint32_t window_before = rcv_adv_.raw() - rcv_nxt_.raw();
     receive_queue_.pop_front(n);
     rwin_.consumed(static_cast<uint32_t>(n));
+    adjust_receive_space(n);
     // Linux tcp_cleanup_rbuf(): after reading, ACK at once if a delayed ACK
     // already covers more than a segment, or if the window we can offer has
     // at least doubled.

@@ -212,6 +212,11 @@ class Endpoint final : public SegmentHandler {
   uint16_t window_to_advertise();
   // Linux tcp_event_data_recv(): delayed-ACK bookkeeping for new data.
   void on_data_received(uint32_t len);
+  // Receive-buffer auto-tuning (receive_autotune.cc): the receiver's RTT,
+  // measured once per window (Linux tcp_rcv_rtt_measure()), and the buffer
+  // grown to what the application read in the last RTT.
+  void measure_receiver_rtt();
+  void adjust_receive_space(size_t copied);
   // Linux __tcp_ack_snd_check(): ACK now or arm the delayed-ACK timer.
   void ack_check();
   void enter_quickack_mode();
@@ -360,7 +365,14 @@ class Endpoint final : public SegmentHandler {
   seqnum::Value rcv_adv_;  // right edge of the window last advertised
   seqnum::Value rcv_wup_;  // rcv_nxt when that window was advertised (Linux rcv_wup)
   ReceiveWindow rwin_;
-  bool rcvbuf_locked_ = false;              // SO_RCVBUF was set
+  bool rcvbuf_locked_ = false;  // SO_RCVBUF was set
+  // Auto-tuning (Linux rcvq_space and rcv_rtt_est).
+  uint64_t bytes_read_ = 0;            // by the application, ever
+  uint64_t space_read_mark_ = 0;       // bytes_read_ when the interval began
+  std::optional<Instant> space_time_;  // when it began
+  uint32_t space_ = 0;                 // bytes read in the last interval
+  Duration rcv_rtt_{0};                // 0: no sample yet
+  std::optional<std::pair<seqnum::Value, Instant>> rcv_rtt_probe_;  // window end, start
   uint32_t rcv_mss_ = 536;                  // the peer's segment size as we see it (Linux rcv_mss)
   std::optional<seqnum::Value> ooo_fin_;    // a FIN that arrived ahead of a gap
   std::optional<header::SackBlock> dsack_;  // RFC 2883: a duplicate to report once

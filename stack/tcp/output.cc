@@ -171,6 +171,7 @@ void Endpoint::on_data_received(uint32_t len) {
   if (len >= rcv_mss_)
     rcv_mss_ = std::min<uint32_t>(len, advertised_mss_ != 0 ? advertised_mss_ : len);
   rwin_.grow(rcv_mss_);
+  measure_receiver_rtt();
   const Config& c = protocol_.config();
   const Instant t = now();
   if (ato_ == Duration(0)) {

@@ -88,6 +88,12 @@ void ReceiveWindow::consumed(uint32_t len) {
   }
 }
 
+void ReceiveWindow::grow_buffer(uint32_t rcvbuf) {
+  if (locked_ || rcvbuf <= rcvbuf_) return;
+  rcvbuf_ = rcvbuf;
+  full_space_ = rcvbuf / 2;
+}
+
 void ReceiveWindow::grow(uint32_t rcv_mss) {
   if (rcv_ssthresh_ >= window_clamp_ || free_space() <= rcv_ssthresh_) return;
   rcv_ssthresh_ = std::min(rcv_ssthresh_ + 2 * rcv_mss, window_clamp_);

@@ -44,6 +44,9 @@ class ReceiveWindow {
   void set_ooo(uint32_t bytes, uint32_t segments) {
     ooo_rmem_ = segments == 0 ? 0 : segments * truesize(bytes / segments);
   }
+  // tcp_rcv_space_adjust(): receive-buffer auto-tuning raised the buffer.
+  // Ignored when the user locked it with SO_RCVBUF.
+  void grow_buffer(uint32_t rcvbuf);
   // tcp_grow_window(): in-order data lets the threshold grow by two segments.
   void grow(uint32_t rcv_mss);
 
