@@ -255,10 +255,10 @@ void Endpoint::on_reorder_timer() {
   uint32_t newly_lost = 0;
   rack_detect_loss(newly_lost);
   if (newly_lost > 0) {
-    if (ca_state_ != CaState::kRecovery && ca_state_ != CaState::kLoss) {
-      enter_recovery();
-      reduce_cwnd(1, 0, false);
-    }
+    // Linux 6.18 enters recovery here without reducing the window yet (the
+    // next ACK starts PRR): every hole the timer found goes at once,
+    // checked with corpus/scripts/recovery/rack-reordering-window.pkt.
+    if (ca_state_ != CaState::kRecovery && ca_state_ != CaState::kLoss) enter_recovery();
     send_data();
   }
   after_event();
