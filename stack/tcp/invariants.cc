@@ -31,6 +31,30 @@ std::string describe_illegal_transition(const Endpoint& ep, State from, State to
   return o.str();
 }
 
+namespace {
+
+std::optional<std::string> scoreboard_mismatch(const SentSegments& sent, seqnum::Value una,
+                                               seqnum::Value max) {
+  seqnum::Value at = una;
+  uint32_t sacked = 0;
+  uint32_t lost = 0;
+  uint32_t retrans = 0;
+  for (const SentSegment& s : sent.entries()) {
+    if (!(s.start == at) || !s.start.less_than(s.end)) return "scoreboard has a gap or overlap";
+    at = s.end;
+    sacked += s.sacked ? 1 : 0;
+    lost += s.lost ? 1 : 0;
+    retrans += s.retrans ? 1 : 0;
+  }
+  if (!(at == max)) return "scoreboard does not end at snd_max";
+  if (sacked != sent.sacked_out() || lost != sent.lost_out() || retrans != sent.retrans_out()) {
+    return "scoreboard counts differ from its marks";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<std::string> check_invariants(const Endpoint& ep) {
   auto fail = [&](std::string_view what) {
     return std::optional<std::string>(std::string(what) + "\n" + dump(ep));
@@ -54,6 +78,14 @@ std::optional<std::string> check_invariants(const Endpoint& ep) {
     if (ep.snd_una_ != ep.snd_max_ && st != State::kTimeWait && !ep.retransmit_timer_.armed() &&
         !ep.persist_timer_.armed()) {
       return fail("data in flight without a retransmission timer");
+    }
+    // The scoreboard covers exactly SND.UNA..SND.MAX, in order, its counts
+    // matching its marks: what recovery resends is what is in flight.
+    // (A SYN still unacknowledged, after close() in SYN-RECEIVED, is not on it.)
+    const seqnum::Value first_data = ep.iss_.add(seqnum::Size(1));
+    const seqnum::Value from = ep.snd_una_.less_than(first_data) ? first_data : ep.snd_una_;
+    if (st != State::kTimeWait) {
+      if (auto broken = scoreboard_mismatch(ep.sent_, from, ep.snd_max_)) return fail(*broken);
     }
   } else {
     ep.checked_rcv_nxt_.reset();

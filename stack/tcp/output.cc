@@ -246,7 +246,9 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
     ++total_retransmits_;
     ++protocol_.stats().retransmits;
     if (rtt_probe_ && !rtt_probe_->first.less_than(seq)) rtt_probe_.reset();  // Karn
-    sent_.on_retransmit(seq, next, now());
+    sent_.on_retransmit(seq, next.less_than(snd_max_) ? next : snd_max_, now());
+    // A FIN joining a resent segment goes for the first time.
+    if (next.greater_than(snd_max_)) sent_.on_transmit(snd_max_, next, with_fin, now());
     if (undo_armed_) {
       undo_retrans_ = std::max(undo_retrans_, 0) + 1;
       if (ts_enabled_ && !undo_tsval_) undo_tsval_ = ts_value();
