@@ -1,5 +1,6 @@
 #include "fuzz/scenario/sysctl_config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <sstream>
 
@@ -32,6 +33,11 @@ bool apply_sysctl(std::string_view assignment, netstack::tcp::Config& c) {
   constexpr std::string_view kPrefix = "net.ipv4.";
   if (!name.starts_with(kPrefix)) return false;
   name.remove_prefix(kPrefix.size());
+  if (name == "tcp_congestion_control") {
+    const auto a = netstack::tcp::parse_algorithm(value);
+    if (a) c.congestion_control = *a;
+    return a.has_value();
+  }
   std::vector<uint64_t> v;
   if (!parse_uints(value, &v)) return false;
   using std::chrono::seconds;
@@ -59,6 +65,12 @@ bool apply_sysctl(std::string_view assignment, netstack::tcp::Config& c) {
     c.keepalive_intvl = seconds(v[0]);
   else if (name == "tcp_keepalive_probes")
     c.keepalive_probes = static_cast<uint32_t>(v[0]);
+  else if (name == "tcp_reordering")
+    c.reordering = static_cast<uint32_t>(std::max<uint64_t>(v[0], 1));
+  else if (name == "tcp_max_reordering")
+    c.max_reordering = static_cast<uint32_t>(std::max<uint64_t>(v[0], 1));
+  else if (name == "tcp_slow_start_after_idle")
+    c.slow_start_after_idle = v[0] != 0;
   else if (name == "tcp_ecn" || name == "tcp_fastopen")
     return v[0] == 0;  // ECN and Fast Open are outside the model: only "off" holds
   else if ((name == "tcp_rmem" || name == "tcp_wmem") && v.size() == 3) {

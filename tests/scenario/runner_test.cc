@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "fuzz/scenario/pkt_parser.h"
+#include "fuzz/scenario/sysctl_config.h"
 
 namespace tcpfuzz::scenario {
 namespace {
@@ -81,6 +82,17 @@ TEST(Runner, UnsupportedConstructsSkipWithTheirLocation) {
       run("`sysctl -q net.ipv4.tcp_frto=2`\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n");
   EXPECT_EQ(sysctl.status, RunResult::Status::kSkip);
   EXPECT_NE(sysctl.message.find("net.ipv4.tcp_frto=2"), std::string::npos);
+}
+
+TEST(Runner, TheCongestionControlSysctlSelectsTheAlgorithm) {
+  netstack::tcp::Config c;
+  EXPECT_TRUE(apply_sysctl("net.ipv4.tcp_congestion_control=reno", c));
+  EXPECT_EQ(c.congestion_control, netstack::tcp::CongestionAlgorithm::kReno);
+  EXPECT_TRUE(apply_sysctl("net.ipv4.tcp_congestion_control=cubic", c));
+  EXPECT_EQ(c.congestion_control, netstack::tcp::CongestionAlgorithm::kCubic);
+  EXPECT_FALSE(apply_sysctl("net.ipv4.tcp_congestion_control=bbr", c)) << "not in the model";
+  EXPECT_TRUE(apply_sysctl("net.ipv4.tcp_reordering=5", c));
+  EXPECT_EQ(c.reordering, 5u);
 }
 
 TEST(Runner, SysctlsTheStackKnowsAreApplied) {
