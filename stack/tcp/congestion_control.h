@@ -46,8 +46,12 @@ class CongestionControl {
   virtual void on_timeout() {}
   // The loss was spurious: the window to return to (Linux undo_cwnd).
   virtual uint32_t undo_cwnd(const CongestionWindow& w, uint32_t prior_cwnd) = 0;
-  // Sending resumes after `idle` with nothing in flight (Linux CA_EVENT_TX_START).
-  virtual void on_idle_restart(Duration idle) { (void)idle; }
+  // Sending resumes at `now` after `idle` with nothing in flight (Linux
+  // CA_EVENT_TX_START).
+  virtual void on_idle_restart(Duration idle, Instant now) {
+    (void)idle;
+    (void)now;
+  }
 };
 
 std::unique_ptr<CongestionControl> make_congestion_control(CongestionAlgorithm a);

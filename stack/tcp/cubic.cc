@@ -87,9 +87,10 @@ uint32_t Cubic::undo_cwnd(const CongestionWindow& w, uint32_t prior_cwnd) {
   return std::max(w.cwnd, prior_cwnd);
 }
 
-void Cubic::on_idle_restart(Duration idle) {
-  // Linux CA_EVENT_TX_START: idle time does not count toward the curve.
-  if (epoch_) *epoch_ += idle;
+void Cubic::on_idle_restart(Duration idle, Instant now) {
+  // Linux CA_EVENT_TX_START: idle time does not count toward the curve (and
+  // the epoch never moves past now).
+  if (epoch_) *epoch_ = std::min(*epoch_ + idle, now);
 }
 
 }  // namespace netstack::tcp

@@ -18,7 +18,7 @@ class Cubic final : public CongestionControl {
   uint32_t ssthresh_after_loss(const CongestionWindow& w) override;
   void on_timeout() override;
   uint32_t undo_cwnd(const CongestionWindow& w, uint32_t prior_cwnd) override;
-  void on_idle_restart(Duration idle) override;
+  void on_idle_restart(Duration idle, Instant now) override;
 
   // For tests: the window the cubic curve aims at, and its K.
   double w_max() const { return w_max_; }

@@ -161,7 +161,7 @@ class Endpoint final : public SegmentHandler {
     Delivery delivered;
     bool una_advanced = false;
     bool duplicate = false;
-    bool dsack = false;
+    std::optional<seqnum::Value> prior_fack;  // highest SACKed before this ACK
   };
   // RFC 2018 / RFC 6675 scoreboard update from the ACK's SACK blocks,
   // D-SACK detection (RFC 2883, Linux tcp_check_dsack()).
@@ -181,7 +181,9 @@ class Endpoint final : public SegmentHandler {
   // RFC 6937 proportional rate reduction (Linux tcp_cwnd_reduction()).
   void reduce_cwnd(uint32_t newly_delivered, uint32_t newly_lost, bool una_advanced);
   void note_rtt_sample(Duration rtt);
-  void note_reordering(seqnum::Value low);
+  void note_reordering(seqnum::Value low, std::optional<seqnum::Value> prior_fack);
+  // Linux tcp_current_ssthresh(): the threshold to return to after an undo.
+  uint32_t current_ssthresh() const;
   bool cwnd_limited() const;
   void validate_cwnd(bool limited);
   // Linux tcp_cwnd_restart(): after an idle RTO, the window shrinks toward IW.

@@ -195,6 +195,7 @@ bool Endpoint::handle_ack(const Segment& s) {
   last_ack_received_at_ = now();
   keepalive_unacked_ = 0;
   const uint32_t window = uint32_t{s.window} << snd_wscale_;
+  const uint32_t prior_window = snd_wnd_;
   // Linux tcp_may_update_window(): a newer ACK or segment, or the same one
   // with a larger (or zero) window.
   if (s.ack.greater_than(snd_una_) || s.seq.greater_than(snd_wl1_) ||
@@ -212,11 +213,13 @@ bool Endpoint::handle_ack(const Segment& s) {
     }
   }
   AckEvent e;
+  e.prior_fack = sent_.highest_sacked();
   if (sack_enabled_) process_sack_blocks(s, e);
   if (s.ack.less_equal(snd_una_)) {
-    // Duplicate ACK (RFC 5681 section 2 definition) while data is in flight.
+    // Duplicate ACK (RFC 5681 section 2 definition) while data is in flight;
+    // a window update is not one (Linux FLAG_WIN_UPDATE).
     e.duplicate = s.ack == snd_una_ && s.payload.empty() && !s.has(kFin) && snd_una_ != snd_max_ &&
-                  window == snd_wnd_;
+                  window == prior_window;
     update_recovery(s, e);
     return true;
   }

@@ -254,6 +254,9 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
       if (ts_enabled_ && !undo_tsval_) undo_tsval_ = ts_value();
     }
   } else {
+    // Sending resumes after an idle period: only a segment actually sent
+    // counts (Linux tcp_event_data_sent()).
+    if (sent_.packets_out() == 0) restart_cwnd_after_idle();
     sent_.on_transmit(seq, next, with_fin, now());
     last_data_sent_at_ = now();
     if (!rtt_probe_) rtt_probe_.emplace(seq, now());
@@ -343,7 +346,6 @@ bool Endpoint::transmit() {
       }
       return false;
     }
-    if (sent_.packets_out() == 0) restart_cwnd_after_idle();
     // Linux tcp_cwnd_test(): segments in flight against the window.
     if (sent_.in_flight() >= cw_.cwnd) return true;
     size_t len = std::min<size_t>({unsent, snd_mss_, usable});

@@ -51,7 +51,7 @@ void Endpoint::handle_packet_too_big(uint32_t mtu, uint32_t seq) {
   if (!lost) return;
   if (ca_state_ != CaState::kLoss) {
     high_seq_ = snd_nxt_;
-    cw_.ssthresh = std::max(cw_.ssthresh, cw_.cwnd * 3 / 4);
+    cw_.ssthresh = current_ssthresh();
     undo_armed_ = false;
     ca_state_ = CaState::kLoss;
   }

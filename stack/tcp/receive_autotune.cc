@@ -18,14 +18,18 @@ void Endpoint::measure_receiver_rtt() {
     const Duration sample = now() - rcv_rtt_probe_->second;
     if (sample > Duration(0) && (rcv_rtt_ == Duration(0) || sample < rcv_rtt_)) rcv_rtt_ = sample;
   }
-  rcv_rtt_probe_.emplace(rcv_nxt_.add(seqnum::Size(rcv_adv_.raw() - rcv_nxt_.raw())), now());
+  // One window ahead (at least a segment, if data came beyond the window).
+  const uint32_t window =
+      rcv_nxt_.less_than(rcv_adv_) ? rcv_nxt_.size_to(rcv_adv_).bytes() : rcv_mss_;
+  rcv_rtt_probe_.emplace(rcv_nxt_.add(seqnum::Size(std::max(window, rcv_mss_))), now());
 }
 
 void Endpoint::adjust_receive_space(size_t copied) {
   bytes_read_ += copied;
   if (!space_time_) {
     // Linux tcp_init_buffer_space(): the first interval expects IW10.
-    space_ = std::min(rwin_.rcv_wnd(), protocol_.config().initial_cwnd * rcv_mss_);
+    const uint32_t mss = advertised_mss_ != 0 ? advertised_mss_ : rcv_mss_;
+    space_ = std::min(rwin_.rcv_wnd(), protocol_.config().initial_cwnd * mss);
     space_time_ = now();
     space_read_mark_ = bytes_read_ - copied;
   }

@@ -7,6 +7,7 @@
 // (RFC 2883) and timestamps (RFC 3522) undo a reduction that proves
 // spurious. gVisor's sack_recovery.go and rack.go are the same design.
 #include <algorithm>
+#include <array>
 
 #include "stack/tcp/endpoint.h"
 #include "stack/tcp/protocol.h"
@@ -34,7 +35,6 @@ void Endpoint::process_sack_blocks(const Segment& s, AckEvent& e) {
                              start(blocks[0]).greater_equal(start(blocks[1])) &&
                              end(blocks[0]).less_equal(end(blocks[1]));
   if (below_ack || inside_second) {
-    e.dsack = true;
     first = 1;
     ++protocol_.stats().dsacks_received;
     // A retransmission of this episode the peer already had (Linux counts
@@ -44,14 +44,24 @@ void Endpoint::process_sack_blocks(const Segment& s, AckEvent& e) {
       --undo_retrans_;
     }
   }
+  // Linux tcp_sacktag_write_queue(): blocks in sequence order, so a block's
+  // segments are judged against the highest SACK below them, not above.
+  std::array<header::SackBlock, header::kMaxSackBlocks> sorted{};
+  size_t n = 0;
   for (size_t i = first; i < blocks.size(); ++i) {
-    // Linux tcp_is_sackblock_valid(): within SND.UNA..SND.MAX and not empty.
-    seqnum::Value b = start(blocks[i]);
+    // Linux tcp_is_sackblock_valid(): beyond the cumulative ACK, within
+    // SND.MAX and not empty (a block at or below the ACK is a D-SACK or a
+    // stale report).
+    const seqnum::Value b = start(blocks[i]);
     const seqnum::Value f = end(blocks[i]);
-    if (!b.less_than(f) || f.greater_than(snd_max_) || !f.greater_than(s.ack)) continue;
-    if (b.less_than(s.ack)) b = s.ack;
-    sent_.sack(b, f, e.delivered);
+    if (!b.less_than(f) || f.greater_than(snd_max_) || !b.greater_than(s.ack)) continue;
+    sorted[n++] = blocks[i];
   }
+  std::sort(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(n),
+            [&](const header::SackBlock& x, const header::SackBlock& y) {
+              return start(x).less_than(start(y));
+            });
+  for (size_t i = 0; i < n; ++i) sent_.sack(start(sorted[i]), end(sorted[i]), e.delivered);
 }
 
 void Endpoint::note_rtt_sample(Duration rtt) {
@@ -61,8 +71,9 @@ void Endpoint::note_rtt_sample(Duration rtt) {
   if (!min_rtt_ || rtt < *min_rtt_) min_rtt_ = rtt;
 }
 
-void Endpoint::note_reordering(seqnum::Value low) {
-  const auto fack = sent_.highest_sacked();
+void Endpoint::note_reordering(seqnum::Value low, std::optional<seqnum::Value> prior_fack) {
+  // The highest SACK now, or before this ACK if it acknowledged them all.
+  const auto fack = sent_.highest_sacked() ? sent_.highest_sacked() : prior_fack;
   if (!fack || !low.less_than(*fack) || snd_mss_ == 0) return;
   const uint32_t metric = low.size_to(*fack).bytes();
   // Linux tcp_check_sack_reordering(): the duplicate threshold grows to the
@@ -77,14 +88,15 @@ bool Endpoint::cwnd_limited() const {
   // Linux tcp_is_cwnd_limited(): in slow start the window may grow to twice
   // the most that was in flight in the last window; beyond it only while
   // it limited sending.
-  if (cw_.in_slow_start()) return cw_.cwnd < 2 * max_packets_out_;
-  return cwnd_limited_;
+  if (cwnd_limited_) return true;
+  return cw_.in_slow_start() && cw_.cwnd < 2 * max_packets_out_;
 }
 
 void Endpoint::validate_cwnd(bool limited) {
   // Linux tcp_cwnd_validate(): the usage is sampled once per window, or
   // sooner when the window limits or more is in flight than seen.
-  if (!snd_una_.less_than(cwnd_usage_seq_) || limited || sent_.packets_out() > max_packets_out_) {
+  if (!snd_una_.less_than(cwnd_usage_seq_) || limited ||
+      (!cwnd_limited_ && sent_.packets_out() > max_packets_out_)) {
     cwnd_limited_ = limited;
     max_packets_out_ = sent_.packets_out();
     cwnd_usage_seq_ = snd_nxt_;
@@ -121,9 +133,14 @@ void Endpoint::detect_losses(uint32_t& newly_lost) {
   }
 }
 
+uint32_t Endpoint::current_ssthresh() const {
+  if (ca_state_ == CaState::kRecovery || ca_state_ == CaState::kCwr) return cw_.ssthresh;
+  return std::max(cw_.ssthresh, (cw_.cwnd >> 1) + (cw_.cwnd >> 2));
+}
+
 void Endpoint::begin_reduction() {
   // Linux tcp_init_undo(): remember the window for undo, then lower ssthresh.
-  prior_ssthresh_ = std::max(cw_.ssthresh, cw_.cwnd * 3 / 4);
+  prior_ssthresh_ = current_ssthresh();
   prior_cwnd_ = cw_.cwnd;
   undo_armed_ = true;
   undo_marker_ = snd_una_;
@@ -151,6 +168,9 @@ void Endpoint::enter_loss() {
     begin_reduction();
   }
   cc_->on_timeout();
+  // Linux tcp_timeout_mark_lost(): a SACKed first segment after a timeout
+  // means the peer reneged on its SACKs; they are forgotten.
+  if (!sent_.empty() && sent_.entries().front().sacked) sent_.clear_sacks();
   sent_.mark_all_lost();
   cw_.cwnd = sent_.in_flight() + 1;
   cw_.cwnd_cnt = 0;
@@ -166,12 +186,15 @@ void Endpoint::end_recovery() {
     cw_.cwnd = std::max(cw_.ssthresh, 1u);
     cw_.cwnd_cnt = 0;
   }
+  // The episode's undo state stays: a D-SACK arriving after the last ACK
+  // may still prove it spurious (Linux keeps undo_marker).
   ca_state_ = CaState::kOpen;
-  undo_armed_ = false;
 }
 
 void Endpoint::undo_cwnd_reduction() {
-  // Linux tcp_undo_cwnd_reduction(): back to where the episode started.
+  // Linux tcp_undo_cwnd_reduction(): back to where the episode started; an
+  // undone timeout also takes back its lost marks.
+  if (ca_state_ == CaState::kLoss) sent_.unmark_lost();
   cw_.cwnd = cc_->undo_cwnd(cw_, prior_cwnd_);
   cw_.ssthresh = std::max(cw_.ssthresh, prior_ssthresh_);
   cw_.cwnd_cnt = 0;
@@ -218,22 +241,26 @@ void Endpoint::reduce_cwnd(uint32_t newly_delivered, uint32_t newly_lost, bool u
 void Endpoint::update_recovery(const Segment& s, AckEvent& e) {
   const Delivery& d = e.delivered;
   rack_.on_delivered(d, now(), min_rtt_.value_or(Duration(0)));
-  if (d.reordered_low) note_reordering(*d.reordered_low);
+  if (d.reordered_low) note_reordering(*d.reordered_low, e.prior_fack);
   // Without SACK, duplicate ACKs stand in for SACKed segments (Linux
   // tcp_add_reno_sack()).
   if (!sack_enabled_ && e.duplicate) ++dup_acks_;
-  if (in_recovery_or_loss(ca_state_) && undo_armed_ && undo_retrans_ == 0) {
-    // Linux tcp_try_undo_dsack() / tcp_try_undo_loss().
+  if (undo_armed_ && undo_retrans_ == 0) {
+    // Linux tcp_try_undo_dsack() / tcp_try_undo_loss(): every retransmission
+    // of the episode came back as a duplicate, during it or after.
     undo_cwnd_reduction();
   } else if (in_recovery_or_loss(ca_state_) && !snd_una_.less_than(high_seq_)) {
     // Everything outstanding when the episode began is acknowledged.
     if (!try_undo(s)) end_recovery();
   }
-  if (ca_state_ == CaState::kRecovery && !sack_enabled_ && e.una_advanced) {
-    // RFC 6582 3.2 (5): a partial ACK retransmits the next hole at once.
-    sent_.mark_head_lost();
-  }
   uint32_t newly_lost = 0;
+  if (ca_state_ == CaState::kRecovery && !sack_enabled_ && e.una_advanced && !sent_.empty() &&
+      !sent_.entries().front().lost) {
+    // RFC 6582 3.2 (5): a partial ACK retransmits the next hole at once
+    // (Linux tcp_newreno_mark_lost(): unless it is already marked).
+    sent_.mark_head_lost();
+    ++newly_lost;
+  }
   if (ca_state_ != CaState::kLoss) detect_losses(newly_lost);
   if (ca_state_ == CaState::kOpen || ca_state_ == CaState::kDisorder) {
     if (sent_.lost_out() > 0) {
@@ -267,12 +294,12 @@ void Endpoint::on_reorder_timer() {
 void Endpoint::restart_cwnd_after_idle() {
   const Duration idle = now() - last_data_sent_at_;
   if (sent_.packets_out() > 0 || last_data_sent_at_ == Instant()) return;
-  cc_->on_idle_restart(idle);
+  cc_->on_idle_restart(idle, now());
   const Duration rto = rtt_.rto();
   // RFC 7661 / Linux tcp_cwnd_restart(): halve per RTO idle, down to IW.
   if (!protocol_.config().slow_start_after_idle || idle <= rto) return;
   const uint32_t restart = std::min(protocol_.config().initial_cwnd, cw_.cwnd);
-  cw_.ssthresh = std::max(cw_.ssthresh, cw_.cwnd * 3 / 4);
+  cw_.ssthresh = current_ssthresh();
   uint32_t cwnd = cw_.cwnd;
   for (Duration left = idle - rto; left > Duration(0) && cwnd > restart; left -= rto) cwnd >>= 1;
   cw_.cwnd = std::max(cwnd, restart);

@@ -19,12 +19,6 @@ size_t SentSegments::lower_bound(seqnum::Value seq) const {
   return static_cast<size_t>(it - entries_.begin());
 }
 
-SentSegment* SentSegments::find(seqnum::Value seq) {
-  const size_t i = lower_bound(seq);
-  if (i == entries_.size() || seq.less_than(entries_[i].start)) return nullptr;
-  return &entries_[i];
-}
-
 void SentSegments::split(size_t index, seqnum::Value at) {
   SentSegment& s = entries_[index];
   if (!at.greater_than(s.start) || !at.less_than(s.end)) return;
@@ -59,10 +53,8 @@ void SentSegments::on_retransmit(seqnum::Value start, seqnum::Value end, Instant
 void SentSegments::deliver(SentSegment& s, Delivery& d) {
   ++d.segments;
   if (s.lost) ++d.lost_delivered;
-  if (s.ever_retransmitted) {
-    d.retransmission_delivered = true;
-  } else if (highest_sacked_ && s.start.less_than(*highest_sacked_) &&
-             (!d.reordered_low || s.start.less_than(*d.reordered_low))) {
+  if (!s.ever_retransmitted && highest_sacked_ && s.start.less_than(*highest_sacked_) &&
+      (!d.reordered_low || s.start.less_than(*d.reordered_low))) {
     d.reordered_low = s.start;
   }
   const bool newer = !d.newest || s.sent_at > d.newest->sent_at ||
@@ -154,6 +146,11 @@ void SentSegments::clear_sacks() {
   for (SentSegment& s : entries_) s.sacked = false;
   sacked_out_ = 0;
   highest_sacked_.reset();
+}
+
+void SentSegments::unmark_lost() {
+  for (SentSegment& s : entries_) s.lost = false;
+  lost_out_ = 0;
 }
 
 void SentSegments::clear() {

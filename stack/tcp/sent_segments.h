@@ -43,7 +43,6 @@ struct Delivery {
   // highest SACKed one when it arrived: the network reordered (Linux
   // tcp_sacktag_one(), tcp_clean_rtx_queue()).
   std::optional<seqnum::Value> reordered_low;
-  bool retransmission_delivered = false;
 };
 
 class SentSegments {
@@ -65,15 +64,17 @@ class SentSegments {
   void mark_all_lost();
   // Non-SACK loss marking (Linux tcp_mark_head_lost()): the first segment.
   void mark_head_lost();
-  // A SACK reneging peer: forget the SACK marks (Linux tcp_check_sack_reneging()).
+  // A peer that reneged on its SACKs: forget the marks (Linux
+  // tcp_timeout_mark_lost()).
   void clear_sacks();
+  // An undone timeout: nothing is lost after all.
+  void unmark_lost();
   void clear();
 
   // The first segment to retransmit: lost and not yet retransmitted.
   SentSegment* next_lost();
   // The last segment sent, for a tail loss probe.
   SentSegment* last();
-  SentSegment* find(seqnum::Value seq);
 
   std::deque<SentSegment>& entries() { return entries_; }
   const std::deque<SentSegment>& entries() const { return entries_; }
@@ -90,7 +91,7 @@ class SentSegments {
  private:
   // Index of the first entry whose end is after seq.
   size_t lower_bound(seqnum::Value seq) const;
-  // Splits the entry at `index` so that one ends at `at`; returns whether it split.
+  // Splits the entry at `index` in two at `at`, if `at` falls inside it.
   void split(size_t index, seqnum::Value at);
   void deliver(SentSegment& s, Delivery& d);
 

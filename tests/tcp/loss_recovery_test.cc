@@ -224,6 +224,46 @@ TEST_F(Recovery, ADsackForEveryRetransmissionUndoesTheReduction) {
   EXPECT_EQ(h.tcp.stats().dsacks_received, 1u);
 }
 
+TEST_F(Recovery, ADsackArrivingAfterRecoveryEndedStillUndoesIt) {
+  // The common spurious case: the original fills the hole and everything is
+  // ACKed (recovery over), then the retransmission comes back as a D-SACK.
+  establish();
+  send_segments(4);
+  h.advance(kRtt);
+  ack(seg(1), {{2, 2}});
+  ack(seg(1), {{2, 3}});
+  ack(seg(1), {{2, 4}});
+  EXPECT_EQ(h.out().seq, seg(1));
+  h.advance(kRtt / 2);
+  ack(seg(5));
+  ASSERT_EQ(ep->info().ca_state, CaState::kOpen);
+  ASSERT_EQ(ep->info().ssthresh, 7u);
+  h.advance(kRtt / 2);
+  Seg s{.flags = kAck, .seq = kPeerIss + 1, .ack = seg(5)};
+  s.options.add_sack({seg(1), seg(2)});
+  h.in(s);
+  EXPECT_EQ(ep->info().ssthresh, UINT32_MAX);
+  EXPECT_GE(ep->info().cwnd, 10u);
+  EXPECT_EQ(h.tcp.stats().spurious_recoveries, 1u);
+}
+
+TEST_F(Recovery, WindowUpdatesAreNotDuplicateAcks) {
+  // Without SACK, three ACKs at SND.UNA that each open the window further
+  // are window updates (Linux FLAG_WIN_UPDATE), not a loss signal.
+  establish(/*sack=*/false);
+  // A byte from the peer shrinks the window it offers to 10000.
+  h.in(Seg{.flags = kAck, .seq = kPeerIss + 1, .ack = seg(1), .win = 10000, .payload = {1}});
+  h.out();
+  send_segments(5);
+  h.advance(kRtt);
+  for (uint16_t win : {20000, 30000, 40000}) {
+    h.in(Seg{.flags = kAck, .seq = kPeerIss + 2, .ack = seg(1), .win = win});
+  }
+  // The larger window lets more data go, but nothing is resent.
+  while (h.pending_out() > 0) EXPECT_GT(h.out().seq, seg(5));
+  EXPECT_EQ(ep->info().ca_state, CaState::kOpen);
+}
+
 TEST_F(Recovery, AnAckEchoingATimestampOlderThanTheRetransmissionUndoesTheReduction) {
   // RFC 3522 (Eifel), Linux tcp_packet_delayed().
   establish(/*sack=*/true, /*timestamps=*/true);
