@@ -66,7 +66,7 @@ rows = []
 try:
     with open(os.path.join(out, "transfer_bench.json")) as f:
         bench = {b["name"]: b for b in json.load(f)["benchmarks"]}
-except FileNotFoundError:
+except (FileNotFoundError, ValueError):  # not run, or the filter matched none of it
     bench = {}
 linux_all, linux_one = iperf("all-cores"), iperf("one-core")
 print(f"{'what':58} {'Gbit/s':>8} {'vs Linux 1 core':>16}")
