@@ -17,8 +17,9 @@ netstack::Expected<Conversation, std::string> conversation_of(const Flow& flow, 
   const auto syn = std::find_if(all.begin(), all.end(), [](const CapturedSegment& s) {
     return (s.flags & (flag::kSyn | flag::kAck)) == flag::kSyn;
   });
-  if (syn == all.end())
+  if (syn == all.end()) {
     return netstack::Unexpected{std::string("no SYN (captured mid-connection)")};
+  }
   const auto syn_ack = std::find_if(syn, all.end(), [&](const CapturedSegment& s) {
     return (s.flags & (flag::kSyn | flag::kAck)) == (flag::kSyn | flag::kAck) &&
            s.src == syn->dst && s.src_port == syn->dst_port && s.ack == syn->seq + 1;

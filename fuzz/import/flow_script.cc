@@ -13,7 +13,6 @@ namespace tcpfuzz::import {
 namespace {
 
 using scenario::Event;
-using scenario::EventTime;
 using scenario::Expr;
 using scenario::PacketSpec;
 using scenario::SyscallSpec;
@@ -210,7 +209,7 @@ class ScriptBuilder {
   void add(int64_t t, std::variant<PacketSpec, SyscallSpec> action) {
     Event e;
     e.time.start_us = t;  // absolute
-    std::visit([&](auto&& a) { e.action = std::move(a); }, std::move(action));
+    std::visit([&](auto&& a) { e.action = std::forward<decltype(a)>(a); }, std::move(action));
     script_.events.push_back(std::move(e));
   }
 

@@ -121,8 +121,9 @@ netstack::Expected<IpPayload, std::string> ip_layer(uint16_t ethertype,
     auto ip = header::parse_ipv4(b);
     if (!ip) return Unexpected{"bad IPv4 header: " + std::string(header::to_string(ip.error()))};
     if (ip->header.is_fragment()) return Unexpected{std::string("IPv4 fragment, not reassembled")};
-    if (ip->header.protocol != header::kProtocolTcp)
+    if (ip->header.protocol != header::kProtocolTcp) {
       return Unexpected{not_tcp(ip->header.protocol)};
+    }
     return IpPayload{ip->header.src, ip->header.dst, ip->payload};
   }
   if (ethertype == kEtherIpv6) {

@@ -395,8 +395,9 @@ void Endpoint::handle_data(Segment& s) {
     return;
   }
   if (s.has(kFin) && payload.size() == s.payload.size()) ooo_fin_ = fin_at;
-  if (!reassembly_.insert(rcv_nxt_, seq, std::move(payload)))
+  if (!reassembly_.insert(rcv_nxt_, seq, std::move(payload))) {
     ++protocol_.stats().reassembly_dropped;
+  }
   rwin_.set_ooo(static_cast<uint32_t>(reassembly_.bytes()),
                 static_cast<uint32_t>(reassembly_.segments()));
   send_ack();

@@ -79,8 +79,9 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
     o.mss = advertised_mss_;
     const bool syn_ack = (flags & kAck) != 0;
     // A SYN offers what is enabled; a SYN-ACK echoes what the peer offered.
-    if (syn_ack ? ts_enabled_ : c.timestamps)
+    if (syn_ack ? ts_enabled_ : c.timestamps) {
       o.timestamps = header::Timestamps{ts_value(), syn_ack ? ts_recent_ : 0};
+    }
     if (syn_ack && o.timestamps) {
       const uint32_t tsval = o.timestamps->value;
       synack_tsvals_ = std::make_pair(synack_tsvals_ ? synack_tsvals_->first : tsval, tsval);
@@ -168,8 +169,9 @@ uint32_t Endpoint::quickack_credits() const {
 
 void Endpoint::on_data_received(uint32_t len) {
   // Linux tcp_measure_rcv_mss(): the largest segment seen, at most our MSS.
-  if (len >= rcv_mss_)
+  if (len >= rcv_mss_) {
     rcv_mss_ = std::min<uint32_t>(len, advertised_mss_ != 0 ? advertised_mss_ : len);
+  }
   rwin_.grow(rcv_mss_);
   measure_receiver_rtt();
   const Config& c = protocol_.config();
@@ -291,8 +293,9 @@ void Endpoint::queue_write(std::span<const uint8_t> data, bool more, bool eor) {
   // The last buffer takes more data only while none of it has been sent and
   // it does not end a record (Linux tcp_skb_can_collapse_to()).
   const bool record_end = !eor_marks_.empty() && eor_marks_.back() == write_seq;
-  if (record_end || !write_seq.sub(seqnum::Size(tail_buffer_)).greater_equal(sent_up_to))
+  if (record_end || !write_seq.sub(seqnum::Size(tail_buffer_)).greater_equal(sent_up_to)) {
     tail_buffer_ = 0;
+  }
   auto forced_push = [&] {
     return write_seq.greater_than(pushed_seq_.add(seqnum::Size(max_snd_wnd_ / 2)));
   };
