@@ -29,6 +29,9 @@ constexpr std::string_view kUsage =
     "  import CAPTURE... --to DIR [--target scenario_fuzzer|segment_fuzzer|pkt]\n"
     "         [--stack server|client|both] [--check]\n"
     "      TCP flows of pcap/pcapng captures as scripts and seeds\n"
+    "  diff INPUT... [--target NAME] [--packetdrill PATH] [--max-seconds S] [--known FILE]\n"
+    "       [--diffs DIR] [--no-minimize]\n"
+    "      scenarios run on the stack and checked against the Linux kernel (root)\n"
     "  targets\n"
     "      the fuzz targets: name, what their inputs export to, what they fuzz\n";
 
@@ -50,6 +53,7 @@ int main(int argc, char** argv) {
   if (command == "regress") return tcpfuzz::cli::regress_command(args);
   if (command == "minimize") return tcpfuzz::cli::minimize_command(args);
   if (command == "import") return tcpfuzz::cli::import_command(args);
+  if (command == "diff") return tcpfuzz::cli::diff_command(args);
   if (command == "targets") return tcpfuzz::cli::targets_command(args);
   if (command == "--help" || command == "-h" || command == "help") {
     std::fputs(kUsage.data(), stdout);

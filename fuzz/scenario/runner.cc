@@ -22,6 +22,7 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <sstream>
 #include <unordered_map>
@@ -86,9 +87,11 @@ class Capture final : public PacketReceiver {
     c.options.assign(tcp->header.options.begin(), tcp->header.options.end());
     c.payload = tcp->payload.size();
     c.packet = std::move(packet);
+    if (on_sent) on_sent(c);
     queue.push_back(std::move(c));
   }
   std::deque<Captured> queue;
+  std::function<void(const Captured&)> on_sent;
 
  private:
   const Clock& clock_;
@@ -150,9 +153,21 @@ class Runner {
     tcp_.set_invariant_failure_handler([this](const std::string& report) {
       if (!invariant_failure_) invariant_failure_ = report;
     });
+    if (o.record || o.record_only) capture_.on_sent = [this](const Captured& c) { on_sent(c); };
   }
 
   RunResult run() {
+    RunResult r = run_events();
+    if (opts_.record) {
+      r.recorded.path = s_.path;
+      r.recorded.options = s_.options;
+      r.recorded.events = std::move(recorded_);
+    }
+    return r;
+  }
+
+ private:
+  RunResult run_events() {
     RunResult r;
     if (!s_.unsupported.empty())
       return skip(s_.unsupported.front().construct, s_.unsupported.front().line);
@@ -192,7 +207,6 @@ class Runner {
     return r;
   }
 
- private:
   struct Pending {
     const Event* event;
     const SyscallSpec* call;
@@ -294,6 +308,7 @@ class Runner {
       return fail(e.line, "first event should be at time 0");
     }
     bool ok = true;
+    if (outbound && opts_.record_only) return true;  // the run decides what goes out
     if (outbound) {
       ok = expect_outbound(e, std::get<PacketSpec>(e.action), t, t_end);
     } else {
@@ -307,13 +322,16 @@ class Runner {
         advance_to(when);
       }
       if (inbound) {
+        record_inbound(e, std::get<PacketSpec>(e.action));  // before what it makes the stack send
         ok = inject(e, std::get<PacketSpec>(e.action));
       } else if (const auto* sc = std::get_if<SyscallSpec>(&e.action)) {
         ok = syscall(e, *sc, t, early);
       } else if (const auto* code = std::get_if<CodeSpec>(&e.action)) {
         ok = tcp_info_assertions(e, *code, early);
+        record_as_is(e);
       } else {
         ok = command(e, std::get<CommandSpec>(e.action), early);
+        record_as_is(e);
       }
     }
     if (failure_ || early->has_value()) return false;
@@ -656,12 +674,17 @@ class Runner {
       return fail(e.line, "blocking system call while another blocking system call is in progress");
     std::string unsupported;
     CallOutcome out = call(e, sc, &unsupported);
+    // The call's line goes before what it sent.
+    if (unsupported.empty() && !failure_) record_call(e, sc, out);
     wire_.pump();  // what the call sent leaves now, stamped with this instant
     if (!unsupported.empty()) {
       *early = skip(unsupported, e.line);
       return false;
     }
     if (failure_) return false;
+    if (out.would_block && opts_.record_only && !sc.end_us) {
+      return fail(e.line, sc.name + " blocks forever");
+    }
     if (out.would_block) {
       if (!sc.end_us) {
         return fail(e.line, sc.name +
@@ -673,6 +696,7 @@ class Runner {
       pending_ = Pending{&e, &sc, end, clock_.now()};
       return true;
     }
+    if (opts_.record_only) return true;
     if (sc.end_us) {
       const int64_t end =
           e.time.kind == EventTime::Kind::kRelative ? t - e.time.start_us + *sc.end_us : *sc.end_us;
@@ -686,10 +710,78 @@ class Runner {
     std::string unsupported;
     const Pending p = *pending_;
     CallOutcome out = call(*p.event, *p.call, &unsupported);
+    if (!out.would_block) complete_recorded_call(out);
     wire_.pump();
     if (out.would_block) return;
     pending_.reset();
+    if (opts_.record_only) return;
     if (check_end_time(*p.event, *p.call, p.end_us)) check_result(*p.event, *p.call, out);
+  }
+
+  // ---- The run as it happened (RunOptions::record) ----
+  int64_t script_now_us() const { return us_of(clock_.now()) - kStartUs; }
+  static EventTime at_script_us(int64_t us) {
+    EventTime t;
+    t.start_us = us;
+    return t;
+  }
+
+  void record(EventTime time, int line,
+              std::variant<PacketSpec, SyscallSpec, CommandSpec, CodeSpec> action) {
+    if (!opts_.record) return;
+    recorded_.push_back(Event{time, line, std::move(action)});
+  }
+  void record_as_is(const Event& e) { record(at_script_us(script_now_us()), e.line, e.action); }
+  void record_inbound(const Event& e, const PacketSpec& p) {
+    PacketSpec live_ecr = p;
+    if (live_ecr.options) {
+      for (OptionSpec& o : *live_ecr.options) {
+        auto it = ts_val_map_.find(o.value2);
+        if (o.kind == OptionSpec::Kind::kTimestamp && it != ts_val_map_.end())
+          o.value2 = it->second;
+      }
+    }
+    record(at_script_us(script_now_us()), e.line, std::move(live_ecr));
+  }
+  // A call that blocks is recorded when it starts, its result and return
+  // time filled in when it returns.
+  void record_call(const Event& e, const SyscallSpec& sc, const CallOutcome& out) {
+    SyscallSpec made = sc;
+    made.end_us.reset();
+    record(at_script_us(script_now_us()), e.line, std::move(made));
+    if (out.would_block) {
+      pending_record_ = recorded_.empty() ? std::nullopt : std::optional(recorded_.size() - 1);
+    } else {
+      set_result(recorded_.empty() ? nullptr : &recorded_.back(), out);
+    }
+  }
+  void complete_recorded_call(const CallOutcome& out) {
+    if (!pending_record_) return;
+    Event& call = recorded_[*pending_record_];
+    std::get<SyscallSpec>(call.action).end_us = script_now_us();
+    set_result(&call, out);
+    pending_record_.reset();
+  }
+  void set_result(Event* call, const CallOutcome& out) const {
+    if (!opts_.record || call == nullptr) return;
+    auto& sc = std::get<SyscallSpec>(call->action);
+    sc.result = Expr::number(out.result);
+    sc.errno_name.reset();
+    if (out.result < 0) sc.errno_name = std::string(errno_name(out.error));
+  }
+  // Every packet the stack sends the scripted peer, in script numbers; the
+  // first SYN fixes the local ISN as script ISN 0, as packetdrill scripts
+  // write it.
+  void on_sent(const Captured& c) {
+    if (c.tcp.has(flag::kSyn)) sut_.on_outbound_syn(0, c.tcp.seq, c.tcp.src_port);
+    PacketSpec spec = script_outbound_packet(c.tcp.seq, c.tcp, c.payload, sut_);
+    if (opts_.record_only && spec.options) {
+      // The inbound lines of a recorded run name live TSvals.
+      for (const OptionSpec& o : *spec.options) {
+        if (o.kind == OptionSpec::Kind::kTimestamp) ts_val_map_[o.value] = o.value;
+      }
+    }
+    record(at_script_us(us_of(c.sent_at) - kStartUs), 0, std::move(spec));
   }
 
   bool check_end_time(const Event& e, const SyscallSpec& sc, int64_t end_us) {
@@ -1064,6 +1156,8 @@ class Runner {
   bool prev_inbound_ = false;
   std::optional<Failure> failure_;
   std::optional<std::string> invariant_failure_;
+  std::vector<Event> recorded_;
+  std::optional<size_t> pending_record_;  // the recorded line of a call still blocked
 };
 
 }  // namespace

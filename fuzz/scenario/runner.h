@@ -28,6 +28,13 @@ struct RunOptions {
   // from captures: Linux's window follows the receive path's buffer sizes
   // (skb truesize), which differ between a capture's devices and ours.
   bool compare_windows = true;
+  // Keep the run as it happened (RunResult::recorded).
+  bool record = false;
+  // Outbound lines are ignored and call results and return times are not
+  // checked: the run is whatever the stack does with the inbound lines and
+  // calls at their times. `tcpfuzz diff` replays variations of a recorded
+  // run this way while it minimises a disagreement.
+  bool record_only = false;
 };
 
 struct RunResult {
@@ -39,6 +46,12 @@ struct RunResult {
   int line = 0;
   // The last events before the end (all of them when RunOptions::trace).
   std::vector<std::string> trace;
+  // With RunOptions::record, the run in absolute script time as far as it
+  // went: every packet the stack sent to the scripted peer (TSval live), the
+  // inbound lines (TSecr as the live TSval it named), each call with the
+  // result it had, the commands and %{ }% blocks. Written out, it replays
+  // the same run here and asks Linux the same questions.
+  Scenario recorded;
 };
 
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options);

@@ -108,6 +108,10 @@ void Endpoint::handle_syn_sent(Segment& s) {
   rcv_nxt_ = s.seq.add(seqnum::Size(1));
   negotiate_syn_options(s.options);
   if (s.has(kAck)) {
+    // Linux tcp_rcv_synsent_state_process(): the window offered so far is
+    // the whole initial one, whatever the SYN could carry.
+    rcv_adv_ = rcv_nxt_.add(seqnum::Size(rwin_.rcv_wnd()));
+    rcv_wup_ = rcv_nxt_;
     snd_una_ = s.ack;
     syn_acked_ = true;
     snd_wnd_ = s.window;  // RFC 7323 2.2: the window in a SYN is never scaled

@@ -228,7 +228,7 @@ bool Endpoint::accept_cookie(Segment& s, InboundSegment& in) {
   // allowance for timestamps.
   child->rwin_.initialize(kCookieMss[static_cast<size_t>(index)]);
   child->snd_max_ = child->snd_nxt_ = s.ack;
-  child->rcv_adv_ = s.seq.add(seqnum::Size(child->rwin_.syn_window()));
+  child->rcv_adv_ = s.seq.add(seqnum::Size(child->rwin_.rcv_wnd()));
   child->rcv_wup_ = child->rcv_nxt_;
   child->handle_syn_rcvd(s);
   return true;

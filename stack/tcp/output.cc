@@ -30,9 +30,11 @@ uint16_t Endpoint::window_to_advertise() {
   const uint32_t unit = uint32_t{1} << rcv_wscale_;
   // What is left of the window offered before.
   const uint32_t current = rcv_nxt_.less_than(rcv_adv_) ? rcv_nxt_.size_to(rcv_adv_).bytes() : 0;
-  uint32_t window = current;
-  // A SYN-RECEIVED connection repeats the SYN-ACK's offer (Linux request socks).
+  // A SYN-RECEIVED connection repeats the SYN-ACK's offer (Linux request
+  // socks, tcp_synack_window()).
+  uint32_t window = std::min<uint32_t>(current, 65535);
   if (state_ != State::kSynRcvd) {
+    window = current;
     window = window_candidate();
     // RFC 7323 2.4 / RFC 9293 3.8.6.2.2: the right edge never moves left
     // (Linux tcp_select_window()).
@@ -73,7 +75,10 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
     // RFC 7323 2.2: the window of a SYN or SYN-ACK is never scaled.
     spec.tcp.window = rwin_.syn_window();
     if ((flags & kAck) != 0) {
-      rcv_adv_ = rcv_nxt_.add(seqnum::Size(spec.tcp.window));
+      // Linux's rcv_wnd is the whole initial window, not the at most 65535
+      // bytes a SYN-ACK can say; later windows never shrink below it
+      // (tcp_select_window()), so the first ACK keeps e.g. 64240.
+      rcv_adv_ = rcv_nxt_.add(seqnum::Size(rwin_.rcv_wnd()));
       rcv_wup_ = rcv_nxt_;
     }
     o.mss = advertised_mss_;

@@ -1,0 +1,306 @@
+#include "fuzz/diff/differ.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "fuzz/diff/kernel_oracle.h"
+#include "fuzz/minimize/ddmin.h"
+#include "fuzz/scenario/linux_script.h"
+#include "fuzz/scenario/pkt_parser.h"
+#include "fuzz/scenario/runner.h"
+#include "stack/header/tcp.h"
+
+namespace tcpfuzz::diff {
+
+namespace fs = std::filesystem;
+using scenario::CommandSpec;
+using scenario::Event;
+using scenario::PacketSpec;
+using scenario::Scenario;
+
+namespace {
+
+bool is_outbound(const Event& e) {
+  const auto* p = std::get_if<PacketSpec>(&e.action);
+  return p != nullptr && p->direction == PacketSpec::Direction::kOutbound;
+}
+
+size_t inputs_and_calls(const Scenario& s) {
+  return static_cast<size_t>(
+      std::ranges::count_if(s.events, [](const Event& e) { return !is_outbound(e); }));
+}
+
+// "syn-ack", "psh-ack", "rst": a packet line's flags, for signatures.
+std::string flag_names(uint8_t flags) {
+  namespace f = netstack::header::tcp_flag;
+  static constexpr std::pair<uint8_t, const char*> kNames[] = {{f::kSyn, "syn"}, {f::kFin, "fin"},
+                                                               {f::kRst, "rst"}, {f::kPsh, "psh"},
+                                                               {f::kUrg, "urg"}, {f::kAck, "ack"}};
+  std::string out;
+  for (const auto& [bit, name] : kNames) {
+    if ((flags & bit) == 0) continue;
+    if (!out.empty()) out += "-";
+    out += name;
+  }
+  return out.empty() ? "none" : out;
+}
+
+std::string line_kind(const Event& e) {
+  if (const auto* p = std::get_if<PacketSpec>(&e.action)) {
+    return (p->direction == PacketSpec::Direction::kInbound ? "inbound-" : "") +
+           flag_names(p->flags);
+  }
+  if (const auto* call = std::get_if<scenario::SyscallSpec>(&e.action)) return call->name;
+  if (std::holds_alternative<CommandSpec>(e.action)) return "command";
+  return "tcp_info";
+}
+
+// The profile file a `../common/defaults.sh` line names, made absolute so the
+// script runs from anywhere; `relative_to` makes it relative again.
+void place_defaults(Scenario& s, const fs::path& base, bool relative_to_base) {
+  for (Event& e : s.events) {
+    auto* c = std::get_if<CommandSpec>(&e.action);
+    if (c == nullptr || !c->command.ends_with("defaults.sh") ||
+        c->command.find_first_of(" \n") != std::string::npos) {
+      continue;
+    }
+    if (relative_to_base) {
+      c->command = fs::relative(c->command, base).string();
+    } else if (fs::path(c->command).is_relative()) {
+      c->command = fs::weakly_canonical(base / c->command).string();
+    }
+  }
+}
+
+bool is_ipv6(const Scenario& s) {
+  return std::ranges::any_of(
+      s.options, [](const auto& kv) { return kv.first == "ip_version" && kv.second == "ipv6"; });
+}
+
+std::string first_line(const std::string& text) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find_first_not_of(" \t\r") != std::string::npos) return line;
+  }
+  return "(no output)";
+}
+
+}  // namespace
+
+const char* to_string(Verdict v) {
+  switch (v) {
+    case Verdict::kAgree:
+      return "agree";
+    case Verdict::kDisagree:
+      return "disagree";
+    case Verdict::kKnown:
+      return "known";
+    case Verdict::kNotComparable:
+      return "not comparable";
+  }
+  return "?";
+}
+
+std::string signature_of(const Divergence& d, const Scenario& script) {
+  auto it = std::ranges::find(script.events, d.line, &Event::line);
+  return d.what + "." + (it == script.events.end() ? std::string("unknown-line") : line_kind(*it));
+}
+
+Differ::Differ(DiffOptions options) : options_(std::move(options)) {
+  if (options_.planted_initial_cwnd != 0) config_.initial_cwnd = options_.planted_initial_cwnd;
+  std::string pattern = (fs::temp_directory_path() / "tcpfuzz-diff.XXXXXX").string();
+  if (mkdtemp(pattern.data()) != nullptr) work_dir_ = pattern;
+}
+
+Differ::~Differ() {
+  std::error_code ignored;
+  if (!work_dir_.empty()) fs::remove_all(work_dir_, ignored);
+}
+
+netstack::Expected<Scenario, std::string> Differ::record(const Scenario& s,
+                                                         bool record_only) const {
+  scenario::RunOptions run;
+  run.config = config_;
+  run.record = true;
+  run.record_only = record_only;
+  scenario::RunResult r = scenario::run_scenario(s, run);
+  if (r.status == scenario::RunResult::Status::kSkip) {
+    return netstack::Unexpected{"our runner cannot drive it (" + r.message + ")"};
+  }
+  if (r.status == scenario::RunResult::Status::kFail) {
+    return netstack::Unexpected{"it fails on our stack (" + first_line(r.message) +
+                                "); see tcpfuzz run"};
+  }
+  return std::move(r.recorded);
+}
+
+std::optional<std::string> Differ::beyond_time_limit(const Scenario& recorded) const {
+  int64_t last_us = 0;
+  for (const Event& e : recorded.events) {
+    last_us = std::max(last_us, e.time.start_us);
+    if (const auto* call = std::get_if<scenario::SyscallSpec>(&e.action); call && call->end_us) {
+      last_us = std::max(last_us, *call->end_us);
+    }
+  }
+  if (static_cast<double>(last_us) <= options_.max_seconds * 1e6) return std::nullopt;
+  std::ostringstream why;
+  why << "it lasts " << static_cast<double>(last_us) / 1e6
+      << " s of fake time, beyond --max-seconds " << options_.max_seconds
+      << " (packetdrill runs on the wall clock)";
+  return why.str();
+}
+
+Differ::KernelVerdict Differ::ask_kernel(const Scenario& recorded, const std::string& comment) {
+  KernelVerdict out;
+  out.script = scenario::write_linux_script(recorded, comment);
+  if (work_dir_.empty()) {
+    out.problem = "cannot create a temporary folder";
+    return out;
+  }
+  const fs::path file =
+      fs::path(work_dir_) / ("asked-" + std::to_string(++scripts_written_) + ".pkt");
+  {
+    std::ofstream f(file);
+    f << out.script;
+    if (!f) {
+      out.problem = "cannot write " + file.string();
+      return out;
+    }
+  }
+  const KernelRun run = run_on_kernel(options_.packetdrill, file.string(), is_ipv6(recorded),
+                                      options_.max_seconds + 30);
+  fs::remove(file);
+  if (run.passed) {
+    out.agree = true;
+    return out;
+  }
+  if (run.timed_out) {
+    out.problem = "packetdrill did not finish in time";
+    return out;
+  }
+  out.divergence = parse_packetdrill_report(run.output);
+  if (!out.divergence) {
+    out.problem = "packetdrill failed without naming a line: " + first_line(run.output);
+    return out;
+  }
+  auto parsed = scenario::parse_script(out.script, file.filename().string());
+  out.signature = parsed ? signature_of(*out.divergence, *parsed) : out.divergence->what;
+  return out;
+}
+
+DiffResult Differ::check(const DiffInput& input) {
+  DiffResult result;
+  Scenario source = input.scenario;
+  place_defaults(source, fs::path(input.scenario.path).parent_path(), false);
+  auto recorded = record(source, false);
+  if (!recorded) {
+    result.reason = recorded.error();
+    return result;
+  }
+  result.events_before = result.events_after = inputs_and_calls(*recorded);
+  if (auto too_long = beyond_time_limit(*recorded)) {
+    result.reason = *too_long;
+    return result;
+  }
+  KernelVerdict kernel = ask_kernel(*recorded, "");
+  if (!kernel.agree && kernel.divergence) {
+    // packetdrill judges times on the wall clock; a busy machine can make one
+    // run late. A disagreement counts only if a second run repeats it.
+    KernelVerdict again = ask_kernel(*recorded, "");
+    if (again.agree) {
+      result.verdict = Verdict::kAgree;
+      result.reason = "agreed on a second run (the first stopped at line " +
+                      std::to_string(kernel.divergence->line) + ": " + kernel.divergence->message +
+                      ")";
+      return result;
+    }
+  }
+  result.script = kernel.script;
+  if (kernel.agree) {
+    result.verdict = Verdict::kAgree;
+    return result;
+  }
+  if (!kernel.divergence) {
+    result.reason = kernel.problem;
+    return result;
+  }
+  result.divergence = kernel.divergence;
+  result.signature = kernel.signature;
+  if (const KnownDifference* known = find_known(options_.known, kernel.signature)) {
+    result.verdict = Verdict::kKnown;
+    result.reason = known->summary;
+    return result;
+  }
+  result.verdict = Verdict::kDisagree;
+  Scenario smallest = *recorded;
+  if (options_.minimize) smallest = minimise(*recorded, kernel.signature, &kernel);
+  result.events_after = inputs_and_calls(smallest);
+  if (!options_.diffs_dir.empty()) result.saved = save(input, result, smallest, kernel);
+  return result;
+}
+
+Scenario Differ::minimise(const Scenario& recorded, const std::string& signature,
+                          KernelVerdict* last) {
+  std::vector<Event> items;
+  for (const Event& e : recorded.events) {
+    if (!is_outbound(e)) items.push_back(e);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  size_t runs = 0;
+  Scenario smallest = recorded;
+  auto still_differs = [&](const std::vector<Event>& candidate) {
+    const std::chrono::duration<double> spent = std::chrono::steady_clock::now() - start;
+    if (runs >= options_.minimize_max_runs || spent.count() >= options_.minimize_max_seconds) {
+      return false;
+    }
+    ++runs;
+    Scenario variation{recorded.path, recorded.options, candidate, {}};
+    auto rerun = record(variation, true);
+    if (!rerun || beyond_time_limit(*rerun)) return false;
+    KernelVerdict k = ask_kernel(*rerun, "");
+    if (k.agree || !k.divergence || k.signature != signature) return false;
+    smallest = std::move(*rerun);
+    *last = std::move(k);
+    return true;
+  };
+  minimize::ddmin(std::move(items), still_differs);
+  return smallest;
+}
+
+std::string Differ::save(const DiffInput& input, const DiffResult& result,
+                         const Scenario& minimised, const KernelVerdict& kernel) {
+  const fs::path dir = options_.diffs_dir;
+  std::error_code error;
+  fs::create_directories(dir, error);
+  const fs::path file = dir / (result.signature + ".pkt");
+  // The smaller of this and an earlier find with the same signature stays.
+  if (auto earlier = scenario::parse_script_file(file.string());
+      earlier && inputs_and_calls(*earlier) <= result.events_after) {
+    return file.string();
+  }
+  Scenario portable = minimised;
+  place_defaults(portable, fs::absolute(dir), true);
+  const Divergence& d = *kernel.divergence;
+  std::ostringstream header;
+  header << "tcpfuzz diff: our stack and Linux part here (" << result.signature << ").\n"
+         << "From " << input.name << ", minimised from " << result.events_before << " to "
+         << result.events_after << " inbound lines and calls.\n"
+         << "The outbound lines are what our stack sent. packetdrill on Linux said:\n"
+         << "  " << d.message << "\n";
+  if (!d.ours.empty()) header << "  ours:  " << d.ours << "\n";
+  if (!d.linux_sent.empty()) header << "  Linux: " << d.linux_sent << "\n";
+  header << "Replay: tcpfuzz run FILE (our stack); tcpfuzz diff FILE (Linux, as root).";
+  const std::string text = scenario::write_linux_script(portable, header.str());
+  std::ofstream out(file.string() + ".tmp");
+  out << text;
+  out.close();
+  if (!out) return "";
+  fs::rename(file.string() + ".tmp", file, error);
+  return error ? "" : file.string();
+}
+
+}  // namespace tcpfuzz::diff

@@ -1,0 +1,95 @@
+#include "fuzz/diff/divergence.h"
+
+#include <cctype>
+#include <cstdlib>
+#include <sstream>
+
+namespace tcpfuzz::diff {
+
+namespace {
+
+std::string trimmed(std::string_view s) {
+  const size_t first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const size_t last = s.find_last_not_of(" \t\r");
+  return std::string(s.substr(first, last - first + 1));
+}
+
+// The word after `marker` in `text` (letters, digits, '_'), or "".
+std::string word_after(std::string_view text, std::string_view marker) {
+  const size_t at = text.find(marker);
+  if (at == std::string_view::npos) return {};
+  std::string word;
+  for (size_t i = at + marker.size(); i < text.size(); ++i) {
+    const char c = text[i];
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '_')) {
+      break;
+    }
+    word += c;
+  }
+  return word;
+}
+
+// "script.pkt:16: message" -> (16, "message").
+std::optional<std::pair<int, std::string>> located_error(const std::string& line) {
+  const size_t pkt = line.find(".pkt:");
+  if (pkt == std::string::npos) return std::nullopt;
+  size_t i = pkt + 5;
+  int number = 0;
+  const size_t digits = i;
+  while (i < line.size() && std::isdigit(static_cast<unsigned char>(line[i]))) {
+    number = number * 10 + (line[i] - '0');
+    ++i;
+  }
+  if (i == digits || line.compare(i, 2, ": ") != 0) return std::nullopt;
+  return std::make_pair(number, trimmed(std::string_view(line).substr(i + 2)));
+}
+
+}  // namespace
+
+std::string classify(std::string_view message) {
+  if (auto field = word_after(message, "live packet field tcp_"); !field.empty()) return field;
+  if (message.find("runtime error in ") != std::string_view::npos) return "result";
+  if (message.find("bad outbound TCP options") != std::string_view::npos) return "options";
+  if (message.find("TCP timestamp") != std::string_view::npos) return "timestamp";
+  if (message.find("payload") != std::string_view::npos) return "payload";
+  if (message.find("Timed out waiting for packet") != std::string_view::npos) return "missing";
+  if (message.find("timing error") != std::string_view::npos) return "timing";
+  if (message.find("error executing code") != std::string_view::npos ||
+      message.find("AssertionError") != std::string_view::npos) {
+    return "tcp_info";
+  }
+  return "other";
+}
+
+std::optional<Divergence> parse_packetdrill_report(std::string_view output) {
+  std::istringstream lines{std::string(output)};
+  std::string line;
+  std::optional<Divergence> found;
+  while (std::getline(lines, line)) {
+    if (!found) {
+      // The error can follow other output on the same line: packetdrill
+      // does not end what the script printed with a newline.
+      auto error = located_error(line);
+      if (!error) continue;
+      found = Divergence{};
+      found->line = error->first;
+      found->message = error->second;
+      found->what = classify(found->message);
+      continue;
+    }
+    const std::string text = trimmed(line);
+    if (text.starts_with("script packet:")) {
+      found->ours = trimmed(text.substr(14));
+    } else if (text.starts_with("actual packet:")) {
+      found->linux_sent = trimmed(text.substr(14));
+    } else if (found->what == "tcp_info" || found->what == "other") {
+      // Code errors put the Python exception on the following lines.
+      if (!text.empty() && found->message.size() < 400) found->message += " | " + text;
+    }
+  }
+  return found;
+}
+
+}  // namespace tcpfuzz::diff
