@@ -256,6 +256,10 @@ void Endpoint::complete_handshake(std::string_view cause) {
   sndbuf_ = std::max<uint32_t>(
       sndbuf_, 2 * std::max<uint32_t>(protocol_.config().initial_cwnd, 10) * (snd_mss_ + 320));
   max_sndbuf_ = std::max(max_sndbuf_, sndbuf_);
+  // tp->advmss: a passive open keeps the route's MSS, an active one takes
+  // the timestamp option off (tcp_rcv_synsent_state_process()).
+  const bool active = listener_ == kNoEndpoint && state_ == State::kSynSent;
+  rwin_.reserve_segment(advertised_mss_ - (active && ts_enabled_ ? 12u : 0u));
   transition(State::kEstablished, cause);
   if (listener_ != kNoEndpoint) {
     if (Endpoint* l = protocol_.find(listener_)) l->child_established(*this);
