@@ -50,6 +50,11 @@ std::optional<std::pair<int, std::string>> located_error(const std::string& line
 
 std::string classify(std::string_view message) {
   if (auto field = word_after(message, "live packet field tcp_"); !field.empty()) return field;
+  // The IP length differs when the TCP options or the payload do.
+  if (message.find("live packet field ipv4_total_length") != std::string_view::npos ||
+      message.find("live packet field ipv6_payload_len") != std::string_view::npos) {
+    return "length";
+  }
   if (message.find("runtime error in ") != std::string_view::npos) return "result";
   if (message.find("bad outbound TCP options") != std::string_view::npos) return "options";
   if (message.find("TCP timestamp") != std::string_view::npos) return "timestamp";

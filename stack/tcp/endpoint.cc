@@ -246,11 +246,12 @@ Expected<size_t, Errno> Endpoint::read_impl(std::span<uint8_t> out, bool peek) {
     adjust_receive_space(n);
     // Linux tcp_cleanup_rbuf(): after reading, ACK at once if a delayed ACK
     // already covers more than a segment, or if the window we can offer has
-    // at least doubled.
+    // at least doubled (which the clamp may not allow).
     if (is_synchronized(state_) && !fin_received_ && !read_shutdown_) {
       const bool ack_due =
           delayed_ack_timer_.armed() && rcv_wup_.size_to(rcv_nxt_).bytes() > snd_mss_;
-      const uint32_t window_now = window_candidate();
+      const bool can_double = uint64_t{2} * window_before <= rwin_.window_clamp();
+      const uint32_t window_now = can_double ? window_candidate() : 0;
       if (ack_due || (window_now != 0 && window_now >= 2 * window_before)) send_ack();
     }
   }

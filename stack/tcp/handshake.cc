@@ -259,7 +259,7 @@ void Endpoint::complete_handshake(std::string_view cause) {
   // tp->advmss: a passive open keeps the route's MSS, an active one takes
   // the timestamp option off (tcp_rcv_synsent_state_process()).
   const bool active = listener_ == kNoEndpoint && state_ == State::kSynSent;
-  rwin_.reserve_segment(advertised_mss_ - (active && ts_enabled_ ? 12u : 0u));
+  rwin_.establish(advertised_mss_ - (active && ts_enabled_ ? 12u : 0u), rcv_wscale_);
   transition(State::kEstablished, cause);
   if (listener_ != kNoEndpoint) {
     if (Endpoint* l = protocol_.find(listener_)) l->child_established(*this);

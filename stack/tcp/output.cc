@@ -30,16 +30,15 @@ uint16_t Endpoint::window_to_advertise() {
   const uint32_t unit = uint32_t{1} << rcv_wscale_;
   // What is left of the window offered before.
   const uint32_t current = rcv_nxt_.less_than(rcv_adv_) ? rcv_nxt_.size_to(rcv_adv_).bytes() : 0;
-  // A SYN-RECEIVED connection repeats the SYN-ACK's offer (Linux request
-  // socks, tcp_synack_window()).
-  uint32_t window = std::min<uint32_t>(current, 65535);
-  if (state_ != State::kSynRcvd) {
-    window = current;
-    window = window_candidate();
-    // RFC 7323 2.4 / RFC 9293 3.8.6.2.2: the right edge never moves left
-    // (Linux tcp_select_window()).
-    if (window < current) window = (current + unit - 1) / unit * unit;
+  if (state_ == State::kSynRcvd) {
+    // A SYN-RECEIVED connection repeats the SYN-ACK's offer and keeps the
+    // window it stands for (Linux request socks, tcp_synack_window()).
+    return static_cast<uint16_t>(std::min<uint32_t>(current, 65535) >> rcv_wscale_);
   }
+  uint32_t window = window_candidate();
+  // RFC 7323 2.4 / RFC 9293 3.8.6.2.2: the right edge never moves left
+  // (Linux tcp_select_window()).
+  if (window < current) window = (current + unit - 1) / unit * unit;
   window = std::min<uint32_t>(window, uint32_t{65535} << rcv_wscale_);
   rcv_adv_ = rcv_nxt_.add(seqnum::Size(window));
   rcv_wup_ = rcv_nxt_;

@@ -88,8 +88,8 @@ void ReceiveWindow::consumed(uint32_t len) {
   }
 }
 
-void ReceiveWindow::reserve_segment(uint32_t advmss) {
-  window_clamp_ = std::min(window_clamp_, full_space_);
+void ReceiveWindow::establish(uint32_t advmss, uint8_t wscale) {
+  window_clamp_ = std::min({window_clamp_, uint32_t{65535} << wscale, full_space_});
   if (window_clamp_ > 2 * advmss && window_clamp_ + advmss > full_space_) {
     window_clamp_ = std::max(2 * advmss, full_space_ - advmss);
   }
@@ -100,7 +100,8 @@ void ReceiveWindow::grow_buffer(uint32_t rcvbuf) {
   if (locked_ || rcvbuf <= rcvbuf_) return;
   rcvbuf_ = rcvbuf;
   full_space_ = rcvbuf / 2;
-  window_clamp_ = std::max(window_clamp_, full_space_);  // the clamp follows (tcp_rcv_space_adjust())
+  window_clamp_ =
+      std::max(window_clamp_, full_space_);  // the clamp follows (tcp_rcv_space_adjust())
 }
 
 void ReceiveWindow::grow(uint32_t rcv_mss) {

@@ -28,11 +28,14 @@ class ReceiveWindow {
   // tcp_select_initial_window(): the window of the SYN or SYN-ACK, a whole
   // number of `mss`, and the growth threshold derived from it.
   void initialize(uint32_t mss);
-  // Linux tcp_init_buffer_space() at establishment: the clamp keeps one
-  // segment of the full space in reserve ("force reservation of one
-  // segment"), and rcv_ssthresh stays under it. `advmss` as Linux's
-  // tp->advmss (less the timestamp option on an active open).
-  void reserve_segment(uint32_t advmss);
+  // At establishment: the clamp is what the negotiated scale can say (Linux
+  // tcp_select_initial_window(), 65535 unscaled), then
+  // tcp_init_buffer_space() keeps one segment of the full space in reserve
+  // ("force reservation of one segment"); rcv_ssthresh stays under it.
+  // `advmss` as Linux's tp->advmss (less the timestamp option on an active
+  // open).
+  void establish(uint32_t advmss, uint8_t wscale);
+  uint32_t window_clamp() const { return window_clamp_; }
   // The window field of a SYN or SYN-ACK (never scaled).
   uint16_t syn_window() const;
 
