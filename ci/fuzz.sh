@@ -4,7 +4,7 @@
 # minimised, deduplicated reports, and prints a summary table.
 #
 #   ci/fuzz.sh [SECONDS_PER_TARGET] [--engine libfuzzer|afl] [--jobs N]
-#              [--sync DIR [--main] [--name NAME]] [TARGET...]
+#              [--sync DIR [--main] [--name NAME]] [--diff N] [TARGET...]
 #
 # SECONDS_PER_TARGET  default 60; every run is bounded by it
 # --engine libfuzzer  (default) clang-14 libFuzzer with ASan+UBSan
@@ -16,6 +16,9 @@
 #                     share DIR (DIR/<target>/ is afl-fuzz's -o), as the main
 #                     instance (--main, afl-fuzz -M) or a secondary (-S);
 #                     --name sets this instance's name (default: host name)
+# --diff N            afterwards, ask the Linux kernel about the N newest
+#                     corpus inputs of each scenario-based target (tcpfuzz
+#                     diff; root and packetdrill); disagreements go to diffs/
 #
 # Per target:
 #   fuzz-runs/<target>/corpus/   the working corpus: seeded from corpus/<target>/,
@@ -36,7 +39,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
-  sed -n '6,18p' "${BASH_SOURCE[0]}" | cut -c3- >&2
+  sed -n '6,21p' "${BASH_SOURCE[0]}" | cut -c3- >&2
   exit 2
 }
 
@@ -57,6 +60,7 @@ ENGINE=libfuzzer
 SYNC_DIR=""
 SYNC_MAIN=0
 INSTANCE_NAME=""
+DIFF_NEWEST=0
 TARGET_ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -82,6 +86,11 @@ while [[ $# -gt 0 ]]; do
     --name)
       [[ $# -ge 2 && "$2" =~ ^[A-Za-z0-9_-]+$ ]] || die "--name needs letters, digits, '_' or '-'"
       INSTANCE_NAME=$2
+      shift 2
+      ;;
+    --diff)
+      [[ $# -ge 2 && "$2" =~ ^[1-9][0-9]*$ ]] || die "--diff needs a positive number of inputs"
+      DIFF_NEWEST=$2
       shift 2
       ;;
     -*) die "unknown option '$1'" ;;
@@ -543,6 +552,52 @@ print_summary() {
   echo "states, transitions = TCP states and (from, to) transitions the corpus reaches (tcpfuzz cov)"
 }
 
+# The targets whose inputs are scenarios (they export to a script).
+scenario_targets() {
+  "$TCPFUZZ" targets | awk '$2 ~ /pkt/ {print $1}'
+}
+
+# --diff N: the N newest corpus inputs of each scenario-based target run on
+# our stack and on the kernel; one summary row per target. Disagreements are
+# minimised into diffs/ (they do not fail the campaign: see its table).
+diff_against_linux() {
+  local why=""
+  [[ $(id -u) -eq 0 ]] || why="not root"
+  if [[ -z "$why" && -z "${TCPFUZZ_PACKETDRILL:-}" ]]; then
+    local builder="$TCPFUZZ_ROOT/../shared/packetdrill/linux.sh"
+    if [[ -x "$builder" ]] && TCPFUZZ_PACKETDRILL=$("$builder" --path); then
+      export TCPFUZZ_PACKETDRILL
+    else
+      why="no packetdrill: set TCPFUZZ_PACKETDRILL"
+    fi
+  fi
+  banner "diff: the $DIFF_NEWEST newest inputs per scenario-based target against Linux $(uname -r)"
+  if [[ -n "$why" ]]; then
+    echo "skipped: $why"
+    return
+  fi
+  local fmt='%-18s %9s %6s %9s %6s %15s\n' target tmp row=()
+  # shellcheck disable=SC2059  # the format is ours
+  printf "$fmt" target compared agree disagree known "not comparable" >"$RUNS_DIR/diff-summary.txt"
+  for target in $(scenario_targets); do
+    [[ " ${TARGETS[*]} " == *" $target "* && -d "$RUNS_DIR/$target/corpus" ]] || continue
+    tmp=$(mktemp -d)
+    mkdir "$tmp/$target"
+    find "$RUNS_DIR/$target/corpus" -maxdepth 1 -type f -printf '%T@ %p\n' | sort -rn |
+      head -n "$DIFF_NEWEST" | cut -d' ' -f2- | xargs -r cp -t "$tmp/$target"
+    "$TCPFUZZ" diff "$tmp/$target" --target "$target" --diffs "$TCPFUZZ_ROOT/diffs" \
+      --known "$TCPFUZZ_ROOT/docs/linux-differences.md" >"$RUNS_DIR/$target/diff.log" 2>&1 || true
+    rm -rf "$tmp"
+    count() { awk -v k="$1" '$0 ~ "^  "k" " {print $NF}' "$RUNS_DIR/$target/diff.log"; }
+    row=("$target" "$(awk '/^tcpfuzz diff: / {print $3}' "$RUNS_DIR/$target/diff.log")"
+      "$(count agree)" "$(count disagree)" "$(count known)" "$(count 'not comparable')")
+    # shellcheck disable=SC2059
+    printf "$fmt" "${row[@]}" >>"$RUNS_DIR/diff-summary.txt"
+  done
+  cat "$RUNS_DIR/diff-summary.txt"
+  echo "per input: fuzz-runs/<target>/diff.log; minimised disagreements: diffs/<signature>.pkt"
+}
+
 build_all() {
   local bins=("$@")
   banner "build: preset $LF_PRESET (${bins[*]} tcpfuzz)"
@@ -588,6 +643,7 @@ main() {
     fi
   done
   print_summary
+  [[ $DIFF_NEWEST -eq 0 ]] || diff_against_linux
   echo "wall time $(fmt_duration $(($(now_s) - start)))"
 
   local row failed=0

@@ -98,7 +98,7 @@ netstack::Expected<std::vector<diff::KnownDifference>, std::string> load_known(
   std::string path = flag;
   if (path.empty()) {
     for (const fs::path& candidate : {fs::path("docs/linux-differences.md"),
-                                     fs::path(TCPFUZZ_SOURCE_DIR) / "docs/linux-differences.md"}) {
+                                      fs::path(TCPFUZZ_SOURCE_DIR) / "docs/linux-differences.md"}) {
       if (fs::exists(candidate)) {
         path = candidate.string();
         break;
