@@ -127,6 +127,7 @@ class Endpoint final : public SegmentHandler {
   // ---- Handshake and listener (handshake.cc, listener.cc) ----
   void send_syn();
   void handle_syn_sent(Segment& s);
+  bool echoes_a_synack(const Segment& s) const;
   void handle_syn_rcvd(Segment& s);
   void handle_listen(Segment& s, InboundSegment& in);
   Endpoint* new_child(const InboundSegment& in, const Segment& syn, seqnum::Value iss);

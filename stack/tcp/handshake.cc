@@ -132,6 +132,17 @@ void Endpoint::handle_syn_sent(Segment& s) {
   send_syn_ack();
 }
 
+bool Endpoint::echoes_a_synack(const Segment& s) const {
+  // Linux tcp_check_req(): on a passive open with timestamps, a non-zero
+  // TSecr must be the TSval of one of our SYN-ACKs.
+  if (listener_ == kNoEndpoint || !ts_enabled_ || !synack_tsvals_ || !s.options.timestamps ||
+      s.options.timestamps->echo_reply == 0) {
+    return true;
+  }
+  const uint32_t ecr = s.options.timestamps->echo_reply;
+  return ecr - synack_tsvals_->first <= synack_tsvals_->second - synack_tsvals_->first;
+}
+
 void Endpoint::handle_syn_rcvd(Segment& s) {
   const bool passive = listener_ != kNoEndpoint;
   // Linux tcp_check_req(): a retransmitted SYN gets the SYN-ACK again.
@@ -153,11 +164,13 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
                                     s.ack == iss_.add(seqnum::Size(1));
   const bool acceptable = sequence_acceptable(s);
   if (simultaneous_syn_ack) s.flags &= static_cast<uint8_t>(~kSyn);
-  if (!acceptable) {
-    // RFC 9293 3.10.7.4 step 1: ACK and drop (Linux rate-limits it).
+  if (!acceptable || !echoes_a_synack(s)) {
+    // RFC 9293 3.10.7.4 step 1: ACK and drop (Linux rate-limits it). Linux
+    // tcp_check_req() treats a TSecr that is no SYN-ACK's TSval
+    // ("tsecr_reject") the same way, whatever the flags (found by tcpfuzz diff).
     if (!s.has(kRst)) send_dup_ack_rate_limited(s);
-    ++protocol_.stats().out_of_window;
-    trace_in(Verdict::kOutOfWindow);
+    if (!acceptable) ++protocol_.stats().out_of_window;
+    trace_in(acceptable ? Verdict::kDropped : Verdict::kOutOfWindow);
     return;
   }
   if (s.has(kRst)) {
@@ -192,18 +205,6 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
   if (!s.has(kAck)) {
     trace_in(Verdict::kNoAck);
     return;
-  }
-  // Linux tcp_check_req() "tsecr_reject": the ACK must echo the TSval of one
-  // of our SYN-ACKs, else it is dropped silently.
-  if (passive && ts_enabled_ && synack_tsvals_ && s.options.timestamps &&
-      s.options.timestamps->echo_reply != 0) {
-    const uint32_t ecr = s.options.timestamps->echo_reply;
-    const bool echoes_synack =
-        ecr - synack_tsvals_->first <= synack_tsvals_->second - synack_tsvals_->first;
-    if (!echoes_synack) {
-      trace_in(Verdict::kDropped);
-      return;
-    }
   }
   // TCP_DEFER_ACCEPT: a bare ACK does not complete the handshake until the
   // defer period has passed (gVisor's rule; Linux counts SYN-ACK retransmits).
