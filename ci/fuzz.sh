@@ -584,7 +584,7 @@ diff_against_linux() {
     tmp=$(mktemp -d)
     mkdir "$tmp/$target"
     find "$RUNS_DIR/$target/corpus" -maxdepth 1 -type f -printf '%T@ %p\n' | sort -rn |
-      head -n "$DIFF_NEWEST" | cut -d' ' -f2- | xargs -r cp -t "$tmp/$target"
+      awk -v n="$DIFF_NEWEST" 'NR <= n' | cut -d' ' -f2- | xargs -r cp -t "$tmp/$target"
     "$TCPFUZZ" diff "$tmp/$target" --target "$target" --diffs "$TCPFUZZ_ROOT/diffs" \
       --known "$TCPFUZZ_ROOT/docs/linux-differences.md" >"$RUNS_DIR/$target/diff.log" 2>&1 || true
     rm -rf "$tmp"

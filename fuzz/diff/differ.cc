@@ -29,6 +29,11 @@ bool is_outbound(const Event& e) {
   return p != nullptr && p->direction == PacketSpec::Direction::kOutbound;
 }
 
+Scenario without_outbound(Scenario s) {
+  std::erase_if(s.events, is_outbound);
+  return s;
+}
+
 size_t inputs_and_calls(const Scenario& s) {
   return static_cast<size_t>(
       std::ranges::count_if(s.events, [](const Event& e) { return !is_outbound(e); }));
@@ -79,6 +84,49 @@ void place_defaults(Scenario& s, const fs::path& base, bool relative_to_base) {
 bool is_ipv6(const Scenario& s) {
   return std::ranges::any_of(
       s.options, [](const auto& kv) { return kv.first == "ip_version" && kv.second == "ipv6"; });
+}
+
+// packetdrill maps the TSecr of inbound ACKs only: a segment without ACK
+// that echoes one of our TSvals would reach Linux with a value foreign to
+// it. Such TSecrs become 0 (the value a peer sends when it echoes nothing);
+// returns how many changed.
+size_t zero_unmappable_echoes(Scenario& recorded) {
+  std::vector<uint32_t> our_tsvals;
+  size_t changed = 0;
+  for (Event& e : recorded.events) {
+    auto* p = std::get_if<PacketSpec>(&e.action);
+    if (p == nullptr || !p->options) continue;
+    for (scenario::OptionSpec& o : *p->options) {
+      if (o.kind != scenario::OptionSpec::Kind::kTimestamp) continue;
+      if (p->direction == PacketSpec::Direction::kOutbound) {
+        our_tsvals.push_back(o.value);
+      } else if ((p->flags & netstack::header::tcp_flag::kAck) == 0 && o.value2 != 0 &&
+                 std::ranges::find(our_tsvals, o.value2) != our_tsvals.end()) {
+        o.value2 = 0;
+        ++changed;
+      }
+    }
+  }
+  return changed;
+}
+
+// Why packetdrill cannot put `recorded` to Linux with the same meaning, if so.
+std::optional<std::string> undrivable(const Scenario& recorded) {
+  size_t accepted = 0;
+  bool explicit_ports = false;
+  for (const Event& e : recorded.events) {
+    if (const auto* call = std::get_if<scenario::SyscallSpec>(&e.action)) {
+      accepted += call->name == "accept" && call->result.kind == scenario::Expr::Kind::kInteger &&
+                  call->result.integer >= 0;
+    } else if (const auto* p = std::get_if<PacketSpec>(&e.action)) {
+      explicit_ports = explicit_ports || p->ports.has_value();
+    }
+  }
+  if (accepted > 1 && !explicit_ports) {
+    return std::string(
+        "a second connection on the same ports: packetdrill follows one socket per 4-tuple");
+  }
+  return std::nullopt;
 }
 
 std::string first_line(const std::string& text) {
@@ -135,6 +183,7 @@ netstack::Expected<Scenario, std::string> Differ::record(const Scenario& s,
     return netstack::Unexpected{"it fails on our stack (" + first_line(r.message) +
                                 "); see tcpfuzz run"};
   }
+  if (r.unscriptable) return netstack::Unexpected{"our stack sent " + *r.unscriptable};
   return std::move(r.recorded);
 }
 
@@ -194,9 +243,17 @@ Differ::KernelVerdict Differ::ask_kernel(const Scenario& recorded, const std::st
 
 DiffResult Differ::check(const DiffInput& input) {
   DiffResult result;
+  std::string note;
   Scenario source = input.scenario;
   place_defaults(source, fs::path(input.scenario.path).parent_path(), false);
   auto recorded = record(source, false);
+  if (recorded) {
+    if (const size_t zeroed = zero_unmappable_echoes(*recorded); zeroed > 0) {
+      recorded = record(without_outbound(*recorded), true);
+      note = std::to_string(zeroed) +
+             " TSecr of segments without ACK set to 0 (packetdrill does not map them)";
+    }
+  }
   if (!recorded) {
     result.reason = recorded.error();
     return result;
@@ -204,6 +261,10 @@ DiffResult Differ::check(const DiffInput& input) {
   result.events_before = result.events_after = inputs_and_calls(*recorded);
   if (auto too_long = beyond_time_limit(*recorded)) {
     result.reason = *too_long;
+    return result;
+  }
+  if (auto why = undrivable(*recorded)) {
+    result.reason = *why;
     return result;
   }
   KernelVerdict kernel = ask_kernel(*recorded, "");
@@ -222,6 +283,7 @@ DiffResult Differ::check(const DiffInput& input) {
   result.script = kernel.script;
   if (kernel.agree) {
     result.verdict = Verdict::kAgree;
+    result.reason = note;
     return result;
   }
   if (!kernel.divergence) {
@@ -245,10 +307,7 @@ DiffResult Differ::check(const DiffInput& input) {
 
 Scenario Differ::minimise(const Scenario& recorded, const std::string& signature,
                           KernelVerdict* last) {
-  std::vector<Event> items;
-  for (const Event& e : recorded.events) {
-    if (!is_outbound(e)) items.push_back(e);
-  }
+  std::vector<Event> items = without_outbound(recorded).events;
   const auto start = std::chrono::steady_clock::now();
   size_t runs = 0;
   Scenario smallest = recorded;
@@ -260,7 +319,7 @@ Scenario Differ::minimise(const Scenario& recorded, const std::string& signature
     ++runs;
     Scenario variation{recorded.path, recorded.options, candidate, {}};
     auto rerun = record(variation, true);
-    if (!rerun || beyond_time_limit(*rerun)) return false;
+    if (!rerun || beyond_time_limit(*rerun) || undrivable(*rerun)) return false;
     KernelVerdict k = ask_kernel(*rerun, "");
     if (k.agree || !k.divergence || k.signature != signature) return false;
     smallest = std::move(*rerun);

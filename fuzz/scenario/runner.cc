@@ -159,6 +159,7 @@ class Runner {
   RunResult run() {
     RunResult r = run_events();
     if (opts_.record) {
+      r.unscriptable = unscriptable_;
       r.recorded.path = s_.path;
       r.recorded.options = s_.options;
       r.recorded.events = std::move(recorded_);
@@ -734,7 +735,8 @@ class Runner {
   void record_as_is(const Event& e) { record(at_script_us(script_now_us()), e.line, e.action); }
   void record_inbound(const Event& e, const PacketSpec& p) {
     PacketSpec live_ecr = p;
-    if (live_ecr.options) {
+    // packetdrill maps the TSecr of inbound ACKs only (map_inbound_packet()).
+    if (live_ecr.options && (p.flags & flag::kAck) != 0) {
       for (OptionSpec& o : *live_ecr.options) {
         auto it = ts_val_map_.find(o.value2);
         if (o.kind == OptionSpec::Kind::kTimestamp && it != ts_val_map_.end())
@@ -775,6 +777,10 @@ class Runner {
   void on_sent(const Captured& c) {
     if (c.tcp.has(flag::kSyn)) sut_.on_outbound_syn(0, c.tcp.seq, c.tcp.src_port);
     PacketSpec spec = script_outbound_packet(c.tcp.seq, c.tcp, c.payload, sut_);
+    if (c.tcp.has(flag::kRst) && c.tcp.seq == 0 && spec.seq_start != 0 && !unscriptable_) {
+      unscriptable_ = "at " + seconds(us_of(c.sent_at) - kStartUs) +
+                      " s a RST with sequence number 0, which no script line can state";
+    }
     if (opts_.record_only && spec.options) {
       // The inbound lines of a recorded run name live TSvals.
       for (const OptionSpec& o : *spec.options) {
@@ -1157,6 +1163,7 @@ class Runner {
   std::optional<Failure> failure_;
   std::optional<std::string> invariant_failure_;
   std::vector<Event> recorded_;
+  std::optional<std::string> unscriptable_;
   std::optional<size_t> pending_record_;  // the recorded line of a call still blocked
 };
 

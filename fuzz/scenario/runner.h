@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,10 @@ struct RunResult {
   // result it had, the commands and %{ }% blocks. Written out, it replays
   // the same run here and asks Linux the same questions.
   Scenario recorded;
+  // Why `recorded` cannot state what the stack sent, if so: a RST with
+  // sequence number 0 after the local ISN is known (packetdrill numbers
+  // outbound segments from the ISN, so no script line means live 0).
+  std::optional<std::string> unscriptable;
 };
 
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options);

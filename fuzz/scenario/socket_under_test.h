@@ -54,9 +54,11 @@ struct SocketUnderTest {
   void on_connect(uint16_t peer_port) {
     *this = SocketUnderTest{.phase = Phase::kConnecting, .remote_port = peer_port};
   }
-  // An inbound script packet with sequence number `script_seq`.
+  // An inbound script packet with sequence number `script_seq`. Like
+  // packetdrill's handle_listen_for_script_packet(), the first packet to a
+  // listener, or before any socket exists, starts a passive connection.
   void on_inbound(uint32_t script_seq, bool syn, bool ack, uint16_t bind_port) {
-    if (phase == Phase::kListening) {
+    if (phase == Phase::kListening || phase == Phase::kNone) {
       phase = Phase::kPassiveReceived;
       remote_isn = script_seq;
       local_port = bind_port;
