@@ -347,6 +347,10 @@ void Endpoint::handle_data(Segment& s) {
       return;
     }
     if (payload.size() > space) payload.truncate(space);
+    // Linux tcp_try_rmem_schedule() -> tcp_prune_queue() -> tcp_clamp_window():
+    // data that finds receive memory over SO_RCVBUF ends quickack mode (the
+    // ACK is delayed) and caps rcv_ssthresh (found by tcpfuzz diff).
+    if (!payload.empty() && rwin_.clamp_if_over_budget()) quick_ = 0;
     if (!payload.empty() && !receive_queue_.empty() &&
         protocol_.allocation_fails(AllocationSite::kReceiveQueue)) {
       // Linux tcp_data_queue(): no memory for the data (and the queue is not

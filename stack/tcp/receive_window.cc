@@ -89,11 +89,18 @@ void ReceiveWindow::consumed(uint32_t len) {
 }
 
 void ReceiveWindow::establish(uint32_t advmss, uint8_t wscale) {
+  advmss_ = advmss;
   window_clamp_ = std::min({window_clamp_, uint32_t{65535} << wscale, full_space_});
   if (window_clamp_ > 2 * advmss && window_clamp_ + advmss > full_space_) {
     window_clamp_ = std::max(2 * advmss, full_space_ - advmss);
   }
   rcv_ssthresh_ = std::min(rcv_ssthresh_, window_clamp_);
+}
+
+bool ReceiveWindow::clamp_if_over_budget() {
+  if (rmem_alloc() <= rcvbuf_) return false;
+  rcv_ssthresh_ = std::min(window_clamp_, 2 * advmss_);
+  return true;
 }
 
 void ReceiveWindow::grow_buffer(uint32_t rcvbuf) {

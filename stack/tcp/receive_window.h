@@ -36,6 +36,9 @@ class ReceiveWindow {
   // open).
   void establish(uint32_t advmss, uint8_t wscale);
   uint32_t window_clamp() const { return window_clamp_; }
+  // Linux tcp_clamp_window() when data arrives over SO_RCVBUF: the window
+  // may grow again only to two segments. Returns whether memory is over.
+  bool clamp_if_over_budget();
   // The window field of a SYN or SYN-ACK (never scaled).
   uint16_t syn_window() const;
 
@@ -69,6 +72,7 @@ class ReceiveWindow {
 
  private:
   uint32_t rcvbuf_ = 0;
+  uint32_t advmss_ = 536;  // Linux tp->advmss, known at establishment
   uint32_t full_space_ = 0;
   uint32_t window_clamp_ = 0;
   bool locked_ = false;
