@@ -56,7 +56,7 @@ std::string classify(std::string_view message) {
     return "length";
   }
   if (message.find("runtime error in ") != std::string_view::npos) return "result";
-  if (message.find("bad outbound TCP options") != std::string_view::npos) return "options";
+  if (message.find("outbound TCP option") != std::string_view::npos) return "options";
   if (message.find("TCP timestamp") != std::string_view::npos) return "timestamp";
   if (message.find("payload") != std::string_view::npos) return "payload";
   if (message.find("Timed out waiting for packet") != std::string_view::npos) return "missing";

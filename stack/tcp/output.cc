@@ -95,7 +95,7 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
   } else {
     if (state_ != State::kSynSent) spec.tcp.window = window_to_advertise();
     if (ts_enabled_) o.timestamps = header::Timestamps{ts_value(), ts_recent_};
-    if (sack_enabled_ && (flags & kAck) != 0 && (!reassembly_.empty() || dsack_)) {
+    if (sack_enabled_ && (flags & kAck) != 0 && (!reassembly_.empty() || ooo_fin_ || dsack_)) {
       // With timestamps only three blocks fit in the 40 option bytes; a
       // D-SACK block goes first (RFC 2883 4).
       size_t room = ts_enabled_ ? 3 : 4;
@@ -105,7 +105,7 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
         --room;
       }
       std::array<header::SackBlock, header::kMaxSackBlocks> blocks{};
-      const size_t n = reassembly_.sack_blocks(std::span(blocks).first(room));
+      const size_t n = reassembly_.sack_blocks(std::span(blocks).first(room), ooo_fin_);
       for (size_t i = 0; i < n; ++i) o.add_sack(blocks[i]);
     }
   }

@@ -62,7 +62,8 @@ void Reassembly::remember_recent(seqnum::Value start) {
   recent_[0] = start;
 }
 
-size_t Reassembly::sack_blocks(std::span<header::SackBlock> out) const {
+size_t Reassembly::sack_blocks(std::span<header::SackBlock> out,
+                               std::optional<seqnum::Value> fin) const {
   // Contiguous runs of queued data, in sequence order.
   std::vector<header::SackBlock> runs;
   for (const auto& [off, v] : queue_) {
@@ -72,6 +73,14 @@ size_t Reassembly::sack_blocks(std::span<header::SackBlock> out) const {
       runs.back().end = e;
     } else {
       runs.push_back({s, e});
+    }
+  }
+  if (fin) {
+    auto ends_at_fin = std::ranges::find(runs, fin->raw(), &header::SackBlock::end);
+    if (ends_at_fin != runs.end()) {
+      ++ends_at_fin->end;
+    } else {
+      runs.push_back({fin->raw(), fin->raw() + 1});
     }
   }
   size_t n = 0;

@@ -10,6 +10,8 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <span>
 
 #include "stack/buffer/view.h"
 #include "stack/header/tcp_options.h"
@@ -31,8 +33,11 @@ class Reassembly {
   seqnum::Value drain(seqnum::Value rcv_nxt, Fn&& fn);
 
   // Up to max blocks, the one holding the most recent arrival first
-  // (RFC 2018 section 4).
-  size_t sack_blocks(std::span<header::SackBlock> out) const;
+  // (RFC 2018 section 4). An out-of-order FIN at `fin` takes its sequence
+  // number into the block it ends, or stands as a block of its own (Linux
+  // queues the FIN with the out-of-order data it SACKs).
+  size_t sack_blocks(std::span<header::SackBlock> out,
+                     std::optional<seqnum::Value> fin = std::nullopt) const;
 
   size_t bytes() const { return bytes_; }
   size_t segments() const { return queue_.size(); }
