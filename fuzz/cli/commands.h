@@ -16,5 +16,6 @@ int regress_command(const std::vector<std::string>& args);
 int minimize_command(const std::vector<std::string>& args);
 int targets_command(const std::vector<std::string>& args);
 int import_command(const std::vector<std::string>& args);
+int serve_command(const std::vector<std::string>& args);
 
 }  // namespace tcpfuzz::cli

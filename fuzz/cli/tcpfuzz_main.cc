@@ -29,6 +29,9 @@ constexpr std::string_view kUsage =
     "  import CAPTURE... --to DIR [--target scenario_fuzzer|segment_fuzzer|pkt]\n"
     "         [--stack server|client|both] [--check]\n"
     "      TCP flows of pcap/pcapng captures as scripts and seeds\n"
+    "  serve --tun NAME --address IP (--listen PORT | --connect IP:PORT) [--mode M] ...\n"
+    "      the stack on a TUN device with the real clock: echo/discard/source server or\n"
+    "      send/receive client (tcpfuzz serve --help for every flag)\n"
     "  targets\n"
     "      the fuzz targets: name, what their inputs export to, what they fuzz\n";
 
@@ -50,6 +53,7 @@ int main(int argc, char** argv) {
   if (command == "regress") return tcpfuzz::cli::regress_command(args);
   if (command == "minimize") return tcpfuzz::cli::minimize_command(args);
   if (command == "import") return tcpfuzz::cli::import_command(args);
+  if (command == "serve") return tcpfuzz::cli::serve_command(args);
   if (command == "targets") return tcpfuzz::cli::targets_command(args);
   if (command == "--help" || command == "-h" || command == "help") {
     std::fputs(kUsage.data(), stdout);
