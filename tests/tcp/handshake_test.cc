@@ -41,6 +41,26 @@ TEST(Handshake, ActiveOpenSendsLinuxSynOptionsAndCompletesOnSynAck) {
   h.out_nothing();
 }
 
+// Found against Linux over a TUN device: with the peer's ISN in the upper
+// half of the sequence space, the window the SYN offered was measured from
+// sequence 0, so the first ACK advertised the largest scaled window
+// (65535 << 7) and the peer overran the receive buffer.
+TEST(Handshake, FirstAckWindowIsTheSynWindowWhateverThePeerIsn) {
+  for (const uint32_t peer_iss : {5000u, 0x90000000u, 0xfffffff0u}) {
+    PeerHarness h;
+    h.connect();
+    const Seg syn = h.out();
+    h.in(Seg{.flags = kSyn | kAck,
+             .seq = peer_iss,
+             .ack = syn.seq + 1,
+             .options = {.mss = 1460, .window_scale = 7, .sack_permitted = true}});
+    const Seg ack = h.out();
+    EXPECT_EQ(ack.ack, peer_iss + 1);
+    // 64240 rounded up to the 128-byte unit of scale 7 (Linux tcp_select_window()).
+    EXPECT_EQ(ack.win, 502) << "peer ISN " << peer_iss;
+  }
+}
+
 TEST(Handshake, PassiveOpenEchoesOnlyWhatThePeerOffered) {
   PeerHarness h;
   h.listen();
