@@ -101,10 +101,12 @@ Expected<FaultPlan, std::string> parse_fault_spec(const std::string& spec) {
                       : key == "reorder"   ? &plan.reorder_ppm
                       : key == "duplicate" ? &plan.duplicate_ppm
                       : key == "delay"     ? &plan.delay_ppm
+                      : key == "corrupt"   ? &plan.corrupt_ppm
                                            : nullptr;
     auto ppm = parse_percent_ppm(value);
     if (field == nullptr || !ppm) {
-      return bad("--faults", std::string(item), "drop|reorder|duplicate|delay=PERCENT% or seed=N");
+      return bad("--faults", std::string(item),
+                 "drop|reorder|duplicate|delay|corrupt=PERCENT% or seed=N");
     }
     *field = *ppm;
   }

@@ -53,7 +53,7 @@ extern const char* const kServeUsage;
 netstack::Expected<ServeOptions, std::string> parse_serve_options(
     const std::vector<std::string>& args);
 
-// "drop=1%,reorder=0.5%,duplicate=1%,delay=1%,seed=7": the random faults of
+// "drop=1%,reorder=0.5%,duplicate=1%,delay=1%,corrupt=1%,seed=7": the random faults of
 // a FaultPlan, each a percentage of packets.
 netstack::Expected<netstack::FaultPlan, std::string> parse_fault_spec(const std::string& spec);
 

@@ -20,7 +20,8 @@ std::unique_ptr<FaultyLink> faulty(netstack::Link& inner, netstack::Clock& clock
 void print_faults(std::ostream& out, const char* direction, const FaultyLink& link) {
   const netstack::FaultStats& s = link.stats();
   out << " " << direction << ": packets=" << s.sent << " dropped=" << s.dropped
-      << " duplicated=" << s.duplicated << " reordered=" << s.reordered << " delayed=" << s.delayed;
+      << " duplicated=" << s.duplicated << " reordered=" << s.reordered << " delayed=" << s.delayed
+      << " corrupted=" << s.corrupted;
 }
 
 }  // namespace
