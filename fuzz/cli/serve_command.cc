@@ -43,13 +43,14 @@ netstack::Expected<EndpointId, std::string> open_endpoint(netstack::tcp::Protoco
   apply_sndbuf(ep, o);
   if (o.is_client()) {
     const int rc = ep.connect(*o.connect_address, o.connect_port);
-    if (rc != EINPROGRESS)
-      return netstack::Unexpected("tcpfuzz serve: connect: errno " + std::to_string(rc));
+    if (rc != EINPROGRESS) {
+      return netstack::Unexpected{"tcpfuzz serve: connect: errno " + std::to_string(rc)};
+    }
     return id;
   }
   if (ep.bind(o.address, o.listen_port) != 0 || ep.listen(128) != 0) {
-    return netstack::Unexpected("tcpfuzz serve: cannot listen on port " +
-                                std::to_string(o.listen_port));
+    return netstack::Unexpected{"tcpfuzz serve: cannot listen on port " +
+                                std::to_string(o.listen_port)};
   }
   std::printf("listening on %s:%u\n", o.address.to_string().c_str(), o.listen_port);
   std::fflush(stdout);

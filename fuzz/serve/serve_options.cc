@@ -56,7 +56,7 @@ const std::map<std::string_view, Mode>& mode_names() {
 
 Unexpected<std::string> bad(const std::string& flag, const std::string& value,
                             const std::string& expected) {
-  return Unexpected("tcpfuzz serve: " + flag + " '" + value + "': expected " + expected);
+  return Unexpected{"tcpfuzz serve: " + flag + " '" + value + "': expected " + expected};
 }
 
 // Checks that hold only once every flag is known.
@@ -118,7 +118,7 @@ Expected<ServeOptions, std::string> parse_serve_options(const std::vector<std::s
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& flag = args[i];
     if (i + 1 >= args.size()) {
-      return Unexpected("tcpfuzz serve: unexpected argument " + flag + " (flags take a value)");
+      return Unexpected{"tcpfuzz serve: unexpected argument " + flag + " (flags take a value)"};
     }
     const std::string& value = args[++i];
     if (flag == "--tun") {
@@ -142,8 +142,9 @@ Expected<ServeOptions, std::string> parse_serve_options(const std::vector<std::s
       o.connect_port = *port;
     } else if (flag == "--mode") {
       auto it = mode_names().find(value);
-      if (it == mode_names().end())
+      if (it == mode_names().end()) {
         return bad(flag, value, "echo, discard, source, send or receive");
+      }
       o.mode = it->second;
     } else if (flag == "--bytes") {
       auto n = parse_number<uint64_t>(value);
@@ -169,7 +170,7 @@ Expected<ServeOptions, std::string> parse_serve_options(const std::vector<std::s
       o.sndbuf = *n;
     } else if (flag == "--faults") {
       auto plan = parse_fault_spec(value);
-      if (!plan) return Unexpected(plan.error());
+      if (!plan) return Unexpected{plan.error()};
       o.faults = *plan;
     } else if (flag == "--timeout") {
       auto s = parse_number<uint32_t>(value);
@@ -180,10 +181,10 @@ Expected<ServeOptions, std::string> parse_serve_options(const std::vector<std::s
       if (!s) return bad(flag, value, "a number");
       o.seed = *s;
     } else {
-      return Unexpected("tcpfuzz serve: unknown flag " + flag);
+      return Unexpected{"tcpfuzz serve: unknown flag " + flag};
     }
   }
-  if (auto error = check_combination(o)) return Unexpected(*error);
+  if (auto error = check_combination(o)) return Unexpected{*error};
   return o;
 }
 

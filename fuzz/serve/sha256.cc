@@ -34,8 +34,8 @@ std::string Sha256::hex_digest() const {
       EVP_DigestFinal_ex(copy.get(), digest, &length) != 1) {
     throw std::runtime_error("EVP_DigestFinal_ex(SHA-256) failed");
   }
-  std::string hex(2 * length, '0');
-  for (unsigned int i = 0; i < length; ++i) {
+  std::string hex(size_t{2} * length, '0');
+  for (size_t i = 0; i < length; ++i) {
     std::snprintf(&hex[2 * i], 3, "%02x", digest[i]);
   }
   return hex;

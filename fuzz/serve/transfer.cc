@@ -13,7 +13,7 @@ using netstack::tcp::State;
 
 namespace {
 
-constexpr size_t kChunk = 64 * 1024;
+constexpr size_t kChunk = size_t{64} * 1024;
 // How long a graceful close may take to reach TIME-WAIT or CLOSED.
 constexpr netstack::Duration kCloseLimit = std::chrono::seconds(10);
 
@@ -113,8 +113,9 @@ bool Transfer::read_all(Endpoint& ep) {
     const auto got = room.first(*n);
     rx_hash_.update(got);
     received_ += *n;
-    if (options_.mode == Mode::kEcho)
+    if (options_.mode == Mode::kEcho) {
       echo_backlog_.insert(echo_backlog_.end(), got.begin(), got.end());
+    }
   }
   return true;
 }

@@ -28,15 +28,15 @@ void print_faults(std::ostream& out, const char* direction, const FaultyLink& li
 
 netstack::Expected<std::unique_ptr<TunHost>, std::string> TunHost::open(
     const std::string& tun, const netstack::IpAddress& address, netstack::tcp::Config config,
-    std::optional<FaultPlan> faults, uint64_t seed) {
+    const std::optional<FaultPlan>& faults, uint64_t seed) {
   auto link = netstack::TunLink::open(tun);
-  if (!link) return netstack::Unexpected(link.error());
-  return std::unique_ptr<TunHost>(
-      new TunHost(std::move(*link), address, config, std::move(faults), seed));
+  if (!link) return netstack::Unexpected{link.error()};
+  return std::unique_ptr<TunHost>(new TunHost(std::move(*link), address, config, faults, seed));
 }
 
 TunHost::TunHost(std::unique_ptr<netstack::TunLink> tun, const netstack::IpAddress& address,
-                 netstack::tcp::Config config, std::optional<FaultPlan> faults, uint64_t seed)
+                 netstack::tcp::Config config, const std::optional<FaultPlan>& faults,
+                 uint64_t seed)
     : tun_(std::move(tun)),
       out_faults_(faulty(*tun_, clock_, faults, 0)),
       stack_(clock_, netstack::StackOptions{seed}),

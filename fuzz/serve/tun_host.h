@@ -25,7 +25,7 @@ class TunHost {
  public:
   static netstack::Expected<std::unique_ptr<TunHost>, std::string> open(
       const std::string& tun, const netstack::IpAddress& address, netstack::tcp::Config config,
-      std::optional<netstack::FaultPlan> faults, uint64_t seed);
+      const std::optional<netstack::FaultPlan>& faults, uint64_t seed);
 
   netstack::tcp::Protocol& tcp() { return protocol_; }
   netstack::RealClock& clock() { return clock_; }
@@ -37,7 +37,8 @@ class TunHost {
 
  private:
   TunHost(std::unique_ptr<netstack::TunLink> tun, const netstack::IpAddress& address,
-          netstack::tcp::Config config, std::optional<netstack::FaultPlan> faults, uint64_t seed);
+          netstack::tcp::Config config, const std::optional<netstack::FaultPlan>& faults,
+          uint64_t seed);
   // Where the stack sends, and where packets from the device go.
   netstack::Link& outbound();
   netstack::Link& inbound();

@@ -18,8 +18,9 @@ int TunEventLoop::poll_timeout_ms(Duration max_wait) const {
 std::optional<std::string> TunEventLoop::turn(Duration max_wait) {
   pollfd p{.fd = tun_.fd(), .events = POLLIN, .revents = 0};
   const int ready = ::poll(&p, 1, poll_timeout_ms(max_wait));
-  if (ready < 0 && errno != EINTR)
+  if (ready < 0 && errno != EINTR) {
     return "poll on tun " + tun_.name() + ": " + std::strerror(errno);
+  }
   if ((p.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) {
     return "tun " + tun_.name() + ": device error or hang-up";
   }

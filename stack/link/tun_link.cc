@@ -22,14 +22,14 @@ std::string failure(const std::string& name, const char* step) {
 // The device's MTU, asked through any socket (SIOCGIFMTU needs one).
 Expected<uint32_t, std::string> device_mtu(const std::string& name) {
   const int s = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (s < 0) return Unexpected(failure(name, "socket for SIOCGIFMTU"));
+  if (s < 0) return Unexpected{failure(name, "socket for SIOCGIFMTU")};
   ifreq ifr{};
   std::memcpy(ifr.ifr_name, name.data(), name.size());
   const int rc = ::ioctl(s, SIOCGIFMTU, &ifr);
   const int saved = errno;
   ::close(s);
   errno = saved;
-  if (rc < 0) return Unexpected(failure(name, "SIOCGIFMTU"));
+  if (rc < 0) return Unexpected{failure(name, "SIOCGIFMTU")};
   return static_cast<uint32_t>(ifr.ifr_mtu);
 }
 
@@ -37,23 +37,23 @@ Expected<uint32_t, std::string> device_mtu(const std::string& name) {
 
 Expected<std::unique_ptr<TunLink>, std::string> TunLink::open(const std::string& name) {
   if (name.empty() || name.size() >= IFNAMSIZ) {
-    return Unexpected("tun '" + name + "': the name must have 1 to " +
-                      std::to_string(IFNAMSIZ - 1) + " characters");
+    return Unexpected{"tun '" + name + "': the name must have 1 to " +
+                      std::to_string(IFNAMSIZ - 1) + " characters"};
   }
   const int fd = ::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) return Unexpected(failure(name, "open /dev/net/tun"));
+  if (fd < 0) return Unexpected{failure(name, "open /dev/net/tun")};
   ifreq ifr{};
   ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
   std::memcpy(ifr.ifr_name, name.data(), name.size());
   if (::ioctl(fd, TUNSETIFF, &ifr) < 0) {
     std::string error = failure(name, "TUNSETIFF (IFF_TUN | IFF_NO_PI)");
     ::close(fd);
-    return Unexpected(std::move(error));
+    return Unexpected{std::move(error)};
   }
   auto mtu = device_mtu(name);
   if (!mtu) {
     ::close(fd);
-    return Unexpected(mtu.error());
+    return Unexpected{mtu.error()};
   }
   return std::unique_ptr<TunLink>(new TunLink(fd, name, *mtu));
 }
