@@ -16,9 +16,10 @@ trap 'rm -rf "$WORK"' EXIT
 ip netns add "$NS" 2>/dev/null || skip "network namespaces do not work here"
 ip netns del "$NS"
 
-# namespace_of LOG: the namespace a test run announced.
+# namespace_of LOG: the namespace a test run announced (nothing while the
+# run has not created its log yet).
 namespace_of() {
-  sed -n 's/^namespace \(tcpfuzz-interop-[0-9]*\),.*/\1/p' "$1"
+  sed -n 's/^namespace \(tcpfuzz-interop-[0-9]*\),.*/\1/p' "$1" 2>/dev/null
 }
 
 expect_gone() {
