@@ -69,7 +69,12 @@ std::string TunHost::link_summary() const {
   }
   const netstack::TunStats& t = tun_->stats();
   out << "tun " << tun_->name() << ": sent=" << t.sent << " send_errors=" << t.send_errors
-      << " received=" << t.received;
+      << " received=" << t.received << "\nstack:";
+  const auto nonzero = [&out](std::string_view name, uint64_t value) {
+    if (value != 0) out << " " << name << "=" << value;
+  };
+  stack_.stats().for_each(nonzero);
+  protocol_.stats().for_each(nonzero);
   return out.str();
 }
 

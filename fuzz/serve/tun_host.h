@@ -31,8 +31,8 @@ class TunHost {
   netstack::RealClock& clock() { return clock_; }
   // One event loop turn (see TunEventLoop::turn).
   std::optional<std::string> turn(netstack::Duration max_wait) { return loop_.turn(max_wait); }
-  // "faults out: dropped=... in: ..." (empty without faults), then the
-  // device's counters.
+  // "faults out: dropped=... in: ..." (empty without faults), the device's
+  // counters, then the stack's and TCP's counters that are not zero.
   std::string link_summary() const;
 
  private:

@@ -12,7 +12,16 @@ SRC=${2:?source folder}
 # shellcheck source=tests/interop/interop_lib.sh
 source "$SRC/tests/interop/interop_lib.sh"
 interop_preflight
-trap 'rm -rf "$WORK"' EXIT
+# The runs below fail on purpose and so keep their work folders; remove them.
+remove_work() {
+  local log
+  for log in "$WORK"/*.log; do
+    [[ -f "$log" ]] || continue
+    sed -n 's/^namespace .*, work folder \(.*\)$/\1/p' "$log" | xargs -r rm -rf
+  done
+  rm -rf "$WORK"
+}
+trap remove_work EXIT
 ip netns add "$NS" 2>/dev/null || skip "network namespaces do not work here"
 ip netns del "$NS"
 

@@ -188,6 +188,14 @@ expect_field() {
   [[ "$got" == "$3" ]] || fail "$1: $2=$got, expected $3"
 }
 
+# expect_no_stack_drops NAME: our stack built no packet it then dropped
+# itself (larger than the MTU, no route); tcpfuzz serve prints the counters.
+expect_no_stack_drops() {
+  local drops
+  drops=$(grep -o 'ip_send_[a-z_]*=[0-9]*' "$WORK/$1.out" | tr '\n' ' ')
+  [[ -z "$drops" ]] || fail "$1: our stack dropped packets it built: $drops"
+}
+
 # expect_delivered SENDER RECEIVER BYTES: SENDER sent BYTES, RECEIVER got
 # them all, and the SHA-256 of what left equals that of what arrived.
 expect_delivered() {

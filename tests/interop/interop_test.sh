@@ -7,7 +7,8 @@
 #
 # Cases:
 #   transfer  TCPFUZZ_INTEROP_MB (default 100) MB each way, Linux connecting
-#             to us and us to Linux; graceful close from either side
+#             to us and us to Linux; graceful close from either side; 10 MB
+#             through our echo server
 #   options   every SACK/TS/WS combination Linux offers (sysctls in the
 #             namespace) and ours all off, both directions; the capture
 #             shows what was negotiated
@@ -57,6 +58,7 @@ transfer() {
     expect_delivered "$theirs" "$ours" "$BYTES"
   fi
   expect_field "$ours" result ok
+  expect_no_stack_drops "$ours"
   check_capture "$(explained_gaps "$ours")"
   local closer=$LINUX_ADDR
   [[ $sender == stack ]] && closer=$STACK_ADDR
@@ -88,6 +90,20 @@ explained_gaps() {
 case_transfer() {
   linux_options 1 1 1
   transfers clean
+  # Our echo server: what Linux sends comes back, byte for byte.
+  local echoed=$((10 * 1024 * 1024))
+  capture_start echo
+  serve_start echo-stack --listen 5003 --mode echo
+  peer_start echo-linux client "$STACK_ADDR" 5003 --send "$echoed"
+  finish "$PEER_PID" echo-linux
+  finish "$SERVE_PID" echo-stack
+  capture_stop
+  expect_delivered echo-linux echo-stack "$echoed"
+  expect_delivered echo-stack echo-linux "$echoed"
+  [[ "$(field echo-linux tx_sha256)" == "$(field echo-linux rx_sha256)" ]] ||
+    fail "echo: Linux got back other bytes than it sent"
+  expect_no_stack_drops echo-stack
+  check_capture
 }
 
 case_faulty() {
