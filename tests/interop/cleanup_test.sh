@@ -12,6 +12,7 @@ SRC=${2:?source folder}
 # shellcheck source=tests/interop/interop_lib.sh
 source "$SRC/tests/interop/interop_lib.sh"
 interop_preflight
+make_work
 # The runs below fail on purpose and so keep their work folders; remove them.
 remove_work() {
   local log

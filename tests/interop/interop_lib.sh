@@ -16,7 +16,7 @@ readonly TUN=tfz0
 readonly NS=tcpfuzz-interop-$$
 # A peer that hangs is killed after this many seconds (tcpfuzz serve has --timeout).
 readonly PEER_TIMEOUT=120
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/tcpfuzz-interop.XXXXXX")
+WORK="" # made once the machine passed interop_preflight (make_work)
 BACKGROUND=()
 failures=0
 
@@ -45,7 +45,7 @@ cleanup() {
     ip netns del "$NS" || echo "cleanup: could not delete namespace $NS"
   fi
   if [[ $rc -eq 0 || $rc -eq $SKIP_CODE ]]; then
-    rm -rf "$WORK"
+    [[ -z "$WORK" ]] || rm -rf "$WORK"
   else
     # Outputs and captures stay for the post-mortem; the big ones do not.
     find "$WORK" -name '*.pcap' -size +20M -delete
@@ -65,11 +65,16 @@ interop_preflight() {
   [[ -c /dev/net/tun ]] || skip "/dev/net/tun does not exist"
 }
 
+make_work() {
+  WORK=$(mktemp -d "${TMPDIR:-/tmp}/tcpfuzz-interop.XXXXXX")
+}
+
 # Creates the namespace and the device, or exits with a SKIP line when this
 # machine cannot.
 interop_setup() {
   interop_preflight
   trap cleanup EXIT
+  make_work
   trap 'exit 130' INT
   trap 'exit 143' TERM
   local err
