@@ -10,6 +10,7 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev llvm-14   # libFuzzer runtime, llvm-profdata, llvm-cov
   afl++
   librapidcheck-dev libgtest-dev libgmock-dev libbenchmark-dev libpcap-dev
+  libssl-dev                            # SHA-256 in tcpfuzz serve
   tshark tcpdump graphviz iproute2 iperf3
   python3 bison flex zip unzip
 )

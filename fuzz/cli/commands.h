@@ -17,5 +17,6 @@ int minimize_command(const std::vector<std::string>& args);
 int targets_command(const std::vector<std::string>& args);
 int import_command(const std::vector<std::string>& args);
 int diff_command(const std::vector<std::string>& args);
+int serve_command(const std::vector<std::string>& args);
 
 }  // namespace tcpfuzz::cli

@@ -32,6 +32,9 @@ constexpr std::string_view kUsage =
     "  diff INPUT... [--target NAME] [--packetdrill PATH] [--max-seconds S] [--known FILE]\n"
     "       [--diffs DIR] [--no-minimize]\n"
     "      scenarios run on the stack and checked against the Linux kernel (root)\n"
+    "  serve --tun NAME --address IP (--listen PORT | --connect IP:PORT) [--mode M] ...\n"
+    "      the stack on a TUN device with the real clock: echo/discard/source server or\n"
+    "      send/receive client (tcpfuzz serve --help for every flag)\n"
     "  targets\n"
     "      the fuzz targets: name, what their inputs export to, what they fuzz\n";
 
@@ -54,6 +57,7 @@ int main(int argc, char** argv) {
   if (command == "minimize") return tcpfuzz::cli::minimize_command(args);
   if (command == "import") return tcpfuzz::cli::import_command(args);
   if (command == "diff") return tcpfuzz::cli::diff_command(args);
+  if (command == "serve") return tcpfuzz::cli::serve_command(args);
   if (command == "targets") return tcpfuzz::cli::targets_command(args);
   if (command == "--help" || command == "-h" || command == "help") {
     std::fputs(kUsage.data(), stdout);

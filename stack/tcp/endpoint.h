@@ -212,6 +212,9 @@ class Endpoint final : public SegmentHandler {
   void emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack, std::span<const uint8_t> payload,
             bool syn_options);
   uint32_t window_candidate() const;
+  // Linux tcp_current_mss(): the payload that fits beside the options the
+  // next segment carries (snd_mss_ less any SACK blocks).
+  uint32_t current_mss() const;
   uint16_t window_to_advertise();
   // Linux tcp_event_data_recv(): delayed-ACK bookkeeping for new data.
   void on_data_received(uint32_t len);

@@ -106,6 +106,10 @@ void Endpoint::handle_syn_sent(Segment& s) {
   }
   irs_ = s.seq;
   rcv_nxt_ = s.seq.add(seqnum::Size(1));
+  // The window our SYN offered starts at the peer's ISN + 1 (Linux
+  // tcp_rcv_synsent_state_process(): rcv_wup = rcv_nxt, rcv_wnd kept).
+  rcv_wup_ = rcv_nxt_;
+  rcv_adv_ = rcv_nxt_.add(seqnum::Size(rwin_.syn_window()));
   negotiate_syn_options(s.options);
   if (s.has(kAck)) {
     // Linux tcp_rcv_synsent_state_process(): the window offered so far is

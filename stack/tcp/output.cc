@@ -26,6 +26,17 @@ uint32_t Endpoint::window_candidate() const {
   return rwin_.select(rcv_mss_, rcv_wscale_, rcv_adv_.raw() - rcv_wup_.raw());
 }
 
+uint32_t Endpoint::current_mss() const {
+  if (!sack_enabled_ || (reassembly_.empty() && !ooo_fin_ && !dsack_)) return snd_mss_;
+  // As emit() lays them out: two NOPs, kind and length, 8 bytes a block.
+  const size_t room = ts_enabled_ ? 3 : 4;
+  std::array<header::SackBlock, header::kMaxSackBlocks> blocks{};
+  const size_t n = std::min(
+      room, (dsack_ ? 1 : 0) + reassembly_.sack_blocks(std::span(blocks).first(room), ooo_fin_));
+  const auto option_bytes = static_cast<uint32_t>(4 + 8 * n);
+  return std::max<uint32_t>(snd_mss_ - option_bytes, 48);  // Linux TCP_MIN_SND_MSS
+}
+
 uint16_t Endpoint::window_to_advertise() {
   const uint32_t unit = uint32_t{1} << rcv_wscale_;
   // What is left of the window offered before.
@@ -227,6 +238,10 @@ void Endpoint::ack_check() {
 }
 
 bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) {
+  // A resent segment larger than that is split (Linux tcp_retransmit_skb()
+  // fragments it), or the packet would exceed the MTU.
+  const uint32_t mss = current_mss();
+  len = std::min<size_t>(len, mss);
   const size_t offset = snd_una_.size_to(seq).bytes();
   const View payload = send_queue_.slice(offset, len);
   const size_t copied = payload.size();
@@ -272,7 +287,7 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
   }
   emit(flags, seq, rcv_nxt_, payload.bytes(), false);
   persist_timer_.cancel();  // data is moving: no probe needed
-  if (copied < snd_mss_) snd_sml_ = end;
+  if (copied < mss) snd_sml_ = end;
   if (with_fin) {
     fin_sent_ = true;
     fin_sent_seq_ = end;
@@ -355,7 +370,8 @@ bool Endpoint::transmit() {
     }
     // Linux tcp_cwnd_test(): segments in flight against the window.
     if (sent_.in_flight() >= cw_.cwnd) return true;
-    size_t len = std::min<size_t>({unsent, snd_mss_, usable});
+    const uint32_t mss = current_mss();
+    size_t len = std::min<size_t>({unsent, mss, usable});
     // MSG_EOR: a segment ends at a record's end.
     for (const seqnum::Value mark : eor_marks_) {
       if (snd_nxt_.less_than(mark)) {
@@ -369,7 +385,7 @@ bool Endpoint::transmit() {
       }
       return false;
     }
-    if (len < snd_mss_) {
+    if (len < mss) {
       // Nagle (RFC 896 / RFC 9293 3.7.4): hold a small segment while data is
       // unacknowledged, unless TCP_NODELAY; TCP_CORK holds it regardless.
       const bool last_piece = len == unsent;

@@ -49,6 +49,23 @@ TEST_F(Established, OutOfOrderDataIsQueuedAndAckedWithSackBlocks) {
   EXPECT_EQ(ep->info().readable_bytes, 300u);
 }
 
+// Found against Linux over a TUN device (an echo server losing inbound
+// packets): data segments carrying SACK blocks were a full MSS, so the
+// packet exceeded the MTU and the stack dropped it. As Linux
+// (tcp_current_mss()), the blocks take their room from the payload.
+TEST_F(Established, DataBesideSackBlocksStillFitsTheMtu) {
+  h.in(Seg{.flags = kAck, .seq = 1201, .ack = iss + 1, .payload = bytes(100)});
+  ASSERT_EQ(h.out().options.sack_block_count, 1);
+  const std::vector<uint8_t> data = bytes(3000);
+  ASSERT_EQ(ep->write(data).value_or(0), 3000u);
+  const Seg first = h.out();
+  ASSERT_EQ(first.options.sack_block_count, 1);
+  // MSS 1460 less 12 bytes for one SACK block (NOP, NOP, kind, length, 8).
+  EXPECT_EQ(first.payload.size(), 1460u - 12u);
+  EXPECT_EQ(ep->info().snd_mss, 1460u) << "the MSS itself is unchanged";
+  EXPECT_EQ(h.out().payload.size(), 1460u - 12u);
+}
+
 // Without SACK there is no tail loss probe: timeouts are plain RTOs.
 using NoSack = EstablishedFixture;
 

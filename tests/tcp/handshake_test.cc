@@ -41,10 +41,10 @@ TEST(Handshake, ActiveOpenSendsLinuxSynOptionsAndCompletesOnSynAck) {
   h.out_nothing();
 }
 
-// Found against Linux over a TUN device (branch tun): with the peer's ISN
-// in the upper half of the sequence space, the window the SYN offered was
-// measured from sequence 0, so the first ACK advertised the largest scaled
-// window (65535 << 7) and the peer overran the receive buffer.
+// Found against Linux over a TUN device: with the peer's ISN in the upper
+// half of the sequence space, the window the SYN offered was measured from
+// sequence 0, so the first ACK advertised the largest scaled window
+// (65535 << 7) and the peer overran the receive buffer.
 TEST(Handshake, FirstAckWindowIsTheSynWindowWhateverThePeerIsn) {
   for (const uint32_t peer_iss : {5000u, 0x90000000u, 0xfffffff0u}) {
     PeerHarness h;
