@@ -192,7 +192,9 @@ void report(const diff::DiffResult& r) {
   if (!d.ours.empty()) std::cout << "    ours:  " << d.ours << "\n";
   if (!d.linux_sent.empty()) std::cout << "    Linux: " << d.linux_sent << "\n";
   std::cout << "    packetdrill: " << d.message << "\n";
-  if (!r.saved.empty()) {
+  if (r.saved.empty()) {
+    std::cout << "    (a disagreement with this signature was minimised earlier in this run)\n";
+  } else {
     std::cout << "    minimised (" << r.events_before << " -> " << r.events_after
               << " inbound lines and calls): " << r.saved << "\n";
   }

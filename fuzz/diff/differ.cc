@@ -298,6 +298,7 @@ DiffResult Differ::check(const DiffInput& input) {
     return result;
   }
   result.verdict = Verdict::kDisagree;
+  if (!minimised_.insert(kernel.signature).second) return result;  // one file per signature
   Scenario smallest = *recorded;
   if (options_.minimize) smallest = minimise(*recorded, kernel.signature, &kernel);
   result.events_after = inputs_and_calls(smallest);

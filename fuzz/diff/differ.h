@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,8 +33,9 @@ struct DiffOptions {
   // Minimised disagreements go here as <signature>.pkt ("" : not saved).
   std::string diffs_dir;
   bool minimize = true;
-  size_t minimize_max_runs = 150;
-  double minimize_max_seconds = 240;
+  // Per signature: each is minimised once per run, from its first input.
+  size_t minimize_max_runs = 100;
+  double minimize_max_seconds = 60;
   // Test-only: our stack's initial congestion window, while the script
   // tells Linux nothing of it (a planted difference; 0: the profile's).
   uint32_t planted_initial_cwnd = 0;
@@ -89,6 +91,7 @@ class Differ {
   DiffOptions options_;
   netstack::tcp::Config config_;
   std::string work_dir_;
+  std::set<std::string> minimised_;  // signatures minimised in this run
   size_t scripts_written_ = 0;
 };
 
