@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -120,6 +121,11 @@ std::optional<std::string> undrivable(const Scenario& recorded) {
                   call->result.integer >= 0;
     } else if (const auto* p = std::get_if<PacketSpec>(&e.action)) {
       explicit_ports = explicit_ports || p->ports.has_value();
+      if (uint64_t{p->seq_start} + p->payload_length > UINT32_MAX) {
+        return "line " + std::to_string(e.line) +
+               ": a segment whose script sequence numbers wrap, which packetdrill's parser "
+               "rejects";
+      }
     }
   }
   if (accepted > 1 && !explicit_ports) {
