@@ -24,12 +24,13 @@ namespace fs = std::filesystem;
 
 constexpr const char* kUsage =
     "usage: tcpfuzz diff INPUT... [--target NAME] [--packetdrill PATH] [--max-seconds S]\n"
-    "                    [--known FILE] [--diffs DIR] [--no-minimize]\n"
+    "                    [--tolerance-usecs N] [--known FILE] [--diffs DIR] [--no-minimize]\n"
     "  INPUT: .pkt scripts, inputs of a scenario-based fuzz target, or folders of either.\n"
     "  Each runs on our stack; the outbound lines it sent are checked against the Linux\n"
     "  kernel by the real packetdrill (root, a network namespace per run).\n"
     "  --packetdrill PATH  the binary (else $TCPFUZZ_PACKETDRILL)\n"
     "  --max-seconds S     longer scenarios are not comparable (default 5)\n"
+    "  --tolerance-usecs N packetdrill's timing tolerance (default 10000: two jiffies at HZ=250)\n"
     "  --known FILE        documented differences (default docs/linux-differences.md)\n"
     "  --diffs DIR         where minimised disagreements go (default diffs)\n"
     "  --plant-initial-cwnd N  test-only: our stack starts with this window, Linux with 10\n";
@@ -65,6 +66,14 @@ std::optional<Arguments> parse_arguments(const std::vector<std::string>& args) {
       a.options.diffs_dir = args[++i];
     } else if (arg == "--no-minimize") {
       a.options.minimize = false;
+    } else if (arg == "--tolerance-usecs" && has_value) {
+      const auto v = positive_number(args[++i]);
+      if (!v) {
+        std::fprintf(stderr, "tcpfuzz diff: --tolerance-usecs needs a positive number, got '%s'\n",
+                     args[i].c_str());
+        return std::nullopt;
+      }
+      a.options.tolerance_usecs = static_cast<int>(*v);
     } else if ((arg == "--max-seconds" || arg == "--plant-initial-cwnd") && has_value) {
       const auto v = positive_number(args[++i]);
       if (!v) {

@@ -29,6 +29,11 @@ struct DiffOptions {
   // Scenarios longer than this (fake time) are not comparable: packetdrill
   // runs on the wall clock.
   double max_seconds = 5;
+  // packetdrill's --tolerance_usecs. Linux's timers run on jiffies: with
+  // CONFIG_HZ=250 a delayed ACK or a retransmission leaves up to two ticks
+  // (8 ms) after its nominal time, which packetdrill's default 4 ms
+  // tolerance would call a disagreement.
+  int tolerance_usecs = 10000;
   std::vector<KnownDifference> known;
   // Minimised disagreements go here as <signature>.pkt ("" : not saved).
   std::string diffs_dir;

@@ -43,7 +43,7 @@ std::optional<std::string> kernel_unavailable() {
 }
 
 KernelRun run_on_kernel(const std::string& packetdrill, const std::string& script, bool ipv6,
-                        double timeout_seconds) {
+                        int tolerance_usecs, double timeout_seconds) {
   namespace fs = std::filesystem;
   const fs::path file = fs::absolute(script);
   // packetdrill's usual addresses (its own defaults and the google scripts');
@@ -60,6 +60,7 @@ KernelRun run_on_kernel(const std::string& packetdrill, const std::string& scrip
                 {"--ip_version=ipv4", "--local_ip=192.168.0.1", "--gateway_ip=192.168.0.1",
                  "--netmask_ip=255.255.0.0", "--remote_ip=192.0.2.1"});
   }
+  argv.push_back("--tolerance_usecs=" + std::to_string(tolerance_usecs));
   argv.push_back(file.filename().string());
   const ProcessOutcome run = run_process(argv, file.parent_path().string(), timeout_seconds);
   KernelRun out;

@@ -24,8 +24,9 @@ struct KernelRun {
 };
 
 // Runs `script` (a file) with packetdrill's own address flags, the IPv6 ones
-// when `ipv6`, from the script's folder, giving up after `timeout_seconds`.
+// when `ipv6`, and its timing tolerance, from the script's folder, giving up
+// after `timeout_seconds`.
 KernelRun run_on_kernel(const std::string& packetdrill, const std::string& script, bool ipv6,
-                        double timeout_seconds);
+                        int tolerance_usecs, double timeout_seconds);
 
 }  // namespace tcpfuzz::diff
