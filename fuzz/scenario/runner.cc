@@ -739,8 +739,9 @@ class Runner {
     if (live_ecr.options && (p.flags & flag::kAck) != 0) {
       for (OptionSpec& o : *live_ecr.options) {
         auto it = ts_val_map_.find(o.value2);
-        if (o.kind == OptionSpec::Kind::kTimestamp && it != ts_val_map_.end())
+        if (o.kind == OptionSpec::Kind::kTimestamp && it != ts_val_map_.end()) {
           o.value2 = it->second;
+        }
       }
     }
     record(at_script_us(script_now_us()), e.line, std::move(live_ecr));
