@@ -173,8 +173,9 @@ std::string CommandLine::help() const {
       text.replace(nl, 1, margin);
     }
     const bool own_line = left.size() > left_width;
-    out += "  " + left + (own_line ? margin : std::string(indent - 2 - left.size(), ' ')) + text +
-           "\n";
+    out += "  " + left;
+    out += own_line ? margin : std::string(indent - 2 - left.size(), ' ');
+    out += text + "\n";
   }
   for (const std::string& n : notes_) out += "\n" + wrap(n, kWidth, 0) + "\n";
   return out;
@@ -218,7 +219,9 @@ CommandLine::Parsed CommandLine::parse(const std::vector<std::string>& args) con
       return failed(name + " needs " + f->value->metavar);
     }
     if (auto expected = f->value->store(value)) {
-      return failed(name + " '" + value + "': expected " + *expected);
+      std::string what = name;
+      what.append(" '").append(value).append("': expected ").append(*expected);
+      return failed(what);
     }
   }
   for (size_t p = 0; p < positionals_.size(); ++p) {

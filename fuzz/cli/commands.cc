@@ -21,6 +21,7 @@ int Command::main(const std::vector<std::string>& args) {
 
 std::vector<std::unique_ptr<Command>> all_commands() {
   std::vector<std::unique_ptr<Command>> commands;
+  commands.reserve(kFactories.size());
   for (const auto make : kFactories) commands.push_back(make());
   return commands;
 }

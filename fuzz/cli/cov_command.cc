@@ -116,8 +116,9 @@ int Cov::run() {
   std::printf("%s: %zu inputs\n", std::string((*target)->name).c_str(), files->size());
   std::printf("states       %2zu/%zu:", coverage.states(), netstack::tcp::kStateCount);
   for (size_t i = 0; i < netstack::tcp::kStateCount; ++i) {
-    if (coverage.reached(static_cast<State>(i)))
+    if (coverage.reached(static_cast<State>(i))) {
       std::printf(" %s", name(static_cast<State>(i)).c_str());
+    }
   }
   std::printf("\ntransitions  %2zu/%zu of the (from, to) pairs the state machine allows\n",
               allowed_reached, allowed.size());

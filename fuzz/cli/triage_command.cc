@@ -90,6 +90,7 @@ int Triage::run() {
   if (tsv_) return unreadable == 0 ? 0 : 2;
 
   std::vector<const Group*> by_count;
+  by_count.reserve(groups.size());
   for (const auto& [id, g] : groups) by_count.push_back(&g);
   std::stable_sort(by_count.begin(), by_count.end(),
                    [](const Group* a, const Group* b) { return a->count > b->count; });

@@ -49,7 +49,7 @@ struct Sample {
   }
 };
 
-CommandLine::Parsed parse(Sample& s, std::vector<std::string> args) {
+CommandLine::Parsed parse(const Sample& s, const std::vector<std::string>& args) {
   return s.line.parse(args);
 }
 
