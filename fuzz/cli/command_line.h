@@ -159,31 +159,34 @@ std::optional<T> parse_whole(std::string_view text, T min, T max) {
   return v;
 }
 
+namespace detail {
+
+// A whole number in [min, max] into `out`, a T or an optional<T>.
+template <std::integral T, class Out>
+Value whole_number(Out& out, std::string_view metavar, T min, T max, std::string default_text) {
+  return Value{std::string(metavar),
+               [&out, min, max](std::string_view text) -> std::optional<std::string> {
+                 auto v = parse_whole(text, min, max);
+                 if (!v) return range_text(min, max);
+                 out = *v;
+                 return std::nullopt;
+               },
+               std::move(default_text)};
+}
+
+}  // namespace detail
+
 template <std::integral T>
 Value number(T& out, std::string_view metavar, std::type_identity_t<T> min,
              std::type_identity_t<T> max) {
   const bool has_default = out >= min && out <= max;
-  return Value{std::string(metavar),
-               [&out, min, max](std::string_view text) -> std::optional<std::string> {
-                 auto v = parse_whole(text, min, max);
-                 if (!v) return detail::range_text(min, max);
-                 out = *v;
-                 return std::nullopt;
-               },
-               has_default ? std::to_string(out) : ""};
+  return detail::whole_number<T>(out, metavar, min, max, has_default ? std::to_string(out) : "");
 }
 
 template <std::integral T>
 Value number(std::optional<T>& out, std::string_view metavar, std::type_identity_t<T> min,
              std::type_identity_t<T> max) {
-  return Value{std::string(metavar),
-               [&out, min, max](std::string_view text) -> std::optional<std::string> {
-                 auto v = parse_whole(text, min, max);
-                 if (!v) return detail::range_text(min, max);
-                 out = *v;
-                 return std::nullopt;
-               },
-               out ? std::to_string(*out) : ""};
+  return detail::whole_number<T>(out, metavar, min, max, out ? std::to_string(*out) : "");
 }
 
 template <class T>
