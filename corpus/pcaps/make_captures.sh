@@ -37,6 +37,7 @@ cleanup() {
   [[ -n ${forwarder:-} ]] && kill "$forwarder" 2>/dev/null
   ip netns del "$client" 2>/dev/null || true
   ip netns del "$server" 2>/dev/null || true
+  [[ -n ${delays:-} ]] && rm -rf "$delays"
 }
 trap cleanup EXIT
 
@@ -53,19 +54,29 @@ setup_namespace() {
 setup_namespace "$client" 198.18.0.1 fd00:18::1
 setup_namespace "$server" 198.18.0.2 fd00:18::2
 
-# configure NS MTU [SYSCTL=VALUE...]: the stack's defaults, then the
-# changes (commas in a value stand for spaces: tcp_rmem=4096,16384,65536).
+# configure NS MTU [SYSCTL=VALUE...] [delay=TIME]: the stack's defaults,
+# then the changes (commas in a value stand for spaces:
+# tcp_rmem=4096,16384,65536); delay=SECONDS has the forwarder hold the
+# host's outgoing packets that long: a path away from the capture point.
 configure() {
   local ns=$1 mtu=$2
   shift 2
-  local changes=("${@//,/ }")
+  local changes=()
+  echo 0 >"$delays/$ns.delay"
+  for change in "$@"; do
+    if [[ $change == delay=* ]]; then
+      echo "${change#delay=}" >"$delays/$ns.delay"
+    else
+      changes+=("${change//,/ }")
+    fi
+  done
   ip netns exec "$ns" sysctl -q net.ipv4.tcp_timestamps=1 net.ipv4.tcp_sack=1 \
     net.ipv4.tcp_window_scaling=1 net.ipv4.tcp_syncookies=1 net.ipv4.tcp_syn_retries=6 \
     net.ipv4.tcp_synack_retries=5 net.ipv4.tcp_retries2=15 net.ipv4.tcp_max_syn_backlog=4096 \
     net.ipv4.tcp_fin_timeout=60 net.ipv4.tcp_keepalive_time=7200 \
     net.ipv4.tcp_keepalive_intvl=75 net.ipv4.tcp_keepalive_probes=9 \
     net.ipv4.tcp_rmem="4096 131072 6291456" net.ipv4.tcp_wmem="4096 16384 4194304" \
-    net.ipv4.tcp_ecn=0 net.ipv4.tcp_fastopen=0 "${changes[@]}"
+    net.ipv4.tcp_ecn=0 net.ipv4.tcp_fastopen=0 ${changes[@]+"${changes[@]}"}
   ip -n "$ns" link set dev tun0 mtu "$mtu"
 }
 
@@ -75,7 +86,10 @@ configure() {
 # a CPU delays packets by milliseconds, and the capture records the delay.
 realtime=()
 chrt -f 10 true 2>/dev/null && realtime=(chrt -f 10)
-"${realtime[@]}" python3 - "$client" "$server" <<'PY' &
+delays=$(mktemp -d)
+echo 0 >"$delays/$client.delay"
+echo 0 >"$delays/$server.delay"
+"${realtime[@]}" python3 - "$client" "$server" "$delays" <<'PY' &
 import signal, socket, subprocess, sys
 
 # The script's cleanup kills this process: take the children with it.
@@ -85,18 +99,26 @@ import fcntl, os, select, socket, struct, sys
 TUNSETIFF, IFF_TUN, IFF_NO_PI = 0x400454ca, 0x0001, 0x1000
 tun = os.open("/dev/net/tun", os.O_RDWR)
 fcntl.ioctl(tun, TUNSETIFF, struct.pack("16sH", b"tun0", IFF_TUN | IFF_NO_PI))
+import time
 peer = socket.socket(fileno=int(sys.argv[1]))
+delay_file = sys.argv[2]  # seconds to hold this host's packets: a path away
+held = []  # (when to send, packet)
 while True:
-    ready, _, _ = select.select([tun, peer], [], [])
+    timeout = max(0.0, held[0][0] - time.monotonic()) if held else None
+    ready, _, _ = select.select([tun, peer], [], [], timeout)
     if tun in ready:
-        peer.send(os.read(tun, 65536))
+        with open(delay_file) as f:
+            delay = float(f.read() or 0)
+        held.append((time.monotonic() + delay, os.read(tun, 65536)))
+    while held and held[0][0] <= time.monotonic():
+        peer.send(held.pop(0)[1])
     if peer in ready:
         os.write(tun, peer.recv(65536))
 '''
 a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
 children = [
-    subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-c", ATTACH, str(s.fileno())],
-                     pass_fds=[s.fileno()])
+    subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-c", ATTACH, str(s.fileno()),
+                      f"{sys.argv[3]}/{ns}.delay"], pass_fds=[s.fileno()])
     for ns, s in ((sys.argv[1], a), (sys.argv[2], b))
 ]
 try:
@@ -215,5 +237,6 @@ make_capture linux-host-timestamps0 "$defaults" "1500 net.ipv4.tcp_timestamps=0"
 make_capture linux-host-sack0 "$defaults" "1500 net.ipv4.tcp_sack=0" tcpdump v4 close 1000:3000
 make_capture linux-host-mss1200 "$defaults" "1240" tcpdump v4 close 3000:4000
 make_capture linux-host-wscale0 "$defaults" "1500 net.ipv4.tcp_window_scaling=0" tcpdump v4 close 1000:3000
+make_capture linux-host-far-client "1500 delay=0.02" "$defaults" tcpdump v4 close 1000:3000
 rmem_small=net.ipv4.tcp_rmem=4096,16384,65536
 make_capture linux-host-rmem-small "1500 $rmem_small" "1500 $rmem_small" tcpdump v4 close 20000:20000

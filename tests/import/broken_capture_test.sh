@@ -11,10 +11,7 @@
 # The good capture is imported either way.
 set -uo pipefail
 tcpfuzz=$1 src=$2 case_name=$3
-fail() {
-  echo "FAIL: $*"
-  exit 1
-}
+fail() { echo "FAIL: $*" && exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 good="$src/corpus/pcaps/linux-v4-abort.pcap"

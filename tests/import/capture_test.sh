@@ -13,14 +13,8 @@
 # exits 77 (ctest: skipped).
 set -uo pipefail
 tcpfuzz=$1 src=$2 capture=$3 where=$4 known=${5:-} reason=${6:-}
-skip() {
-  echo "SKIP: $*"
-  exit 77
-}
-fail() {
-  echo "FAIL: $*"
-  exit 1
-}
+skip() { echo "SKIP: $*" && exit 77; }
+fail() { echo "FAIL: $*" && exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

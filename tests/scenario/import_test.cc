@@ -251,6 +251,36 @@ CapturedSegment at(int ms, CapturedSegment s, uint32_t seq, uint32_t ack, size_t
   return s;
 }
 
+// A capture at the server of a client 20 ms away: the client's script has
+// the server's packets an RTT later than captured, so that the client's
+// answers follow them as closely as they did; the server's is as captured.
+TEST(ImportFlows, TheFarSideSeesThePeerAnRttLater) {
+  const auto client = [](uint8_t flags) {
+    return segment("198.18.0.1", 40000, "198.18.0.2", 8080, flags);
+  };
+  const auto server = [](uint8_t flags) {
+    return segment("198.18.0.2", 8080, "198.18.0.1", 40000, flags);
+  };
+  const uint8_t ack = flag::kAck;
+  const std::vector<Flow> flows = split_flows({
+      at(0, client(flag::kSyn), 100, 0),
+      at(0, server(flag::kSyn | ack), 500, 101),
+      at(20, client(ack), 101, 501),
+      at(20, client(ack | flag::kPsh), 101, 501, 100),
+      at(21, server(ack), 501, 201),
+  });
+  auto far = conversation_of(flows.at(0), StackRole::kClient);
+  ASSERT_TRUE(far.has_value()) << far.error();
+  EXPECT_EQ(far->peer_delay_ns, 20'000'000);
+  std::vector<int64_t> times;
+  for (const CapturedSegment* s : far->segments) times.push_back(far->time_us(*s));
+  EXPECT_EQ(times, (std::vector<int64_t>{0, 20'000, 20'000, 20'000, 41'000}));
+  auto near = conversation_of(flows.at(0), StackRole::kServer);
+  ASSERT_TRUE(near.has_value()) << near.error();
+  EXPECT_EQ(near->peer_delay_ns, 0);
+  EXPECT_EQ(near->time_us(*near->segments.back()), 21'000);
+}
+
 // The calls a capture does not show are inferred from what the packets
 // imply: accept after the handshake, reads when data becomes readable (an
 // out-of-order piece when the hole fills), one write per run of the stack's
