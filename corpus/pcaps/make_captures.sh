@@ -54,7 +54,7 @@ setup_namespace() {
 setup_namespace "$client" 198.18.0.1 fd00:18::1
 setup_namespace "$server" 198.18.0.2 fd00:18::2
 
-# configure NS MTU [SYSCTL=VALUE...] [delay=TIME]: the stack's defaults,
+# configure NS MTU [SYSCTL=VALUE...] [delay=SECONDS]: the stack's defaults,
 # then the changes (commas in a value stand for spaces:
 # tcp_rmem=4096,16384,65536); delay=SECONDS has the forwarder hold the
 # host's outgoing packets that long: a path away from the capture point.

@@ -251,23 +251,26 @@ CapturedSegment at(int ms, CapturedSegment s, uint32_t seq, uint32_t ack, size_t
   return s;
 }
 
+// The two ends of the flows below: 198.18.0.1:40000 connects to
+// 198.18.0.2:8080.
+CapturedSegment from_client(uint8_t flags) {
+  return segment("198.18.0.1", 40000, "198.18.0.2", 8080, flags);
+}
+CapturedSegment from_server(uint8_t flags) {
+  return segment("198.18.0.2", 8080, "198.18.0.1", 40000, flags);
+}
+
 // A capture at the server of a client 20 ms away: the client's script has
 // the server's packets an RTT later than captured, so that the client's
 // answers follow them as closely as they did; the server's is as captured.
 TEST(ImportFlows, TheFarSideSeesThePeerAnRttLater) {
-  const auto client = [](uint8_t flags) {
-    return segment("198.18.0.1", 40000, "198.18.0.2", 8080, flags);
-  };
-  const auto server = [](uint8_t flags) {
-    return segment("198.18.0.2", 8080, "198.18.0.1", 40000, flags);
-  };
-  const uint8_t ack = flag::kAck;
+  // The SYN-ACK at once, the handshake's ACK and the request 20 ms later.
   const std::vector<Flow> flows = split_flows({
-      at(0, client(flag::kSyn), 100, 0),
-      at(0, server(flag::kSyn | ack), 500, 101),
-      at(20, client(ack), 101, 501),
-      at(20, client(ack | flag::kPsh), 101, 501, 100),
-      at(21, server(ack), 501, 201),
+      at(0, from_client(flag::kSyn), 100, 0),
+      at(0, from_server(flag::kSyn | flag::kAck), 500, 101),
+      at(20, from_client(flag::kAck), 101, 501),
+      at(20, from_client(flag::kAck | flag::kPsh), 101, 501, 100),
+      at(21, from_server(flag::kAck), 501, 201),
   });
   auto far = conversation_of(flows.at(0), StackRole::kClient);
   ASSERT_TRUE(far.has_value()) << far.error();
@@ -287,12 +290,8 @@ TEST(ImportFlows, TheFarSideSeesThePeerAnRttLater) {
 // data up to PSH (across the peer's ACKs), shutdown when the peer still
 // sends data after the stack's FIN.
 TEST(ImportScript, InfersTheSocketCalls) {
-  const auto peer = [](uint8_t flags) {
-    return segment("198.18.0.1", 40000, "198.18.0.2", 8080, flags);
-  };
-  const auto stack = [](uint8_t flags) {
-    return segment("198.18.0.2", 8080, "198.18.0.1", 40000, flags);
-  };
+  const auto peer = from_client;
+  const auto stack = from_server;
   const uint8_t ack = flag::kAck;
   const std::vector<Flow> flows = split_flows({
       at(0, peer(flag::kSyn), 100, 0),
@@ -363,11 +362,10 @@ netstack::header::TcpOptions all_options(uint16_t mss, uint8_t wscale) {
 HostSettings settings_of(const netstack::header::TcpOptions& client, uint16_t client_window,
                          const netstack::header::TcpOptions& server, uint16_t server_window,
                          StackRole role) {
-  CapturedSegment syn = at(0, segment("198.18.0.1", 40000, "198.18.0.2", 8080, flag::kSyn), 100, 0);
+  CapturedSegment syn = at(0, from_client(flag::kSyn), 100, 0);
   syn.window = client_window;
   syn.options = option_bytes(client);
-  CapturedSegment syn_ack =
-      at(1, segment("198.18.0.2", 8080, "198.18.0.1", 40000, flag::kSyn | flag::kAck), 500, 101);
+  CapturedSegment syn_ack = at(1, from_server(flag::kSyn | flag::kAck), 500, 101);
   syn_ack.window = server_window;
   syn_ack.options = option_bytes(server);
   const std::vector<Flow> flows = split_flows({syn, syn_ack});
