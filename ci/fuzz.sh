@@ -290,13 +290,6 @@ afl_out() {
   if [[ -n "$SYNC_DIR" ]]; then echo "$SYNC_DIR/$1"; else echo "$RUNS_DIR/$1/afl"; fi
 }
 
-# afl_stat FILE KEY: a value from afl-fuzz's fuzzer_stats.
-afl_stat() {
-  local v
-  v=$(sed -n "s/^$2[[:space:]]*:[[:space:]]*//p" "$1" 2>/dev/null | head -n 1)
-  echo "${v:--}"
-}
-
 # afl_progress LOG: afl-fuzz's latest "Fuzzing test case #N (T total, C
 # crashes saved" (without a UI, fuzzer_stats and plot_data are rewritten
 # only now and then).

@@ -6,7 +6,7 @@
 #   ci/fuzz_bench.sh [SECONDS] [--only lwip|tcpfuzz]
 #
 # SECONDS         default 60; every fuzzer runs that long, single process
-# --only lwip     only lwIP's harness (downloads and builds lwIP, no CMake)
+# --only lwip     only lwIP's harness (fetches and builds lwIP, no CMake)
 # --only tcpfuzz  only tcpfuzz's targets (no download)
 #
 # Why: the engineering guide anchors our fuzzing throughput to lwIP's:
@@ -22,17 +22,20 @@
 #   lwIP fuzz.c, multi frame  AFL++ persistent       scenario_fuzzer  afl (ASan+UBSan:
 #                                                    there is no AFL no-sanitizer preset)
 #
-# lwIP: lwIP 2.1.3 as Debian ships it (the orig tarball from deb.debian.org,
-# sha256-checked, cached in build/lwip-anchor/). Its test/fuzz/Makefile
+# lwIP: the upstream tarball of Debian's lwip source package, fetched with
+# `apt-get source --download-only lwip` (apt checks it against the signed
+# Sources index; deb-src is added to the system's Debian sources file when
+# it is missing) and cached in build/lwip-anchor/. Debian 12 ships lwIP
+# 2.1.3 (2.1.3+dfsg1). Its test/fuzz/Makefile
 # builds fuzz.c with afl-gcc -O0 against lwIP's src/Filelists.mk files
 # (LWIPNOAPPSFILES, LWIPAPPFILES) and lwip-contrib's unix port, with
 # test/fuzz/lwipopts.h; -DLWIP_FUZZ_MULTI_PACKET makes the input a series of
 # length-prefixed frames. Here the same file lists are compiled with clang-14
 # or afl-clang-fast at -O2, still with test/fuzz/lwipopts.h and -DLWIP_DEBUG
 # (lwip-contrib's flags); lwip-contrib is not in the tarball, so the few port
-# pieces the harness needs (arch/cc.h, sys_now) are generated here, as in
-# contrib's ports/unix. fuzz.c's main() reads one input from stdin and exits;
-# a generated adapter (build/lwip-anchor/port/adapter.c) #includes fuzz.c
+# pieces the harness needs (arch/cc.h, sys_now) are in ci/fuzz_bench/lwip_port/,
+# as in contrib's ports/unix. fuzz.c's main() reads one input from stdin and
+# exits; an adapter (ci/fuzz_bench/lwip_port/adapter.c) #includes fuzz.c
 # unchanged and splits main's body: its set-up once per process
 # (LLVMFuzzerInitialize), its "read the input, input_pkts()" per input
 # (LLVMFuzzerTestOneInput). The AFL++ build links that adapter with
@@ -89,13 +92,12 @@ while [[ $# -gt 0 ]]; do
 done
 [[ "$DURATION" -gt 0 ]] || die "SECONDS must be > 0"
 
-LWIP_TARBALL=lwip_2.1.3+dfsg1.orig.tar.xz
-LWIP_URL=http://deb.debian.org/debian/pool/main/l/lwip/$LWIP_TARBALL
-# Also in Debian's lwip_2.1.3+dfsg1-2.dsc (Checksums-Sha256).
-LWIP_SHA256=0a8276d09fc4e97bbba2f953d74af2388fc2195ea156be9d7589e297a68fde24
+# The system's Debian sources (deb822), where deb-src is enabled if needed.
+APT_SOURCES=/etc/apt/sources.list.d/debian.sources
 ANCHOR_DIR=$TCPFUZZ_ROOT/build/lwip-anchor
-LWIP_DIR=$ANCHOR_DIR/lwip-2.1.3
-PORT_DIR=$ANCHOR_DIR/port
+LWIP_VERSION="" # upstream version of Debian's lwip source, set by fetch_lwip
+LWIP_DIR=""     # its extracted tarball, set by fetch_lwip
+PORT_DIR=$TCPFUZZ_ROOT/ci/fuzz_bench/lwip_port
 LWIP_BIN_DIR=$ANCHOR_DIR/bin
 LWIP_SEEDS=$ANCHOR_DIR/seeds
 AFL_DRIVER=/usr/lib/afl/libAFLDriver.a
@@ -118,165 +120,60 @@ on_signal() {
 }
 trap on_signal INT TERM
 
-# ---- lwIP: download, port, build ----
+# ---- lwIP: fetch, build ----
 
-tarball_ok() {
-  echo "$LWIP_SHA256  $1" | sha256sum --check --status -
+as_root() {
+  if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
 }
 
-# fetch_lwip: the checked tarball in build/lwip-anchor/, extracted once.
+# enable_deb_src: makes apt know Debian's source packages, by adding deb-src
+# to the Types: lines of the system's sources file (idempotent), then
+# apt-get update. Nothing when apt already knows the lwip source package.
+enable_deb_src() {
+  if apt-cache showsrc lwip 2>/dev/null | grep -q '^Package: lwip$'; then return; fi
+  [[ -f "$APT_SOURCES" ]] || die "$APT_SOURCES not found: enable deb-src for apt-get source by hand"
+  echo "enabling deb-src in $APT_SOURCES"
+  as_root sed -E -i '/^Types:/{/deb-src/!s/$/ deb-src/}' "$APT_SOURCES" ||
+    die "cannot edit $APT_SOURCES (root needed)"
+  as_root apt-get update -q >"$ANCHOR_DIR/apt-update.log" 2>&1 ||
+    die "apt-get update failed (log: ${ANCHOR_DIR#"$TCPFUZZ_ROOT"/}/apt-update.log)"
+  apt-cache showsrc lwip 2>/dev/null | grep -q '^Package: lwip$' ||
+    die "apt knows no lwip source package after enabling deb-src"
+}
+
+# fetch_lwip: Debian's lwip source package in build/lwip-anchor/apt/ (apt
+# skips files it already has and checks them against the signed index), its
+# upstream tarball extracted once. Sets LWIP_VERSION and LWIP_DIR.
 fetch_lwip() {
-  local tarball="$ANCHOR_DIR/$LWIP_TARBALL"
-  mkdir -p "$ANCHOR_DIR"
-  if [[ -f "$tarball" ]] && ! tarball_ok "$tarball"; then
-    echo "cached $LWIP_TARBALL does not match its sha256; downloading it again" >&2
-    rm -f "$tarball"
-  fi
-  if [[ ! -f "$tarball" ]]; then
-    command -v curl >/dev/null || die "curl not found (apt-get install curl)"
-    echo "downloading $LWIP_URL"
-    curl -fsSL --retry 3 -o "$tarball.part" "$LWIP_URL" || die "download of $LWIP_URL failed"
-    tarball_ok "$tarball.part" || {
-      rm -f "$tarball.part"
-      die "$LWIP_TARBALL does not match sha256 $LWIP_SHA256"
-    }
-    mv "$tarball.part" "$tarball"
-  fi
+  local apt_dir="$ANCHOR_DIR/apt" version tarball
+  mkdir -p "$apt_dir"
+  enable_deb_src
+  (cd "$apt_dir" && apt-get source --download-only -q lwip >"$apt_dir/apt-source.log" 2>&1) ||
+    die "apt-get source lwip failed (log: ${apt_dir#"$TCPFUZZ_ROOT"/}/apt-source.log)"
+  # The version apt fetched: the newest .dsc there (file names carry no
+  # epoch); the upstream version is it without the Debian revision.
+  version=$(printf '%s\n' "$apt_dir"/lwip_*.dsc | sort -V | tail -n 1)
+  version=${version##*/lwip_}
+  version=${version%.dsc}
+  LWIP_VERSION=${version%-*}
+  local tarballs=("$apt_dir/lwip_$LWIP_VERSION".orig.tar.*)
+  tarball=${tarballs[0]}
+  [[ -f "$tarball" ]] || die "no upstream tarball lwip_$LWIP_VERSION.orig.tar.* in ${apt_dir#"$TCPFUZZ_ROOT"/}"
+  LWIP_DIR=$ANCHOR_DIR/lwip-$LWIP_VERSION
   if [[ ! -f "$LWIP_DIR/.extracted" ]]; then
     rm -rf "$LWIP_DIR"
-    tar -xJf "$tarball" -C "$ANCHOR_DIR" || die "cannot extract $tarball"
-    [[ -f "$LWIP_DIR/test/fuzz/fuzz.c" ]] || die "$LWIP_TARBALL has no lwip-2.1.3/test/fuzz/fuzz.c"
+    mkdir -p "$LWIP_DIR"
+    tar -xf "$tarball" -C "$LWIP_DIR" --strip-components=1 || die "cannot extract $tarball"
+    [[ -f "$LWIP_DIR/test/fuzz/fuzz.c" ]] || die "${tarball##*/} has no test/fuzz/fuzz.c"
     touch "$LWIP_DIR/.extracted"
   fi
-  echo "lwIP 2.1.3: ${LWIP_DIR#"$TCPFUZZ_ROOT"/} (sha256 ${LWIP_SHA256:0:16}... ok)"
-}
-
-# write_port: the port pieces lwip-contrib's ports/unix would give the
-# harness (the tarball has no contrib), and the libFuzzer adapter.
-write_port() {
-  mkdir -p "$PORT_DIR/include/arch"
-  cat >"$PORT_DIR/include/arch/cc.h" <<'EOF'
-/* Generated by ci/fuzz_bench.sh: the Linux parts of lwip-contrib's
- * ports/unix/port/include/arch/cc.h (as in Debian's lwip 2.1.3 port). */
-#ifndef LWIP_ARCH_CC_H
-#define LWIP_ARCH_CC_H
-#define LWIP_UNIX_LINUX
-#define LWIP_TIMEVAL_PRIVATE 0
-#include <sys/time.h>
-#define LWIP_ERRNO_INCLUDE <errno.h>
-#define LWIP_ERRNO_STDINCLUDE 1
-#define LWIP_RAND() ((u32_t)rand())
-#include <sys/types.h>
-#define LWIP_DONT_PROVIDE_BYTEORDER_FUNCTIONS
-typedef unsigned int sys_prot_t;
-#endif /* LWIP_ARCH_CC_H */
-EOF
-  cat >"$PORT_DIR/sys_arch.c" <<'EOF'
-/* Generated by ci/fuzz_bench.sh: what the harness uses of lwip-contrib's
- * ports/unix/port/sys_arch.c with NO_SYS=1 (time and init). */
-#include <time.h>
-#include "lwip/sys.h"
-
-u32_t sys_now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (u32_t)(ts.tv_sec * 1000L + ts.tv_nsec / 1000000L);
-}
-
-u32_t sys_jiffies(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (u32_t)(ts.tv_sec * 1000000000L + ts.tv_nsec);
-}
-
-void sys_init(void)
-{
-}
-EOF
-  cat >"$PORT_DIR/adapter.c" <<'EOF'
-/* Generated by ci/fuzz_bench.sh: lwIP 2.1.3's test/fuzz/fuzz.c as a
- * libFuzzer target (LLVMFuzzerTestOneInput), for libFuzzer and for AFL++'s
- * libAFLDriver.a.
- *
- * fuzz.c is included unchanged: its testif_init(), input_pkt(), input_pkts()
- * and pktbuf[] are the ones used here. Its main() (renamed, unused) does
- * everything in one go for one input per process:
- *   lwip_init(); ... snmp_init();                     set-up
- *   len = fread(pktbuf, 1, sizeof(pktbuf), stdin);    one input
- *   input_pkts(&net_test, pktbuf, len);
- * main's body is replicated faithfully below, split in two: the set-up,
- * statement for statement, once per process in LLVMFuzzerInitialize; the
- * fread (at most sizeof(pktbuf) bytes into pktbuf) and input_pkts() per
- * input in LLVMFuzzerTestOneInput. main's local net_test becomes a static,
- * so the stack's state carries over from one input to the next (there is no
- * way to reset lwIP without a new process). The argv[1] file branch of main
- * is left out: the engines hand over the input. */
-#include <stdint.h>
-
-#define main lwip_fuzz_main
-#include "fuzz.c"
-#undef main
-
-static struct netif net_test;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-  ip4_addr_t addr;
-  ip4_addr_t netmask;
-  ip4_addr_t gw;
-
-  LWIP_UNUSED_ARG(argc);
-  LWIP_UNUSED_ARG(argv);
-
-  lwip_init();
-
-  IP4_ADDR(&addr, 172, 30, 115, 84);
-  IP4_ADDR(&netmask, 255, 255, 255, 0);
-  IP4_ADDR(&gw, 172, 30, 115, 1);
-
-  netif_add(&net_test, &addr, &netmask, &gw, &net_test, testif_init, ethernet_input);
-  netif_set_up(&net_test);
-  netif_set_link_up(&net_test);
-
-#if LWIP_IPV6
-  nd6_tmr(); /* tick nd to join multicast groups */
-#endif
-  dns_setserver(0, &net_test.gw);
-
-  /* initialize apps */
-  httpd_init();
-  lwiperf_start_tcp_server_default(NULL, NULL);
-  mdns_resp_init();
-  mdns_resp_add_netif(&net_test, "hostname", 255);
-  snmp_init();
-  return 0;
-}
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-  /* len = fread(pktbuf, 1, sizeof(pktbuf), stdin); */
-  size_t len = size < sizeof(pktbuf) ? size : sizeof(pktbuf);
-  if (len > 0) {
-    memcpy(pktbuf, data, len);
-  }
-  input_pkts(&net_test, pktbuf, len);
-  return 0;
-}
-EOF
+  echo "lwIP $LWIP_VERSION (Debian source ${version}): ${LWIP_DIR#"$TCPFUZZ_ROOT"/}"
 }
 
 # lwip_files VARIABLE: the files of a list in lwIP's src/Filelists.mk, read
 # with make as lwIP's Makefile reads them.
 lwip_files() {
-  make -s --no-print-directory -f - LWIPDIR="$LWIP_DIR/src" LIST="$1" list <<'EOF'
-include $(LWIPDIR)/Filelists.mk
-list: ; @printf '%s\n' $($(LIST))
-EOF
+  make -s --no-print-directory -f "$PORT_DIR/file_list.mk" LWIPDIR="$LWIP_DIR/src" LIST="$1" list
 }
 
 # compile_into DIR CC CFLAGS... -- SOURCES...: one object per source in DIR
@@ -317,13 +214,14 @@ compile_into() {
 # build_lwip_libs FLAVOUR CC CFLAGS...: lwIP's two archives, as its Makefile
 # makes them (liblwipcommon.a: LWIPNOAPPSFILES and the port; liblwipapps.a:
 # LWIPAPPFILES), in build/lwip-anchor/obj/FLAVOUR/; rebuilt only when the
-# compiler, the flags or the port change.
+# lwIP source, the compiler, the flags or the port change.
 build_lwip_libs() {
   local flavour=$1 cc=$2
   shift 2
   local cflags=("$@") dir="$ANCHOR_DIR/obj/$flavour" key
   key=$({
     "$cc" --version 2>&1 | head -n 1
+    echo "$LWIP_DIR"
     printf '%s\n' "${cflags[@]}"
     cat "$PORT_DIR/include/arch/cc.h" "$PORT_DIR/sys_arch.c"
   } | sha256sum | cut -c1-16)
@@ -388,12 +286,11 @@ make_lwip_seeds() {
 }
 
 build_lwip() {
-  banner "lwIP 2.1.3: download, build (TCPFUZZ_JOBS=$TCPFUZZ_JOBS)"
+  banner "lwIP: fetch, build (TCPFUZZ_JOBS=$TCPFUZZ_JOBS)"
   command -v clang-14 >/dev/null || die "clang-14 not found (ci/bootstrap.sh)"
   command -v afl-clang-fast >/dev/null || die "afl-clang-fast not found (ci/bootstrap.sh)"
   [[ -f "$AFL_DRIVER" ]] || die "$AFL_DRIVER not found (afl++)"
   fetch_lwip
-  write_port
   # lwIP's own flags (test/fuzz/Makefile, lwip-contrib's Common.allports.mk)
   # are -O0 -g -DLWIP_DEBUG with afl-gcc; -O2 here. The sanitizer flags are
   # tcpfuzz's (cmake/TcpfuzzFlags.cmake) plus lwip-contrib's
@@ -430,13 +327,6 @@ build_tcpfuzz() {
 now_us() {
   local t=$EPOCHREALTIME
   echo "${t/./}"
-}
-
-# afl_stat FILE KEY: a value from afl-fuzz's fuzzer_stats ("-" if none).
-afl_stat() {
-  local v
-  v=$(sed -n "s/^$2[[:space:]]*:[[:space:]]*//p" "$1" 2>/dev/null | head -n 1)
-  echo "${v:--}"
 }
 
 # our_libfuzzer_flags TARGET: the target's fuzz/options flags, without -dict.
@@ -641,8 +531,8 @@ print_table() {
     echo "  lwIP's AFL++ row has no sanitizers, so that pair favours lwIP"
   fi
   if [[ "$ONLY" != tcpfuzz ]]; then
-    echo "lwIP: 2.1.3 test/fuzz/fuzz.c (one frame = default build, multi frame ="
-    echo "  -DLWIP_FUZZ_MULTI_PACKET; 2.1.3 feeds the frames back to back and runs no timers),"
+    echo "lwIP: $LWIP_VERSION test/fuzz/fuzz.c (one frame = default build, multi frame ="
+    echo "  -DLWIP_FUZZ_MULTI_PACKET; it feeds the frames back to back and runs no timers),"
     echo "  set up once per process, its state carried from input to input"
   fi
   echo "libFuzzer stops on a crash: the run is started again on its corpus for the time"

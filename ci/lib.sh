@@ -105,3 +105,10 @@ final_stat() {
   v=$(sed -n "s/^stat::$2:[[:space:]]*//p" "$1" | tail -n 1)
   echo "${v:--}"
 }
+
+# afl_stat FILE KEY: a value from afl-fuzz's fuzzer_stats ("-" if none).
+afl_stat() {
+  local v
+  v=$(sed -n "s/^$2[[:space:]]*:[[:space:]]*//p" "$1" 2>/dev/null | head -n 1)
+  echo "${v:--}"
+}

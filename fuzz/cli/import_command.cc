@@ -3,9 +3,17 @@
 //   DIR/pkt/import-<capture>-<flow>-<role>.pkt              a script
 //   DIR/scenario_fuzzer/import-<capture>-<flow>-<role>.bin  the script as a seed
 //   DIR/segment_fuzzer/import-<capture>-<flow>-<role>.bin   the peer's packets
-// Packets and flows that cannot be used are reported one line each and
-// skipped; a file that is no capture at all is an error (exit 2) after the
-// others are done. --check compares with existing files instead of writing.
+// Each script starts with the settings the capture shows its host had
+// (fuzz/import/host_settings.h). Packets and flows that cannot be used are
+// reported one line each and skipped. Exit status, after every file is done:
+//   0  every file read (skipped packets and flows counted in the summary),
+//      or read up to damage after which nothing was cut short: the flows
+//      before it are kept and the summary says the file was cut;
+//   1  with --check, some file differs;
+//   2  a file is no capture, yields no usable packet because it is broken,
+//      or its damage cuts a flow short (one line names the file and the
+//      reason; what it held before is imported), or a usage error.
+// --check compares with existing files instead of writing; DIR is created.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -44,6 +52,7 @@ struct Tally {
   size_t flows = 0;
   size_t written = 0;
   size_t differing = 0;
+  size_t cut_files = 0;                   // damaged, the flows before the damage complete and kept
   std::map<std::string, size_t> skipped;  // by reason, numbers left out
 
   void skip(const std::string& reason) { ++skipped[reason.substr(0, reason.find_first_of("(:"))]; }
@@ -58,7 +67,8 @@ class Importer {
  public:
   explicit Importer(const Options& o) : o_(o) {}
 
-  // False when the file is not a capture at all.
+  // False when the file is not a capture at all, or its damage left nothing
+  // usable or cut a flow short.
   bool import_capture(const std::string& path) {
     std::vector<import::CapturedSegment> segments;
     auto end = import::read_capture(path, [&](const import::Frame& f) {
@@ -77,12 +87,10 @@ class Importer {
       std::fprintf(stderr, "%s\n", end.error().c_str());
       return false;
     }
-    if (end->stopped) {
-      std::fprintf(stderr, "%s:packet %zu: %s, rest of the file skipped\n", path.c_str(),
-                   end->frames + 1, end->stopped->c_str());
-      tally_.skip("unreadable rest of file");
-    }
-    for (const import::Flow& flow : import::split_flows(std::move(segments))) {
+    const bool usable = !segments.empty();
+    const std::vector<import::Flow> flows = import::split_flows(std::move(segments));
+    if (end->stopped && !damage_is_harmless(path, *end, usable, flows)) return false;
+    for (const import::Flow& flow : flows) {
       ++tally_.flows;
       for (StackRole role : o_.roles) {
         auto conversation = import::conversation_of(flow, role);
@@ -101,18 +109,44 @@ class Importer {
   const Tally& tally() const { return tally_; }
 
  private:
+  // A file that stops early (a cut or broken record) is an error when
+  // nothing before the damage was usable or a flow was still open at it;
+  // otherwise the flows before it stand. One line says which.
+  bool damage_is_harmless(const std::string& path, const import::CaptureEnd& end, bool usable,
+                          const std::vector<import::Flow>& flows) {
+    const std::string where =
+        path + ": damaged at packet " + std::to_string(end.frames + 1) + " (" + *end.stopped + ")";
+    if (!usable) {
+      std::fprintf(stderr, "%s: no usable packet before it\n", where.c_str());
+      return false;
+    }
+    const auto open = std::ranges::find_if(flows, [](const import::Flow& f) { return !f.ended(); });
+    if (open != flows.end()) {
+      std::fprintf(stderr, "%s: flow %zu (%s) cut short\n", where.c_str(), open->index,
+                   import::describe(*open).c_str());
+      return false;
+    }
+    std::fprintf(stderr, "%s: the %zu flow(s) before it ended and are kept\n", where.c_str(),
+                 flows.size());
+    ++tally_.cut_files;
+    return true;
+  }
+
   void import_flow(const std::string& path, const import::Flow& flow,
                    const import::Conversation& c) {
     const std::string capture = fs::path(path).filename().string();
     const std::string name = "import-" + fs::path(path).stem().string() + "-" +
                              std::to_string(flow.index) + "-" + std::string(to_string(c.role));
-    const scenario::Scenario script = import::conversation_script(c);
+    const import::HostSettings settings = import::infer_settings(c);
+    const scenario::Scenario script = import::conversation_script(c, settings);
     if (wanted("pkt")) {
-      const std::string comment = "Imported by `tcpfuzz import` from " + capture + ", flow " +
-                                  std::to_string(flow.index) + " (" + import::describe(flow) +
-                                  ").\nThe stack plays the " + std::string(to_string(c.role)) +
-                                  ", times and numbers are the capture's.";
-      output("pkt", name + ".pkt", scenario::write_linux_script(script, comment));
+      std::string comment = "Imported by `tcpfuzz import` from " + capture + ", flow " +
+                            std::to_string(flow.index) + " (" + import::describe(flow) +
+                            ").\nThe stack plays the " + std::string(to_string(c.role)) +
+                            ", times and numbers are the capture's. Its settings, as the " +
+                            "capture shows them:";
+      for (const std::string& note : settings.notes) comment += "\n- " + note;
+      output("pkt", name + ".pkt", scenario::write_linux_script(script, comment, settings.config));
     }
     if (wanted("scenario_fuzzer")) {
       const auto seed = scenario::encode_binary(scenario::script_to_binary(script));
@@ -156,6 +190,9 @@ std::string summary(const Tally& t, bool check) {
                   std::to_string(t.flows) + " flow(s), ";
   s += check ? std::to_string(t.differing) + " file(s) differ"
              : std::to_string(t.written) + " file(s) written";
+  if (t.cut_files > 0) {
+    s += ", " + std::to_string(t.cut_files) + " capture(s) cut (the flows before the cut kept)";
+  }
   if (t.skipped.empty()) return s + ", nothing skipped";
   s += "; skipped:";
   const char* separator = " ";
@@ -191,7 +228,7 @@ class Import final : public Command {
   Import() : Command("import", "TCP flows of pcap/pcapng captures as scripts and seeds") {
     line_.positional("CAPTURE", o_.captures, "pcap or pcapng files, or folders of them")
         .flag("--to", text(o_.out_dir, "DIR"),
-              "where DIR/pkt/, DIR/scenario_fuzzer/ and DIR/segment_fuzzer/ are",
+              "where DIR/pkt/, DIR/scenario_fuzzer/ and DIR/segment_fuzzer/ go (created)",
               CommandLine::Need::kRequired)
         .flag("--target",
               choice(o_.target, {{"scenario_fuzzer", std::string("scenario_fuzzer")},
@@ -215,8 +252,10 @@ class Import final : public Command {
 
 int Import::run() {
   std::error_code ec;
-  if (!fs::is_directory(o_.out_dir, ec)) {
-    std::fprintf(stderr, "%s: not a directory\n", o_.out_dir.c_str());
+  if (!o_.check) fs::create_directories(o_.out_dir, ec);  // and its parents
+  if (ec || !fs::is_directory(o_.out_dir, ec)) {
+    const std::string why = ec ? ec.message() : "not a directory";
+    std::fprintf(stderr, "%s: %s\n", o_.out_dir.c_str(), why.c_str());
     return 2;
   }
   auto files = capture_files(o_.captures);

@@ -58,8 +58,8 @@ class ReadableData {
 
 class ScriptBuilder {
  public:
-  explicit ScriptBuilder(const Conversation& c)
-      : c_(c), fd_(c.role == StackRole::kServer ? kAcceptedFd : kClientFd) {}
+  ScriptBuilder(const Conversation& c, const HostSettings& settings)
+      : c_(c), settings_(settings), fd_(c.role == StackRole::kServer ? kAcceptedFd : kClientFd) {}
 
   scenario::Scenario build() {
     options();
@@ -82,14 +82,7 @@ class ScriptBuilder {
  private:
   void options() {
     if (c_.ipv6) script_.options.emplace_back("ip_version", "ipv6");
-    // The stack's MSS says the MTU of the captured path.
-    for (const CapturedSegment* s : c_.segments) {
-      if (!c_.from_stack(*s) || !has(*s, flag::kSyn)) continue;
-      if (auto mss = netstack::header::parse_tcp_options(s->options).mss) {
-        script_.options.emplace_back("mtu", std::to_string(*mss + (c_.ipv6 ? 60 : 40)));
-      }
-      break;
-    }
+    if (settings_.mtu) script_.options.emplace_back("mtu", std::to_string(*settings_.mtu));
   }
 
   void open_listener() {
@@ -214,6 +207,7 @@ class ScriptBuilder {
   }
 
   const Conversation& c_;
+  const HostSettings& settings_;
   const int fd_;
   scenario::Scenario script_;
   bool stack_synced_ = false;  // the stack's SYN (or SYN-ACK) went out
@@ -227,8 +221,8 @@ class ScriptBuilder {
 
 }  // namespace
 
-scenario::Scenario conversation_script(const Conversation& c) {
-  return ScriptBuilder(c).build();
+scenario::Scenario conversation_script(const Conversation& c, const HostSettings& settings) {
+  return ScriptBuilder(c, settings).build();
 }
 
 }  // namespace tcpfuzz::import

@@ -13,14 +13,16 @@
 //   - close before the stack's FIN (shutdown(SHUT_WR) when the peer sends
 //     data after it), SO_LINGER {1, 0} and close before a RST it sends
 //     while open.
-// The times are absolute; linux_script.h writes them as a script.
+// The times are absolute; linux_script.h writes them as a script, with the
+// settings' sysctls. The settings' MTU is the script's --mtu option.
 #pragma once
 
 #include "fuzz/import/conversation.h"
+#include "fuzz/import/host_settings.h"
 #include "fuzz/scenario/scenario.h"
 
 namespace tcpfuzz::import {
 
-scenario::Scenario conversation_script(const Conversation& c);
+scenario::Scenario conversation_script(const Conversation& c, const HostSettings& settings);
 
 }  // namespace tcpfuzz::import

@@ -45,7 +45,7 @@ std::vector<uint8_t> conversation_segments(const Conversation& c) {
     const netstack::View packet = netstack::header::build_tcp_packet(spec);
     packets.emplace_back(packet.bytes().begin(), packet.bytes().end());
     // Whole milliseconds since the SYN, so the delays add up to the capture's time.
-    const int64_t at_ms = (s->time_ns - c.start_ns) / 1'000'000;
+    const int64_t at_ms = c.time_ns(*s) / 1'000'000;
     const int64_t gap_ms = at_ms - previous_ms;
     previous_ms = at_ms;
     records.push_back(harness::SegmentRecord{

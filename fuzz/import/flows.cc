@@ -52,6 +52,20 @@ std::vector<Flow> split_flows(std::vector<CapturedSegment> segments) {
   return flows;
 }
 
+bool Flow::ended() const {
+  if (segments.empty()) return false;
+  const CapturedSegment& first = segments.front();
+  bool fin_out = false;
+  bool fin_in = false;
+  for (const CapturedSegment& s : segments) {
+    if ((s.flags & flag::kRst) != 0) return true;
+    if ((s.flags & flag::kFin) == 0) continue;
+    const bool out = s.src == first.src && s.src_port == first.src_port;
+    (out ? fin_out : fin_in) = true;
+  }
+  return fin_out && fin_in;
+}
+
 std::string describe(const Flow& flow) {
   if (flow.segments.empty()) return "empty flow";
   const CapturedSegment& s = flow.segments.front();

@@ -14,6 +14,9 @@ namespace tcpfuzz::import {
 struct Flow {
   size_t index = 0;  // from 1
   std::vector<CapturedSegment> segments;
+
+  // The connection ended within the capture: a RST, or a FIN each way.
+  bool ended() const;
 };
 
 std::vector<Flow> split_flows(std::vector<CapturedSegment> segments);

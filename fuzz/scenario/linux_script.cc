@@ -1,7 +1,6 @@
 #include "fuzz/scenario/linux_script.h"
 
 #include "fuzz/scenario/pkt_writer.h"
-#include "fuzz/scenario/runner.h"
 #include "fuzz/scenario/sysctl_config.h"
 
 namespace tcpfuzz::scenario {
@@ -19,9 +18,9 @@ Event command_event(std::string text) {
 
 }  // namespace
 
-std::string write_linux_script(Scenario recorded, std::string_view comment) {
-  const RunOptions defaults;
-  const std::string profile = sysctl_command(defaults.config);
+std::string write_linux_script(Scenario recorded, std::string_view comment,
+                               const netstack::tcp::Config& config) {
+  const std::string profile = sysctl_command(config);
   const auto* first =
       recorded.events.empty() ? nullptr : std::get_if<CommandSpec>(&recorded.events.front().action);
   if (first == nullptr || first->command != profile) {  // a record of a written script has them

@@ -8,9 +8,13 @@
 #include <string_view>
 
 #include "fuzz/scenario/scenario.h"
+#include "stack/tcp/config.h"
 
 namespace tcpfuzz::scenario {
 
-std::string write_linux_script(Scenario recorded, std::string_view comment);
+// `config`: the sysctls the script starts with (the stack's defaults unless
+// the run had others, as an imported capture's host had).
+std::string write_linux_script(Scenario recorded, std::string_view comment,
+                               const netstack::tcp::Config& config = {});
 
 }  // namespace tcpfuzz::scenario

@@ -137,9 +137,10 @@ expect_exit 2 "^$work/bad.pkt:2:[0-9]+: " "$tcpfuzz" run "$work/bad.pkt"
 expect_exit 2 'unknown command' "$tcpfuzz" frobnicate
 
 # import: a shipped capture gives a script, a scenario seed and a segment
-# seed per flow; a truncated copy keeps the packets before the cut (one
-# line for the rest); a file that is no capture is exit 2 in one line,
-# after the other captures are imported.
+# seed per flow; a copy cut inside its flow is exit 2 in one line naming the
+# flow cut short; a file that is no capture is exit 2 in one line, after
+# the other captures are imported; --to creates its folder. (More damaged
+# files: tests/import/broken_capture_test.sh.)
 capture=$src/corpus/pcaps/linux-v4-request-reply-close.pcap
 mkdir "$work/imported"
 expect_exit 0 '^21 packets read, 21 TCP, 1 flow\(s\), 3 file\(s\) written, nothing skipped$' \
@@ -153,7 +154,7 @@ expect_exit 0 'call accept' "$tcpfuzz" replay \
   "$work/imported/scenario_fuzzer/import-linux-v4-request-reply-close-1-server.bin"
 expect_exit 0 '1 file\(s\) written' "$tcpfuzz" import "$capture" --to "$work/imported" --target pkt --stack client
 head -c 3000 "$capture" >"$work/cut.pcap"
-expect_exit 0 "^$work/cut.pcap:packet [0-9]+: truncated dump file; .*, rest of the file skipped$" \
+expect_exit 2 "^$work/cut.pcap: damaged at packet [0-9]+ \(truncated dump file; .*\): flow 1 \(.*\) cut short$" \
   "$tcpfuzz" import "$work/cut.pcap" --to "$work/imported"
 printf 'GARBAGE, not a capture at all\n' >"$work/garbage.pcap"
 expect_exit 2 "^$work/garbage.pcap: unknown file format" \
@@ -161,7 +162,10 @@ expect_exit 2 "^$work/garbage.pcap: unknown file format" \
 expect_exit 2 '3 file\(s\) written' "$tcpfuzz" import "$work/garbage.pcap" "$capture" --to "$work/imported"
 expect_exit 2 "--target 'wire': expected scenario_fuzzer, segment_fuzzer or pkt" \
   "$tcpfuzz" import "$capture" --to "$work/imported" --target wire
-expect_exit 2 "$work/missing: not a directory" "$tcpfuzz" import "$capture" --to "$work/missing"
+expect_exit 0 '3 file\(s\) written' "$tcpfuzz" import "$capture" --to "$work/missing/and/parents"
+[ -s "$work/missing/and/parents/pkt/import-linux-v4-request-reply-close-1-server.pkt" ] ||
+  fail "import --to did not create its folder"
+expect_exit 2 "^$work/garbage.pcap: " "$tcpfuzz" import "$capture" --to "$work/garbage.pcap"
 expect_exit 1 'differs: ' "$tcpfuzz" import "$capture" --to "$work" --check
 
 # The command line of every command, from one declaration: the usage of

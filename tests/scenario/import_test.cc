@@ -15,9 +15,11 @@
 #include "fuzz/import/capture_file.h"
 #include "fuzz/import/flow_script.h"
 #include "fuzz/import/flow_segments.h"
+#include "fuzz/import/host_settings.h"
 #include "fuzz/scenario/binary_runner.h"
 #include "fuzz/scenario/pkt_writer.h"
 #include "fuzz/scenario/script_to_binary.h"
+#include "stack/header/tcp_options.h"
 #include "stack/header/tcp_packet.h"
 
 namespace tcpfuzz::import {
@@ -249,18 +251,47 @@ CapturedSegment at(int ms, CapturedSegment s, uint32_t seq, uint32_t ack, size_t
   return s;
 }
 
+// The two ends of the flows below: 198.18.0.1:40000 connects to
+// 198.18.0.2:8080.
+CapturedSegment from_client(uint8_t flags) {
+  return segment("198.18.0.1", 40000, "198.18.0.2", 8080, flags);
+}
+CapturedSegment from_server(uint8_t flags) {
+  return segment("198.18.0.2", 8080, "198.18.0.1", 40000, flags);
+}
+
+// A capture at the server of a client 20 ms away: the client's script has
+// the server's packets an RTT later than captured, so that the client's
+// answers follow them as closely as they did; the server's is as captured.
+TEST(ImportFlows, TheFarSideSeesThePeerAnRttLater) {
+  // The SYN-ACK at once, the handshake's ACK and the request 20 ms later.
+  const std::vector<Flow> flows = split_flows({
+      at(0, from_client(flag::kSyn), 100, 0),
+      at(0, from_server(flag::kSyn | flag::kAck), 500, 101),
+      at(20, from_client(flag::kAck), 101, 501),
+      at(20, from_client(flag::kAck | flag::kPsh), 101, 501, 100),
+      at(21, from_server(flag::kAck), 501, 201),
+  });
+  auto far = conversation_of(flows.at(0), StackRole::kClient);
+  ASSERT_TRUE(far.has_value()) << far.error();
+  EXPECT_EQ(far->peer_delay_ns, 20'000'000);
+  std::vector<int64_t> times;
+  for (const CapturedSegment* s : far->segments) times.push_back(far->time_us(*s));
+  EXPECT_EQ(times, (std::vector<int64_t>{0, 20'000, 20'000, 20'000, 41'000}));
+  auto near = conversation_of(flows.at(0), StackRole::kServer);
+  ASSERT_TRUE(near.has_value()) << near.error();
+  EXPECT_EQ(near->peer_delay_ns, 0);
+  EXPECT_EQ(near->time_us(*near->segments.back()), 21'000);
+}
+
 // The calls a capture does not show are inferred from what the packets
 // imply: accept after the handshake, reads when data becomes readable (an
 // out-of-order piece when the hole fills), one write per run of the stack's
 // data up to PSH (across the peer's ACKs), shutdown when the peer still
 // sends data after the stack's FIN.
 TEST(ImportScript, InfersTheSocketCalls) {
-  const auto peer = [](uint8_t flags) {
-    return segment("198.18.0.1", 40000, "198.18.0.2", 8080, flags);
-  };
-  const auto stack = [](uint8_t flags) {
-    return segment("198.18.0.2", 8080, "198.18.0.1", 40000, flags);
-  };
+  const auto peer = from_client;
+  const auto stack = from_server;
   const uint8_t ack = flag::kAck;
   const std::vector<Flow> flows = split_flows({
       at(0, peer(flag::kSyn), 100, 0),
@@ -280,7 +311,7 @@ TEST(ImportScript, InfersTheSocketCalls) {
   auto c = conversation_of(flows.at(0), StackRole::kServer);
   ASSERT_TRUE(c.has_value()) << c.error();
   std::vector<std::string> lines;
-  for (const scenario::Event& e : conversation_script(*c).events) {
+  for (const scenario::Event& e : conversation_script(*c, {}).events) {
     lines.push_back(scenario::format_event(e));
   }
   EXPECT_EQ(lines, (std::vector<std::string>{
@@ -307,6 +338,99 @@ TEST(ImportScript, InfersTheSocketCalls) {
                        "0.011 < F. 211:211(0) ack 152 win 1000",
                        "0.012 > . 152:152(0) ack 212 win 1000",
                    }));
+}
+
+// ---- The settings of the host the stack plays ----
+
+Bytes option_bytes(const netstack::header::TcpOptions& o) {
+  Bytes b(netstack::header::tcp_options_size(o));
+  EXPECT_TRUE(netstack::header::write_tcp_options(b, o).has_value());
+  return b;
+}
+
+netstack::header::TcpOptions all_options(uint16_t mss, uint8_t wscale) {
+  netstack::header::TcpOptions o;
+  o.mss = mss;
+  o.sack_permitted = true;
+  o.timestamps = netstack::header::Timestamps{.value = 1, .echo_reply = 0};
+  o.window_scale = wscale;
+  return o;
+}
+
+// A handshake: the client's SYN, the server's SYN-ACK, with these options
+// and windows; the stack plays `role`.
+HostSettings settings_of(const netstack::header::TcpOptions& client, uint16_t client_window,
+                         const netstack::header::TcpOptions& server, uint16_t server_window,
+                         StackRole role) {
+  CapturedSegment syn = at(0, from_client(flag::kSyn), 100, 0);
+  syn.window = client_window;
+  syn.options = option_bytes(client);
+  CapturedSegment syn_ack = at(1, from_server(flag::kSyn | flag::kAck), 500, 101);
+  syn_ack.window = server_window;
+  syn_ack.options = option_bytes(server);
+  const std::vector<Flow> flows = split_flows({syn, syn_ack});
+  auto c = conversation_of(flows.at(0), role);
+  EXPECT_TRUE(c.has_value());
+  return c ? infer_settings(*c) : HostSettings{};
+}
+
+bool has_note(const HostSettings& s, const std::string& start) {
+  return std::ranges::any_of(s.notes, [&](const std::string& n) { return n.starts_with(start); });
+}
+
+// The host: tcp_rmem up to 32 MiB (window scale 10), timestamps and
+// SACK off, an MSS of 1200: the SYN-ACK declines what the peer offered.
+TEST(ImportSettings, ServerDeclinesWhatThePeerOffered) {
+  netstack::header::TcpOptions server;
+  server.mss = 1200;
+  server.window_scale = 10;
+  // 65536 bytes of space in whole 1200-byte segments: tcp_rmem[1] stays 131072.
+  const HostSettings s =
+      settings_of(all_options(1460, 7), 64240, server, 64800, StackRole::kServer);
+  EXPECT_FALSE(s.config.timestamps);
+  EXPECT_FALSE(s.config.sack);
+  EXPECT_TRUE(s.config.window_scaling);
+  EXPECT_EQ(s.mtu, 1240u);
+  EXPECT_EQ(s.config.rmem_default, 131072u);
+  EXPECT_EQ(s.config.rmem_max, 33554432u);
+  EXPECT_TRUE(has_note(s, "net.ipv4.tcp_timestamps=0: the SYN-ACK lacks timestamps"));
+  EXPECT_TRUE(has_note(s, "net.ipv4.tcp_rmem[2]=33554432: window scale 10"));
+}
+
+// What the peer did not offer, the SYN-ACK cannot show: the defaults stay
+// and a note says so. The window says a smaller buffer.
+TEST(ImportSettings, WhatThePeerDidNotOfferIsNotShown) {
+  const netstack::header::TcpOptions bare{.mss = 1460};
+  const HostSettings s = settings_of(bare, 64240, bare, 7300, StackRole::kServer);
+  EXPECT_TRUE(s.config.timestamps);
+  EXPECT_TRUE(s.config.sack);
+  EXPECT_TRUE(s.config.window_scaling);
+  EXPECT_TRUE(has_note(s, "net.ipv4.tcp_timestamps not shown (the peer did not offer timestamps)"));
+  EXPECT_TRUE(has_note(s, "net.ipv4.tcp_window_scaling not shown"));
+  // 7300 is five 1460-byte segments of half of 16384.
+  EXPECT_EQ(s.config.rmem_default, 16384u);
+}
+
+// A client's SYN shows its settings whatever the server answers.
+TEST(ImportSettings, ClientSynShowsItsOwnSettings) {
+  netstack::header::TcpOptions client;
+  client.mss = 1460;
+  client.sack_permitted = true;
+  const HostSettings s =
+      settings_of(client, 64240, all_options(1460, 7), 65160, StackRole::kClient);
+  EXPECT_FALSE(s.config.timestamps);
+  EXPECT_TRUE(s.config.sack);
+  EXPECT_FALSE(s.config.window_scaling);
+  EXPECT_EQ(s.config.rmem_default, 131072u);
+  EXPECT_EQ(s.mtu, 1500u);
+}
+
+// A window no receive buffer gives (not whole segments) is not inferred.
+TEST(ImportSettings, AnOddWindowIsNotInferred) {
+  const HostSettings s =
+      settings_of(all_options(1460, 7), 64240, all_options(1460, 7), 65000, StackRole::kServer);
+  EXPECT_EQ(s.config.rmem_default, netstack::tcp::Config{}.rmem_default);
+  EXPECT_TRUE(has_note(s, "tcp_rmem[1] not inferred"));
 }
 
 // ---- The shipped captures of Linux's own TCP ----
@@ -337,13 +461,13 @@ class ShippedCaptures : public ::testing::TestWithParam<ShippedCase> {};
 
 // The scenario seed reaches the conversation's states and the segment seed
 // lands data on the harness's connection. (That the script passes on the
-// stack is the ctest import.linux-captures-scripts-pass, on corpus/pkt/.)
+// stack and on Linux are the ctests import.replay.* and import.linux.*.)
 TEST_P(ShippedCaptures, SeedsReachTheStates) {
   const std::vector<Flow> flows = shipped_flows(GetParam().capture);
   ASSERT_EQ(flows.size(), 1u);
   auto c = conversation_of(flows[0], GetParam().role);
   ASSERT_TRUE(c.has_value()) << c.error();
-  const scenario::Scenario script = conversation_script(*c);
+  const scenario::Scenario script = conversation_script(*c, infer_settings(*c));
 
   scenario::BinaryRunner runner;
   runner.run(scenario::script_to_binary(script));

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# One shipped capture, imported and replayed (ctest import.replay.* and
+# import.linux.*):
+#   capture_test.sh TCPFUZZ SOURCE_DIR CAPTURE ours|linux [KNOWN_PATTERN REASON]
+# Imports CAPTURE with the stack in both roles into a fresh folder, then runs
+# every script on the stack (`tcpfuzz run --ignore-window`) or on the running
+# kernel (../shared/packetdrill/linux.sh, with the same tolerance: the window
+# of outbound lines after the handshake is dropped, which packetdrill then
+# does not check). With KNOWN_PATTERN the replay must fail with output that
+# matches it: a known difference, named by REASON, and when it stops showing
+# the test fails so that the exception goes. Without root, namespaces or
+# linux.sh ($TCPFUZZ_LINUX_SH to name another) the linux test prints why and
+# exits 77 (ctest: skipped).
+set -uo pipefail
+tcpfuzz=$1 src=$2 capture=$3 where=$4 known=${5:-} reason=${6:-}
+skip() { echo "SKIP: $*" && exit 77; }
+fail() { echo "FAIL: $*" && exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+"$tcpfuzz" import "$capture" --to "$tmp" --stack both --target pkt || fail "import exited $?"
+scripts=("$tmp"/pkt/*.pkt)
+[[ -f ${scripts[0]} ]] || fail "no script imported from $capture"
+if [[ $where == ours ]]; then
+  out=$("$tcpfuzz" run --ignore-window "${scripts[@]}" 2>&1)
+  rc=$?
+else
+  [[ $(id -u) -eq 0 ]] || skip "not root: packetdrill needs root for its tun device"
+  unshare -n true 2>/dev/null || skip "cannot create a network namespace (unshare -n)"
+  linux=${TCPFUZZ_LINUX_SH:-$src/../shared/packetdrill/linux.sh}
+  [[ -x $linux ]] || skip "no $linux to run scripts on the kernel"
+  grep -q '^--ip_version=ipv6' "${scripts[0]}" &&
+    skip "IPv6: linux.sh --ipv6 runs packetdrill with --mtu=1520, which overrides the script's MTU"
+  for s in "${scripts[@]}"; do
+    sed -E -i '/^[^`]* > [^S]/ s/ win [0-9]+//' "$s"
+  done
+  out=$("$linux" "${scripts[@]}" 2>&1)
+  rc=$?
+fi
+echo "$out"
+if [[ -n $known ]]; then
+  [[ $rc -ne 0 ]] || fail "passes now: the known difference ($reason) no longer shows; drop it from tests/CMakeLists.txt"
+  grep -qE -- "$known" <<<"$out" || fail "fails otherwise than the known difference ($reason)"
+  echo "known difference: $reason"
+  exit 0
+fi
+[[ $rc -eq 0 ]] || fail "a script imported from $capture does not replay ($where)"
