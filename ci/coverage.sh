@@ -66,7 +66,7 @@ fi
 
 if [[ -n "$RUNS_DIR" ]]; then
   banner "replay: $RUNS_DIR/<target>/corpus"
-  for target in $(fuzz_targets); do
+  for target in $("$BUILD/fuzz/tcpfuzz" targets --names); do
     corpus=$RUNS_DIR/$target/corpus
     [[ -d "$corpus" ]] || continue
     echo "$target: $(find "$corpus" -type f | wc -l) inputs"

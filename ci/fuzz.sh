@@ -124,11 +124,6 @@ PROGRESS_EVERY=10  # seconds between progress lines
 RUNS_DIR=${TCPFUZZ_RUNS_DIR:-$TCPFUZZ_ROOT/fuzz-runs}
 CRASH_DIR=${TCPFUZZ_CRASH_DIR:-$TCPFUZZ_ROOT/crashes}
 MINIMIZE_SECONDS=30
-# Crashes of these targets are minimised by `tcpfuzz minimize` over their
-# events, operations or records (fuzz/minimize/input_shape.cc), which gave
-# smaller inputs than libFuzzer's -minimize_crash (README-minimize.md); the
-# byte-level targets keep -minimize_crash.
-STRUCTURED_TARGETS="scenario_fuzzer pair_fuzzer segment_fuzzer"
 # Symbolized sanitizer reports make crash signatures (tcpfuzz triage). An
 # empty ASAN_SYMBOLIZER_PATH would turn symbolization off: set it only when
 # the symbolizer is there.
@@ -156,10 +151,27 @@ on_signal() {
 trap 'on_signal 130' INT
 trap 'on_signal 143' TERM
 
+# targets_with PROPERTY: the targets of the registry that have it, one a
+# line (tcpfuzz targets --with: stateful, scenario, pcap, structured).
+targets_with() {
+  "$TCPFUZZ" targets --names --with "$1"
+}
+
+# target_has TARGET PROPERTY: whether the registry gives TARGET the property.
+target_has() {
+  local t
+  for t in $(targets_with "$2"); do
+    [[ "$t" == "$1" ]] && return 0
+  done
+  return 1
+}
+
+# select_targets [TARGET...]: TARGETS, the named ones or every target of the
+# registry (tcpfuzz targets), which needs tcpfuzz built.
 select_targets() {
   local all
-  mapfile -t all < <(fuzz_targets)
-  [[ ${#all[@]} -gt 0 ]] || die "no fuzz targets found in fuzz/targets/*.cc"
+  mapfile -t all < <("$TCPFUZZ" targets --names)
+  [[ ${#all[@]} -gt 0 ]] || die "tcpfuzz targets listed no fuzz target"
   if [[ $# -eq 0 ]]; then
     TARGETS=("${all[@]}")
     return
@@ -399,8 +411,11 @@ file_crash() {
   bin=$(fuzz_binary "$LF_PRESET" "$target")
   if [[ "$signature" == timeout ]]; then
     : # every candidate would wait for the timeout
-  elif [[ " $STRUCTURED_TARGETS " == *" $target "* ]]; then
-    # tcpfuzz minimize keeps the signature itself and writes the exports too.
+  elif target_has "$target" structured; then
+    # Inputs of events, operations or records (fuzz/minimize/input_shape.cc):
+    # tcpfuzz minimize gave smaller inputs than libFuzzer's -minimize_crash
+    # (docs/minimize.md). It keeps the signature itself and writes the
+    # exports too.
     "$TCPFUZZ" minimize "$raw" --target "$target" -o "$min" \
       --max-seconds "$MINIMIZE_SECONDS" >"$dir/minimize.log" 2>&1 || true
     [[ -f "$min.pkt" ]] && mv "$min.pkt" "$dir/input.pkt"
@@ -545,11 +560,6 @@ print_summary() {
   echo "states, transitions = TCP states and (from, to) transitions the corpus reaches (tcpfuzz cov)"
 }
 
-# The targets whose inputs are scenarios (they export to a script).
-scenario_targets() {
-  "$TCPFUZZ" targets | awk '$2 ~ /pkt/ {print $1}'
-}
-
 # --diff N: the N newest corpus inputs of each scenario-based target run on
 # our stack and on the kernel; one summary row per target. Disagreements are
 # minimised into diffs/ (they do not fail the campaign: see its table).
@@ -572,7 +582,7 @@ diff_against_linux() {
   local fmt='%-18s %9s %6s %9s %6s %15s\n' target tmp row=()
   # shellcheck disable=SC2059  # the format is ours
   printf "$fmt" target compared agree disagree known "not comparable" >"$RUNS_DIR/diff-summary.txt"
-  for target in $(scenario_targets); do
+  for target in $(targets_with scenario); do
     [[ " ${TARGETS[*]} " == *" $target "* && -d "$RUNS_DIR/$target/corpus" ]] || continue
     tmp=$(mktemp -d)
     mkdir "$tmp/$target"
@@ -593,8 +603,8 @@ diff_against_linux() {
 
 build_all() {
   local bins=("$@")
-  banner "build: preset $LF_PRESET (${bins[*]} tcpfuzz)"
-  configure_and_build "$LF_PRESET" "${bins[@]}" tcpfuzz
+  banner "build: preset $LF_PRESET (${bins[*]})"
+  configure_and_build "$LF_PRESET" "${bins[@]}"
   if [[ "$ENGINE" == afl ]]; then
     command -v afl-fuzz >/dev/null || die "afl-fuzz not found (ci/bootstrap.sh installs afl++)"
     banner "build: presets afl, afl-cmplog (${bins[*]})"
@@ -608,9 +618,12 @@ build_all() {
 main() {
   local start
   start=$(now_s)
-  select_targets "${TARGET_ARGS[@]}"
   banner "bootstrap"
   run_bootstrap
+  # tcpfuzz first: it knows the targets.
+  banner "build: preset $LF_PRESET (tcpfuzz)"
+  configure_and_build "$LF_PRESET" tcpfuzz
+  select_targets "${TARGET_ARGS[@]}"
   build_all "${TARGETS[@]}"
   banner "fuzz: ${#TARGETS[@]} target(s) with $ENGINE, ${SECONDS_PER_TARGET}s each, $JOBS at a time"
   local target running=0

@@ -42,16 +42,6 @@ configure_and_build() {
     die "build of preset $preset failed"
 }
 
-# The fuzz targets: one per fuzz/targets/*.cc, named by the file's stem.
-fuzz_targets() {
-  local f
-  for f in "$TCPFUZZ_ROOT"/fuzz/targets/*.cc; do
-    [[ -e "$f" ]] || continue
-    f=${f##*/}
-    echo "${f%.cc}"
-  done
-}
-
 # fuzz_binary PRESET TARGET: path of the target's executable in that build.
 fuzz_binary() {
   echo "$TCPFUZZ_ROOT/build/$1/fuzz/$2"

@@ -1,8 +1,9 @@
 #!/bin/bash -eu
-# OSS-Fuzz / ClusterFuzzLite build script: builds every fuzz target
-# (fuzz/targets/*.cc) with the environment's compiler, flags and fuzzing
-# engine, and puts into $OUT each binary with its seed corpus
-# (<target>_seed_corpus.zip), its .options and the dictionaries.
+# OSS-Fuzz / ClusterFuzzLite build script: builds every fuzz target of the
+# registry (`tcpfuzz targets --names`, fuzz/harness/targets.cc) with the
+# environment's compiler, flags and fuzzing engine, and puts into $OUT each
+# binary with its seed corpus (<target>_seed_corpus.zip), its .options and
+# the dictionaries.
 # Environment (OSS-Fuzz's): CC CXX CFLAGS CXXFLAGS LIB_FUZZING_ENGINE
 # FUZZING_ENGINE SRC OUT WORK. ci/oss-fuzz/check.sh runs it locally.
 cd "$SRC/tcpfuzz"
@@ -15,11 +16,11 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE= \
   -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
   -DTCPFUZZ_FUZZ_ENGINE=external -DTCPFUZZ_ENGINE_LINK="$LIB_FUZZING_ENGINE" \
   -DTCPFUZZ_ENGINE_IS_LIBFUZZER="$libfuzzer" -DTCPFUZZ_TESTS=OFF -DTCPFUZZ_INVARIANTS=ON
-targets=()
-for source in fuzz/targets/*.cc; do
-  name=${source##*/}
-  targets+=("${name%.cc}")
-done
+# The tool first: it lists the targets (built with the same flags, it runs
+# here all the same).
+cmake --build "$build" -j "$(nproc)" --target tcpfuzz
+mapfile -t targets < <("$build/fuzz/tcpfuzz" targets --names)
+[[ ${#targets[@]} -gt 0 ]] || { echo "build.sh: tcpfuzz targets listed none" >&2; exit 1; }
 cmake --build "$build" -j "$(nproc)" $(printf -- '--target %s ' "${targets[@]}")
 for target in "${targets[@]}"; do
   cp "$build/fuzz/$target" "$OUT/"

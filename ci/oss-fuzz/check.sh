@@ -51,8 +51,9 @@ check_engine() {
     fail "build.sh failed for $engine"
     return
   fi
+  # The registry's list, from the tcpfuzz build.sh built for it.
   local target bin
-  for target in $(fuzz_targets); do
+  for target in $("$build_work/tcpfuzz-build/fuzz/tcpfuzz" targets --names); do
     bin="$out/$target"
     [[ -x "$bin" ]] || { fail "$engine: $target not in \$OUT"; continue; }
     # (nm into a file: grep -q in a pipe would kill nm with SIGPIPE under pipefail)

@@ -25,10 +25,6 @@ namespace {
 
 using netstack::tcp::State;
 
-constexpr const char* kUsage =
-    "usage: tcpfuzz cov FILE_OR_DIR... [--target NAME] [--dot OUT.dot] [--svg OUT.svg]\n"
-    "  (--dot/--svg: the state diagram, transitions coloured by how often they were taken)\n";
-
 // The (from, to) pairs the state machine allows.
 std::set<std::pair<State, State>> allowed_transitions() {
   std::set<std::pair<State, State>> pairs;
@@ -67,32 +63,30 @@ std::optional<std::string> render_svg(const std::string& dot, const std::string&
   return commit_output(out);
 }
 
-}  // namespace
+class Cov final : public Command {
+ public:
+  Cov()
+      : Command("cov",
+                "TCP states, transitions and (state, segment, verdict) triples a corpus reaches") {
+    line_.positional("FILE_OR_DIR", paths_, "inputs of a stateful fuzz target, or folders of them")
+        .flag("--target", text(target_name_, "NAME"),
+              "the fuzz target (tcpfuzz targets); default: the first folder's name")
+        .flag("--dot", text(dot_path_, "OUT"),
+              "write the state diagram, transitions coloured by how often they were taken")
+        .flag("--svg", text(svg_path_, "OUT"), "the same diagram drawn by Graphviz's dot");
+  }
 
-int cov_command(const std::vector<std::string>& args) {
-  std::string target_name;
-  std::string dot_path;
-  std::string svg_path;
-  std::vector<std::string> paths;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--target" && i + 1 < args.size()) {
-      target_name = args[++i];
-    } else if (args[i] == "--dot" && i + 1 < args.size()) {
-      dot_path = args[++i];
-    } else if (args[i] == "--svg" && i + 1 < args.size()) {
-      svg_path = args[++i];
-    } else if (args[i].starts_with("-")) {
-      std::fprintf(stderr, "tcpfuzz cov: unexpected argument %s\n%s", args[i].c_str(), kUsage);
-      return 2;
-    } else {
-      paths.push_back(args[i]);
-    }
-  }
-  if (paths.empty()) {
-    std::fputs(kUsage, stderr);
-    return 2;
-  }
-  auto target = resolve_target_for_paths(target_name, paths);
+ private:
+  int run() override;
+
+  std::vector<std::string> paths_;
+  std::string target_name_;
+  std::string dot_path_;
+  std::string svg_path_;
+};
+
+int Cov::run() {
+  auto target = resolve_target_for_paths(target_name_, paths_);
   if (!target) {
     std::fprintf(stderr, "tcpfuzz cov: %s\n", target.error().c_str());
     return 2;
@@ -102,7 +96,7 @@ int cov_command(const std::vector<std::string>& args) {
                  std::string((*target)->name).c_str());
     return 2;
   }
-  auto files = collect_files(paths, "");
+  auto files = collect_files(paths_, "");
   if (!files) {
     std::fprintf(stderr, "%s\n", files.error().c_str());
     return 2;
@@ -122,8 +116,9 @@ int cov_command(const std::vector<std::string>& args) {
   std::printf("%s: %zu inputs\n", std::string((*target)->name).c_str(), files->size());
   std::printf("states       %2zu/%zu:", coverage.states(), netstack::tcp::kStateCount);
   for (size_t i = 0; i < netstack::tcp::kStateCount; ++i) {
-    if (coverage.reached(static_cast<State>(i)))
+    if (coverage.reached(static_cast<State>(i))) {
       std::printf(" %s", name(static_cast<State>(i)).c_str());
+    }
   }
   std::printf("\ntransitions  %2zu/%zu of the (from, to) pairs the state machine allows\n",
               allowed_reached, allowed.size());
@@ -134,25 +129,31 @@ int cov_command(const std::vector<std::string>& args) {
     if (!coverage.transitions().contains({from, to})) missing += " " + name(from) + "->" + name(to);
   }
   if (!missing.empty()) std::printf("not reached:%s\n", missing.c_str());
-  if (dot_path.empty() && svg_path.empty()) return 0;
+  if (dot_path_.empty() && svg_path_.empty()) return 0;
   const std::string dot = harness::state_diagram_dot(
       coverage, allowed,
       std::string((*target)->name) + ": " + std::to_string(files->size()) + " inputs");
-  if (!dot_path.empty()) {
-    if (auto error = write_output(dot_path, dot)) {
+  if (!dot_path_.empty()) {
+    if (auto error = write_output(dot_path_, dot)) {
       std::fprintf(stderr, "%s\n", error->c_str());
       return 2;
     }
-    std::printf("state diagram: %s\n", dot_path.c_str());
+    std::printf("state diagram: %s\n", dot_path_.c_str());
   }
-  if (!svg_path.empty()) {
-    if (auto error = render_svg(dot, svg_path)) {
+  if (!svg_path_.empty()) {
+    if (auto error = render_svg(dot, svg_path_)) {
       std::fprintf(stderr, "tcpfuzz cov: %s\n", error->c_str());
       return 2;
     }
-    std::printf("state diagram: %s\n", svg_path.c_str());
+    std::printf("state diagram: %s\n", svg_path_.c_str());
   }
   return 0;
+}
+
+}  // namespace
+
+std::unique_ptr<Command> make_cov_command() {
+  return std::make_unique<Cov>();
 }
 
 }  // namespace tcpfuzz::cli

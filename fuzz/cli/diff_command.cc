@@ -22,83 +22,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kUsage =
-    "usage: tcpfuzz diff INPUT... [--target NAME] [--packetdrill PATH] [--max-seconds S]\n"
-    "                    [--tolerance-usecs N] [--known FILE] [--diffs DIR] [--no-minimize]\n"
-    "  INPUT: .pkt scripts, inputs of a scenario-based fuzz target, or folders of either.\n"
-    "  Each runs on our stack; the outbound lines it sent are checked against the Linux\n"
-    "  kernel by the real packetdrill (root, a network namespace per run).\n"
-    "  --packetdrill PATH  the binary (else $TCPFUZZ_PACKETDRILL)\n"
-    "  --max-seconds S     longer scenarios are not comparable (default 5)\n"
-    "  --tolerance-usecs N packetdrill's timing tolerance (default 10000: two jiffies at HZ=250)\n"
-    "  --known FILE        documented differences (default docs/linux-differences.md)\n"
-    "  --diffs DIR         where minimised disagreements go (default diffs)\n"
-    "  --plant-initial-cwnd N  test-only: our stack starts with this window, Linux with 10\n";
+diff::DiffOptions defaults() {
+  diff::DiffOptions o;
+  o.diffs_dir = "diffs";
+  return o;
+}
 
 struct Arguments {
   std::vector<std::string> inputs;
   std::string target;
   std::string packetdrill;
-  std::string known = "";
-  diff::DiffOptions options;
+  std::string known;
+  diff::DiffOptions options = defaults();
 };
-
-std::optional<double> positive_number(const std::string& text) {
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  if (end == text.c_str() || *end != '\0' || !(v > 0)) return std::nullopt;
-  return v;
-}
-
-std::optional<Arguments> parse_arguments(const std::vector<std::string>& args) {
-  Arguments a;
-  a.options.diffs_dir = "diffs";
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    const bool has_value = i + 1 < args.size();
-    if (arg == "--target" && has_value) {
-      a.target = args[++i];
-    } else if (arg == "--packetdrill" && has_value) {
-      a.packetdrill = args[++i];
-    } else if (arg == "--known" && has_value) {
-      a.known = args[++i];
-    } else if (arg == "--diffs" && has_value) {
-      a.options.diffs_dir = args[++i];
-    } else if (arg == "--no-minimize") {
-      a.options.minimize = false;
-    } else if (arg == "--tolerance-usecs" && has_value) {
-      const auto v = positive_number(args[++i]);
-      if (!v) {
-        std::fprintf(stderr, "tcpfuzz diff: --tolerance-usecs needs a positive number, got '%s'\n",
-                     args[i].c_str());
-        return std::nullopt;
-      }
-      a.options.tolerance_usecs = static_cast<int>(*v);
-    } else if ((arg == "--max-seconds" || arg == "--plant-initial-cwnd") && has_value) {
-      const auto v = positive_number(args[++i]);
-      if (!v) {
-        std::fprintf(stderr, "tcpfuzz diff: %s needs a positive number, got '%s'\n", arg.c_str(),
-                     args[i].c_str());
-        return std::nullopt;
-      }
-      if (arg == "--max-seconds") {
-        a.options.max_seconds = *v;
-      } else {
-        a.options.planted_initial_cwnd = static_cast<uint32_t>(*v);
-      }
-    } else if (arg.starts_with("-")) {
-      std::fprintf(stderr, "tcpfuzz diff: unexpected argument %s\n%s", arg.c_str(), kUsage);
-      return std::nullopt;
-    } else {
-      a.inputs.push_back(arg);
-    }
-  }
-  if (a.inputs.empty()) {
-    std::fputs(kUsage, stderr);
-    return std::nullopt;
-  }
-  return a;
-}
 
 // The documented differences: --known, else docs/linux-differences.md here
 // or in the source tree this tcpfuzz was built from.
@@ -209,41 +145,68 @@ void report(const diff::DiffResult& r) {
   }
 }
 
-}  // namespace
+class Diff final : public Command {
+ public:
+  Diff()
+      : Command("diff", "scenarios run on the stack and checked against the Linux kernel (root)") {
+    diff::DiffOptions& o = a_.options;
+    line_
+        .positional("INPUT", a_.inputs,
+                    ".pkt scripts, inputs of a scenario-based fuzz target, or folders of either")
+        .flag("--target", text(a_.target, "NAME"),
+              "the fuzz target of inputs that are not scripts; default: their folder's name")
+        .flag("--packetdrill", text(a_.packetdrill, "PATH"),
+              "the packetdrill binary (else $TCPFUZZ_PACKETDRILL)")
+        .flag("--max-seconds", seconds(o.max_seconds), "longer scenarios are not comparable")
+        .flag("--tolerance-usecs", number(o.tolerance_usecs, "N", 1),
+              "packetdrill's timing tolerance (two jiffies at HZ=250)")
+        .flag("--known", text(a_.known, "FILE"),
+              "documented differences (default docs/linux-differences.md)")
+        .flag("--diffs", text(o.diffs_dir, "DIR"), "where minimised disagreements go")
+        .flag("--no-minimize", o.minimize, "keep disagreements as they are", false)
+        .flag("--plant-initial-cwnd", number(o.planted_initial_cwnd, "N", 1),
+              "test-only: our stack starts with this window, Linux with 10")
+        .note(
+            "Each input runs on our stack; the outbound lines it sent are checked against the "
+            "Linux kernel by the real packetdrill (root, a network namespace per run).");
+  }
 
-int diff_command(const std::vector<std::string>& args) {
-  auto parsed = parse_arguments(args);
-  if (!parsed) return 2;
-  Arguments& a = *parsed;
-  auto binary = diff::find_packetdrill(a.packetdrill);
+ private:
+  int run() override;
+
+  Arguments a_;
+};
+
+int Diff::run() {
+  auto binary = diff::find_packetdrill(a_.packetdrill);
   if (!binary) {
     std::fprintf(stderr, "tcpfuzz diff: %s\n", binary.error().c_str());
     return 2;
   }
-  a.options.packetdrill = *binary;
+  a_.options.packetdrill = *binary;
   if (auto why = diff::kernel_unavailable()) {
     std::fprintf(stderr, "tcpfuzz diff: cannot ask the kernel: %s\n", why->c_str());
     return 2;
   }
-  auto known = load_known(a.known);
+  auto known = load_known(a_.known);
   if (!known) {
     std::fprintf(stderr, "tcpfuzz diff: %s\n", known.error().c_str());
     return 2;
   }
-  a.options.known = std::move(*known);
-  auto files = input_files(a);
+  a_.options.known = std::move(*known);
+  auto files = input_files(a_);
   if (!files) {
     std::fprintf(stderr, "tcpfuzz diff: %s\n", files.error().c_str());
     return 2;
   }
-  diff::Differ differ(a.options);
+  diff::Differ differ(a_.options);
   std::map<diff::Verdict, size_t> counts;
   std::map<std::string, std::pair<size_t, std::string>> disagreements;  // signature -> count, file
   size_t unreadable = 0;
   for (size_t i = 0; i < files->size(); ++i) {
     const std::string& file = (*files)[i];
     std::cout << "[" << i + 1 << "/" << files->size() << "] " << file << ": " << std::flush;
-    auto input = load(file, a.target);
+    auto input = load(file, a_.target);
     if (!input) {
       std::cout << "error\n" << std::flush;
       std::fprintf(stderr, "%s\n", input.error().c_str());
@@ -274,6 +237,12 @@ int diff_command(const std::vector<std::string>& args) {
   }
   if (unreadable > 0) return 2;
   return counts[diff::Verdict::kDisagree] > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+std::unique_ptr<Command> make_diff_command() {
+  return std::make_unique<Diff>();
 }
 
 }  // namespace tcpfuzz::cli

@@ -13,10 +13,6 @@ namespace tcpfuzz::cli {
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: tcpfuzz export INPUT [--target NAME] --to pkt|pcap [-o OUT]\n"
-    "  (a pcap needs -o; a script goes to standard output without it)\n";
-
 int export_pcap(const harness::Target& target, const std::string& input_path,
                 const std::vector<uint8_t>& input, const std::string& out_path) {
   const PcapExport written = write_pcap(target, input, out_path);
@@ -31,46 +27,46 @@ int export_pcap(const harness::Target& target, const std::string& input_path,
   return 0;
 }
 
-}  // namespace
+enum class Format : uint8_t { kNone, kPkt, kPcap };
 
-int export_command(const std::vector<std::string>& args) {
-  std::string input_path;
-  std::string target_name;
-  std::string format;
-  std::string out_path;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--target" && i + 1 < args.size()) {
-      target_name = args[++i];
-    } else if (args[i] == "--to" && i + 1 < args.size()) {
-      format = args[++i];
-    } else if ((args[i] == "-o" || args[i] == "--output") && i + 1 < args.size()) {
-      out_path = args[++i];
-    } else if (args[i].starts_with("-") || !input_path.empty()) {
-      std::fprintf(stderr, "tcpfuzz export: unexpected argument %s\n%s", args[i].c_str(), kUsage);
-      return 2;
-    } else {
-      input_path = args[i];
-    }
+class Export final : public Command {
+ public:
+  Export()
+      : Command("export", "a scenario-based input as a script, or any input's packets as a pcap") {
+    line_.positional("INPUT", input_path_, "one input of a fuzz target")
+        .flag("--target", text(target_name_, "NAME"),
+              "the fuzz target (tcpfuzz targets); default: the input's folder name")
+        .flag("--to", choice(format_, {{"pkt", Format::kPkt}, {"pcap", Format::kPcap}}),
+              "a packetdrill-dialect script or a pcap", CommandLine::Need::kRequired)
+        .flag("-o,--output", text(out_path_, "OUT"),
+              "where it goes; a pcap needs it, a script goes to standard output without it");
   }
-  if (input_path.empty() || (format != "pkt" && format != "pcap")) {
-    std::fputs(kUsage, stderr);
-    return 2;
-  }
-  if (format == "pcap" && out_path.empty()) {
+
+ private:
+  int run() override;
+
+  std::string input_path_;
+  std::string target_name_;
+  Format format_ = Format::kNone;
+  std::string out_path_;
+};
+
+int Export::run() {
+  if (format_ == Format::kPcap && out_path_.empty()) {
     std::fprintf(stderr, "tcpfuzz export: --to pcap needs -o OUT\n");
     return 2;
   }
-  auto loaded = load_target_input("export", target_name, input_path);
+  auto loaded = load_target_input("export", target_name_, input_path_);
   if (!loaded) return 2;
   const harness::Target& t = *loaded->target;
   const std::vector<uint8_t>* input = &loaded->bytes;
-  if (format == "pcap") {
+  if (format_ == Format::kPcap) {
     if (!t.writes_pcap) {
       std::fprintf(stderr, "tcpfuzz export: %s inputs do not export to a pcap\n",
                    std::string(t.name).c_str());
       return 2;
     }
-    return export_pcap(t, input_path, *input, out_path);
+    return export_pcap(t, input_path_, *input, out_path_);
   }
   if (t.to_script == nullptr) {
     std::fprintf(stderr, "tcpfuzz export: %s is not scenario-based; only --to pcap applies\n",
@@ -80,26 +76,32 @@ int export_command(const std::vector<std::string>& args) {
   auto script =
       t.to_script(*input,
                   "Exported by `tcpfuzz export` from " + std::string(t.name) + " input " +
-                      input_path + ".\nThe stack is 192.168.0.1, the scripted peer 192.0.2.1.",
+                      input_path_ + ".\nThe stack is 192.168.0.1, the scripted peer 192.0.2.1.",
                   nullptr);
   if (!script) {
-    std::fprintf(stderr, "tcpfuzz export: %s: %s\n", input_path.c_str(), script.error().c_str());
+    std::fprintf(stderr, "tcpfuzz export: %s: %s\n", input_path_.c_str(), script.error().c_str());
     return 1;
   }
   if (script->crash) {
     std::fprintf(stderr, "note: %s crashes the stack (%s); the script ends there\n",
-                 input_path.c_str(), script->crash->c_str());
+                 input_path_.c_str(), script->crash->c_str());
   }
   const std::string& text = script->text;
-  if (out_path.empty()) {
+  if (out_path_.empty()) {
     std::cout << text;
     return 0;
   }
-  if (auto error = write_output(out_path, text)) {
+  if (auto error = write_output(out_path_, text)) {
     std::fprintf(stderr, "%s\n", error->c_str());
     return 2;
   }
   return 0;
+}
+
+}  // namespace
+
+std::unique_ptr<Command> make_export_command() {
+  return std::make_unique<Export>();
 }
 
 }  // namespace tcpfuzz::cli

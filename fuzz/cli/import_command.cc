@@ -37,11 +37,6 @@ namespace {
 namespace fs = std::filesystem;
 using import::StackRole;
 
-constexpr const char* kUsage =
-    "usage: tcpfuzz import CAPTURE... --to DIR [--target scenario_fuzzer|segment_fuzzer|pkt]\n"
-    "                      [--stack server|client|both] [--check]\n";
-constexpr const char* kKinds[] = {"pkt", "scenario_fuzzer", "segment_fuzzer"};
-
 struct Options {
   std::vector<std::string> captures;
   std::string out_dir;
@@ -228,71 +223,58 @@ netstack::Expected<std::vector<std::string>, std::string> capture_files(
   return files;
 }
 
-// The options, or nullopt after printing the usage error.
-std::optional<Options> parse(const std::vector<std::string>& args) {
-  Options o;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const bool has_value = i + 1 < args.size();
-    if (args[i] == "--to" && has_value) {
-      o.out_dir = args[++i];
-    } else if (args[i] == "--target" && has_value) {
-      o.target = args[++i];
-    } else if (args[i] == "--stack" && has_value && args[i + 1] == "server") {
-      o.roles = {StackRole::kServer};
-      ++i;
-    } else if (args[i] == "--stack" && has_value && args[i + 1] == "client") {
-      o.roles = {StackRole::kClient};
-      ++i;
-    } else if (args[i] == "--stack" && has_value && args[i + 1] == "both") {
-      o.roles = {StackRole::kServer, StackRole::kClient};
-      ++i;
-    } else if (args[i] == "--check") {
-      o.check = true;
-    } else if (args[i].starts_with("-")) {
-      std::fprintf(stderr, "tcpfuzz import: unexpected argument %s\n%s", args[i].c_str(), kUsage);
-      return std::nullopt;
-    } else {
-      o.captures.push_back(args[i]);
-    }
+class Import final : public Command {
+ public:
+  Import() : Command("import", "TCP flows of pcap/pcapng captures as scripts and seeds") {
+    line_.positional("CAPTURE", o_.captures, "pcap or pcapng files, or folders of them")
+        .flag("--to", text(o_.out_dir, "DIR"),
+              "where DIR/pkt/, DIR/scenario_fuzzer/ and DIR/segment_fuzzer/ go (created)",
+              CommandLine::Need::kRequired)
+        .flag("--target",
+              choice(o_.target, {{"scenario_fuzzer", std::string("scenario_fuzzer")},
+                                 {"segment_fuzzer", std::string("segment_fuzzer")},
+                                 {"pkt", std::string("pkt")}}),
+              "write only this kind; all three without it")
+        .flag("--stack",
+              choice(o_.roles, {{"server", std::vector{StackRole::kServer}},
+                                {"client", std::vector{StackRole::kClient}},
+                                {"both", std::vector{StackRole::kServer, StackRole::kClient}}}),
+              "the role the stack plays in each flow")
+        .flag("--check", o_.check,
+              "compare with the files there instead of writing (exit 1: differ)");
   }
-  const bool known_target =
-      o.target.empty() || std::ranges::find(kKinds, o.target) != std::end(kKinds);
-  if (!known_target) {
-    std::fprintf(stderr,
-                 "tcpfuzz import: unknown target '%s' (scenario_fuzzer, segment_fuzzer, pkt)\n",
-                 o.target.c_str());
-    return std::nullopt;
-  }
-  if (o.captures.empty() || o.out_dir.empty()) {
-    std::fputs(kUsage, stderr);
-    return std::nullopt;
-  }
-  return o;
-}
 
-}  // namespace
+ private:
+  int run() override;
 
-int import_command(const std::vector<std::string>& args) {
-  const std::optional<Options> o = parse(args);
-  if (!o) return 2;
+  Options o_;
+};
+
+int Import::run() {
   std::error_code ec;
-  if (!o->check) fs::create_directories(o->out_dir, ec);  // and its parents
-  if (ec || !fs::is_directory(o->out_dir, ec)) {
+  if (!o_.check) fs::create_directories(o_.out_dir, ec);  // and its parents
+  if (ec || !fs::is_directory(o_.out_dir, ec)) {
     const std::string why = ec ? ec.message() : "not a directory";
-    std::fprintf(stderr, "%s: %s\n", o->out_dir.c_str(), why.c_str());
+    std::fprintf(stderr, "%s: %s\n", o_.out_dir.c_str(), why.c_str());
     return 2;
   }
-  auto files = capture_files(o->captures);
+  auto files = capture_files(o_.captures);
   if (!files) {
     std::fprintf(stderr, "%s\n", files.error().c_str());
     return 2;
   }
-  Importer importer(*o);
+  Importer importer(o_);
   bool unreadable = false;
   for (const std::string& f : *files) unreadable = !importer.import_capture(f) || unreadable;
-  std::printf("%s\n", summary(importer.tally(), o->check).c_str());
+  std::printf("%s\n", summary(importer.tally(), o_.check).c_str());
   if (unreadable) return 2;
   return importer.tally().differing > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+std::unique_ptr<Command> make_import_command() {
+  return std::make_unique<Import>();
 }
 
 }  // namespace tcpfuzz::cli

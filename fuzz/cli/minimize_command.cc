@@ -2,7 +2,6 @@
 // crash signature), with its script and packets.
 #include "fuzz/cli/minimize_command.h"
 
-#include <charconv>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -14,21 +13,6 @@
 namespace tcpfuzz::cli {
 
 namespace {
-
-constexpr const char* kUsage =
-    "usage: tcpfuzz minimize INPUT [--target NAME] [-o OUT] [--max-runs N] [--max-seconds S]\n"
-    "                        [--timeout S]\n"
-    "  (OUT defaults to INPUT.min; OUT.pkt and OUT.pcap are written where the target\n"
-    "   exports them; defaults: 5000 runs, 300 s, 10 s per run)\n";
-
-template <class T>
-bool parse_positive(const std::string& text, T& value) {
-  T parsed{};
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), parsed);
-  if (error != std::errc() || end != text.data() + text.size() || parsed <= 0) return false;
-  value = parsed;
-  return true;
-}
 
 // OUT.pkt: the script of the minimised run (it ends where the run crashed).
 int write_script(const harness::Target& target, const std::vector<uint8_t>& input,
@@ -56,7 +40,7 @@ int write_script(const harness::Target& target, const std::vector<uint8_t>& inpu
 
 int minimize_input(const harness::Target& target, const std::vector<uint8_t>& input,
                    const MinimizeRequest& request) {
-  const minimize::InputShape& shape = minimize::shape_of(target.name);
+  const minimize::InputShape& shape = minimize::shape_of(target);
   double last_line = -1;
   minimize::Minimizer minimizer(
       shape, target.run, request.limits, [&](const minimize::Progress& p) {
@@ -100,47 +84,41 @@ int minimize_input(const harness::Target& target, const std::vector<uint8_t>& in
   return status;
 }
 
-int minimize_command(const std::vector<std::string>& args) {
-  std::string input_path;
-  std::string target_name;
-  MinimizeRequest request;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const bool has_value = i + 1 < args.size();
-    if (args[i] == "--target" && has_value) {
-      target_name = args[++i];
-    } else if ((args[i] == "-o" || args[i] == "--output") && has_value) {
-      request.out_path = args[++i];
-    } else if (args[i] == "--max-runs" && has_value) {
-      if (!parse_positive(args[++i], request.limits.max_runs)) {
-        std::fprintf(stderr, "tcpfuzz minimize: --max-runs needs a positive number\n");
-        return 2;
-      }
-    } else if (args[i] == "--max-seconds" && has_value) {
-      if (!parse_positive(args[++i], request.limits.max_seconds)) {
-        std::fprintf(stderr, "tcpfuzz minimize: --max-seconds needs a positive number\n");
-        return 2;
-      }
-    } else if (args[i] == "--timeout" && has_value) {
-      if (!parse_positive(args[++i], request.limits.timeout_seconds)) {
-        std::fprintf(stderr, "tcpfuzz minimize: --timeout needs a positive number of seconds\n");
-        return 2;
-      }
-    } else if (args[i].starts_with("-") || !input_path.empty()) {
-      std::fprintf(stderr, "tcpfuzz minimize: unexpected argument %s\n%s", args[i].c_str(), kUsage);
-      return 2;
-    } else {
-      input_path = args[i];
-    }
+namespace {
+
+class Minimize final : public Command {
+ public:
+  Minimize()
+      : Command("minimize",
+                "the smallest input that fails the same way, with its script and pcap") {
+    line_.positional("INPUT", request_.input_path, "a failing input of a fuzz target")
+        .flag("--target", text(target_name_, "NAME"),
+              "the fuzz target (tcpfuzz targets); default: the input's folder name")
+        .flag("-o,--output", text(request_.out_path, "OUT"),
+              "the minimised input, default INPUT.min; OUT.pkt and OUT.pcap go next to it where "
+              "the target exports them")
+        .flag("--max-runs", number(request_.limits.max_runs, "N", 1), "candidates to try at most")
+        .flag("--max-seconds", seconds(request_.limits.max_seconds), "time to spend at most")
+        .flag("--timeout", seconds(request_.limits.timeout_seconds),
+              "a longer candidate run is a hang");
   }
-  if (input_path.empty()) {
-    std::fputs(kUsage, stderr);
-    return 2;
+
+ private:
+  int run() override {
+    auto loaded = load_target_input("minimize", target_name_, request_.input_path);
+    if (!loaded) return 2;
+    if (request_.out_path.empty()) request_.out_path = request_.input_path + ".min";
+    return minimize_input(*loaded->target, loaded->bytes, request_);
   }
-  auto loaded = load_target_input("minimize", target_name, input_path);
-  if (!loaded) return 2;
-  request.input_path = input_path;
-  if (request.out_path.empty()) request.out_path = input_path + ".min";
-  return minimize_input(*loaded->target, loaded->bytes, request);
+
+  std::string target_name_;
+  MinimizeRequest request_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_minimize_command() {
+  return std::make_unique<Minimize>();
 }
 
 }  // namespace tcpfuzz::cli

@@ -17,64 +17,55 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kUsage =
-    "usage: tcpfuzz regress INPUT --name SLUG [--target NAME] [--corpus DIR]\n"
-    "  (SLUG: lowercase letters, digits and '-', saying what the input does;\n"
-    "   DIR: the corpus folder, default ./corpus)\n";
-
-bool valid_slug(const std::string& slug) {
-  if (slug.empty() || slug.front() == '-' || slug.back() == '-') return false;
-  return slug.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
+// A name for the case: lowercase letters, digits and inner '-'.
+std::optional<std::string> slug(std::string_view text) {
+  if (text.empty() || text.front() == '-' || text.back() == '-') return std::nullopt;
+  if (text.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::string(text);
 }
 
 std::string as_text(const std::vector<uint8_t>& bytes) {
   return {bytes.begin(), bytes.end()};
 }
 
-}  // namespace
+class Regress final : public Command {
+ public:
+  Regress() : Command("regress", "file an input as a regression case that ctest replays") {
+    line_.positional("INPUT", input_path_, "one input of a fuzz target (a minimised crash)")
+        .flag("--name", custom(slug_, "SLUG", "lowercase letters, digits and '-'", slug),
+              "what the input does, as lowercase letters, digits and '-'",
+              CommandLine::Need::kRequired)
+        .flag("--target", text(target_name_, "NAME"),
+              "the fuzz target (tcpfuzz targets); default: the input's folder name")
+        .flag("--corpus", text(corpus_, "DIR"), "the corpus folder");
+  }
 
-int regress_command(const std::vector<std::string>& args) {
-  std::string input_path;
-  std::string target_name;
-  std::string slug;
-  std::string corpus = "corpus";
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--target" && i + 1 < args.size()) {
-      target_name = args[++i];
-    } else if (args[i] == "--name" && i + 1 < args.size()) {
-      slug = args[++i];
-    } else if (args[i] == "--corpus" && i + 1 < args.size()) {
-      corpus = args[++i];
-    } else if (args[i].starts_with("-") || !input_path.empty()) {
-      std::fprintf(stderr, "tcpfuzz regress: unexpected argument %s\n%s", args[i].c_str(), kUsage);
-      return 2;
-    } else {
-      input_path = args[i];
-    }
-  }
-  if (input_path.empty() || slug.empty()) {
-    std::fputs(kUsage, stderr);
-    return 2;
-  }
-  if (!valid_slug(slug)) {
-    std::fprintf(stderr, "tcpfuzz regress: --name '%s': use lowercase letters, digits and '-'\n",
-                 slug.c_str());
-    return 2;
-  }
+ private:
+  int run() override;
+
+  std::string input_path_;
+  std::string slug_;
+  std::string target_name_;
+  std::string corpus_ = "corpus";
+};
+
+int Regress::run() {
   std::error_code ec;
-  if (!fs::is_directory(fs::path(corpus) / "regressions", ec)) {
+  if (!fs::is_directory(fs::path(corpus_) / "regressions", ec)) {
     std::fprintf(stderr, "tcpfuzz regress: %s/regressions: no such folder (use --corpus DIR)\n",
-                 corpus.c_str());
+                 corpus_.c_str());
     return 2;
   }
-  auto loaded = load_target_input("regress", target_name, input_path);
+  auto loaded = load_target_input("regress", target_name_, input_path_);
   if (!loaded) return 2;
   const harness::Target& t = *loaded->target;
   const std::vector<uint8_t>* input = &loaded->bytes;
-  const fs::path dir = fs::path(corpus) / "regressions" / t.name;
-  const fs::path case_path = dir / (slug + ".bin");
+  const fs::path dir = fs::path(corpus_) / "regressions" / t.name;
+  const fs::path case_path = dir / (slug_ + ".bin");
   const fs::path script_path =
-      fs::path(corpus) / "regressions" / "scripts" / (std::string(t.name) + "-" + slug + ".pkt");
+      fs::path(corpus_) / "regressions" / "scripts" / (std::string(t.name) + "-" + slug_ + ".pkt");
   for (const fs::path& p : {case_path, script_path}) {
     if (fs::exists(p, ec)) {
       std::fprintf(stderr, "tcpfuzz regress: %s already exists; choose another --name\n",
@@ -86,12 +77,12 @@ int regress_command(const std::vector<std::string>& args) {
   std::optional<std::string> script;
   if (t.to_script != nullptr) {
     auto exported = t.to_script(*input,
-                                "Regression case " + std::string(t.name) + "/" + slug +
+                                "Regression case " + std::string(t.name) + "/" + slug_ +
                                     ".bin, as a script (tcpfuzz regress).\nRecorded on the stack "
                                     "of the day it was filed.",
                                 nullptr);
     if (!exported) {
-      std::fprintf(stderr, "tcpfuzz regress: %s: %s\n", input_path.c_str(),
+      std::fprintf(stderr, "tcpfuzz regress: %s: %s\n", input_path_.c_str(),
                    exported.error().c_str());
       return 1;
     }
@@ -122,6 +113,12 @@ int regress_command(const std::vector<std::string>& args) {
         now.how.c_str(), std::string(t.name).c_str());
   }
   return 0;
+}
+
+}  // namespace
+
+std::unique_ptr<Command> make_regress_command() {
+  return std::make_unique<Regress>();
 }
 
 }  // namespace tcpfuzz::cli

@@ -12,41 +12,39 @@
 
 namespace tcpfuzz::cli {
 
-int run_command(const std::vector<std::string>& args) {
-  scenario::RunOptions options;
-  std::string pcap_path;
-  bool verbose = false;
-  std::vector<std::string> inputs;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--trace") {
-      options.trace = true;
-    } else if (args[i] == "--ignore-window") {
-      options.compare_windows = false;
-    } else if (args[i] == "--verbose" || args[i] == "-v") {
-      verbose = true;
-    } else if (args[i] == "--pcap" && i + 1 < args.size()) {
-      pcap_path = args[++i];
-    } else if (args[i].starts_with("-")) {
-      std::fprintf(stderr, "tcpfuzz run: unknown option %s\n", args[i].c_str());
-      return 2;
-    } else {
-      inputs.push_back(args[i]);
-    }
+namespace {
+
+class Run final : public Command {
+ public:
+  Run()
+      : Command("run",
+                "run packetdrill-dialect scripts against the stack (fake clock, in-process)") {
+    line_.positional("FILE_OR_DIR", inputs_, "scripts, or folders of .pkt scripts")
+        .flag("--trace", options_.trace, "print every event of every script")
+        .flag("-v,--verbose", verbose_, "print the last events of a failing script")
+        .flag("--ignore-window", options_.compare_windows,
+              "do not compare the window the stack advertises", false)
+        .flag("--pcap", text(pcap_path_, "OUT"), "write the packets exchanged (one script only)");
   }
+
+ private:
+  int run() override;
+
+  scenario::RunOptions options_;
+  std::string pcap_path_;
+  bool verbose_ = false;
+  std::vector<std::string> inputs_;
+};
+
+int Run::run() {
   std::vector<std::string> files;
-  if (inputs.empty()) {
-    std::fprintf(
-        stderr,
-        "usage: tcpfuzz run [--trace] [--verbose] [--ignore-window] [--pcap OUT] FILE_OR_DIR...\n");
-    return 2;
-  }
-  if (auto found = collect_files(inputs, ".pkt")) {
+  if (auto found = collect_files(inputs_, ".pkt")) {
     files = std::move(*found);
   } else {
     std::fprintf(stderr, "%s\n", found.error().c_str());
     return 2;
   }
-  if (!pcap_path.empty() && files.size() != 1) {
+  if (!pcap_path_.empty() && files.size() != 1) {
     std::fprintf(stderr, "tcpfuzz run: --pcap takes exactly one script\n");
     return 2;
   }
@@ -62,20 +60,20 @@ int run_command(const std::vector<std::string>& args) {
     scenarios.push_back(std::move(*s));
   }
   std::unique_ptr<netstack::PcapWriter> pcap;
-  if (!pcap_path.empty()) {
-    auto w = netstack::PcapWriter::open(pcap_path);
+  if (!pcap_path_.empty()) {
+    auto w = netstack::PcapWriter::open(pcap_path_);
     if (!w) {
       std::fprintf(stderr, "%s\n", w.error().c_str());
       return 2;
     }
     pcap = std::move(*w);
-    options.pcap = pcap.get();
+    options_.pcap = pcap.get();
   }
   size_t passed = 0;
   size_t failed = 0;
   size_t skipped = 0;
   for (const scenario::Scenario& s : scenarios) {
-    const scenario::RunResult r = scenario::run_scenario(s, options);
+    const scenario::RunResult r = scenario::run_scenario(s, options_);
     switch (r.status) {
       case scenario::RunResult::Status::kPass:
         ++passed;
@@ -88,22 +86,28 @@ int run_command(const std::vector<std::string>& args) {
       case scenario::RunResult::Status::kFail:
         ++failed;
         std::printf("FAIL %s\n%s\n", s.path.c_str(), r.message.c_str());
-        if (verbose || options.trace) {
+        if (verbose_ || options_.trace) {
           std::printf("  last events:\n");
           for (const std::string& line : r.trace) std::printf("    %s\n", line.c_str());
         }
         break;
     }
-    if (options.trace && r.status == scenario::RunResult::Status::kPass) {
+    if (options_.trace && r.status == scenario::RunResult::Status::kPass) {
       for (const std::string& line : r.trace) std::printf("    %s\n", line.c_str());
     }
   }
   if (pcap && !pcap->flush()) {
-    std::fprintf(stderr, "%s: write failed\n", pcap_path.c_str());
+    std::fprintf(stderr, "%s: write failed\n", pcap_path_.c_str());
     return 2;
   }
   std::printf("%zu passed, %zu failed, %zu skipped\n", passed, failed, skipped);
   return failed > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+std::unique_ptr<Command> make_run_command() {
+  return std::make_unique<Run>();
 }
 
 }  // namespace tcpfuzz::cli

@@ -15,41 +15,35 @@ namespace tcpfuzz::cli {
 
 namespace {
 
-constexpr const char* kUsage = "usage: tcpfuzz seeds SCRIPT_OR_DIR... --to DIR [--check]\n";
-
 std::string seed_name(const std::filesystem::path& script) {
   return "script-" + script.parent_path().filename().string() + "-" + script.stem().string() +
          ".bin";
 }
 
-}  // namespace
+class Seeds final : public Command {
+ public:
+  Seeds() : Command("seeds", "scripts as scenario_fuzzer seeds") {
+    line_.positional("SCRIPT_OR_DIR", inputs_, "scripts, or folders of .pkt scripts")
+        .flag("--to", text(out_dir_, "DIR"), "the seed folder", CommandLine::Need::kRequired)
+        .flag("--check", check_,
+              "compare with the seeds there instead of writing (exit 1: differ)");
+  }
 
-int seeds_command(const std::vector<std::string>& args) {
-  std::vector<std::string> inputs;
-  std::string out_dir;
-  bool check = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--to" && i + 1 < args.size()) {
-      out_dir = args[++i];
-    } else if (args[i] == "--check") {
-      check = true;
-    } else if (args[i].starts_with("-")) {
-      std::fprintf(stderr, "tcpfuzz seeds: unexpected argument %s\n%s", args[i].c_str(), kUsage);
-      return 2;
-    } else {
-      inputs.push_back(args[i]);
-    }
-  }
-  if (inputs.empty() || out_dir.empty()) {
-    std::fputs(kUsage, stderr);
-    return 2;
-  }
+ private:
+  int run() override;
+
+  std::vector<std::string> inputs_;
+  std::string out_dir_;
+  bool check_ = false;
+};
+
+int Seeds::run() {
   std::error_code ec;
-  if (!std::filesystem::is_directory(out_dir, ec)) {
-    std::fprintf(stderr, "%s: not a directory\n", out_dir.c_str());
+  if (!std::filesystem::is_directory(out_dir_, ec)) {
+    std::fprintf(stderr, "%s: not a directory\n", out_dir_.c_str());
     return 2;
   }
-  auto files = collect_files(inputs, ".pkt");
+  auto files = collect_files(inputs_, ".pkt");
   if (!files) {
     std::fprintf(stderr, "%s\n", files.error().c_str());
     return 2;
@@ -62,8 +56,8 @@ int seeds_command(const std::vector<std::string>& args) {
       return 2;
     }
     const std::vector<uint8_t> seed = scenario::encode_binary(scenario::script_to_binary(*script));
-    const std::string path = (std::filesystem::path(out_dir) / seed_name(f)).string();
-    if (check) {
+    const std::string path = (std::filesystem::path(out_dir_) / seed_name(f)).string();
+    if (check_) {
       auto existing = read_input(path);
       if (!existing || *existing != seed) {
         std::printf("differs: %s (from %s)\n", path.c_str(), f.c_str());
@@ -76,13 +70,19 @@ int seeds_command(const std::vector<std::string>& args) {
       return 2;
     }
   }
-  if (check && differing > 0) {
+  if (check_ && differing > 0) {
     std::printf("%zu seed(s) differ; rerun tcpfuzz seeds without --check\n", differing);
     return 1;
   }
-  std::printf("%zu script(s) %s %s\n", files->size(), check ? "match seeds in" : "written to",
-              out_dir.c_str());
+  std::printf("%zu script(s) %s %s\n", files->size(), check_ ? "match seeds in" : "written to",
+              out_dir_.c_str());
   return 0;
+}
+
+}  // namespace
+
+std::unique_ptr<Command> make_seeds_command() {
+  return std::make_unique<Seeds>();
 }
 
 }  // namespace tcpfuzz::cli

@@ -57,19 +57,27 @@ netstack::Expected<EndpointId, std::string> open_endpoint(netstack::tcp::Protoco
   return id;
 }
 
-}  // namespace
-
-int serve_command(const std::vector<std::string>& args) {
-  if (args.empty() || args[0] == "--help") {
-    std::fputs(serve::kServeUsage, args.empty() ? stderr : stdout);
-    return args.empty() ? 2 : 0;
+class Serve final : public Command {
+ public:
+  Serve()
+      : Command("serve",
+                "the stack on a TUN device with the real clock: echo/discard/source server or "
+                "send/receive client") {
+    serve::declare_serve_options(line_, options_);
   }
-  auto options = serve::parse_serve_options(args);
-  if (!options) {
-    std::fprintf(stderr, "%s\n", options.error().c_str());
+
+ private:
+  int run() override;
+
+  ServeOptions options_;
+};
+
+int Serve::run() {
+  if (auto error = serve::check_serve_options(options_)) {
+    std::fprintf(stderr, "%s\n", error->c_str());
     return 2;
   }
-  const ServeOptions& o = *options;
+  const ServeOptions& o = options_;
   auto host = serve::TunHost::open(o.tun, o.address, o.tcp, o.faults, o.seed);
   if (!host) {
     std::fprintf(stderr, "tcpfuzz serve: %s\n", host.error().c_str());
@@ -122,6 +130,12 @@ int serve_command(const std::vector<std::string>& args) {
   }
   std::printf("%s\n", (*host)->link_summary().c_str());
   return failed == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+std::unique_ptr<Command> make_serve_command() {
+  return std::make_unique<Serve>();
 }
 
 }  // namespace tcpfuzz::cli

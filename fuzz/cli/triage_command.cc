@@ -3,7 +3,6 @@
 // count and smallest input. --tsv prints one line per input instead, for
 // scripts (ci/fuzz.sh).
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -19,9 +18,6 @@ namespace tcpfuzz::cli {
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: tcpfuzz triage FILE_OR_DIR... [--target NAME] [--timeout SECONDS] [--tsv]\n";
-
 struct Group {
   std::string id;
   std::string signature;
@@ -30,42 +26,32 @@ struct Group {
   size_t smallest_size = 0;
 };
 
-}  // namespace
+class Triage final : public Command {
+ public:
+  Triage() : Command("triage", "run crashes, group them by signature") {
+    line_.positional("FILE_OR_DIR", paths_, "crashing inputs, or folders of them")
+        .flag("--target", text(target_name_, "NAME"),
+              "the fuzz target (tcpfuzz targets); default: the first folder's name")
+        .flag("--timeout", seconds(timeout_), "a longer run is a hang")
+        .flag("--tsv", tsv_, "one line per input: path, signature id, signature");
+  }
 
-int triage_command(const std::vector<std::string>& args) {
-  std::string target_name;
-  unsigned timeout = 10;
-  bool tsv = false;
-  std::vector<std::string> paths;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--target" && i + 1 < args.size()) {
-      target_name = args[++i];
-    } else if (args[i] == "--timeout" && i + 1 < args.size()) {
-      const std::string& value = args[++i];
-      const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), timeout);
-      if (error != std::errc() || end != value.data() + value.size() || timeout == 0) {
-        std::fprintf(stderr, "tcpfuzz triage: --timeout needs a positive number of seconds\n");
-        return 2;
-      }
-    } else if (args[i] == "--tsv") {
-      tsv = true;
-    } else if (args[i].starts_with("-")) {
-      std::fprintf(stderr, "tcpfuzz triage: unexpected argument %s\n%s", args[i].c_str(), kUsage);
-      return 2;
-    } else {
-      paths.push_back(args[i]);
-    }
-  }
-  if (paths.empty()) {
-    std::fputs(kUsage, stderr);
-    return 2;
-  }
-  auto files = collect_files(paths, "");
+ private:
+  int run() override;
+
+  std::vector<std::string> paths_;
+  std::string target_name_;
+  unsigned timeout_ = 10;
+  bool tsv_ = false;
+};
+
+int Triage::run() {
+  auto files = collect_files(paths_, "");
   if (!files) {
     std::fprintf(stderr, "tcpfuzz triage: %s\n", files.error().c_str());
     return 2;
   }
-  auto target = resolve_target_for_paths(target_name, paths);
+  auto target = resolve_target_for_paths(target_name_, paths_);
   if (!target) {
     std::fprintf(stderr, "tcpfuzz triage: %s\n", target.error().c_str());
     return 2;
@@ -83,15 +69,15 @@ int triage_command(const std::vector<std::string>& args) {
       continue;
     }
     const harness::ChildOutcome child = harness::run_in_child(
-        [&](int) { t.run(*input); }, {.capture_stderr = true, .timeout_seconds = timeout});
+        [&](int) { t.run(*input); }, {.capture_stderr = true, .timeout_seconds = timeout_});
     if (!child.crashed) {
       ++clean;
-      if (tsv) std::printf("%s\t-\tno crash\n", path.c_str());
+      if (tsv_) std::printf("%s\t-\tno crash\n", path.c_str());
       continue;
     }
     const harness::CrashSignature s =
         harness::crash_signature(child.report, child.how, child.timed_out);
-    if (tsv) std::printf("%s\t%s\t%s\n", path.c_str(), s.id.c_str(), s.text.c_str());
+    if (tsv_) std::printf("%s\t%s\t%s\n", path.c_str(), s.id.c_str(), s.text.c_str());
     Group& g = groups[s.id];
     g.id = s.id;
     g.signature = s.text;
@@ -101,9 +87,10 @@ int triage_command(const std::vector<std::string>& args) {
     }
     ++g.count;
   }
-  if (tsv) return unreadable == 0 ? 0 : 2;
+  if (tsv_) return unreadable == 0 ? 0 : 2;
 
   std::vector<const Group*> by_count;
+  by_count.reserve(groups.size());
   for (const auto& [id, g] : groups) by_count.push_back(&g);
   std::stable_sort(by_count.begin(), by_count.end(),
                    [](const Group* a, const Group* b) { return a->count > b->count; });
@@ -116,6 +103,12 @@ int triage_command(const std::vector<std::string>& args) {
   if (unreadable > 0) std::printf(", %zu unreadable", unreadable);
   std::printf("\n");
   return unreadable == 0 ? 0 : 2;
+}
+
+}  // namespace
+
+std::unique_ptr<Command> make_triage_command() {
+  return std::make_unique<Triage>();
 }
 
 }  // namespace tcpfuzz::cli

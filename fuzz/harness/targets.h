@@ -29,6 +29,18 @@ struct ExportedScript {
   std::optional<std::string> crash;
 };
 
+// What an input is made of, for the minimiser (fuzz/minimize/input_shape.h):
+// the units it drops and simplifies one at a time.
+enum class InputUnits : uint8_t {
+  kBytes,           // plain bytes
+  kScenarioEvents,  // binary scenario events (fuzz/scenario/binary_scenario.h)
+  kPairOps,         // a fault plan, then 2-byte operations (pair_target.h)
+  kSegmentRecords,  // records of flags, delay and packet (segment_target.h)
+};
+
+// One fuzz target. This registry is the only list of them: the tcpfuzz
+// commands, ci/fuzz.sh and ci/oss-fuzz/build.sh (through `tcpfuzz
+// targets`) and the minimiser all read it.
 struct Target {
   std::string_view name;
   std::string_view summary;
@@ -46,6 +58,7 @@ struct Target {
   netstack::Expected<ExportedScript, std::string> (*to_script)(std::span<const uint8_t> input,
                                                                std::string_view comment,
                                                                netstack::tcp::Tracer* also);
+  InputUnits units;
 };
 
 std::span<const Target> targets();

@@ -239,10 +239,17 @@ constexpr InputShape kBytes{.unit_name = "bytes",
 
 }  // namespace
 
-const InputShape& shape_of(std::string_view target) {
-  if (target == "scenario_fuzzer") return kEvents;
-  if (target == "pair_fuzzer") return kPairOps;
-  if (target == "segment_fuzzer") return kRecords;
+const InputShape& shape_of(const harness::Target& target) {
+  switch (target.units) {
+    case harness::InputUnits::kScenarioEvents:
+      return kEvents;
+    case harness::InputUnits::kPairOps:
+      return kPairOps;
+    case harness::InputUnits::kSegmentRecords:
+      return kRecords;
+    case harness::InputUnits::kBytes:
+      break;
+  }
   return kBytes;
 }
 

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz/harness/targets.h"
+
 namespace tcpfuzz::minimize {
 
 using Bytes = std::vector<uint8_t>;
@@ -40,10 +42,9 @@ struct InputShape {
   std::optional<Bytes> (*merge)(std::span<const uint8_t> a, std::span<const uint8_t> b);
 };
 
-// The shape of the named target's inputs: structured for scenario_fuzzer
-// (events), pair_fuzzer (fault plan, then operations) and segment_fuzzer
-// (records); bytes for the others.
-const InputShape& shape_of(std::string_view target);
+// The shape of the target's inputs, as its registry row says
+// (harness::Target::units).
+const InputShape& shape_of(const harness::Target& target);
 
 Bytes join(const SplitInput& input);
 

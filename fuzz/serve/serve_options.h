@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "fuzz/cli/command_line.h"
 #include "stack/header/address.h"
 #include "stack/link/faulty_link.h"
 #include "stack/tcp/config.h"
@@ -47,7 +49,10 @@ struct ServeOptions {
   bool is_client() const { return connect_address.has_value(); }
 };
 
-extern const char* const kServeUsage;
+// Declares serve's flags on `line`, bound to `o`.
+void declare_serve_options(cli::CommandLine& line, ServeOptions& o);
+// The checks that hold only once every flag is known: the one-line error.
+std::optional<std::string> check_serve_options(const ServeOptions& o);
 
 // The options, or a one-line error naming the bad flag.
 netstack::Expected<ServeOptions, std::string> parse_serve_options(
@@ -55,6 +60,6 @@ netstack::Expected<ServeOptions, std::string> parse_serve_options(
 
 // "drop=1%,reorder=0.5%,duplicate=1%,delay=1%,corrupt=1%,seed=7": the random faults of
 // a FaultPlan, each a percentage of packets.
-netstack::Expected<netstack::FaultPlan, std::string> parse_fault_spec(const std::string& spec);
+std::optional<netstack::FaultPlan> parse_fault_spec(std::string_view spec);
 
 }  // namespace tcpfuzz::serve

@@ -83,7 +83,7 @@ segment_seeds=$(find "$src/corpus/segment_fuzzer" -type f | wc -l)
 expect_exit 0 "^$segment_seeds inputs: 0 crash in 0 group\\(s\\), $segment_seeds do not crash" \
   "$tcpfuzz" triage "$src/corpus/segment_fuzzer"
 expect_exit 0 "^$seed	-	no crash$" "$tcpfuzz" triage "$seed" --tsv
-expect_exit 2 'timeout needs a positive' "$tcpfuzz" triage "$seed" --timeout 0
+expect_exit 2 "--timeout '0': expected a positive" "$tcpfuzz" triage "$seed" --timeout 0
 expect_exit 2 "$work/missing: no such file" "$tcpfuzz" triage "$work/missing" --target scenario_fuzzer
 
 # regress: the input and its script are filed; a second time is refused.
@@ -105,10 +105,17 @@ expect_exit 1 "^tcpfuzz minimize: $seed does not fail: it runs to the end" \
 [ ! -e "$work/seed.min" ] || fail "minimize of a clean input wrote $work/seed.min"
 expect_exit 2 "$work/missing.bin: No such file" "$tcpfuzz" minimize "$work/missing.bin" --target scenario_fuzzer
 expect_exit 2 "unknown target 'nope'" "$tcpfuzz" minimize "$seed" --target nope
-expect_exit 2 'max-seconds needs a positive' "$tcpfuzz" minimize "$seed" --max-seconds -1
+expect_exit 2 "--max-seconds '-1': expected a positive" "$tcpfuzz" minimize "$seed" --max-seconds -1
 
-# targets: every fuzz target, with what it exports to.
+# targets: every fuzz target, with what it exports to; names and
+# properties for scripts.
 expect_exit 0 '^scenario_fuzzer	pkt,pcap	' "$tcpfuzz" targets
+expect_exit 0 '^header_fuzzer$' "$tcpfuzz" targets --names
+[ "$("$tcpfuzz" targets --names --with scenario)" = scenario_fuzzer ] ||
+  fail "targets --with scenario: $("$tcpfuzz" targets --names --with scenario)"
+[ "$("$tcpfuzz" targets --names --with structured | sort | tr '\n' ' ')" = \
+  "pair_fuzzer scenario_fuzzer segment_fuzzer " ] || fail "targets --with structured"
+[ "$("$tcpfuzz" targets --names --with stateful | wc -l)" -eq 3 ] || fail "targets --with stateful"
 
 # Bad input: one line naming the problem, exit 2, nothing written.
 expect_exit 2 "$work/missing.bin: No such file" "$tcpfuzz" replay "$work/missing.bin" --target scenario_fuzzer
@@ -117,7 +124,7 @@ expect_exit 2 "unknown target 'nope'" "$tcpfuzz" replay "$seed" --target nope
 echo x >"$work/input.bin"
 expect_exit 2 '--target NAME is needed' "$tcpfuzz" replay "$work/input.bin"
 expect_exit 2 'needs -o' "$tcpfuzz" export "$seed" --to pcap
-expect_exit 2 'usage' "$tcpfuzz" export "$seed" --to json
+expect_exit 2 "--to 'json': expected pkt or pcap" "$tcpfuzz" export "$seed" --to json
 expect_exit 2 'not scenario-based' "$tcpfuzz" export "$work/input.bin" --target header_fuzzer --to pkt
 expect_exit 2 'do not export to a pcap' "$tcpfuzz" export "$work/input.bin" --target options_fuzzer --to pcap -o "$work/o.pcap"
 expect_exit 2 "$work/no/such/dir/out.pkt" "$tcpfuzz" export "$seed" --to pkt -o "$work/no/such/dir/out.pkt"
@@ -153,12 +160,74 @@ printf 'GARBAGE, not a capture at all\n' >"$work/garbage.pcap"
 expect_exit 2 "^$work/garbage.pcap: unknown file format" \
   "$tcpfuzz" import "$work/garbage.pcap" "$capture" --to "$work/imported"
 expect_exit 2 '3 file\(s\) written' "$tcpfuzz" import "$work/garbage.pcap" "$capture" --to "$work/imported"
-expect_exit 2 "unknown target 'wire'" "$tcpfuzz" import "$capture" --to "$work/imported" --target wire
+expect_exit 2 "--target 'wire': expected scenario_fuzzer, segment_fuzzer or pkt" \
+  "$tcpfuzz" import "$capture" --to "$work/imported" --target wire
 expect_exit 0 '3 file\(s\) written' "$tcpfuzz" import "$capture" --to "$work/missing/and/parents"
 [ -s "$work/missing/and/parents/pkt/import-linux-v4-request-reply-close-1-server.pkt" ] ||
   fail "import --to did not create its folder"
 expect_exit 2 "^$work/garbage.pcap: " "$tcpfuzz" import "$capture" --to "$work/garbage.pcap"
 expect_exit 1 'differs: ' "$tcpfuzz" import "$capture" --to "$work" --check
+
+# The command line of every command, from one declaration: the usage of
+# tcpfuzz alone lists the flags each --help explains, and every error is one
+# line naming the flag, exit 2.
+# expect_one_line PATTERN CMD...: exit 2, one line on standard error matching.
+expect_one_line() {
+  local pattern=$1
+  shift
+  local out got
+  out=$("$@" 2>&1 >/dev/null)
+  got=$?
+  [ "$got" -eq 2 ] || fail "$* exited $got, expected 2: $out"
+  [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] || fail "$*: not one line: $out"
+  grep -qE -- "$pattern" <<<"$out" || fail "$*: output lacks /$pattern/: $out"
+}
+usage=$("$tcpfuzz" --help) || fail "tcpfuzz --help"
+commands=$(sed -nE 's/^  ([a-z]+) .*/\1/p; s/^  ([a-z]+)$/\1/p' <<<"$usage")
+[ "$(wc -w <<<"$commands")" -eq 12 ] || fail "tcpfuzz --help lists $(wc -w <<<"$commands") commands"
+flags_in() { grep -oE '(^|[[ ])-{1,2}[a-z][a-z-]*' | sed 's/^[[ ]//' | sort -u; }
+for c in $commands; do
+  help=$("$tcpfuzz" "$c" --help) || fail "tcpfuzz $c --help exited $?"
+  grep -q "^usage: tcpfuzz $c" <<<"$help" || fail "tcpfuzz $c --help: no usage line"
+  listed=$(awk -v c="$c" '$0 ~ "^  "c"( |$)" {on = 1; print; next} on && /^        / {print; next}
+    {on = 0}' <<<"$usage" | flags_in)
+  explained=$(grep -E '^  -' <<<"$help" | grep -v -- '--help' | sed -E 's/^  (-[^ ,]+).*/\1/' | sort -u)
+  [ "$listed" = "$explained" ] ||
+    fail "$c: tcpfuzz --help lists '$(echo $listed)', tcpfuzz $c --help '$(echo $explained)'"
+  expect_one_line "^tcpfuzz $c: unknown flag --no-such-flag " "$tcpfuzz" "$c" --no-such-flag
+  # The last flag that takes a value, given none.
+  flag=$(grep -E '^  -[^ ]* [A-Z]|^  -[^ ]* [a-z]+\|' <<<"$help" | tail -n 1 | sed -E 's/^  (-[^ ,]+).*/\1/')
+  if [ -n "$flag" ]; then
+    expect_one_line "^tcpfuzz $c: $flag needs " "$tcpfuzz" "$c" "$flag"
+  fi
+done
+# Numbers out of range, per command.
+expect_one_line "^tcpfuzz minimize: --max-runs 'x': expected a positive whole number$" \
+  "$tcpfuzz" minimize "$seed" --max-runs x
+expect_one_line "^tcpfuzz minimize: --timeout '0': expected a positive whole number of seconds$" \
+  "$tcpfuzz" minimize "$seed" --timeout 0
+expect_one_line "^tcpfuzz triage: --timeout '1.5': expected a positive whole number of seconds$" \
+  "$tcpfuzz" triage "$seed" --timeout 1.5
+expect_one_line "^tcpfuzz diff: --max-seconds '0': expected a positive number of seconds$" \
+  "$tcpfuzz" diff "$seed" --max-seconds 0
+expect_one_line "^tcpfuzz diff: --tolerance-usecs 'ten': expected a positive whole number$" \
+  "$tcpfuzz" diff "$seed" --tolerance-usecs ten
+expect_one_line "^tcpfuzz diff: --plant-initial-cwnd '-2': expected a positive whole number$" \
+  "$tcpfuzz" diff "$seed" --plant-initial-cwnd -2
+expect_one_line "^tcpfuzz serve: --listen '70000': expected a whole number from 1 to 65535$" \
+  "$tcpfuzz" serve --tun t --address 198.18.0.2 --listen 70000
+expect_one_line "^tcpfuzz serve: --connections '0': expected a positive whole number$" \
+  "$tcpfuzz" serve --tun t --address 198.18.0.2 --listen 1 --connections 0
+expect_one_line "^tcpfuzz serve: --seed 'x': expected a whole number$" \
+  "$tcpfuzz" serve --tun t --address 198.18.0.2 --listen 1 --seed x
+expect_one_line "^tcpfuzz targets: --with 'big': expected stateful, scenario, pcap or structured$" \
+  "$tcpfuzz" targets --with big
+# Missing arguments: one line; none at all: the help, on standard error.
+expect_one_line "^tcpfuzz seeds: --to DIR is required$" "$tcpfuzz" seeds "$src/corpus/scripts"
+expect_one_line "^tcpfuzz replay: INPUT is missing " "$tcpfuzz" replay --target scenario_fuzzer
+expect_one_line "^tcpfuzz replay: unexpected argument b$" "$tcpfuzz" replay a b
+expect_exit 2 '^usage: tcpfuzz replay INPUT' "$tcpfuzz" replay
+expect_exit 0 'default 5000' "$tcpfuzz" minimize --help
 
 if [ "$failures" -gt 0 ]; then
   echo "$failures check(s) failed"

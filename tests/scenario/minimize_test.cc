@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -71,6 +72,11 @@ netstack::Expected<harness::ExportedScript, std::string> script_with_planted_bug
   return harness::scenario_input_as_script(input, comment, &bug);
 }
 
+// The shape the registry gives the named target's inputs.
+const InputShape& shape_for(std::string_view target) {
+  return shape_of(*harness::find_target(target));
+}
+
 harness::Target planted_scenario_target() {
   harness::Target t = *harness::find_target("scenario_fuzzer");
   t.run = run_with_planted_bug;
@@ -115,7 +121,7 @@ TEST(Ddmin, KeepsOnlyTheItemsTheFailureNeeds) {
 
 TEST(InputShape, ScenarioEventsSplitAndJoinBackToTheCanonicalInput) {
   const std::vector<uint8_t> input = failing_scenario();
-  const SplitInput split = shape_of("scenario_fuzzer").split(input);
+  const SplitInput split = shape_for("scenario_fuzzer").split(input);
   EXPECT_EQ(split.units.size(), scenario::decode_binary(input).size());
   EXPECT_EQ(join(split), input);
 }
@@ -128,7 +134,7 @@ TEST(InputShape, SimplerSegmentsHaveLessPayloadFewerOptionsAndSmallerDeltas) {
                         .payload = 200,
                         .options = 0x09};
   const std::vector<Bytes> simpler =
-      shape_of("scenario_fuzzer").simpler_unit(scenario::encode_binary({s}));
+      shape_for("scenario_fuzzer").simpler_unit(scenario::encode_binary({s}));
   ASSERT_FALSE(simpler.empty());
   const auto first = std::get<InjectSegment>(scenario::decode_binary(simpler.front()).front());
   EXPECT_EQ(first.payload, 0);
@@ -144,7 +150,7 @@ TEST(InputShape, SimplerSegmentsHaveLessPayloadFewerOptionsAndSmallerDeltas) {
 }
 
 TEST(InputShape, TwoClockJumpsMergeIntoOne) {
-  const InputShape& shape = shape_of("scenario_fuzzer");
+  const InputShape& shape = shape_for("scenario_fuzzer");
   const auto merged = shape.merge(scenario::encode_binary({AdvanceClock{200}}),
                                   scenario::encode_binary({AdvanceClock{300}}));
   ASSERT_TRUE(merged);
@@ -154,7 +160,7 @@ TEST(InputShape, TwoClockJumpsMergeIntoOne) {
 }
 
 TEST(InputShape, RemovedInOrderSegmentsLeaveLaterRetransmissionsWhereTheyWere) {
-  const InputShape& shape = shape_of("scenario_fuzzer");
+  const InputShape& shape = shape_for("scenario_fuzzer");
   const std::vector<Bytes> units{
       scenario::encode_binary({InjectSegment{.flags = 0x10, .payload = 100}}),
       scenario::encode_binary({InjectSegment{.flags = 0x10, .payload = 50}}),
@@ -170,24 +176,24 @@ TEST(InputShape, RemovedInOrderSegmentsLeaveLaterRetransmissionsWhereTheyWere) {
 
 TEST(InputShape, PairInputsKeepTheirFaultPlanAsAHeader) {
   const std::vector<uint8_t> input{10, 0, 0, 5, 0, 7, 0, 3, 4, 9, 1};  // a stray last byte
-  const SplitInput split = shape_of("pair_fuzzer").split(input);
+  const SplitInput split = shape_for("pair_fuzzer").split(input);
   EXPECT_EQ(split.header, (Bytes{10, 0, 0, 5, 0, 7}));
   ASSERT_EQ(split.units.size(), 2u);
   EXPECT_EQ(split.units[1], (Bytes{4, 9}));
-  EXPECT_EQ(shape_of("pair_fuzzer").simpler_header(split.header).front(),
+  EXPECT_EQ(shape_for("pair_fuzzer").simpler_header(split.header).front(),
             (Bytes{0, 0, 0, 5, 0, 7}));
 }
 
 TEST(InputShape, ByteLevelTargetsAreMinimisedByteByByte) {
-  const SplitInput split = shape_of("header_fuzzer").split(std::vector<uint8_t>{1, 2, 3});
-  EXPECT_EQ(shape_of("header_fuzzer").unit_name, "bytes");
+  const SplitInput split = shape_for("header_fuzzer").split(std::vector<uint8_t>{1, 2, 3});
+  EXPECT_EQ(shape_for("header_fuzzer").unit_name, "bytes");
   EXPECT_EQ(split.units.size(), 3u);
 }
 
 TEST(Minimizer, ShrinksToTheEventsTheFailureNeedsAndKeepsItsSignature) {
   const std::vector<uint8_t> input = failing_scenario();
   size_t progress_reports = 0;
-  Minimizer m(shape_of("scenario_fuzzer"), run_with_planted_bug, quick_limits(),
+  Minimizer m(shape_for("scenario_fuzzer"), run_with_planted_bug, quick_limits(),
               [&](const Progress&) { ++progress_reports; });
   const Result r = m.minimize(input);
   ASSERT_TRUE(r.fails);
@@ -210,12 +216,12 @@ TEST(Minimizer, ShrinksToTheEventsTheFailureNeedsAndKeepsItsSignature) {
   EXPECT_EQ(r.progress.bytes_now, r.input.size());
 
   // Again from the result: a fixed point, found from the cache-free start.
-  Minimizer again(shape_of("scenario_fuzzer"), run_with_planted_bug, quick_limits(), nullptr);
+  Minimizer again(shape_for("scenario_fuzzer"), run_with_planted_bug, quick_limits(), nullptr);
   EXPECT_EQ(again.minimize(r.input).input, r.input);
 }
 
 TEST(Minimizer, StopsAtTheRunBudget) {
-  Minimizer m(shape_of("scenario_fuzzer"), run_with_planted_bug,
+  Minimizer m(shape_for("scenario_fuzzer"), run_with_planted_bug,
               {.max_runs = 5, .max_seconds = 120, .timeout_seconds = 10}, nullptr);
   const Result r = m.minimize(failing_scenario());
   ASSERT_TRUE(r.fails);
@@ -225,7 +231,7 @@ TEST(Minimizer, StopsAtTheRunBudget) {
 }
 
 TEST(Minimizer, AnInputThatDoesNotFailIsReportedAsSuch) {
-  Minimizer m(shape_of("scenario_fuzzer"), harness::find_target("scenario_fuzzer")->run,
+  Minimizer m(shape_for("scenario_fuzzer"), harness::find_target("scenario_fuzzer")->run,
               quick_limits(), nullptr);
   const Result r = m.minimize(failing_scenario());
   EXPECT_FALSE(r.fails);
@@ -250,7 +256,7 @@ TEST(Minimizer, ShrinksSegmentRecordsAndTheirFields) {
   for (uint16_t delay : std::initializer_list<uint16_t>{5, 900, 20, 0}) {
     records.push_back({.keep_checksums = true, .delay_ms = delay, .packet = packet});
   }
-  Minimizer m(shape_of("segment_fuzzer"), fail_on_a_long_delay, quick_limits(), nullptr);
+  Minimizer m(shape_for("segment_fuzzer"), fail_on_a_long_delay, quick_limits(), nullptr);
   const Result r = m.minimize(harness::encode_segments(records));
   ASSERT_TRUE(r.fails);
   const std::vector<harness::SegmentRecord> left = harness::decode_segments(r.input);
@@ -277,7 +283,7 @@ void fail_on_drops_and_a_write(std::span<const uint8_t> input) {
 TEST(Minimizer, ShrinksPairOperationsAndTheFaultPlan) {
   const std::vector<uint8_t> input{200, 30, 40, 50, 60, 7,  // fault plan
                                    4,   90, 1,  20, 0,  77, 3, 5, 4, 10, 2, 9};
-  Minimizer m(shape_of("pair_fuzzer"), fail_on_drops_and_a_write, quick_limits(), nullptr);
+  Minimizer m(shape_for("pair_fuzzer"), fail_on_drops_and_a_write, quick_limits(), nullptr);
   const Result r = m.minimize(input);
   ASSERT_TRUE(r.fails);
   EXPECT_EQ(r.signature, "pair_fuzzer: integrity: planted");
@@ -318,7 +324,7 @@ TEST_F(MinimizeCommand, WritesTheInputItsScriptAndItsPcap) {
       << text;
   // The script ends where the run crashed and replays on the runner.
   EXPECT_NE(text.find("crashed"), std::string::npos) << text;
-  EXPECT_EQ(cli::run_command({out + ".pkt"}), 0) << text;
+  EXPECT_EQ(cli::find_command("run")->main({out + ".pkt"}), 0) << text;
   for (const auto& entry : fs::directory_iterator(dir_)) {
     EXPECT_FALSE(entry.path().string().ends_with(".tmp")) << entry.path();
   }
@@ -334,10 +340,13 @@ TEST_F(MinimizeCommand, AnInputThatDoesNotFailExitsOneAndWritesNothing) {
 }
 
 TEST_F(MinimizeCommand, ABrokenFileOrAnUnknownTargetExitsTwo) {
-  EXPECT_EQ(cli::minimize_command({(dir_ / "missing").string(), "--target", "scenario_fuzzer"}), 2);
-  EXPECT_EQ(cli::minimize_command({dir_.string(), "--target", "scenario_fuzzer"}), 2);
-  EXPECT_EQ(cli::minimize_command({input_path_, "--target", "no_such_fuzzer"}), 2);
-  EXPECT_EQ(cli::minimize_command({input_path_, "--target", "scenario_fuzzer", "--max-runs", "x"}),
+  EXPECT_EQ(cli::find_command("minimize")
+                ->main({(dir_ / "missing").string(), "--target", "scenario_fuzzer"}),
+            2);
+  EXPECT_EQ(cli::find_command("minimize")->main({dir_.string(), "--target", "scenario_fuzzer"}), 2);
+  EXPECT_EQ(cli::find_command("minimize")->main({input_path_, "--target", "no_such_fuzzer"}), 2);
+  EXPECT_EQ(cli::find_command("minimize")
+                ->main({input_path_, "--target", "scenario_fuzzer", "--max-runs", "x"}),
             2);
 }
 
