@@ -6,8 +6,7 @@ namespace tcpfuzz::testbed {
 
 using namespace netstack;
 
-Host::Host(HostId id, FakeClock& clock, HostOptions options)
-    : id_(id), options_(options) {
+Host::Host(HostId id, FakeClock& clock, HostOptions options) : id_(id), options_(options) {
   build(clock);
 }
 

@@ -123,6 +123,12 @@ size_t Testbed::pump() {
   }
 }
 
+size_t Testbed::queued() const {
+  size_t n = 0;
+  for (const auto& l : links_) n += l->queued();
+  return n;
+}
+
 void Testbed::clock_moved() {
   for (Observer* o : clock_observers_) o->on_clock(clock_->now());
 }

@@ -99,12 +99,16 @@ class Testbed {
   // Delivers what is on the wires, including what that provokes, until they
   // are quiet; returns how many packets were delivered.
   size_t pump();
+  // Packets waiting on the wires for the next pump.
+  size_t queued() const;
   // Moves the clock by `d` in one jump (every timer due fires, in deadline
   // order) without pumping: the primitive of fixed stepping.
   void advance_clock(netstack::Duration d);
   // Moves the clock to `t` timer by timer: pump, then jump to the next
   // deadline, fire what is due there, pump again, ... and finally to t.
-  // `on_step` runs after every pump (a harness's per-step checks).
+  // `on_step` runs after every pump (a harness's per-step checks); what it
+  // sends goes with the next pump, after the clock's next move (as the
+  // script runners have always done it).
   template <class OnStep>
   void run_to(netstack::Instant t, OnStep&& on_step);
   void run_to(netstack::Instant t) {
@@ -116,7 +120,9 @@ class Testbed {
   }
   void run_for(netstack::Duration d) { run_to(now() + d); }
   // Runs until `done()` holds (checked after every pump) or `deadline`
-  // passes; returns whether it held.
+  // passes; returns whether it held. What done() sends is delivered at the
+  // same instant, before the clock moves on (so done() may drive the
+  // applications, e.g. write and read as the wire allows).
   template <class Pred>
   bool run_until(Pred&& done, netstack::Instant deadline, Stepping stepping = {});
   template <class Pred>
@@ -184,6 +190,7 @@ bool Testbed::run_until(Pred&& done, netstack::Instant deadline, Stepping steppi
       advance_clock(stepping.fixed_step);
       continue;
     }
+    if (queued() > 0) continue;  // what done() sent leaves now, before time moves on
     const auto next = clock_->next_deadline();
     move_clock_to(next && *next < deadline ? *next : deadline);
   }

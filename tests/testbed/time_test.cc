@@ -109,6 +109,25 @@ TEST(TestbedTime, RunUntilStopsAtTheFirstTimerThatMakesItHold) {
   EXPECT_EQ(bed.clock().pending_timers(), 1u);
 }
 
+TEST(TestbedTime, WhatThePredicateSendsLeavesBeforeTimeMovesOn) {
+  Testbed bed;
+  const HostId h = bed.add_host();
+  ScriptedPeer& peer = bed.add_peer({h, kHost});
+  const Instant start = bed.now();
+  bed.clock().schedule(start + 1s, [] {});
+  bool connected = false;
+  EXPECT_TRUE(bed.run_until(
+      [&] {
+        if (!connected) {
+          tcp::Protocol& tcp = bed.host(h).tcp();
+          connected = tcp.find(tcp.open(IpAddress::Family::kV4))->connect(kPeer, 80) == EINPROGRESS;
+        }
+        return peer.pending() > 0;
+      },
+      5s));
+  EXPECT_EQ(bed.now(), start) << "the SYN was delivered at once, not after the next timer";
+}
+
 TEST(TestbedTime, FixedSteppingMovesInStepsOfTheGivenLength) {
   Testbed bed;
   const Instant start = bed.now();
