@@ -4,6 +4,7 @@
 
 #include "fuzz/scenario/linux_symbols.h"
 #include "fuzz/scenario/packet_mapping.h"
+#include "fuzz/scenario/script_timing.h"
 #include "stack/header/ip.h"
 #include "stack/header/tcp.h"
 #include "stack/header/tcp_options.h"
@@ -17,33 +18,6 @@ using tcp::SockOpt;
 namespace {
 
 constexpr uint32_t kPeerIsn = 1000;
-constexpr int kFirstFd = 3;  // after stdin, stdout, stderr
-
-// The (level, name) a socket option is set with.
-std::pair<const char*, const char*> option_symbols(SockOpt o) {
-  switch (o) {
-    case SockOpt::kNoDelay:
-      return {"IPPROTO_TCP", "TCP_NODELAY"};
-    case SockOpt::kCork:
-      return {"IPPROTO_TCP", "TCP_CORK"};
-    case SockOpt::kKeepIdle:
-      return {"IPPROTO_TCP", "TCP_KEEPIDLE"};
-    case SockOpt::kKeepIntvl:
-      return {"IPPROTO_TCP", "TCP_KEEPINTVL"};
-    case SockOpt::kUserTimeout:
-      return {"IPPROTO_TCP", "TCP_USER_TIMEOUT"};
-    case SockOpt::kLinger2:
-      return {"IPPROTO_TCP", "TCP_LINGER2"};
-    case SockOpt::kKeepAlive:
-      return {"SOL_SOCKET", "SO_KEEPALIVE"};
-    case SockOpt::kLinger:
-      return {"SOL_SOCKET", "SO_LINGER"};
-    case SockOpt::kRcvBuf:
-      return {"SOL_SOCKET", "SO_RCVBUF"};
-    default:
-      return {"?", "?"};
-  }
-}
 
 SyscallSpec syscall(std::string name, std::vector<Expr> args) {
   SyscallSpec sc;
@@ -74,25 +48,12 @@ OptionSpec option(OptionSpec::Kind kind, uint32_t value = 0, uint32_t value2 = 0
 
 BinaryRunner::BinaryRunner(const BinaryRunOptions& options)
     : options_(options),
-      stack_(clock_, StackOptions{options.seed}),
-      tcp_(stack_),
       local_(*IpAddress::parse(kLocalIpv4)),
-      remote_(*IpAddress::parse(kRemoteIpv4)) {
-  Link* link = &wire_.side(LoopbackLink::Side::kA);
-  if (options_.pcap != nullptr) {
-    tap_ = std::make_unique<RecordingTap>(*options_.pcap, clock_, *link);
-    link = tap_.get();
-  }
-  const NicId nic = stack_.add_nic(*link);
-  stack_.add_address(nic, local_);
-  if (tap_) {
-    tap_->set_receiver(&stack_.nic_receiver(nic));
-    wire_.attach(LoopbackLink::Side::kA, tap_.get());
-  } else {
-    wire_.attach(LoopbackLink::Side::kA, &stack_.nic_receiver(nic));
-  }
-  wire_.attach(LoopbackLink::Side::kB, this);
-  tcp_.set_tracer(this);
+      remote_(*IpAddress::parse(kRemoteIpv4)),
+      world_(ScenarioWorld::Options{.seed = options.seed, .local = local_, .pcap = options.pcap}),
+      calls_(world_.tcp(), sut_, SocketCalls::Addresses{local_, remote_}) {
+  world_.attach_peer(this);
+  world_.tcp().set_tracer(this);
 }
 
 void BinaryRunner::run(const std::vector<BinaryEvent>& events) {
@@ -100,7 +61,7 @@ void BinaryRunner::run(const std::vector<BinaryEvent>& events) {
     const BinaryEvent& e = events[i];
     if (options_.transcript != nullptr) {
       const auto* a = std::get_if<AdvanceClock>(&e);
-      const int64_t now_us = (clock_.now().nanos() - kScriptStartNanos) / 1000;
+      const int64_t now_us = script_us(clock().now());
       options_.transcript->begin_event(i, now_us,
                                        now_us + (a != nullptr && started_ ? a->ms * 1000LL : 0));
     }
@@ -113,26 +74,27 @@ void BinaryRunner::run(const std::vector<BinaryEvent>& events) {
     } else {
       call(std::get<SocketCall>(e));
     }
-    wire_.pump();
+    world_.pump();
   }
 }
 
 void BinaryRunner::advance(Duration d) {
   // Timer by timer, so the peer sees each packet when it is sent.
-  const Instant target = clock_.now() + d;
-  for (auto next = clock_.next_deadline(); next && *next <= target; next = clock_.next_deadline()) {
-    clock_.advance_to(*next);
-    wire_.pump();
+  FakeClock& clock = world_.clock();
+  const Instant target = clock.now() + d;
+  for (auto next = clock.next_deadline(); next && *next <= target; next = clock.next_deadline()) {
+    clock.advance_to(*next);
+    world_.pump();
   }
-  clock_.advance_to(target);
-  wire_.pump();
+  clock.advance_to(target);
+  world_.pump();
 }
 
 void BinaryRunner::inject_raw(std::span<const uint8_t> packet) {
   begin_line();
   started_ = true;
-  wire_.side(LoopbackLink::Side::kB).send(View::copy_of(packet));
-  wire_.pump();
+  world_.send_to_stack(View::copy_of(packet));
+  world_.pump();
 }
 
 void BinaryRunner::begin_line() {
@@ -143,7 +105,7 @@ void BinaryRunner::begin_line() {
 
 Event BinaryRunner::event_now(std::variant<PacketSpec, SyscallSpec, CommandSpec, CodeSpec> action) {
   Event e;
-  e.time.start_us = (clock_.now().nanos() - kScriptStartNanos) / 1000;
+  e.time.start_us = script_us(clock().now());
   e.action = std::move(action);
   return e;
 }
@@ -224,7 +186,7 @@ void BinaryRunner::send_inbound(const InjectSegment& s, uint32_t seq, uint32_t a
   if (sack_ok) o.push_back(option(K::kSackPermitted));
   if (ts) {
     const auto now_ms =
-        static_cast<uint32_t>((clock_.now().nanos() - kScriptStartNanos) / 1'000'000);
+        static_cast<uint32_t>((clock().now().nanos() - kScriptStartNanos) / 1'000'000);
     o.push_back(option(K::kTimestamp, now_ms, stack_ts_val_.value_or(0)));
   }
   if ((s.options & 2) != 0) o.insert(o.end(), {option(K::kNop), option(K::kWindowScale, 7)});
@@ -240,8 +202,8 @@ void BinaryRunner::send_inbound(const InjectSegment& s, uint32_t seq, uint32_t a
       live_inbound_packet(p, PeerAddresses{local_, remote_, kDefaultBindPort}, sut_,
                           [](uint32_t ts_val) { return std::optional<uint32_t>(ts_val); });
   if (!packet) return;  // cannot happen: window and options are always given
-  wire_.side(LoopbackLink::Side::kB).send(std::move(*packet));
-  wire_.pump();
+  world_.send_to_stack(std::move(*packet));
+  world_.pump();
 }
 
 // ---- Socket calls ----
@@ -255,26 +217,24 @@ void BinaryRunner::announce(const MakeCall& make_call) {
   options_.transcript->pending(event_now(*announced_));
 }
 
-void BinaryRunner::complete(long result, int error) {
+void BinaryRunner::complete(const CallOutcome& out) {
   if (!announced_) return;
-  announced_->result = Expr::number(error != 0 ? -1 : result);
-  if (error != 0) announced_->errno_name = std::string(errno_name(error));
+  announced_->result = Expr::number(out.error != 0 ? -1 : out.result);
+  if (out.error != 0) announced_->errno_name = std::string(errno_name(out.error));
   add_event(*std::move(announced_));
   announced_.reset();
 }
 
 int BinaryRunner::open_socket() {
-  int fd = kFirstFd;
-  while (fds_.contains(fd)) ++fd;
+  const int fd = calls_.lowest_free_fd();
   announce([] {
     return syscall("socket",
                    {Expr::ellipsis(), Expr::symbol("SOCK_STREAM"), Expr::symbol("IPPROTO_TCP")});
   });
-  fds_[fd] = tcp_.open(IpAddress::Family::kV4);
-  sut_.on_socket();
-  complete(fd, 0);
+  complete(calls_.socket(fd, IpAddress::Family::kV4));
   announce([fd] { return set_nonblocking(fd); });
-  complete(0, 0);
+  calls_.set_nonblocking(fd, true);
+  complete(CallOutcome::ok(0));
   return fd;
 }
 
@@ -282,22 +242,21 @@ void BinaryRunner::set_option(int fd, SockOpt option, int value) {
   begin_line();
   const bool linger = option == SockOpt::kLinger;
   announce([&] {
-    const auto [level, name] = option_symbols(option);
+    const SocketOptionName name = socket_option_name(option);
     Expr argument = linger
                         ? Expr::fields({"onoff", "linger"}, {Expr::number(1), Expr::number(value)})
                         : Expr::array({Expr::number(value)});
-    return syscall("setsockopt", {Expr::number(fd), Expr::symbol(level), Expr::symbol(name),
-                                  std::move(argument), Expr::number(linger ? 8 : 4)});
+    return syscall("setsockopt", {Expr::number(fd), Expr::symbol(std::string(name.level)),
+                                  Expr::symbol(std::string(name.name)), std::move(argument),
+                                  Expr::number(linger ? 8 : 4)});
   });
-  complete_result(endpoint(fd).set_option(option, value));
+  complete(calls_.set_option(fd, option, value));
 }
 
 void BinaryRunner::close_fd(int fd) {
   begin_line();
   announce([fd] { return syscall("close", {Expr::number(fd)}); });
-  endpoint(fd).close();
-  fds_.erase(fd);
-  complete(0, 0);
+  complete(calls_.close(fd));
 }
 
 void BinaryRunner::call(const SocketCall& c) {
@@ -305,24 +264,20 @@ void BinaryRunner::call(const SocketCall& c) {
   if (c.op == CallOp::kListen) {
     if (listener_fd_ >= 0) return;  // one listener; it is never closed
     const int fd = open_socket();
-    tcp::Endpoint* l = &endpoint(fd);
     announce([fd] { return with_fd_and_address("bind", fd); });
-    complete_result(l->bind(local_, kDefaultBindPort));
+    complete(calls_.bind(fd));
     const int backlog = c.arg % 8;
     announce([&] { return syscall("listen", {Expr::number(fd), Expr::number(backlog)}); });
-    const tcp::Errno r = l->listen(backlog);
-    complete_result(r);
-    if (r == 0) sut_.on_listen(l->tuple().local_port);
+    complete(calls_.listen(fd, backlog));
     listener_fd_ = fd;
     return;
   }
   if (c.op == CallOp::kConnect) {
     const int fd = open_socket();
     announce([fd] { return with_fd_and_address("connect", fd); });
-    const tcp::Errno r = endpoint(fd).connect(remote_, kDefaultConnectPort);
-    complete_result(r);
-    if (r == EINPROGRESS) {
-      sut_.on_connect(kDefaultConnectPort);
+    const CallOutcome out = calls_.connect(fd);
+    complete(out);
+    if (out.error == EINPROGRESS) {
       connections_.push_back(fd);
       peer_next_ = kPeerIsn;  // the peer starts a fresh sequence space
     } else {
@@ -332,51 +287,46 @@ void BinaryRunner::call(const SocketCall& c) {
   }
   if (c.op == CallOp::kAccept) {
     if (listener_fd_ < 0) return;
-    tcp::Endpoint* l = &endpoint(listener_fd_);
     const int listener = listener_fd_;
     announce([listener] { return with_fd_and_address("accept", listener); });
-    auto id = l->accept();
-    if (!id) {
-      complete_result(id.error());
+    tcp::EndpointId accepted = tcp::kNoEndpoint;
+    const CallOutcome out = calls_.accept(listener, &accepted);
+    if (accepted == tcp::kNoEndpoint) {
+      complete(out);
       return;
     }
-    int fd = kFirstFd;
-    while (fds_.contains(fd)) ++fd;
-    fds_[fd] = *id;
-    complete(fd, 0);
+    const int fd = calls_.lowest_free_fd();
+    calls_.adopt(fd, accepted);
+    complete(CallOutcome::ok(fd));
     // Linux does not pass O_NONBLOCK on to accepted sockets.
     announce([fd] { return set_nonblocking(fd); });
-    complete(0, 0);
+    calls_.set_nonblocking(fd, true);
+    complete(CallOutcome::ok(0));
     connections_.push_back(fd);
     return;
   }
   if (connections_.empty()) return;
   const int fd = connections_.back();
-  tcp::Endpoint* ep = &endpoint(fd);
   switch (c.op) {
     case CallOp::kRead: {
       const uint16_t length = std::max<uint16_t>(c.arg, 1);
       const bool peek = (c.arg & 1) != 0;
-      std::vector<uint8_t> buf(length);
       announce([&] {
         return peek ? syscall("recv", {Expr::number(fd), Expr::ellipsis(), Expr::number(length),
                                        Expr::symbol("MSG_PEEK")})
                     : syscall("read", {Expr::number(fd), Expr::ellipsis(), Expr::number(length)});
       });
-      auto r = ep->read(buf, peek);
-      complete(r ? static_cast<long>(*r) : 0, r ? 0 : r.error());
+      complete(calls_.read(fd, length, peek, false));
       break;
     }
     case CallOp::kWrite: {
       const bool more = (c.arg & 0x8000) != 0;
-      const std::vector<uint8_t> data(c.arg, 0);
       announce([&] {
         return more ? syscall("send", {Expr::number(fd), Expr::ellipsis(), Expr::number(c.arg),
                                        Expr::symbol("MSG_MORE")})
                     : syscall("write", {Expr::number(fd), Expr::ellipsis(), Expr::number(c.arg)});
       });
-      auto r = ep->write(data, more);
-      complete(r ? static_cast<long>(*r) : 0, r ? 0 : r.error());
+      complete(calls_.write(fd, c.arg, more, false, false));
       break;
     }
     case CallOp::kShutdownWrite:
@@ -385,7 +335,7 @@ void BinaryRunner::call(const SocketCall& c) {
       announce([&] {
         return syscall("shutdown", {Expr::number(fd), Expr::symbol(write ? "SHUT_WR" : "SHUT_RD")});
       });
-      complete_result(ep->shutdown(write ? tcp::ShutdownHow::kWrite : tcp::ShutdownHow::kRead));
+      complete(calls_.shutdown(fd, write ? tcp::ShutdownHow::kWrite : tcp::ShutdownHow::kRead));
       break;
     }
     case CallOp::kClose:

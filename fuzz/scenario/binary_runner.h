@@ -5,8 +5,9 @@
 // relative to what the peer has seen of the socket under test (its live
 // sequence numbers and TSval), and every socket is non-blocking.
 //
-// Because both runners share the socket-under-test mapping
-// (packet_mapping.h), a run can record itself as a Scenario whose script
+// Both runners share the world set-up (scenario_world.h), the socket calls
+// (socket_calls.h) and the socket-under-test mapping (packet_mapping.h), so
+// a run can record itself as a Scenario whose script
 // replays it exactly: the calls with their results, the packets injected
 // and the packets the stack sent, at their times. Invariants are checked by
 // the stack itself after every event (TCPFUZZ_INVARIANTS builds).
@@ -14,20 +15,15 @@
 
 #include <array>
 #include <cstdint>
-#include <map>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "fuzz/scenario/binary_scenario.h"
 #include "fuzz/scenario/scenario.h"
+#include "fuzz/scenario/scenario_world.h"
+#include "fuzz/scenario/socket_calls.h"
 #include "fuzz/scenario/socket_under_test.h"
 #include "fuzz/scenario/transcript.h"
-#include "stack/link/loopback_link.h"
-#include "stack/link/recording_tap.h"
-#include "stack/stack.h"
-#include "stack/tcp/protocol.h"
-#include "stack/time/fake_clock.h"
 
 namespace tcpfuzz::scenario {
 
@@ -61,9 +57,9 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
 
   // Which TCP states any endpoint reached.
   const std::array<bool, netstack::tcp::kStateCount>& states_reached() const { return states_; }
-  netstack::tcp::Protocol& tcp() { return tcp_; }
-  const netstack::tcp::Protocol& tcp() const { return tcp_; }
-  netstack::FakeClock& clock() { return clock_; }
+  netstack::tcp::Protocol& tcp() { return world_.tcp(); }
+  const netstack::tcp::Protocol& tcp() const { return world_.tcp(); }
+  netstack::FakeClock& clock() { return world_.clock(); }
 
  private:
   void begin_line();
@@ -71,9 +67,6 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
   // The segment with script numbers `seq` and `ack_number`.
   void send_inbound(const InjectSegment& s, uint32_t seq, uint32_t ack_number);
   void call(const SocketCall& c);
-  // An open descriptor's endpoint: the protocol keeps an endpoint until its
-  // user closes it (Endpoint::reapable), as Linux keeps a socket.
-  netstack::tcp::Endpoint& endpoint(int fd) { return *tcp_.find(fds_.at(fd)); }
 
   // Socket calls, applied and recorded as the script line that makes them.
   int open_socket();
@@ -82,8 +75,7 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
   // then completed with the result.
   template <class MakeCall>
   void announce(const MakeCall& make_call);
-  void complete(long result, int error);
-  void complete_result(netstack::tcp::Errno error) { complete(0, error); }
+  void complete(const CallOutcome& out);
   void set_option(int fd, netstack::tcp::SockOpt option, int value);
   void close_fd(int fd);
 
@@ -108,16 +100,12 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
   void add_event(std::variant<PacketSpec, SyscallSpec, CommandSpec, CodeSpec> action);
 
   BinaryRunOptions options_;
-  netstack::FakeClock clock_{netstack::Instant::from_nanos(kScriptStartNanos)};
-  netstack::LoopbackLink wire_;
-  std::unique_ptr<netstack::RecordingTap> tap_;
-  netstack::Stack stack_;
-  netstack::tcp::Protocol tcp_;
   netstack::IpAddress local_;
   netstack::IpAddress remote_;
+  ScenarioWorld world_;
   SocketUnderTest sut_;
-  // Open descriptors, as Linux numbers them (lowest free from 3).
-  std::map<int, netstack::tcp::EndpointId> fds_;
+  // Every descriptor is non-blocking, numbered as Linux numbers them.
+  SocketCalls calls_;
   int listener_fd_ = -1;
   std::vector<int> connections_;  // fds, the newest last; calls go to the newest
   // What the peer has seen of the socket under test, live numbers.

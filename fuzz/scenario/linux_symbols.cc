@@ -100,6 +100,33 @@ constexpr std::array<std::pair<std::string_view, long>, 54> kSymbols{{
     {"NULL", 0},
 }};
 
+struct SocketOptionRow {
+  netstack::tcp::SockOpt option;
+  SocketOptionName name;
+  long level_value;
+  long name_value;
+};
+
+using netstack::tcp::SockOpt;
+constexpr std::array<SocketOptionRow, 15> kSocketOptions{{
+    {SockOpt::kKeepAlive, {"SOL_SOCKET", "SO_KEEPALIVE"}, SOL_SOCKET, SO_KEEPALIVE},
+    {SockOpt::kLinger, {"SOL_SOCKET", "SO_LINGER"}, SOL_SOCKET, SO_LINGER},
+    {SockOpt::kRcvBuf, {"SOL_SOCKET", "SO_RCVBUF"}, SOL_SOCKET, SO_RCVBUF},
+    {SockOpt::kSndBuf, {"SOL_SOCKET", "SO_SNDBUF"}, SOL_SOCKET, SO_SNDBUF},
+    {SockOpt::kError, {"SOL_SOCKET", "SO_ERROR"}, SOL_SOCKET, SO_ERROR},
+    {SockOpt::kReuseAddr, {"SOL_SOCKET", "SO_REUSEADDR"}, SOL_SOCKET, SO_REUSEADDR},
+    {SockOpt::kNoDelay, {"IPPROTO_TCP", "TCP_NODELAY"}, IPPROTO_TCP, TCP_NODELAY},
+    {SockOpt::kCork, {"IPPROTO_TCP", "TCP_CORK"}, IPPROTO_TCP, TCP_CORK},
+    {SockOpt::kKeepIdle, {"IPPROTO_TCP", "TCP_KEEPIDLE"}, IPPROTO_TCP, TCP_KEEPIDLE},
+    {SockOpt::kKeepIntvl, {"IPPROTO_TCP", "TCP_KEEPINTVL"}, IPPROTO_TCP, TCP_KEEPINTVL},
+    {SockOpt::kKeepCnt, {"IPPROTO_TCP", "TCP_KEEPCNT"}, IPPROTO_TCP, TCP_KEEPCNT},
+    {SockOpt::kUserTimeout, {"IPPROTO_TCP", "TCP_USER_TIMEOUT"}, IPPROTO_TCP, TCP_USER_TIMEOUT},
+    {SockOpt::kDeferAccept, {"IPPROTO_TCP", "TCP_DEFER_ACCEPT"}, IPPROTO_TCP, TCP_DEFER_ACCEPT},
+    {SockOpt::kMaxSeg, {"IPPROTO_TCP", "TCP_MAXSEG"}, IPPROTO_TCP, TCP_MAXSEG},
+    {SockOpt::kLinger2, {"IPPROTO_TCP", "TCP_LINGER2"}, IPPROTO_TCP, TCP_LINGER2},
+}};
+static_assert(SOL_TCP == IPPROTO_TCP);
+
 }  // namespace
 
 std::optional<int> errno_value(std::string_view name) {
@@ -121,6 +148,20 @@ std::optional<long> symbol_value(std::string_view name) {
     if (n == name) return v;
   }
   return std::nullopt;
+}
+
+std::optional<netstack::tcp::SockOpt> socket_option(long level, long name) {
+  for (const SocketOptionRow& row : kSocketOptions) {
+    if (row.level_value == level && row.name_value == name) return row.option;
+  }
+  return std::nullopt;
+}
+
+SocketOptionName socket_option_name(netstack::tcp::SockOpt option) {
+  for (const SocketOptionRow& row : kSocketOptions) {
+    if (row.option == option) return row.name;
+  }
+  return {"?", "?"};  // an option added to SockOpt but not to the table
 }
 
 }  // namespace tcpfuzz::scenario

@@ -74,8 +74,8 @@ std::vector<uint8_t> packet_too_big(const PeerHarness& h, uint32_t mtu, uint32_t
 }
 
 void deliver(PeerHarness& h, const std::vector<uint8_t>& packet) {
-  h.wire.side(LoopbackLink::Side::kB).send(View::copy_of(packet));
-  h.wire.pump();
+  h.peer.send(View::copy_of(packet));
+  h.bed.pump();
 }
 
 struct PathMtu : EstablishedFixture {

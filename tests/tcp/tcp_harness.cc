@@ -18,15 +18,13 @@ std::string Seg::describe() const {
 }
 
 PeerHarness::PeerHarness(Config config, uint64_t seed, IpAddress::Family family)
-    : stack(clock, StackOptions{seed}),
-      tcp(stack, config),
-      local(*IpAddress::parse(family == IpAddress::Family::kV6 ? "2001:db8::1" : "192.0.2.1")),
-      remote(*IpAddress::parse(family == IpAddress::Family::kV6 ? "2001:db8::2" : "192.0.2.2")) {
-  const NicId nic = stack.add_nic(wire.side(LoopbackLink::Side::kA));
-  stack.add_address(nic, local);
-  wire.attach(LoopbackLink::Side::kA, &stack.nic_receiver(nic));
-  wire.attach(LoopbackLink::Side::kB, &capture_);
-}
+    : local(*IpAddress::parse(family == IpAddress::Family::kV6 ? "2001:db8::1" : "192.0.2.1")),
+      remote(*IpAddress::parse(family == IpAddress::Family::kV6 ? "2001:db8::2" : "192.0.2.2")),
+      host(bed.add_host({.seed = seed, .config = config})),
+      peer(bed.add_peer({host, local})),
+      clock(bed.clock()),
+      stack(bed.host(host).stack()),
+      tcp(bed.host(host).tcp()) {}
 
 void PeerHarness::in(Seg s) {
   header::TcpPacketSpec spec;
@@ -40,19 +38,18 @@ void PeerHarness::in(Seg s) {
   spec.tcp.window = s.win;
   spec.options = s.options;
   spec.payload = s.payload;
-  wire.side(LoopbackLink::Side::kB).send(header::build_tcp_packet(spec));
-  wire.pump();
+  peer.send(header::build_tcp_packet(spec));
+  bed.pump();
 }
 
 Seg PeerHarness::out() {
-  clock.advance(Duration(0));  // what is due now (e.g. a zero-delay delayed ACK) happens first
-  wire.pump();
-  if (capture_.packets.empty()) {
+  bed.run_for(Duration(0));  // what is due now (e.g. a zero-delay delayed ACK) happens first
+  std::optional<View> sent = peer.take();
+  if (!sent) {
     ADD_FAILURE() << "expected an outbound segment, the stack sent none";
     return {};
   }
-  View p = std::move(capture_.packets.front());
-  capture_.packets.pop_front();
+  View p = std::move(*sent);
   std::span<const uint8_t> segment;
   if (local.is_v4()) {
     auto ip = header::parse_ipv4(p.bytes());
@@ -86,17 +83,15 @@ Seg PeerHarness::out() {
 }
 
 void PeerHarness::out_nothing() {
-  clock.advance(Duration(0));
-  wire.pump();
-  if (!capture_.packets.empty()) {
+  bed.run_for(Duration(0));
+  if (peer.pending() > 0) {
     Seg s = out();
     ADD_FAILURE() << "expected no outbound segment, got " << s.describe();
   }
 }
 
 void PeerHarness::advance(Duration d) {
-  clock.advance(d);
-  wire.pump();
+  bed.run_for(d);
 }
 
 EndpointId PeerHarness::listen(int backlog) {
@@ -134,25 +129,16 @@ Endpoint& PeerHarness::connect() {
 }
 
 TwoStacks::TwoStacks(Config config, std::optional<FaultPlan> faults)
-    : client_stack(clock, StackOptions{11}),
-      server_stack(clock, StackOptions{22}),
-      client(client_stack, config),
-      server(server_stack, config) {
-  Link* client_link = &wire.side(LoopbackLink::Side::kA);
-  Link* server_link = &wire.side(LoopbackLink::Side::kB);
-  if (faults) {
-    client_faults = std::make_unique<FaultyLink>(*client_link, clock, *faults);
-    faults->seed += 1;
-    server_faults = std::make_unique<FaultyLink>(*server_link, clock, *faults);
-    client_link = client_faults.get();
-    server_link = server_faults.get();
-  }
-  const NicId c = client_stack.add_nic(*client_link);
-  client_stack.add_address(c, client_address);
-  wire.attach(LoopbackLink::Side::kA, &client_stack.nic_receiver(c));
-  const NicId s = server_stack.add_nic(*server_link);
-  server_stack.add_address(s, server_address);
-  wire.attach(LoopbackLink::Side::kB, &server_stack.nic_receiver(s));
+    : client_host(bed.add_host({.seed = 11, .config = config})),
+      server_host(bed.add_host({.seed = 22, .config = config})),
+      clock(bed.clock()),
+      client_stack(bed.host(client_host).stack()),
+      server_stack(bed.host(server_host).stack()),
+      client(bed.host(client_host).tcp()),
+      server(bed.host(server_host).tcp()) {
+  bed.add_link(
+      {client_host, client_address}, {server_host, server_address},
+      faults ? tcpfuzz::testbed::LinkOptions::faulty(*faults) : tcpfuzz::testbed::LinkOptions{});
 }
 
 }  // namespace netstack::tcp::testing

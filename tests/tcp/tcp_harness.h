@@ -1,4 +1,5 @@
-// Test harnesses for the TCP layer, both on a FakeClock and a LoopbackLink.
+// Test harnesses for the TCP layer: thin test-facing views of a testbed
+// (testbed/testbed.h), which owns the clock, the stacks and the wire.
 //
 // PeerHarness: one stack (address 192.0.2.1) whose wire ends at the test. The
 // test injects segments as the remote peer (192.0.2.2) with in() and asserts
@@ -9,8 +10,6 @@
 
 #include <gtest/gtest.h>
 
-#include <deque>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,10 +19,10 @@
 #include "stack/header/tcp_options.h"
 #include "stack/header/tcp_packet.h"
 #include "stack/link/faulty_link.h"
-#include "stack/link/loopback_link.h"
 #include "stack/stack.h"
 #include "stack/tcp/protocol.h"
 #include "stack/time/fake_clock.h"
+#include "testbed/testbed.h"
 
 namespace netstack::tcp::testing {
 
@@ -44,12 +43,6 @@ struct Seg {
   std::string describe() const;
 };
 
-class CapturingReceiver final : public PacketReceiver {
- public:
-  void receive(View packet) override { packets.push_back(std::move(packet)); }
-  std::deque<View> packets;
-};
-
 class PeerHarness {
  public:
   static constexpr uint16_t kLocalPort = 8080;
@@ -64,9 +57,9 @@ class PeerHarness {
   Seg out();
   // Asserts the stack sent nothing (yet).
   void out_nothing();
-  // Advances the fake clock (delivering whatever becomes due).
+  // Advances the fake clock timer by timer (delivering whatever becomes due).
   void advance(Duration d);
-  size_t pending_out() const { return capture_.packets.size(); }
+  size_t pending_out() const { return peer.pending(); }
 
   // A listener on kLocalPort; returns its id.
   EndpointId listen(int backlog = 16);
@@ -76,17 +69,17 @@ class PeerHarness {
   // connect() to the peer; returns the endpoint (SYN is left in out()).
   Endpoint& connect();
 
-  FakeClock clock;
-  LoopbackLink wire;
-  Stack stack;
-  Protocol tcp;
+  tcpfuzz::testbed::Testbed bed;
   IpAddress local;
   IpAddress remote;
+  tcpfuzz::testbed::HostId host;
+  // The test's end of the wire: in() sends through it, out() takes from it.
+  tcpfuzz::testbed::ScriptedPeer& peer;
+  FakeClock& clock;
+  Stack& stack;
+  Protocol& tcp;
   // ISN the stack used on the most recent SYN or SYN-ACK it sent.
   uint32_t our_iss = 0;
-
- private:
-  CapturingReceiver capture_;
 };
 
 // A passive connection in ESTABLISHED: peer ISN 1000 and `syn_options` on
@@ -104,34 +97,28 @@ struct EstablishedFixture : ::testing::Test {
 
 class TwoStacks {
  public:
-  // `faults` (when given) applies to both directions, each with its own seed.
+  // `faults` (when given) applies to both directions, each with its own seed
+  // (testbed::LinkOptions::faulty).
   explicit TwoStacks(Config config = {}, std::optional<FaultPlan> faults = std::nullopt);
-  // Pumps the wire and advances time in `step`s until nothing is queued and
-  // `done` holds, or `limit` of fake time passes; returns whether done held.
+  // Pumps the wire and moves time on timer by timer (or in fixed steps, if
+  // asked) until `done` holds after a pump, or `limit` of fake time passes;
+  // returns whether done held.
   template <class Pred>
-  bool run_until(Pred done, Duration limit = 60s, Duration step = 1ms) {
-    const Instant end = clock.now() + limit;
-    while (true) {
-      wire.pump();
-      if (done()) return true;
-      if (clock.now() >= end) return false;
-      clock.advance(step);
-    }
+  bool run_until(Pred done, Duration limit = 60s, tcpfuzz::testbed::Stepping stepping = {}) {
+    return bed.run_until(done, limit, stepping);
   }
-  void settle(Duration d = 5s) {
-    run_until([] { return false; }, d);
-  }
+  void settle(Duration d = 5s) { bed.run_for(d); }
 
-  FakeClock clock;
-  LoopbackLink wire;
-  std::unique_ptr<FaultyLink> client_faults;
-  std::unique_ptr<FaultyLink> server_faults;
-  Stack client_stack;
-  Stack server_stack;
-  Protocol client;
-  Protocol server;
   IpAddress client_address = *IpAddress::parse("198.18.0.1");
   IpAddress server_address = *IpAddress::parse("198.18.0.2");
+  tcpfuzz::testbed::Testbed bed;
+  tcpfuzz::testbed::HostId client_host;
+  tcpfuzz::testbed::HostId server_host;
+  FakeClock& clock;
+  Stack& client_stack;
+  Stack& server_stack;
+  Protocol& client;
+  Protocol& server;
 };
 
 }  // namespace netstack::tcp::testing

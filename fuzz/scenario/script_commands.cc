@@ -1,0 +1,92 @@
+#include "fuzz/scenario/script_commands.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+
+#include "fuzz/scenario/sysctl_config.h"
+
+namespace tcpfuzz::scenario {
+
+namespace {
+
+// The text of the defaults.sh a script names, relative to the script.
+std::optional<std::string> read_defaults(const std::string& script_path,
+                                         const std::string& relative) {
+  namespace fs = std::filesystem;
+  fs::path p = fs::path(script_path).parent_path() / relative;
+  for (int hops = 0; hops < 3; ++hops) {
+    std::ifstream in(p);
+    if (!in) return std::nullopt;
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string content = text.str();
+    // packetdrill's tcp/common/defaults.sh is a one-line pointer to the real file.
+    const std::string trimmed = content.substr(0, content.find_last_not_of(" \n") + 1);
+    if (trimmed.find('\n') == std::string::npos && trimmed.ends_with(".sh")) {
+      p = p.parent_path() / trimmed;
+      continue;
+    }
+    return content;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> run_script_command(const std::string& command,
+                                              const std::string& script_path,
+                                              netstack::tcp::Config& config) {
+  std::istringstream lines(command);
+  std::string line;
+  while (std::getline(lines, line)) {
+    const auto first = line.find_first_not_of(" \t");
+    if (first == std::string::npos) continue;
+    line = line.substr(first);
+    if (line.starts_with("#")) continue;
+    if (line.ends_with("defaults.sh")) {
+      // The baseline profile: sysctls the stack has knobs for are applied;
+      // the rest describe Linux features outside this stack's model.
+      auto text = read_defaults(script_path, line);
+      if (!text) return "cannot read " + line;
+      apply_sysctl_script(*text, config);
+      continue;
+    }
+    if (line.starts_with("sysctl")) {
+      std::vector<std::string> unknown = apply_sysctl_script(line, config);
+      if (!unknown.empty()) return "sysctl " + unknown.front();
+      continue;
+    }
+    if (is_harmless_plumbing(line)) continue;
+    return "shell command `" + line + "`";
+  }
+  return std::nullopt;
+}
+
+bool is_harmless_plumbing(std::string line) {
+  // Drop trailing "|| true" and output redirections, in any order.
+  static constexpr std::string_view kTails[] = {"|| true", "2>&1", "2>/dev/null", ">/dev/null",
+                                                "> /dev/null"};
+  for (bool trimmed = true; trimmed;) {
+    trimmed = false;
+    line.erase(line.find_last_not_of(' ') + 1);
+    for (const std::string_view tail : kTails) {
+      if (!line.ends_with(tail)) continue;
+      line.resize(line.size() - tail.size());
+      trimmed = true;
+    }
+  }
+  static constexpr std::string_view kHarmless[] = {
+      "tc qdisc add dev tun0 root pfifo",
+      "tc qdisc replace dev tun0 root pfifo",
+      "ip tcp_metrics flush all",
+      "ip tcp_metrics flush",
+      "ip link set dev tun0 gso_max_segs 1",
+      "ethtool -K tun0 tso off gso off",
+  };
+  return std::ranges::find(kHarmless, std::string_view(line)) != std::end(kHarmless);
+}
+
+}  // namespace tcpfuzz::scenario

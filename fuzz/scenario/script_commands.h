@@ -1,0 +1,26 @@
+// The shell lines of a script (`...` commands): sysctls the stack has knobs
+// for are applied to its Config, packetdrill's defaults.sh profile is read
+// and applied the same way, and Linux-only plumbing with no meaning for an
+// in-process stack is passed over. Anything else makes the script skipped.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "stack/tcp/config.h"
+
+namespace tcpfuzz::scenario {
+
+// Runs the command block `command` of the script at `script_path`. nullopt
+// when it ran; otherwise the construct that cannot run ("sysctl foo",
+// "shell command `...`", "cannot read ../defaults.sh").
+std::optional<std::string> run_script_command(const std::string& command,
+                                              const std::string& script_path,
+                                              netstack::tcp::Config& config);
+
+// A plain FIFO qdisc, flushing cached metrics, one segment per packet: lines
+// that change nothing here. A qdisc that drops or delays (limit, netem, ...)
+// changes behaviour, so it is not one of them.
+bool is_harmless_plumbing(std::string line);
+
+}  // namespace tcpfuzz::scenario

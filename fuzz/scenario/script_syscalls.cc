@@ -1,0 +1,288 @@
+#include "fuzz/scenario/script_syscalls.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "fuzz/scenario/linux_symbols.h"
+#include "fuzz/scenario/syscall_args.h"
+
+namespace tcpfuzz::scenario {
+
+using namespace netstack;
+
+// One call line as a handler reads it.
+struct ScriptSyscalls::Line {
+  const SyscallSpec& sc;
+  CallIssues& issues;
+  int fd = -1;  // the first argument, for every call but socket()
+
+  const std::vector<Expr>& args() const { return sc.args; }
+  std::optional<long> arg(size_t i) const {
+    return i < sc.args.size() ? evaluate(sc.args[i]) : std::nullopt;
+  }
+  CallOutcome bad(const std::string& what) { return failed(sc.name + ": " + what); }
+  CallOutcome failed(std::string message) {
+    issues.failure = std::move(message);
+    return CallOutcome::err(EINVAL);
+  }
+  CallOutcome unsupported(std::string what) {
+    issues.unsupported = std::move(what);
+    return CallOutcome::err(EINVAL);
+  }
+};
+
+ScriptSyscalls::Handler ScriptSyscalls::handler(std::string_view name) {
+  static constexpr std::array<std::pair<std::string_view, Handler>, 17> kHandlers{{
+      {"bind", &ScriptSyscalls::bind},
+      {"listen", &ScriptSyscalls::listen},
+      {"connect", &ScriptSyscalls::connect},
+      {"accept", &ScriptSyscalls::accept},
+      {"read", &ScriptSyscalls::read},
+      {"recv", &ScriptSyscalls::read},
+      {"recvfrom", &ScriptSyscalls::read},
+      {"write", &ScriptSyscalls::write},
+      {"send", &ScriptSyscalls::write},
+      {"sendto", &ScriptSyscalls::write},
+      {"sendmsg", &ScriptSyscalls::write},
+      {"shutdown", &ScriptSyscalls::shutdown},
+      {"close", &ScriptSyscalls::close},
+      {"fcntl", &ScriptSyscalls::fcntl},
+      {"setsockopt", &ScriptSyscalls::sockopt},
+      {"getsockopt", &ScriptSyscalls::sockopt},
+      {"poll", &ScriptSyscalls::poll},
+  }};
+  const auto it = std::ranges::find(kHandlers, name, &std::pair<std::string_view, Handler>::first);
+  return it == kHandlers.end() ? nullptr : it->second;
+}
+
+CallOutcome ScriptSyscalls::call(const SyscallSpec& sc, CallIssues* issues) {
+  Line line{sc, *issues};
+  for (const Expr& arg : sc.args) {
+    if (auto u = unknown_symbol(arg)) return line.unsupported("symbol " + *u + " in " + sc.name);
+  }
+  if (sc.name == "socket") return socket(line);
+  // Every other call names a descriptor first, and Linux looks it up before
+  // anything else (EBADF), whatever the call.
+  const auto fd = line.arg(0);
+  if (!fd) return line.bad("first argument must be an fd");
+  line.fd = static_cast<int>(*fd);
+  if (calls_.endpoint(line.fd) == nullptr) return CallOutcome::err(EBADF);
+  const Handler h = handler(sc.name);
+  if (h == nullptr) return line.unsupported("syscall " + sc.name);
+  return (this->*h)(line);
+}
+
+CallOutcome ScriptSyscalls::socket(Line& line) {
+  if (line.args().size() != 3) return line.bad("expected 3 args");
+  const auto fd = evaluate(line.sc.result);
+  if (!fd || *fd < 0) return line.bad("socket() must name its fd as the result");
+  calls_.socket(static_cast<int>(*fd), family_);
+  return CallOutcome::ok(*fd);
+}
+
+CallOutcome ScriptSyscalls::bind(Line& line) {
+  return calls_.bind(line.fd);
+}
+
+CallOutcome ScriptSyscalls::listen(Line& line) {
+  return calls_.listen(line.fd, static_cast<int>(line.arg(1).value_or(0)));
+}
+
+CallOutcome ScriptSyscalls::connect(Line& line) {
+  return calls_.connect(line.fd);
+}
+
+CallOutcome ScriptSyscalls::accept(Line& line) {
+  tcp::EndpointId accepted = tcp::kNoEndpoint;
+  const CallOutcome out = calls_.accept(line.fd, &accepted);
+  if (accepted == tcp::kNoEndpoint) return out;
+  const auto want = evaluate(line.sc.result);
+  if (!want || *want < 0) {
+    line.failed("accept: expected " + (want ? std::to_string(*want) : std::string("?")) +
+                " but a connection was accepted");
+    return CallOutcome::ok(0);
+  }
+  calls_.adopt(static_cast<int>(*want), accepted);
+  return CallOutcome::ok(*want);
+}
+
+namespace {
+
+// A NULL buffer faults in the kernel before TCP sees the call.
+bool null_buffer(const std::vector<Expr>& args) {
+  return args.size() > 1 && evaluate(args[1]) == 0;
+}
+
+}  // namespace
+
+CallOutcome ScriptSyscalls::read(Line& line) {
+  if (null_buffer(line.args())) return CallOutcome::err(EFAULT);
+  const auto length = line.arg(2);
+  if (!length) return line.bad("expected a length");
+  const long flags = line.sc.name == "read" ? 0 : line.arg(3).value_or(0);
+  const bool peek = (flags & linux_constant("MSG_PEEK")) != 0;
+  const bool dontwait = (flags & linux_constant("MSG_DONTWAIT")) != 0;
+  return calls_.read(line.fd, static_cast<size_t>(*length), peek, dontwait);
+}
+
+CallOutcome ScriptSyscalls::write(Line& line) {
+  const std::string& name = line.sc.name;
+  const auto& a = line.args();
+  std::optional<long> length;
+  long flags = 0;
+  if (name == "sendmsg") {
+    // sendmsg(fd, {msg_name(...)=..., msg_iov(N)=[{..., len}, ...], msg_flags=0}, flags)
+    if (a.size() != 3 || a[1].kind != Expr::Kind::kStruct) {
+      return line.bad("expected (fd, {msghdr}, flags)");
+    }
+    length = 0;
+    for (size_t i = 0; i < a[1].names.size(); ++i) {
+      if (a[1].names[i] != "msg_iov") continue;
+      for (const Expr& iov : a[1].elements[i].elements) {
+        if (iov.elements.size() != 2) return line.bad("iovec must be {..., length}");
+        *length += evaluate(iov.elements[1]).value_or(0);
+      }
+    }
+    flags = line.arg(2).value_or(0);
+  } else {
+    if (null_buffer(a)) return CallOutcome::err(EFAULT);
+    length = line.arg(2);
+    flags = name == "write" ? 0 : line.arg(3).value_or(0);
+  }
+  if (!length) return line.bad("expected a length");
+  const long msg_more = linux_constant("MSG_MORE");
+  const long msg_dontwait = linux_constant("MSG_DONTWAIT");
+  const long msg_eor = linux_constant("MSG_EOR");
+  if ((flags & ~(msg_more | msg_dontwait | msg_eor)) != 0) {
+    return line.unsupported(name + " flags " + std::to_string(flags));
+  }
+  if (name == "sendto" && a.size() > 4 && a[4].kind != Expr::Kind::kEllipsis) {
+    return line.unsupported("sendto with an address (TCP Fast Open)");
+  }
+  return calls_.write(line.fd, static_cast<size_t>(*length), (flags & msg_more) != 0,
+                      (flags & msg_eor) != 0, (flags & msg_dontwait) != 0);
+}
+
+CallOutcome ScriptSyscalls::shutdown(Line& line) {
+  const auto how = line.arg(1);
+  if (!how) return line.bad("expected SHUT_RD/SHUT_WR/SHUT_RDWR");
+  const tcp::ShutdownHow h = *how == linux_constant("SHUT_RD")   ? tcp::ShutdownHow::kRead
+                             : *how == linux_constant("SHUT_WR") ? tcp::ShutdownHow::kWrite
+                                                                 : tcp::ShutdownHow::kBoth;
+  return calls_.shutdown(line.fd, h);
+}
+
+CallOutcome ScriptSyscalls::close(Line& line) {
+  return calls_.close(line.fd);
+}
+
+CallOutcome ScriptSyscalls::fcntl(Line& line) {
+  const auto cmd = line.arg(1);
+  const long o_nonblock = linux_constant("O_NONBLOCK");
+  if (cmd == linux_constant("F_GETFL")) {
+    return CallOutcome::ok(linux_constant("O_RDWR") |
+                           (calls_.nonblocking(line.fd) ? o_nonblock : 0));
+  }
+  if (cmd == linux_constant("F_SETFL")) {
+    calls_.set_nonblocking(line.fd, (line.arg(2).value_or(0) & o_nonblock) != 0);
+    return CallOutcome::ok(0);
+  }
+  return line.unsupported("fcntl command");
+}
+
+CallOutcome ScriptSyscalls::sockopt(Line& line) {
+  const auto& a = line.args();
+  const std::string& name = line.sc.name;
+  const auto level = line.arg(1);
+  const auto option_name = line.arg(2);
+  const std::optional<tcp::SockOpt> option =
+      level && option_name ? socket_option(*level, *option_name) : std::nullopt;
+  if (!option) return line.unsupported(name + " option " + (a.size() > 2 ? a[2].text : "?"));
+  if (a.size() < 5) return line.bad("expected 5 args");
+  const Expr& value_arg = a[3];
+  if (name == "setsockopt") {
+    int value = 0;
+    if (value_arg.kind == Expr::Kind::kStruct && *option == tcp::SockOpt::kLinger) {
+      // struct linger: -1 is the stack's "off".
+      const long onoff = struct_field(value_arg, "onoff", 0);
+      const long seconds = struct_field(value_arg, "linger", 0);
+      value = onoff != 0 ? static_cast<int>(seconds) : -1;
+    } else if (value_arg.kind == Expr::Kind::kArray && value_arg.elements.size() == 1) {
+      value = static_cast<int>(evaluate(value_arg).value_or(0));
+    } else {
+      return line.unsupported("setsockopt value form");
+    }
+    return calls_.set_option(line.fd, *option, value);
+  }
+  auto r = calls_.get_option(line.fd, *option);
+  if (!r) return CallOutcome::err(r.error());
+  if (value_arg.kind == Expr::Kind::kArray) {
+    const auto want = evaluate(value_arg);
+    if (!want || *want != *r) {
+      line.failed("getsockopt: expected value " + (want ? std::to_string(*want) : "?") +
+                  " but got " + std::to_string(*r));
+    }
+  }
+  return CallOutcome::ok(0);
+}
+
+CallOutcome ScriptSyscalls::poll(Line& line) {
+  const auto& a = line.args();
+  if (a.size() != 3 || a[0].kind != Expr::Kind::kArray) {
+    return line.failed("poll: expected ([{fd=..., events=..., revents=...}], n, timeout)");
+  }
+  const long timeout_ms = evaluate(a[2]).value_or(0);
+  const long always =
+      linux_constant("POLLERR") | linux_constant("POLLHUP") | linux_constant("POLLNVAL");
+  long ready = 0;
+  std::vector<std::pair<long, long>> revents;  // (want, got)
+  for (const Expr& pollfd : a[0].elements) {
+    const long fd = struct_field(pollfd, "fd", -1);
+    const long events = struct_field(pollfd, "events", 0);
+    const long want = struct_field(pollfd, "revents", 0);
+    const long got = static_cast<long>(calls_.poll(static_cast<int>(fd))) & (events | always);
+    if (got != 0) ++ready;
+    revents.emplace_back(want, got);
+  }
+  if (ready == 0 && timeout_ms != 0) {
+    if (!poll_started_) poll_started_ = clock_.now();
+    if (timeout_ms < 0 || clock_.now() - *poll_started_ < std::chrono::milliseconds(timeout_ms)) {
+      return CallOutcome::blocked();
+    }
+  }
+  poll_started_.reset();
+  for (const auto& [want, got] : revents) {
+    if (want != got) {
+      line.failed("poll: expected revents " + std::to_string(want) + " but got " +
+                  std::to_string(got));
+      return CallOutcome::ok(ready);
+    }
+  }
+  return CallOutcome::ok(ready);
+}
+
+std::optional<std::string> result_mismatch(const SyscallSpec& sc, const CallOutcome& out) {
+  if (sc.result.kind == Expr::Kind::kEllipsis) return std::nullopt;
+  const auto want = evaluate(sc.result);
+  if (!want) return "cannot evaluate the expected result";
+  const bool fd_call = sc.name == "socket" || sc.name == "accept";
+  const bool ok = fd_call && *want >= 0 ? out.result >= 0 : out.result == *want;
+  if (!ok) {
+    std::string got = std::to_string(out.result);
+    if (out.result < 0) got += " " + std::string(errno_name(out.error));
+    return sc.name + ": expected result " + std::to_string(*want) +
+           (sc.errno_name ? " " + *sc.errno_name : "") + " but got " + got;
+  }
+  if (*want < 0 && sc.errno_name) {
+    const auto want_errno = errno_value(*sc.errno_name);
+    if (!want_errno) return "unknown errno " + *sc.errno_name;
+    if (*want_errno != out.error) {
+      return sc.name + ": expected errno " + *sc.errno_name + " but got " +
+             std::string(errno_name(out.error));
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace tcpfuzz::scenario

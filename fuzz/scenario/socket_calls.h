@@ -1,0 +1,97 @@
+// SocketCalls: the process under test's side of the socket API, shared by
+// the script runner and the binary runner. It keeps the descriptor table
+// (descriptor -> endpoint, O_NONBLOCK) and turns each call into what a
+// Linux process sees: a result, an errno, or "it would block" for a
+// blocking socket, in which case the caller repeats the call later.
+//
+// It knows nothing of scripts: reading a call line's arguments is
+// ScriptSyscalls' job, choosing calls from fuzz bytes BinaryRunner's.
+#pragma once
+
+#include <cstddef>
+#include <map>
+
+#include "fuzz/scenario/socket_under_test.h"
+#include "stack/header/address.h"
+#include "stack/tcp/protocol.h"
+
+namespace tcpfuzz::scenario {
+
+// What one call did.
+struct CallOutcome {
+  bool would_block = false;
+  long result = 0;
+  int error = 0;
+
+  static CallOutcome ok(long result) { return {false, result, 0}; }
+  static CallOutcome err(int error) { return {false, -1, error}; }
+  static CallOutcome blocked() { return {true, 0, 0}; }
+};
+
+class SocketCalls {
+ public:
+  // Where bind() and connect() go: the stack's address and port, the peer's.
+  struct Addresses {
+    netstack::IpAddress local;
+    netstack::IpAddress remote;
+    uint16_t bind_port = kDefaultBindPort;
+    uint16_t connect_port = kDefaultConnectPort;
+  };
+
+  // `sut` follows the socket under test: socket(), listen() and connect()
+  // tell it what the scripted peer will see.
+  SocketCalls(netstack::tcp::Protocol& tcp, SocketUnderTest& sut, const Addresses& addresses)
+      : tcp_(tcp), sut_(sut), addresses_(addresses) {}
+
+  // The endpoint behind an open descriptor (nullptr: not open, or gone).
+  netstack::tcp::Endpoint* endpoint(int fd);
+  // The lowest descriptor not open, from 3 (after stdin, stdout, stderr),
+  // as Linux numbers new descriptors.
+  int lowest_free_fd() const;
+  // The endpoint of the newest descriptor socket() or accept() made: the
+  // one whose TCP_INFO a script's %{ }% block reads.
+  netstack::tcp::EndpointId newest_socket() const { return newest_socket_; }
+
+  // socket(): a new endpoint at `fd` (replacing whatever was there), which
+  // becomes the socket under test.
+  CallOutcome socket(int fd, netstack::IpAddress::Family family);
+  CallOutcome bind(int fd);
+  CallOutcome listen(int fd, int backlog);
+  // A blocking connect() blocks until the handshake ends, then returns its
+  // outcome (SO_ERROR); a non-blocking one returns EINPROGRESS.
+  CallOutcome connect(int fd);
+  // accept(): ok with the new connection in `*accepted`, which the caller
+  // names with adopt().
+  CallOutcome accept(int fd, netstack::tcp::EndpointId* accepted);
+  void adopt(int fd, netstack::tcp::EndpointId connection);
+  CallOutcome read(int fd, size_t length, bool peek, bool dontwait);
+  // A blocking write returns once all of it is queued.
+  CallOutcome write(int fd, size_t length, bool more, bool eor, bool dontwait);
+  CallOutcome shutdown(int fd, netstack::tcp::ShutdownHow how);
+  CallOutcome close(int fd);
+  // fcntl(F_GETFL) / fcntl(F_SETFL) as far as O_NONBLOCK.
+  bool nonblocking(int fd) const;
+  void set_nonblocking(int fd, bool nonblocking);
+  CallOutcome set_option(int fd, netstack::tcp::SockOpt option, int value);
+  netstack::Expected<int, netstack::tcp::Errno> get_option(int fd, netstack::tcp::SockOpt option);
+  // poll()'s revents for one descriptor, before masking with events.
+  uint32_t poll(int fd);
+
+ private:
+  struct Fd {
+    netstack::tcp::EndpointId endpoint = netstack::tcp::kNoEndpoint;
+    bool nonblocking = false;
+  };
+
+  netstack::tcp::Protocol& tcp_;
+  SocketUnderTest& sut_;
+  Addresses addresses_;
+  std::map<int, Fd> fds_;
+  netstack::tcp::EndpointId newest_socket_ = netstack::tcp::kNoEndpoint;
+  // The endpoint whose blocking connect() is waiting for its handshake.
+  netstack::tcp::EndpointId pending_connect_ = netstack::tcp::kNoEndpoint;
+  // How much of a blocking write is already queued.
+  size_t write_progress_ = 0;
+};
+
+}  // namespace tcpfuzz::scenario

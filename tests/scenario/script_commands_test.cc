@@ -1,0 +1,62 @@
+// Shell lines of a script: sysctls applied, plumbing passed over, the rest
+// unsupported.
+#include "fuzz/scenario/script_commands.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace tcpfuzz::scenario {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(ScriptCommands, SysctlsTheStackKnowsAreApplied) {
+  netstack::tcp::Config config;
+  config.sack = true;
+  EXPECT_EQ(run_script_command("sysctl -q net.ipv4.tcp_sack=0", "t.pkt", config), std::nullopt);
+  EXPECT_FALSE(config.sack);
+  EXPECT_EQ(run_script_command("sysctl -q net.ipv4.tcp_frobnicate=1", "t.pkt", config),
+            "sysctl net.ipv4.tcp_frobnicate=1");
+}
+
+TEST(ScriptCommands, PlumbingIsPassedOverAndOtherCommandsAreNot) {
+  netstack::tcp::Config config;
+  EXPECT_EQ(run_script_command("  # a comment\n"
+                               "tc qdisc replace dev tun0 root pfifo\n"
+                               "ip tcp_metrics flush all > /dev/null 2>&1 || true\n",
+                               "t.pkt", config),
+            std::nullopt);
+  EXPECT_EQ(run_script_command("tc qdisc add dev tun0 root netem delay 10ms", "t.pkt", config),
+            "shell command `tc qdisc add dev tun0 root netem delay 10ms`");
+}
+
+TEST(ScriptCommands, HarmlessPlumbingIgnoresRedirectionsInAnyOrder) {
+  EXPECT_TRUE(is_harmless_plumbing("ethtool -K tun0 tso off gso off"));
+  EXPECT_TRUE(is_harmless_plumbing("ip link set dev tun0 gso_max_segs 1 2>/dev/null || true"));
+  EXPECT_TRUE(is_harmless_plumbing("ip tcp_metrics flush || true >/dev/null  "));
+  EXPECT_FALSE(is_harmless_plumbing("ip tcp_metrics flush && reboot"));
+}
+
+TEST(ScriptCommands, DefaultsShIsFollowedAndApplied) {
+  const fs::path dir = fs::path(::testing::TempDir()) / "script_commands_test";
+  fs::create_directories(dir / "common");
+  fs::create_directories(dir / "sub");
+  std::ofstream(dir / "defaults.sh") << "common/real_defaults.sh\n";
+  std::ofstream(dir / "common" / "real_defaults.sh")
+      << "#!/bin/bash\nsysctl -q net.ipv4.tcp_sack=0\nsysctl -q net.ipv4.tcp_unmodelled=1\n";
+  netstack::tcp::Config config;
+  config.sack = true;
+  const std::string script = (dir / "t.pkt").string();
+  // Sysctls outside the stack's model in the profile are not a reason to skip.
+  EXPECT_EQ(run_script_command("../defaults.sh", (dir / "sub" / "t.pkt").string(), config),
+            std::nullopt);
+  EXPECT_FALSE(config.sack);
+  EXPECT_EQ(run_script_command("missing/defaults.sh", script, config),
+            "cannot read missing/defaults.sh");
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace tcpfuzz::scenario

@@ -1,0 +1,138 @@
+// Call lines made on the socket-call layer: argument handling, what makes a
+// line unsupported or failed, and how results are judged.
+#include "fuzz/scenario/script_syscalls.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+
+#include "fuzz/scenario/pkt_parser.h"
+#include "fuzz/scenario/scenario_world.h"
+
+namespace tcpfuzz::scenario {
+namespace {
+
+using netstack::IpAddress;
+using netstack::tcp::SockOpt;
+
+SyscallSpec line(std::string_view text) {
+  auto s = parse_script(std::string("0 ") + std::string(text) + "\n", "t.pkt");
+  EXPECT_TRUE(s.has_value()) << text;
+  if (!s || s->events.empty()) return {};
+  return std::get<SyscallSpec>(s->events.front().action);
+}
+
+class ScriptSyscallsTest : public ::testing::Test {
+ protected:
+  IpAddress local_ = *IpAddress::parse(kLocalIpv4);
+  ScenarioWorld world_{ScenarioWorld::Options{.local = local_}};
+  SocketUnderTest sut_;
+  SocketCalls calls_{world_.tcp(), sut_, {local_, *IpAddress::parse(kRemoteIpv4)}};
+  ScriptSyscalls syscalls_{calls_, IpAddress::Family::kV4, world_.clock()};
+  CallIssues issues_;
+
+  CallOutcome call(std::string_view text) {
+    issues_ = {};
+    return syscalls_.call(line(text), &issues_);
+  }
+};
+
+TEST_F(ScriptSyscallsTest, SocketTakesTheDescriptorTheLineNames) {
+  const CallOutcome out = call("socket(..., SOCK_STREAM, IPPROTO_TCP) = 5");
+  EXPECT_EQ(out.result, 5);
+  EXPECT_NE(calls_.endpoint(5), nullptr);
+  EXPECT_FALSE(issues_.failure);
+  call("socket(..., SOCK_STREAM, IPPROTO_TCP) = -1");
+  EXPECT_EQ(issues_.failure, "socket: socket() must name its fd as the result");
+}
+
+TEST_F(ScriptSyscallsTest, UnknownSymbolsAndCallsAreUnsupported) {
+  call("socket(..., SOCK_STREAM, IPPROTO_TCP) = 3");
+  call("setsockopt(3, SOL_SOCKET, SO_ZEROCOPY, [1], 4) = 0");
+  EXPECT_EQ(issues_.unsupported, "symbol SO_ZEROCOPY in setsockopt");
+  call("getsockname(3, ..., ...) = 0");
+  EXPECT_EQ(issues_.unsupported, "syscall getsockname");
+  call("setsockopt(3, SOL_SOCKET, SO_RCVLOWAT, [1], 4) = 0");
+  EXPECT_EQ(issues_.unsupported, "setsockopt option SO_RCVLOWAT");
+  call("send(3, ..., 10, MSG_PEEK) = 10");
+  EXPECT_EQ(issues_.unsupported, "send flags 2");
+}
+
+TEST_F(ScriptSyscallsTest, TheDescriptorIsLookedUpFirst) {
+  EXPECT_EQ(call("getsockname(9, ..., ...) = 0").error, EBADF);
+  EXPECT_TRUE(issues_.unsupported.empty());
+  EXPECT_EQ(call("write(9, NULL, 10) = -1").error, EBADF);
+  call("close(...) = 0");
+  EXPECT_EQ(issues_.failure, "close: first argument must be an fd");
+}
+
+TEST_F(ScriptSyscallsTest, ANullBufferFaults) {
+  call("socket(..., SOCK_STREAM, IPPROTO_TCP) = 3");
+  EXPECT_EQ(call("write(3, NULL, 10) = -1 EFAULT").error, EFAULT);
+  EXPECT_EQ(call("recv(3, NULL, 10, 0) = -1 EFAULT").error, EFAULT);
+}
+
+TEST_F(ScriptSyscallsTest, SetsockoptReadsArraysAndLinger) {
+  call("socket(..., SOCK_STREAM, IPPROTO_TCP) = 3");
+  EXPECT_EQ(call("setsockopt(3, IPPROTO_TCP, TCP_NODELAY, [1], 4) = 0").result, 0);
+  EXPECT_EQ(calls_.get_option(3, SockOpt::kNoDelay).value(), 1);
+  call("setsockopt(3, SOL_SOCKET, SO_LINGER, {onoff=1, linger=0}, 8) = 0");
+  EXPECT_EQ(calls_.get_option(3, SockOpt::kLinger).value(), 0);
+  call("setsockopt(3, SOL_SOCKET, SO_LINGER, {onoff=0, linger=9}, 8) = 0");
+  EXPECT_EQ(calls_.get_option(3, SockOpt::kLinger).value(), -1);
+  call("setsockopt(3, IPPROTO_TCP, TCP_NODELAY, 1, 4) = 0");
+  EXPECT_EQ(issues_.unsupported, "setsockopt value form");
+  call("setsockopt(3, IPPROTO_TCP, TCP_NODELAY, [1]) = 0");
+  EXPECT_EQ(issues_.failure, "setsockopt: expected 5 args");
+}
+
+TEST_F(ScriptSyscallsTest, GetsockoptChecksTheValueTheLineStates) {
+  call("socket(..., SOCK_STREAM, IPPROTO_TCP) = 3");
+  call("setsockopt(3, IPPROTO_TCP, TCP_NODELAY, [1], 4) = 0");
+  EXPECT_EQ(call("getsockopt(3, IPPROTO_TCP, TCP_NODELAY, [1], [4]) = 0").result, 0);
+  EXPECT_FALSE(issues_.failure);
+  call("getsockopt(3, IPPROTO_TCP, TCP_NODELAY, [0], [4]) = 0");
+  EXPECT_EQ(issues_.failure, "getsockopt: expected value 0 but got 1");
+}
+
+TEST_F(ScriptSyscallsTest, FcntlKeepsONonblock) {
+  call("socket(..., SOCK_STREAM, IPPROTO_TCP) = 3");
+  EXPECT_EQ(call("fcntl(3, F_GETFL) = 0").result, O_RDWR);
+  call("fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0");
+  EXPECT_TRUE(calls_.nonblocking(3));
+  EXPECT_EQ(call("fcntl(3, F_GETFL) = 0").result, O_RDWR | O_NONBLOCK);
+  call("fcntl(3, 1) = 0");  // F_GETFD
+  EXPECT_EQ(issues_.unsupported, "fcntl command");
+}
+
+TEST_F(ScriptSyscallsTest, SendmsgSumsItsIovecs) {
+  call("socket(..., SOCK_STREAM, IPPROTO_TCP) = 3");
+  call("fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0");
+  call("connect(3, ..., ...) = -1 EINPROGRESS");
+  // Not connected yet: the point is that the msghdr is read, not its result.
+  call("sendmsg(3, {msg_name(...)=..., msg_iov(2)=[{..., 10}, {..., 20}], msg_flags=0}, 0) = 30");
+  EXPECT_FALSE(issues_.failure);
+  EXPECT_TRUE(issues_.unsupported.empty());
+  call("sendmsg(3, {msg_name(...)=..., msg_iov(1)=[{10}], msg_flags=0}, 0) = 10");
+  EXPECT_EQ(issues_.failure, "sendmsg: iovec must be {..., length}");
+}
+
+TEST(ResultMismatch, ComparesResultAndErrno) {
+  EXPECT_EQ(result_mismatch(line("write(3, ..., 10) = 10"), CallOutcome::ok(10)), std::nullopt);
+  EXPECT_EQ(result_mismatch(line("write(3, ..., 10) = 10"), CallOutcome::err(EAGAIN)),
+            "write: expected result 10 but got -1 EAGAIN");
+  EXPECT_EQ(result_mismatch(line("read(3, ..., 10) = -1 EAGAIN"), CallOutcome::err(EAGAIN)),
+            std::nullopt);
+  EXPECT_EQ(result_mismatch(line("read(3, ..., 10) = -1 EAGAIN"), CallOutcome::err(EINVAL)),
+            "read: expected errno EAGAIN but got EINVAL");
+  EXPECT_EQ(result_mismatch(line("read(3, ..., 10) = ..."), CallOutcome::err(EINVAL)),
+            std::nullopt);
+}
+
+TEST(ResultMismatch, DescriptorCallsAcceptAnyDescriptor) {
+  EXPECT_EQ(result_mismatch(line("accept(3, ..., ...) = 4"), CallOutcome::ok(9)), std::nullopt);
+  EXPECT_EQ(result_mismatch(line("accept(3, ..., ...) = 4"), CallOutcome::err(EAGAIN)),
+            "accept: expected result 4 but got -1 EAGAIN");
+}
+
+}  // namespace
+}  // namespace tcpfuzz::scenario

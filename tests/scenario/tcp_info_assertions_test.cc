@@ -1,0 +1,52 @@
+// %{ }% blocks: the assertions evaluated on TcpInfo, and what is not.
+#include "fuzz/scenario/tcp_info_assertions.h"
+
+#include <gtest/gtest.h>
+
+namespace tcpfuzz::scenario {
+namespace {
+
+using Kind = TcpInfoVerdict::Kind;
+
+netstack::tcp::TcpInfo info() {
+  netstack::tcp::TcpInfo i;
+  i.cwnd = 10;
+  i.unacked = 3;
+  i.ca_state = netstack::tcp::CaState::kRecovery;
+  return i;
+}
+
+TEST(TcpInfoAssertions, HoldingAssertionsPass) {
+  const TcpInfoVerdict v = check_tcp_info(
+      "assert tcpi_snd_cwnd == 10, tcpi_snd_cwnd\n"
+      "assert tcpi_unacked == 3;assert tcpi_ca_state == TCP_CA_Recovery",
+      info());
+  EXPECT_EQ(v.kind, Kind::kHolds) << v.detail;
+}
+
+TEST(TcpInfoAssertions, TheFirstFailingAssertionIsReported) {
+  const TcpInfoVerdict v =
+      check_tcp_info("assert tcpi_snd_cwnd == 10\nassert tcpi_unacked == 4,oops\n", info());
+  EXPECT_EQ(v.kind, Kind::kFails);
+  EXPECT_EQ(v.detail, "assertion failed: tcpi_unacked == 4 (it is 3)");
+}
+
+TEST(TcpInfoAssertions, OtherPythonIsUnsupported) {
+  EXPECT_EQ(check_tcp_info("print(tcpi_rtt)", info()).kind, Kind::kUnsupported);
+  EXPECT_EQ(check_tcp_info("assert tcpi_rtt == 0", info()).detail, "assert tcpi_rtt == 0");
+  EXPECT_EQ(check_tcp_info("assert tcpi_snd_cwnd > 1", info()).kind, Kind::kUnsupported);
+  EXPECT_EQ(check_tcp_info("assert tcpi_snd_cwnd == x", info()).kind, Kind::kUnsupported);
+}
+
+TEST(TcpInfoAssertions, BlankStatementsAreSkipped) {
+  EXPECT_EQ(check_tcp_info("\n  \n;;", info()).kind, Kind::kHolds);
+}
+
+TEST(TcpInfoField, NamesTheFieldsTheStackKeeps) {
+  EXPECT_EQ(tcp_info_field(info(), "tcpi_snd_cwnd"), 10);
+  EXPECT_EQ(tcp_info_field(info(), "tcpi_ca_state"), 3);
+  EXPECT_EQ(tcp_info_field(info(), "tcpi_rtt"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace tcpfuzz::scenario
