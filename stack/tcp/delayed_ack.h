@@ -1,0 +1,81 @@
+// DelayedAck: when a receiver ACKs, the way Linux decides it
+// (inet_connection_sock icsk_ack; tcp_input.c tcp_event_data_recv(),
+// __tcp_ack_snd_check(); tcp_output.c tcp_send_delayed_ack(),
+// tcp_event_ack_sent(); tcp_timer.c tcp_delack_timer_handler()).
+//
+// Quickack credits ACK the next segments at once; interactive ("pingpong")
+// mode delays them for a reply to carry; the delayed-ACK timeout (ato)
+// adapts to the interarrival time of data. The owner sends the ACKs: this
+// class only says when, and owns the timer that fires for a delayed one.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+#include "stack/tcp/config.h"
+#include "stack/time/timer.h"
+
+namespace netstack::tcp {
+
+class DelayedAck {
+ public:
+  // `on_timer` runs when a delayed ACK is due: it calls on_timer_fired()
+  // and sends the ACK.
+  DelayedAck(const Config& config, Clock& clock, std::function<void()> on_timer);
+
+  // Linux tcp_enter_quickack_mode(): ACK the next `credits` segments at once
+  // and leave interactive mode.
+  void enter_quickack_mode(uint32_t credits);
+  // Linux tcp_fin() and tcp_event_data_sent(): interactive mode.
+  void enter_pingpong() { pingpong_ = true; }
+  // Linux tcp_clamp_window(): receive memory ran short, quickack mode ends.
+  void end_quickack() { quick_ = 0; }
+  // An ACK is due at once (RFC 5681 4.2: a gap was filled).
+  void ack_now() { ack_now_ = true; }
+
+  // Linux tcp_event_data_recv(): data arrived at `now`. The first data
+  // enters quickack mode with `credits`; later data adapts ato to the
+  // interarrival time (at most `rto`), and a long silence (beyond `rto`)
+  // gives quickack credits again.
+  void on_data_received(Instant now, uint32_t credits, Duration rto);
+  // Linux tcp_event_data_sent(): data sent within ato of the last data
+  // received makes the connection interactive (TCP_PINGPONG_THRESH 1).
+  void on_data_sent(Instant now);
+  // Linux tcp_event_ack_sent(): an ACK went out; the quickack credits pay
+  // for the `acked` segments it covers.
+  void on_ack_sent(uint32_t acked);
+  bool has_quickack_credits() const { return quick_ > 0; }
+
+  // __tcp_ack_snd_check(): quickack credits (outside interactive mode) or
+  // an ACK due at once say to ACK now.
+  bool ack_due_now() const { return (quick_ > 0 && !pingpong_) || ack_now_; }
+  // Linux tcp_send_delayed_ack(): arms the timer for ato from `now`, bounded
+  // in interactive mode or by `srtt`; an earlier deadline stands. False
+  // when the ACK should go at once instead (the armed deadline is about to
+  // expire).
+  bool schedule(Instant now, std::optional<Duration> srtt);
+  // A bare ACK found no buffer: it is due at once and retried by the timer
+  // (Linux __tcp_send_ack() retries with a backoff).
+  void retry_failed_ack(Instant now);
+  bool pending() const { return timer_.armed(); }
+  void cancel() { timer_.cancel(); }
+
+  // Linux tcp_delack_timer_handler(): a missed delayed ACK leaves
+  // interactive mode (and resets ato), otherwise it inflates ato up to `rto`.
+  void on_timer_fired(Duration rto);
+
+  bool pingpong() const { return pingpong_; }
+  Duration ato() const { return ato_; }
+
+ private:
+  const Config& config_;
+  uint32_t quick_ = 0;     // quickack credits: ACK at once while > 0
+  bool pingpong_ = false;  // interactive mode: delay ACKs (entered in CLOSE-WAIT)
+  bool ack_now_ = false;   // an ACK is due at once (gap filled, ...)
+  Duration ato_{0};        // delayed-ACK timeout; 0 until data arrives
+  Instant last_data_at_;
+  Timer timer_;
+};
+
+}  // namespace netstack::tcp
