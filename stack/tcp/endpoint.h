@@ -6,6 +6,9 @@
 // accept.go) and Linux wherever the RFCs leave a choice; each such choice is
 // commented where it is made.
 //
+// Where each behaviour lives (files, and the parts that are classes of
+// their own): stack/tcp/README.md.
+//
 // Lifetime: the Protocol owns every Endpoint. A user holds an EndpointId;
 // after close() the connection lives on (FIN-WAIT, TIME-WAIT) until it
 // reaches CLOSED, then the Protocol reaps it.
@@ -47,12 +50,12 @@ struct Segment {
   // Handled by a child for the listener it arrived at, which traces it (the
   // ACK of a SYN cookie): the child does not.
   bool traced_by_listener = false;
-  seqnum::Value seq;
-  seqnum::Value ack;
+  seqnum::Value seq{};
+  seqnum::Value ack{};
   uint8_t flags = 0;
   uint16_t window = 0;  // as on the wire (unscaled)
-  header::TcpOptions options;
-  View payload;
+  header::TcpOptions options{};
+  View payload{};
 
   bool has(uint8_t f) const { return (flags & f) != 0; }
   // Sequence space the segment occupies: payload plus SYN and FIN.
@@ -168,7 +171,8 @@ class Endpoint final : public SegmentHandler {
   void send_challenge_ack();
   void send_dup_ack_rate_limited(const Segment& s);
 
-  // ---- Loss recovery glue (the rules are in LossRecovery) ----
+  // ---- Loss recovery glue (endpoint.cc, timers.cc; the rules are in
+  // LossRecovery) ----
   // The sender's state as LossRecovery reads it.
   LossRecovery::Sender sender_view() const;
   void on_reorder_timer();
@@ -200,8 +204,8 @@ class Endpoint final : public SegmentHandler {
   uint16_t window_to_advertise();
   // Linux tcp_event_data_recv(): delayed-ACK bookkeeping for new data.
   void on_data_received(uint32_t len);
-  // Receive-buffer auto-tuning (ReceiveAutotune): the buffer grown to what
-  // the application read in the last RTT.
+  // Receive-buffer auto-tuning (ReceiveAutotune; endpoint.cc): the buffer
+  // grown to what the application read in the last RTT.
   void adjust_receive_space(size_t copied);
   // Linux __tcp_ack_snd_check(): ACK now or arm the delayed-ACK timer.
   void ack_check();

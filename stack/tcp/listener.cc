@@ -215,9 +215,7 @@ bool Endpoint::accept_cookie(Segment& s) {
     trace_in(s, Verdict::kListenDropped);
     return true;
   }
-  Segment syn{.wire = in};
-  syn.seq = peer_isn;
-  syn.window = s.window;
+  Segment syn{.wire = in, .seq = peer_isn, .window = s.window};
   syn.options.mss = kCookieMss[static_cast<size_t>(index)];
   if (c.timestamps && s.options.timestamps && s.options.timestamps->echo_reply != 0) {
     // The options the SYN had, from the echoed TSval (Linux cookie_timestamp_decode()).

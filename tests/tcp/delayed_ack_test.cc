@@ -1,0 +1,150 @@
+// DelayedAck alone: quickack credits, interactive mode, the adaptive
+// timeout and its timer, as Linux runs them (tcp_input.c, tcp_output.c,
+// tcp_timer.c).
+#include "stack/tcp/delayed_ack.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "stack/time/fake_clock.h"
+
+namespace netstack::tcp {
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr Duration kRto = milliseconds(1000);
+
+class DelayedAckTest : public ::testing::Test {
+ protected:
+  DelayedAckTest() : ack_(config_, clock_, [this] { ++fired_; }) {}
+
+  Config config_;  // delayed_ack_min 40 ms, delayed_ack_max 200 ms
+  FakeClock clock_;
+  int fired_ = 0;
+  DelayedAck ack_;
+};
+
+TEST_F(DelayedAckTest, FirstDataEntersQuickackModeUntilTheCreditsAreSpent) {
+  EXPECT_FALSE(ack_.ack_due_now());
+  ack_.on_data_received(clock_.now(), /*credits=*/2, kRto);
+  EXPECT_EQ(ack_.ato(), config_.delayed_ack_min);
+  EXPECT_TRUE(ack_.ack_due_now());
+  ack_.on_ack_sent(1);
+  EXPECT_TRUE(ack_.ack_due_now()) << "one credit left";
+  ack_.on_ack_sent(1);
+  EXPECT_FALSE(ack_.ack_due_now());
+  EXPECT_FALSE(ack_.has_quickack_credits());
+}
+
+TEST_F(DelayedAckTest, InteractiveModeDelaysDespiteCredits) {
+  ack_.on_data_received(clock_.now(), 2, kRto);
+  ack_.enter_pingpong();
+  EXPECT_FALSE(ack_.ack_due_now());
+  ack_.enter_quickack_mode(2);
+  EXPECT_FALSE(ack_.pingpong()) << "quickack mode leaves interactive mode";
+  EXPECT_TRUE(ack_.ack_due_now());
+}
+
+TEST_F(DelayedAckTest, AckNowHoldsUntilAnAckIsSent) {
+  ack_.ack_now();
+  EXPECT_TRUE(ack_.ack_due_now());
+  ack_.on_ack_sent(0);
+  EXPECT_FALSE(ack_.ack_due_now());
+}
+
+TEST_F(DelayedAckTest, ScheduleArmsTheTimerForAto) {
+  ack_.on_data_received(clock_.now(), 0, kRto);
+  ASSERT_TRUE(ack_.schedule(clock_.now(), std::nullopt));
+  EXPECT_TRUE(ack_.pending());
+  clock_.advance(milliseconds(39));
+  EXPECT_EQ(fired_, 0);
+  clock_.advance(milliseconds(1));
+  EXPECT_EQ(fired_, 1);
+  EXPECT_FALSE(ack_.pending());
+}
+
+TEST_F(DelayedAckTest, AnEarlierDeadlineStandsAndOneAboutToExpireSendsNow) {
+  ack_.on_data_received(clock_.now(), 0, kRto);
+  const Instant first = clock_.now() + milliseconds(40);
+  ASSERT_TRUE(ack_.schedule(clock_.now(), std::nullopt));
+  clock_.advance(milliseconds(20));
+  EXPECT_TRUE(ack_.schedule(clock_.now(), std::nullopt));
+  clock_.advance_to(first);
+  EXPECT_EQ(fired_, 1) << "the first deadline stood";
+  ASSERT_TRUE(ack_.schedule(clock_.now(), std::nullopt));
+  clock_.advance(milliseconds(31));  // 9 ms left, within ato/4
+  EXPECT_FALSE(ack_.schedule(clock_.now(), std::nullopt));
+}
+
+TEST_F(DelayedAckTest, AnAckSentCancelsTheTimer) {
+  ack_.on_data_received(clock_.now(), 0, kRto);
+  ASSERT_TRUE(ack_.schedule(clock_.now(), std::nullopt));
+  ack_.on_ack_sent(0);
+  EXPECT_FALSE(ack_.pending());
+  clock_.advance(milliseconds(100));
+  EXPECT_EQ(fired_, 0);
+}
+
+TEST_F(DelayedAckTest, FiringInflatesAtoUpToTheRto) {
+  ack_.on_data_received(clock_.now(), 0, kRto);
+  ack_.on_timer_fired(kRto);
+  EXPECT_EQ(ack_.ato(), milliseconds(80));
+  for (int i = 0; i < 10; ++i) ack_.on_timer_fired(kRto);
+  EXPECT_EQ(ack_.ato(), kRto);
+}
+
+TEST_F(DelayedAckTest, FiringInInteractiveModeLeavesItAndResetsAto) {
+  ack_.on_data_received(clock_.now(), 0, kRto);
+  ack_.on_timer_fired(kRto);
+  ack_.enter_pingpong();
+  ack_.on_timer_fired(kRto);
+  EXPECT_FALSE(ack_.pingpong());
+  EXPECT_EQ(ack_.ato(), config_.delayed_ack_min);
+}
+
+TEST_F(DelayedAckTest, ScheduleBoundsAnInflatedAtoByTheRtt) {
+  ack_.on_data_received(clock_.now(), 0, kRto);
+  for (int i = 0; i < 3; ++i) ack_.on_timer_fired(kRto);  // ato 320 ms
+  ASSERT_TRUE(ack_.schedule(clock_.now(), Duration(milliseconds(100))));
+  clock_.advance(milliseconds(100));
+  EXPECT_EQ(fired_, 1) << "bounded by SRTT";
+}
+
+TEST_F(DelayedAckTest, AtoFollowsTheInterarrivalTime) {
+  ack_.on_data_received(clock_.now(), 0, kRto);
+  ack_.on_timer_fired(kRto);  // ato 80 ms
+  clock_.advance(milliseconds(10));
+  ack_.on_data_received(clock_.now(), 0, kRto);  // within delayed_ack_min / 2
+  EXPECT_EQ(ack_.ato(), milliseconds(60));       // ato/2 + 20 ms
+  clock_.advance(milliseconds(50));
+  ack_.on_data_received(clock_.now(), 0, kRto);  // below ato
+  EXPECT_EQ(ack_.ato(), milliseconds(80));       // ato/2 + the gap
+}
+
+TEST_F(DelayedAckTest, ALongSilenceGivesQuickackCreditsAgain) {
+  ack_.on_data_received(clock_.now(), 0, kRto);
+  clock_.advance(milliseconds(1500));
+  ack_.on_data_received(clock_.now(), 3, kRto);
+  EXPECT_TRUE(ack_.ack_due_now());
+}
+
+TEST_F(DelayedAckTest, SendingSoonAfterDataMakesTheConnectionInteractive) {
+  ack_.on_data_sent(clock_.now());
+  EXPECT_FALSE(ack_.pingpong()) << "no data received yet";
+  ack_.on_data_received(clock_.now(), 0, kRto);
+  clock_.advance(milliseconds(39));
+  ack_.on_data_sent(clock_.now());
+  EXPECT_TRUE(ack_.pingpong());
+}
+
+TEST_F(DelayedAckTest, AFailedAckIsRetriedByTheTimer) {
+  ack_.retry_failed_ack(clock_.now());
+  EXPECT_TRUE(ack_.ack_due_now());
+  clock_.advance(config_.delayed_ack_max);
+  EXPECT_EQ(fired_, 1);
+}
+
+}  // namespace
+}  // namespace netstack::tcp
