@@ -210,7 +210,6 @@ class Endpoint final : public SegmentHandler {
   // Linux __tcp_ack_snd_check(): ACK now or arm the delayed-ACK timer.
   void ack_check();
   void enter_quickack_mode();
-  uint32_t quickack_credits() const;
   void on_delayed_ack_timer();
   bool fin_queued() const { return fin_queued_; }
   seqnum::Value fin_seq() const;

@@ -221,7 +221,7 @@ bool Endpoint::handle_ack(const Segment& s) {
   LossRecovery::AckEvent e;
   e.prior_fack = sent_.highest_sacked();
   if (s.options.timestamps) e.ts_echo = s.options.timestamps->echo_reply;
-  if (sack_enabled_) recovery_.on_sack_blocks(s.options.sacks(), s.ack, sender_view(), e);
+  if (sack_enabled_) recovery_.on_sack_blocks(s.options.sacks(), s.ack, snd_una_, snd_max_, e);
   if (s.ack.less_equal(snd_una_)) {
     // Duplicate ACK (RFC 5681 section 2 definition) while data is in flight;
     // a window update is not one (Linux FLAG_WIN_UPDATE).

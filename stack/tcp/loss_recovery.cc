@@ -26,7 +26,7 @@ LossRecovery::LossRecovery(const Config& config, TcpStats& stats, SentSegments& 
       reorder_timer_(clock, std::move(on_reorder_timer)) {}
 
 void LossRecovery::on_sack_blocks(std::span<const header::SackBlock> blocks, seqnum::Value ack,
-                                  const Sender& s, AckEvent& e) {
+                                  seqnum::Value snd_una, seqnum::Value snd_max, AckEvent& e) {
   if (blocks.empty()) return;
   auto start = [](const header::SackBlock& b) { return seqnum::Value(b.start); };
   auto end = [](const header::SackBlock& b) { return seqnum::Value(b.end); };
@@ -42,7 +42,7 @@ void LossRecovery::on_sack_blocks(std::span<const header::SackBlock> blocks, seq
     ++stats_.dsacks_received;
     // A retransmission of this episode the peer already had (Linux counts
     // it against undo_retrans the same way).
-    if (undo_armed_ && undo_retrans_ > 0 && end(blocks[0]).less_equal(s.snd_una) &&
+    if (undo_armed_ && undo_retrans_ > 0 && end(blocks[0]).less_equal(snd_una) &&
         end(blocks[0]).greater_than(undo_marker_)) {
       --undo_retrans_;
     }
@@ -57,7 +57,7 @@ void LossRecovery::on_sack_blocks(std::span<const header::SackBlock> blocks, seq
     // stale report).
     const seqnum::Value b = start(blocks[i]);
     const seqnum::Value f = end(blocks[i]);
-    if (!b.less_than(f) || f.greater_than(s.snd_max) || !b.greater_than(ack)) continue;
+    if (!b.less_than(f) || f.greater_than(snd_max) || !b.greater_than(ack)) continue;
     sorted[n++] = blocks[i];
   }
   std::sort(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(n),

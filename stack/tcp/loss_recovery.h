@@ -65,9 +65,10 @@ class LossRecovery {
 
   // ---- An ACK arrives (Linux tcp_ack()) ----
   // RFC 2018 / RFC 6675 scoreboard update from the ACK's SACK blocks, with
-  // D-SACK detection (RFC 2883, Linux tcp_check_dsack()). `ack` is SEG.ACK.
-  void on_sack_blocks(std::span<const header::SackBlock> blocks, seqnum::Value ack, const Sender& s,
-                      AckEvent& e);
+  // D-SACK detection (RFC 2883, Linux tcp_check_dsack()). `ack` is SEG.ACK;
+  // SND.UNA has not moved for it yet.
+  void on_sack_blocks(std::span<const header::SackBlock> blocks, seqnum::Value ack,
+                      seqnum::Value snd_una, seqnum::Value snd_max, AckEvent& e);
   // An RTT sample, for RACK's reordering window.
   void on_rtt_sample(Duration rtt);
   // Linux tcp_fastretrans_alert() and tcp_cong_control(): loss detection,

@@ -163,14 +163,7 @@ void Endpoint::send_rst_for_abort() {
 }
 
 void Endpoint::enter_quickack_mode() {
-  delayed_ack_.enter_quickack_mode(quickack_credits());
-}
-
-uint32_t Endpoint::quickack_credits() const {
-  // Linux tcp_incr_quickack(): half a window's worth of segments, 2..16.
-  const uint32_t window = rcv_adv_.raw() - rcv_wup_.raw();
-  const uint32_t n = window / (2 * rcv_mss_);
-  return std::min<uint32_t>(n == 0 ? 2 : n, 16);
+  delayed_ack_.enter_quickack_mode(rcv_adv_.raw() - rcv_wup_.raw(), rcv_mss_);
 }
 
 void Endpoint::on_data_received(uint32_t len) {
@@ -180,7 +173,7 @@ void Endpoint::on_data_received(uint32_t len) {
   }
   rwin_.grow(rcv_mss_);
   autotune_.measure_rtt(now(), rcv_nxt_, rcv_adv_, rcv_mss_);
-  delayed_ack_.on_data_received(now(), quickack_credits(), rtt_.rto());
+  delayed_ack_.on_data_received(now(), rcv_adv_.raw() - rcv_wup_.raw(), rcv_mss_);
 }
 
 void Endpoint::ack_check() {
@@ -191,14 +184,12 @@ void Endpoint::ack_check() {
     return;
   }
   // Linux tcp_send_delayed_ack(): ato, bounded in interactive mode or by the RTT.
-  const std::optional<Duration> srtt =
-      rtt_.has_sample() ? std::optional<Duration>(rtt_.srtt()) : std::nullopt;
-  if (!delayed_ack_.schedule(now(), srtt)) send_ack();
+  if (!delayed_ack_.schedule(now())) send_ack();
 }
 
 void Endpoint::on_delayed_ack_timer() {
   if (Tracer* t = protocol_.tracer()) t->on_timer(now(), id_, state_, TimerKind::kDelayedAck);
-  delayed_ack_.on_timer_fired(rtt_.rto());
+  delayed_ack_.on_timer_fired();
   if (is_synchronized(state_) && state_ != State::kTimeWait) send_ack();
   after_event();
 }

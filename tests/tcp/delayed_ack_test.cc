@@ -14,21 +14,39 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr Duration kRto = milliseconds(1000);
+constexpr Duration kRto = milliseconds(1000);  // RFC 6298's initial RTO, no sample yet
+constexpr uint32_t kMss = 1000;
+// A 4-segment window: quickack mode gives two credits (half the window).
+constexpr uint32_t kWindow = 4 * kMss;
 
 class DelayedAckTest : public ::testing::Test {
  protected:
-  DelayedAckTest() : ack_(config_, clock_, [this] { ++fired_; }) {}
+  DelayedAckTest() : ack_(config_, rtt_, clock_, [this] { ++fired_; }) {}
+
+  // Data arrives at the current time.
+  void data() { ack_.on_data_received(clock_.now(), kWindow, kMss); }
 
   Config config_;  // delayed_ack_min 40 ms, delayed_ack_max 200 ms
+  RttEstimator rtt_;
   FakeClock clock_;
   int fired_ = 0;
   DelayedAck ack_;
 };
 
+TEST_F(DelayedAckTest, QuickackCreditsAreHalfTheWindowBetweenTwoAndSixteen) {
+  ack_.enter_quickack_mode(100 * kMss, kMss);
+  ack_.on_ack_sent(15);
+  EXPECT_TRUE(ack_.has_quickack_credits());
+  ack_.on_ack_sent(1);
+  EXPECT_FALSE(ack_.has_quickack_credits()) << "at most 16";
+  ack_.enter_quickack_mode(kMss, kMss);
+  ack_.on_ack_sent(1);
+  EXPECT_TRUE(ack_.has_quickack_credits()) << "at least 2";
+}
+
 TEST_F(DelayedAckTest, FirstDataEntersQuickackModeUntilTheCreditsAreSpent) {
   EXPECT_FALSE(ack_.ack_due_now());
-  ack_.on_data_received(clock_.now(), /*credits=*/2, kRto);
+  data();
   EXPECT_EQ(ack_.ato(), config_.delayed_ack_min);
   EXPECT_TRUE(ack_.ack_due_now());
   ack_.on_ack_sent(1);
@@ -39,10 +57,10 @@ TEST_F(DelayedAckTest, FirstDataEntersQuickackModeUntilTheCreditsAreSpent) {
 }
 
 TEST_F(DelayedAckTest, InteractiveModeDelaysDespiteCredits) {
-  ack_.on_data_received(clock_.now(), 2, kRto);
+  data();
   ack_.enter_pingpong();
   EXPECT_FALSE(ack_.ack_due_now());
-  ack_.enter_quickack_mode(2);
+  ack_.enter_quickack_mode(kWindow, kMss);
   EXPECT_FALSE(ack_.pingpong()) << "quickack mode leaves interactive mode";
   EXPECT_TRUE(ack_.ack_due_now());
 }
@@ -55,8 +73,8 @@ TEST_F(DelayedAckTest, AckNowHoldsUntilAnAckIsSent) {
 }
 
 TEST_F(DelayedAckTest, ScheduleArmsTheTimerForAto) {
-  ack_.on_data_received(clock_.now(), 0, kRto);
-  ASSERT_TRUE(ack_.schedule(clock_.now(), std::nullopt));
+  data();
+  ASSERT_TRUE(ack_.schedule(clock_.now()));
   EXPECT_TRUE(ack_.pending());
   clock_.advance(milliseconds(39));
   EXPECT_EQ(fired_, 0);
@@ -66,21 +84,21 @@ TEST_F(DelayedAckTest, ScheduleArmsTheTimerForAto) {
 }
 
 TEST_F(DelayedAckTest, AnEarlierDeadlineStandsAndOneAboutToExpireSendsNow) {
-  ack_.on_data_received(clock_.now(), 0, kRto);
+  data();
   const Instant first = clock_.now() + milliseconds(40);
-  ASSERT_TRUE(ack_.schedule(clock_.now(), std::nullopt));
+  ASSERT_TRUE(ack_.schedule(clock_.now()));
   clock_.advance(milliseconds(20));
-  EXPECT_TRUE(ack_.schedule(clock_.now(), std::nullopt));
+  EXPECT_TRUE(ack_.schedule(clock_.now()));
   clock_.advance_to(first);
   EXPECT_EQ(fired_, 1) << "the first deadline stood";
-  ASSERT_TRUE(ack_.schedule(clock_.now(), std::nullopt));
+  ASSERT_TRUE(ack_.schedule(clock_.now()));
   clock_.advance(milliseconds(31));  // 9 ms left, within ato/4
-  EXPECT_FALSE(ack_.schedule(clock_.now(), std::nullopt));
+  EXPECT_FALSE(ack_.schedule(clock_.now()));
 }
 
 TEST_F(DelayedAckTest, AnAckSentCancelsTheTimer) {
-  ack_.on_data_received(clock_.now(), 0, kRto);
-  ASSERT_TRUE(ack_.schedule(clock_.now(), std::nullopt));
+  data();
+  ASSERT_TRUE(ack_.schedule(clock_.now()));
   ack_.on_ack_sent(0);
   EXPECT_FALSE(ack_.pending());
   clock_.advance(milliseconds(100));
@@ -88,52 +106,55 @@ TEST_F(DelayedAckTest, AnAckSentCancelsTheTimer) {
 }
 
 TEST_F(DelayedAckTest, FiringInflatesAtoUpToTheRto) {
-  ack_.on_data_received(clock_.now(), 0, kRto);
-  ack_.on_timer_fired(kRto);
+  data();
+  ack_.on_timer_fired();
   EXPECT_EQ(ack_.ato(), milliseconds(80));
-  for (int i = 0; i < 10; ++i) ack_.on_timer_fired(kRto);
+  for (int i = 0; i < 10; ++i) ack_.on_timer_fired();
   EXPECT_EQ(ack_.ato(), kRto);
 }
 
 TEST_F(DelayedAckTest, FiringInInteractiveModeLeavesItAndResetsAto) {
-  ack_.on_data_received(clock_.now(), 0, kRto);
-  ack_.on_timer_fired(kRto);
+  data();
+  ack_.on_timer_fired();
   ack_.enter_pingpong();
-  ack_.on_timer_fired(kRto);
+  ack_.on_timer_fired();
   EXPECT_FALSE(ack_.pingpong());
   EXPECT_EQ(ack_.ato(), config_.delayed_ack_min);
 }
 
 TEST_F(DelayedAckTest, ScheduleBoundsAnInflatedAtoByTheRtt) {
-  ack_.on_data_received(clock_.now(), 0, kRto);
-  for (int i = 0; i < 3; ++i) ack_.on_timer_fired(kRto);  // ato 320 ms
-  ASSERT_TRUE(ack_.schedule(clock_.now(), Duration(milliseconds(100))));
+  data();
+  for (int i = 0; i < 3; ++i) ack_.on_timer_fired();  // ato 320 ms
+  rtt_.add_sample(milliseconds(100));
+  ASSERT_TRUE(ack_.schedule(clock_.now()));
   clock_.advance(milliseconds(100));
   EXPECT_EQ(fired_, 1) << "bounded by SRTT";
 }
 
 TEST_F(DelayedAckTest, AtoFollowsTheInterarrivalTime) {
-  ack_.on_data_received(clock_.now(), 0, kRto);
-  ack_.on_timer_fired(kRto);  // ato 80 ms
+  data();
+  ack_.on_timer_fired();  // ato 80 ms
   clock_.advance(milliseconds(10));
-  ack_.on_data_received(clock_.now(), 0, kRto);  // within delayed_ack_min / 2
-  EXPECT_EQ(ack_.ato(), milliseconds(60));       // ato/2 + 20 ms
+  data();                                   // within delayed_ack_min / 2
+  EXPECT_EQ(ack_.ato(), milliseconds(60));  // ato/2 + 20 ms
   clock_.advance(milliseconds(50));
-  ack_.on_data_received(clock_.now(), 0, kRto);  // below ato
-  EXPECT_EQ(ack_.ato(), milliseconds(80));       // ato/2 + the gap
+  data();                                   // below ato
+  EXPECT_EQ(ack_.ato(), milliseconds(80));  // ato/2 + the gap
 }
 
 TEST_F(DelayedAckTest, ALongSilenceGivesQuickackCreditsAgain) {
-  ack_.on_data_received(clock_.now(), 0, kRto);
+  data();
+  ack_.on_ack_sent(2);
+  ASSERT_FALSE(ack_.ack_due_now());
   clock_.advance(milliseconds(1500));
-  ack_.on_data_received(clock_.now(), 3, kRto);
+  data();
   EXPECT_TRUE(ack_.ack_due_now());
 }
 
 TEST_F(DelayedAckTest, SendingSoonAfterDataMakesTheConnectionInteractive) {
   ack_.on_data_sent(clock_.now());
   EXPECT_FALSE(ack_.pingpong()) << "no data received yet";
-  ack_.on_data_received(clock_.now(), 0, kRto);
+  data();
   clock_.advance(milliseconds(39));
   ack_.on_data_sent(clock_.now());
   EXPECT_TRUE(ack_.pingpong());

@@ -125,8 +125,8 @@ TEST_F(LossRecoveryTest, DsackOfEveryRetransmissionUndoesTheTimeout) {
   // The next ACK reports the retransmission as a duplicate (RFC 2883).
   const header::SackBlock dsack{kBase, kBase + kMss};
   LossRecovery::AckEvent e;
-  recovery_.on_sack_blocks(std::span(&dsack, 1), Value(kBase + kMss), sender(kBase + kMss, true),
-                           e);
+  recovery_.on_sack_blocks(std::span(&dsack, 1), Value(kBase + kMss), Value(kBase + kMss),
+                           Value(kBase + 10 * kMss), e);
   EXPECT_EQ(stats_.dsacks_received, 1u);
   recovery_.on_ack(sender(kBase + kMss, true), e);
   EXPECT_EQ(recovery_.state(), CaState::kOpen);
@@ -169,7 +169,8 @@ TEST_F(LossRecoveryTest, RackMarksSegmentsSentBeforeADeliveredOneAfterAnRtt) {
   // SACK of the last segment: RACK's RTT is 100 ms; with no reordering seen
   // the window is zero, so everything sent before it is lost now.
   const header::SackBlock block{kBase + 9 * kMss, kBase + 10 * kMss};
-  recovery_.on_sack_blocks(std::span(&block, 1), Value(kBase), sender(kBase, true), e);
+  recovery_.on_sack_blocks(std::span(&block, 1), Value(kBase), Value(kBase),
+                           Value(kBase + 10 * kMss), e);
   recovery_.on_ack(sender(kBase, true), e);
   EXPECT_EQ(sent_.sacked_out(), 1u);
   EXPECT_EQ(sent_.lost_out(), 9u);

@@ -10,7 +10,6 @@
 namespace netstack::tcp {
 namespace {
 
-using seqnum::Size;
 using seqnum::Value;
 using std::chrono::milliseconds;
 
