@@ -95,8 +95,9 @@ long result_code(const Expected<T, Errno>& r) {
 
 template <class R>
 R Endpoint::finish_call(std::string_view call, R result) {
-  if (Tracer* t = protocol_.tracer())
+  if (Tracer* t = protocol_.tracer()) {
     t->on_socket_call(now(), id_, state_, call, result_code(result));
+  }
   after_event();
   return result;
 }
@@ -248,8 +249,9 @@ Expected<size_t, Errno> Endpoint::read_impl(std::span<uint8_t> out, bool peek) {
     if (read_shutdown_ || out.empty()) return size_t{0};
     // Linux tcp_recvmsg(): a connection that ended reads as end of stream; a
     // socket that never had one is ENOTCONN.
-    if (state_ == State::kClosed)
+    if (state_ == State::kClosed) {
       return done_ ? Expected<size_t, Errno>(size_t{0}) : Unexpected{ENOTCONN};
+    }
     return Unexpected{EAGAIN};
   }
   const size_t n = receive_queue_.copy_out(0, out);
@@ -467,8 +469,9 @@ void Endpoint::release_resources() {
   cancel_all_timers();
   Stack& stack = protocol_.stack();
   if (registered_connection_) stack.tcp_demuxer().remove_connection(tuple_);
-  if (registered_listener_)
+  if (registered_listener_) {
     stack.tcp_demuxer().remove_listener(tuple_.local_address, tuple_.local_port);
+  }
   registered_connection_ = registered_listener_ = false;
   if (listener_ != kNoEndpoint) {
     // Linux keeps a connection that died while waiting in the accept queue
