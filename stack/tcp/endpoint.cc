@@ -31,17 +31,17 @@ Endpoint::Endpoint(Protocol& protocol, EndpointId id, IpAddress::Family family)
       sndbuf_(protocol.config().wmem_default),
       max_sndbuf_(sndbuf_),
       max_rcvbuf_(rcvbuf_),
+      recovery_(protocol.config(), protocol.stats(), sent_, protocol.stack().clock(),
+                [this] { on_reorder_timer(); }),
       rtt_(protocol.config().rto),
       reassembly_(protocol.config().rmem_default),
+      delayed_ack_(protocol.config(), rtt_, protocol.stack().clock(),
+                   [this] { on_delayed_ack_timer(); }),
       retransmit_timer_(protocol.stack().clock(), [this] { on_retransmit_timer(); }),
-      delayed_ack_timer_(protocol.stack().clock(), [this] { on_delayed_ack_timer(); }),
       keepalive_timer_(protocol.stack().clock(), [this] { on_keepalive_timer(); }),
       time_wait_timer_(protocol.stack().clock(), [this] { on_time_wait_timer(); }),
       fin_wait2_timer_(protocol.stack().clock(), [this] { on_fin_wait2_timer(); }),
-      persist_timer_(protocol.stack().clock(), [this] { on_persist_timer(); }),
-      reorder_timer_(protocol.stack().clock(), [this] { on_reorder_timer(); }) {
-  cc_ = make_congestion_control(protocol.config().congestion_control);
-  reordering_ = protocol.config().reordering;
+      persist_timer_(protocol.stack().clock(), [this] { on_persist_timer(); }) {
   rwin_.configure(rcvbuf_, /*locked=*/false);
 }
 
@@ -54,14 +54,29 @@ Instant Endpoint::now() const {
   return protocol_.stack().clock().now();
 }
 
+LossRecovery::Sender Endpoint::sender_view() const {
+  return LossRecovery::Sender{.now = now(),
+                              .snd_una = snd_una_,
+                              .snd_nxt = snd_nxt_,
+                              .snd_max = snd_max_,
+                              .snd_mss = snd_mss_,
+                              .srtt = rtt_.srtt(),
+                              .sack = sack_enabled_,
+                              .timestamps = ts_enabled_};
+}
+
+ListenQueue* Endpoint::listener_queue() const {
+  return listener_ == kNoEndpoint ? nullptr : protocol_.listen_queue(listener_);
+}
+
 bool Endpoint::reapable() const {
   return user_closed_ && state_ == State::kClosed && listener_ == kNoEndpoint;
 }
 
 size_t Endpoint::pending_timers() const {
-  return static_cast<size_t>(retransmit_timer_.armed()) + delayed_ack_timer_.armed() +
+  return static_cast<size_t>(retransmit_timer_.armed()) + delayed_ack_.pending() +
          keepalive_timer_.armed() + time_wait_timer_.armed() + fin_wait2_timer_.armed() +
-         persist_timer_.armed() + reorder_timer_.armed();
+         persist_timer_.armed() + recovery_.reorder_timer_armed();
 }
 
 // ---- API: each call is traced with its result, then the invariants run ----
@@ -80,8 +95,9 @@ long result_code(const Expected<T, Errno>& r) {
 
 template <class R>
 R Endpoint::finish_call(std::string_view call, R result) {
-  if (Tracer* t = protocol_.tracer())
+  if (Tracer* t = protocol_.tracer()) {
     t->on_socket_call(now(), id_, state_, call, result_code(result));
+  }
   after_event();
   return result;
 }
@@ -147,7 +163,7 @@ Errno Endpoint::bind_impl(const IpAddress& address, uint16_t port) {
 
 Errno Endpoint::listen_impl(int backlog) {
   if (state_ == State::kListen) {
-    backlog_ = std::clamp(backlog, 0, 4096);  // Linux: re-listen updates the backlog
+    listen_queue_.set_backlog(backlog);  // Linux: re-listen updates the backlog
     return 0;
   }
   if (state_ != State::kClosed || registered_connection_) return EINVAL;
@@ -161,7 +177,7 @@ Errno Endpoint::listen_impl(int backlog) {
     return EADDRINUSE;
   }
   registered_listener_ = true;
-  backlog_ = std::clamp(backlog, 0, 4096);  // net.core.somaxconn
+  listen_queue_.set_backlog(backlog);
   transition(State::kListen, "passive open");
   return 0;
 }
@@ -209,14 +225,13 @@ Errno Endpoint::connect_impl(const IpAddress& address, uint16_t port) {
 
 Expected<EndpointId, Errno> Endpoint::accept_impl() {
   if (state_ != State::kListen) return Unexpected{EINVAL};
-  if (accept_queue_.empty()) return Unexpected{EAGAIN};
-  const EndpointId child_id = accept_queue_.front();
-  accept_queue_.pop_front();
-  Endpoint* child = protocol_.find(child_id);
+  const std::optional<EndpointId> child_id = listen_queue_.pop_established();
+  if (!child_id) return Unexpected{EAGAIN};
+  Endpoint* child = protocol_.find(*child_id);
   assert(child != nullptr);
   child->listener_ = kNoEndpoint;
   child->user_closed_ = false;
-  return child_id;
+  return *child_id;
 }
 
 Expected<size_t, Errno> Endpoint::read_impl(std::span<uint8_t> out, bool peek) {
@@ -234,8 +249,9 @@ Expected<size_t, Errno> Endpoint::read_impl(std::span<uint8_t> out, bool peek) {
     if (read_shutdown_ || out.empty()) return size_t{0};
     // Linux tcp_recvmsg(): a connection that ended reads as end of stream; a
     // socket that never had one is ENOTCONN.
-    if (state_ == State::kClosed)
+    if (state_ == State::kClosed) {
       return done_ ? Expected<size_t, Errno>(size_t{0}) : Unexpected{ENOTCONN};
+    }
     return Unexpected{EAGAIN};
   }
   const size_t n = receive_queue_.copy_out(0, out);
@@ -248,14 +264,29 @@ Expected<size_t, Errno> Endpoint::read_impl(std::span<uint8_t> out, bool peek) {
     // already covers more than a segment, or if the window we can offer has
     // at least doubled (which the clamp may not allow).
     if (is_synchronized(state_) && !fin_received_ && !read_shutdown_) {
-      const bool ack_due =
-          delayed_ack_timer_.armed() && rcv_wup_.size_to(rcv_nxt_).bytes() > snd_mss_;
+      const bool ack_due = delayed_ack_.pending() && rcv_wup_.size_to(rcv_nxt_).bytes() > snd_mss_;
       const bool can_double = uint64_t{2} * window_before <= rwin_.window_clamp();
       const uint32_t window_now = can_double ? window_candidate() : 0;
       if (ack_due || (window_now != 0 && window_now >= 2 * window_before)) send_ack();
     }
   }
   return n;
+}
+
+void Endpoint::adjust_receive_space(size_t copied) {
+  const uint32_t mss = advertised_mss_ != 0 ? advertised_mss_ : rcv_mss_;
+  const ReceiveAutotune::ReadContext c{
+      .initial_space = std::min(rwin_.rcv_wnd(), protocol_.config().initial_cwnd * mss),
+      .advertised_mss = advertised_mss_,
+      .rmem_max = protocol_.config().rmem_max,
+      .may_grow = !rcvbuf_locked_};
+  const std::optional<uint32_t> rcvbuf = autotune_.on_read(copied, now(), c);
+  if (rcvbuf && *rcvbuf > rcvbuf_) {
+    rcvbuf_ = *rcvbuf;
+    max_rcvbuf_ = std::max(max_rcvbuf_, rcvbuf_);
+    rwin_.grow_buffer(rcvbuf_);
+    reassembly_.set_max_bytes(rcvbuf_);
+  }
 }
 
 Expected<size_t, Errno> Endpoint::write_impl(std::span<const uint8_t> data, bool more, bool eor) {
@@ -337,21 +368,20 @@ void Endpoint::close_impl() {
     case State::kListen: {
       // Linux inet_csk_listen_stop(): established children waiting in the
       // accept queue are reset; embryonic (SYN-RECEIVED) ones are dropped.
-      for (EndpointId id : accept_queue_) {
+      for (EndpointId id : listen_queue_.established_queue()) {
         if (Endpoint* c = protocol_.find(id)) {
           c->listener_ = kNoEndpoint;
           c->fail(ECONNRESET, "ext: abort", /*send_rst=*/true);
         }
       }
-      for (EndpointId id : syn_queue_) {
+      for (EndpointId id : listen_queue_.embryonic()) {
         if (Endpoint* c = protocol_.find(id)) {
           c->listener_ = kNoEndpoint;
           c->release_resources();
           c->transition(State::kClosed, "ext: listener closed");
         }
       }
-      accept_queue_.clear();
-      syn_queue_.clear();
+      listen_queue_.clear();
       release_resources();
       transition(State::kClosed, "close");
       break;
@@ -393,141 +423,10 @@ void Endpoint::abort_impl() {
   }
 }
 
-Errno Endpoint::set_option_impl(SockOpt opt, int value) {
-  // Limits are Linux's (net/ipv4/tcp.c do_tcp_setsockopt()).
-  switch (opt) {
-    case SockOpt::kNoDelay:
-      nodelay_ = value != 0;
-      // Linux: setting TCP_NODELAY pushes what is queued, even when corked.
-      if (nodelay_) {
-        push_pending_ = true;
-        send_data();
-        push_pending_ = false;
-      }
-      break;
-    case SockOpt::kCork:
-      cork_ = value != 0;
-      if (!cork_) send_data();
-      break;
-    case SockOpt::kKeepAlive:
-      keepalive_ = value != 0;
-      reset_keepalive();
-      break;
-    case SockOpt::kKeepIdle:
-      if (value < 1 || value > 32767) return EINVAL;
-      keep_idle_ = std::chrono::seconds(value);
-      reset_keepalive();
-      break;
-    case SockOpt::kKeepIntvl:
-      if (value < 1 || value > 32767) return EINVAL;
-      keep_intvl_ = std::chrono::seconds(value);
-      break;
-    case SockOpt::kKeepCnt:
-      if (value < 1 || value > 127) return EINVAL;
-      keep_cnt_ = static_cast<uint32_t>(value);
-      break;
-    case SockOpt::kUserTimeout:
-      if (value < 0) return EINVAL;
-      user_timeout_ = std::chrono::milliseconds(value);
-      break;
-    case SockOpt::kDeferAccept:
-      defer_accept_ = std::chrono::seconds(std::max(value, 0));
-      break;
-    case SockOpt::kMaxSeg:
-      if (value != 0 && (value < 88 || value > 65535)) return EINVAL;  // TCP_MIN_MSS
-      user_mss_ = static_cast<uint16_t>(value);
-      break;
-    case SockOpt::kLinger2:
-      // Linux: < 0 disables the FIN-WAIT-2 linger, 0 means tcp_fin_timeout,
-      // larger values are capped at TCP_FIN_TIMEOUT_MAX (120 s).
-      if (value < 0) {
-        linger2_ = Duration(-1);
-      } else if (value == 0) {
-        linger2_ = protocol_.config().fin_timeout;
-      } else {
-        linger2_ = std::chrono::seconds(std::min(value, 120));
-      }
-      break;
-    case SockOpt::kLinger:
-      if (value < 0) {
-        linger_.reset();
-      } else {
-        linger_ = value;
-      }
-      break;
-    case SockOpt::kRcvBuf:
-      // Linux doubles the value to leave room for bookkeeping, min 2304.
-      rcvbuf_ = std::clamp<uint32_t>(static_cast<uint32_t>(std::max(value, 0)) * 2, 2304,
-                                     protocol_.config().rmem_max * 2);
-      reassembly_.set_max_bytes(rcvbuf_);
-      rcvbuf_locked_ = true;
-      max_rcvbuf_ = std::max(max_rcvbuf_, rcvbuf_);
-      rwin_.configure(rcvbuf_, /*locked=*/true);
-      break;
-    case SockOpt::kSndBuf:
-      sndbuf_ = std::clamp<uint32_t>(static_cast<uint32_t>(std::max(value, 0)) * 2, 4608,
-                                     protocol_.config().wmem_max * 2);
-      max_sndbuf_ = std::max(max_sndbuf_, sndbuf_);
-      break;
-    case SockOpt::kReuseAddr:
-      reuse_addr_ = value != 0;
-      break;
-    case SockOpt::kError:
-      return ENOPROTOOPT;
-  }
-  return 0;
-}
-
-Expected<int, Errno> Endpoint::get_option_impl(SockOpt opt) {
-  using std::chrono::duration_cast;
-  using std::chrono::milliseconds;
-  using std::chrono::seconds;
-  switch (opt) {
-    case SockOpt::kNoDelay:
-      return int{nodelay_};
-    case SockOpt::kCork:
-      return int{cork_};
-    case SockOpt::kKeepAlive:
-      return int{keepalive_};
-    case SockOpt::kKeepIdle:
-      return static_cast<int>(duration_cast<seconds>(keep_idle_).count());
-    case SockOpt::kKeepIntvl:
-      return static_cast<int>(duration_cast<seconds>(keep_intvl_).count());
-    case SockOpt::kKeepCnt:
-      return static_cast<int>(keep_cnt_);
-    case SockOpt::kUserTimeout:
-      return static_cast<int>(duration_cast<milliseconds>(user_timeout_).count());
-    case SockOpt::kDeferAccept:
-      return static_cast<int>(duration_cast<seconds>(defer_accept_).count());
-    case SockOpt::kMaxSeg:
-      // Linux reports the current send MSS once connected, else the user's value
-      // (or the 536 default).
-      if (is_synchronized(state_)) return static_cast<int>(snd_mss_);
-      return user_mss_ != 0 ? int{user_mss_} : 536;
-    case SockOpt::kLinger2:
-      return linger2_ < Duration(0) ? -1
-                                    : static_cast<int>(duration_cast<seconds>(linger2_).count());
-    case SockOpt::kLinger:
-      return linger_.value_or(-1);
-    case SockOpt::kRcvBuf:
-      return static_cast<int>(rcvbuf_);
-    case SockOpt::kSndBuf:
-      return static_cast<int>(sndbuf_);
-    case SockOpt::kError: {
-      const Errno e = pending_error_;
-      pending_error_ = 0;
-      return e;
-    }
-    case SockOpt::kReuseAddr:
-      return int{reuse_addr_};
-  }
-  return Unexpected{ENOPROTOOPT};
-}
-
 uint32_t Endpoint::poll() const {
   using namespace poll_event;
   uint32_t ev = 0;
-  if (state_ == State::kListen) return accept_queue_.empty() ? 0 : kIn | kRdNorm;
+  if (state_ == State::kListen) return listen_queue_.has_established() ? kIn | kRdNorm : 0;
   // Linux tcp_poll(): HUP when both directions are shut or the connection is gone.
   const bool write_closed = fin_queued_ || state_ == State::kClosed;
   if (state_ == State::kClosed && (hard_error_ != 0 || bound_)) ev |= kHup;
@@ -540,42 +439,6 @@ uint32_t Endpoint::poll() const {
   }
   if (pending_error_ != 0) ev |= kErr;
   return ev;
-}
-
-TcpInfo Endpoint::info() const {
-  TcpInfo i;
-  i.state = state_;
-  i.snd_una = snd_una_.raw();
-  i.snd_nxt = snd_nxt_.raw();
-  i.snd_max = snd_max_.raw();
-  i.rcv_nxt = rcv_nxt_.raw();
-  i.snd_wnd = snd_wnd_;
-  i.rcv_wnd = rcv_adv_.raw() - rcv_nxt_.raw();
-  i.snd_mss = snd_mss_;
-  i.advmss = advertised_mss_ != 0 ? advertised_mss_ : mss_to_advertise();
-  i.probes = std::max(probes_out_, keepalive_unacked_);
-  i.backoff = rtt_.backoffs();
-  i.cwnd = cw_.cwnd;
-  i.ssthresh = cw_.ssthresh;
-  i.ca_state = ca_state_;
-  i.unacked = sent_.packets_out();
-  i.sacked = sent_.sacked_out();
-  i.lost = sent_.lost_out();
-  i.retrans = sent_.retrans_out();
-  i.reordering = reordering_;
-  i.min_rtt = min_rtt_.value_or(Duration(0));
-  i.rto = rtt_.rto();
-  i.srtt = rtt_.srtt();
-  i.retransmits = consecutive_timeouts_;
-  i.total_retransmits = total_retransmits_;
-  i.snd_wscale = snd_wscale_;
-  i.rcv_wscale = rcv_wscale_;
-  i.timestamps = ts_enabled_;
-  i.sack = sack_enabled_;
-  i.send_queue_bytes = send_queue_.size();
-  i.readable_bytes = receive_queue_.size();
-  i.reassembly_bytes = reassembly_.bytes();
-  return i;
 }
 
 // ---- State changes and teardown ----
@@ -593,12 +456,6 @@ void Endpoint::transition(State to, std::string_view cause) {
   if (Tracer* t = protocol_.tracer()) t->on_transition(now(), id_, from, to, cause);
 }
 
-void Endpoint::enter_time_wait(std::string_view cause) {
-  cancel_all_timers();
-  transition(State::kTimeWait, cause);
-  time_wait_timer_.arm_after(protocol_.config().time_wait);
-}
-
 void Endpoint::fail(Errno error, std::string_view cause, bool send_rst) {
   if (send_rst) send_rst_for_abort();
   hard_error_ = error;
@@ -612,17 +469,17 @@ void Endpoint::release_resources() {
   cancel_all_timers();
   Stack& stack = protocol_.stack();
   if (registered_connection_) stack.tcp_demuxer().remove_connection(tuple_);
-  if (registered_listener_)
+  if (registered_listener_) {
     stack.tcp_demuxer().remove_listener(tuple_.local_address, tuple_.local_port);
+  }
   registered_connection_ = registered_listener_ = false;
   if (listener_ != kNoEndpoint) {
     // Linux keeps a connection that died while waiting in the accept queue
     // there: accept() still returns it, and reading it reports the error.
-    Endpoint* l = protocol_.find(listener_);
-    const bool awaiting_accept =
-        l != nullptr && std::ranges::find(l->accept_queue_, id_) != l->accept_queue_.end();
+    ListenQueue* q = listener_queue();
+    const bool awaiting_accept = q != nullptr && q->awaiting_accept(id_);
     if (!awaiting_accept) {
-      if (l != nullptr) l->child_gone(*this);
+      if (q != nullptr) q->remove(id_);
       listener_ = kNoEndpoint;
     }
   }
@@ -634,18 +491,18 @@ void Endpoint::release_resources() {
 
 void Endpoint::cancel_all_timers() {
   retransmit_timer_.cancel();
-  delayed_ack_timer_.cancel();
+  delayed_ack_.cancel();
   keepalive_timer_.cancel();
   time_wait_timer_.cancel();
   fin_wait2_timer_.cancel();
   persist_timer_.cancel();
-  reorder_timer_.cancel();
+  recovery_.cancel_reorder_timer();
 }
 
-void Endpoint::trace_in(Verdict v) {
+void Endpoint::trace_in(const Segment& s, Verdict v) {
   Tracer* t = protocol_.tracer();
-  if (t == nullptr || current_in_ == nullptr) return;
-  t->on_segment_in(now(), id_, state_, current_in_->tcp, current_in_->payload.size(), v);
+  if (t == nullptr || s.traced_by_listener) return;
+  t->on_segment_in(now(), id_, state_, s.wire.tcp, s.wire.payload.size(), v);
 }
 
 void Endpoint::after_event() {

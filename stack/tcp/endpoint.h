@@ -6,6 +6,9 @@
 // accept.go) and Linux wherever the RFCs leave a choice; each such choice is
 // commented where it is made.
 //
+// Where each behaviour lives (files, and the parts that are classes of
+// their own): stack/tcp/README.md.
+//
 // Lifetime: the Protocol owns every Endpoint. A user holds an EndpointId;
 // after close() the connection lives on (FIN-WAIT, TIME-WAIT) until it
 // reaches CLOSED, then the Protocol reaps it.
@@ -13,7 +16,6 @@
 
 #include <cstdint>
 #include <deque>
-#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -24,8 +26,11 @@
 #include "stack/seqnum/seqnum.h"
 #include "stack/tcp/byte_queue.h"
 #include "stack/tcp/congestion_control.h"
-#include "stack/tcp/rack.h"
+#include "stack/tcp/delayed_ack.h"
+#include "stack/tcp/listen_queue.h"
+#include "stack/tcp/loss_recovery.h"
 #include "stack/tcp/reassembly.h"
+#include "stack/tcp/receive_autotune.h"
 #include "stack/tcp/receive_window.h"
 #include "stack/tcp/rtt_estimator.h"
 #include "stack/tcp/sent_segments.h"
@@ -41,12 +46,16 @@ class Protocol;
 
 // An inbound segment with its sequence-space view and parsed options.
 struct Segment {
-  seqnum::Value seq;
-  seqnum::Value ack;
+  const InboundSegment& wire;  // as it arrived: for tracing and RST replies
+  // Handled by a child for the listener it arrived at, which traces it (the
+  // ACK of a SYN cookie): the child does not.
+  bool traced_by_listener = false;
+  seqnum::Value seq{};
+  seqnum::Value ack{};
   uint8_t flags = 0;
   uint16_t window = 0;  // as on the wire (unscaled)
-  header::TcpOptions options;
-  View payload;
+  header::TcpOptions options{};
+  View payload{};
 
   bool has(uint8_t f) const { return (flags & f) != 0; }
   // Sequence space the segment occupies: payload plus SYN and FIN.
@@ -87,7 +96,7 @@ class Endpoint final : public SegmentHandler {
   Errno set_option(SockOpt opt, int value);
   // TCP_CONGESTION.
   Errno set_congestion_control(CongestionAlgorithm a);
-  CongestionAlgorithm congestion_control() const { return cc_->algorithm(); }
+  CongestionAlgorithm congestion_control() const { return recovery_.algorithm(); }
   Expected<int, Errno> get_option(SockOpt opt);
   uint32_t poll() const;
   TcpInfo info() const;
@@ -108,7 +117,8 @@ class Endpoint final : public SegmentHandler {
   friend class EndpointPeer;  // white-box access for tests
   friend std::optional<std::string> check_invariants(const Endpoint& ep);
 
-  // ---- API implementations (endpoint.cc); the public calls wrap them ----
+  // ---- API implementations (endpoint.cc; options in socket_options.cc);
+  // the public calls wrap them ----
   Errno bind_impl(const IpAddress& address, uint16_t port);
   Errno listen_impl(int backlog);
   Errno connect_impl(const IpAddress& address, uint16_t port);
@@ -129,19 +139,25 @@ class Endpoint final : public SegmentHandler {
   void handle_syn_sent(Segment& s);
   bool echoes_a_synack(const Segment& s) const;
   void handle_syn_rcvd(Segment& s);
-  void handle_listen(Segment& s, InboundSegment& in);
-  Endpoint* new_child(const InboundSegment& in, const Segment& syn, seqnum::Value iss);
+  void handle_listen(Segment& s);
+  // A connection in SYN-RECEIVED for `syn` (which arrived here), on the
+  // SYN queue.
+  Endpoint* new_child(const Segment& syn, seqnum::Value iss);
+  // A SYN that reopens a TIME-WAIT 4-tuple, queued as if it had come to
+  // this listener, with the ISN the TIME-WAIT chose; false when this
+  // endpoint does not listen.
+  bool take_reopening_syn(const Segment& syn, seqnum::Value iss);
   void negotiate_syn_options(const header::TcpOptions& peer);
   void send_syn_ack();
   uint16_t mss_to_advertise() const;
   uint8_t window_scale_to_offer() const;
   uint32_t ts_value() const;
   void complete_handshake(std::string_view cause);
-  void child_established(Endpoint& child);
-  void child_gone(Endpoint& child);
-  bool accept_cookie(Segment& s, InboundSegment& in);
+  bool accept_cookie(Segment& s);
+  // The queue of the listener this connection came from, if any.
+  ListenQueue* listener_queue() const;
 
-  // ---- Synchronized states (input.cc) ----
+  // ---- Synchronized states (input.cc), RFC 9293 3.10.7.4 ----
   void handle_synchronized(Segment& s);
   bool check_timestamp(const Segment& s);
   bool sequence_acceptable(const Segment& s) const;
@@ -151,48 +167,15 @@ class Endpoint final : public SegmentHandler {
   void handle_data(Segment& s);
   void handle_fin(const Segment& s);
   void enter_fin_wait2();
-  void handle_time_wait(Segment& s, InboundSegment& in);
   void update_ts_recent(const Segment& s);
   void send_challenge_ack();
   void send_dup_ack_rate_limited(const Segment& s);
 
-  // ---- Loss recovery and congestion window (recovery.cc) ----
-  // What one ACK told the sender, gathered before the window changes.
-  struct AckEvent {
-    Delivery delivered;
-    bool una_advanced = false;
-    bool duplicate = false;
-    std::optional<seqnum::Value> prior_fack;  // highest SACKed before this ACK
-  };
-  // RFC 2018 / RFC 6675 scoreboard update from the ACK's SACK blocks,
-  // D-SACK detection (RFC 2883, Linux tcp_check_dsack()).
-  void process_sack_blocks(const Segment& s, AckEvent& e);
-  // Linux tcp_fastretrans_alert() and tcp_cong_control(): loss detection,
-  // the recovery state machine and the window, after the scoreboard update.
-  void update_recovery(const Segment& s, AckEvent& e);
-  void detect_losses(uint32_t& newly_lost);
-  // RFC 8985 6.2 step 5, arming the reordering timer for what may wait.
-  void rack_detect_loss(uint32_t& newly_lost);
-  void begin_reduction();
-  void enter_recovery();
-  void enter_loss();
-  void end_recovery();
-  bool try_undo(const Segment& s);
-  void undo_cwnd_reduction();
-  // RFC 6937 proportional rate reduction (Linux tcp_cwnd_reduction()).
-  void reduce_cwnd(uint32_t newly_delivered, uint32_t newly_lost, bool una_advanced);
-  void note_rtt_sample(Duration rtt);
-  void note_reordering(seqnum::Value low, std::optional<seqnum::Value> prior_fack);
-  // Linux tcp_current_ssthresh(): the threshold to return to after an undo.
-  uint32_t current_ssthresh() const;
-  bool cwnd_limited() const;
-  void validate_cwnd(bool limited);
-  // Linux tcp_cwnd_restart(): after an idle RTO, the window shrinks toward IW.
-  void restart_cwnd_after_idle();
+  // ---- Loss recovery glue (endpoint.cc, timers.cc; the rules are in
+  // LossRecovery) ----
+  // The sender's state as LossRecovery reads it.
+  LossRecovery::Sender sender_view() const;
   void on_reorder_timer();
-  // Retransmits what is marked lost as the windows allow; false when
-  // nothing more can go.
-  bool retransmit_lost();
 
   // ---- Output (output.cc) ----
   void send_data();
@@ -200,6 +183,9 @@ class Endpoint final : public SegmentHandler {
   // congestion window stopped it.
   bool transmit();
   bool send_one_segment(seqnum::Value seq, size_t len, bool retransmit);
+  // Retransmits what is marked lost as the windows allow; false when
+  // nothing more can go.
+  bool retransmit_lost();
   // Linux tcp_sendmsg(): data is queued in MSS-sized buffers; a buffer that
   // fills once more than half the peer's largest window has been written
   // since the last push, and the last buffer of a write (without MSG_MORE),
@@ -218,26 +204,21 @@ class Endpoint final : public SegmentHandler {
   uint16_t window_to_advertise();
   // Linux tcp_event_data_recv(): delayed-ACK bookkeeping for new data.
   void on_data_received(uint32_t len);
-  // Receive-buffer auto-tuning (receive_autotune.cc): the receiver's RTT,
-  // measured once per window (Linux tcp_rcv_rtt_measure()), and the buffer
+  // Receive-buffer auto-tuning (ReceiveAutotune; endpoint.cc): the buffer
   // grown to what the application read in the last RTT.
-  void measure_receiver_rtt();
   void adjust_receive_space(size_t copied);
   // Linux __tcp_ack_snd_check(): ACK now or arm the delayed-ACK timer.
   void ack_check();
   void enter_quickack_mode();
-  uint32_t quickack_credits() const;
+  void on_delayed_ack_timer();
   bool fin_queued() const { return fin_queued_; }
   seqnum::Value fin_seq() const;
   bool fin_acked() const;
 
   // ---- Timers (timers.cc) ----
   void on_retransmit_timer();
-  void on_delayed_ack_timer();
   void on_keepalive_timer();
-  void on_time_wait_timer();
   void on_fin_wait2_timer();
-  void on_persist_timer();
   void arm_retransmit();
   // Linux tcp_set_xmit_timer(): a tail loss probe if one is due, else the RTO.
   void set_xmit_timer();
@@ -247,13 +228,24 @@ class Endpoint final : public SegmentHandler {
   bool retransmits_exhausted() const;
   void cancel_all_timers();
 
+  // ---- Zero-window probes (persist.cc), RFC 9293 3.8.6.1 ----
+  // Arms the probe timer unless it is armed.
+  void arm_persist_timer();
+  // The peer's window opened: the probe episode ends.
+  void on_window_opened();
+  void on_persist_timer();
+
+  // ---- TIME-WAIT (time_wait.cc) ----
+  void enter_time_wait(std::string_view cause);
+  void handle_time_wait(Segment& s);
+  void on_time_wait_timer();
+
   // ---- State changes and teardown (endpoint.cc) ----
   void transition(State to, std::string_view cause);
-  void enter_time_wait(std::string_view cause);
   // Ends the connection with a hard error (ECONNRESET, ETIMEDOUT, ...).
   void fail(Errno error, std::string_view cause, bool send_rst);
   void release_resources();
-  void trace_in(Verdict v);
+  void trace_in(const Segment& s, Verdict v);
   void after_event();
   Instant now() const;
 
@@ -332,30 +324,10 @@ class Endpoint final : public SegmentHandler {
   Instant rto_deadline_;                       // when the RTO for the oldest data is due
   std::optional<seqnum::Value> tlp_high_seq_;  // SND.NXT when the last probe went
   bool syn_acked_ = false;
-  uint32_t dup_acks_ = 0;
 
-  // Loss recovery and congestion control (recovery.cc).
+  // The scoreboard, and loss recovery with the congestion window.
   SentSegments sent_;
-  Rack rack_;
-  std::unique_ptr<CongestionControl> cc_;
-  CongestionWindow cw_;  // in segments
-  CaState ca_state_ = CaState::kOpen;
-  seqnum::Value high_seq_;       // SND.NXT when recovery began (RFC 6582 "recover")
-  uint32_t prior_cwnd_ = 0;      // for PRR and undo
-  uint32_t prior_ssthresh_ = 0;  // for undo
-  uint32_t prr_delivered_ = 0;
-  uint32_t prr_out_ = 0;
-  bool undo_armed_ = false;             // this episode may still prove spurious
-  seqnum::Value undo_marker_;           // SND.UNA when it began
-  int32_t undo_retrans_ = -1;           // its retransmissions not D-SACKed; -1 before the first
-  std::optional<uint32_t> undo_tsval_;  // TSval of its first retransmission (Eifel, RFC 3522)
-  uint32_t reordering_ = 3;             // net.ipv4.tcp_reordering, grown by observed reordering
-  bool reordering_seen_ = false;
-  std::optional<Duration> min_rtt_;
-  Instant last_data_sent_at_;
-  bool cwnd_limited_ = false;  // the window limited sending in the last sample
-  uint32_t max_packets_out_ = 0;
-  seqnum::Value cwnd_usage_seq_;  // when the usage sample is due again
+  LossRecovery recovery_;
   RttEstimator rtt_;
   std::optional<std::pair<seqnum::Value, Instant>> rtt_probe_;  // Karn: one timed segment
   uint32_t consecutive_timeouts_ = 0;
@@ -372,27 +344,15 @@ class Endpoint final : public SegmentHandler {
   seqnum::Value rcv_wup_;  // rcv_nxt when that window was advertised (Linux rcv_wup)
   ReceiveWindow rwin_;
   bool rcvbuf_locked_ = false;  // SO_RCVBUF was set
-  // Auto-tuning (Linux rcvq_space and rcv_rtt_est).
-  uint64_t bytes_read_ = 0;            // by the application, ever
-  uint64_t space_read_mark_ = 0;       // bytes_read_ when the interval began
-  std::optional<Instant> space_time_;  // when it began
-  uint32_t space_ = 0;                 // bytes read in the last interval
-  Duration rcv_rtt_{0};                // 0: no sample yet
-  std::optional<std::pair<seqnum::Value, Instant>> rcv_rtt_probe_;  // window end, start
+  ReceiveAutotune autotune_;
   uint32_t rcv_mss_ = 536;                  // the peer's segment size as we see it (Linux rcv_mss)
   std::optional<seqnum::Value> ooo_fin_;    // a FIN that arrived ahead of a gap
   std::optional<header::SackBlock> dsack_;  // RFC 2883: a duplicate to report once
   ByteQueue receive_queue_;
   Reassembly reassembly_;
   bool fin_received_ = false;
-  // Delayed ACK as Linux runs it (inet_connection_sock icsk_ack).
-  uint32_t quick_ = 0;     // quickack credits: ACK at once while > 0
-  bool pingpong_ = false;  // interactive mode: delay ACKs (entered in CLOSE-WAIT)
-  bool ack_now_ = false;   // an ACK is due at once (gap filled, ...)
-  Duration ato_{0};        // delayed-ACK timeout; 0 until data arrives
-  Instant last_data_at_;
-  Instant last_oow_ack_at_;                     // rate limit for out-of-window and challenge ACKs
-  const InboundSegment* current_in_ = nullptr;  // the segment being handled, for tracing
+  DelayedAck delayed_ack_;
+  Instant last_oow_ack_at_;  // rate limit for out-of-window and challenge ACKs
   mutable std::optional<seqnum::Value> checked_rcv_nxt_;  // the invariant checker's memory
 
   // Handshake.
@@ -403,18 +363,14 @@ class Endpoint final : public SegmentHandler {
   std::optional<std::pair<uint32_t, uint32_t>> synack_tsvals_;
 
   // Listener (and the link from a child to it).
-  int backlog_ = 0;
-  std::deque<EndpointId> syn_queue_;
-  std::deque<EndpointId> accept_queue_;
+  ListenQueue listen_queue_;
   EndpointId listener_ = kNoEndpoint;
 
   Timer retransmit_timer_;
-  Timer delayed_ack_timer_;
   Timer keepalive_timer_;
   Timer time_wait_timer_;
   Timer fin_wait2_timer_;
   Timer persist_timer_;
-  Timer reorder_timer_;
 };
 
 }  // namespace netstack::tcp

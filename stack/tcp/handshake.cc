@@ -85,23 +85,23 @@ void Endpoint::handle_syn_sent(Segment& s) {
     // Linux: "previous FIN/ACK or RST/ACK might be ignored", so the SYN goes
     // again almost at once (TCP_TIMEOUT_MIN) unless it was retransmitted already.
     if (syn_retries_ == 0) retransmit_timer_.arm_after(std::chrono::milliseconds(2));
-    protocol_.send_reset_reply(*current_in_, id_, state_);
-    trace_in(Verdict::kBadAck);
+    protocol_.send_reset_reply(s.wire, id_, state_);
+    trace_in(s, Verdict::kBadAck);
     return;
   }
   if (s.has(kRst)) {
     if (s.has(kAck)) {
       // The RFC calls this "connection reset"; Linux (and gVisor) report ECONNREFUSED.
       ++protocol_.stats().resets_received;
-      trace_in(Verdict::kResetAccepted);
+      trace_in(s, Verdict::kResetAccepted);
       fail(ECONNREFUSED, "ext: rcv RST", /*send_rst=*/false);
     } else {
-      trace_in(Verdict::kResetIgnored);
+      trace_in(s, Verdict::kResetIgnored);
     }
     return;
   }
   if (!s.has(kSyn)) {
-    trace_in(Verdict::kDropped);
+    trace_in(s, Verdict::kDropped);
     return;
   }
   irs_ = s.seq;
@@ -121,7 +121,7 @@ void Endpoint::handle_syn_sent(Segment& s) {
     snd_wnd_ = s.window;  // RFC 7323 2.2: the window in a SYN is never scaled
     snd_wl1_ = s.seq;
     snd_wl2_ = s.ack;
-    trace_in(Verdict::kAccepted);
+    trace_in(s, Verdict::kAccepted);
     complete_handshake("rcv SYN,ACK");
     // Linux drops data carried on a SYN-ACK (without Fast Open) and ACKs the SYN.
     send_ack();
@@ -129,7 +129,7 @@ void Endpoint::handle_syn_sent(Segment& s) {
     return;
   }
   // Simultaneous open (RFC 9293 figure 8): answer with SYN-ACK and wait.
-  trace_in(Verdict::kAccepted);
+  trace_in(s, Verdict::kAccepted);
   transition(State::kSynRcvd, "rcv SYN");
   snd_wnd_ = s.window;
   retransmit_timer_.cancel();
@@ -151,15 +151,15 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
   const bool passive = listener_ != kNoEndpoint;
   // Linux tcp_check_req(): a retransmitted SYN gets the SYN-ACK again.
   if (s.flags == kSyn && s.seq == irs_) {
-    trace_in(Verdict::kAccepted);
+    trace_in(s, Verdict::kAccepted);
     emit(kSyn | kAck, iss_, rcv_nxt_, {}, /*syn_options=*/true);
     return;
   }
   // RFC 9293 3.10.7.4 step 5 for unsynchronized states: an ACK of
   // something not sent draws a RST and changes nothing.
   if (s.has(kAck) && !s.has(kRst) && !(s.ack == iss_.add(seqnum::Size(1)))) {
-    protocol_.send_reset_reply(*current_in_, id_, state_);
-    trace_in(Verdict::kBadAck);
+    protocol_.send_reset_reply(s.wire, id_, state_);
+    trace_in(s, Verdict::kBadAck);
     return;
   }
   // Linux: the SYN-ACK of a simultaneous open that acks our SYN passes as an ACK.
@@ -174,14 +174,14 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
     // ("tsecr_reject") the same way, whatever the flags (found by tcpfuzz diff).
     if (!s.has(kRst)) send_dup_ack_rate_limited(s);
     if (!acceptable) ++protocol_.stats().out_of_window;
-    trace_in(acceptable ? Verdict::kDropped : Verdict::kOutOfWindow);
+    trace_in(s, acceptable ? Verdict::kDropped : Verdict::kOutOfWindow);
     return;
   }
   if (s.has(kRst)) {
     // In-window RST: a passive child is dropped (RFC 9293: back to LISTEN,
     // which the listener never left); an active open is refused.
     ++protocol_.stats().resets_received;
-    trace_in(Verdict::kResetAccepted);
+    trace_in(s, Verdict::kResetAccepted);
     if (passive) {
       // RFC 9293: back to LISTEN; the listener never left it, so this copy
       // of it is discarded.
@@ -196,8 +196,8 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
   if (s.has(kSyn)) {
     // A SYN with another sequence number: Linux (embryonic_reset) and gVisor
     // answer with RST; the passive child is dropped.
-    protocol_.send_reset_reply(*current_in_, id_, state_);
-    trace_in(Verdict::kResetAccepted);
+    protocol_.send_reset_reply(s.wire, id_, state_);
+    trace_in(s, Verdict::kResetAccepted);
     if (passive) {
       release_resources();
       transition(State::kClosed, "ext: rcv RST");
@@ -207,7 +207,7 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
     return;
   }
   if (!s.has(kAck)) {
-    trace_in(Verdict::kNoAck);
+    trace_in(s, Verdict::kNoAck);
     return;
   }
   // TCP_DEFER_ACCEPT: a bare ACK does not complete the handshake until the
@@ -215,16 +215,16 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
   if (passive && defer_accept_ > Duration(0) && s.payload.empty() && !s.has(kFin) &&
       now() - handshake_started_ < defer_accept_) {
     deferred_ack_seen_ = true;
-    trace_in(Verdict::kDeferredAck);
+    trace_in(s, Verdict::kDeferredAck);
     return;
   }
   if (passive) {
-    Endpoint* l = protocol_.find(listener_);
-    if (l != nullptr && l->accept_queue_.size() > static_cast<size_t>(l->backlog_)) {
+    const ListenQueue* q = listener_queue();
+    if (q != nullptr && q->accept_queue_full()) {
       // Linux: accept queue full, the ACK is dropped and the SYN-ACK will be
       // retransmitted (tcp_abort_on_overflow=0).
       ++protocol_.stats().listen_overflows;
-      trace_in(Verdict::kListenDropped);
+      trace_in(s, Verdict::kListenDropped);
       return;
     }
   }
@@ -235,7 +235,7 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
   snd_wnd_ = uint32_t{s.window} << snd_wscale_;
   snd_wl1_ = s.seq;
   snd_wl2_ = s.ack;
-  trace_in(Verdict::kAccepted);
+  trace_in(s, Verdict::kAccepted);
   complete_handshake("rcv ACK of SYN");
   // Data (and FIN) riding on the final ACK are processed, not dropped.
   if (!s.payload.empty() || s.has(kFin)) handle_data(s);
@@ -247,12 +247,12 @@ void Endpoint::complete_handshake(std::string_view cause) {
   // Karn: a SYN that was retransmitted gives no RTT sample.
   if (syn_retries_ == 0 && rtt_probe_) {
     rtt_.add_sample(now() - rtt_probe_->second);
-    note_rtt_sample(now() - rtt_probe_->second);
+    recovery_.on_rtt_sample(now() - rtt_probe_->second);
   }
   rtt_probe_.reset();
   rtt_.reset_backoff();
   // RFC 6298 (5.7) / Linux: after a lost SYN or SYN-ACK the window starts at one segment.
-  cw_.cwnd = syn_retries_ > 0 ? 1 : protocol_.config().initial_cwnd;
+  recovery_.set_initial_window(syn_retries_ > 0 ? 1 : protocol_.config().initial_cwnd);
   max_snd_wnd_ = std::max(max_snd_wnd_, snd_wnd_);
   snd_nxt_ = snd_max_ = snd_sml_ = pushed_seq_ = snd_una_;
   last_ack_received_at_ = now();
@@ -266,9 +266,7 @@ void Endpoint::complete_handshake(std::string_view cause) {
   const bool active = listener_ == kNoEndpoint && state_ == State::kSynSent;
   rwin_.establish(advertised_mss_ - (active && ts_enabled_ ? 12u : 0u), rcv_wscale_);
   transition(State::kEstablished, cause);
-  if (listener_ != kNoEndpoint) {
-    if (Endpoint* l = protocol_.find(listener_)) l->child_established(*this);
-  }
+  if (ListenQueue* q = listener_queue()) q->established(id_);
   reset_keepalive();
 }
 

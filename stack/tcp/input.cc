@@ -1,6 +1,8 @@
-// Segment arrival in the synchronized states (RFC 9293 3.10.7.4), with the
-// RFC 5961 defences and RFC 7323 timestamps, in Linux's order
-// (tcp_validate_incoming(), tcp_ack(), tcp_data_queue(), tcp_fin()).
+// Segment arrival: the dispatch by state (RFC 9293 3.10.7), and the
+// synchronized states (RFC 9293 3.10.7.4), with the RFC 5961 defences and
+// RFC 7323 timestamps, in Linux's order (tcp_validate_incoming(), tcp_ack(),
+// tcp_data_queue(), tcp_fin()). Each of the RFC's eight steps is named at
+// its check in handle_synchronized().
 #include <algorithm>
 
 #include "stack/tcp/endpoint.h"
@@ -12,36 +14,35 @@ using namespace header::tcp_flag;
 
 void Endpoint::handle_segment(InboundSegment& in) {
   ++protocol_.stats().segments_received;
-  Segment s;
-  s.seq = seqnum::Value(in.tcp.seq);
-  s.ack = seqnum::Value(in.tcp.ack);
-  s.flags = in.tcp.flags;
-  s.window = in.tcp.window;
-  s.options = header::parse_tcp_options(in.tcp.options);
-  s.payload = in.payload;
-  current_in_ = &in;
+  Segment s{.wire = in,
+            .seq = seqnum::Value(in.tcp.seq),
+            .ack = seqnum::Value(in.tcp.ack),
+            .flags = in.tcp.flags,
+            .window = in.tcp.window,
+            .options = header::parse_tcp_options(in.tcp.options),
+            .payload = in.payload};
+  // RFC 9293 3.10.7: by state.
   switch (state_) {
     case State::kListen:
-      handle_listen(s, in);
+      handle_listen(s);  // 3.10.7.2 (listener.cc)
       break;
     case State::kSynSent:
-      handle_syn_sent(s);
+      handle_syn_sent(s);  // 3.10.7.3 (handshake.cc)
       break;
     case State::kSynRcvd:
-      handle_syn_rcvd(s);
+      handle_syn_rcvd(s);  // 3.10.7.4 for SYN-RECEIVED (handshake.cc)
       break;
     case State::kTimeWait:
-      handle_time_wait(s, in);
+      handle_time_wait(s);  // 3.10.7.4 for TIME-WAIT (time_wait.cc)
       break;
     case State::kClosed:
-      // Not registered any more; reachable only through a stale pointer.
+      // 3.10.7.1. Not registered any more; reachable only through a stale pointer.
       protocol_.send_reset_reply(in, id_, state_);
       break;
     default:
-      handle_synchronized(s);
+      handle_synchronized(s);  // 3.10.7.4, below
       break;
   }
-  current_in_ = nullptr;
   after_event();
 }
 
@@ -65,7 +66,7 @@ bool Endpoint::check_timestamp(const Segment& s) {
   if (age < 0 && !s.has(kRst)) {
     ++protocol_.stats().paws_rejected;
     send_dup_ack_rate_limited(s);
-    trace_in(Verdict::kPawsRejected);
+    trace_in(s, Verdict::kPawsRejected);
     return false;
   }
   return true;
@@ -82,40 +83,50 @@ void Endpoint::update_ts_recent(const Segment& s) {
 }
 
 void Endpoint::handle_synchronized(Segment& s) {
+  // RFC 7323 5.3: PAWS runs before the sequence number check.
   if (!check_timestamp(s)) return;
+  // RFC 9293 3.10.7.4, first, check the sequence number.
   if (!sequence_acceptable(s)) {
     ++protocol_.stats().out_of_window;
     if (s.has(kRst) && rst_matches_after_fin(s)) {
       handle_rst(s);
     } else if (s.has(kRst)) {
-      trace_in(Verdict::kResetIgnored);
+      trace_in(s, Verdict::kResetIgnored);
     } else if (s.has(kSyn)) {
       send_challenge_ack();  // Linux: out-of-window SYN → challenge ACK
-      trace_in(Verdict::kChallengeAck);
+      trace_in(s, Verdict::kChallengeAck);
     } else {
       send_dup_ack_rate_limited(s);
-      trace_in(Verdict::kOutOfWindow);
+      trace_in(s, Verdict::kOutOfWindow);
     }
     return;
   }
+  // Second, check the RST bit.
   if (s.has(kRst)) {
     handle_rst(s);
     return;
   }
+  // Third, check security: not implemented (no IP security compartments).
+  // Fourth, check the SYN bit.
   if (s.has(kSyn)) {
     // RFC 5961 4.2: a SYN in a synchronized state draws a challenge ACK.
     send_challenge_ack();
-    trace_in(Verdict::kChallengeAck);
+    trace_in(s, Verdict::kChallengeAck);
     return;
   }
+  // Fifth, check the ACK field.
   if (!s.has(kAck)) {
-    trace_in(Verdict::kNoAck);
+    trace_in(s, Verdict::kNoAck);
     return;
   }
   if (!handle_ack(s)) return;
-  trace_in(Verdict::kAccepted);
+  trace_in(s, Verdict::kAccepted);
   update_ts_recent(s);
   if (state_ == State::kClosed || state_ == State::kTimeWait) return;
+  // Sixth, check the URG bit: urgent data is not supported; URG and the
+  // urgent pointer are ignored, the bytes are ordinary data.
+  // Seventh, process the segment text; eighth, check the FIN bit (both in
+  // handle_data(), which calls handle_fin() once the FIN is in order).
   handle_data(s);
   if (state_ == State::kFinWait1 && fin_acked()) enter_fin_wait2();
   send_data();
@@ -139,11 +150,11 @@ void Endpoint::handle_rst(const Segment& s) {
   // RFC 5961 3.2: only an exact match resets; an in-window RST is challenged.
   if (!(s.seq == rcv_nxt_) && !rst_matches_after_fin(s)) {
     send_challenge_ack();
-    trace_in(Verdict::kChallengeAck);
+    trace_in(s, Verdict::kChallengeAck);
     return;
   }
   ++protocol_.stats().resets_received;
-  trace_in(Verdict::kResetAccepted);
+  trace_in(s, Verdict::kResetAccepted);
   // Linux tcp_reset(): EPIPE in CLOSE-WAIT, ECONNRESET elsewhere; nothing to
   // report where the user has already closed.
   Errno e = ECONNRESET;
@@ -182,14 +193,14 @@ bool Endpoint::handle_ack(const Segment& s) {
     // RFC 5961 5.2 / Linux 6.x tcp_ack(): an ACK of data never sent draws a
     // (rate-limited) challenge ACK and is dropped.
     send_challenge_ack();
-    trace_in(Verdict::kAckOfUnsentData);
+    trace_in(s, Verdict::kAckOfUnsentData);
     return false;
   }
   const uint32_t max_window = std::max(max_snd_wnd_, 1u);
   if (s.ack.less_than(snd_una_.sub(seqnum::Size(max_window)))) {
     // RFC 5961 5.2: too old to be a duplicate, challenge it.
     send_challenge_ack();
-    trace_in(Verdict::kOldAck);
+    trace_in(s, Verdict::kOldAck);
     return false;
   }
   last_ack_received_at_ = now();
@@ -205,22 +216,18 @@ bool Endpoint::handle_ack(const Segment& s) {
     snd_wl1_ = s.seq;
     snd_wl2_ = s.ack;
     max_snd_wnd_ = std::max(max_snd_wnd_, window);
-    if (opened) {
-      persist_timer_.cancel();
-      probes_out_ = 0;
-      probes_started_.reset();
-      rtt_.reset_backoff();
-    }
+    if (opened) on_window_opened();
   }
-  AckEvent e;
+  LossRecovery::AckEvent e;
   e.prior_fack = sent_.highest_sacked();
-  if (sack_enabled_) process_sack_blocks(s, e);
+  if (s.options.timestamps) e.ts_echo = s.options.timestamps->echo_reply;
+  if (sack_enabled_) recovery_.on_sack_blocks(s.options.sacks(), s.ack, snd_una_, snd_max_, e);
   if (s.ack.less_equal(snd_una_)) {
     // Duplicate ACK (RFC 5681 section 2 definition) while data is in flight;
     // a window update is not one (Linux FLAG_WIN_UPDATE).
     e.duplicate = s.ack == snd_una_ && s.payload.empty() && !s.has(kFin) && snd_una_ != snd_max_ &&
                   window == prior_window;
-    update_recovery(s, e);
+    recovery_.on_ack(sender_view(), e);
     return true;
   }
   // New data acknowledged.
@@ -232,25 +239,24 @@ bool Endpoint::handle_ack(const Segment& s) {
   while (!push_marks_.empty() && push_marks_.front().less_equal(snd_una_)) push_marks_.pop_front();
   while (!eor_marks_.empty() && eor_marks_.front().less_equal(snd_una_)) eor_marks_.pop_front();
   if (snd_nxt_.less_than(snd_una_)) snd_nxt_ = snd_una_;
-  dup_acks_ = 0;
   e.una_advanced = true;
   sent_.acknowledge(snd_una_, e.delivered);
   if (rtt_probe_ && rtt_probe_->first.less_than(s.ack)) {
     rtt_.add_sample(now() - rtt_probe_->second);
-    note_rtt_sample(now() - rtt_probe_->second);
+    recovery_.on_rtt_sample(now() - rtt_probe_->second);
     rtt_probe_.reset();
   } else if (ts_enabled_ && s.options.timestamps && s.options.timestamps->echo_reply != 0) {
     // RFC 7323 4.1: the echoed timestamp times this ACK.
     const uint32_t rtt_ms = ts_value() - s.options.timestamps->echo_reply;
     if (rtt_ms < 120'000) {
       rtt_.add_sample(std::chrono::milliseconds(rtt_ms));
-      note_rtt_sample(std::chrono::milliseconds(rtt_ms));
+      recovery_.on_rtt_sample(std::chrono::milliseconds(rtt_ms));
     }
   }
   rtt_.reset_backoff();
   consecutive_timeouts_ = 0;
   retrans_stamp_.reset();
-  update_recovery(s, e);
+  recovery_.on_ack(sender_view(), e);
   // The probe episode ends once the ACK covers what it probed.
   if (tlp_high_seq_ && snd_una_.greater_equal(*tlp_high_seq_)) tlp_high_seq_.reset();
   if (snd_una_ == snd_max_) {
@@ -269,11 +275,11 @@ bool Endpoint::handle_ack(const Segment& s) {
         if (!s.has(kFin)) enter_fin_wait2();
         break;
       case State::kClosing:
-        trace_in(Verdict::kAccepted);
+        trace_in(s, Verdict::kAccepted);
         enter_time_wait("rcv ACK of FIN");
         return false;
       case State::kLastAck:
-        trace_in(Verdict::kAccepted);
+        trace_in(s, Verdict::kAccepted);
         release_resources();
         transition(State::kClosed, "rcv ACK of FIN");
         return false;
@@ -286,6 +292,7 @@ bool Endpoint::handle_ack(const Segment& s) {
 }
 
 void Endpoint::handle_data(Segment& s) {
+  // RFC 9293 3.10.7.4, seventh, process the segment text.
   const bool has_data = !s.payload.empty();
   if (!has_data && !s.has(kFin)) return;
   switch (state_) {
@@ -302,7 +309,7 @@ void Endpoint::handle_data(Segment& s) {
       if (user_closed_ && has_data &&
           s.seq.add(seqnum::Size(static_cast<uint32_t>(s.payload.size()))).greater_than(rcv_nxt_)) {
         ++protocol_.stats().aborts_on_data;
-        protocol_.send_reset_reply(*current_in_, id_, state_);
+        protocol_.send_reset_reply(s.wire, id_, state_);
         fail(0, "ext: data after close", /*send_rst=*/false);
         return;
       }
@@ -350,7 +357,7 @@ void Endpoint::handle_data(Segment& s) {
     // Linux tcp_try_rmem_schedule() -> tcp_prune_queue() -> tcp_clamp_window():
     // data that finds receive memory over SO_RCVBUF ends quickack mode (the
     // ACK is delayed) and caps rcv_ssthresh (found by tcpfuzz diff).
-    if (!payload.empty() && rwin_.clamp_if_over_budget()) quick_ = 0;
+    if (!payload.empty() && rwin_.clamp_if_over_budget()) delayed_ack_.end_quickack();
     if (!payload.empty() && !receive_queue_.empty() &&
         protocol_.allocation_fails(AllocationSite::kReceiveQueue)) {
       // Linux tcp_data_queue(): no memory for the data (and the queue is not
@@ -374,7 +381,8 @@ void Endpoint::handle_data(Segment& s) {
       on_data_received(len);
     }
     // RFC 5681 4.2: ACK at once when a gap is filled.
-    if (filled_gap && reassembly_.empty()) ack_now_ = true;
+    if (filled_gap && reassembly_.empty()) delayed_ack_.ack_now();
+    // Eighth, check the FIN bit: a FIN counts once everything before it is in.
     const bool fin_now = (s.has(kFin) && fin_at == rcv_nxt_) || (ooo_fin_ && *ooo_fin_ == rcv_nxt_);
     if (fin_now && !fin_received_) {
       handle_fin(s);
@@ -417,7 +425,7 @@ void Endpoint::handle_fin(const Segment& s) {
   // data; in FIN-WAIT it goes at once.
   switch (state_) {
     case State::kEstablished:
-      pingpong_ = true;
+      delayed_ack_.enter_pingpong();
       transition(State::kCloseWait, "rcv FIN");
       ack_check();
       break;
@@ -437,61 +445,6 @@ void Endpoint::handle_fin(const Segment& s) {
       send_ack();
       break;
   }
-}
-
-void Endpoint::handle_time_wait(Segment& s, InboundSegment& in) {
-  // Linux tcp_timewait_state_process().
-  bool paws_reject = false;
-  if (ts_enabled_ && s.options.timestamps) {
-    paws_reject = static_cast<int32_t>(s.options.timestamps->value - ts_recent_) < 0;
-  }
-  const bool bare = s.payload.empty() && !s.has(kSyn) && !s.has(kFin);
-  if (!paws_reject && s.seq == rcv_nxt_ && (bare || s.has(kRst))) {
-    if (s.has(kRst)) {
-      // RFC 1337 "TIME-WAIT assassination": Linux (tcp_rfc1337=0) lets the RST end it.
-      ++protocol_.stats().resets_received;
-      trace_in(Verdict::kResetAccepted);
-      release_resources();
-      transition(State::kClosed, "ext: rcv RST");
-      return;
-    }
-    trace_in(Verdict::kAccepted);
-    time_wait_timer_.arm_after(protocol_.config().time_wait);
-    return;
-  }
-  // A new SYN beyond the old connection's sequence space (or with a newer
-  // timestamp) reopens the 4-tuple through a matching listener.
-  const bool newer = s.seq.greater_than(rcv_nxt_) ||
-                     (ts_enabled_ && s.options.timestamps &&
-                      static_cast<int32_t>(ts_recent_ - s.options.timestamps->value) < 0);
-  if (s.has(kSyn) && !s.has(kRst) && !s.has(kAck) && !paws_reject && newer) {
-    Endpoint* l = nullptr;
-    if (SegmentHandler* h = protocol_.stack().tcp_demuxer().find_listener(tuple_.local_address,
-                                                                          tuple_.local_port)) {
-      l = static_cast<Endpoint*>(h);
-    }
-    trace_in(Verdict::kTimeWaitReused);
-    // Linux picks the new ISN past the old connection's: snd_nxt + 65535 + 2.
-    const seqnum::Value isn = snd_nxt_.add(seqnum::Size(65537));
-    release_resources();
-    transition(State::kClosed, "ext: SYN reuses TIME-WAIT");
-    if (l == nullptr || l->state_ != State::kListen) {
-      protocol_.send_reset_reply(in, id_, state_);
-      return;
-    }
-    if (l->accept_queue_.size() > static_cast<size_t>(l->backlog_)) return;
-    if (Endpoint* child = l->new_child(in, s, isn)) child->send_syn_ack();
-    return;
-  }
-  if (s.has(kRst)) {
-    trace_in(Verdict::kResetIgnored);
-    return;
-  }
-  // Everything else (a retransmitted FIN, an old segment) is ACKed and, if
-  // it carries an ACK or failed PAWS, restarts the 2*MSL timer.
-  trace_in(paws_reject ? Verdict::kPawsRejected : Verdict::kOutOfWindow);
-  if (paws_reject || s.has(kAck)) time_wait_timer_.arm_after(protocol_.config().time_wait);
-  send_dup_ack_rate_limited(s);
 }
 
 }  // namespace netstack::tcp

@@ -53,38 +53,37 @@ int check_cookie(const IsnGenerator& keys, const FourTuple& t, seqnum::Value pee
 
 }  // namespace
 
-void Endpoint::handle_listen(Segment& s, InboundSegment& in) {
+void Endpoint::handle_listen(Segment& s) {
+  const InboundSegment& in = s.wire;
   // RFC 9293 3.10.7.2.
   if (s.has(kRst)) {
-    trace_in(Verdict::kResetIgnored);
+    trace_in(s, Verdict::kResetIgnored);
     return;
   }
   if (s.has(kAck)) {
-    if (!s.has(kSyn) && accept_cookie(s, in)) return;
+    if (!s.has(kSyn) && accept_cookie(s)) return;
     // Any other ACK: <SEQ=SEG.ACK><CTL=RST>.
-    trace_in(Verdict::kBadAck);
+    trace_in(s, Verdict::kBadAck);
     protocol_.send_reset_reply(in, id_, state_);
     return;
   }
   if (!s.has(kSyn)) {
-    trace_in(Verdict::kListenDropped);
+    trace_in(s, Verdict::kListenDropped);
     return;
   }
   const Config& c = protocol_.config();
   // Linux: a full accept queue drops new SYNs (LISTENOVERFLOWS).
-  if (accept_queue_.size() > static_cast<size_t>(backlog_)) {
+  if (listen_queue_.accept_queue_full()) {
     ++protocol_.stats().listen_overflows;
-    trace_in(Verdict::kListenDropped);
+    trace_in(s, Verdict::kListenDropped);
     return;
   }
   // Linux inet_csk_reqsk_queue_is_full(): more embryonic connections than the
   // backlog turns SYN cookies on (tcp_syncookies=1), or drops the SYN.
-  const bool syn_queue_full =
-      syn_queue_.size() > static_cast<size_t>(backlog_) || syn_queue_.size() >= c.max_syn_backlog;
-  if (syn_queue_full) {
+  if (listen_queue_.syn_queue_full(c.max_syn_backlog)) {
     if (!c.syncookies) {
       ++protocol_.stats().listen_overflows;
-      trace_in(Verdict::kListenDropped);
+      trace_in(s, Verdict::kListenDropped);
       return;
     }
     // Stateless answer: the cookie is our ISN and carries the peer's MSS as
@@ -120,7 +119,7 @@ void Endpoint::handle_listen(Segment& s, InboundSegment& in) {
     }
     ++protocol_.stats().syncookies_sent;
     ++protocol_.stats().segments_sent;
-    trace_in(Verdict::kSynCookie);
+    trace_in(s, Verdict::kSynCookie);
     if (Tracer* t = protocol_.tracer()) {
       t->on_segment_out(now(), id_, state_, SegmentOut{spec.tcp, spec.options, {}});
     }
@@ -130,20 +129,21 @@ void Endpoint::handle_listen(Segment& s, InboundSegment& in) {
   // Linux tcp_conn_request(): no memory for a request sock drops the SYN;
   // the peer's retransmission tries again.
   if (protocol_.allocation_fails(AllocationSite::kRequestSock)) {
-    trace_in(Verdict::kListenDropped);
+    trace_in(s, Verdict::kListenDropped);
     return;
   }
   const seqnum::Value iss = protocol_.isn().isn(in.tuple, now());
-  Endpoint* child = new_child(in, s, iss);
+  Endpoint* child = new_child(s, iss);
   if (child == nullptr) {
-    trace_in(Verdict::kListenDropped);
+    trace_in(s, Verdict::kListenDropped);
     return;
   }
-  trace_in(Verdict::kSynQueued);
+  trace_in(s, Verdict::kSynQueued);
   child->send_syn_ack();
 }
 
-Endpoint* Endpoint::new_child(const InboundSegment& in, const Segment& syn, seqnum::Value iss) {
+Endpoint* Endpoint::new_child(const Segment& syn, seqnum::Value iss) {
+  const InboundSegment& in = syn.wire;
   Endpoint& child = protocol_.create(family_);
   if (!protocol_.stack().tcp_demuxer().add_connection(in.tuple, &child)) {
     child.user_closed_ = true;
@@ -188,11 +188,19 @@ Endpoint* Endpoint::new_child(const InboundSegment& in, const Segment& syn, seqn
   // RFC's LISTEN -> SYN-RECEIVED.
   child.state_ = State::kListen;
   child.transition(State::kSynRcvd, "rcv SYN");
-  syn_queue_.push_back(child.id_);
+  listen_queue_.add_embryonic(child.id_);
   return &child;
 }
 
-bool Endpoint::accept_cookie(Segment& s, InboundSegment& in) {
+bool Endpoint::take_reopening_syn(const Segment& syn, seqnum::Value iss) {
+  if (state_ != State::kListen) return false;
+  if (listen_queue_.accept_queue_full()) return true;
+  if (Endpoint* child = new_child(syn, iss)) child->send_syn_ack();
+  return true;
+}
+
+bool Endpoint::accept_cookie(Segment& s) {
+  const InboundSegment& in = s.wire;
   const Config& c = protocol_.config();
   if (!c.syncookies || s.has(kRst) || s.has(kSyn)) return false;
   const seqnum::Value peer_isn = s.seq.sub(seqnum::Size(1));
@@ -202,14 +210,12 @@ bool Endpoint::accept_cookie(Segment& s, InboundSegment& in) {
     ++protocol_.stats().syncookies_failed;
     return false;
   }
-  if (accept_queue_.size() > static_cast<size_t>(backlog_)) {
+  if (listen_queue_.accept_queue_full()) {
     ++protocol_.stats().listen_overflows;
-    trace_in(Verdict::kListenDropped);
+    trace_in(s, Verdict::kListenDropped);
     return true;
   }
-  Segment syn;
-  syn.seq = peer_isn;
-  syn.window = s.window;
+  Segment syn{.wire = in, .seq = peer_isn, .window = s.window};
   syn.options.mss = kCookieMss[static_cast<size_t>(index)];
   if (c.timestamps && s.options.timestamps && s.options.timestamps->echo_reply != 0) {
     // The options the SYN had, from the echoed TSval (Linux cookie_timestamp_decode()).
@@ -220,29 +226,20 @@ bool Endpoint::accept_cookie(Segment& s, InboundSegment& in) {
     syn.options.sack_permitted = (encoded & kCookieSack) != 0;
     syn.options.timestamps = header::Timestamps{s.options.timestamps->value, 0};
   }
-  Endpoint* child = new_child(in, syn, s.ack.sub(seqnum::Size(1)));
+  Endpoint* child = new_child(syn, s.ack.sub(seqnum::Size(1)));
   if (child == nullptr) return false;
   ++protocol_.stats().syncookies_accepted;
-  trace_in(Verdict::kCookieAccepted);
+  trace_in(s, Verdict::kCookieAccepted);
   // Linux cookie_v4_check(): the window is sized by the decoded MSS, with no
   // allowance for timestamps.
   child->rwin_.initialize(kCookieMss[static_cast<size_t>(index)]);
   child->snd_max_ = child->snd_nxt_ = s.ack;
   child->rcv_adv_ = s.seq.add(seqnum::Size(child->rwin_.rcv_wnd()));
   child->rcv_wup_ = child->rcv_nxt_;
+  // The child takes the ACK as its own; the listener has traced it.
+  s.traced_by_listener = true;
   child->handle_syn_rcvd(s);
   return true;
-}
-
-void Endpoint::child_established(Endpoint& child) {
-  auto it = std::ranges::find(syn_queue_, child.id_);
-  if (it != syn_queue_.end()) syn_queue_.erase(it);
-  accept_queue_.push_back(child.id_);
-}
-
-void Endpoint::child_gone(Endpoint& child) {
-  std::erase(syn_queue_, child.id_);
-  std::erase(accept_queue_, child.id_);
 }
 
 }  // namespace netstack::tcp

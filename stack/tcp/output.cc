@@ -65,10 +65,7 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
     // them unsent and retries on its probe or resource timers instead); a
     // bare ACK is retried by the delayed-ACK timer (Linux __tcp_send_ack()
     // does, with a backoff); a RST is lost.
-    if (flags == kAck && payload.empty()) {
-      ack_now_ = true;
-      delayed_ack_timer_.arm(now() + protocol_.config().delayed_ack_max);
-    }
+    if (flags == kAck && payload.empty()) delayed_ack_.retry_failed_ack(now());
     return;
   }
   const Config& c = protocol_.config();
@@ -123,14 +120,12 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
   spec.payload = payload;
   if ((flags & kAck) != 0) {
     // Linux tcp_event_ack_sent(): quickack credits pay for the segments acked.
-    if (quick_ > 0) {
-      const uint32_t acked =
-          std::max<uint32_t>(1, (rcv_wup_.size_to(rcv_nxt_).bytes() + rcv_mss_ - 1) / rcv_mss_);
-      quick_ = acked >= quick_ ? 0 : quick_ - acked;
+    uint32_t acked = 0;
+    if (delayed_ack_.has_quickack_credits()) {
+      acked = std::max<uint32_t>(1, (rcv_wup_.size_to(rcv_nxt_).bytes() + rcv_mss_ - 1) / rcv_mss_);
     }
     last_ack_sent_ = ack;
-    ack_now_ = false;
-    delayed_ack_timer_.cancel();
+    delayed_ack_.on_ack_sent(acked);
   }
   last_send_at_ = now();
   ++protocol_.stats().segments_sent;
@@ -168,18 +163,7 @@ void Endpoint::send_rst_for_abort() {
 }
 
 void Endpoint::enter_quickack_mode() {
-  // Linux tcp_enter_quickack_mode(): ACK the next segments at once and leave
-  // interactive mode.
-  quick_ = std::max(quick_, quickack_credits());
-  pingpong_ = false;
-  ato_ = protocol_.config().delayed_ack_min;
-}
-
-uint32_t Endpoint::quickack_credits() const {
-  // Linux tcp_incr_quickack(): half a window's worth of segments, 2..16.
-  const uint32_t window = rcv_adv_.raw() - rcv_wup_.raw();
-  const uint32_t n = window / (2 * rcv_mss_);
-  return std::min<uint32_t>(n == 0 ? 2 : n, 16);
+  delayed_ack_.enter_quickack_mode(rcv_adv_.raw() - rcv_wup_.raw(), rcv_mss_);
 }
 
 void Endpoint::on_data_received(uint32_t len) {
@@ -188,53 +172,26 @@ void Endpoint::on_data_received(uint32_t len) {
     rcv_mss_ = std::min<uint32_t>(len, advertised_mss_ != 0 ? advertised_mss_ : len);
   }
   rwin_.grow(rcv_mss_);
-  measure_receiver_rtt();
-  const Config& c = protocol_.config();
-  const Instant t = now();
-  if (ato_ == Duration(0)) {
-    // The first data: quickack mode and the minimum delayed-ACK timeout.
-    quick_ = std::max(quick_, quickack_credits());
-    ato_ = c.delayed_ack_min;
-  } else {
-    // Linux adapts ato to the interarrival time.
-    const Duration m = t - last_data_at_;
-    if (m <= c.delayed_ack_min / 2) {
-      ato_ = ato_ / 2 + c.delayed_ack_min / 2;
-    } else if (m < ato_) {
-      ato_ = std::min(ato_ / 2 + m, rtt_.rto());
-    } else if (m > rtt_.rto()) {
-      quick_ = std::max(quick_, quickack_credits());
-    }
-  }
-  last_data_at_ = t;
+  autotune_.measure_rtt(now(), rcv_nxt_, rcv_adv_, rcv_mss_);
+  delayed_ack_.on_data_received(now(), rcv_adv_.raw() - rcv_wup_.raw(), rcv_mss_);
 }
 
 void Endpoint::ack_check() {
   const bool more_than_a_segment = rcv_wup_.size_to(rcv_nxt_).bytes() > rcv_mss_ &&
                                    window_candidate() >= rcv_adv_.raw() - rcv_wup_.raw();
-  const bool quickack = quick_ > 0 && !pingpong_;
-  if (more_than_a_segment || quickack || ack_now_) {
+  if (more_than_a_segment || delayed_ack_.ack_due_now()) {
     send_ack();
     return;
   }
   // Linux tcp_send_delayed_ack(): ato, bounded in interactive mode or by the RTT.
-  const Config& c = protocol_.config();
-  Duration ato = ato_;
-  if (ato > c.delayed_ack_min) {
-    Duration max_ato = pingpong_ ? c.delayed_ack_max : std::chrono::milliseconds(500);
-    if (rtt_.has_sample()) max_ato = std::min(max_ato, std::max(rtt_.srtt(), c.delayed_ack_min));
-    ato = std::min(ato, max_ato);
-  }
-  const Instant deadline = now() + ato;
-  if (delayed_ack_timer_.armed()) {
-    // An earlier deadline stands; one about to expire is sent now.
-    if (delayed_ack_timer_.deadline() <= now() + ato / 4) {
-      send_ack();
-      return;
-    }
-    if (delayed_ack_timer_.deadline() <= deadline) return;
-  }
-  delayed_ack_timer_.arm(deadline);
+  if (!delayed_ack_.schedule(now())) send_ack();
+}
+
+void Endpoint::on_delayed_ack_timer() {
+  if (Tracer* t = protocol_.tracer()) t->on_timer(now(), id_, state_, TimerKind::kDelayedAck);
+  delayed_ack_.on_timer_fired();
+  if (is_synchronized(state_) && state_ != State::kTimeWait) send_ack();
+  after_event();
 }
 
 bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) {
@@ -262,7 +219,7 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
   }
   if (copied == 0 && !with_fin) return false;
   const seqnum::Value next = end.add(seqnum::Size(with_fin ? 1 : 0));
-  if (ca_state_ == CaState::kRecovery) ++prr_out_;
+  recovery_.on_segment_sent();
   if (seq.less_than(snd_max_)) {
     ++total_retransmits_;
     ++protocol_.stats().retransmits;
@@ -270,20 +227,19 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
     sent_.on_retransmit(seq, next.less_than(snd_max_) ? next : snd_max_, now());
     // A FIN joining a resent segment goes for the first time.
     if (next.greater_than(snd_max_)) sent_.on_transmit(snd_max_, next, with_fin, now());
-    if (undo_armed_) {
-      undo_retrans_ = std::max(undo_retrans_, 0) + 1;
-      if (ts_enabled_ && !undo_tsval_) undo_tsval_ = ts_value();
+    if (recovery_.undo_armed()) {
+      recovery_.on_retransmit(ts_enabled_ ? std::optional<uint32_t>(ts_value()) : std::nullopt);
     }
   } else {
     // Sending resumes after an idle period: only a segment actually sent
     // counts (Linux tcp_event_data_sent()).
-    if (sent_.packets_out() == 0) restart_cwnd_after_idle();
+    if (sent_.packets_out() == 0) recovery_.restart_after_idle(now(), rtt_.rto());
     sent_.on_transmit(seq, next, with_fin, now());
-    last_data_sent_at_ = now();
+    recovery_.on_new_data_sent(now());
     if (!rtt_probe_) rtt_probe_.emplace(seq, now());
     // Linux tcp_event_data_sent(): a reply within ato of the last data
     // received makes the connection interactive (TCP_PINGPONG_THRESH 1).
-    if (copied > 0 && ato_ > Duration(0) && now() < last_data_at_ + ato_) pingpong_ = true;
+    if (copied > 0) delayed_ack_.on_data_sent(now());
   }
   emit(flags, seq, rcv_nxt_, payload.bytes(), false);
   persist_timer_.cancel();  // data is moving: no probe needed
@@ -297,6 +253,22 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
   if (!retransmit_timer_.armed()) {
     rto_deadline_ = now() + rtt_.rto();
     set_xmit_timer();
+  }
+  return true;
+}
+
+bool Endpoint::retransmit_lost() {
+  while (SentSegment* lost = sent_.next_lost()) {
+    if (!recovery_.can_send()) return false;
+    // Linux tcp_retransmit_skb(): beyond the peer's window only the head goes.
+    const seqnum::Value wnd_end = snd_una_.add(seqnum::Size(snd_wnd_));
+    if (!lost->start.less_than(wnd_end) && !(lost->start == snd_una_)) return false;
+    const uint32_t payload = lost->start.size_to(lost->end).bytes() - (lost->fin ? 1 : 0);
+    const seqnum::Value start = lost->start;
+    if (!send_one_segment(start, std::min(payload, snd_mss_), /*retransmit=*/true)) return false;
+    // Linux tcp_xmit_retransmit_queue(): resending the head restarts the
+    // RTO (and replaces a pending loss probe).
+    if (start == snd_una_ && !recovery_.reorder_timer_armed()) arm_retransmit();
   }
   return true;
 }
@@ -345,12 +317,14 @@ void Endpoint::send_data() {
   }
   const uint64_t sent_before = protocol_.stats().segments_sent;
   const bool cwnd_hit = transmit();
-  if (cwnd_hit || protocol_.stats().segments_sent != sent_before) validate_cwnd(cwnd_hit);
+  if (cwnd_hit || protocol_.stats().segments_sent != sent_before) {
+    recovery_.validate_cwnd(cwnd_hit, snd_una_, snd_nxt_);
+  }
 }
 
 bool Endpoint::transmit() {
   // RFC 6675 NextSeg() rule 1: what is lost goes before new data.
-  if (!retransmit_lost()) return sent_.in_flight() >= cw_.cwnd;
+  if (!retransmit_lost()) return !recovery_.can_send();
   while (true) {
     const uint32_t in_flight = snd_una_.size_to(snd_nxt_).bytes();
     const uint32_t usable = snd_wnd_ > in_flight ? snd_wnd_ - in_flight : 0;
@@ -361,7 +335,7 @@ bool Endpoint::transmit() {
       // Only the FIN may be left.
       if (fin_queued_ && !fin_sent_ && snd_nxt_ == fin_seq()) {
         if (snd_wnd_ == 0 && in_flight == 0) {
-          if (!persist_timer_.armed()) persist_timer_.arm_after(rtt_.rto());
+          arm_persist_timer();  // RFC 9293 3.8.6.1: probe a zero window
           return false;
         }
         send_one_segment(snd_nxt_, 0, false);
@@ -369,7 +343,7 @@ bool Endpoint::transmit() {
       return false;
     }
     // Linux tcp_cwnd_test(): segments in flight against the window.
-    if (sent_.in_flight() >= cw_.cwnd) return true;
+    if (!recovery_.can_send()) return true;
     const uint32_t mss = current_mss();
     size_t len = std::min<size_t>({unsent, mss, usable});
     // MSG_EOR: a segment ends at a record's end.
@@ -380,9 +354,7 @@ bool Endpoint::transmit() {
       }
     }
     if (len == 0) {
-      if (snd_wnd_ == 0 && in_flight == 0 && !persist_timer_.armed()) {
-        persist_timer_.arm_after(rtt_.rto());  // RFC 9293 3.8.6.1: probe a zero window
-      }
+      if (snd_wnd_ == 0 && in_flight == 0) arm_persist_timer();  // RFC 9293 3.8.6.1
       return false;
     }
     if (len < mss) {
@@ -393,7 +365,7 @@ bool Endpoint::transmit() {
       if (held && last_piece && !fin_queued_) {
         // Linux arms the probe timer when nothing is in flight to carry the
         // held data out eventually (tcp_check_probe_timer()).
-        if (in_flight == 0 && !persist_timer_.armed()) persist_timer_.arm_after(rtt_.rto());
+        if (in_flight == 0) arm_persist_timer();
         return false;
       }
       // Linux uses Minshall's variant: only an unacknowledged *small*

@@ -49,12 +49,7 @@ void Endpoint::handle_packet_too_big(uint32_t mtu, uint32_t seq) {
     }
   }
   if (!lost) return;
-  if (ca_state_ != CaState::kLoss) {
-    high_seq_ = snd_nxt_;
-    cw_.ssthresh = current_ssthresh();
-    undo_armed_ = false;
-    ca_state_ = CaState::kLoss;
-  }
+  recovery_.on_mtu_reduced(snd_nxt_);
   send_data();
   after_event();
 }

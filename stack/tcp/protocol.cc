@@ -48,6 +48,16 @@ const Endpoint* Protocol::find(EndpointId id) const {
   return it == endpoints_.end() ? nullptr : it->second.get();
 }
 
+Endpoint* Protocol::find_listener(const IpAddress& local, uint16_t port) {
+  // Only endpoints register as listeners (Endpoint::listen_impl()).
+  return static_cast<Endpoint*>(stack_.tcp_demuxer().find_listener(local, port));
+}
+
+ListenQueue* Protocol::listen_queue(EndpointId listener) {
+  Endpoint* l = find(listener);
+  return l == nullptr ? nullptr : &l->listen_queue_;
+}
+
 void Protocol::reap() {
   std::vector<EndpointId> dead;
   for (const auto& [id, ep] : endpoints_) {

@@ -113,6 +113,11 @@ class Protocol final : public SegmentHandler {
  private:
   friend class Endpoint;
   Endpoint& create(IpAddress::Family family);
+  // For endpoints: the listener bound to local:port, if any (a TIME-WAIT
+  // reopened by a SYN hands the SYN to it).
+  Endpoint* find_listener(const IpAddress& local, uint16_t port);
+  // For a child connection: its listener's queue, and nothing else of it.
+  ListenQueue* listen_queue(EndpointId listener);
 
   Stack& stack_;
   Config config_;

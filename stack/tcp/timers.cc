@@ -1,6 +1,8 @@
-// Timer expiry: retransmission (RFC 6298 section 5), delayed ACK, keepalive
-// (RFC 1122 4.2.3.6), TIME-WAIT, FIN-WAIT-2 linger and zero-window probes
-// (gVisor connect.go's main loop wakers; Linux tcp_timer.c).
+// Timer expiry: retransmission (RFC 6298 section 5) and tail loss probes,
+// keepalive (RFC 1122 4.2.3.6) and FIN-WAIT-2 linger (gVisor connect.go's
+// main loop wakers; Linux tcp_timer.c). The other timers live with their
+// behaviour: delayed ACK (DelayedAck, output.cc), TIME-WAIT (time_wait.cc),
+// zero-window probes (persist.cc), RACK reordering (LossRecovery).
 #include <algorithm>
 
 #include "stack/tcp/endpoint.h"
@@ -43,7 +45,8 @@ bool Endpoint::schedule_loss_probe() {
   // RFC 8985 7.2 as Linux does it (tcp_schedule_loss_probe(), with
   // tcp_early_retrans=3/4): one probe per tail-loss episode, SACK
   // connections only, in the Open (or CWR) state.
-  const bool open = ca_state_ == CaState::kOpen || ca_state_ == CaState::kCwr;
+  const CaState ca = recovery_.state();
+  const bool open = ca == CaState::kOpen || ca == CaState::kCwr;
   if (!sack_enabled_ || snd_una_ == snd_max_ || tlp_high_seq_ || consecutive_timeouts_ > 0 ||
       !open || !rtt_.has_sample()) {
     return false;
@@ -144,7 +147,7 @@ void Endpoint::on_retransmit_timer() {
   }
   // RFC 5681 (4) / Linux tcp_enter_loss(): everything outstanding is lost,
   // the window restarts from one segment, and the first segment goes now.
-  enter_loss();
+  recovery_.on_rto(sender_view(), consecutive_timeouts_);
   ++consecutive_timeouts_;
   rtt_.backoff();
   rtt_probe_.reset();  // Karn's algorithm
@@ -153,20 +156,6 @@ void Endpoint::on_retransmit_timer() {
     send_one_segment(head->start, std::min(payload, snd_mss_), /*retransmit=*/true);
   }
   arm_retransmit();
-  after_event();
-}
-
-void Endpoint::on_delayed_ack_timer() {
-  if (Tracer* t = protocol_.tracer()) t->on_timer(now(), id_, state_, TimerKind::kDelayedAck);
-  // Linux tcp_delack_timer_handler(): a missed delayed ACK leaves interactive
-  // mode (and resets ato), otherwise it inflates ato.
-  if (pingpong_) {
-    pingpong_ = false;
-    ato_ = protocol_.config().delayed_ack_min;
-  } else {
-    ato_ = std::min(2 * ato_, rtt_.rto());
-  }
-  if (is_synchronized(state_) && state_ != State::kTimeWait) send_ack();
   after_event();
 }
 
@@ -215,10 +204,9 @@ void Endpoint::on_keepalive_timer() {
   after_event();
 }
 
-void Endpoint::on_time_wait_timer() {
-  if (Tracer* t = protocol_.tracer()) t->on_timer(now(), id_, state_, TimerKind::kTimeWait);
-  release_resources();
-  transition(State::kClosed, "timeout 2MSL");
+void Endpoint::on_reorder_timer() {
+  if (Tracer* t = protocol_.tracer()) t->on_timer(now(), id_, state_, TimerKind::kReorder);
+  if (recovery_.on_reorder_timeout(sender_view())) send_data();
   after_event();
 }
 
@@ -228,47 +216,6 @@ void Endpoint::on_fin_wait2_timer() {
     release_resources();
     transition(State::kClosed, "ext: linger2 timeout");
   }
-  after_event();
-}
-
-void Endpoint::on_persist_timer() {
-  if (Tracer* t = protocol_.tracer()) t->on_timer(now(), id_, state_, TimerKind::kPersist);
-  if (!is_synchronized(state_)) {
-    after_event();
-    return;
-  }
-  if (snd_wnd_ != 0) {
-    // Linux tcp_write_wakeup(): with the window open, the probe timer sends
-    // what cork or MSG_MORE was holding back.
-    push_pending_ = probe_push_ = true;
-    send_data();
-    push_pending_ = probe_push_ = false;
-    after_event();
-    return;
-  }
-  // Linux tcp_probe_timer(): give up after tcp_retries2 probes, or once
-  // TCP_USER_TIMEOUT has passed since the first probe, answered or not.
-  const bool user_expired =
-      user_timeout_ > Duration(0) && probes_started_ && now() - *probes_started_ >= user_timeout_;
-  if (probes_out_ >= protocol_.config().retries2 || user_expired) {
-    ++protocol_.stats().timeouts;
-    fail(ETIMEDOUT, "ext: timeout", /*send_rst=*/false);
-    after_event();
-    return;
-  }
-  if (!probes_started_) probes_started_ = now();
-  ++probes_out_;
-  // Linux tcp_write_wakeup() with a closed window: a pure ACK with SEQ = SND.UNA - 1.
-  send_control(kAck, snd_una_.sub(seqnum::Size(1)), rcv_nxt_);
-  rtt_.backoff();
-  Duration next = rtt_.rto();
-  // Linux tcp_clamp_probe0_to_user_timeout(): the next probe comes no later
-  // than the user timeout's deadline.
-  if (user_timeout_ > Duration(0)) {
-    const Duration left = user_timeout_ - (now() - *probes_started_);
-    next = std::max(std::min(next, left), Duration(std::chrono::milliseconds(1)));
-  }
-  persist_timer_.arm_after(next);
   after_event();
 }
 

@@ -1,5 +1,5 @@
 // Loss recovery as the peer sees it: which segments go again, when, and
-// what the congestion window does (stack/tcp/recovery.cc). The expected
+// what the congestion window does (stack/tcp/loss_recovery.cc). The expected
 // segments follow Linux 6.18, as google/packetdrill's fast_recovery/ and
 // sack/ scripts check it (tests/scenario/packetdrill_expected.txt).
 #include "tests/tcp/tcp_harness.h"

@@ -1,15 +1,9 @@
-// Loss recovery and the congestion window, the way Linux runs them
-// (tcp_input.c tcp_fastretrans_alert(), tcp_recovery.c): SACK connections
-// detect loss with RACK (RFC 8985), others by duplicate ACKs with NewReno's
-// partial-ACK rule (RFC 6582); recovery sends by the SACK scoreboard
-// (RFC 6675) with the window reduced by PRR (RFC 6937); a retransmission
-// timeout marks everything lost and restarts from one segment; D-SACK
-// (RFC 2883) and timestamps (RFC 3522) undo a reduction that proves
-// spurious. gVisor's sack_recovery.go and rack.go are the same design.
+#include "stack/tcp/loss_recovery.h"
+
 #include <algorithm>
 #include <array>
+#include <utility>
 
-#include "stack/tcp/endpoint.h"
 #include "stack/tcp/protocol.h"
 
 namespace netstack::tcp {
@@ -22,24 +16,33 @@ bool in_recovery_or_loss(CaState s) {
 
 }  // namespace
 
-void Endpoint::process_sack_blocks(const Segment& s, AckEvent& e) {
-  const auto blocks = s.options.sacks();
+LossRecovery::LossRecovery(const Config& config, TcpStats& stats, SentSegments& sent, Clock& clock,
+                           std::function<void()> on_reorder_timer)
+    : config_(config),
+      stats_(stats),
+      sent_(sent),
+      cc_(make_congestion_control(config.congestion_control)),
+      reordering_(config.reordering),
+      reorder_timer_(clock, std::move(on_reorder_timer)) {}
+
+void LossRecovery::on_sack_blocks(std::span<const header::SackBlock> blocks, seqnum::Value ack,
+                                  seqnum::Value snd_una, seqnum::Value snd_max, AckEvent& e) {
   if (blocks.empty()) return;
   auto start = [](const header::SackBlock& b) { return seqnum::Value(b.start); };
   auto end = [](const header::SackBlock& b) { return seqnum::Value(b.end); };
   size_t first = 0;
   // RFC 2883 / Linux tcp_check_dsack(): the first block reports a duplicate
   // when it lies below the cumulative ACK or inside the second block.
-  const bool below_ack = start(blocks[0]).less_than(s.ack);
+  const bool below_ack = start(blocks[0]).less_than(ack);
   const bool inside_second = blocks.size() > 1 &&
                              start(blocks[0]).greater_equal(start(blocks[1])) &&
                              end(blocks[0]).less_equal(end(blocks[1]));
   if (below_ack || inside_second) {
     first = 1;
-    ++protocol_.stats().dsacks_received;
+    ++stats_.dsacks_received;
     // A retransmission of this episode the peer already had (Linux counts
     // it against undo_retrans the same way).
-    if (undo_armed_ && undo_retrans_ > 0 && end(blocks[0]).less_equal(snd_una_) &&
+    if (undo_armed_ && undo_retrans_ > 0 && end(blocks[0]).less_equal(snd_una) &&
         end(blocks[0]).greater_than(undo_marker_)) {
       --undo_retrans_;
     }
@@ -54,7 +57,7 @@ void Endpoint::process_sack_blocks(const Segment& s, AckEvent& e) {
     // stale report).
     const seqnum::Value b = start(blocks[i]);
     const seqnum::Value f = end(blocks[i]);
-    if (!b.less_than(f) || f.greater_than(snd_max_) || !b.greater_than(s.ack)) continue;
+    if (!b.less_than(f) || f.greater_than(snd_max) || !b.greater_than(ack)) continue;
     sorted[n++] = blocks[i];
   }
   std::sort(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(n),
@@ -64,27 +67,28 @@ void Endpoint::process_sack_blocks(const Segment& s, AckEvent& e) {
   for (size_t i = 0; i < n; ++i) sent_.sack(start(sorted[i]), end(sorted[i]), e.delivered);
 }
 
-void Endpoint::note_rtt_sample(Duration rtt) {
+void LossRecovery::on_rtt_sample(Duration rtt) {
   // Linux keeps a windowed minimum (tcp_min_rtt_wlen, 5 minutes); the
   // connection's minimum serves RACK's reordering window the same way on
   // paths whose delay does not grow for good.
   if (!min_rtt_ || rtt < *min_rtt_) min_rtt_ = rtt;
 }
 
-void Endpoint::note_reordering(seqnum::Value low, std::optional<seqnum::Value> prior_fack) {
+void LossRecovery::note_reordering(seqnum::Value low, std::optional<seqnum::Value> prior_fack,
+                                   uint32_t snd_mss) {
   // The highest SACK now, or before this ACK if it acknowledged them all.
   const auto fack = sent_.highest_sacked() ? sent_.highest_sacked() : prior_fack;
-  if (!fack || !low.less_than(*fack) || snd_mss_ == 0) return;
+  if (!fack || !low.less_than(*fack) || snd_mss == 0) return;
   const uint32_t metric = low.size_to(*fack).bytes();
   // Linux tcp_check_sack_reordering(): the duplicate threshold grows to the
   // distance seen, in segments.
-  if (metric > reordering_ * snd_mss_) {
-    reordering_ = std::min((metric + snd_mss_ - 1) / snd_mss_, protocol_.config().max_reordering);
+  if (metric > reordering_ * snd_mss) {
+    reordering_ = std::min((metric + snd_mss - 1) / snd_mss, config_.max_reordering);
   }
   reordering_seen_ = true;
 }
 
-bool Endpoint::cwnd_limited() const {
+bool LossRecovery::cwnd_limited() const {
   // Linux tcp_is_cwnd_limited(): in slow start the window may grow to twice
   // the most that was in flight in the last window; beyond it only while
   // it limited sending.
@@ -92,36 +96,36 @@ bool Endpoint::cwnd_limited() const {
   return cw_.in_slow_start() && cw_.cwnd < 2 * max_packets_out_;
 }
 
-void Endpoint::validate_cwnd(bool limited) {
+void LossRecovery::validate_cwnd(bool limited, seqnum::Value snd_una, seqnum::Value snd_nxt) {
   // Linux tcp_cwnd_validate(): the usage is sampled once per window, or
   // sooner when the window limits or more is in flight than seen.
-  if (!snd_una_.less_than(cwnd_usage_seq_) || limited ||
+  if (!snd_una.less_than(cwnd_usage_seq_) || limited ||
       (!cwnd_limited_ && sent_.packets_out() > max_packets_out_)) {
     cwnd_limited_ = limited;
     max_packets_out_ = sent_.packets_out();
-    cwnd_usage_seq_ = snd_nxt_;
+    cwnd_usage_seq_ = snd_nxt;
   }
 }
 
-void Endpoint::rack_detect_loss(uint32_t& newly_lost) {
+void LossRecovery::rack_detect_loss(const Sender& s, uint32_t& newly_lost) {
   const Rack::Window w{.reordering_seen = reordering_seen_,
                        .in_recovery = in_recovery_or_loss(ca_state_),
                        .dupthresh_reached = sent_.sacked_out() >= reordering_,
                        .min_rtt = min_rtt_.value_or(Duration(0)),
-                       .srtt = rtt_.srtt()};
-  const auto wait = rack_.detect_loss(sent_, now(), Rack::reordering_window(w), newly_lost);
+                       .srtt = s.srtt};
+  const auto wait = rack_.detect_loss(sent_, s.now, Rack::reordering_window(w), newly_lost);
   // RFC 8985 6.2 step 5: wait out the rest of the reordering window (Linux
   // adds TCP_TIMEOUT_MIN, two jiffies).
   if (wait) {
-    reorder_timer_.arm(now() + *wait + std::chrono::milliseconds(2));
+    reorder_timer_.arm(s.now + *wait + std::chrono::milliseconds(2));
   } else {
     reorder_timer_.cancel();
   }
 }
 
-void Endpoint::detect_losses(uint32_t& newly_lost) {
-  if (sack_enabled_) {
-    if (rack_.advanced()) rack_detect_loss(newly_lost);
+void LossRecovery::detect_losses(const Sender& s, uint32_t& newly_lost) {
+  if (s.sack) {
+    if (rack_.advanced()) rack_detect_loss(s, newly_lost);
     return;
   }
   // RFC 5681 3.2 / RFC 6582: the duplicate threshold marks the first
@@ -133,39 +137,39 @@ void Endpoint::detect_losses(uint32_t& newly_lost) {
   }
 }
 
-uint32_t Endpoint::current_ssthresh() const {
+uint32_t LossRecovery::current_ssthresh() const {
   if (ca_state_ == CaState::kRecovery || ca_state_ == CaState::kCwr) return cw_.ssthresh;
   return std::max(cw_.ssthresh, (cw_.cwnd >> 1) + (cw_.cwnd >> 2));
 }
 
-void Endpoint::begin_reduction() {
+void LossRecovery::begin_reduction(seqnum::Value snd_una) {
   // Linux tcp_init_undo(): remember the window for undo, then lower ssthresh.
   prior_ssthresh_ = current_ssthresh();
   prior_cwnd_ = cw_.cwnd;
   undo_armed_ = true;
-  undo_marker_ = snd_una_;
+  undo_marker_ = snd_una;
   undo_retrans_ = -1;
   undo_tsval_.reset();
   cw_.ssthresh = cc_->ssthresh_after_loss(cw_);
 }
 
-void Endpoint::enter_recovery() {
+void LossRecovery::enter_recovery(const Sender& s) {
   // Linux tcp_enter_recovery().
-  begin_reduction();
+  begin_reduction(s.snd_una);
   cw_.cwnd_cnt = 0;
   prr_delivered_ = prr_out_ = 0;
-  high_seq_ = snd_nxt_;
+  high_seq_ = s.snd_nxt;
   ca_state_ = CaState::kRecovery;
-  ++protocol_.stats().fast_recoveries;
+  ++stats_.fast_recoveries;
 }
 
-void Endpoint::enter_loss() {
+void LossRecovery::on_rto(const Sender& s, uint32_t consecutive_timeouts) {
   // Linux tcp_enter_loss(): a new episode unless this one is a timeout
   // repeating within the same loss state.
   if (ca_state_ == CaState::kOpen || ca_state_ == CaState::kDisorder ||
-      !snd_una_.less_than(high_seq_) ||
-      (ca_state_ == CaState::kLoss && consecutive_timeouts_ == 0)) {
-    begin_reduction();
+      !s.snd_una.less_than(high_seq_) ||
+      (ca_state_ == CaState::kLoss && consecutive_timeouts == 0)) {
+    begin_reduction(s.snd_una);
   }
   cc_->on_timeout();
   // Linux tcp_timeout_mark_lost(): a SACKed first segment after a timeout
@@ -175,12 +179,12 @@ void Endpoint::enter_loss() {
   cw_.cwnd = sent_.in_flight() + 1;
   cw_.cwnd_cnt = 0;
   dup_acks_ = 0;
-  high_seq_ = snd_nxt_;
+  high_seq_ = s.snd_nxt;
   ca_state_ = CaState::kLoss;
   reorder_timer_.cancel();
 }
 
-void Endpoint::end_recovery() {
+void LossRecovery::end_recovery() {
   // Linux tcp_end_cwnd_reduction(): the window lands on ssthresh.
   if (ca_state_ == CaState::kRecovery && cw_.ssthresh != UINT32_MAX) {
     cw_.cwnd = std::max(cw_.ssthresh, 1u);
@@ -191,7 +195,7 @@ void Endpoint::end_recovery() {
   ca_state_ = CaState::kOpen;
 }
 
-void Endpoint::undo_cwnd_reduction() {
+void LossRecovery::undo_cwnd_reduction() {
   // Linux tcp_undo_cwnd_reduction(): back to where the episode started; an
   // undone timeout also takes back its lost marks.
   if (ca_state_ == CaState::kLoss) sent_.unmark_lost();
@@ -200,16 +204,15 @@ void Endpoint::undo_cwnd_reduction() {
   cw_.cwnd_cnt = 0;
   undo_armed_ = false;
   ca_state_ = CaState::kOpen;
-  ++protocol_.stats().spurious_recoveries;
+  ++stats_.spurious_recoveries;
 }
 
-bool Endpoint::try_undo(const Segment& s) {
+bool LossRecovery::try_undo(const Sender& s, const AckEvent& e) {
   if (!undo_armed_) return false;
   // RFC 3522 (Eifel): the ACK echoes a timestamp older than our first
   // retransmission, so the original got through (Linux tcp_packet_delayed()).
-  const bool delayed = ts_enabled_ && undo_tsval_ && s.options.timestamps &&
-                       s.options.timestamps->echo_reply != 0 &&
-                       static_cast<int32_t>(s.options.timestamps->echo_reply - *undo_tsval_) < 0;
+  const bool delayed = s.timestamps && undo_tsval_ && e.ts_echo != 0 &&
+                       static_cast<int32_t>(e.ts_echo - *undo_tsval_) < 0;
   // RFC 2883: every retransmission came back as a duplicate.
   const bool all_dsacked = undo_retrans_ == 0;
   if (!delayed && !all_dsacked) return false;
@@ -217,7 +220,7 @@ bool Endpoint::try_undo(const Segment& s) {
   return true;
 }
 
-void Endpoint::reduce_cwnd(uint32_t newly_delivered, uint32_t newly_lost, bool una_advanced) {
+void LossRecovery::reduce_cwnd(uint32_t newly_delivered, uint32_t newly_lost, bool una_advanced) {
   if (newly_delivered == 0 || prior_cwnd_ == 0) return;
   const auto in_flight = static_cast<int64_t>(sent_.in_flight());
   const int64_t delta = int64_t{cw_.ssthresh} - in_flight;
@@ -238,33 +241,34 @@ void Endpoint::reduce_cwnd(uint32_t newly_delivered, uint32_t newly_lost, bool u
   cw_.cwnd = static_cast<uint32_t>(std::max<int64_t>(in_flight + sndcnt, 1));
 }
 
-void Endpoint::update_recovery(const Segment& s, AckEvent& e) {
+void LossRecovery::on_ack(const Sender& s, const AckEvent& e) {
   const Delivery& d = e.delivered;
-  rack_.on_delivered(d, now(), min_rtt_.value_or(Duration(0)));
-  if (d.reordered_low) note_reordering(*d.reordered_low, e.prior_fack);
+  if (e.una_advanced) dup_acks_ = 0;
+  rack_.on_delivered(d, s.now, min_rtt_.value_or(Duration(0)));
+  if (d.reordered_low) note_reordering(*d.reordered_low, e.prior_fack, s.snd_mss);
   // Without SACK, duplicate ACKs stand in for SACKed segments (Linux
   // tcp_add_reno_sack()).
-  if (!sack_enabled_ && e.duplicate) ++dup_acks_;
+  if (!s.sack && e.duplicate) ++dup_acks_;
   if (undo_armed_ && undo_retrans_ == 0) {
     // Linux tcp_try_undo_dsack() / tcp_try_undo_loss(): every retransmission
     // of the episode came back as a duplicate, during it or after.
     undo_cwnd_reduction();
-  } else if (in_recovery_or_loss(ca_state_) && !snd_una_.less_than(high_seq_)) {
+  } else if (in_recovery_or_loss(ca_state_) && !s.snd_una.less_than(high_seq_)) {
     // Everything outstanding when the episode began is acknowledged.
-    if (!try_undo(s)) end_recovery();
+    if (!try_undo(s, e)) end_recovery();
   }
   uint32_t newly_lost = 0;
-  if (ca_state_ == CaState::kRecovery && !sack_enabled_ && e.una_advanced && !sent_.empty() &&
+  if (ca_state_ == CaState::kRecovery && !s.sack && e.una_advanced && !sent_.empty() &&
       !sent_.entries().front().lost) {
     // RFC 6582 3.2 (5): a partial ACK retransmits the next hole at once
     // (Linux tcp_newreno_mark_lost(): unless it is already marked).
     sent_.mark_head_lost();
     ++newly_lost;
   }
-  if (ca_state_ != CaState::kLoss) detect_losses(newly_lost);
+  if (ca_state_ != CaState::kLoss) detect_losses(s, newly_lost);
   if (ca_state_ == CaState::kOpen || ca_state_ == CaState::kDisorder) {
     if (sent_.lost_out() > 0) {
-      enter_recovery();
+      enter_recovery(s);
     } else {
       ca_state_ = sent_.sacked_out() > 0 || dup_acks_ > 0 ? CaState::kDisorder : CaState::kOpen;
     }
@@ -272,58 +276,50 @@ void Endpoint::update_recovery(const Segment& s, AckEvent& e) {
   if (ca_state_ == CaState::kRecovery) {
     reduce_cwnd(d.segments, newly_lost, e.una_advanced);
   } else if (e.una_advanced && d.segments > 0 && cwnd_limited()) {
-    cc_->on_ack(cw_, d.segments, now(), min_rtt_.value_or(Duration(0)));
+    cc_->on_ack(cw_, d.segments, s.now, min_rtt_.value_or(Duration(0)));
   }
 }
 
-void Endpoint::on_reorder_timer() {
-  if (Tracer* t = protocol_.tracer()) t->on_timer(now(), id_, state_, TimerKind::kReorder);
+bool LossRecovery::on_reorder_timeout(const Sender& s) {
   // Linux tcp_rack_reo_timeout(): what the window was waiting for is lost now.
   uint32_t newly_lost = 0;
-  rack_detect_loss(newly_lost);
-  if (newly_lost > 0) {
-    // Linux 6.18 enters recovery here without reducing the window yet (the
-    // next ACK starts PRR): every hole the timer found goes at once,
-    // checked with corpus/scripts/recovery/rack-reordering-window.pkt.
-    if (ca_state_ != CaState::kRecovery && ca_state_ != CaState::kLoss) enter_recovery();
-    send_data();
-  }
-  after_event();
+  rack_detect_loss(s, newly_lost);
+  if (newly_lost == 0) return false;
+  // Linux 6.18 enters recovery here without reducing the window yet (the
+  // next ACK starts PRR): every hole the timer found goes at once,
+  // checked with corpus/scripts/recovery/rack-reordering-window.pkt.
+  if (ca_state_ != CaState::kRecovery && ca_state_ != CaState::kLoss) enter_recovery(s);
+  return true;
 }
 
-void Endpoint::restart_cwnd_after_idle() {
-  const Duration idle = now() - last_data_sent_at_;
+void LossRecovery::on_retransmit(std::optional<uint32_t> tsval) {
+  undo_retrans_ = std::max(undo_retrans_, 0) + 1;
+  if (tsval && !undo_tsval_) undo_tsval_ = tsval;
+}
+
+void LossRecovery::restart_after_idle(Instant now, Duration rto) {
+  const Duration idle = now - last_data_sent_at_;
   if (sent_.packets_out() > 0 || last_data_sent_at_ == Instant()) return;
-  cc_->on_idle_restart(idle, now());
-  const Duration rto = rtt_.rto();
+  cc_->on_idle_restart(idle, now);
   // RFC 7661 / Linux tcp_cwnd_restart(): halve per RTO idle, down to IW.
-  if (!protocol_.config().slow_start_after_idle || idle <= rto) return;
-  const uint32_t restart = std::min(protocol_.config().initial_cwnd, cw_.cwnd);
+  if (!config_.slow_start_after_idle || idle <= rto) return;
+  const uint32_t restart = std::min(config_.initial_cwnd, cw_.cwnd);
   cw_.ssthresh = current_ssthresh();
   uint32_t cwnd = cw_.cwnd;
   for (Duration left = idle - rto; left > Duration(0) && cwnd > restart; left -= rto) cwnd >>= 1;
   cw_.cwnd = std::max(cwnd, restart);
 }
 
-bool Endpoint::retransmit_lost() {
-  while (SentSegment* lost = sent_.next_lost()) {
-    if (sent_.in_flight() >= cw_.cwnd) return false;
-    // Linux tcp_retransmit_skb(): beyond the peer's window only the head goes.
-    const seqnum::Value wnd_end = snd_una_.add(seqnum::Size(snd_wnd_));
-    if (!lost->start.less_than(wnd_end) && !(lost->start == snd_una_)) return false;
-    const uint32_t payload = lost->start.size_to(lost->end).bytes() - (lost->fin ? 1 : 0);
-    const seqnum::Value start = lost->start;
-    if (!send_one_segment(start, std::min(payload, snd_mss_), /*retransmit=*/true)) return false;
-    // Linux tcp_xmit_retransmit_queue(): resending the head restarts the
-    // RTO (and replaces a pending loss probe).
-    if (start == snd_una_ && !reorder_timer_.armed()) arm_retransmit();
-  }
-  return true;
+void LossRecovery::on_mtu_reduced(seqnum::Value snd_nxt) {
+  if (ca_state_ == CaState::kLoss) return;
+  high_seq_ = snd_nxt;
+  cw_.ssthresh = current_ssthresh();
+  undo_armed_ = false;
+  ca_state_ = CaState::kLoss;
 }
 
-Errno Endpoint::set_congestion_control(CongestionAlgorithm a) {
+void LossRecovery::set_algorithm(CongestionAlgorithm a) {
   if (cc_->algorithm() != a) cc_ = make_congestion_control(a);
-  return 0;
 }
 
 }  // namespace netstack::tcp

@@ -1,0 +1,68 @@
+// Zero-window probes (RFC 9293 3.8.6.1; Linux tcp_probe_timer(),
+// tcp_write_wakeup(), tcp_check_probe_timer()): while the peer offers no
+// window and nothing is in flight to draw an ACK, the probe timer keeps
+// asking, with the retransmission backoff, until the window opens or the
+// probes run out. The same timer sends data that cork or MSG_MORE holds
+// back while nothing is in flight.
+#include <algorithm>
+
+#include "stack/tcp/endpoint.h"
+#include "stack/tcp/protocol.h"
+
+namespace netstack::tcp {
+
+using namespace header::tcp_flag;
+
+void Endpoint::arm_persist_timer() {
+  if (!persist_timer_.armed()) persist_timer_.arm_after(rtt_.rto());
+}
+
+void Endpoint::on_window_opened() {
+  persist_timer_.cancel();
+  probes_out_ = 0;
+  probes_started_.reset();
+  rtt_.reset_backoff();
+}
+
+void Endpoint::on_persist_timer() {
+  if (Tracer* t = protocol_.tracer()) t->on_timer(now(), id_, state_, TimerKind::kPersist);
+  if (!is_synchronized(state_)) {
+    after_event();
+    return;
+  }
+  if (snd_wnd_ != 0) {
+    // Linux tcp_write_wakeup(): with the window open, the probe timer sends
+    // what cork or MSG_MORE was holding back.
+    push_pending_ = probe_push_ = true;
+    send_data();
+    push_pending_ = probe_push_ = false;
+    after_event();
+    return;
+  }
+  // Linux tcp_probe_timer(): give up after tcp_retries2 probes, or once
+  // TCP_USER_TIMEOUT has passed since the first probe, answered or not.
+  const bool user_expired =
+      user_timeout_ > Duration(0) && probes_started_ && now() - *probes_started_ >= user_timeout_;
+  if (probes_out_ >= protocol_.config().retries2 || user_expired) {
+    ++protocol_.stats().timeouts;
+    fail(ETIMEDOUT, "ext: timeout", /*send_rst=*/false);
+    after_event();
+    return;
+  }
+  if (!probes_started_) probes_started_ = now();
+  ++probes_out_;
+  // Linux tcp_write_wakeup() with a closed window: a pure ACK with SEQ = SND.UNA - 1.
+  send_control(kAck, snd_una_.sub(seqnum::Size(1)), rcv_nxt_);
+  rtt_.backoff();
+  Duration next = rtt_.rto();
+  // Linux tcp_clamp_probe0_to_user_timeout(): the next probe comes no later
+  // than the user timeout's deadline.
+  if (user_timeout_ > Duration(0)) {
+    const Duration left = user_timeout_ - (now() - *probes_started_);
+    next = std::max(std::min(next, left), Duration(std::chrono::milliseconds(1)));
+  }
+  persist_timer_.arm_after(next);
+  after_event();
+}
+
+}  // namespace netstack::tcp
