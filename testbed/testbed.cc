@@ -9,6 +9,10 @@ using namespace netstack;
 
 Testbed::Testbed(TestbedOptions options) : options_(options) {
   clock_.emplace(options_.start);
+  // Room for the usual worlds (two hosts, one link), so building one grows
+  // no vector twice: fuzz targets build a world per input.
+  hosts_.reserve(2);
+  nics_.reserve(2);
 }
 
 Testbed::~Testbed() {
