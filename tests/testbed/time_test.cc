@@ -5,9 +5,9 @@
 
 #include <algorithm>
 
-#include "stack/header/tcp_packet.h"
 #include "testbed/testbed.h"
 #include "tests/testbed/event_log.h"
+#include "tests/testbed/peer_packets.h"
 
 namespace tcpfuzz::testbed {
 namespace {
@@ -15,19 +15,8 @@ namespace {
 using namespace netstack;
 using namespace std::chrono_literals;
 
-const IpAddress kHost = *IpAddress::parse("192.0.2.1");
-const IpAddress kPeer = *IpAddress::parse("192.0.2.2");
-
 View syn_to_host() {
-  header::TcpPacketSpec spec;
-  spec.src = kPeer;
-  spec.dst = kHost;
-  spec.tcp.src_port = 40000;
-  spec.tcp.dst_port = 8080;
-  spec.tcp.seq = 1000;
-  spec.tcp.flags = header::tcp_flag::kSyn;
-  spec.tcp.window = 65535;
-  return header::build_tcp_packet(spec);
+  return peer_segment(header::tcp_flag::kSyn);
 }
 
 std::vector<int64_t> clock_moves(const EventLog& log) {
