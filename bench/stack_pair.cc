@@ -23,7 +23,7 @@ testbed::LinkOptions link_options(uint32_t mtu, const std::optional<FaultPlan>& 
 
 }  // namespace
 
-StackPair::StackPair(uint32_t mtu, std::optional<FaultPlan> faults, tcp::Config config)
+StackPair::StackPair(uint32_t mtu, const std::optional<FaultPlan>& faults, tcp::Config config)
     : client_host(bed.add_host({.seed = 11, .config = config})),
       server_host(bed.add_host({.seed = 22, .config = config})),
       link(bed.add_link({client_host, kClientAddress}, {server_host, kServerAddress},

@@ -24,7 +24,7 @@ class StackPair {
  public:
   // `faults` applies to each direction (a drop on the data path and on the
   // ACK path); nullopt: a clean wire.
-  explicit StackPair(uint32_t mtu, std::optional<netstack::FaultPlan> faults = std::nullopt,
+  explicit StackPair(uint32_t mtu, const std::optional<netstack::FaultPlan>& faults = std::nullopt,
                      netstack::tcp::Config config = {});
 
   // A listener on port 80 and a connection to it, both established.

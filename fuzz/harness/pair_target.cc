@@ -25,7 +25,7 @@ constexpr uint32_t kPpmPerUnit = 1000;  // a plan byte counts thousandths
 // Byte i of a side's stream: position-dependent, so a byte read twice, out
 // of order or from the wrong place does not match.
 uint8_t stream_byte(uint64_t i, uint8_t side) {
-  return static_cast<uint8_t>(i * 131 + (i >> 8) * 7 + side * 85);
+  return static_cast<uint8_t>(i * 131 + (i >> 8) * 7 + uint64_t{side} * 85);
 }
 
 }  // namespace
@@ -129,8 +129,9 @@ void PairRun::write(int side, size_t length) {
   Side& s = sides_[side];
   if (ep == nullptr || s.shut) return;
   std::vector<uint8_t> data(length);
-  for (size_t i = 0; i < length; ++i)
+  for (size_t i = 0; i < length; ++i) {
     data[i] = stream_byte(s.written + i, static_cast<uint8_t>(side));
+  }
   auto r = ep->write(data);
   if (r) {
     s.written += *r;
