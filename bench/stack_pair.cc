@@ -14,36 +14,30 @@ namespace {
 const IpAddress kClientAddress = *IpAddress::parse("198.18.0.1");
 const IpAddress kServerAddress = *IpAddress::parse("198.18.0.2");
 
+testbed::LinkOptions link_options(uint32_t mtu, const std::optional<FaultPlan>& faults) {
+  if (faults) return testbed::LinkOptions::faulty(*faults, mtu);
+  testbed::LinkOptions clean;
+  clean.mtu = mtu;
+  return clean;
+}
+
 }  // namespace
 
-StackPair::StackPair(uint32_t mtu, std::optional<FaultPlan> faults, tcp::Config config)
-    : wire(mtu),
-      client_stack(clock, StackOptions{11}),
-      server_stack(clock, StackOptions{22}),
-      client(client_stack, config),
-      server(server_stack, config) {
-  Link* client_link = &wire.side(LoopbackLink::Side::kA);
-  Link* server_link = &wire.side(LoopbackLink::Side::kB);
-  if (faults) {
-    client_faults = std::make_unique<FaultyLink>(*client_link, clock, *faults);
-    FaultPlan reverse = *faults;
-    reverse.seed = faults->seed + 1;
-    server_faults = std::make_unique<FaultyLink>(*server_link, clock, reverse);
-    client_link = client_faults.get();
-    server_link = server_faults.get();
-  }
-  const NicId c = client_stack.add_nic(*client_link);
-  client_stack.add_address(c, kClientAddress);
-  wire.attach(LoopbackLink::Side::kA, &client_stack.nic_receiver(c));
-  const NicId s = server_stack.add_nic(*server_link);
-  server_stack.add_address(s, kServerAddress);
-  wire.attach(LoopbackLink::Side::kB, &server_stack.nic_receiver(s));
+StackPair::StackPair(uint32_t mtu, const std::optional<FaultPlan>& faults, tcp::Config config)
+    : client_host(bed.add_host({.seed = 11, .config = config})),
+      server_host(bed.add_host({.seed = 22, .config = config})),
+      link(bed.add_link({client_host, kClientAddress}, {server_host, kServerAddress},
+                        link_options(mtu, faults))),
+      client_stack(bed.host(client_host).stack()),
+      server_stack(bed.host(server_host).stack()),
+      client(bed.host(client_host).tcp()),
+      server(bed.host(server_host).tcp()) {
   send_buffer_.assign(1 << 20, 0x5a);
   receive_buffer_.resize(1 << 20);
 }
 
 void StackPair::step() {
-  if (wire.pump() == 0) clock.advance(1ms);
+  if (bed.pump() == 0) bed.advance_clock(1ms);
 }
 
 Connection StackPair::connect() {
@@ -69,7 +63,7 @@ bool StackPair::transfer(const Connection& c, size_t total, size_t chunk) {
   chunk = std::min(chunk, send_buffer_.size());
   size_t written = 0;
   size_t received = 0;
-  const Instant deadline = clock.now() + 10min;
+  const Instant deadline = bed.now() + 10min;
   while (received < total) {
     while (written < total) {
       const size_t n = std::min(chunk, total - written);
@@ -83,7 +77,7 @@ bool StackPair::transfer(const Connection& c, size_t total, size_t chunk) {
       if (!r || *r == 0) break;
       received += *r;
     }
-    if (clock.now() > deadline) return false;
+    if (bed.now() > deadline) return false;
   }
   return true;
 }
@@ -93,8 +87,8 @@ void StackPair::close(const Connection& c) {
   for (int i = 0; i < 100000 && c.server->state() != tcp::State::kCloseWait; ++i) step();
   c.server->close();
   for (int i = 0; i < 1000; ++i) step();
-  clock.advance(61s);
-  wire.pump();
+  bed.advance_clock(61s);
+  bed.pump();
   client.reap();
   server.reap();
 }

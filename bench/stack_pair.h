@@ -1,18 +1,17 @@
 // Two stacks on one fake clock, joined by an in-memory link (optionally
-// faulty in each direction), with helpers to open a connection and move
-// bytes through it. The benchmarks' fixture: everything runs on the calling
-// thread, so wall time is the stack's own cost.
+// faulty in each direction): a testbed with helpers to open a connection and
+// move bytes through it. The benchmarks' fixture: everything runs on the
+// calling thread, so wall time is the stack's own cost.
 #pragma once
 
-#include <memory>
 #include <optional>
 #include <vector>
 
 #include "stack/link/faulty_link.h"
-#include "stack/link/loopback_link.h"
 #include "stack/stack.h"
 #include "stack/tcp/protocol.h"
 #include "stack/time/fake_clock.h"
+#include "testbed/testbed.h"
 
 namespace tcpfuzz::bench {
 
@@ -25,13 +24,14 @@ class StackPair {
  public:
   // `faults` applies to each direction (a drop on the data path and on the
   // ACK path); nullopt: a clean wire.
-  explicit StackPair(uint32_t mtu, std::optional<netstack::FaultPlan> faults = std::nullopt,
+  explicit StackPair(uint32_t mtu, const std::optional<netstack::FaultPlan>& faults = std::nullopt,
                      netstack::tcp::Config config = {});
 
   // A listener on port 80 and a connection to it, both established.
   Connection connect();
   // Delivers what is on the wire; when it is empty, lets 1 ms of fake time
-  // pass so timers (delayed ACKs, retransmissions, held packets) run.
+  // pass so timers (delayed ACKs, retransmissions, held packets) run. Fixed
+  // steps on purpose: the figures stay comparable with earlier runs.
   void step();
   // Moves `total` bytes client -> server in `chunk`-sized writes, reading
   // as it goes; returns false if it stalls for 10 minutes of fake time.
@@ -39,14 +39,15 @@ class StackPair {
   // Both sides close and the pair runs until the endpoints are gone.
   void close(const Connection& c);
 
-  netstack::FakeClock clock;
-  netstack::LoopbackLink wire;
-  std::unique_ptr<netstack::FaultyLink> client_faults;
-  std::unique_ptr<netstack::FaultyLink> server_faults;
-  netstack::Stack client_stack;
-  netstack::Stack server_stack;
-  netstack::tcp::Protocol client;
-  netstack::tcp::Protocol server;
+  testbed::Testbed bed;
+  testbed::HostId client_host;
+  testbed::HostId server_host;
+  // The link's end A is the client, B the server.
+  testbed::LinkId link;
+  netstack::Stack& client_stack;
+  netstack::Stack& server_stack;
+  netstack::tcp::Protocol& client;
+  netstack::tcp::Protocol& server;
 
  private:
   netstack::tcp::EndpointId listener_ = netstack::tcp::kNoEndpoint;

@@ -109,8 +109,9 @@ void BM_OutOfOrderFlood(benchmark::State& state) {
   for (auto _ : state) {
     StackPair pair(1500);
     const Connection c = pair.connect();
-    // Stop the client from answering: its segments go nowhere.
-    pair.wire.attach(netstack::LoopbackLink::Side::kA, nullptr);
+    // Stop the client from answering: the server's segments go nowhere.
+    tcpfuzz::testbed::NetworkLink& link = pair.bed.link(pair.link);
+    link.attach(tcpfuzz::testbed::End::kA, nullptr);
     const netstack::tcp::TcpInfo server = c.server->info();
     const size_t before = heap_in_use();
     netstack::header::TcpPacketSpec spec;
@@ -127,9 +128,8 @@ void BM_OutOfOrderFlood(benchmark::State& state) {
       // Sequence numbers cycle through the window after the hole, with gaps
       // so no two segments merge.
       spec.tcp.seq = server.rcv_nxt + 200 * (1 + static_cast<uint32_t>(i % 320));
-      pair.wire.side(netstack::LoopbackLink::Side::kA)
-          .send(netstack::header::build_tcp_packet(spec));
-      pair.wire.pump();
+      link.sender(tcpfuzz::testbed::End::kA).send(netstack::header::build_tcp_packet(spec));
+      pair.bed.pump();
       peak = std::max(peak, heap_in_use() - std::min(heap_in_use(), before));
     }
     dropped = pair.server.stats().reassembly_dropped;

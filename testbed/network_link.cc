@@ -45,6 +45,11 @@ FaultyLink* NetworkLink::faults(End from) {
   return f ? &*f : nullptr;
 }
 
+const FaultyLink* NetworkLink::faults(End from) const {
+  const auto& f = faults_[index(from)];
+  return f ? &*f : nullptr;
+}
+
 size_t NetworkLink::in_flight() const {
   size_t n = 0;
   for (const auto& f : faults_) n += f ? f->in_flight() : 0;

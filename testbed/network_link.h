@@ -41,7 +41,11 @@ class NetworkLink {
   void attach(End to, netstack::PacketReceiver* r) { wire_->attach(side(to), r); }
   // The FaultyLink on what `from` sends (nullptr: that direction is clean).
   netstack::FaultyLink* faults(End from);
+  const netstack::FaultyLink* faults(End from) const;
   size_t pump() { return wire_->pump(); }
+  // The wire itself: it stays at this address across tear_down() and
+  // build().
+  netstack::LoopbackLink& wire() { return *wire_; }
   size_t queued() const { return wire_->queued(); }
   // Packets the faults still hold (delayed or reordered), both directions.
   size_t in_flight() const;

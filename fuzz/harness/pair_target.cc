@@ -16,13 +16,16 @@ using namespace netstack;
 
 namespace {
 
+const IpAddress kClientAddress = *IpAddress::parse("198.18.0.1");
+const IpAddress kServerAddress = *IpAddress::parse("198.18.0.2");
+
 constexpr size_t kPlanBytes = 6;
 constexpr uint32_t kPpmPerUnit = 1000;  // a plan byte counts thousandths
 
 // Byte i of a side's stream: position-dependent, so a byte read twice, out
 // of order or from the wrong place does not match.
 uint8_t stream_byte(uint64_t i, uint8_t side) {
-  return static_cast<uint8_t>(i * 131 + (i >> 8) * 7 + side * 85);
+  return static_cast<uint8_t>(i * 131 + (i >> 8) * 7 + uint64_t{side} * 85);
 }
 
 }  // namespace
@@ -48,47 +51,31 @@ PairInput decode_pair(std::span<const uint8_t> input) {
 }
 
 PairRun::PairRun(const FaultPlan& plan, tcp::Tracer* tracer, FailureHandler on_failure)
-    : client_stack_(clock_, StackOptions{11}),
-      server_stack_(clock_, StackOptions{22}),
-      client_(client_stack_),
-      server_(server_stack_),
-      client_link_(wire_.side(LoopbackLink::Side::kA), clock_, plan),
-      server_link_(wire_.side(LoopbackLink::Side::kB), clock_,
-                   [&] {
-                     FaultPlan p = plan;
-                     p.seed = plan.seed + 1;  // the two directions fail independently
-                     return p;
-                   }()),
+    : client_host_(bed_.add_host({.seed = 11})),
+      server_host_(bed_.add_host({.seed = 22})),
+      link_(bed_.add_link({client_host_, kClientAddress}, {server_host_, kServerAddress},
+                          testbed::LinkOptions::faulty(plan))),
+      client_(bed_.host(client_host_).tcp()),
+      server_(bed_.host(server_host_).tcp()),
       memory_{RandomAllocationFaults(plan.seed + 2), RandomAllocationFaults(plan.seed + 3)},
       on_failure_(std::move(on_failure)) {
-  const IpAddress client_address = *IpAddress::parse("198.18.0.1");
-  const IpAddress server_address = *IpAddress::parse("198.18.0.2");
-  const NicId c = client_stack_.add_nic(client_link_);
-  client_stack_.add_address(c, client_address);
-  wire_.attach(LoopbackLink::Side::kA, &client_stack_.nic_receiver(c));
-  const NicId s = server_stack_.add_nic(server_link_);
-  server_stack_.add_address(s, server_address);
-  wire_.attach(LoopbackLink::Side::kB, &server_stack_.nic_receiver(s));
-  client_.set_allocation_faults(&memory_[0]);
-  server_.set_allocation_faults(&memory_[1]);
+  bed_.host(client_host_).set_allocation_faults(&memory_[0]);
+  bed_.host(server_host_).set_allocation_faults(&memory_[1]);
   if (on_failure_) {
     // Property tests: an invariant violation fails like an oracle, so it
     // shrinks and reports instead of aborting the test binary.
-    for (tcp::Protocol* p : {&client_, &server_}) {
-      p->set_invariant_failure_handler([this](const std::string& report) {
+    for (const testbed::HostId h : {client_host_, server_host_}) {
+      bed_.host(h).set_invariant_failure_handler([this](const std::string& report) {
         if (!invariant_failure_) invariant_failure_ = report;
       });
     }
   }
-  if (tracer != nullptr) {
-    client_.set_tracer(tracer);
-    server_.set_tracer(tracer);
-  }
+  if (tracer != nullptr) bed_.attach(*tracer);
   listener_ = server_.open(IpAddress::Family::kV4);
-  (void)server_.find(listener_)->bind(server_address, 80);
+  (void)server_.find(listener_)->bind(kServerAddress, 80);
   (void)server_.find(listener_)->listen(4);
   sides_[0].endpoint = client_.open(IpAddress::Family::kV4);
-  (void)client_.find(sides_[0].endpoint)->connect(server_address, 80);
+  (void)client_.find(sides_[0].endpoint)->connect(kServerAddress, 80);
   step();
 }
 
@@ -105,8 +92,8 @@ std::string PairRun::summary() const {
          " read " + std::to_string(x.read) + " eof " + std::to_string(x.eof) + " error " +
          std::to_string(x.error);
   }
-  const FaultStats& c = client_link_.stats();
-  const FaultStats& v = server_link_.stats();
+  const FaultStats& c = bed_.faults(link_, testbed::End::kA)->stats();
+  const FaultStats& v = bed_.faults(link_, testbed::End::kB)->stats();
   s += "; links sent " + std::to_string(c.sent + v.sent) + " dropped " +
        std::to_string(c.dropped + v.dropped) + " duplicated " +
        std::to_string(c.duplicated + v.duplicated) + " reordered " +
@@ -115,7 +102,7 @@ std::string PairRun::summary() const {
        std::to_string(c.delayed + v.delayed);
   s += "; allocation failures " + std::to_string(client_.stats().allocation_failures) + " + " +
        std::to_string(server_.stats().allocation_failures);
-  return s + "; at " + std::to_string(static_cast<double>(clock_.now().nanos()) / 1e9) + " s";
+  return s + "; at " + std::to_string(static_cast<double>(bed_.now().nanos()) / 1e9) + " s";
 }
 
 void PairRun::fail(const std::string& what) {
@@ -126,7 +113,11 @@ void PairRun::fail(const std::string& what) {
 }
 
 void PairRun::step() {
-  wire_.pump();
+  bed_.pump();
+  checks();
+}
+
+void PairRun::checks() {
   if (sides_[1].endpoint == tcp::kNoEndpoint) {
     if (auto id = server_.find(listener_)->accept()) sides_[1].endpoint = *id;
   }
@@ -138,8 +129,9 @@ void PairRun::write(int side, size_t length) {
   Side& s = sides_[side];
   if (ep == nullptr || s.shut) return;
   std::vector<uint8_t> data(length);
-  for (size_t i = 0; i < length; ++i)
+  for (size_t i = 0; i < length; ++i) {
     data[i] = stream_byte(s.written + i, static_cast<uint8_t>(side));
+  }
   auto r = ep->write(data);
   if (r) {
     s.written += *r;
@@ -181,13 +173,7 @@ void PairRun::shut_down(int side) {
 }
 
 void PairRun::advance(Duration d) {
-  const Instant target = clock_.now() + d;
-  for (auto next = clock_.next_deadline(); next && *next <= target; next = clock_.next_deadline()) {
-    clock_.advance_to(*next);
-    step();
-  }
-  clock_.advance_to(target);
-  step();
+  bed_.run_for(d, [this] { checks(); });
 }
 
 void PairRun::apply(const PairOp& op) {
@@ -225,10 +211,10 @@ bool PairRun::failed(int side) const {
 
 void PairRun::finish() {
   // The faults stop; both sides say they are done writing.
-  client_link_.set_plan({});
-  server_link_.set_plan({});
+  bed_.faults(link_, testbed::End::kA)->set_plan({});
+  bed_.faults(link_, testbed::End::kB)->set_plan({});
   for (RandomAllocationFaults& m : memory_) m.set_rate(0);
-  const Instant deadline = clock_.now() + kLivenessBound;
+  const Instant deadline = bed_.now() + kLivenessBound;
   auto done = [&] {
     for (int side = 0; side < 2; ++side) {
       if (endpoint(side) == nullptr && !failed(side)) return false;  // not even accepted
@@ -236,7 +222,7 @@ void PairRun::finish() {
     }
     return true;
   };
-  while (!done() && clock_.now() < deadline) {
+  while (!done() && bed_.now() < deadline) {
     for (int side = 0; side < 2; ++side) {
       shut_down(side);
       for (tcp::Endpoint* ep = endpoint(side); ep != nullptr && !sides_[side].eof;) {
@@ -255,8 +241,8 @@ void PairRun::finish() {
         }
       }
     }
-    const auto next = clock_.next_deadline();
-    advance(next ? std::min(*next - clock_.now(), Duration(std::chrono::seconds(1)))
+    const auto next = bed_.clock().next_deadline();
+    advance(next ? std::min(*next - bed_.now(), Duration(std::chrono::seconds(1)))
                  : Duration(std::chrono::seconds(1)));
   }
   for (int side = 0; side < 2; ++side) {
@@ -290,8 +276,8 @@ void PairRun::finish() {
     describe("server", server_);
     fail("cleanup: left after close and TIME-WAIT:" + left);
   }
-  if (clock_.next_deadline()) fail("cleanup: a timer is still armed");
-  if (client_link_.in_flight() + server_link_.in_flight() != 0) {
+  if (bed_.clock().next_deadline()) fail("cleanup: a timer is still armed");
+  if (bed_.link(link_).in_flight() != 0) {
     fail("cleanup: packets still held by the links");
   }
 }

@@ -32,10 +32,8 @@
 
 #include "fuzz/harness/random_allocation_faults.h"
 #include "stack/link/faulty_link.h"
-#include "stack/link/loopback_link.h"
-#include "stack/stack.h"
 #include "stack/tcp/protocol.h"
-#include "stack/time/fake_clock.h"
+#include "testbed/testbed.h"
 
 namespace tcpfuzz::harness {
 
@@ -92,21 +90,23 @@ class PairRun {
   netstack::tcp::Endpoint* endpoint(int side);
   // Whether the connection failed on either side (then nothing is owed).
   bool failed(int side) const;
+  // Pumps the wire, then checks().
   void step();
+  // After every pump: the server accepts, and an invariant violation fails.
+  void checks();
   void write(int side, size_t length);
   void read(int side, size_t length);
   void shut_down(int side);
   void advance(netstack::Duration d);
   [[noreturn]] void fail(const std::string& what);
 
-  netstack::FakeClock clock_;
-  netstack::LoopbackLink wire_;
-  netstack::Stack client_stack_;
-  netstack::Stack server_stack_;
-  netstack::tcp::Protocol client_;
-  netstack::tcp::Protocol server_;
-  netstack::FaultyLink client_link_;
-  netstack::FaultyLink server_link_;
+  // The client is host 0 (link end A), the server host 1 (end B).
+  testbed::Testbed bed_;
+  testbed::HostId client_host_;
+  testbed::HostId server_host_;
+  testbed::LinkId link_;
+  netstack::tcp::Protocol& client_;
+  netstack::tcp::Protocol& server_;
   std::array<RandomAllocationFaults, 2> memory_;  // client, server
   netstack::tcp::EndpointId listener_ = netstack::tcp::kNoEndpoint;
   std::array<Side, 2> sides_{};  // client, server

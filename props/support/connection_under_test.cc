@@ -26,9 +26,17 @@ bool StepObserved::sent_ack_only() const {
 
 ConnectionUnderTest::ConnectionUnderTest()
     : runner_({.seed = 1, .pcap = nullptr, .tracer = &tracer_, .transcript = &transcript_}) {
+  tracer_.add(trace_);
+  tracer_.add(recorder_);
   runner_.tcp().set_invariant_failure_handler([this](const std::string& report) {
     if (!invariant_failure_) invariant_failure_ = report;
   });
+}
+
+void ConnectionUnderTest::set_extra_tracer(tcp::Tracer* t) {
+  if (extra_ != nullptr) tracer_.remove(*extra_);
+  extra_ = t;
+  if (extra_ != nullptr) tracer_.add(*extra_);
 }
 
 template <class Step>
@@ -91,40 +99,28 @@ std::string ConnectionUnderTest::report(std::string_view headline) const {
   return text;
 }
 
-void ConnectionUnderTest::StepRecorder::on_segment_in(Instant t, tcp::EndpointId id, tcp::State s,
-                                                      const header::TcpHeader& h, size_t len,
-                                                      tcp::Verdict v) {
-  if (extra_ != nullptr) extra_->on_segment_in(t, id, s, h, len, v);
+void ConnectionUnderTest::StepRecorder::on_segment_in(Instant /*t*/, tcp::EndpointId /*id*/,
+                                                      tcp::State s, const header::TcpHeader& /*h*/,
+                                                      size_t /*len*/, tcp::Verdict v) {
   // A listener's verdict counts only when nothing else saw the segment.
   if (s != tcp::State::kListen || !c_.step_.verdict) c_.step_.verdict = v;
 }
 
-void ConnectionUnderTest::StepRecorder::on_segment_out(Instant t, tcp::EndpointId id, tcp::State s,
+void ConnectionUnderTest::StepRecorder::on_segment_out(Instant /*t*/, tcp::EndpointId /*id*/,
+                                                       tcp::State /*s*/,
                                                        const tcp::SegmentOut& out) {
-  if (extra_ != nullptr) extra_->on_segment_out(t, id, s, out);
   c_.step_.sent.push_back(out.tcp.flags);
 }
 
-void ConnectionUnderTest::StepRecorder::on_transition(Instant t, tcp::EndpointId id,
+void ConnectionUnderTest::StepRecorder::on_transition(Instant /*t*/, tcp::EndpointId id,
                                                       tcp::State from, tcp::State to,
-                                                      std::string_view cause) {
-  if (extra_ != nullptr) extra_->on_transition(t, id, from, to, cause);
+                                                      std::string_view /*cause*/) {
   // Every edge but a listener's own (CLOSED <-> LISTEN) is the connection's;
   // a listener's child starts from LISTEN.
   if ((to != tcp::State::kListen && from != tcp::State::kListen) ||
       (from == tcp::State::kListen && to == tcp::State::kSynRcvd)) {
     c_.connection_ = id;
   }
-}
-
-void ConnectionUnderTest::StepRecorder::on_timer(Instant t, tcp::EndpointId id, tcp::State s,
-                                                 tcp::TimerKind k) {
-  if (extra_ != nullptr) extra_->on_timer(t, id, s, k);
-}
-
-void ConnectionUnderTest::StepRecorder::on_socket_call(Instant t, tcp::EndpointId id, tcp::State s,
-                                                       std::string_view call, long result) {
-  if (extra_ != nullptr) extra_->on_socket_call(t, id, s, call, result);
 }
 
 }  // namespace tcpfuzz::props

@@ -15,6 +15,7 @@
 #include "fuzz/scenario/trace_log.h"
 #include "fuzz/scenario/transcript.h"
 #include "stack/tcp/trace.h"
+#include "testbed/tracer_fanout.h"
 
 namespace tcpfuzz::props {
 
@@ -41,8 +42,9 @@ class ConnectionUnderTest {
   StepObserved advance(netstack::Duration d);
   // Any event of the binary scenario encoding.
   StepObserved run(const scenario::BinaryEvent& e);
-  // Also hands every TCP event to `t` (nullptr: none).
-  void set_extra_tracer(netstack::tcp::Tracer* t) { recorder_.set_extra(t); }
+  // Also hands every TCP event to `t` (nullptr: none), after the trace and
+  // the step's own record.
+  void set_extra_tracer(netstack::tcp::Tracer* t);
 
   // The connection under test: the newest endpoint that is not a listener
   // (nullptr before there is one, or once it is reaped).
@@ -59,12 +61,10 @@ class ConnectionUnderTest {
   const std::optional<std::string>& invariant_failure() const { return invariant_failure_; }
 
  private:
-  // The TCP events a step is judged by; all of them go on to the extra
-  // tracer, if any.
+  // The TCP events a step is judged by.
   class StepRecorder final : public netstack::tcp::Tracer {
    public:
     explicit StepRecorder(ConnectionUnderTest& c) : c_(c) {}
-    void set_extra(netstack::tcp::Tracer* t) { extra_ = t; }
     void on_segment_in(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State s,
                        const netstack::header::TcpHeader& h, size_t len,
                        netstack::tcp::Verdict v) override;
@@ -72,14 +72,9 @@ class ConnectionUnderTest {
                         const netstack::tcp::SegmentOut& out) override;
     void on_transition(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State from,
                        netstack::tcp::State to, std::string_view cause) override;
-    void on_timer(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State s,
-                  netstack::tcp::TimerKind k) override;
-    void on_socket_call(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State s,
-                        std::string_view call, long result) override;
 
    private:
     ConnectionUnderTest& c_;
-    netstack::tcp::Tracer* extra_ = nullptr;
   };
 
   template <class Step>
@@ -87,7 +82,8 @@ class ConnectionUnderTest {
 
   scenario::TraceLog trace_{/*keep_all=*/true};
   StepRecorder recorder_{*this};
-  netstack::tcp::TeeTracer tracer_{trace_, recorder_};
+  netstack::tcp::Tracer* extra_ = nullptr;
+  testbed::TracerFanout tracer_;  // trace_, recorder_, then extra_
   scenario::ScenarioRecorder transcript_;
   scenario::BinaryRunner runner_;
   netstack::tcp::EndpointId connection_ = netstack::tcp::kNoEndpoint;

@@ -11,8 +11,9 @@ std::string Seg::describe() const {
   if (options.mss) o << " mss " << *options.mss;
   if (options.window_scale) o << " wscale " << int{*options.window_scale};
   if (options.sack_permitted) o << " sackOK";
-  if (options.timestamps)
+  if (options.timestamps) {
     o << " TS " << options.timestamps->value << "/" << options.timestamps->echo_reply;
+  }
   for (const auto& b : options.sacks()) o << " sack " << b.start << ":" << b.end;
   return o.str();
 }

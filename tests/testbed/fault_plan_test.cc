@@ -2,9 +2,9 @@
 // sends and to nothing else; LinkOptions::faulty is the symmetric one.
 #include <gtest/gtest.h>
 
-#include "stack/header/tcp_packet.h"
 #include "testbed/testbed.h"
 #include "tests/testbed/event_log.h"
+#include "tests/testbed/peer_packets.h"
 #include "tests/testbed/two_hosts.h"
 
 namespace tcpfuzz::testbed {
@@ -13,9 +13,6 @@ namespace {
 using namespace netstack;
 using namespace std::chrono_literals;
 
-const IpAddress kHost = *IpAddress::parse("192.0.2.1");
-const IpAddress kPeer = *IpAddress::parse("192.0.2.2");
-
 FaultPlan drop_everything() {
   FaultPlan p;
   p.drop_ppm = 1'000'000;
@@ -23,13 +20,7 @@ FaultPlan drop_everything() {
 }
 
 View rst_to_host() {
-  header::TcpPacketSpec spec;
-  spec.src = kPeer;
-  spec.dst = kHost;
-  spec.tcp.src_port = 40000;
-  spec.tcp.dst_port = 8080;
-  spec.tcp.flags = header::tcp_flag::kRst;
-  return header::build_tcp_packet(spec);
+  return peer_segment(header::tcp_flag::kRst);
 }
 
 TEST(TestbedFaults, APlanOnThePeersSideDropsOnlyWhatThePeerSends) {
