@@ -2,6 +2,8 @@
 // what the congestion window does (stack/tcp/loss_recovery.cc). The expected
 // segments follow Linux 6.18, as google/packetdrill's fast_recovery/ and
 // sack/ scripts check it (tests/scenario/packetdrill_expected.txt).
+#include <array>
+
 #include "tests/tcp/tcp_harness.h"
 
 namespace netstack::tcp::testing {
@@ -256,7 +258,7 @@ TEST_F(Recovery, WindowUpdatesAreNotDuplicateAcks) {
   h.out();
   send_segments(5);
   h.advance(kRtt);
-  for (uint16_t win : {20000, 30000, 40000}) {
+  for (const uint16_t win : std::array<uint16_t, 3>{20000, 30000, 40000}) {
     h.in(Seg{.flags = kAck, .seq = kPeerIss + 2, .ack = seg(1), .win = win});
   }
   // The larger window lets more data go, but nothing is resent.
