@@ -5,8 +5,24 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/cli/command_line.h"
+#include "stack/util/expected.h"
+
 namespace tcpfuzz::serve {
 namespace {
+
+// What `tcpfuzz serve` does with its arguments: the options, or the
+// one-line error naming the bad flag.
+netstack::Expected<ServeOptions, std::string> parse_serve_options(
+    const std::vector<std::string>& args) {
+  ServeOptions o;
+  cli::CommandLine line("serve", "");
+  declare_serve_options(line, o);
+  const cli::CommandLine::Parsed parsed = line.parse(args);
+  if (parsed.outcome != cli::CommandLine::Outcome::kRun) return netstack::Unexpected{parsed.error};
+  if (auto error = check_serve_options(o)) return netstack::Unexpected{*error};
+  return o;
+}
 
 std::vector<std::string> with_base(std::vector<std::string> more) {
   std::vector<std::string> args = {"--tun", "tfz0", "--address", "198.18.0.2"};

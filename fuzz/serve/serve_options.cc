@@ -5,10 +5,8 @@
 
 namespace tcpfuzz::serve {
 
-using netstack::Expected;
 using netstack::FaultPlan;
 using netstack::IpAddress;
-using netstack::Unexpected;
 
 namespace {
 
@@ -125,16 +123,6 @@ void declare_serve_options(cli::CommandLine& line, ServeOptions& o) {
       .note(
           "A server takes --listen PORT and --mode echo, discard or source; a client takes "
           "--connect IP:PORT and --mode send or receive.");
-}
-
-Expected<ServeOptions, std::string> parse_serve_options(const std::vector<std::string>& args) {
-  ServeOptions o;
-  cli::CommandLine line("serve", "");
-  declare_serve_options(line, o);
-  const cli::CommandLine::Parsed parsed = line.parse(args);
-  if (parsed.outcome != cli::CommandLine::Outcome::kRun) return Unexpected{parsed.error};
-  if (auto error = check_serve_options(o)) return Unexpected{*error};
-  return o;
 }
 
 }  // namespace tcpfuzz::serve

@@ -6,13 +6,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "fuzz/cli/command_line.h"
 #include "stack/header/address.h"
 #include "stack/link/faulty_link.h"
 #include "stack/tcp/config.h"
-#include "stack/util/expected.h"
 
 namespace tcpfuzz::serve {
 
@@ -53,10 +51,6 @@ struct ServeOptions {
 void declare_serve_options(cli::CommandLine& line, ServeOptions& o);
 // The checks that hold only once every flag is known: the one-line error.
 std::optional<std::string> check_serve_options(const ServeOptions& o);
-
-// The options, or a one-line error naming the bad flag.
-netstack::Expected<ServeOptions, std::string> parse_serve_options(
-    const std::vector<std::string>& args);
 
 // "drop=1%,reorder=0.5%,duplicate=1%,delay=1%,corrupt=1%,seed=7": the random faults of
 // a FaultPlan, each a percentage of packets.
