@@ -78,7 +78,7 @@ done
 [[ "$SECONDS_PER_TARGET" -eq 0 ]] && RUN_FUZZ=0
 [[ $RUN_FUZZ -eq 1 || $RUN_TESTS -eq 1 ]] || die "--no-fuzz with --no-tests leaves nothing to measure"
 
-MUTANTS_DIR=${TCPFUZZ_MUTANTS_DIR:-$TCPFUZZ_ROOT/mutant-runs}
+MUTANTS_DIR=$(realpath -m "${TCPFUZZ_MUTANTS_DIR:-$TCPFUZZ_ROOT/mutant-runs}")
 EXCLUDE_LABELS=${TCPFUZZ_MUTANTS_EXCLUDE:-fuzz|bench|interop|diff|mutants}
 TEST_TIMEOUT=${TCPFUZZ_MUTANTS_TEST_TIMEOUT:-120}
 EXCLUDE_TESTS=${TCPFUZZ_MUTANTS_EXCLUDE_TESTS:-^conformance.pcap-tshark$}

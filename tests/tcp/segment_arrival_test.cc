@@ -402,5 +402,28 @@ TEST(SegmentArrives, AnAckOfNewDataRestartsTheRetransmissionTimer) {
   EXPECT_EQ(again.payload.size(), 100u);
 }
 
+// RFC 6298 5.5-5.7 and Linux tcp_ack_update_rtt(): the backoff doubled by a
+// timeout ends with the next valid RTT measurement, here the timestamp an
+// ACK of the retransmission echoes.
+TEST(SegmentArrives, AnAckEchoingTheRetransmissionEndsTheBackoff) {
+  PeerHarness h;
+  Endpoint& ep = h.establish_passive(
+      1000, header::TcpOptions{.mss = 1460, .timestamps = header::Timestamps{100, 0}});
+  const uint32_t iss = h.our_iss;
+  ASSERT_EQ(ep.write(bytes(100)).value_or(0), 100u);
+  EXPECT_EQ(h.out().seq, iss + 1);
+  h.advance(ep.info().rto);
+  const Seg again = h.out();
+  EXPECT_EQ(again.seq, iss + 1);
+  ASSERT_TRUE(again.options.timestamps.has_value());
+  EXPECT_EQ(ep.info().backoff, 1u);
+  h.advance(10ms);
+  h.in(Seg{.flags = kAck,
+           .seq = 1001,
+           .ack = iss + 101,
+           .options = {.timestamps = header::Timestamps{200, again.options.timestamps->value}}});
+  EXPECT_EQ(ep.info().backoff, 0u);
+}
+
 }  // namespace
 }  // namespace netstack::tcp::testing
