@@ -217,6 +217,35 @@ TEST(SegmentArrives, DataInTheWindowIsQueuedAndBeyondItDropped) {
   EXPECT_EQ(p.ep->info().reassembly_bytes, 1u);
 }
 
+// Seventh step: what arrives beyond the window is taken only as far as the
+// receive buffer has room (Linux queues in-order data past the window while
+// memory allows, tcp_try_rmem_schedule(), and drops the rest); a segment
+// larger than the whole buffer never fits.
+TEST(SegmentArrives, DataBeyondTheWindowAndTheBufferIsNotTaken) {
+  PeerHarness h;
+  const EndpointId l = h.tcp.open(IpAddress::Family::kV4);
+  Endpoint& listener = *h.tcp.find(l);
+  ASSERT_EQ(listener.set_option(SockOpt::kRcvBuf, 4096), 0);
+  ASSERT_EQ(listener.bind(h.local, PeerHarness::kLocalPort), 0);
+  ASSERT_EQ(listener.listen(8), 0);
+  h.in(Seg{.flags = kSyn, .seq = 1000, .options = {.mss = 1460}});
+  const Seg synack = h.out();
+  h.in(Seg{.flags = kAck, .seq = 1001, .ack = synack.seq + 1});
+  auto id = listener.accept();
+  ASSERT_TRUE(id.has_value());
+  Endpoint& ep = *h.tcp.find(*id);
+  const auto rcvbuf = static_cast<size_t>(ep.get_option(SockOpt::kRcvBuf).value());
+  h.in(Seg{.flags = kAck, .seq = 1001, .ack = synack.seq + 1, .payload = bytes(1000)});
+  const Seg first = h.out();
+  EXPECT_EQ(first.ack, 2001u);
+  EXPECT_LT(first.win, rcvbuf);
+  h.in(Seg{.flags = kAck, .seq = 2001, .ack = synack.seq + 1, .payload = bytes(2 * rcvbuf)});
+  EXPECT_LT(ep.info().rcv_nxt - 2001, rcvbuf) << "took more than the buffer holds";
+  EXPECT_LE(ep.info().readable_bytes, rcvbuf);
+  h.advance(1s);  // whatever ACK it owes (possibly delayed) covers no more
+  while (h.pending_out() > 0) EXPECT_LT(h.out().ack - 2001, rcvbuf);
+}
+
 TEST(SegmentArrives, AnOldDuplicateIsAckedAndNotDelivered) {
   PeerHarness h;
   const Passive p = open_passive(h, 1000);
