@@ -165,8 +165,8 @@ sync_scratch() {
   done <"$list"
   # Files the user removed go from the copy too (builds are kept).
   local gone
-  gone=$(cd "$SCRATCH" && find . -path ./build -prune -o -type f -printf '%P\n' |
-    grep -vxF -f "$list" || true)
+  gone=$(cd "$SCRATCH" && { find . -path ./build -prune -o -type f -printf '%P\n' |
+    grep -vxF -f "$list" || true; })
   while IFS= read -r f; do
     [[ -n "$f" ]] && rm -f "$SCRATCH/$f"
   done <<<"$gone"

@@ -28,13 +28,13 @@ for patch in "$root"/tests/mutants/*.patch; do
   # patch(1) checks against the files as they are, whether or not the tree
   # is a git checkout; git apply where there is no patch.
   if command -v patch >/dev/null; then
-    out=$(patch -p1 --dry-run -s -f -d "$root" <"$patch" 2>&1)
+    applies() { patch -p1 --dry-run -s -f -d "$root" <"$1" 2>&1; }
   else
-    out=$(cd "$root" && git apply --check "$patch" 2>&1)
+    applies() { (cd "$root" && git apply --check "$1" 2>&1); }
   fi
-  if [[ $? -ne 0 ]]; then
+  if ! out=$(applies "$patch"); then
     echo "FAIL $file: does not apply any more; re-create it against the current source"
-    echo "$out" | sed 's/^/    /'
+    printf '    %s\n' "$out"
     failed=1
   fi
 done
