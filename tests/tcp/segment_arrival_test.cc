@@ -208,9 +208,8 @@ TEST(SegmentArrives, DataInTheWindowIsQueuedAndBeyondItDropped) {
   const Seg dup = h.out();
   EXPECT_EQ(dup.ack, 1001u);
   EXPECT_EQ(p.ep->info().reassembly_bytes, 1u);
-  // Beyond the right edge (and the free buffer space): dropped and ACKed.
-  // (Linux tcp_data_queue() drops from the right edge itself on; we keep
-  // what starts within the free space, see docs/mutants.md.)
+  // Far beyond the right edge (and the free buffer space): dropped and
+  // ACKed (Linux tcp_data_queue(), out_of_window).
   const uint32_t right = dup.ack + dup.win;
   h.in(Seg{.flags = kAck, .seq = right + 100'000, .ack = p.iss + 1, .payload = bytes(1)});
   EXPECT_EQ(h.out().ack, 1001u);
