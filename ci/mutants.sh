@@ -340,7 +340,11 @@ measure() {
 
 print_table() {
   local summary="$MUTANTS_DIR/summary.tsv" row fields found=0 killed=0 errors=0
-  banner "mutants: ${#ROWS[@]}, fuzzing ${SECONDS_PER_TARGET}s per target (${TARGETS[*]:--})"
+  if [[ $RUN_FUZZ -eq 1 ]]; then
+    banner "mutants: ${#ROWS[@]}, fuzzing ${SECONDS_PER_TARGET}s per target (${TARGETS[*]})"
+  else
+    banner "mutants: ${#ROWS[@]}, no fuzzing"
+  fi
   printf 'mutant\tfuzz\ttarget\texecs\tseconds\tsignature\ttests\tkilled by\n' >"$summary"
   local fmt='%-40s %-5s %-16s %9s %7s  %-8s  %s\n'
   # shellcheck disable=SC2059  # the format is ours
