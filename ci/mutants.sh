@@ -304,10 +304,10 @@ measure() {
       fuzz_target "$out" "$target"
       if [[ -n "$FOUND_SIGNATURE" ]]; then
         echo "  found by $target after $FOUND_EXECS executions (~${FOUND_SECONDS}s): $FOUND_SIGNATURE"
-        if [[ "$fuzz" == no ]]; then
-          fuzz=yes by=$target execs=$FOUND_EXECS secs=$FOUND_SECONDS signature=$FOUND_SIGNATURE
-        else
+        if [[ "$fuzz" == yes ]]; then
           by+=",$target"
+        else
+          fuzz=yes by=$target execs=$FOUND_EXECS secs=$FOUND_SECONDS signature=$FOUND_SIGNATURE
         fi
         [[ $EVERY_TARGET -eq 1 ]] || break
       elif [[ -n "$FUZZ_ERROR" ]]; then
