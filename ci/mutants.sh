@@ -295,7 +295,7 @@ measure() {
   fi
   echo "release build: $(fmt_duration $(($(now_s) - t0)))"
 
-  local fuzz="-" by="-" execs="-" secs="-" signature="-" target
+  local fuzz="-" by="-" execs="-" secs="-" signature="-" target searched=0
   if [[ $RUN_FUZZ -eq 1 ]]; then
     fuzz=no
     for target in "${TARGETS[@]}"; do
@@ -315,8 +315,11 @@ measure() {
         [[ "$fuzz" == no ]] && fuzz=error signature=$FUZZ_ERROR
       else
         echo "  not found ($FOUND_EXECS executions, $(fmt_duration $(($(now_s) - t0))) with the build)"
+        [[ "$FOUND_EXECS" =~ ^[0-9]+$ ]] && searched=$((searched + FOUND_EXECS))
       fi
     done
+    # Not found: the executions spent on it, over every target.
+    [[ "$fuzz" == no ]] && execs=$searched
   fi
 
   local tests="-" killer="-"
