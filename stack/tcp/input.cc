@@ -406,7 +406,11 @@ void Endpoint::handle_data(Segment& s) {
     ++protocol_.stats().reassembly_dropped;
     return;
   }
-  if (s.has(kFin) && payload.size() == s.payload.size()) ooo_fin_ = fin_at;
+  // The FIN is kept when the segment fits whole (s.payload was moved from:
+  // compare with where the FIN sits).
+  if (s.has(kFin) && seq.add(seqnum::Size(static_cast<uint32_t>(payload.size()))) == fin_at) {
+    ooo_fin_ = fin_at;
+  }
   if (!reassembly_.insert(rcv_nxt_, seq, std::move(payload))) {
     ++protocol_.stats().reassembly_dropped;
   }
