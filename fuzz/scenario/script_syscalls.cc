@@ -126,6 +126,14 @@ CallOutcome ScriptSyscalls::accept(Line& line) {
 
 namespace {
 
+// The msghdr field `name` of recvmsg()/sendmsg()'s second argument.
+const Expr* msghdr_field(const Expr& msghdr, std::string_view name) {
+  for (size_t i = 0; i < msghdr.names.size(); ++i) {
+    if (msghdr.names[i] == name) return &msghdr.elements[i];
+  }
+  return nullptr;
+}
+
 // A NULL buffer faults in the kernel before TCP sees the call.
 bool null_buffer(const std::vector<Expr>& args) {
   return args.size() > 1 && evaluate(args[1]) == 0;
@@ -162,6 +170,14 @@ CallOutcome ScriptSyscalls::write(Line& line) {
       }
     }
     flags = line.arg(2).value_or(0);
+    // Linux pins each zerocopy iovec as its own page fragment and starts a
+    // new skb after MAX_SKB_FRAGS (17) of them; the stack copies and keeps
+    // no fragments, so it cannot cut segments there.
+    const Expr* iov = msghdr_field(a[1], "msg_iov");
+    if ((flags & linux_constant("MSG_ZEROCOPY")) != 0 && iov != nullptr &&
+        iov->elements.size() > 17) {
+      return line.unsupported("MSG_ZEROCOPY sendmsg of more than 17 iovecs (MAX_SKB_FRAGS)");
+    }
   } else {
     if (null_buffer(a)) return CallOutcome::err(EFAULT);
     length = line.arg(2);
@@ -304,14 +320,6 @@ CallOutcome ScriptSyscalls::ioctl(Line& line) {
 }
 
 namespace {
-
-// The msghdr field `name` of recvmsg()/sendmsg()'s second argument.
-const Expr* msghdr_field(const Expr& msghdr, std::string_view name) {
-  for (size_t i = 0; i < msghdr.names.size(); ++i) {
-    if (msghdr.names[i] == name) return &msghdr.elements[i];
-  }
-  return nullptr;
-}
 
 // Why the cmsgs a script expects differ from `got` ((level, type) -> fields
 // by name, each checked only where the script states it); nullopt if not.
