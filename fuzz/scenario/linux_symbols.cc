@@ -49,7 +49,7 @@ constexpr std::array<std::pair<std::string_view, int>, 26> kErrnos{{
     {"ENOBUFS", ENOBUFS},
 }};
 
-constexpr std::array<std::pair<std::string_view, long>, 81> kSymbols{{
+constexpr std::array<std::pair<std::string_view, long>, 83> kSymbols{{
     {"AF_INET", AF_INET},
     {"AF_INET6", AF_INET6},
     {"PF_INET", PF_INET},
@@ -114,6 +114,8 @@ constexpr std::array<std::pair<std::string_view, long>, 81> kSymbols{{
     {"SIOCOUTQ", SIOCOUTQ},
     // packetdrill's names for the IPv4 error-queue cmsg (IPv6 scripts get
     // the same names; the runner compares names, not families).
+    {"SOL_IP", SOL_IP},
+    {"IP_RECVERR", IP_RECVERR},
     {"CMSG_LEVEL_IP", SOL_IP},
     {"CMSG_TYPE_RECVERR", IP_RECVERR},
     {"SO_EE_ORIGIN_ZEROCOPY", SO_EE_ORIGIN_ZEROCOPY},

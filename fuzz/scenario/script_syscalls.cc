@@ -33,7 +33,7 @@ struct ScriptSyscalls::Line {
 };
 
 ScriptSyscalls::Handler ScriptSyscalls::handler(std::string_view name) {
-  static constexpr std::array<std::pair<std::string_view, Handler>, 21> kHandlers{{
+  static constexpr std::array<std::pair<std::string_view, Handler>, 20> kHandlers{{
       {"bind", &ScriptSyscalls::bind},
       {"listen", &ScriptSyscalls::listen},
       {"connect", &ScriptSyscalls::connect},
@@ -50,7 +50,6 @@ ScriptSyscalls::Handler ScriptSyscalls::handler(std::string_view name) {
       {"fcntl", &ScriptSyscalls::fcntl},
       {"setsockopt", &ScriptSyscalls::sockopt},
       {"getsockopt", &ScriptSyscalls::sockopt},
-      {"poll", &ScriptSyscalls::poll},
       {"ioctl", &ScriptSyscalls::ioctl},
       {"recvmsg", &ScriptSyscalls::recvmsg},
       {"epoll_ctl", &ScriptSyscalls::epoll_ctl},
@@ -66,6 +65,7 @@ CallOutcome ScriptSyscalls::call(const SyscallSpec& sc, CallIssues* issues) {
     if (auto u = unknown_symbol(arg)) return line.unsupported("symbol " + *u + " in " + sc.name);
   }
   if (sc.name == "socket") return socket(line);
+  if (sc.name == "poll") return poll(line);  // its descriptors are inside the pollfd array
   if (sc.name == "epoll_create") {
     // Linux: the size hint must be positive.
     if (line.arg(0).value_or(0) <= 0) return CallOutcome::err(EINVAL);
