@@ -49,12 +49,13 @@ constexpr std::array<std::pair<std::string_view, int>, 26> kErrnos{{
     {"ENOBUFS", ENOBUFS},
 }};
 
-constexpr std::array<std::pair<std::string_view, long>, 83> kSymbols{{
+constexpr std::array<std::pair<std::string_view, long>, 84> kSymbols{{
     {"AF_INET", AF_INET},
     {"AF_INET6", AF_INET6},
     {"PF_INET", PF_INET},
     {"PF_INET6", PF_INET6},
     {"SOCK_STREAM", SOCK_STREAM},
+    {"SOCK_NONBLOCK", SOCK_NONBLOCK},
     {"IPPROTO_TCP", IPPROTO_TCP},
     {"IPPROTO_IP", IPPROTO_IP},
     {"IPPROTO_IPV6", IPPROTO_IPV6},

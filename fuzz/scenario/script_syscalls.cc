@@ -34,26 +34,16 @@ struct ScriptSyscalls::Line {
 
 ScriptSyscalls::Handler ScriptSyscalls::handler(std::string_view name) {
   static constexpr std::array<std::pair<std::string_view, Handler>, 20> kHandlers{{
-      {"bind", &ScriptSyscalls::bind},
-      {"listen", &ScriptSyscalls::listen},
-      {"connect", &ScriptSyscalls::connect},
-      {"accept", &ScriptSyscalls::accept},
-      {"read", &ScriptSyscalls::read},
-      {"recv", &ScriptSyscalls::read},
-      {"recvfrom", &ScriptSyscalls::read},
-      {"write", &ScriptSyscalls::write},
-      {"send", &ScriptSyscalls::write},
-      {"sendto", &ScriptSyscalls::write},
-      {"sendmsg", &ScriptSyscalls::write},
-      {"shutdown", &ScriptSyscalls::shutdown},
-      {"close", &ScriptSyscalls::close},
-      {"fcntl", &ScriptSyscalls::fcntl},
-      {"setsockopt", &ScriptSyscalls::sockopt},
-      {"getsockopt", &ScriptSyscalls::sockopt},
-      {"ioctl", &ScriptSyscalls::ioctl},
-      {"recvmsg", &ScriptSyscalls::recvmsg},
-      {"epoll_ctl", &ScriptSyscalls::epoll_ctl},
-      {"epoll_wait", &ScriptSyscalls::epoll_wait},
+      {"bind", &ScriptSyscalls::bind},           {"listen", &ScriptSyscalls::listen},
+      {"connect", &ScriptSyscalls::connect},     {"accept", &ScriptSyscalls::accept},
+      {"read", &ScriptSyscalls::read},           {"recv", &ScriptSyscalls::read},
+      {"recvfrom", &ScriptSyscalls::read},       {"write", &ScriptSyscalls::write},
+      {"send", &ScriptSyscalls::write},          {"sendto", &ScriptSyscalls::write},
+      {"sendmsg", &ScriptSyscalls::write},       {"shutdown", &ScriptSyscalls::shutdown},
+      {"close", &ScriptSyscalls::close},         {"fcntl", &ScriptSyscalls::fcntl},
+      {"setsockopt", &ScriptSyscalls::sockopt},  {"getsockopt", &ScriptSyscalls::sockopt},
+      {"ioctl", &ScriptSyscalls::ioctl},         {"recvmsg", &ScriptSyscalls::recvmsg},
+      {"epoll_ctl", &ScriptSyscalls::epoll_ctl}, {"epoll_wait", &ScriptSyscalls::epoll_wait},
   }};
   const auto it = std::ranges::find(kHandlers, name, &std::pair<std::string_view, Handler>::first);
   return it == kHandlers.end() ? nullptr : it->second;
@@ -78,15 +68,17 @@ CallOutcome ScriptSyscalls::call(const SyscallSpec& sc, CallIssues* issues) {
   if (!fd) return line.bad("first argument must be an fd");
   line.fd = static_cast<int>(*fd);
   const Handler h = handler(sc.name);
+  // epoll_ctl and epoll_wait take an epoll descriptor (EINVAL for another);
+  // on one, read and write are EINVAL and the socket calls ENOTSOCK.
   const bool epoll_call = sc.name == "epoll_ctl" || sc.name == "epoll_wait";
   if (calls_.is_epoll(line.fd)) {
-    if (sc.name == "close") return calls_.close(line.fd);
-    if (epoll_call) return (this->*h)(line);
-    return h == nullptr ? line.unsupported("syscall " + sc.name) : CallOutcome::err(EINVAL);
+    if (h == nullptr) return line.unsupported("syscall " + sc.name);
+    if (epoll_call || sc.name == "close") return (this->*h)(line);
+    return CallOutcome::err(sc.name == "read" || sc.name == "write" ? EINVAL : ENOTSOCK);
   }
   if (calls_.endpoint(line.fd) == nullptr) return CallOutcome::err(EBADF);
-  if (epoll_call) return CallOutcome::err(EINVAL);  // Linux: not an epoll descriptor
   if (h == nullptr) return line.unsupported("syscall " + sc.name);
+  if (epoll_call) return CallOutcome::err(EINVAL);
   return (this->*h)(line);
 }
 
@@ -95,6 +87,11 @@ CallOutcome ScriptSyscalls::socket(Line& line) {
   const auto fd = evaluate(line.sc.result);
   if (!fd || *fd < 0) return line.bad("socket() must name its fd as the result");
   calls_.socket(static_cast<int>(*fd), family_);
+  // Linux: SOCK_NONBLOCK in the type is O_NONBLOCK on the new descriptor.
+  const long type = line.arg(1).value_or(0);
+  if ((type & linux_constant("SOCK_NONBLOCK")) != 0) {
+    calls_.set_nonblocking(static_cast<int>(*fd), true);
+  }
   return CallOutcome::ok(*fd);
 }
 
