@@ -292,7 +292,7 @@ class Runner {
   bool tcp_info_assertions(const Event& e, const CodeSpec& code, std::optional<RunResult>* early) {
     const tcp::Endpoint* ep = world_.tcp().find(calls_.newest_socket());
     if (ep == nullptr) return fail(e.line, "%{ }% block with no socket under test");
-    const TcpInfoVerdict verdict = check_tcp_info(code.code, ep->info());
+    const TcpInfoVerdict verdict = check_tcp_info(code.code, ep->info(), python_variables_);
     switch (verdict.kind) {
       case TcpInfoVerdict::Kind::kHolds:
         return true;
@@ -414,6 +414,8 @@ class Runner {
   ScriptSyscalls syscalls_;
   PeerCapture capture_;
   RunRecording recording_;
+  // Assignments in %{ }% blocks, seen by the blocks after them.
+  PythonVariables python_variables_;
 
   std::optional<Pending> pending_;
   std::optional<Failure> failure_;

@@ -31,11 +31,12 @@ tcp::Endpoint* SocketCalls::endpoint(int fd) {
 
 int SocketCalls::lowest_free_fd() const {
   int fd = 3;
-  while (fds_.contains(fd)) ++fd;
+  while (fds_.contains(fd) || epolls_.contains(fd)) ++fd;
   return fd;
 }
 
 CallOutcome SocketCalls::socket(int fd, IpAddress::Family family) {
+  epolls_.erase(fd);
   newest_socket_ = tcp_.open(family);
   fds_[fd] = Fd{newest_socket_, false};
   sut_.on_socket();
@@ -100,12 +101,13 @@ CallOutcome SocketCalls::read(int fd, size_t length, bool peek, bool dontwait) {
   return outcome(ep->read(buffer, peek), nonblocking(fd) || dontwait);
 }
 
-CallOutcome SocketCalls::write(int fd, size_t length, bool more, bool eor, bool dontwait) {
+CallOutcome SocketCalls::write(int fd, size_t length, bool more, bool eor, bool dontwait,
+                               bool zerocopy) {
   tcp::Endpoint* ep = endpoint(fd);
   if (ep == nullptr) return CallOutcome::err(EBADF);
   const bool nonblocking_call = nonblocking(fd) || dontwait;
   const std::vector<uint8_t> zeros(length - std::min(length, write_progress_), 0);
-  auto r = ep->write(zeros, more, eor);
+  auto r = ep->write(zeros, more, eor, zerocopy);
   if (!r) {
     if (r.error() == EAGAIN && !nonblocking_call) return CallOutcome::blocked();
     // A blocking write interrupted by an error returns what it queued.
@@ -130,6 +132,7 @@ CallOutcome SocketCalls::shutdown(int fd, tcp::ShutdownHow how) {
 }
 
 CallOutcome SocketCalls::close(int fd) {
+  if (epolls_.erase(fd) == 1) return CallOutcome::ok(0);
   tcp::Endpoint* ep = endpoint(fd);
   if (ep == nullptr) return CallOutcome::err(EBADF);
   ep->close();
@@ -156,6 +159,50 @@ Expected<int, tcp::Errno> SocketCalls::get_option(int fd, tcp::SockOpt option) {
   tcp::Endpoint* ep = endpoint(fd);
   if (ep == nullptr) return Unexpected{tcp::Errno{EBADF}};
   return ep->get_option(option);
+}
+
+Expected<size_t, tcp::Errno> SocketCalls::unread_bytes(int fd) {
+  tcp::Endpoint* ep = endpoint(fd);
+  if (ep == nullptr) return Unexpected{tcp::Errno{EBADF}};
+  return ep->unread_bytes();
+}
+
+Expected<tcp::ZerocopyRange, tcp::Errno> SocketCalls::read_error_queue(int fd) {
+  tcp::Endpoint* ep = endpoint(fd);
+  if (ep == nullptr) return Unexpected{tcp::Errno{EBADF}};
+  return ep->read_error_queue();
+}
+
+CallOutcome SocketCalls::epoll_create(int fd) {
+  fds_.erase(fd);
+  epolls_[fd] = tcp::Epoll{};
+  return CallOutcome::ok(fd);
+}
+
+CallOutcome SocketCalls::epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
+  const auto it = epolls_.find(epfd);
+  if (it == epolls_.end()) return CallOutcome::err(EBADF);
+  tcp::Endpoint* ep = endpoint(fd);
+  // Linux do_epoll_ctl(): the target must be open and pollable; an epoll
+  // instance cannot watch itself.
+  if (ep == nullptr) return CallOutcome::err(fd == epfd ? EINVAL : EBADF);
+  constexpr int kAdd = 1, kDel = 2, kMod = 3;
+  switch (op) {
+    case kAdd:
+      return outcome(it->second.add(fd, *ep, events, data));
+    case kDel:
+      return outcome(it->second.remove(fd));
+    case kMod:
+      return outcome(it->second.modify(fd, *ep, events, data));
+    default:
+      return CallOutcome::err(EINVAL);
+  }
+}
+
+std::vector<tcp::Epoll::Event> SocketCalls::epoll_wait(int epfd, size_t max) {
+  const auto it = epolls_.find(epfd);
+  if (it == epolls_.end()) return {};
+  return it->second.wait(max, [this](int fd) -> const tcp::Endpoint* { return endpoint(fd); });
 }
 
 uint32_t SocketCalls::poll(int fd) {

@@ -10,9 +10,11 @@
 
 #include <cstddef>
 #include <map>
+#include <vector>
 
 #include "fuzz/scenario/socket_under_test.h"
 #include "stack/header/address.h"
+#include "stack/tcp/epoll.h"
 #include "stack/tcp/protocol.h"
 
 namespace tcpfuzz::scenario {
@@ -66,7 +68,19 @@ class SocketCalls {
   void adopt(int fd, netstack::tcp::EndpointId connection);
   CallOutcome read(int fd, size_t length, bool peek, bool dontwait);
   // A blocking write returns once all of it is queued.
-  CallOutcome write(int fd, size_t length, bool more, bool eor, bool dontwait);
+  CallOutcome write(int fd, size_t length, bool more, bool eor, bool dontwait,
+                    bool zerocopy = false);
+  // ioctl(SIOCINQ).
+  netstack::Expected<size_t, netstack::tcp::Errno> unread_bytes(int fd);
+  // recvmsg(MSG_ERRQUEUE): never blocks (Linux sock_recv_errqueue()).
+  netstack::Expected<netstack::tcp::ZerocopyRange, netstack::tcp::Errno> read_error_queue(int fd);
+  // epoll_create(): a new epoll instance at `fd`.
+  CallOutcome epoll_create(int fd);
+  bool is_epoll(int fd) const { return epolls_.contains(fd); }
+  // epoll_ctl(epfd, op, fd, {events, data}); `op` is 1 (ADD), 2 (DEL) or 3 (MOD).
+  CallOutcome epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
+  // epoll_wait() without blocking; the caller repeats it until its timeout.
+  std::vector<netstack::tcp::Epoll::Event> epoll_wait(int epfd, size_t max);
   CallOutcome shutdown(int fd, netstack::tcp::ShutdownHow how);
   CallOutcome close(int fd);
   // fcntl(F_GETFL) / fcntl(F_SETFL) as far as O_NONBLOCK.
@@ -87,6 +101,7 @@ class SocketCalls {
   SocketUnderTest& sut_;
   Addresses addresses_;
   std::map<int, Fd> fds_;
+  std::map<int, netstack::tcp::Epoll> epolls_;
   netstack::tcp::EndpointId newest_socket_ = netstack::tcp::kNoEndpoint;
   // The endpoint whose blocking connect() is waiting for its handshake.
   netstack::tcp::EndpointId pending_connect_ = netstack::tcp::kNoEndpoint;

@@ -36,6 +36,7 @@
 #include "stack/tcp/sent_segments.h"
 #include "stack/tcp/socket_types.h"
 #include "stack/tcp/trace.h"
+#include "stack/tcp/zerocopy.h"
 #include "stack/tcp_demuxer.h"
 #include "stack/time/timer.h"
 #include "stack/util/expected.h"
@@ -86,7 +87,10 @@ class Endpoint final : public SegmentHandler {
   // `more` is MSG_MORE: more data follows, so hold a partial segment and
   // do not mark the end of this write with PSH.
   // `eor` is MSG_EOR: no later data joins a segment with this write's end.
-  Expected<size_t, Errno> write(std::span<const uint8_t> data, bool more = false, bool eor = false);
+  // `zerocopy` is MSG_ZEROCOPY: with SO_ZEROCOPY on, the write's completion
+  // is notified on the error queue (read_error_queue()).
+  Expected<size_t, Errno> write(std::span<const uint8_t> data, bool more = false, bool eor = false,
+                                bool zerocopy = false);
   Errno shutdown(ShutdownHow how);
   // Releases the user's hold: a graceful close (FIN) or, with unread data or
   // SO_LINGER 0, an abort (RST).
@@ -100,6 +104,14 @@ class Endpoint final : public SegmentHandler {
   Expected<int, Errno> get_option(SockOpt opt);
   uint32_t poll() const;
   TcpInfo info() const;
+  // ioctl(SIOCINQ): bytes ready to read (EINVAL on a listener).
+  Expected<size_t, Errno> unread_bytes() const;
+  // TCP_INQ's cmsg after a read: the bytes left, or 1 when none are left and
+  // the peer has closed (Linux tcp_inq_hint()).
+  uint32_t inq_hint() const;
+  // recvmsg(MSG_ERRQUEUE): the oldest MSG_ZEROCOPY notification (EAGAIN: none).
+  Expected<ZerocopyRange, Errno> read_error_queue();
+  const Wakeups& wakeups() const { return wakeups_; }
 
   // Begin SegmentHandler implementation.
   void handle_segment(InboundSegment& in) override;
@@ -124,7 +136,8 @@ class Endpoint final : public SegmentHandler {
   Errno connect_impl(const IpAddress& address, uint16_t port);
   Expected<EndpointId, Errno> accept_impl();
   Expected<size_t, Errno> read_impl(std::span<uint8_t> out, bool peek);
-  Expected<size_t, Errno> write_impl(std::span<const uint8_t> data, bool more, bool eor);
+  Expected<size_t, Errno> write_impl(std::span<const uint8_t> data, bool more, bool eor,
+                                     bool zerocopy);
   Errno shutdown_impl(ShutdownHow how);
   void close_impl();
   void abort_impl();
@@ -288,6 +301,13 @@ class Endpoint final : public SegmentHandler {
   uint32_t max_sndbuf_;  // largest SO_SNDBUF ever set: the queue may exceed a shrunk one
   uint32_t max_rcvbuf_;  // likewise for SO_RCVBUF
   bool reuse_addr_ = false;
+  bool inq_ = false;       // TCP_INQ
+  bool zerocopy_ = false;  // SO_ZEROCOPY
+  int mark_ = 0;           // SO_MARK
+  ZerocopyNotifier zerocopy_notes_;
+  Wakeups wakeups_;
+  bool write_space_wanted_ = false;  // a write found the buffer full (Linux SOCK_NOSPACE)
+  Instant last_data_received_at_;    // Linux icsk_ack.lrcvtime
 
   // Negotiated on the handshake.
   bool ts_enabled_ = false;

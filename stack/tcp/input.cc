@@ -236,6 +236,15 @@ bool Endpoint::handle_ack(const Segment& s) {
   size_t data_acked = std::min<size_t>(acked, send_queue_.size());
   send_queue_.pop_front(data_acked);
   snd_una_ = s.ack;
+  // Linux: the freed buffers complete MSG_ZEROCOPY sends (sk_error_report)
+  // and, when a write found the buffer full, wake writers once the space is
+  // worth it (tcp_check_space(), sk_stream_write_space(): a third free).
+  if (zerocopy_notes_.on_acked(snd_una_)) ++wakeups_.error;
+  if (write_space_wanted_ &&
+      sndbuf_ - std::min<size_t>(sndbuf_, send_queue_.size()) >= send_queue_.size() / 2) {
+    write_space_wanted_ = false;
+    ++wakeups_.writable;
+  }
   while (!push_marks_.empty() && push_marks_.front().less_equal(snd_una_)) push_marks_.pop_front();
   while (!eor_marks_.empty() && eor_marks_.front().less_equal(snd_una_)) eor_marks_.pop_front();
   if (snd_nxt_.less_than(snd_una_)) snd_nxt_ = snd_una_;
@@ -379,6 +388,8 @@ void Endpoint::handle_data(Segment& s) {
       rwin_.set_ooo(static_cast<uint32_t>(reassembly_.bytes()),
                     static_cast<uint32_t>(reassembly_.segments()));
       on_data_received(len);
+      last_data_received_at_ = now();
+      ++wakeups_.readable;  // Linux sk_data_ready()
     }
     // RFC 5681 4.2: ACK at once when a gap is filled.
     if (filled_gap && reassembly_.empty()) delayed_ack_.ack_now();
@@ -422,6 +433,7 @@ void Endpoint::handle_data(Segment& s) {
 void Endpoint::handle_fin(const Segment& s) {
   (void)s;
   fin_received_ = true;
+  ++wakeups_.state;  // Linux tcp_fin(): sk_state_change()
   ooo_fin_.reset();
   rcv_nxt_ = rcv_nxt_.add(seqnum::Size(1));
   // Linux tcp_fin(): in ESTABLISHED the ACK is scheduled and the connection

@@ -167,6 +167,9 @@ Endpoint* Endpoint::new_child(const Segment& syn, seqnum::Value iss) {
   child.user_mss_ = user_mss_;
   child.linger2_ = linger2_;
   child.linger_ = linger_;
+  child.inq_ = inq_;
+  child.zerocopy_ = zerocopy_;
+  child.mark_ = mark_;
   child.rcvbuf_ = rcvbuf_;
   child.max_rcvbuf_ = max_rcvbuf_;
   child.rcvbuf_locked_ = rcvbuf_locked_;

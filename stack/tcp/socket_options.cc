@@ -87,6 +87,17 @@ Errno Endpoint::set_option_impl(SockOpt opt, int value) {
     case SockOpt::kReuseAddr:
       reuse_addr_ = value != 0;
       break;
+    case SockOpt::kInq:
+      inq_ = value != 0;
+      break;
+    case SockOpt::kZerocopy:
+      // Linux sock_setsockopt(): SO_ZEROCOPY takes 0 or 1.
+      if (value != 0 && value != 1) return EINVAL;
+      zerocopy_ = value != 0;
+      break;
+    case SockOpt::kMark:
+      mark_ = value;
+      break;
     case SockOpt::kError:
       return ENOPROTOOPT;
   }
@@ -135,6 +146,12 @@ Expected<int, Errno> Endpoint::get_option_impl(SockOpt opt) {
     }
     case SockOpt::kReuseAddr:
       return int{reuse_addr_};
+    case SockOpt::kInq:
+      return int{inq_};
+    case SockOpt::kZerocopy:
+      return int{zerocopy_};
+    case SockOpt::kMark:
+      return mark_;
   }
   return Unexpected{ENOPROTOOPT};
 }
@@ -172,6 +189,7 @@ TcpInfo Endpoint::info() const {
   i.send_queue_bytes = send_queue_.size();
   i.readable_bytes = receive_queue_.size();
   i.reassembly_bytes = reassembly_.bytes();
+  i.last_data_recv = now() - last_data_received_at_;
   return i;
 }
 
