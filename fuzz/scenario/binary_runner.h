@@ -82,18 +82,10 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
   // Begin PacketReceiver implementation: segments the stack sends.
   void receive(netstack::View packet) override;
   // End PacketReceiver implementation.
-  // Begin Tracer implementation.
-  void on_segment_in(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State s,
-                     const netstack::header::TcpHeader& h, size_t len,
-                     netstack::tcp::Verdict v) override;
-  void on_segment_out(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State s,
-                      const netstack::tcp::SegmentOut& out) override;
+  // Begin Tracer implementation: the states reached. The caller's tracer
+  // (BinaryRunOptions::tracer) is attached to the testbed beside it.
   void on_transition(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State from,
                      netstack::tcp::State to, std::string_view cause) override;
-  void on_timer(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State s,
-                netstack::tcp::TimerKind k) override;
-  void on_socket_call(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State s,
-                      std::string_view call, long result) override;
   // End Tracer implementation.
 
   Event event_now(std::variant<PacketSpec, SyscallSpec, CommandSpec, CodeSpec> action);
