@@ -54,7 +54,20 @@ BinaryRunner::BinaryRunner(const BinaryRunOptions& options)
       calls_(world_.tcp(), sut_, SocketCalls::Addresses{local_, remote_}) {
   world_.attach_peer(this);
   world_.testbed().attach(static_cast<tcp::Tracer&>(*this));
-  if (options_.tracer != nullptr) world_.testbed().attach(*options_.tracer);
+}
+
+void BinaryRunner::reset() {
+  world_.testbed().reset();
+  sut_ = SocketUnderTest{};
+  calls_.forget_all();
+  listener_fd_ = -1;
+  connections_.clear();
+  peer_next_ = kPeerIsn;
+  stack_next_ = 0;
+  stack_ts_val_.reset();
+  announced_.reset();
+  states_ = {};
+  started_ = false;
 }
 
 void BinaryRunner::run(const std::vector<BinaryEvent>& events) {
@@ -82,7 +95,7 @@ void BinaryRunner::run(const std::vector<BinaryEvent>& events) {
 void BinaryRunner::advance(Duration d) {
   // Timer by timer, so the peer sees each packet when it is sent; what is
   // already on the wire leaves after the first move, as it always did.
-  world_.testbed().run_for(d, [] {});
+  world_.testbed().run_for(d, testbed::QueuedPackets::kDeliverAfterFirstMove);
 }
 
 void BinaryRunner::inject_raw(std::span<const uint8_t> packet) {
@@ -373,9 +386,29 @@ void BinaryRunner::call(const SocketCall& c) {
 
 // ---- Tracing ----
 
-void BinaryRunner::on_transition(Instant, tcp::EndpointId, tcp::State, tcp::State to,
-                                 std::string_view) {
+void BinaryRunner::on_segment_in(Instant t, tcp::EndpointId id, tcp::State s,
+                                 const header::TcpHeader& h, size_t len, tcp::Verdict v) {
+  if (options_.tracer != nullptr) options_.tracer->on_segment_in(t, id, s, h, len, v);
+}
+
+void BinaryRunner::on_segment_out(Instant t, tcp::EndpointId id, tcp::State s,
+                                  const tcp::SegmentOut& out) {
+  if (options_.tracer != nullptr) options_.tracer->on_segment_out(t, id, s, out);
+}
+
+void BinaryRunner::on_transition(Instant t, tcp::EndpointId id, tcp::State from, tcp::State to,
+                                 std::string_view cause) {
   states_[static_cast<size_t>(to)] = true;
+  if (options_.tracer != nullptr) options_.tracer->on_transition(t, id, from, to, cause);
+}
+
+void BinaryRunner::on_timer(Instant t, tcp::EndpointId id, tcp::State s, tcp::TimerKind k) {
+  if (options_.tracer != nullptr) options_.tracer->on_timer(t, id, s, k);
+}
+
+void BinaryRunner::on_socket_call(Instant t, tcp::EndpointId id, tcp::State s,
+                                  std::string_view call, long result) {
+  if (options_.tracer != nullptr) options_.tracer->on_socket_call(t, id, s, call, result);
 }
 
 }  // namespace tcpfuzz::scenario

@@ -167,9 +167,7 @@ class Runner {
   // Moves the fake clock to t timer by timer, delivering packets and giving
   // a pending blocking call its chance after each step.
   void advance_to(Instant t) {
-    world_.pump();
-    retry_pending();
-    world_.testbed().run_to(t, [this] { retry_pending(); });
+    world_.testbed().run_to(t, testbed::QueuedPackets::kDeliverFirst, [this] { retry_pending(); });
   }
 
   bool run_event(const Event& e, size_t index, std::optional<RunResult>* early) {
