@@ -173,7 +173,7 @@ void PairRun::shut_down(int side) {
 }
 
 void PairRun::advance(Duration d) {
-  bed_.run_for(d, [this] { checks(); });
+  bed_.run_for(d, testbed::QueuedPackets::kDeliverAfterFirstMove, [this] { checks(); });
 }
 
 void PairRun::apply(const PairOp& op) {

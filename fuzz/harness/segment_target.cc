@@ -38,10 +38,8 @@ const std::vector<BinaryEvent>& drain() {
   return events;
 }
 
-}  // namespace
-
-void run_segments(std::span<const uint8_t> input, const BinaryRunOptions& options) {
-  BinaryRunner runner(options);
+// The run on `runner`, fresh or reset.
+void play_segments(std::span<const uint8_t> input, BinaryRunner& runner) {
   runner.run(handshake());
   runner.run(send_data());
   std::vector<uint8_t> packet;
@@ -52,6 +50,13 @@ void run_segments(std::span<const uint8_t> input, const BinaryRunOptions& option
     runner.inject_raw(packet);
     runner.run(drain());
   }
+}
+
+}  // namespace
+
+void run_segments(std::span<const uint8_t> input, const BinaryRunOptions& options) {
+  BinaryRunner runner(options);
+  play_segments(input, runner);
 }
 
 SegmentConnection segment_connection() {
@@ -87,8 +92,11 @@ std::vector<uint8_t> encode_segments(const std::vector<SegmentRecord>& records) 
 }
 
 void run_segment_input(std::span<const uint8_t> input) {
-  StateFeedback feedback;
-  run_segments(input, {.tracer = &feedback});
+  // One runner for the whole process, reset before each input.
+  static StateFeedback feedback;
+  static BinaryRunner runner({.tracer = &feedback});
+  runner.reset();
+  play_segments(input, runner);
 }
 
 void observe_segment_input(std::span<const uint8_t> input, netstack::tcp::Tracer& tracer) {

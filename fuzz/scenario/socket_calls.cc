@@ -24,6 +24,13 @@ CallOutcome outcome(tcp::Errno error) {
 
 }  // namespace
 
+void SocketCalls::forget_all() {
+  fds_.clear();
+  newest_socket_ = tcp::kNoEndpoint;
+  pending_connect_ = tcp::kNoEndpoint;
+  write_progress_ = 0;
+}
+
 tcp::Endpoint* SocketCalls::endpoint(int fd) {
   const auto it = fds_.find(fd);
   return it == fds_.end() ? nullptr : tcp_.find(it->second.endpoint);

@@ -45,6 +45,10 @@ class SocketCalls {
   SocketCalls(netstack::tcp::Protocol& tcp, SocketUnderTest& sut, const Addresses& addresses)
       : tcp_(tcp), sut_(sut), addresses_(addresses) {}
 
+  // No descriptor open, nothing pending: as constructed (for a stack that
+  // was reset under it).
+  void forget_all();
+
   // The endpoint behind an open descriptor (nullptr: not open, or gone).
   netstack::tcp::Endpoint* endpoint(int fd);
   // The lowest descriptor not open, from 3 (after stdin, stdout, stderr),
