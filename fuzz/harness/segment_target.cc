@@ -1,5 +1,6 @@
 #include "fuzz/harness/segment_target.h"
 
+#include "fuzz/harness/run_oracle.h"
 #include "fuzz/harness/state_feedback.h"
 #include "stack/header/byte_order.h"
 #include "stack/header/tcp.h"
@@ -88,7 +89,9 @@ std::vector<uint8_t> encode_segments(const std::vector<SegmentRecord>& records) 
 
 void run_segment_input(std::span<const uint8_t> input) {
   StateFeedback feedback;
-  run_segments(input, {.tracer = &feedback});
+  RunOracle oracle(&feedback);
+  run_segments(input, oracle.options({}));
+  oracle.finish();
 }
 
 void observe_segment_input(std::span<const uint8_t> input, netstack::tcp::Tracer& tracer) {

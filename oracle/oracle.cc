@@ -1,0 +1,139 @@
+#include "oracle/oracle.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace tcpfuzz::oracle {
+
+using netstack::Instant;
+namespace tcp = netstack::tcp;
+
+bool oracle_enabled() {
+  static const bool enabled = [] {
+    const char* v = std::getenv("TCPFUZZ_ORACLE");
+    return v == nullptr || std::strcmp(v, "0") != 0;
+  }();
+  return enabled;
+}
+
+ConnectionOracle& Oracle::connection_for(const WireSegment& s, bool outbound, size_t* index) {
+  for (size_t i = 0; i < connections_.size(); ++i) {
+    if (connections_[i].matches(s, outbound)) {
+      *index = i;
+      return connections_[i];
+    }
+  }
+  *index = connections_.size();
+  if (outbound) {
+    connections_.emplace_back(s.src, s.src_port, s.dst, s.dst_port);
+  } else {
+    connections_.emplace_back(s.dst, s.dst_port, s.src, s.src_port);
+  }
+  return connections_.back();
+}
+
+void Oracle::on_segment(Instant at, const WireSegment& s, bool outbound) {
+  if (failure_) return;
+  if (exchange_ && exchange_->arrival.at != at) close_exchange();
+  size_t index = 0;
+  ConnectionOracle& c = connection_for(s, outbound, &index);
+  if (outbound) {
+    if (exchange_ && exchange_->connection == index) exchange_->replies.push_back(s);
+    report(c.on_sent(s, at));
+    return;
+  }
+  close_exchange();
+  exchange_ = Exchange{index, c.on_arrival(s, at), {}};
+  exchange_->arrival.replies_may_fail = replies_may_fail_;
+}
+
+void Oracle::close_exchange() {
+  if (!exchange_) return;
+  const Exchange e = std::move(*exchange_);
+  exchange_.reset();
+  if (failure_) return;
+  report(connections_[e.connection].judge(e.arrival, e.replies));
+}
+
+void Oracle::finish() {
+  close_exchange();
+}
+
+void Oracle::report(const std::optional<Violation>& v) {
+  if (!v || failure_) return;
+  failure_ = "oracle: " + std::string(to_string(v->rule)) + "\n" + v->detail;
+  if (on_failure_) {
+    on_failure_(*failure_);
+    return;
+  }
+  std::fprintf(stderr, "%s\n", failure_->c_str());
+  std::abort();
+}
+
+void Oracle::on_packet(Instant at, testbed::HostId, testbed::Direction direction,
+                       std::span<const uint8_t> ip_packet) {
+  if (const auto s = decode_wire_segment(ip_packet)) {
+    on_segment(at, *s, direction == testbed::Direction::kOutbound);
+  }
+}
+
+void Oracle::on_clock(Instant now) {
+  if (exchange_ && exchange_->arrival.at != now) close_exchange();
+}
+
+void Oracle::map_endpoint(tcp::EndpointId id, uint16_t local_port, uint16_t remote_port) {
+  if (id == tcp::kNoEndpoint) return;
+  for (EndpointPorts& e : endpoints_) {
+    if (e.id == id) {
+      e.local_port = local_port;
+      e.remote_port = remote_port;
+      return;
+    }
+  }
+  endpoints_.push_back({id, local_port, remote_port});
+}
+
+ConnectionOracle* Oracle::connection_of(tcp::EndpointId id) {
+  for (const EndpointPorts& e : endpoints_) {
+    if (e.id != id) continue;
+    // The newest connection on those ports.
+    for (size_t i = connections_.size(); i-- > 0;) {
+      if (connections_[i].local_port() == e.local_port &&
+          connections_[i].remote_port() == e.remote_port) {
+        return &connections_[i];
+      }
+    }
+  }
+  return nullptr;
+}
+
+void Oracle::on_segment_in(Instant, tcp::EndpointId id, tcp::State,
+                           const netstack::header::TcpHeader& h, size_t, tcp::Verdict) {
+  map_endpoint(id, h.dst_port, h.src_port);
+}
+
+void Oracle::on_segment_out(Instant, tcp::EndpointId id, tcp::State, const tcp::SegmentOut& out) {
+  map_endpoint(id, out.tcp.src_port, out.tcp.dst_port);
+}
+
+void Oracle::on_transition(Instant, tcp::EndpointId id, tcp::State, tcp::State to,
+                           std::string_view) {
+  // Only ever suspends judging: a connection that timed out is gone, and
+  // what reaches its ports is no longer its business.
+  if (to != tcp::State::kClosed) return;
+  if (ConnectionOracle* c = connection_of(id)) c->on_closed();
+}
+
+void Oracle::on_timer(Instant, tcp::EndpointId, tcp::State, tcp::TimerKind) {
+  close_exchange();
+}
+
+void Oracle::on_socket_call(Instant, tcp::EndpointId id, tcp::State, std::string_view call,
+                            long result) {
+  close_exchange();
+  if (failure_) return;
+  if (ConnectionOracle* c = connection_of(id)) report(c->on_call(call, result));
+}
+
+}  // namespace tcpfuzz::oracle
