@@ -189,7 +189,10 @@ std::optional<Violation> ConnectionOracle::on_sent(const WireSegment& s, Instant
     learn_irs(*syn, s);
   }
   if (auto v = check_ack(s)) return v;
-  if (phase_ == Phase::kSynSent || phase_ == Phase::kUnknown || phase_ == Phase::kMaybeClosed) {
+  // Only data proves a passive open complete: in SYN-RECEIVED the stack
+  // also ACKs unacceptable segments (Linux tcp_check_req()).
+  if (phase_ == Phase::kSynSent || phase_ == Phase::kUnknown || phase_ == Phase::kMaybeClosed ||
+      (phase_ == Phase::kSynReceived && s.payload > 0)) {
     phase_ = Phase::kSynchronized;
   }
   if (s.payload == 0 && !s.has(flag::kFin)) last_pure_ack_at_ = at;
@@ -209,7 +212,7 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
   a.rcv_wup = last_ack_;
   a.right_edge = right_edge_;
   a.rcv_nxt_max = irs_known_ ? accepted_.contiguous_end() : 0;
-  a.peer_fin_seen = peer_fin_.has_value();
+  a.peer_fin_seen = peer_fin_seen_;
   a.paws_old = ts_ok_ && s.ts_val && ts_recent_ && !s.has(flag::kRst) &&
                static_cast<int32_t>(*ts_recent_ - *s.ts_val) > kPawsWindow &&
                at - ts_recent_at_ < kPawsIdle;
@@ -227,7 +230,12 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
     const bool takes = s.has(flag::kAck) && !s.has(flag::kSyn) && !after(s.ack, snd_max_) &&
                        !after(s.seq, max_right_edge_) && !a.paws_old;
     if (takes) accepted_.add(s.seq, s.logical_length());
-    if (s.has(flag::kFin)) peer_fin_ = s.seq + s.payload;
+    if (takes && s.has(flag::kFin)) {
+      peer_fin_seen_ = true;
+      for (size_t i = peer_fins_.size() - 1; i > 0; --i) peer_fins_[i] = peer_fins_[i - 1];
+      peer_fins_[0] = s.seq + s.payload;
+      if (peer_fin_count_ < peer_fins_.size()) ++peer_fin_count_;
+    }
   }
   if (s.has(flag::kAck) && !s.has(flag::kRst) && between(s.ack, iss_, snd_max_)) {
     // Linux tcp_may_update_window() takes the window of newer segments; the
@@ -251,8 +259,8 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
       if (s.has(flag::kRst)) {
         phase_ = Phase::kMaybeClosed;  // Linux tcp_check_req(): embryonic reset
         reset_explained_ = true;
-      } else if (passive_ && s.has(flag::kAck) && !s.has(flag::kSyn) && s.ack == iss_ + 1 &&
-                 irs_known_ && s.seq == accepted_.isn() + 1 && !a.paws_old) {
+      } else if (passive_ && acceptable_ack && !s.has(flag::kSyn) && irs_known_ &&
+                 s.seq == accepted_.isn() + 1 && !a.paws_old) {
         phase_ = Phase::kUnknown;
       }
       break;
@@ -351,7 +359,8 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
     }
   }
   if (a.phase == Phase::kSynReceived && passive_ && owed && s.has(flag::kAck) &&
-      !s.has(flag::kRst) && s.ack != iss_ + 1 && (rst == nullptr || rst->seq != s.ack)) {
+      !s.has(flag::kRst) && (!after(s.ack, iss_) || after(s.ack, snd_max_)) &&
+      (rst == nullptr || rst->seq != s.ack)) {
     return violation(
         Rule::kSynReceivedBadAckNotReset,
         what + " in SYN-RECEIVED (ISS " + std::to_string(iss_) + "); no <SEQ=SEG.ACK><CTL=RST>");
@@ -360,13 +369,16 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
 }
 
 uint32_t ConnectionOracle::received_data() const {
-  if (!irs_known_) return 0;
-  uint32_t n = accepted_.contiguous_end() - accepted_.isn() - 1;
-  if (peer_fin_ && accepted_.covers_up_to(*peer_fin_ + 1) &&
-      !before(accepted_.contiguous_end(), *peer_fin_ + 1)) {
-    n = *peer_fin_ - accepted_.isn() - 1;
+  return irs_known_ ? accepted_.contiguous_end() - accepted_.isn() - 1 : 0;
+}
+
+bool ConnectionOracle::eof_allowed() const {
+  if (!irs_known_) return false;
+  for (size_t i = 0; i < peer_fin_count_; ++i) {
+    const uint32_t fin = peer_fins_[i];
+    if (accepted_.covers_up_to(fin + 1) && bytes_read_ == fin - accepted_.isn() - 1) return true;
   }
-  return n;
+  return false;
 }
 
 std::optional<Violation> ConnectionOracle::on_call(std::string_view call, long result) {
@@ -390,14 +402,12 @@ std::optional<Violation> ConnectionOracle::on_call(std::string_view call, long r
     if (call == "read") bytes_read_ = total;
     return std::nullopt;
   }
-  if (result == 0 && call == "read" && !user_closed_ && !errored_ && !reset_explained_) {
-    const bool fin_in = peer_fin_ && irs_known_ && accepted_.covers_up_to(*peer_fin_ + 1);
-    if (!fin_in || bytes_read_ != received_data()) {
-      return violation(Rule::kEofBeforeData,
-                       "read returned end-of-file after " + std::to_string(bytes_read_) +
-                           " bytes; the peer sent " + std::to_string(received_data()) +
-                           (fin_in ? " and its FIN" : " and no FIN in order"));
-    }
+  if (result == 0 && call == "read" && !user_closed_ && !errored_ && !reset_explained_ &&
+      !eof_allowed()) {
+    return violation(Rule::kEofBeforeData,
+                     "read returned end-of-file after " + std::to_string(bytes_read_) +
+                         " bytes; the peer sent " + std::to_string(received_data()) +
+                         " in order and " + (peer_fin_seen_ ? "a FIN elsewhere" : "no FIN"));
   }
   return std::nullopt;
 }

@@ -86,7 +86,8 @@ class ConnectionOracle {
   void learn_irs(const PeerSyn& syn, const WireSegment& ours);
   std::optional<Violation> check_ack(const WireSegment& s);
   std::optional<Violation> check_data(const WireSegment& s);
-  uint32_t received_data() const;  // in-order data bytes the peer offered
+  uint32_t received_data() const;  // in-order bytes the peer offered (a FIN may count)
+  bool eof_allowed() const;        // a FIN in order, and every byte before it read
 
   netstack::IpAddress local_;
   netstack::IpAddress remote_;
@@ -107,10 +108,14 @@ class ConnectionOracle {
   uint8_t rcv_wscale_ = 0;  // what scales the stack's advertised windows
   uint8_t snd_wscale_ = 0;  // what scales the peer's
   bool ts_ok_ = false;
-  SequenceCoverage accepted_;         // segments the stack could accept
-  SequenceCoverage offered_;          // every segment the peer sent
-  std::optional<uint32_t> peer_fin_;  // where the peer's FIN sits
-  bool acked_ = false;                // the stack has sent an ACK in this incarnation
+  SequenceCoverage accepted_;  // segments the stack could accept
+  SequenceCoverage offered_;   // every segment the peer sent
+  // Where the peer's FINs sat (a fuzzed peer sends several): each a
+  // possible end of its stream. The newest first.
+  std::array<uint32_t, 4> peer_fins_{};
+  size_t peer_fin_count_ = 0;
+  bool peer_fin_seen_ = false;
+  bool acked_ = false;  // the stack has sent an ACK in this incarnation
   uint32_t last_ack_ = 0;
   uint32_t right_edge_ = 0;            // the last advertised (Linux's RCV.WUP + RCV.WND)
   uint32_t max_right_edge_ = 0;        // the widest ever advertised

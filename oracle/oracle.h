@@ -40,7 +40,8 @@ class Oracle final : public testbed::Observer {
   // Whether the host's allocations may fail from now on (fault injection):
   // then no reply is owed, as an allocation failure drops it silently.
   void set_replies_may_fail(bool may_fail) { replies_may_fail_ = may_fail; }
-  // The run is over: judges what the last segment drew.
+  // Judges what the peer's last segment drew: when the run ends, or pauses
+  // between steps that each finish what they provoke.
   void finish();
   const std::optional<std::string>& failure() const { return failure_; }
 
