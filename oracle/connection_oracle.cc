@@ -58,9 +58,11 @@ void ConnectionOracle::start_incarnation(uint32_t iss, bool passive, const WireS
   // Everything but the peer's recent SYNs belongs to the old incarnation.
   const auto syns = peer_syns_;
   const size_t count = peer_syn_count_;
+  const uint32_t incarnation = incarnation_ + 1;
   *this = ConnectionOracle(local_, local_port_, remote_, remote_port_);
   peer_syns_ = syns;
   peer_syn_count_ = count;
+  incarnation_ = incarnation;
   iss_ = iss;
   passive_ = passive;
   snd_max_ = syn.end();
@@ -77,6 +79,7 @@ const ConnectionOracle::PeerSyn* ConnectionOracle::peer_syn(uint32_t seq) const 
 
 void ConnectionOracle::learn_irs(const PeerSyn& syn, const WireSegment& ours) {
   irs_known_ = true;
+  irs_ = syn.seq;
   accepted_.reset(syn.seq);
   offered_.reset(syn.seq);
   // RFC 7323 2.2: scaling only when both SYNs carried the option.
@@ -189,10 +192,14 @@ std::optional<Violation> ConnectionOracle::on_sent(const WireSegment& s, Instant
     learn_irs(*syn, s);
   }
   if (auto v = check_ack(s)) return v;
-  // Only data proves a passive open complete: in SYN-RECEIVED the stack
-  // also ACKs unacceptable segments (Linux tcp_check_req()).
-  if (phase_ == Phase::kSynSent || phase_ == Phase::kUnknown || phase_ == Phase::kMaybeClosed ||
-      (phase_ == Phase::kSynReceived && s.payload > 0)) {
+  // A passive open is complete once the stack sends data or acknowledges
+  // some: in SYN-RECEIVED it only ever ACKs the SYN (Linux tcp_check_req()
+  // answers unacceptable segments so, and a full accept queue leaves the
+  // peer's ACK unanswered).
+  const bool passive_proof = s.payload > 0 || s.has(flag::kFin) || after(s.ack, irs_ + 1);
+  if (phase_ == Phase::kSynSent || phase_ == Phase::kMaybeClosed ||
+      (phase_ == Phase::kUnknown && (!passive_ || passive_proof)) ||
+      (phase_ == Phase::kSynReceived && passive_proof)) {
     phase_ = Phase::kSynchronized;
   }
   if (s.payload == 0 && !s.has(flag::kFin)) last_pure_ack_at_ = at;
@@ -260,7 +267,8 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
         phase_ = Phase::kMaybeClosed;  // Linux tcp_check_req(): embryonic reset
         reset_explained_ = true;
       } else if (passive_ && acceptable_ack && !s.has(flag::kSyn) && irs_known_ &&
-                 s.seq == accepted_.isn() + 1 && !a.paws_old) {
+                 !before(s.end(), irs_ + 1) && !after(s.seq, right_edge_) && !a.paws_old) {
+        // Linux tcp_check_req(): an acceptable ACK inside the window (tcp_in_window()).
         phase_ = Phase::kUnknown;
       }
       break;

@@ -61,6 +61,9 @@ class ConnectionOracle {
       : local_(local), remote_(remote), local_port_(local_port), remote_port_(remote_port) {}
 
   bool matches(const WireSegment& s, bool outbound) const;
+  // Bumped by each new SYN or SYN-ACK of the stack's with a new ISS: a
+  // socket belongs to the incarnation it last exchanged segments in.
+  uint32_t incarnation() const { return incarnation_; }
   uint16_t local_port() const { return local_port_; }
   uint16_t remote_port() const { return remote_port_; }
 
@@ -94,6 +97,7 @@ class ConnectionOracle {
   uint16_t local_port_;
   uint16_t remote_port_;
 
+  uint32_t incarnation_ = 0;
   Phase phase_ = Phase::kNone;
   bool passive_ = false;
   uint32_t iss_ = 0;
@@ -105,6 +109,7 @@ class ConnectionOracle {
   size_t peer_syn_count_ = 0;
 
   bool irs_known_ = false;
+  uint32_t irs_ = 0;
   uint8_t rcv_wscale_ = 0;  // what scales the stack's advertised windows
   uint8_t snd_wscale_ = 0;  // what scales the peer's
   bool ts_ok_ = false;

@@ -82,28 +82,38 @@ void Oracle::on_clock(Instant now) {
   if (exchange_ && exchange_->arrival.at != now) close_exchange();
 }
 
+ConnectionOracle* Oracle::newest_on(uint16_t local_port, uint16_t remote_port) {
+  for (size_t i = connections_.size(); i-- > 0;) {
+    if (connections_[i].local_port() == local_port &&
+        connections_[i].remote_port() == remote_port) {
+      return &connections_[i];
+    }
+  }
+  return nullptr;
+}
+
 void Oracle::map_endpoint(tcp::EndpointId id, uint16_t local_port, uint16_t remote_port) {
   if (id == tcp::kNoEndpoint) return;
+  std::optional<uint32_t> incarnation;
+  if (const ConnectionOracle* c = newest_on(local_port, remote_port)) {
+    incarnation = c->incarnation();
+  }
   for (EndpointPorts& e : endpoints_) {
     if (e.id == id) {
-      e.local_port = local_port;
-      e.remote_port = remote_port;
+      e = {id, local_port, remote_port, incarnation};
       return;
     }
   }
-  endpoints_.push_back({id, local_port, remote_port});
+  endpoints_.push_back({id, local_port, remote_port, incarnation});
 }
 
 ConnectionOracle* Oracle::connection_of(tcp::EndpointId id) {
   for (const EndpointPorts& e : endpoints_) {
     if (e.id != id) continue;
-    // The newest connection on those ports.
-    for (size_t i = connections_.size(); i-- > 0;) {
-      if (connections_[i].local_port() == e.local_port &&
-          connections_[i].remote_port() == e.remote_port) {
-        return &connections_[i];
-      }
-    }
+    // A socket of an older incarnation on the same ports is not judged.
+    ConnectionOracle* c = newest_on(e.local_port, e.remote_port);
+    if (c == nullptr || !e.incarnation || c->incarnation() != *e.incarnation) return nullptr;
+    return c;
   }
   return nullptr;
 }

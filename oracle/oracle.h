@@ -74,10 +74,12 @@ class Oracle final : public testbed::Observer {
     netstack::tcp::EndpointId id;
     uint16_t local_port;
     uint16_t remote_port;
+    std::optional<uint32_t> incarnation;  // unknown until its ports' connection exists
   };
 
   ConnectionOracle& connection_for(const WireSegment& s, bool outbound, size_t* index);
   ConnectionOracle* connection_of(netstack::tcp::EndpointId id);
+  ConnectionOracle* newest_on(uint16_t local_port, uint16_t remote_port);
   void map_endpoint(netstack::tcp::EndpointId id, uint16_t local_port, uint16_t remote_port);
   void close_exchange();
   void report(const std::optional<Violation>& v);
