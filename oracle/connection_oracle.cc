@@ -216,6 +216,7 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
   a.at = at;
   a.phase = phase_;
   a.judged_states = phase_ == Phase::kSynchronized && !stack_fin_ && !user_closed_;
+  a.user_closed = user_closed_;
   a.rcv_wup = last_ack_;
   a.right_edge = right_edge_;
   a.rcv_nxt_max = irs_known_ ? accepted_.contiguous_end() : 0;
@@ -316,6 +317,7 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
   const bool owed = !a.replies_may_fail;
   const bool owed_unless_limited = owed && a.rate_limit_free;
   if (a.phase == Phase::kNone) return std::nullopt;
+  // RST is never answered with RST (RFC 9293 3.10.7), whatever the user did.
   if (s.has(flag::kRst) && rst != nullptr) {
     return violation(Rule::kRstAnsweredWithRst, what + "; the stack answered " + describe(*rst));
   }
@@ -354,6 +356,9 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
     }
     return std::nullopt;
   }
+  // Linux tcp_disconnect() (shutdown() or close() in SYN-SENT) leaves no
+  // connection: what arrives then meets the no-connection rules.
+  if (a.user_closed) return std::nullopt;
   if (a.phase == Phase::kSynSent && s.has(flag::kAck)) {
     const bool bad_ack = !after(s.ack, iss_) || after(s.ack, snd_max_);
     if (bad_ack && owed && !s.has(flag::kRst) && (rst == nullptr || rst->seq != s.ack)) {

@@ -45,6 +45,7 @@ struct Arrival {
   netstack::Instant at;
   Phase phase = Phase::kNone;
   bool judged_states = false;  // synchronized, alive, and neither side of the close begun by us
+  bool user_closed = false;    // close, shutdown or abort was called
   uint32_t rcv_wup = 0;        // the stack's last ACK: Linux's RCV.WUP
   uint32_t right_edge = 0;     // the stack's last advertised right window edge
   uint32_t rcv_nxt_max = 0;    // the most RCV.NXT can be: what the peer offered in order

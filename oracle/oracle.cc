@@ -108,12 +108,15 @@ void Oracle::map_endpoint(tcp::EndpointId id, uint16_t local_port, uint16_t remo
 }
 
 ConnectionOracle* Oracle::connection_of(tcp::EndpointId id) {
-  for (const EndpointPorts& e : endpoints_) {
+  for (EndpointPorts& e : endpoints_) {
     if (e.id != id) continue;
-    // A socket of an older incarnation on the same ports is not judged.
     ConnectionOracle* c = newest_on(e.local_port, e.remote_port);
-    if (c == nullptr || !e.incarnation || c->incarnation() != *e.incarnation) return nullptr;
-    return c;
+    if (c == nullptr) return nullptr;
+    // The tracer names a segment before the wire carries it: a socket
+    // mapped before its first segment belongs to the connection it made.
+    if (!e.incarnation) e.incarnation = c->incarnation();
+    // A socket of an older incarnation on the same ports is not judged.
+    return c->incarnation() == *e.incarnation ? c : nullptr;
   }
   return nullptr;
 }
