@@ -306,7 +306,8 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
   bool acked = false;
   for (const WireSegment& r : replies) {
     if (r.has(flag::kRst)) {
-      rst = &r;
+      // The call's RST (close() with unread data, SO_LINGER 0) is not a reply.
+      if (!a.replies_include_a_call) rst = &r;
     } else if (r.has(flag::kAck)) {
       acked = true;
     }
@@ -366,7 +367,8 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
           Rule::kSynSentBadAckNotReset,
           what + " in SYN-SENT (ISS " + std::to_string(iss_) + "); no <SEQ=SEG.ACK><CTL=RST>");
     }
-    if (!bad_ack && !s.has(flag::kSyn) && !s.has(flag::kRst) && !replies.empty()) {
+    if (!bad_ack && !s.has(flag::kSyn) && !s.has(flag::kRst) && !replies.empty() &&
+        !a.replies_include_a_call) {
       return violation(Rule::kSynSentNoSynAnswered,
                        what + " in SYN-SENT; the stack answered " + describe(replies.front()));
     }

@@ -53,6 +53,9 @@ struct Arrival {
   bool paws_old = false;          // RFC 7323 5.3: older than the stack's TS.Recent
   bool rate_limit_free = true;    // no ACK of ours in the last tcp_invalid_ratelimit
   bool replies_may_fail = false;  // the host's allocations may fail (fault injection)
+  // A socket call came at the same instant before the next event: what it
+  // sent (close()'s RST, say) is among the replies.
+  bool replies_include_a_call = false;
 };
 
 class ConnectionOracle {
