@@ -144,11 +144,14 @@ void Oracle::on_timer(Instant, tcp::EndpointId, tcp::State, tcp::TimerKind) {
 
 void Oracle::on_socket_call(Instant at, tcp::EndpointId id, tcp::State, std::string_view call,
                             long result) {
+  ConnectionOracle* c = connection_of(id);
   // The tracer reports a call once it returns, after what it sent.
-  if (exchange_ && exchange_->arrival.at == at) exchange_->arrival.replies_include_a_call = true;
+  if (exchange_ && exchange_->arrival.at == at && c == &connections_[exchange_->connection]) {
+    exchange_->arrival.replies_include_a_call = true;
+  }
   close_exchange();
   if (failure_) return;
-  if (ConnectionOracle* c = connection_of(id)) report(c->on_call(call, result));
+  if (c != nullptr) report(c->on_call(call, result));
 }
 
 }  // namespace tcpfuzz::oracle
