@@ -18,11 +18,13 @@ class OracleTap final : public netstack::PacketRecorder {
 
   // Begin PacketRecorder implementation.
   void record(netstack::Instant at, std::span<const uint8_t> ip_packet) override {
-    if (const auto s = decode_wire_segment(ip_packet)) {
-      bool outbound = false;
-      for (const netstack::IpAddress& a : host_addresses_) outbound = outbound || s->src == a;
-      oracle_.on_segment(at, *s, outbound);
-    }
+    auto s = decode_wire_segment(ip_packet, /*verify_checksum=*/false);
+    if (!s) return;
+    bool outbound = false;
+    for (const netstack::IpAddress& a : host_addresses_) outbound = outbound || s->src == a;
+    // Only what reaches the host may carry a bad checksum.
+    if (!outbound && !decode_wire_segment(ip_packet)) return;
+    oracle_.on_segment(at, *s, outbound);
   }
   // End PacketRecorder implementation.
 

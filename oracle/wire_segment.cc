@@ -9,10 +9,12 @@ namespace {
 
 std::optional<WireSegment> decode_tcp(std::span<const uint8_t> bytes,
                                       const netstack::IpAddress& src,
-                                      const netstack::IpAddress& dst) {
+                                      const netstack::IpAddress& dst, bool verify_checksum) {
   namespace header = netstack::header;
   auto tcp = header::parse_tcp(bytes);
-  if (!tcp || !header::verify_tcp_checksum(bytes, src, dst)) return std::nullopt;
+  if (!tcp || (verify_checksum && !header::verify_tcp_checksum(bytes, src, dst))) {
+    return std::nullopt;
+  }
   const header::TcpHeader& h = tcp->header;
   WireSegment s;
   s.src = src;
@@ -37,7 +39,8 @@ std::optional<WireSegment> decode_tcp(std::span<const uint8_t> bytes,
 
 }  // namespace
 
-std::optional<WireSegment> decode_wire_segment(std::span<const uint8_t> ip_packet) {
+std::optional<WireSegment> decode_wire_segment(std::span<const uint8_t> ip_packet,
+                                               bool verify_checksum) {
   namespace header = netstack::header;
   if (ip_packet.empty()) return std::nullopt;
   const uint8_t version = ip_packet[0] >> 4;
@@ -46,12 +49,12 @@ std::optional<WireSegment> decode_wire_segment(std::span<const uint8_t> ip_packe
     if (!ip || ip->header.is_fragment() || ip->header.protocol != header::kProtocolTcp) {
       return std::nullopt;
     }
-    return decode_tcp(ip->payload, ip->header.src, ip->header.dst);
+    return decode_tcp(ip->payload, ip->header.src, ip->header.dst, verify_checksum);
   }
   if (version == 6) {
     auto ip = header::parse_ipv6(ip_packet);
     if (!ip || ip->header.next_header != header::kProtocolTcp) return std::nullopt;
-    return decode_tcp(ip->payload, ip->header.src, ip->header.dst);
+    return decode_tcp(ip->payload, ip->header.src, ip->header.dst, verify_checksum);
   }
   return std::nullopt;
 }

@@ -36,7 +36,9 @@ struct WireSegment {
 
 // The TCP segment in `ip_packet` (IPv4 or IPv6), or nothing when the stack
 // would not see one there either: not TCP, truncated, a fragment, or a bad
-// IP or TCP checksum.
-std::optional<WireSegment> decode_wire_segment(std::span<const uint8_t> ip_packet);
+// IP or TCP checksum. `verify_checksum` false skips the TCP checksum (the
+// host's own packets: the costliest step, and the stack always fills it in).
+std::optional<WireSegment> decode_wire_segment(std::span<const uint8_t> ip_packet,
+                                               bool verify_checksum = true);
 
 }  // namespace tcpfuzz::oracle
