@@ -1,5 +1,6 @@
 #include "fuzz/harness/segment_target.h"
 
+#include "fuzz/harness/run_oracle.h"
 #include "fuzz/harness/state_feedback.h"
 #include "stack/header/byte_order.h"
 #include "stack/header/tcp.h"
@@ -92,11 +93,14 @@ std::vector<uint8_t> encode_segments(const std::vector<SegmentRecord>& records) 
 }
 
 void run_segment_input(std::span<const uint8_t> input) {
-  // One runner for the whole process, reset before each input.
+  // One runner and one oracle for the whole process, reset before each input.
   static StateFeedback feedback;
-  static BinaryRunner runner({.tracer = &feedback});
+  static RunOracle oracle(&feedback);
+  static BinaryRunner runner(oracle.options({}));
   runner.reset();
+  oracle.reset();
   play_segments(input, runner);
+  oracle.finish();
 }
 
 void observe_segment_input(std::span<const uint8_t> input, netstack::tcp::Tracer& tracer) {
