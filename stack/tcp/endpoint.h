@@ -138,7 +138,12 @@ class Endpoint final : public SegmentHandler {
   void send_syn();
   void handle_syn_sent(Segment& s);
   bool echoes_a_synack(const Segment& s) const;
+  // SYN-RECEIVED of a passive open (Linux tcp_check_req()), and of a
+  // simultaneous open; both end in accept_handshake_ack().
   void handle_syn_rcvd(Segment& s);
+  void handle_simultaneous_syn_rcvd(Segment& s);
+  bool in_request_window(const Segment& s) const;
+  void accept_handshake_ack(Segment& s);
   void handle_listen(Segment& s);
   // A connection in SYN-RECEIVED for `syn` (which arrived here), on the
   // SYN queue.

@@ -83,6 +83,13 @@ void Endpoint::update_ts_recent(const Segment& s) {
 }
 
 void Endpoint::handle_synchronized(Segment& s) {
+  // Linux tcp_rcv_established() / tcp_rcv_state_process(): a segment with
+  // none of ACK, RST and SYN is dropped before any check that could answer
+  // it (RFC 9293 would ACK it when out of window).
+  if (!s.has(kAck) && !s.has(kRst) && !s.has(kSyn)) {
+    trace_in(s, Verdict::kNoAck);
+    return;
+  }
   // RFC 7323 5.3: PAWS runs before the sequence number check.
   if (!check_timestamp(s)) return;
   // RFC 9293 3.10.7.4, first, check the sequence number.
