@@ -373,7 +373,9 @@ void Endpoint::handle_data(Segment& s) {
       send_ack();
       return;
     }
-    const bool filled_gap = !reassembly_.empty();
+    // The out-of-order queue holds a FIN on its own too (Linux queues it as
+    // an skb like any other).
+    const bool filled_gap = !reassembly_.empty() || ooo_fin_.has_value();
     if (!payload.empty()) {
       const auto len = static_cast<uint32_t>(payload.size());
       rcv_nxt_ = rcv_nxt_.add(seqnum::Size(len));
@@ -387,8 +389,11 @@ void Endpoint::handle_data(Segment& s) {
                     static_cast<uint32_t>(reassembly_.segments()));
       on_data_received(len);
     }
-    // RFC 5681 4.2: ACK at once when a gap is filled.
-    if (filled_gap && reassembly_.empty()) delayed_ack_.ack_now();
+    // RFC 5681 4.2: ACK at once when a gap is filled (Linux tcp_data_queue():
+    // ICSK_ACK_NOW), and while one is still open (__tcp_ack_snd_check():
+    // in-order data with a non-empty out-of-order queue moved RCV.NXT, so
+    // its duplicate-ACK count starts again and the ACK goes at once).
+    if (filled_gap) delayed_ack_.ack_now();
     // Eighth, check the FIN bit: a FIN counts once everything before it is in.
     const bool fin_now = (s.has(kFin) && fin_at == rcv_nxt_) || (ooo_fin_ && *ooo_fin_ == rcv_nxt_);
     if (fin_now && !fin_received_) {
@@ -399,10 +404,12 @@ void Endpoint::handle_data(Segment& s) {
     return;
   }
   // Out of order: queue within the window and send a duplicate ACK with SACK
-  // blocks at once (RFC 5681 4.2 / RFC 2018; Linux enters quickack mode).
-  enter_quickack_mode();
+  // blocks at once (RFC 5681 4.2 / RFC 2018). Linux (tcp_data_queue_ofo())
+  // sends it without entering quickack mode, so a connection in interactive
+  // mode stays in it; only a segment beyond the window enters quickack mode.
   const uint32_t offset = rcv_nxt_.size_to(seq).bytes();
   if (offset >= space) {
+    enter_quickack_mode();
     send_ack();
     return;
   }
