@@ -166,6 +166,7 @@ class Endpoint final : public SegmentHandler {
   void handle_synchronized(Segment& s);
   bool check_timestamp(const Segment& s);
   bool sequence_acceptable(const Segment& s) const;
+  uint32_t receive_window() const;
   void handle_rst(const Segment& s);
   bool rst_matches_after_fin(const Segment& s) const;
   bool handle_ack(const Segment& s);
@@ -202,7 +203,9 @@ class Endpoint final : public SegmentHandler {
   void send_rst_for_abort();
   void emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack, std::span<const uint8_t> payload,
             bool syn_options);
-  uint32_t window_candidate() const;
+  // The window to offer now (Linux __tcp_select_window(), which also ends
+  // quickack mode when the buffer is more than half full).
+  uint32_t window_candidate();
   // Linux tcp_current_mss(): the payload that fits beside the options the
   // next segment carries (snd_mss_ less any SACK blocks).
   uint32_t current_mss() const;

@@ -22,7 +22,10 @@ bool Endpoint::fin_acked() const {
   return fin_sent_ && snd_una_.greater_than(fin_sent_seq_);
 }
 
-uint32_t Endpoint::window_candidate() const {
+uint32_t Endpoint::window_candidate() {
+  // Linux __tcp_select_window(): with less than half the buffer free,
+  // quickack mode ends (the ACKs that follow may be delayed).
+  if (rwin_.under_half_free()) delayed_ack_.end_quickack();
   return rwin_.select(rcv_mss_, rcv_wscale_, rcv_adv_.raw() - rcv_wup_.raw());
 }
 
