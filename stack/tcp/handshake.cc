@@ -13,9 +13,10 @@ using namespace header::tcp_flag;
 
 uint8_t Endpoint::window_scale_to_offer() const {
   // Linux tcp_select_initial_window(): the smallest scale whose 64 KiB window
-  // covers the largest buffer the socket may grow to (tcp_rmem[2]).
+  // covers the largest buffer the socket may grow to, the larger of
+  // tcp_rmem[2] and net.core.rmem_max (SO_RCVBUF's limit).
   const Config& c = protocol_.config();
-  return c.window_scaling ? rwin_.scale_to_offer(c.rmem_max) : 0;
+  return c.window_scaling ? rwin_.scale_to_offer(std::max(c.rmem_max, c.core_rmem_max)) : 0;
 }
 
 uint16_t Endpoint::mss_to_advertise() const {

@@ -59,8 +59,9 @@ class ReceiveWindow {
   // tcp_rcv_space_adjust(): receive-buffer auto-tuning raised the buffer.
   // Ignored when the user locked it with SO_RCVBUF.
   void grow_buffer(uint32_t rcvbuf);
-  // tcp_grow_window(): in-order data lets the threshold grow by two segments.
-  void grow(uint32_t rcv_mss);
+  // tcp_grow_window(): in-order data lets the threshold grow by two
+  // segments. Returns whether it grew.
+  bool grow(uint32_t rcv_mss);
 
   uint32_t full_space() const { return full_space_; }
   // Less free space than half the full space (Linux __tcp_select_window()'s
