@@ -142,6 +142,9 @@ class Endpoint final : public SegmentHandler {
   // simultaneous open; both end in accept_handshake_ack().
   void handle_syn_rcvd(Segment& s);
   void handle_simultaneous_syn_rcvd(Segment& s);
+  // The checks both start with: a retransmitted SYN, an ACK of nothing
+  // sent. True when the segment was answered.
+  bool answered_in_syn_rcvd(const Segment& s, bool retransmitted_syn);
   bool in_request_window(const Segment& s) const;
   void accept_handshake_ack(Segment& s);
   void handle_listen(Segment& s);

@@ -158,20 +158,7 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
   const uint8_t flags = s.flags & (kRst | kSyn | kAck);
   const bool paws_reject = ts_enabled_ && s.options.timestamps && ts_recent_ != 0 &&
                            static_cast<int32_t>(ts_recent_ - s.options.timestamps->value) > 0;
-  // A retransmitted SYN gets the SYN-ACK again.
-  if (flags == kSyn && s.seq == irs_ && !paws_reject) {
-    trace_in(s, Verdict::kAccepted);
-    emit(kSyn | kAck, iss_, rcv_nxt_, {}, /*syn_options=*/true);
-    return;
-  }
-  // RFC 9293 3.10.7.4 step 5 for unsynchronized states: an ACK of
-  // something not sent draws a RST and changes nothing. A RST is judged by
-  // its sequence number alone, whatever it acknowledges (checked on Linux).
-  if (s.has(kAck) && !s.has(kRst) && !(s.ack == iss_.add(seqnum::Size(1)))) {
-    protocol_.send_reset_reply(s.wire, id_, state_);
-    trace_in(s, Verdict::kBadAck);
-    return;
-  }
+  if (answered_in_syn_rcvd(s, flags == kSyn && s.seq == irs_ && !paws_reject)) return;
   const bool acceptable = in_request_window(s) && !paws_reject;
   if (!acceptable || !echoes_a_synack(s)) {
     // RFC 9293 3.10.7.4 step 1: ACK and drop (Linux rate-limits it). Linux
@@ -225,19 +212,7 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
 
 void Endpoint::handle_simultaneous_syn_rcvd(Segment& s) {
   // A simultaneous open's SYN-RECEIVED (a full socket in Linux).
-  // A retransmitted SYN gets the SYN-ACK again.
-  if (s.flags == kSyn && s.seq == irs_) {
-    trace_in(s, Verdict::kAccepted);
-    emit(kSyn | kAck, iss_, rcv_nxt_, {}, /*syn_options=*/true);
-    return;
-  }
-  // RFC 9293 3.10.7.4 step 5 for unsynchronized states: an ACK of
-  // something not sent draws a RST and changes nothing.
-  if (s.has(kAck) && !s.has(kRst) && !(s.ack == iss_.add(seqnum::Size(1)))) {
-    protocol_.send_reset_reply(s.wire, id_, state_);
-    trace_in(s, Verdict::kBadAck);
-    return;
-  }
+  if (answered_in_syn_rcvd(s, s.flags == kSyn && s.seq == irs_)) return;
   // Linux: the SYN-ACK of a simultaneous open that acks our SYN passes as an ACK.
   const bool simultaneous_syn_ack = s.has(kSyn) && s.has(kAck) &&
                                     s.seq.add(seqnum::Size(1)) == rcv_nxt_ &&
@@ -265,6 +240,24 @@ void Endpoint::handle_simultaneous_syn_rcvd(Segment& s) {
     return;
   }
   accept_handshake_ack(s);
+}
+
+bool Endpoint::answered_in_syn_rcvd(const Segment& s, bool retransmitted_syn) {
+  // A retransmitted SYN gets the SYN-ACK again.
+  if (retransmitted_syn) {
+    trace_in(s, Verdict::kAccepted);
+    emit(kSyn | kAck, iss_, rcv_nxt_, {}, /*syn_options=*/true);
+    return true;
+  }
+  // RFC 9293 3.10.7.4 step 5 for unsynchronized states: an ACK of
+  // something not sent draws a RST and changes nothing. A RST is judged by
+  // its sequence number alone, whatever it acknowledges (checked on Linux).
+  if (s.has(kAck) && !s.has(kRst) && !(s.ack == iss_.add(seqnum::Size(1)))) {
+    protocol_.send_reset_reply(s.wire, id_, state_);
+    trace_in(s, Verdict::kBadAck);
+    return true;
+  }
+  return false;
 }
 
 bool Endpoint::in_request_window(const Segment& s) const {
