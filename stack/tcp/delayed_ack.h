@@ -31,6 +31,9 @@ class DelayedAck {
   void enter_quickack_mode(uint32_t window, uint32_t rcv_mss);
   // Linux tcp_fin() and tcp_event_data_sent(): interactive mode.
   void enter_pingpong() { pingpong_ = true; }
+  // Linux tcp_grow_window(): icsk_ack.quick |= 1 (at least one credit; an
+  // even count gains one).
+  void add_quickack_credit() { quick_ |= 1u; }
   // Linux tcp_clamp_window(): receive memory ran short, quickack mode ends.
   void end_quickack() { quick_ = 0; }
   // An ACK is due at once (RFC 5681 4.2: a gap was filled).

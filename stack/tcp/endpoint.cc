@@ -257,7 +257,7 @@ Expected<size_t, Errno> Endpoint::read_impl(std::span<uint8_t> out, bool peek) {
   }
   const size_t n = receive_queue_.copy_out(0, out);
   if (!peek) {
-    const uint32_t window_before = rcv_adv_.raw() - rcv_nxt_.raw();
+    const uint32_t window_before = receive_window();
     receive_queue_.pop_front(n);
     rwin_.consumed(static_cast<uint32_t>(n));
     adjust_receive_space(n);

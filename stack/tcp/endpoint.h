@@ -151,7 +151,15 @@ class Endpoint final : public SegmentHandler {
   void send_syn();
   void handle_syn_sent(Segment& s);
   bool echoes_a_synack(const Segment& s) const;
+  // SYN-RECEIVED of a passive open (Linux tcp_check_req()), and of a
+  // simultaneous open; both end in accept_handshake_ack().
   void handle_syn_rcvd(Segment& s);
+  void handle_simultaneous_syn_rcvd(Segment& s);
+  // The checks both start with: a retransmitted SYN, an ACK of nothing
+  // sent. True when the segment was answered.
+  bool answered_in_syn_rcvd(const Segment& s, bool retransmitted_syn);
+  bool in_request_window(const Segment& s) const;
+  void accept_handshake_ack(Segment& s);
   void handle_listen(Segment& s);
   // A connection in SYN-RECEIVED for `syn` (which arrived here), on the
   // SYN queue.
@@ -174,6 +182,7 @@ class Endpoint final : public SegmentHandler {
   void handle_synchronized(Segment& s);
   bool check_timestamp(const Segment& s);
   bool sequence_acceptable(const Segment& s) const;
+  uint32_t receive_window() const;
   void handle_rst(const Segment& s);
   bool rst_matches_after_fin(const Segment& s) const;
   bool handle_ack(const Segment& s);
@@ -210,7 +219,9 @@ class Endpoint final : public SegmentHandler {
   void send_rst_for_abort();
   void emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack, std::span<const uint8_t> payload,
             bool syn_options);
-  uint32_t window_candidate() const;
+  // The window to offer now (Linux __tcp_select_window(), which also ends
+  // quickack mode when the buffer is more than half full).
+  uint32_t window_candidate();
   // Linux tcp_current_mss(): the payload that fits beside the options the
   // next segment carries (snd_mss_ less any SACK blocks).
   uint32_t current_mss() const;

@@ -52,8 +52,14 @@ bool Endpoint::sequence_acceptable(const Segment& s) const {
   // is RFC 9293's test made lenient in the way Linux is (a zero-length
   // segment at the right edge, e.g. a zero-window probe, is acceptable).
   const seqnum::Value end = s.seq.add(s.logical_length());
-  const seqnum::Value right = rcv_nxt_.add(seqnum::Size(rcv_adv_.raw() - rcv_nxt_.raw()));
+  const seqnum::Value right = rcv_nxt_.add(seqnum::Size(receive_window()));
   return end.greater_equal(rcv_wup_) && s.seq.less_equal(right);
+}
+
+uint32_t Endpoint::receive_window() const {
+  // Linux tcp_receive_window(): what is left of the window offered, never
+  // negative (in-order data may run past its right edge).
+  return rcv_nxt_.less_than(rcv_adv_) ? rcv_nxt_.size_to(rcv_adv_).bytes() : 0;
 }
 
 bool Endpoint::check_timestamp(const Segment& s) {
@@ -83,6 +89,13 @@ void Endpoint::update_ts_recent(const Segment& s) {
 }
 
 void Endpoint::handle_synchronized(Segment& s) {
+  // Linux tcp_rcv_established() / tcp_rcv_state_process(): a segment with
+  // none of ACK, RST and SYN is dropped before any check that could answer
+  // it (RFC 9293 would ACK it when out of window).
+  if (!s.has(kAck) && !s.has(kRst) && !s.has(kSyn)) {
+    trace_in(s, Verdict::kNoAck);
+    return;
+  }
   // RFC 7323 5.3: PAWS runs before the sequence number check.
   if (!check_timestamp(s)) return;
   // RFC 9293 3.10.7.4, first, check the sequence number.
@@ -351,10 +364,14 @@ void Endpoint::handle_data(Segment& s) {
     }
     seq = rcv_nxt_;
   }
-  // What may be queued: the window offered, or more if memory allows (Linux
-  // takes in-order data beyond the window while the buffer has room).
-  const uint32_t window = rcv_adv_.raw() - rcv_nxt_.raw();
-  const uint32_t space = std::max(window, rwin_.free_space());
+  // Linux tests the window only where a segment starts (tcp_sequence(),
+  // tcp_data_queue()) and never trims one at the right edge: what it starts
+  // to queue it queues whole, memory permitting. Our one cut keeps the
+  // payload held within SO_RCVBUF, which Linux's per-skb memory charge
+  // bounds instead (it overshoots by at most one segment).
+  const uint32_t window = receive_window();
+  const size_t held = receive_queue_.size() + reassembly_.bytes();
+  const size_t room = max_rcvbuf_ > held ? max_rcvbuf_ - held : 0;
   if (seq == rcv_nxt_) {
     if (window == 0 && !payload.empty()) {
       // Linux tcp_data_queue(): data into a zero window is dropped, ACKed at once.
@@ -362,7 +379,7 @@ void Endpoint::handle_data(Segment& s) {
       send_ack();
       return;
     }
-    if (payload.size() > space) payload.truncate(space);
+    if (payload.size() > room) payload.truncate(room);
     // Linux tcp_try_rmem_schedule() -> tcp_prune_queue() -> tcp_clamp_window():
     // data that finds receive memory over SO_RCVBUF ends quickack mode (the
     // ACK is delayed) and caps rcv_ssthresh (found by tcpfuzz diff).
@@ -375,7 +392,9 @@ void Endpoint::handle_data(Segment& s) {
       send_ack();
       return;
     }
-    const bool filled_gap = !reassembly_.empty();
+    // The out-of-order queue holds a FIN on its own too (Linux queues it as
+    // an skb like any other).
+    const bool filled_gap = !reassembly_.empty() || ooo_fin_.has_value();
     if (!payload.empty()) {
       const auto len = static_cast<uint32_t>(payload.size());
       rcv_nxt_ = rcv_nxt_.add(seqnum::Size(len));
@@ -391,8 +410,11 @@ void Endpoint::handle_data(Segment& s) {
       last_data_received_at_ = now();
       ++wakeups_.readable;  // Linux sk_data_ready()
     }
-    // RFC 5681 4.2: ACK at once when a gap is filled.
-    if (filled_gap && reassembly_.empty()) delayed_ack_.ack_now();
+    // RFC 5681 4.2: ACK at once when a gap is filled (Linux tcp_data_queue():
+    // ICSK_ACK_NOW), and while one is still open (__tcp_ack_snd_check():
+    // in-order data with a non-empty out-of-order queue moved RCV.NXT, so
+    // its duplicate-ACK count starts again and the ACK goes at once).
+    if (filled_gap) delayed_ack_.ack_now();
     // Eighth, check the FIN bit: a FIN counts once everything before it is in.
     const bool fin_now = (s.has(kFin) && fin_at == rcv_nxt_) || (ooo_fin_ && *ooo_fin_ == rcv_nxt_);
     if (fin_now && !fin_received_) {
@@ -403,26 +425,24 @@ void Endpoint::handle_data(Segment& s) {
     return;
   }
   // Out of order: queue within the window and send a duplicate ACK with SACK
-  // blocks at once (RFC 5681 4.2 / RFC 2018; Linux enters quickack mode).
-  enter_quickack_mode();
-  const uint32_t offset = rcv_nxt_.size_to(seq).bytes();
-  if (offset >= space) {
+  // blocks at once (RFC 5681 4.2 / RFC 2018). Linux (tcp_data_queue_ofo())
+  // sends it without entering quickack mode, so a connection in interactive
+  // mode stays in it; only a segment beyond the window enters quickack mode.
+  if (rcv_nxt_.size_to(seq).bytes() >= window) {
+    // Linux tcp_data_queue(): starting at or past the right edge, dropped.
+    enter_quickack_mode();
     send_ack();
     return;
   }
-  if (payload.size() > space - offset) payload.truncate(space - offset);
-  if (protocol_.allocation_fails(AllocationSite::kOutOfOrder)) {
+  if (payload.size() > room || protocol_.allocation_fails(AllocationSite::kOutOfOrder)) {
     // Linux tcp_data_queue_ofo(): no memory drops the segment (TCPOFODrop)
     // before any ACK is scheduled.
     ++protocol_.stats().reassembly_dropped;
     return;
   }
-  // The FIN is kept when the segment fits whole (s.payload was moved from:
-  // compare with where the FIN sits).
-  if (s.has(kFin) && seq.add(seqnum::Size(static_cast<uint32_t>(payload.size()))) == fin_at) {
-    ooo_fin_ = fin_at;
-  }
-  if (!reassembly_.insert(rcv_nxt_, seq, std::move(payload))) {
+  if (reassembly_.insert(rcv_nxt_, seq, std::move(payload))) {
+    if (s.has(kFin)) ooo_fin_ = fin_at;
+  } else {
     ++protocol_.stats().reassembly_dropped;
   }
   rwin_.set_ooo(static_cast<uint32_t>(reassembly_.bytes()),

@@ -164,7 +164,7 @@ TcpInfo Endpoint::info() const {
   i.snd_max = snd_max_.raw();
   i.rcv_nxt = rcv_nxt_.raw();
   i.snd_wnd = snd_wnd_;
-  i.rcv_wnd = rcv_adv_.raw() - rcv_nxt_.raw();
+  i.rcv_wnd = receive_window();
   i.snd_mss = snd_mss_;
   i.advmss = advertised_mss_ != 0 ? advertised_mss_ : mss_to_advertise();
   i.probes = std::max(probes_out_, keepalive_unacked_);
