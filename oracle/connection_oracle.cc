@@ -342,7 +342,9 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
       if (!acked && owed_unless_limited) {
         return violation(Rule::kSynNotChallenged, what + " in a synchronized state; no ACK");
       }
-    } else {
+    } else if (s.has(flag::kAck)) {
+      // Linux tcp_rcv_state_process() discards a segment with none of ACK,
+      // RST and SYN before any acceptability test: it draws nothing.
       const bool unacceptable =
           before(s.end(), a.rcv_wup) || (after(s.seq, a.right_edge) && after(s.seq, a.rcv_nxt_max));
       // Linux tcp_oow_rate_limited(): segments that occupy sequence space

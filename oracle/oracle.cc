@@ -12,7 +12,7 @@ namespace tcp = netstack::tcp;
 bool oracle_enabled() {
   static const bool enabled = [] {
     const char* v = std::getenv("TCPFUZZ_ORACLE");
-    return v == nullptr || std::strcmp(v, "0") != 0;
+    return v != nullptr && std::strcmp(v, "1") == 0;
   }();
   return enabled;
 }
@@ -133,6 +133,9 @@ ConnectionOracle* Oracle::connection_of(tcp::EndpointId id) {
 void Oracle::on_segment_in(Instant, tcp::EndpointId id, tcp::State,
                            const netstack::header::TcpHeader& h, size_t, tcp::Verdict) {
   map_endpoint(id, h.dst_port, h.src_port);
+  // The stack names a segment once it has answered it (the wire saw the
+  // segment first, so it is the open exchange's).
+  if (exchange_) exchange_->replies_when_processed = exchange_->replies.size();
 }
 
 void Oracle::on_segment_out(Instant, tcp::EndpointId id, tcp::State, const tcp::SegmentOut& out) {
@@ -154,9 +157,15 @@ void Oracle::on_timer(Instant, tcp::EndpointId, tcp::State, tcp::TimerKind) {
 void Oracle::on_socket_call(Instant at, tcp::EndpointId id, tcp::State, std::string_view call,
                             long result) {
   ConnectionOracle* c = connection_of(id);
-  // The tracer reports a call once it returns, after what it sent.
+  // The tracer reports a call once it returns, after what it sent. What
+  // went out after the stack finished with the segment is the call's, not
+  // a reply; when that point is unknown, any RST may be the call's.
   if (exchange_ && exchange_->arrival.at == at && c == &connections_[exchange_->connection]) {
-    exchange_->arrival.replies_include_a_call = true;
+    if (exchange_->replies_when_processed) {
+      exchange_->replies.resize(*exchange_->replies_when_processed);
+    } else {
+      exchange_->arrival.replies_include_a_call = true;
+    }
   }
   close_exchange();
   if (failure_) return;

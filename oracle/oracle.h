@@ -10,7 +10,9 @@
 // host)`). Worlds without a testbed hand it their packets through an
 // OracleTap (oracle_tap.h) and their TCP events as a Tracer.
 //
-// TCPFUZZ_ORACLE=0 in the environment switches it off (oracle_enabled()).
+// In the fuzz targets it runs when TCPFUZZ_ORACLE=1 (oracle_enabled()): off
+// by default while campaigns on the unmutated stack still find false alarms
+// (docs/oracle.md). `tcpfuzz run --oracle` and the properties always run it.
 #pragma once
 
 #include <functional>
@@ -24,7 +26,7 @@
 
 namespace tcpfuzz::oracle {
 
-// False when TCPFUZZ_ORACLE is "0" (read once).
+// True when TCPFUZZ_ORACLE is "1" (read once).
 bool oracle_enabled();
 
 class Oracle final : public testbed::Observer {
@@ -72,6 +74,8 @@ class Oracle final : public testbed::Observer {
     size_t connection = 0;
     Arrival arrival;
     std::vector<WireSegment> replies;
+    // How many replies had gone out when the stack traced the segment.
+    std::optional<size_t> replies_when_processed;
   };
   struct EndpointPorts {
     netstack::tcp::EndpointId id;

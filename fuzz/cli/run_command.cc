@@ -61,9 +61,10 @@ class BothRecorders final : public netstack::PacketRecorder {
 scenario::RunResult Run::run_one(const scenario::Scenario& s) {
   if (!oracle_) return scenario::run_scenario(s, options_);
   std::optional<std::string> violation;
-  harness::RunOracle oracle(options_.tracer, [&violation](const std::string& report) {
-    if (!violation) violation = report;
-  });
+  harness::RunOracle oracle(/*enabled=*/true, options_.tracer,
+                            [&violation](const std::string& report) {
+                              if (!violation) violation = report;
+                            });
   scenario::RunOptions options = options_;
   options.tracer = oracle.tracer();
   std::optional<BothRecorders> both;

@@ -71,7 +71,8 @@ PairRun::PairRun(const FaultPlan& plan, tcp::Tracer* tracer, FailureHandler on_f
       });
     }
   }
-  if (oracle::oracle_enabled()) {
+  // Property tests (they bring a failure handler) always judge with it.
+  if (on_failure_ || oracle::oracle_enabled()) {
     bed_.attach(oracles_[0], client_host_);
     bed_.attach(oracles_[1], server_host_);
   }

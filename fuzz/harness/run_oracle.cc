@@ -17,8 +17,9 @@ const netstack::IpAddress& local_v6() {
 
 }  // namespace
 
-RunOracle::RunOracle(netstack::tcp::Tracer* also, oracle::Oracle::FailureHandler on_failure)
-    : enabled_(oracle::oracle_enabled()),
+RunOracle::RunOracle(bool enabled, netstack::tcp::Tracer* also,
+                     oracle::Oracle::FailureHandler on_failure)
+    : enabled_(enabled),
       also_(also),
       oracle_(std::move(on_failure)),
       tap_(oracle_, {local_v4(), local_v6()}) {

@@ -14,8 +14,9 @@ namespace tcpfuzz::harness {
 class RunOracle {
  public:
   // `also` (may be nullptr) sees every TCP event after the oracle.
-  explicit RunOracle(netstack::tcp::Tracer* also,
-                     oracle::Oracle::FailureHandler on_failure = nullptr);
+  // Off (`enabled` false), the runner sees only `also`.
+  RunOracle(bool enabled, netstack::tcp::Tracer* also,
+            oracle::Oracle::FailureHandler on_failure = nullptr);
   RunOracle(const RunOracle&) = delete;
   RunOracle& operator=(const RunOracle&) = delete;
 

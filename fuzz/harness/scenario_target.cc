@@ -11,7 +11,7 @@ void run_scenario_input(std::span<const uint8_t> input) {
   // input: cheaper than building the testbed, its host, link and peer (and
   // the oracle's containers) for every input.
   static StateFeedback feedback;
-  static RunOracle oracle(&feedback);
+  static RunOracle oracle(oracle::oracle_enabled(), &feedback);
   static scenario::BinaryRunner runner(oracle.options({}));
   runner.reset();
   oracle.reset();

@@ -95,7 +95,7 @@ std::vector<uint8_t> encode_segments(const std::vector<SegmentRecord>& records) 
 void run_segment_input(std::span<const uint8_t> input) {
   // One runner and one oracle for the whole process, reset before each input.
   static StateFeedback feedback;
-  static RunOracle oracle(&feedback);
+  static RunOracle oracle(oracle::oracle_enabled(), &feedback);
   static BinaryRunner runner(oracle.options({}));
   runner.reset();
   oracle.reset();

@@ -86,9 +86,9 @@ class ConnectionUnderTest {
   netstack::tcp::Tracer* extra_ = nullptr;
   testbed::TracerFanout tracer_;  // trace_, recorder_, the oracle, then extra_
   scenario::ScenarioRecorder transcript_;
-  // The reference oracle judges every step (unless TCPFUZZ_ORACLE=0).
+  // The reference oracle judges every step.
   std::optional<std::string> oracle_failure_;
-  harness::RunOracle oracle_{nullptr, [this](const std::string& report) {
+  harness::RunOracle oracle_{/*enabled=*/true, nullptr, [this](const std::string& report) {
                                if (!oracle_failure_) oracle_failure_ = report;
                              }};
   scenario::BinaryRunner runner_;
