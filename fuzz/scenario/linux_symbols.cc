@@ -16,7 +16,7 @@ namespace {
 
 // Taken from the system headers of the Linux machine we build on, so the
 // numbers are Linux's by construction.
-constexpr std::array<std::pair<std::string_view, int>, 24> kErrnos{{
+constexpr std::array<std::pair<std::string_view, int>, 25> kErrnos{{
     {"EPERM", EPERM},
     {"ENOENT", ENOENT},
     {"EINTR", EINTR},
@@ -33,6 +33,7 @@ constexpr std::array<std::pair<std::string_view, int>, 24> kErrnos{{
     {"EADDRINUSE", EADDRINUSE},
     {"EADDRNOTAVAIL", EADDRNOTAVAIL},
     {"ENETUNREACH", ENETUNREACH},
+    {"EHOSTUNREACH", EHOSTUNREACH},
     {"ECONNABORTED", ECONNABORTED},
     {"ECONNRESET", ECONNRESET},
     {"EISCONN", EISCONN},
@@ -43,7 +44,8 @@ constexpr std::array<std::pair<std::string_view, int>, 24> kErrnos{{
     {"EINPROGRESS", EINPROGRESS},
 }};
 
-constexpr std::array<std::pair<std::string_view, long>, 54> kSymbols{{
+constexpr std::array<std::pair<std::string_view, long>, 59> kSymbols{{
+    {"AF_UNSPEC", AF_UNSPEC},
     {"AF_INET", AF_INET},
     {"AF_INET6", AF_INET6},
     {"PF_INET", PF_INET},
@@ -75,6 +77,9 @@ constexpr std::array<std::pair<std::string_view, long>, 54> kSymbols{{
     {"TCP_INFO", TCP_INFO},
     {"TCP_QUICKACK", TCP_QUICKACK},
     {"TCP_CONGESTION", TCP_CONGESTION},
+    {"TCP_FASTOPEN", TCP_FASTOPEN},
+    {"TCP_FASTOPEN_CONNECT", TCP_FASTOPEN_CONNECT},
+    {"TCP_FASTOPEN_NO_COOKIE", TCP_FASTOPEN_NO_COOKIE},
     {"O_RDONLY", O_RDONLY},
     {"O_WRONLY", O_WRONLY},
     {"O_RDWR", O_RDWR},
@@ -97,6 +102,7 @@ constexpr std::array<std::pair<std::string_view, long>, 54> kSymbols{{
     {"MSG_DONTWAIT", MSG_DONTWAIT},
     {"MSG_MORE", MSG_MORE},
     {"MSG_EOR", MSG_EOR},
+    {"MSG_FASTOPEN", MSG_FASTOPEN},
     {"NULL", 0},
 }};
 
@@ -108,7 +114,7 @@ struct SocketOptionRow {
 };
 
 using netstack::tcp::SockOpt;
-constexpr std::array<SocketOptionRow, 15> kSocketOptions{{
+constexpr std::array<SocketOptionRow, 18> kSocketOptions{{
     {SockOpt::kKeepAlive, {"SOL_SOCKET", "SO_KEEPALIVE"}, SOL_SOCKET, SO_KEEPALIVE},
     {SockOpt::kLinger, {"SOL_SOCKET", "SO_LINGER"}, SOL_SOCKET, SO_LINGER},
     {SockOpt::kRcvBuf, {"SOL_SOCKET", "SO_RCVBUF"}, SOL_SOCKET, SO_RCVBUF},
@@ -124,6 +130,15 @@ constexpr std::array<SocketOptionRow, 15> kSocketOptions{{
     {SockOpt::kDeferAccept, {"IPPROTO_TCP", "TCP_DEFER_ACCEPT"}, IPPROTO_TCP, TCP_DEFER_ACCEPT},
     {SockOpt::kMaxSeg, {"IPPROTO_TCP", "TCP_MAXSEG"}, IPPROTO_TCP, TCP_MAXSEG},
     {SockOpt::kLinger2, {"IPPROTO_TCP", "TCP_LINGER2"}, IPPROTO_TCP, TCP_LINGER2},
+    {SockOpt::kFastOpen, {"IPPROTO_TCP", "TCP_FASTOPEN"}, IPPROTO_TCP, TCP_FASTOPEN},
+    {SockOpt::kFastOpenConnect,
+     {"IPPROTO_TCP", "TCP_FASTOPEN_CONNECT"},
+     IPPROTO_TCP,
+     TCP_FASTOPEN_CONNECT},
+    {SockOpt::kFastOpenNoCookie,
+     {"IPPROTO_TCP", "TCP_FASTOPEN_NO_COOKIE"},
+     IPPROTO_TCP,
+     TCP_FASTOPEN_NO_COOKIE},
 }};
 static_assert(SOL_TCP == IPPROTO_TCP);
 

@@ -39,7 +39,10 @@ std::optional<std::string> read_defaults(const std::string& script_path,
 std::optional<std::string> run_script_command(const std::string& command,
                                               const std::string& script_path,
                                               netstack::tcp::Config& config) {
-  std::istringstream lines(command);
+  std::string joined = command;
+  // A backslash at the end of a line continues it.
+  for (size_t at; (at = joined.find("\\\n")) != std::string::npos;) joined.replace(at, 2, " ");
+  std::istringstream lines(joined);
   std::string line;
   while (std::getline(lines, line)) {
     const auto first = line.find_first_not_of(" \t");
@@ -57,6 +60,23 @@ std::optional<std::string> run_script_command(const std::string& command,
     if (line.starts_with("sysctl")) {
       std::vector<std::string> unknown = apply_sysctl_script(line, config);
       if (!unknown.empty()) return "sysctl " + unknown.front();
+      continue;
+    }
+    if (line.find("set_sysctls.py") != std::string::npos) {
+      // google/packetdrill's helper: /proc/sys/net/ipv4/NAME=VALUE arguments.
+      std::istringstream words(line);
+      std::string w;
+      words >> w;
+      while (words >> w) {
+        constexpr std::string_view kProc = "/proc/sys/";
+        const size_t eq = w.find('=');
+        if (!w.starts_with(kProc) || eq == std::string::npos) {
+          return "shell command `" + line + "`";
+        }
+        std::string name = w.substr(kProc.size());
+        std::replace(name.begin(), name.begin() + static_cast<long>(eq - kProc.size()), '/', '.');
+        if (!apply_sysctl(name, config)) return "sysctl " + name;
+      }
       continue;
     }
     if (is_harmless_plumbing(line)) continue;

@@ -67,6 +67,10 @@ class SocketCalls {
   CallOutcome read(int fd, size_t length, bool peek, bool dontwait);
   // A blocking write returns once all of it is queued.
   CallOutcome write(int fd, size_t length, bool more, bool eor, bool dontwait);
+  // sendto(MSG_FASTOPEN): a non-blocking call returns what the SYN carries
+  // (EINPROGRESS for nothing); a blocking one waits for the handshake and
+  // writes the rest, as Linux's tcp_sendmsg() does.
+  CallOutcome send_fast_open(int fd, size_t length, bool dontwait);
   CallOutcome shutdown(int fd, netstack::tcp::ShutdownHow how);
   CallOutcome close(int fd);
   // fcntl(F_GETFL) / fcntl(F_SETFL) as far as O_NONBLOCK.
@@ -92,6 +96,11 @@ class SocketCalls {
   netstack::tcp::EndpointId pending_connect_ = netstack::tcp::kNoEndpoint;
   // How much of a blocking write is already queued.
   size_t write_progress_ = 0;
+  // A blocking sendto(MSG_FASTOPEN) waiting for its handshake, with the
+  // bytes its SYN carried.
+  enum class FastOpenCall : uint8_t { kIdle, kAwaitingHandshake, kWriting };
+  FastOpenCall fast_open_call_ = FastOpenCall::kIdle;
+  size_t fast_open_syn_bytes_ = 0;
 };
 
 }  // namespace tcpfuzz::scenario

@@ -42,8 +42,15 @@ void Endpoint::send_syn() {
   // An active open sizes its window before it knows about timestamps.
   if (syn_retries_ == 0) rwin_.initialize(advertised_mss_);
   if (syn_retries_ == 0) rtt_probe_.emplace(iss_, now());
-  emit(kSyn, iss_, seqnum::Value(0), {}, /*syn_options=*/true);
-  if (snd_max_ == iss_) snd_max_ = iss_.add(seqnum::Size(1));
+  // Linux tcp_send_syn_data(): only the first SYN carries Fast Open data and
+  // option; retransmissions are plain SYNs.
+  if (syn_retries_ > 0) syn_fast_open_.reset();
+  const std::span<const uint8_t> data =
+      syn_retries_ == 0 ? std::span<const uint8_t>(syn_data_) : std::span<const uint8_t>();
+  emit(kSyn, iss_, seqnum::Value(0), data, /*syn_options=*/true);
+  if (snd_max_ == iss_) {
+    snd_max_ = iss_.add(seqnum::Size(1 + static_cast<uint32_t>(data.size())));
+  }
   snd_nxt_ = iss_.add(seqnum::Size(1));
   arm_retransmit();
 }
@@ -52,7 +59,8 @@ void Endpoint::send_syn_ack() {
   if (syn_retries_ == 0) rtt_probe_.emplace(iss_, now());
   emit(kSyn | kAck, iss_, rcv_nxt_, {}, /*syn_options=*/true);
   if (snd_max_ == iss_) snd_max_ = iss_.add(seqnum::Size(1));
-  snd_nxt_ = iss_.add(seqnum::Size(1));
+  // A Fast Open child's data may follow the SYN-ACK already.
+  if (!passive_fastopen_) snd_nxt_ = iss_.add(seqnum::Size(1));
   arm_retransmit();
 }
 
@@ -123,8 +131,20 @@ void Endpoint::handle_syn_sent(Segment& s) {
     snd_wl2_ = s.ack;
     trace_in(s, Verdict::kAccepted);
     complete_handshake("rcv SYN,ACK");
-    // Linux drops data carried on a SYN-ACK (without Fast Open) and ACKs the SYN.
-    send_ack();
+    bool data_again = false;
+    if (syn_fastopen_ || !syn_data_.empty()) {
+      data_again = on_fast_open_synack(s);
+      // Linux tcp_fastopen_add_skb(): with Fast Open, data on the SYN-ACK is taken.
+      if (!s.payload.empty()) {
+        const auto len = static_cast<uint32_t>(s.payload.size());
+        rwin_.queued(len);
+        receive_queue_.append(s.payload);
+        rcv_nxt_ = rcv_nxt_.add(seqnum::Size(len));
+      }
+    }
+    // Linux drops data carried on a SYN-ACK (without Fast Open) and ACKs the
+    // SYN, unless SYN data goes again and carries the ACK (tcp_rcv_fastopen_synack()).
+    if (!data_again) send_ack();
     send_data();
     return;
   }
@@ -157,7 +177,11 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
   }
   // RFC 9293 3.10.7.4 step 5 for unsynchronized states: an ACK of
   // something not sent draws a RST and changes nothing.
-  if (s.has(kAck) && !s.has(kRst) && !(s.ack == iss_.add(seqnum::Size(1)))) {
+  // A Fast Open child may have sent data already: an ACK of it counts too.
+  const bool ack_in_range = passive_fastopen_
+                                ? s.ack.greater_than(iss_) && s.ack.less_equal(snd_max_)
+                                : s.ack == iss_.add(seqnum::Size(1));
+  if (s.has(kAck) && !s.has(kRst) && !ack_in_range) {
     protocol_.send_reset_reply(s.wire, id_, state_);
     trace_in(s, Verdict::kBadAck);
     return;
@@ -182,7 +206,12 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
     // which the listener never left); an active open is refused.
     ++protocol_.stats().resets_received;
     trace_in(s, Verdict::kResetAccepted);
-    if (passive) {
+    if (passive_fastopen_) {
+      // Linux: a Fast Open child is a full socket already in the accept
+      // queue; it is reset like an established one (tcp_reset()).
+      end_passive_fast_open();
+      fail(ECONNRESET, "ext: rcv RST", /*send_rst=*/false);
+    } else if (passive) {
       // RFC 9293: back to LISTEN; the listener never left it, so this copy
       // of it is discarded.
       release_resources();
@@ -212,6 +241,10 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
   }
   // TCP_DEFER_ACCEPT: a bare ACK does not complete the handshake until the
   // defer period has passed (gVisor's rule; Linux counts SYN-ACK retransmits).
+  if (passive_fastopen_) {
+    complete_fast_open_handshake(s);
+    return;
+  }
   if (passive && defer_accept_ > Duration(0) && s.payload.empty() && !s.has(kFin) &&
       now() - handshake_started_ < defer_accept_) {
     deferred_ack_seen_ = true;
@@ -242,6 +275,21 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
   send_data();
 }
 
+void Endpoint::complete_fast_open_handshake(Segment& s) {
+  // Linux tcp_rcv_state_process() in SYN-RECEIVED for a Fast Open socket:
+  // the ACK establishes, then is processed like any other (tcp_ack()), as is
+  // the data and FIN it carries.
+  if (ts_enabled_) update_ts_recent(s);
+  snd_wnd_ = uint32_t{s.window} << snd_wscale_;
+  snd_wl1_ = s.seq;
+  snd_wl2_ = s.ack;
+  trace_in(s, Verdict::kAccepted);
+  complete_handshake("rcv ACK of SYN");
+  if (s.ack.greater_than(snd_una_) && !handle_ack(s)) return;
+  if (!s.payload.empty() || s.has(kFin)) handle_data(s);
+  send_data();
+}
+
 void Endpoint::complete_handshake(std::string_view cause) {
   retransmit_timer_.cancel();
   // Karn: a SYN that was retransmitted gives no RTT sample.
@@ -254,7 +302,11 @@ void Endpoint::complete_handshake(std::string_view cause) {
   // RFC 6298 (5.7) / Linux: after a lost SYN or SYN-ACK the window starts at one segment.
   recovery_.set_initial_window(syn_retries_ > 0 ? 1 : protocol_.config().initial_cwnd);
   max_snd_wnd_ = std::max(max_snd_wnd_, snd_wnd_);
-  snd_nxt_ = snd_max_ = snd_sml_ = pushed_seq_ = snd_una_;
+  // SYN-ACK delivered (Linux counts it by hand: tcp_ack() does not see it).
+  ++delivered_;
+  // A Fast Open child's data, sent before the handshake ended, stays in flight.
+  if (!passive_fastopen_) snd_nxt_ = snd_max_ = snd_sml_ = pushed_seq_ = snd_una_;
+  end_passive_fast_open();
   last_ack_received_at_ = now();
   ++protocol_.stats().established;
   // Linux tcp_sndbuf_expand(): room for two windows of initial-cwnd segments.
@@ -266,7 +318,9 @@ void Endpoint::complete_handshake(std::string_view cause) {
   const bool active = listener_ == kNoEndpoint && state_ == State::kSynSent;
   rwin_.establish(advertised_mss_ - (active && ts_enabled_ ? 12u : 0u), rcv_wscale_);
   transition(State::kEstablished, cause);
-  if (ListenQueue* q = listener_queue()) q->established(id_);
+  if (ListenQueue* q = listener_queue(); q != nullptr && !q->awaiting_accept(id_)) {
+    q->established(id_);
+  }
   reset_keepalive();
 }
 
