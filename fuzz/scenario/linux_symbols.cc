@@ -44,7 +44,7 @@ constexpr std::array<std::pair<std::string_view, int>, 25> kErrnos{{
     {"EINPROGRESS", EINPROGRESS},
 }};
 
-constexpr std::array<std::pair<std::string_view, long>, 59> kSymbols{{
+constexpr std::array<std::pair<std::string_view, long>, 60> kSymbols{{
     {"AF_UNSPEC", AF_UNSPEC},
     {"AF_INET", AF_INET},
     {"AF_INET6", AF_INET6},
@@ -103,6 +103,7 @@ constexpr std::array<std::pair<std::string_view, long>, 59> kSymbols{{
     {"MSG_MORE", MSG_MORE},
     {"MSG_EOR", MSG_EOR},
     {"MSG_FASTOPEN", MSG_FASTOPEN},
+    {"MSG_NOSIGNAL", MSG_NOSIGNAL},
     {"NULL", 0},
 }};
 

@@ -98,6 +98,8 @@ bool is_harmless_plumbing(std::string line) {
       trimmed = true;
     }
   }
+  // google/packetdrill's cleanup: restores the sysctls set_sysctls.py changed.
+  if (line.starts_with("/tmp/sysctl_restore_")) return true;
   static constexpr std::string_view kHarmless[] = {
       "tc qdisc add dev tun0 root pfifo",
       "tc qdisc replace dev tun0 root pfifo",

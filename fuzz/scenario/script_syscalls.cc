@@ -62,6 +62,7 @@ CallOutcome ScriptSyscalls::call(const SyscallSpec& sc, CallIssues* issues) {
     if (auto u = unknown_symbol(arg)) return line.unsupported("symbol " + *u + " in " + sc.name);
   }
   if (sc.name == "socket") return socket(line);
+  if (sc.name == "poll") return poll(line);  // its first argument is the pollfd array
   // Every other call names a descriptor first, and Linux looks it up before
   // anything else (EBADF), whatever the call.
   const auto fd = line.arg(0);
@@ -155,7 +156,9 @@ CallOutcome ScriptSyscalls::write(Line& line) {
   const long msg_dontwait = linux_constant("MSG_DONTWAIT");
   const long msg_eor = linux_constant("MSG_EOR");
   const long msg_fastopen = linux_constant("MSG_FASTOPEN");
-  if ((flags & ~(msg_more | msg_dontwait | msg_eor | msg_fastopen)) != 0) {
+  // MSG_NOSIGNAL only spares the process a SIGPIPE.
+  const long msg_nosignal = linux_constant("MSG_NOSIGNAL");
+  if ((flags & ~(msg_more | msg_dontwait | msg_eor | msg_fastopen | msg_nosignal)) != 0) {
     return line.unsupported(name + " flags " + std::to_string(flags));
   }
   if ((flags & msg_fastopen) != 0) {

@@ -102,7 +102,38 @@ CallOutcome SocketCalls::read(int fd, size_t length, bool peek, bool dontwait) {
   return outcome(ep->read(buffer, peek), nonblocking(fd) || dontwait);
 }
 
+namespace {
+
+// Linux sk_write_pending: a blocked writer waiting for the handshake.
+CallOutcome tell_write_pending(tcp::Endpoint* ep, CallOutcome out) {
+  if (ep != nullptr) ep->set_write_pending(out.would_block && ep->state() == tcp::State::kSynSent);
+  return out;
+}
+
+}  // namespace
+
 CallOutcome SocketCalls::write(int fd, size_t length, bool more, bool eor, bool dontwait) {
+  tcp::Endpoint* ep = endpoint(fd);
+  // Linux tcp_sendmsg(): the first write of a deferred TCP_FASTOPEN_CONNECT
+  // is a sendto(MSG_FASTOPEN).
+  if (fast_open_call_ != FastOpenCall::kIdle || (ep != nullptr && ep->fast_open_deferred())) {
+    return send_fast_open(fd, length, dontwait);
+  }
+  return tell_write_pending(ep, queue_write(fd, length, more, eor, dontwait));
+}
+
+CallOutcome SocketCalls::send_fast_open(int fd, size_t length, bool dontwait) {
+  const CallOutcome out = fast_open_call(fd, length, dontwait);
+  // Linux inet_wait_for_connect(): the waiting call counts as a pending
+  // writer only while data is left beyond what the SYN carried.
+  if (tcp::Endpoint* ep = endpoint(fd)) {
+    ep->set_write_pending(out.would_block && ep->state() == tcp::State::kSynSent &&
+                          fast_open_syn_bytes_ < length);
+  }
+  return out;
+}
+
+CallOutcome SocketCalls::queue_write(int fd, size_t length, bool more, bool eor, bool dontwait) {
   tcp::Endpoint* ep = endpoint(fd);
   if (ep == nullptr) return CallOutcome::err(EBADF);
   const bool nonblocking_call = nonblocking(fd) || dontwait;
@@ -125,12 +156,12 @@ CallOutcome SocketCalls::write(int fd, size_t length, bool more, bool eor, bool 
   return CallOutcome::ok(static_cast<long>(length));
 }
 
-CallOutcome SocketCalls::send_fast_open(int fd, size_t length, bool dontwait) {
+CallOutcome SocketCalls::fast_open_call(int fd, size_t length, bool dontwait) {
   tcp::Endpoint* ep = endpoint(fd);
   if (ep == nullptr) return CallOutcome::err(EBADF);
   const bool nonblocking_call = nonblocking(fd) || dontwait;
   if (fast_open_call_ == FastOpenCall::kWriting) {
-    const CallOutcome out = write(fd, length, false, false, dontwait);
+    const CallOutcome out = queue_write(fd, length, false, false, dontwait);
     if (!out.would_block) fast_open_call_ = FastOpenCall::kIdle;
     return out;
   }
@@ -164,7 +195,7 @@ CallOutcome SocketCalls::send_fast_open(int fd, size_t length, bool dontwait) {
     write_progress_ = 0;
     return CallOutcome::ok(static_cast<long>(length));
   }
-  const CallOutcome out = write(fd, length, false, false, dontwait);
+  const CallOutcome out = queue_write(fd, length, false, false, dontwait);
   if (out.would_block) fast_open_call_ = FastOpenCall::kWriting;
   return out;
 }

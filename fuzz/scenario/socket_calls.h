@@ -82,6 +82,9 @@ class SocketCalls {
   uint32_t poll(int fd);
 
  private:
+  CallOutcome queue_write(int fd, size_t length, bool more, bool eor, bool dontwait);
+  CallOutcome fast_open_call(int fd, size_t length, bool dontwait);
+
   struct Fd {
     netstack::tcp::EndpointId endpoint = netstack::tcp::kNoEndpoint;
     bool nonblocking = false;

@@ -94,6 +94,10 @@ bool apply_sysctl(std::string_view assignment, netstack::tcp::Config& c) {
     c.slow_start_after_idle = v[0] != 0;
   else if (name == "tcp_fastopen")
     c.fastopen = static_cast<uint32_t>(v[0]);
+  else if (name == "tcp_fastopen_blackhole_timeout_sec")
+    return v[0] == 0;  // Linux 6.18's default: active Fast Open is never disabled
+  else if (name == "tcp_min_tso_segs")
+    return true;  // TSO sizing: the matcher sums live segments as TSO packets anyway
   else if (name == "tcp_ecn")
     return v[0] == 0;  // ECN is outside the model: only "off" holds
   else if ((name == "tcp_rmem" || name == "tcp_wmem") && v.size() == 3) {

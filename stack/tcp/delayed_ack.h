@@ -31,6 +31,13 @@ class DelayedAck {
   void enter_quickack_mode(uint32_t window, uint32_t rcv_mss);
   // Linux tcp_fin() and tcp_event_data_sent(): interactive mode.
   void enter_pingpong() { pingpong_ = true; }
+  // Linux tcp_rcv_synsent_state_process() with a writer waiting: the ACK of
+  // the SYN-ACK waits up to TCP_DELACK_MAX for the writer's data, and data
+  // sent within ato of `now` makes the connection interactive.
+  void delay_for_writer(Instant now) {
+    last_data_at_ = now;
+    timer_.arm(now + config_.delayed_ack_max);
+  }
   // Linux tcp_clamp_window(): receive memory ran short, quickack mode ends.
   void end_quickack() { quick_ = 0; }
   // An ACK is due at once (RFC 5681 4.2: a gap was filled).

@@ -101,6 +101,10 @@ class Endpoint final : public SegmentHandler {
   // Sends RST (where a connection exists) and goes to CLOSED.
   void abort();
   Errno set_option(SockOpt opt, int value);
+  // TCP_FASTOPEN_CONNECT: the SYN waits for the first write.
+  bool fast_open_deferred() const { return defer_connect_; }
+  // A blocking write waits for the connection (Linux sk_write_pending).
+  void set_write_pending(bool pending) { write_pending_ = pending; }
   // TCP_CONGESTION.
   Errno set_congestion_control(CongestionAlgorithm a);
   CongestionAlgorithm congestion_control() const { return recovery_.algorithm(); }
@@ -414,9 +418,11 @@ class Endpoint final : public SegmentHandler {
   // The Fast Open option our SYN or SYN-ACK carries.
   std::optional<header::FastOpenCookie> syn_fast_open_;
   uint32_t delivered_ = 0;         // tcpi_delivered
+  bool write_pending_ = false;     // Linux sk_write_pending
   bool fastopen_connect_ = false;  // TCP_FASTOPEN_CONNECT
   bool defer_connect_ = false;     // TCP_FASTOPEN_CONNECT: the SYN waits for the first write
   bool syn_fastopen_ = false;      // our first SYN carried a Fast Open option (Linux syn_fastopen)
+  bool syn_fastopen_exp_ = false;  // ... in the experimental form
   std::vector<uint8_t> syn_data_;  // the data our first SYN carried
   // During send_fast_open(): the data connect_impl() puts in the SYN.
   std::optional<std::span<const uint8_t>> fast_open_data_;

@@ -93,7 +93,7 @@ bool Endpoint::on_fast_open_synack(const Segment& s) {
     cookie.reset();  // an unsolicited cookie is ignored
   } else if (syn_retries_ == 0 && !cookie && syn_data_.empty()) {
     // Asked for a cookie, got none: try the other option next time.
-    try_exp = syn_fast_open_ && syn_fast_open_->experimental ? 2 : 1;
+    try_exp = syn_fastopen_exp_ ? 2 : 1;
   }
   if (syn_fastopen_ || !syn_data_.empty()) {
     protocol_.fast_open_cache().set(tuple_.remote_address, s.options.mss.value_or(0), cookie,
@@ -107,7 +107,6 @@ bool Endpoint::on_fast_open_synack(const Segment& s) {
     syn_data_acked_ = !syn_data_.empty();
   }
   syn_data_.clear();
-  syn_fast_open_.reset();
   return data_lost;
 }
 

@@ -44,10 +44,11 @@ void Endpoint::send_syn() {
   if (syn_retries_ == 0) rtt_probe_.emplace(iss_, now());
   // Linux tcp_send_syn_data(): only the first SYN carries Fast Open data and
   // option; retransmissions are plain SYNs.
-  if (syn_retries_ > 0) syn_fast_open_.reset();
   const std::span<const uint8_t> data =
       syn_retries_ == 0 ? std::span<const uint8_t>(syn_data_) : std::span<const uint8_t>();
   emit(kSyn, iss_, seqnum::Value(0), data, /*syn_options=*/true);
+  syn_fastopen_exp_ = syn_fast_open_ && syn_fast_open_->experimental;
+  syn_fast_open_.reset();  // Linux: cookie.len = -1 once the SYN went
   if (snd_max_ == iss_) {
     snd_max_ = iss_.add(seqnum::Size(1 + static_cast<uint32_t>(data.size())));
   }
@@ -58,6 +59,7 @@ void Endpoint::send_syn() {
 void Endpoint::send_syn_ack() {
   if (syn_retries_ == 0) rtt_probe_.emplace(iss_, now());
   emit(kSyn | kAck, iss_, rcv_nxt_, {}, /*syn_options=*/true);
+  syn_fast_open_.reset();  // Linux: a retransmitted SYN-ACK has no cookie (no foc)
   if (snd_max_ == iss_) snd_max_ = iss_.add(seqnum::Size(1));
   // A Fast Open child's data may follow the SYN-ACK already.
   if (!passive_fastopen_) snd_nxt_ = iss_.add(seqnum::Size(1));
@@ -144,7 +146,14 @@ void Endpoint::handle_syn_sent(Segment& s) {
     }
     // Linux drops data carried on a SYN-ACK (without Fast Open) and ACKs the
     // SYN, unless SYN data goes again and carries the ACK (tcp_rcv_fastopen_synack()).
-    if (!data_again) send_ack();
+    if (write_pending_ && !data_again) {
+      // Linux: a writer waits (sk_write_pending), so the ACK is saved for
+      // its data to carry (delayed up to TCP_DELACK_MAX, quickack mode).
+      enter_quickack_mode();
+      delayed_ack_.delay_for_writer(now());
+    } else if (!data_again) {
+      send_ack();
+    }
     send_data();
     return;
   }
@@ -306,6 +315,7 @@ void Endpoint::complete_handshake(std::string_view cause) {
   ++delivered_;
   // A Fast Open child's data, sent before the handshake ended, stays in flight.
   if (!passive_fastopen_) snd_nxt_ = snd_max_ = snd_sml_ = pushed_seq_ = snd_una_;
+  if (passive_fastopen_ && snd_una_ != snd_max_) arm_retransmit();
   end_passive_fast_open();
   last_ack_received_at_ = now();
   ++protocol_.stats().established;
