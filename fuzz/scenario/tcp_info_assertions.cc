@@ -11,35 +11,11 @@ namespace tcpfuzz::scenario {
 
 namespace {
 
-// Linux's TCP state numbers (include/net/tcp_states.h), by our state.
-long linux_state(netstack::tcp::State s) {
-  using netstack::tcp::State;
-  switch (s) {
-    case State::kEstablished:
-      return 1;
-    case State::kSynSent:
-      return 2;
-    case State::kSynRcvd:
-      return 3;
-    case State::kFinWait1:
-      return 4;
-    case State::kFinWait2:
-      return 5;
-    case State::kTimeWait:
-      return 6;
-    case State::kClosed:
-      return 7;
-    case State::kCloseWait:
-      return 8;
-    case State::kLastAck:
-      return 9;
-    case State::kListen:
-      return 10;
-    case State::kClosing:
-      return 11;
-  }
-  return 0;
-}
+// Linux's TCP state numbers (include/net/tcp_states.h), indexed by our
+// State: CLOSED, LISTEN, SYN-SENT, SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1,
+// FIN-WAIT-2, CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT.
+constexpr std::array<long, netstack::tcp::kStateCount> kLinuxStates = {7, 10, 2,  3, 1, 4,
+                                                                       5, 8,  11, 9, 6};
 
 // A number, or one of the names packetdrill's Python knows (TCP_CA_*,
 // TCP_* states, TCPI_OPT_* bits).
@@ -153,7 +129,7 @@ std::optional<std::optional<std::string>> check_statement(const std::vector<std:
 
 std::optional<long> tcp_info_field(const netstack::tcp::TcpInfo& i, std::string_view name) {
   if (name == "tcpi_ca_state") return static_cast<long>(i.ca_state);
-  if (name == "tcpi_state") return linux_state(i.state);
+  if (name == "tcpi_state") return kLinuxStates[static_cast<size_t>(i.state)];
   if (name == "tcpi_options") return i.syn_data ? 32 : 0;  // only TCPI_OPT_SYN_DATA is modelled
   if (name == "tcpi_delivered") return i.delivered;
   if (name == "tcpi_rtt") {

@@ -70,7 +70,9 @@ bool Endpoint::fast_open_cookie_check(std::optional<header::FastOpenCookie>* opt
 void Endpoint::prepare_fast_open_syn(std::span<const uint8_t> data) {
   uint16_t cached_mss = 0;
   const bool with_data = fast_open_cookie_check(&syn_fast_open_, &cached_mss);
-  syn_fastopen_ = true;
+  // Linux syn_fastopen: the SYN carries the option (not so without a cookie
+  // in no-cookie mode, whose SYN-ACK's cookie is then unsolicited).
+  syn_fastopen_ = syn_fast_open_.has_value();
   syn_data_.clear();
   if (!with_data) return;
   // The MSS the server announced last time (or ours), bounded by the path,
