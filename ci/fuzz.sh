@@ -567,11 +567,10 @@ diff_against_linux() {
   local why=""
   [[ $(id -u) -eq 0 ]] || why="not root"
   if [[ -z "$why" && -z "${TCPFUZZ_PACKETDRILL:-}" ]]; then
-    local builder="$TCPFUZZ_ROOT/../shared/packetdrill/linux.sh"
-    if [[ -x "$builder" ]] && TCPFUZZ_PACKETDRILL=$("$builder" --path); then
+    if TCPFUZZ_PACKETDRILL=$("$TCPFUZZ_ROOT/ci/packetdrill.sh" tool); then
       export TCPFUZZ_PACKETDRILL
     else
-      why="no packetdrill: set TCPFUZZ_PACKETDRILL"
+      why="no packetdrill: set TCPFUZZ_PACKETDRILL (ci/packetdrill.sh could not provide one)"
     fi
   fi
   banner "diff: the $DIFF_NEWEST newest inputs per scenario-based target against Linux $(uname -r)"

@@ -19,8 +19,8 @@
 #   lwIP fuzz.c, one frame    libFuzzer -O2          header_fuzzer    libfuzzer-nosan
 #   lwIP fuzz.c, multi frame  libFuzzer -O2          scenario_fuzzer  libfuzzer-nosan
 #   lwIP fuzz.c, multi frame  libFuzzer ASan+UBSan   scenario_fuzzer  libfuzzer
-#   lwIP fuzz.c, multi frame  AFL++ persistent       scenario_fuzzer  afl (ASan+UBSan:
-#                                                    there is no AFL no-sanitizer preset)
+#   lwIP fuzz.c, multi frame  AFL++ persistent       scenario_fuzzer  afl-nosan
+#                                                    scenario_fuzzer  afl (ASan+UBSan)
 #
 # lwIP: the upstream tarball of Debian's lwip source package, fetched with
 # `apt-get source --download-only lwip` (apt checks it against the signed
@@ -314,10 +314,11 @@ build_lwip() {
 # ---- tcpfuzz: the presets ----
 
 build_tcpfuzz() {
-  banner "tcpfuzz: presets libfuzzer-nosan, libfuzzer, afl"
+  banner "tcpfuzz: presets libfuzzer-nosan, libfuzzer, afl-nosan, afl"
   configure_and_build libfuzzer-nosan header_fuzzer scenario_fuzzer
   configure_and_build libfuzzer scenario_fuzzer
   command -v afl-fuzz >/dev/null || die "afl-fuzz not found (ci/bootstrap.sh installs afl++)"
+  configure_and_build afl-nosan scenario_fuzzer
   configure_and_build afl scenario_fuzzer
 }
 
@@ -503,7 +504,9 @@ run_measurements() {
       "$lw/lwip_multi_afl" "$LWIP_SEEDS/multi"
   fi
   if [[ "$ONLY" != lwip ]]; then
-    measure 8-scenario-afl tcpfuzz scenario_fuzzer AFL++ ASan+UBSan "no AFL no-sanitizer preset" \
+    measure 8-scenario-afl tcpfuzz scenario_fuzzer AFL++ none - \
+      "$ours/afl-nosan/fuzz/scenario_fuzzer" "$seeds/scenario_fuzzer"
+    measure 9-scenario-afl-asan tcpfuzz scenario_fuzzer AFL++ ASan+UBSan - \
       "$ours/afl/fuzz/scenario_fuzzer" "$seeds/scenario_fuzzer"
   fi
 }
@@ -527,8 +530,7 @@ print_table() {
   echo "  build (libAFLDriver.a), no CmpLog, dictionary or custom mutator; libFuzzer without"
   echo "  dictionaries"
   if [[ "$ONLY" != lwip ]]; then
-    echo "tcpfuzz AFL++ row: preset afl is ASan+UBSan (there is no AFL no-sanitizer preset);"
-    echo "  lwIP's AFL++ row has no sanitizers, so that pair favours lwIP"
+    echo "tcpfuzz AFL++ rows: preset afl-nosan (lwIP's like) and preset afl (ASan+UBSan)"
   fi
   if [[ "$ONLY" != tcpfuzz ]]; then
     echo "lwIP: $LWIP_VERSION test/fuzz/fuzz.c (one frame = default build, multi frame ="

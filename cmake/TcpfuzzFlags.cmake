@@ -10,14 +10,40 @@ if(TCPFUZZ_SANITIZERS)
 endif()
 
 if(TCPFUZZ_FUZZ_ENGINE STREQUAL "libfuzzer")
-  # Every object gets coverage edges; only fuzz targets link libFuzzer's main.
+  # Every object is built for coverage (the allowlist below picks the
+  # functions that get edges); only fuzz targets link libFuzzer's main.
   add_compile_options(-fsanitize=fuzzer-no-link)
   add_link_options(-fsanitize=fuzzer-no-link)
   add_compile_definitions(TCPFUZZ_LIBFUZZER=1)
 endif()
 
-if(TCPFUZZ_FUZZ_ENGINE STREQUAL "external" AND TCPFUZZ_ENGINE_IS_LIBFUZZER)
-  add_compile_definitions(TCPFUZZ_LIBFUZZER=1)
+# Coverage edges only where the engine learns something: the stack and the
+# state feedback (cmake/coverage_allowlist.txt says why).
+if(TCPFUZZ_COVERAGE_ALLOWLIST)
+  if(TCPFUZZ_FUZZ_ENGINE STREQUAL "libfuzzer"
+     OR (TCPFUZZ_FUZZ_ENGINE STREQUAL "external" AND CMAKE_CXX_COMPILER_ID MATCHES "Clang"))
+    add_compile_options(-fsanitize-coverage-allowlist=${TCPFUZZ_COVERAGE_ALLOWLIST})
+  endif()
+  # AFL++'s own instrumentation pass reads AFL_LLVM_ALLOWLIST when each file
+  # is compiled, one path pattern a line: the src: lines without "src:*/".
+  # Written for the external engine too (ci/oss-fuzz/build.sh exports it
+  # when OSS-Fuzz builds with AFL++).
+  if(TCPFUZZ_FUZZ_ENGINE MATCHES "^(afl|external)$")
+    file(STRINGS ${TCPFUZZ_COVERAGE_ALLOWLIST} allowlist REGEX "^src:")
+    list(TRANSFORM allowlist REPLACE "^src:\\*/" "")
+    list(JOIN allowlist "\n" allowlist)
+    file(WRITE ${CMAKE_BINARY_DIR}/afl_allowlist.txt "${allowlist}\n")
+  endif()
+  if(TCPFUZZ_FUZZ_ENGINE STREQUAL "afl")
+    # Through the launcher, so every compile sees it; ccache hashes the list
+    # too (CCACHE_EXTRAFILES), as it cannot know the variable changes the
+    # object.
+    set(list ${CMAKE_BINARY_DIR}/afl_allowlist.txt)
+    foreach(lang C CXX)
+      set(CMAKE_${lang}_COMPILER_LAUNCHER ${CMAKE_COMMAND} -E env AFL_LLVM_ALLOWLIST=${list}
+                                          CCACHE_EXTRAFILES=${list} ${CMAKE_${lang}_COMPILER_LAUNCHER})
+    endforeach()
+  endif()
 endif()
 
 if(TCPFUZZ_COVERAGE)

@@ -11,12 +11,19 @@ std::optional<View> ScriptedPeer::take() {
   return p;
 }
 
+void ScriptedPeer::set_receiver(PacketReceiver* r) {
+  receiver_ = r;
+  if (wire_ != nullptr) plug_into(*wire_);
+}
+
+void ScriptedPeer::plug_into(NetworkLink& link) {
+  wire_ = &link;
+  out_ = &link.sender(End::kB);
+  link.attach(End::kB, receiver_ != nullptr ? receiver_ : this);
+}
+
 void ScriptedPeer::receive(View packet) {
-  if (receiver_ != nullptr) {
-    receiver_->receive(std::move(packet));
-  } else {
-    received_.push_back(std::move(packet));
-  }
+  received_.push_back(std::move(packet));
 }
 
 }  // namespace tcpfuzz::testbed

@@ -32,8 +32,9 @@ class ScriptedPeer final : public netstack::PacketReceiver {
   void send(netstack::View packet) { out_->send(std::move(packet)); }
 
   // Where what the host sends goes; nullptr (the default): kept in order
-  // for take(). Kept across the testbed's reset().
-  void set_receiver(netstack::PacketReceiver* r) { receiver_ = r; }
+  // for take(). Kept across the testbed's reset(). The wire hands packets
+  // to it directly, not through the peer.
+  void set_receiver(netstack::PacketReceiver* r);
   // The oldest packet the host sent that nobody took yet.
   std::optional<netstack::View> take();
   size_t pending() const { return received_.size(); }
@@ -47,7 +48,12 @@ class ScriptedPeer final : public netstack::PacketReceiver {
 
   LinkId link_;
   HostId host_;
-  netstack::Link* out_ = nullptr;  // set by the testbed (and again on reset)
+  // Where the peer ends its link: what it sends through and what receives
+  // for it (set by the testbed, and again on reset).
+  void plug_into(NetworkLink& link);
+
+  netstack::Link* out_ = nullptr;
+  NetworkLink* wire_ = nullptr;
   netstack::PacketReceiver* receiver_ = nullptr;
   std::deque<netstack::View> received_;
 };

@@ -68,9 +68,7 @@ void Testbed::wire_nic(Nic& nic) {
 }
 
 void Testbed::wire_peer(ScriptedPeer& peer) {
-  NetworkLink& l = link(peer.link());
-  peer.out_ = &l.sender(End::kB);
-  l.attach(End::kB, &peer);
+  peer.plug_into(link(peer.link()));
 }
 
 void Testbed::add_tap(HostId id, PacketRecorder& recorder) {

@@ -51,6 +51,20 @@ struct HostEnd {
   netstack::IpAddress address;
 };
 
+// What run_to / run_for do with packets already on the wire when called.
+enum class QueuedPackets : uint8_t {
+  // They leave now, at the current instant, before the clock moves.
+  kDeliverFirst,
+  // They leave with the pump after the first clock move: how the fuzz
+  // harnesses have always stepped (their inputs replay the same only so).
+  kDeliverAfterFirstMove,
+};
+
+// run_to's default per-step hook: nothing.
+struct NoStep {
+  void operator()() const {}
+};
+
 // How run_until moves time.
 struct Stepping {
   // Zero (the default): from one timer deadline to the next. Otherwise fixed
@@ -114,24 +128,17 @@ class Testbed {
     clock_->advance(d);
     clock_moved();
   }
-  // Moves the clock to `t` timer by timer: pump what is on the wire, jump
-  // to the next deadline, fire what is due there, pump, ... and finally
-  // move to t and pump.
-  void run_to(netstack::Instant t) {
-    pump();
-    run_to(t, [] {});
-  }
-  void run_for(netstack::Duration d) { run_to(now() + d); }
-  // The same with `on_step()` (a harness's per-step checks) after each pump
-  // that follows a clock move, and no pump before the first move: what is
-  // already on the wire, and what on_step() sends, leaves with the pump
-  // after the next move, as the fuzz harnesses have always done it (their
-  // inputs replay the same only that way).
-  template <class OnStep>
-  void run_to(netstack::Instant t, OnStep&& on_step);
-  template <class OnStep>
-  void run_for(netstack::Duration d, OnStep&& on_step) {
-    run_to(now() + d, on_step);
+  // Moves the clock to `t` timer by timer: jump to the next deadline, fire
+  // what is due there, pump, call on_step() (a harness's per-step checks),
+  // ... and finally move to t, pump and call on_step(). `queued` says
+  // whether what is already on the wire leaves before the first move (and
+  // on_step() runs once more right after) or with the pump that follows it.
+  // There is no default: the two orders give different traces.
+  template <class OnStep = NoStep>
+  void run_to(netstack::Instant t, QueuedPackets queued, OnStep&& on_step = {});
+  template <class OnStep = NoStep>
+  void run_for(netstack::Duration d, QueuedPackets queued, OnStep&& on_step = {}) {
+    run_to(now() + d, queued, on_step);
   }
   // Runs until `done()` holds (checked after every pump) or `deadline`
   // passes; returns whether it held. What done() sends is delivered at the
@@ -191,7 +198,11 @@ class Testbed {
 };
 
 template <class OnStep>
-void Testbed::run_to(netstack::Instant t, OnStep&& on_step) {
+void Testbed::run_to(netstack::Instant t, QueuedPackets queued, OnStep&& on_step) {
+  if (queued == QueuedPackets::kDeliverFirst) {
+    pump();
+    on_step();
+  }
   for (auto next = clock_->next_deadline(); next && *next <= t; next = clock_->next_deadline()) {
     move_clock_to(*next);
     pump();

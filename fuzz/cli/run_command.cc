@@ -6,6 +6,7 @@
 
 #include "fuzz/cli/commands.h"
 #include "fuzz/cli/input_file.h"
+#include "fuzz/harness/run_oracle.h"
 #include "fuzz/scenario/pkt_parser.h"
 #include "fuzz/scenario/runner.h"
 #include "stack/link/pcap_writer.h"
@@ -24,17 +25,61 @@ class Run final : public Command {
         .flag("-v,--verbose", verbose_, "print the last events of a failing script")
         .flag("--ignore-window", options_.compare_windows,
               "do not compare the window the stack advertises", false)
-        .flag("--pcap", text(pcap_path_, "OUT"), "write the packets exchanged (one script only)");
+        .flag("--pcap", text(pcap_path_, "OUT"), "write the packets exchanged (one script only)")
+        .flag("--oracle", oracle_,
+              "also judge the stack with the reference oracle (docs/oracle.md); a violation "
+              "fails the script");
   }
 
  private:
   int run() override;
+  // The script's result, failed if the oracle found a violation.
+  scenario::RunResult run_one(const scenario::Scenario& s);
 
   scenario::RunOptions options_;
+  bool oracle_ = false;
   std::string pcap_path_;
   bool verbose_ = false;
   std::vector<std::string> inputs_;
 };
+
+// Two recorders on one tap: the pcap file and the oracle.
+class BothRecorders final : public netstack::PacketRecorder {
+ public:
+  BothRecorders(netstack::PacketRecorder& first, netstack::PacketRecorder& second)
+      : first_(first), second_(second) {}
+  void record(netstack::Instant at, std::span<const uint8_t> ip_packet) override {
+    first_.record(at, ip_packet);
+    second_.record(at, ip_packet);
+  }
+
+ private:
+  netstack::PacketRecorder& first_;
+  netstack::PacketRecorder& second_;
+};
+
+scenario::RunResult Run::run_one(const scenario::Scenario& s) {
+  if (!oracle_) return scenario::run_scenario(s, options_);
+  std::optional<std::string> violation;
+  harness::RunOracle oracle(options_.tracer, [&violation](const std::string& report) {
+    if (!violation) violation = report;
+  });
+  scenario::RunOptions options = options_;
+  options.tracer = oracle.tracer();
+  std::optional<BothRecorders> both;
+  if (options_.pcap != nullptr && oracle.tap() != nullptr) {
+    options.pcap = &both.emplace(*options_.pcap, *oracle.tap());
+  } else if (oracle.tap() != nullptr) {
+    options.pcap = oracle.tap();
+  }
+  scenario::RunResult r = scenario::run_scenario(s, options);
+  oracle.finish();
+  if (violation && r.status != scenario::RunResult::Status::kFail) {
+    r.status = scenario::RunResult::Status::kFail;
+    r.message = *violation;
+  }
+  return r;
+}
 
 int Run::run() {
   std::vector<std::string> files;
@@ -73,7 +118,7 @@ int Run::run() {
   size_t failed = 0;
   size_t skipped = 0;
   for (const scenario::Scenario& s : scenarios) {
-    const scenario::RunResult r = scenario::run_scenario(s, options_);
+    const scenario::RunResult r = run_one(s);
     switch (r.status) {
       case scenario::RunResult::Status::kPass:
         ++passed;

@@ -65,20 +65,35 @@ std::string line_kind(const Event& e) {
   return "tcp_info";
 }
 
-// The profile file a `../common/defaults.sh` line names, made absolute so the
-// script runs from anywhere; `relative_to` makes it relative again.
+// The helper scripts a command's lines run by relative path
+// (`../common/defaults.sh`, `../common/set_sysctls.py ...`), made absolute
+// so the script runs from anywhere; `relative_to_base` makes them relative
+// again.
 void place_defaults(Scenario& s, const fs::path& base, bool relative_to_base) {
   for (Event& e : s.events) {
     auto* c = std::get_if<CommandSpec>(&e.action);
-    if (c == nullptr || !c->command.ends_with("defaults.sh") ||
-        c->command.find_first_of(" \n") != std::string::npos) {
-      continue;
+    if (c == nullptr) continue;
+    std::string placed;
+    size_t start = 0;
+    while (start <= c->command.size()) {
+      size_t end = c->command.find('\n', start);
+      if (end == std::string::npos) end = c->command.size();
+      std::string line = c->command.substr(start, end - start);
+      const size_t word_end = std::min(line.find(' '), line.size());
+      const fs::path program = line.substr(0, word_end);
+      const bool helper = program.string().ends_with(".sh") || program.string().ends_with(".py");
+      if (helper && relative_to_base && program.is_absolute()) {
+        line.replace(0, word_end, fs::relative(program, base).string());
+      } else if (helper && !relative_to_base && program.is_relative() &&
+                 program.string().starts_with(".")) {
+        line.replace(0, word_end, fs::weakly_canonical(base / program).string());
+      }
+      placed += line;
+      if (end == c->command.size()) break;
+      placed += '\n';
+      start = end + 1;
     }
-    if (relative_to_base) {
-      c->command = fs::relative(c->command, base).string();
-    } else if (fs::path(c->command).is_relative()) {
-      c->command = fs::weakly_canonical(base / c->command).string();
-    }
+    c->command = placed;
   }
 }
 

@@ -130,8 +130,11 @@ std::string failure_kind(const std::vector<std::string>& lines) {
     if (line.starts_with("tcpfuzz: TCP invariant violated") && i + 1 < lines.size()) {
       return "invariant: " + without_numbers(lines[i + 1]);
     }
-    // Oracle failures of the harnesses ("pair_fuzzer: integrity: ...").
-    if (line.starts_with("pair_fuzzer: ")) return without_numbers(line);
+    // Oracle failures of the harnesses ("pair_fuzzer: integrity: ...") and
+    // of the reference oracle ("oracle: ack-of-unreceived", details below).
+    if (line.starts_with("pair_fuzzer: ") || line.starts_with("oracle: ")) {
+      return without_numbers(line);
+    }
     if (line.find("ERROR: LeakSanitizer:") != std::string::npos) return "memory-leak";
     if (auto kind = word_after(line, "Sanitizer: ")) {
       if (line.find("ERROR: ") != std::string::npos) return *kind;
@@ -161,8 +164,8 @@ CrashSignature crash_signature(std::string_view report, std::string_view how, bo
   } else {
     const std::vector<std::string> lines = lines_of(report);
     std::string kind = failure_kind(lines);
-    const bool named_by_message =
-        kind.starts_with("invariant: ") || kind.starts_with("pair_fuzzer: ");
+    const bool named_by_message = kind.starts_with("invariant: ") ||
+                                  kind.starts_with("pair_fuzzer: ") || kind.starts_with("oracle: ");
     if (kind.empty()) kind = how;
     s.text = kind;
     if (!named_by_message) {

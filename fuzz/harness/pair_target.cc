@@ -51,7 +51,8 @@ PairInput decode_pair(std::span<const uint8_t> input) {
 }
 
 PairRun::PairRun(const FaultPlan& plan, tcp::Tracer* tracer, FailureHandler on_failure)
-    : client_host_(bed_.add_host({.seed = 11})),
+    : oracles_{oracle::Oracle(on_failure), oracle::Oracle(on_failure)},
+      client_host_(bed_.add_host({.seed = 11})),
       server_host_(bed_.add_host({.seed = 22})),
       link_(bed_.add_link({client_host_, kClientAddress}, {server_host_, kServerAddress},
                           testbed::LinkOptions::faulty(plan))),
@@ -69,6 +70,10 @@ PairRun::PairRun(const FaultPlan& plan, tcp::Tracer* tracer, FailureHandler on_f
         if (!invariant_failure_) invariant_failure_ = report;
       });
     }
+  }
+  if (oracle::oracle_enabled()) {
+    bed_.attach(oracles_[0], client_host_);
+    bed_.attach(oracles_[1], server_host_);
   }
   if (tracer != nullptr) bed_.attach(*tracer);
   listener_ = server_.open(IpAddress::Family::kV4);
@@ -173,7 +178,7 @@ void PairRun::shut_down(int side) {
 }
 
 void PairRun::advance(Duration d) {
-  bed_.run_for(d, [this] { checks(); });
+  bed_.run_for(d, testbed::QueuedPackets::kDeliverAfterFirstMove, [this] { checks(); });
 }
 
 void PairRun::apply(const PairOp& op) {
@@ -200,6 +205,7 @@ void PairRun::apply(const PairOp& op) {
         (void)ep->set_option(tcp::SockOpt::kCork, (op.arg >> 1) & 1);
       }
       memory_[side].set_rate(static_cast<uint8_t>((op.arg >> 3) * 2));
+      oracles_[side].set_replies_may_fail((op.arg >> 3) != 0);
       return step();
     }
   }
@@ -214,6 +220,7 @@ void PairRun::finish() {
   bed_.faults(link_, testbed::End::kA)->set_plan({});
   bed_.faults(link_, testbed::End::kB)->set_plan({});
   for (RandomAllocationFaults& m : memory_) m.set_rate(0);
+  for (oracle::Oracle& o : oracles_) o.set_replies_may_fail(false);
   const Instant deadline = bed_.now() + kLivenessBound;
   auto done = [&] {
     for (int side = 0; side < 2; ++side) {
@@ -280,6 +287,7 @@ void PairRun::finish() {
   if (bed_.link(link_).in_flight() != 0) {
     fail("cleanup: packets still held by the links");
   }
+  for (oracle::Oracle& o : oracles_) o.finish();
 }
 
 void run_pair(std::span<const uint8_t> input, tcp::Tracer* tracer, std::string* summary) {

@@ -18,7 +18,9 @@
 //   down writing; then, unless a side saw its connection fail, each side
 //   reads all the other wrote and then end-of-file within kLivenessBound of
 //   fake time; after close() and TIME-WAIT no endpoint, timer or held
-//   packet is left.
+//   packet is left;
+// - the reference oracle (oracle/oracle.h) on each host, unless
+//   TCPFUZZ_ORACLE=0.
 // A violation prints what failed and aborts.
 #pragma once
 
@@ -31,6 +33,7 @@
 #include <vector>
 
 #include "fuzz/harness/random_allocation_faults.h"
+#include "oracle/oracle.h"
 #include "stack/link/faulty_link.h"
 #include "stack/tcp/protocol.h"
 #include "testbed/testbed.h"
@@ -100,6 +103,9 @@ class PairRun {
   void advance(netstack::Duration d);
   [[noreturn]] void fail(const std::string& what);
 
+  // The reference oracle of the client and of the server; they outlive the
+  // testbed that reports to them.
+  std::array<oracle::Oracle, 2> oracles_;
   // The client is host 0 (link end A), the server host 1 (end B).
   testbed::Testbed bed_;
   testbed::HostId client_host_;

@@ -1,6 +1,6 @@
 // scenario_fuzzer's input, as the fuzz entry point runs it: a binary
 // scenario (fuzz/scenario/binary_scenario.h) played against a fresh stack by
-// the BinaryRunner.
+// the BinaryRunner (one per process, reset before each input).
 #pragma once
 
 #include <cstdint>

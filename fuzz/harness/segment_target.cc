@@ -1,5 +1,6 @@
 #include "fuzz/harness/segment_target.h"
 
+#include "fuzz/harness/run_oracle.h"
 #include "fuzz/harness/state_feedback.h"
 #include "stack/header/byte_order.h"
 #include "stack/header/tcp.h"
@@ -38,10 +39,8 @@ const std::vector<BinaryEvent>& drain() {
   return events;
 }
 
-}  // namespace
-
-void run_segments(std::span<const uint8_t> input, const BinaryRunOptions& options) {
-  BinaryRunner runner(options);
+// The run on `runner`, fresh or reset.
+void play_segments(std::span<const uint8_t> input, BinaryRunner& runner) {
   runner.run(handshake());
   runner.run(send_data());
   std::vector<uint8_t> packet;
@@ -52,6 +51,13 @@ void run_segments(std::span<const uint8_t> input, const BinaryRunOptions& option
     runner.inject_raw(packet);
     runner.run(drain());
   }
+}
+
+}  // namespace
+
+void run_segments(std::span<const uint8_t> input, const BinaryRunOptions& options) {
+  BinaryRunner runner(options);
+  play_segments(input, runner);
 }
 
 SegmentConnection segment_connection() {
@@ -87,8 +93,14 @@ std::vector<uint8_t> encode_segments(const std::vector<SegmentRecord>& records) 
 }
 
 void run_segment_input(std::span<const uint8_t> input) {
-  StateFeedback feedback;
-  run_segments(input, {.tracer = &feedback});
+  // One runner and one oracle for the whole process, reset before each input.
+  static StateFeedback feedback;
+  static RunOracle oracle(&feedback);
+  static BinaryRunner runner(oracle.options({}));
+  runner.reset();
+  oracle.reset();
+  play_segments(input, runner);
+  oracle.finish();
 }
 
 void observe_segment_input(std::span<const uint8_t> input, netstack::tcp::Tracer& tracer) {

@@ -1,9 +1,13 @@
 #include "fuzz/scenario/linux_symbols.h"
 
 #include <fcntl.h>
+#include <linux/errqueue.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <array>
@@ -16,7 +20,7 @@ namespace {
 
 // Taken from the system headers of the Linux machine we build on, so the
 // numbers are Linux's by construction.
-constexpr std::array<std::pair<std::string_view, int>, 25> kErrnos{{
+constexpr std::array<std::pair<std::string_view, int>, 27> kErrnos{{
     {"EPERM", EPERM},
     {"ENOENT", ENOENT},
     {"EINTR", EINTR},
@@ -42,15 +46,18 @@ constexpr std::array<std::pair<std::string_view, int>, 25> kErrnos{{
     {"ECONNREFUSED", ECONNREFUSED},
     {"EALREADY", EALREADY},
     {"EINPROGRESS", EINPROGRESS},
+    {"EEXIST", EEXIST},
+    {"ENOBUFS", ENOBUFS},
 }};
 
-constexpr std::array<std::pair<std::string_view, long>, 60> kSymbols{{
+constexpr std::array<std::pair<std::string_view, long>, 89> kSymbols{{
     {"AF_UNSPEC", AF_UNSPEC},
     {"AF_INET", AF_INET},
     {"AF_INET6", AF_INET6},
     {"PF_INET", PF_INET},
     {"PF_INET6", PF_INET6},
     {"SOCK_STREAM", SOCK_STREAM},
+    {"SOCK_NONBLOCK", SOCK_NONBLOCK},
     {"IPPROTO_TCP", IPPROTO_TCP},
     {"IPPROTO_IP", IPPROTO_IP},
     {"IPPROTO_IPV6", IPPROTO_IPV6},
@@ -104,7 +111,37 @@ constexpr std::array<std::pair<std::string_view, long>, 60> kSymbols{{
     {"MSG_EOR", MSG_EOR},
     {"MSG_FASTOPEN", MSG_FASTOPEN},
     {"MSG_NOSIGNAL", MSG_NOSIGNAL},
+    {"MSG_ZEROCOPY", MSG_ZEROCOPY},
+    {"MSG_ERRQUEUE", MSG_ERRQUEUE},
     {"NULL", 0},
+    {"SO_ZEROCOPY", SO_ZEROCOPY},
+    {"SO_MARK", SO_MARK},
+    {"TCP_INQ", TCP_INQ},
+    {"TCP_CM_INQ", TCP_CM_INQ},
+    {"SIOCINQ", SIOCINQ},
+    {"SIOCOUTQ", SIOCOUTQ},
+    // packetdrill's names for the IPv4 error-queue cmsg (IPv6 scripts get
+    // the same names; the runner compares names, not families).
+    {"SOL_IP", SOL_IP},
+    {"IP_RECVERR", IP_RECVERR},
+    {"CMSG_LEVEL_IP", SOL_IP},
+    {"CMSG_TYPE_RECVERR", IP_RECVERR},
+    {"SO_EE_ORIGIN_ZEROCOPY", SO_EE_ORIGIN_ZEROCOPY},
+    {"SO_EE_CODE_ZEROCOPY_COPIED", SO_EE_CODE_ZEROCOPY_COPIED},
+    {"EPOLLIN", EPOLLIN},
+    {"EPOLLPRI", EPOLLPRI},
+    {"EPOLLOUT", EPOLLOUT},
+    {"EPOLLERR", EPOLLERR},
+    {"EPOLLHUP", EPOLLHUP},
+    {"EPOLLRDNORM", EPOLLRDNORM},
+    {"EPOLLWRNORM", EPOLLWRNORM},
+    {"EPOLLRDHUP", EPOLLRDHUP},
+    {"EPOLLET", EPOLLET},
+    {"EPOLLONESHOT", EPOLLONESHOT},
+    {"EPOLLEXCLUSIVE", EPOLLEXCLUSIVE},
+    {"EPOLL_CTL_ADD", EPOLL_CTL_ADD},
+    {"EPOLL_CTL_DEL", EPOLL_CTL_DEL},
+    {"EPOLL_CTL_MOD", EPOLL_CTL_MOD},
 }};
 
 struct SocketOptionRow {
@@ -115,7 +152,7 @@ struct SocketOptionRow {
 };
 
 using netstack::tcp::SockOpt;
-constexpr std::array<SocketOptionRow, 18> kSocketOptions{{
+constexpr std::array<SocketOptionRow, 21> kSocketOptions{{
     {SockOpt::kKeepAlive, {"SOL_SOCKET", "SO_KEEPALIVE"}, SOL_SOCKET, SO_KEEPALIVE},
     {SockOpt::kLinger, {"SOL_SOCKET", "SO_LINGER"}, SOL_SOCKET, SO_LINGER},
     {SockOpt::kRcvBuf, {"SOL_SOCKET", "SO_RCVBUF"}, SOL_SOCKET, SO_RCVBUF},
@@ -131,6 +168,9 @@ constexpr std::array<SocketOptionRow, 18> kSocketOptions{{
     {SockOpt::kDeferAccept, {"IPPROTO_TCP", "TCP_DEFER_ACCEPT"}, IPPROTO_TCP, TCP_DEFER_ACCEPT},
     {SockOpt::kMaxSeg, {"IPPROTO_TCP", "TCP_MAXSEG"}, IPPROTO_TCP, TCP_MAXSEG},
     {SockOpt::kLinger2, {"IPPROTO_TCP", "TCP_LINGER2"}, IPPROTO_TCP, TCP_LINGER2},
+    {SockOpt::kInq, {"IPPROTO_TCP", "TCP_INQ"}, IPPROTO_TCP, TCP_INQ},
+    {SockOpt::kZerocopy, {"SOL_SOCKET", "SO_ZEROCOPY"}, SOL_SOCKET, SO_ZEROCOPY},
+    {SockOpt::kMark, {"SOL_SOCKET", "SO_MARK"}, SOL_SOCKET, SO_MARK},
     {SockOpt::kFastOpen, {"IPPROTO_TCP", "TCP_FASTOPEN"}, IPPROTO_TCP, TCP_FASTOPEN},
     {SockOpt::kFastOpenConnect,
      {"IPPROTO_TCP", "TCP_FASTOPEN_CONNECT"},

@@ -46,7 +46,16 @@ std::string format_expr(const Expr& e) {
       std::string s = "{";
       for (size_t i = 0; i < e.elements.size(); ++i) {
         if (i > 0) s += ", ";
-        if (i < e.names.size() && !e.names[i].empty()) s += e.names[i] + "=";
+        const std::string name = i < e.names.size() ? e.names[i] : std::string();
+        // packetdrill's msghdr grammar annotates two fields: msg_name(...)
+        // and msg_iov(N) with the iovec count.
+        if (name == "msg_name") {
+          s += "msg_name(...)=";
+        } else if (name == "msg_iov" && e.elements[i].kind == Expr::Kind::kArray) {
+          s += "msg_iov(" + std::to_string(e.elements[i].elements.size()) + ")=";
+        } else if (!name.empty()) {
+          s += name + "=";
+        }
         s += format_expr(e.elements[i]);
       }
       return s + "}";
@@ -104,7 +113,9 @@ std::string write_script(const Scenario& s, std::string_view comment) {
   std::istringstream lines{std::string(comment)};
   for (std::string line; std::getline(lines, line);) out << "// " << line << "\n";
   if (!comment.empty()) out << "\n";
-  for (const auto& [name, value] : s.options) out << "--" << name << "=" << value << "\n";
+  for (const auto& [name, value] : s.options) {
+    out << "--" << name << (value.empty() ? "" : "=" + value) << "\n";  // --send_omit_free
+  }
   for (const Event& e : s.events) out << format_event(e) << "\n";
   return out.str();
 }

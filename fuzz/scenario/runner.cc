@@ -78,14 +78,9 @@ class Runner {
         capture_(world_.clock(), sut_),
         recording_(o.record) {
     world_.attach_peer(&capture_);
-    tcp::Protocol& tcp = world_.tcp();
-    if (o.tracer != nullptr) {
-      tee_.emplace(trace_, *o.tracer);
-      tcp.set_tracer(&*tee_);
-    } else {
-      tcp.set_tracer(&trace_);
-    }
-    tcp.set_invariant_failure_handler([this](const std::string& report) {
+    world_.testbed().attach(trace_);
+    if (o.tracer != nullptr) world_.testbed().attach(*o.tracer);
+    world_.host().set_invariant_failure_handler([this](const std::string& report) {
       if (!invariant_failure_) invariant_failure_ = report;
     });
     if (o.record || o.record_only) capture_.on_sent = [this](const Captured& c) { on_sent(c); };
@@ -167,22 +162,12 @@ class Runner {
   }
 
   // ---- Time ----
-  int64_t script_now_us() const { return script_us(world_.clock().now()); }
+  int64_t script_now_us() const { return script_us(world_.now()); }
 
   // Moves the fake clock to t timer by timer, delivering packets and giving
   // a pending blocking call its chance after each step.
   void advance_to(Instant t) {
-    FakeClock& clock = world_.clock();
-    while (true) {
-      world_.pump();
-      retry_pending();
-      const auto next = clock.next_deadline();
-      if (!next || *next > t) break;
-      clock.advance_to(*next);
-    }
-    if (clock.now() < t) clock.advance_to(t);
-    world_.pump();
-    retry_pending();
+    world_.testbed().run_to(t, testbed::QueuedPackets::kDeliverFirst, [this] { retry_pending(); });
   }
 
   bool run_event(const Event& e, size_t index, std::optional<RunResult>* early) {
@@ -200,7 +185,7 @@ class Runner {
       ok = expect_outbound(e, *packet, t, due.end_us);
     } else {
       if (e.time.kind != EventTime::Kind::kAny) {
-        if (auto late = timing_.late_start(t, world_.clock().now())) return fail(e.line, *late);
+        if (auto late = timing_.late_start(t, world_.now())) return fail(e.line, *late);
         advance_to(instant_of_script_us(t));
       }
       if (inbound) {
@@ -268,7 +253,7 @@ class Runner {
     const int64_t wait_us = std::max(latest - previous, int64_t{0}) + 2'000'000;
     const Instant limit = e.time.kind == EventTime::Kind::kAny
                               ? Instant::from_nanos(INT64_MAX / 2)
-                              : std::max(world_.clock().now(), instant_of_script_us(previous)) +
+                              : std::max(world_.now(), instant_of_script_us(previous)) +
                                     std::chrono::microseconds(wait_us);
     std::optional<Captured> first = next_sent(limit);
     if (!first) return fail(e.line, "timed out waiting for packet: expected > " + format_packet(p));
@@ -305,7 +290,7 @@ class Runner {
   bool tcp_info_assertions(const Event& e, const CodeSpec& code, std::optional<RunResult>* early) {
     const tcp::Endpoint* ep = world_.tcp().find(calls_.newest_socket());
     if (ep == nullptr) return fail(e.line, "%{ }% block with no socket under test");
-    const TcpInfoVerdict verdict = check_tcp_info(code.code, ep->info());
+    const TcpInfoVerdict verdict = check_tcp_info(code.code, ep->info(), python_variables_);
     switch (verdict.kind) {
       case TcpInfoVerdict::Kind::kHolds:
         return true;
@@ -418,15 +403,16 @@ class Runner {
   const SocketCalls::Addresses addresses_;
   ScriptTiming timing_;
   OutboundMatch outbound_;
-  // The tracers outlive the world, whose stack reports to them to the end.
+  // The trace outlives the world, whose stack reports to it to the end.
   TraceLog trace_;
-  std::optional<netstack::tcp::TeeTracer> tee_;
   ScenarioWorld world_;
   SocketUnderTest sut_;
   SocketCalls calls_;
   ScriptSyscalls syscalls_;
   PeerCapture capture_;
   RunRecording recording_;
+  // Assignments in %{ }% blocks, seen by the blocks after them.
+  PythonVariables python_variables_;
 
   std::optional<Pending> pending_;
   std::optional<Failure> failure_;

@@ -1,24 +1,28 @@
 #include "fuzz/scenario/scenario_world.h"
 
+#include "fuzz/scenario/socket_under_test.h"
+
 namespace tcpfuzz::scenario {
 
-using namespace netstack;
+namespace {
+
+testbed::LinkOptions link_with_mtu(uint32_t mtu) {
+  testbed::LinkOptions link;
+  link.mtu = mtu;
+  return link;
+}
+
+testbed::HostId add_stack(testbed::Testbed& bed, const ScenarioWorld::Options& options) {
+  const testbed::HostId id = bed.add_host({.seed = options.seed, .config = options.config});
+  if (options.pcap != nullptr) bed.add_tap(id, *options.pcap);
+  return id;
+}
+
+}  // namespace
 
 ScenarioWorld::ScenarioWorld(const Options& options)
-    : wire_(options.mtu), stack_(clock_, StackOptions{options.seed}), tcp_(stack_, options.config) {
-  Link* link = &wire_.side(LoopbackLink::Side::kA);
-  if (options.pcap != nullptr) {
-    tap_ = std::make_unique<RecordingTap>(*options.pcap, clock_, *link);
-    link = tap_.get();
-  }
-  const NicId nic = stack_.add_nic(*link);
-  stack_.add_address(nic, options.local);
-  if (tap_) {
-    tap_->set_receiver(&stack_.nic_receiver(nic));
-    wire_.attach(LoopbackLink::Side::kA, tap_.get());
-  } else {
-    wire_.attach(LoopbackLink::Side::kA, &stack_.nic_receiver(nic));
-  }
-}
+    : testbed_(testbed::TestbedOptions{.start = netstack::Instant::from_nanos(kScriptStartNanos)}),
+      host_(testbed_.host(add_stack(testbed_, options))),
+      peer_(testbed_.add_peer({host_.id(), options.local}, link_with_mtu(options.mtu))) {}
 
 }  // namespace tcpfuzz::scenario

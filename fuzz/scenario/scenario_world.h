@@ -1,20 +1,18 @@
-// The world a runner plays the scripted peer in: a fake clock at script time
-// 0, one stack with the local address on one NIC, a wire whose far side is
-// the peer, and a pcap tap at the NIC when asked for. Both runners build
-// their world here and nowhere else; how time advances is each runner's.
+// The world a runner plays the scripted peer in, on the testbed: one host
+// (the stack under test, its address on one NIC) on a fake clock at script
+// time 0, one link to a testbed::ScriptedPeer, which the runner plays, and
+// a pcap tap at the host when asked for. Both runners build their world
+// here; they move time with the testbed's run_to() and attach their
+// tracers to it.
 #pragma once
 
 #include <cstdint>
-#include <memory>
 
-#include "fuzz/scenario/socket_under_test.h"
-#include "stack/link/loopback_link.h"
+#include "stack/header/address.h"
 #include "stack/link/packet_recorder.h"
-#include "stack/link/recording_tap.h"
-#include "stack/stack.h"
 #include "stack/tcp/config.h"
 #include "stack/tcp/protocol.h"
-#include "stack/time/fake_clock.h"
+#include "testbed/testbed.h"
 
 namespace tcpfuzz::scenario {
 
@@ -31,28 +29,23 @@ class ScenarioWorld {
 
   explicit ScenarioWorld(const Options& options);
 
-  // Where the stack's packets go: the scripted peer.
-  void attach_peer(netstack::PacketReceiver* peer) {
-    wire_.attach(netstack::LoopbackLink::Side::kB, peer);
-  }
+  // Where the stack's packets go: the scripted peer's receiving side.
+  void attach_peer(netstack::PacketReceiver* peer) { peer_.set_receiver(peer); }
   // The peer sends `packet`; it arrives at the next pump().
-  void send_to_stack(netstack::View packet) {
-    wire_.side(netstack::LoopbackLink::Side::kB).send(std::move(packet));
-  }
-  // Delivers what is on the wire, both ways, until it is empty.
-  void pump() { wire_.pump(); }
+  void send_to_stack(netstack::View packet) { peer_.send(std::move(packet)); }
+  void pump() { testbed_.pump(); }
 
-  netstack::FakeClock& clock() { return clock_; }
-  const netstack::FakeClock& clock() const { return clock_; }
-  netstack::tcp::Protocol& tcp() { return tcp_; }
-  const netstack::tcp::Protocol& tcp() const { return tcp_; }
+  testbed::Testbed& testbed() { return testbed_; }
+  testbed::Host& host() { return host_; }
+  netstack::FakeClock& clock() { return testbed_.clock(); }
+  netstack::Instant now() const { return testbed_.now(); }
+  netstack::tcp::Protocol& tcp() { return host_.tcp(); }
+  const netstack::tcp::Protocol& tcp() const { return host_.tcp(); }
 
  private:
-  netstack::FakeClock clock_{netstack::Instant::from_nanos(kScriptStartNanos)};
-  netstack::LoopbackLink wire_;
-  std::unique_ptr<netstack::RecordingTap> tap_;
-  netstack::Stack stack_;
-  netstack::tcp::Protocol tcp_;
+  testbed::Testbed testbed_;
+  testbed::Host& host_;
+  testbed::ScriptedPeer& peer_;
 };
 
 }  // namespace tcpfuzz::scenario

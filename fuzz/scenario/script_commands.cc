@@ -34,14 +34,45 @@ std::optional<std::string> read_defaults(const std::string& script_path,
   return std::nullopt;
 }
 
+// packetdrill's set_sysctls.py (google/packetdrill and the kernel
+// selftests) writes "/proc/sys/net/ipv4/x=V" arguments to their proc files:
+// the same as "sysctl net.ipv4.x=V".
+std::optional<std::string> as_sysctl_command(const std::string& line) {
+  std::istringstream words(line);
+  std::string program;
+  words >> program;
+  if (!program.ends_with("set_sysctls.py")) return std::nullopt;
+  std::string command = "sysctl";
+  std::string arg;
+  while (words >> arg) {
+    // Quoted values ("4096 50000 4194304") keep their quotes for the sysctl reader.
+    while (std::ranges::count(arg, '"') % 2 == 1 && !words.eof()) {
+      std::string more;
+      words >> more;
+      arg += " " + more;
+    }
+    constexpr std::string_view kProc = "/proc/sys/";
+    if (!arg.starts_with(kProc)) return "sysctl " + arg;  // not a sysctl: reported unknown
+    std::string name = arg.substr(kProc.size());
+    const auto eq = name.find('=');
+    std::ranges::replace(
+        name.begin(), eq == std::string::npos ? name.end() : name.begin() + static_cast<long>(eq),
+        '/', '.');
+    command += " " + name;
+  }
+  return command;
+}
+
 }  // namespace
 
 std::optional<std::string> run_script_command(const std::string& command,
                                               const std::string& script_path,
                                               netstack::tcp::Config& config) {
+  // Shell line continuations join their lines.
   std::string joined = command;
-  // A backslash at the end of a line continues it.
-  for (size_t at; (at = joined.find("\\\n")) != std::string::npos;) joined.replace(at, 2, " ");
+  for (size_t at = joined.find("\\\n"); at != std::string::npos; at = joined.find("\\\n", at)) {
+    joined.replace(at, 2, " ");
+  }
   std::istringstream lines(joined);
   std::string line;
   while (std::getline(lines, line)) {
@@ -57,26 +88,10 @@ std::optional<std::string> run_script_command(const std::string& command,
       apply_sysctl_script(*text, config);
       continue;
     }
+    if (auto sysctl = as_sysctl_command(line)) line = *sysctl;
     if (line.starts_with("sysctl")) {
       std::vector<std::string> unknown = apply_sysctl_script(line, config);
       if (!unknown.empty()) return "sysctl " + unknown.front();
-      continue;
-    }
-    if (line.find("set_sysctls.py") != std::string::npos) {
-      // google/packetdrill's helper: /proc/sys/net/ipv4/NAME=VALUE arguments.
-      std::istringstream words(line);
-      std::string w;
-      words >> w;
-      while (words >> w) {
-        constexpr std::string_view kProc = "/proc/sys/";
-        const size_t eq = w.find('=');
-        if (!w.starts_with(kProc) || eq == std::string::npos) {
-          return "shell command `" + line + "`";
-        }
-        std::string name = w.substr(kProc.size());
-        std::replace(name.begin(), name.begin() + static_cast<long>(eq - kProc.size()), '/', '.');
-        if (!apply_sysctl(name, config)) return "sysctl " + name;
-      }
       continue;
     }
     if (is_harmless_plumbing(line)) continue;
@@ -98,8 +113,6 @@ bool is_harmless_plumbing(std::string line) {
       trimmed = true;
     }
   }
-  // google/packetdrill's cleanup: restores the sysctls set_sysctls.py changed.
-  if (line.starts_with("/tmp/sysctl_restore_")) return true;
   static constexpr std::string_view kHarmless[] = {
       "tc qdisc add dev tun0 root pfifo",
       "tc qdisc replace dev tun0 root pfifo",
@@ -108,6 +121,8 @@ bool is_harmless_plumbing(std::string line) {
       "ip link set dev tun0 gso_max_segs 1",
       "ethtool -K tun0 tso off gso off",
   };
+  // set_sysctls.py's restore script: every run starts from a fresh stack.
+  if (line.starts_with("/tmp/sysctl_restore_") && line.ends_with(".sh")) return true;
   return std::ranges::find(kHarmless, std::string_view(line)) != std::end(kHarmless);
 }
 

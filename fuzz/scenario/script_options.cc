@@ -41,9 +41,12 @@ ScriptOptions ScriptOptions::of(const Scenario& s) {
 
 std::optional<std::string> unsupported_option(const Scenario& scenario) {
   static constexpr std::string_view kKnown[] = {
-      "ip_version", "tolerance_usecs",   "tolerance_percent", "strict_segments",
-      "bind_port",  "tcp_ts_tick_usecs", "connect_port",      "mtu",
-      "local_ip",   "remote_ip",         "gateway_ip",        "netmask_ip"};
+      "ip_version", "tolerance_usecs", "tolerance_percent", "strict_segments", "bind_port",
+      "tcp_ts_tick_usecs", "connect_port", "mtu", "local_ip", "remote_ip", "gateway_ip",
+      "netmask_ip",
+      // packetdrill keeps its own send buffers alive (for MSG_ZEROCOPY);
+      // the runner's buffers never reach the stack's memory.
+      "send_omit_free"};
   for (const auto& [name, value] : scenario.options) {
     if (std::ranges::find(kKnown, name) == std::end(kKnown)) return "option --" + name;
     if (name == "ip_version" && value != "ipv4" && value != "ipv6") return "--ip_version=" + value;

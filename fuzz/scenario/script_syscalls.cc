@@ -33,24 +33,17 @@ struct ScriptSyscalls::Line {
 };
 
 ScriptSyscalls::Handler ScriptSyscalls::handler(std::string_view name) {
-  static constexpr std::array<std::pair<std::string_view, Handler>, 17> kHandlers{{
-      {"bind", &ScriptSyscalls::bind},
-      {"listen", &ScriptSyscalls::listen},
-      {"connect", &ScriptSyscalls::connect},
-      {"accept", &ScriptSyscalls::accept},
-      {"read", &ScriptSyscalls::read},
-      {"recv", &ScriptSyscalls::read},
-      {"recvfrom", &ScriptSyscalls::read},
-      {"write", &ScriptSyscalls::write},
-      {"send", &ScriptSyscalls::write},
-      {"sendto", &ScriptSyscalls::write},
-      {"sendmsg", &ScriptSyscalls::write},
-      {"shutdown", &ScriptSyscalls::shutdown},
-      {"close", &ScriptSyscalls::close},
-      {"fcntl", &ScriptSyscalls::fcntl},
-      {"setsockopt", &ScriptSyscalls::sockopt},
-      {"getsockopt", &ScriptSyscalls::sockopt},
-      {"poll", &ScriptSyscalls::poll},
+  static constexpr std::array<std::pair<std::string_view, Handler>, 20> kHandlers{{
+      {"bind", &ScriptSyscalls::bind},           {"listen", &ScriptSyscalls::listen},
+      {"connect", &ScriptSyscalls::connect},     {"accept", &ScriptSyscalls::accept},
+      {"read", &ScriptSyscalls::read},           {"recv", &ScriptSyscalls::read},
+      {"recvfrom", &ScriptSyscalls::read},       {"write", &ScriptSyscalls::write},
+      {"send", &ScriptSyscalls::write},          {"sendto", &ScriptSyscalls::write},
+      {"sendmsg", &ScriptSyscalls::write},       {"shutdown", &ScriptSyscalls::shutdown},
+      {"close", &ScriptSyscalls::close},         {"fcntl", &ScriptSyscalls::fcntl},
+      {"setsockopt", &ScriptSyscalls::sockopt},  {"getsockopt", &ScriptSyscalls::sockopt},
+      {"ioctl", &ScriptSyscalls::ioctl},         {"recvmsg", &ScriptSyscalls::recvmsg},
+      {"epoll_ctl", &ScriptSyscalls::epoll_ctl}, {"epoll_wait", &ScriptSyscalls::epoll_wait},
   }};
   const auto it = std::ranges::find(kHandlers, name, &std::pair<std::string_view, Handler>::first);
   return it == kHandlers.end() ? nullptr : it->second;
@@ -62,15 +55,30 @@ CallOutcome ScriptSyscalls::call(const SyscallSpec& sc, CallIssues* issues) {
     if (auto u = unknown_symbol(arg)) return line.unsupported("symbol " + *u + " in " + sc.name);
   }
   if (sc.name == "socket") return socket(line);
-  if (sc.name == "poll") return poll(line);  // its first argument is the pollfd array
+  if (sc.name == "poll") return poll(line);  // its descriptors are inside the pollfd array
+  if (sc.name == "epoll_create") {
+    // Linux: the size hint must be positive.
+    if (line.arg(0).value_or(0) <= 0) return CallOutcome::err(EINVAL);
+    const auto fd = evaluate(sc.result);
+    return calls_.epoll_create(fd && *fd >= 0 ? static_cast<int>(*fd) : calls_.lowest_free_fd());
+  }
   // Every other call names a descriptor first, and Linux looks it up before
   // anything else (EBADF), whatever the call.
   const auto fd = line.arg(0);
   if (!fd) return line.bad("first argument must be an fd");
   line.fd = static_cast<int>(*fd);
-  if (calls_.endpoint(line.fd) == nullptr) return CallOutcome::err(EBADF);
   const Handler h = handler(sc.name);
+  // epoll_ctl and epoll_wait take an epoll descriptor (EINVAL for another);
+  // on one, read and write are EINVAL and the socket calls ENOTSOCK.
+  const bool epoll_call = sc.name == "epoll_ctl" || sc.name == "epoll_wait";
+  if (calls_.is_epoll(line.fd)) {
+    if (h == nullptr) return line.unsupported("syscall " + sc.name);
+    if (epoll_call || sc.name == "close") return (this->*h)(line);
+    return CallOutcome::err(sc.name == "read" || sc.name == "write" ? EINVAL : ENOTSOCK);
+  }
+  if (calls_.endpoint(line.fd) == nullptr) return CallOutcome::err(EBADF);
   if (h == nullptr) return line.unsupported("syscall " + sc.name);
+  if (epoll_call) return CallOutcome::err(EINVAL);
   return (this->*h)(line);
 }
 
@@ -79,6 +87,11 @@ CallOutcome ScriptSyscalls::socket(Line& line) {
   const auto fd = evaluate(line.sc.result);
   if (!fd || *fd < 0) return line.bad("socket() must name its fd as the result");
   calls_.socket(static_cast<int>(*fd), family_);
+  // Linux: SOCK_NONBLOCK in the type is O_NONBLOCK on the new descriptor.
+  const long type = line.arg(1).value_or(0);
+  if ((type & linux_constant("SOCK_NONBLOCK")) != 0) {
+    calls_.set_nonblocking(static_cast<int>(*fd), true);
+  }
   return CallOutcome::ok(*fd);
 }
 
@@ -109,6 +122,14 @@ CallOutcome ScriptSyscalls::accept(Line& line) {
 }
 
 namespace {
+
+// The msghdr field `name` of recvmsg()/sendmsg()'s second argument.
+const Expr* msghdr_field(const Expr& msghdr, std::string_view name) {
+  for (size_t i = 0; i < msghdr.names.size(); ++i) {
+    if (msghdr.names[i] == name) return &msghdr.elements[i];
+  }
+  return nullptr;
+}
 
 // A NULL buffer faults in the kernel before TCP sees the call.
 bool null_buffer(const std::vector<Expr>& args) {
@@ -146,6 +167,14 @@ CallOutcome ScriptSyscalls::write(Line& line) {
       }
     }
     flags = line.arg(2).value_or(0);
+    // Linux pins each zerocopy iovec as its own page fragment and starts a
+    // new skb after MAX_SKB_FRAGS (17) of them; the stack copies and keeps
+    // no fragments, so it cannot cut segments there.
+    const Expr* iov = msghdr_field(a[1], "msg_iov");
+    if ((flags & linux_constant("MSG_ZEROCOPY")) != 0 && iov != nullptr &&
+        iov->elements.size() > 17) {
+      return line.unsupported("MSG_ZEROCOPY sendmsg of more than 17 iovecs (MAX_SKB_FRAGS)");
+    }
   } else {
     if (null_buffer(a)) return CallOutcome::err(EFAULT);
     length = line.arg(2);
@@ -155,10 +184,12 @@ CallOutcome ScriptSyscalls::write(Line& line) {
   const long msg_more = linux_constant("MSG_MORE");
   const long msg_dontwait = linux_constant("MSG_DONTWAIT");
   const long msg_eor = linux_constant("MSG_EOR");
+  const long msg_zerocopy = linux_constant("MSG_ZEROCOPY");
   const long msg_fastopen = linux_constant("MSG_FASTOPEN");
   // MSG_NOSIGNAL only spares the process a SIGPIPE.
   const long msg_nosignal = linux_constant("MSG_NOSIGNAL");
-  if ((flags & ~(msg_more | msg_dontwait | msg_eor | msg_fastopen | msg_nosignal)) != 0) {
+  if ((flags & ~(msg_more | msg_dontwait | msg_eor | msg_zerocopy | msg_fastopen | msg_nosignal)) !=
+      0) {
     return line.unsupported(name + " flags " + std::to_string(flags));
   }
   if ((flags & msg_fastopen) != 0) {
@@ -173,7 +204,8 @@ CallOutcome ScriptSyscalls::write(Line& line) {
     return line.unsupported("sendto with an address");
   }
   return calls_.write(line.fd, static_cast<size_t>(*length), (flags & msg_more) != 0,
-                      (flags & msg_eor) != 0, (flags & msg_dontwait) != 0);
+                      (flags & msg_eor) != 0, (flags & msg_dontwait) != 0,
+                      (flags & msg_zerocopy) != 0);
 }
 
 CallOutcome ScriptSyscalls::shutdown(Line& line) {
@@ -257,13 +289,7 @@ CallOutcome ScriptSyscalls::poll(Line& line) {
     if (got != 0) ++ready;
     revents.emplace_back(want, got);
   }
-  if (ready == 0 && timeout_ms != 0) {
-    if (!poll_started_) poll_started_ = clock_.now();
-    if (timeout_ms < 0 || clock_.now() - *poll_started_ < std::chrono::milliseconds(timeout_ms)) {
-      return CallOutcome::blocked();
-    }
-  }
-  poll_started_.reset();
+  if (ready == 0 && keeps_waiting(timeout_ms)) return CallOutcome::blocked();
   for (const auto& [want, got] : revents) {
     if (want != got) {
       line.failed("poll: expected revents " + std::to_string(want) + " but got " +
@@ -272,6 +298,157 @@ CallOutcome ScriptSyscalls::poll(Line& line) {
     }
   }
   return CallOutcome::ok(ready);
+}
+
+bool ScriptSyscalls::keeps_waiting(long timeout_ms) {
+  if (timeout_ms != 0) {
+    if (!poll_started_) poll_started_ = clock_.now();
+    if (timeout_ms < 0 || clock_.now() - *poll_started_ < std::chrono::milliseconds(timeout_ms)) {
+      return true;
+    }
+  }
+  poll_started_.reset();
+  return false;
+}
+
+CallOutcome ScriptSyscalls::ioctl(Line& line) {
+  const auto request = line.arg(1);
+  if (request != linux_constant("SIOCINQ")) {
+    return line.unsupported("ioctl " + (line.args().size() > 1 ? line.args()[1].text : "?"));
+  }
+  auto bytes = calls_.unread_bytes(line.fd);
+  if (!bytes) return CallOutcome::err(bytes.error());
+  if (line.args().size() > 2 && line.args()[2].kind == Expr::Kind::kArray) {
+    const auto want = evaluate(line.args()[2]);
+    if (want != static_cast<long>(*bytes)) {
+      return line.failed("ioctl SIOCINQ: expected " + (want ? std::to_string(*want) : "?") +
+                         " but got " + std::to_string(*bytes));
+    }
+  }
+  return CallOutcome::ok(0);
+}
+
+namespace {
+
+// Why the cmsgs a script expects differ from `got` ((level, type) -> fields
+// by name, each checked only where the script states it); nullopt if not.
+struct Cmsg {
+  long level = 0;
+  long type = 0;
+  std::vector<std::pair<std::string, long>> fields;  // one unnamed field: the int data
+};
+std::optional<std::string> cmsg_mismatch(const Expr& want, const std::vector<Cmsg>& got) {
+  if (want.kind != Expr::Kind::kArray) return "msg_control must be [{cmsg...}, ...]";
+  if (want.elements.size() != got.size()) {
+    return "expected " + std::to_string(want.elements.size()) + " cmsgs but got " +
+           std::to_string(got.size());
+  }
+  for (size_t i = 0; i < got.size(); ++i) {
+    const Expr& w = want.elements[i];
+    if (struct_field(w, "cmsg_level", got[i].level) != got[i].level ||
+        struct_field(w, "cmsg_type", got[i].type) != got[i].type) {
+      return "cmsg " + std::to_string(i) + ": other level or type than expected";
+    }
+    const Expr* data = msghdr_field(w, "cmsg_data");
+    if (data == nullptr) continue;
+    for (const auto& [field, value] : got[i].fields) {
+      const long stated =
+          field.empty() ? evaluate(*data).value_or(value) : struct_field(*data, field, value);
+      if (stated != value) {
+        return "cmsg " + (field.empty() ? std::string("data") : field) + ": expected " +
+               std::to_string(stated) + " but got " + std::to_string(value);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+CallOutcome ScriptSyscalls::recvmsg(Line& line) {
+  const auto& a = line.args();
+  if (a.size() != 3 || a[1].kind != Expr::Kind::kStruct) {
+    return line.bad("expected (fd, {msghdr}, flags)");
+  }
+  const long flags = line.arg(2).value_or(0);
+  const Expr* control = msghdr_field(a[1], "msg_control");
+  std::vector<Cmsg> cmsgs;
+  CallOutcome out;
+  if ((flags & linux_constant("MSG_ERRQUEUE")) != 0) {
+    auto note = calls_.read_error_queue(line.fd);
+    if (!note) return CallOutcome::err(note.error());
+    // Linux __msg_zerocopy_callback(): one sock_extended_err per range.
+    cmsgs.push_back(Cmsg{linux_constant("CMSG_LEVEL_IP"),
+                         linux_constant("CMSG_TYPE_RECVERR"),
+                         {{"ee_errno", 0},
+                          {"ee_origin", linux_constant("SO_EE_ORIGIN_ZEROCOPY")},
+                          {"ee_type", 0},
+                          {"ee_code", linux_constant("SO_EE_CODE_ZEROCOPY_COPIED")},
+                          {"ee_info", note->lo},
+                          {"ee_data", note->hi}}});
+    out = CallOutcome::ok(0);
+  } else {
+    long length = 0;
+    if (const Expr* iov = msghdr_field(a[1], "msg_iov")) {
+      for (const Expr& v : iov->elements) {
+        if (v.elements.size() != 2) return line.bad("iovec must be {..., length}");
+        length += evaluate(v.elements[1]).value_or(0);
+      }
+    }
+    const bool peek = (flags & linux_constant("MSG_PEEK")) != 0;
+    const bool dontwait = (flags & linux_constant("MSG_DONTWAIT")) != 0;
+    out = calls_.read(line.fd, static_cast<size_t>(length), peek, dontwait);
+    if (out.would_block || out.result < 0) return out;
+    // Linux tcp_recvmsg(): with TCP_INQ on, every read carries TCP_CM_INQ.
+    if (calls_.get_option(line.fd, netstack::tcp::SockOpt::kInq).value_or(0) != 0) {
+      const long hint = calls_.endpoint(line.fd)->inq_hint();
+      cmsgs.push_back(Cmsg{linux_constant("SOL_TCP"), linux_constant("TCP_CM_INQ"), {{"", hint}}});
+    }
+  }
+  if (control != nullptr) {
+    if (auto why = cmsg_mismatch(*control, cmsgs)) line.failed("recvmsg: " + *why);
+  }
+  return out;
+}
+
+CallOutcome ScriptSyscalls::epoll_ctl(Line& line) {
+  const auto& a = line.args();
+  if (a.size() != 4) return line.bad("expected (epfd, op, fd, {events=..., fd=...})");
+  const auto op = line.arg(1);
+  const auto fd = line.arg(2);
+  if (!op || !fd) return line.bad("expected an op and an fd");
+  long events = 0;
+  long data = 0;
+  if (a[3].kind == Expr::Kind::kStruct) {
+    events = struct_field(a[3], "events", 0);
+    data = struct_field(a[3], "fd", struct_field(a[3], "ptr", 0));
+  }
+  return calls_.epoll_ctl(line.fd, static_cast<int>(*op), static_cast<int>(*fd),
+                          static_cast<uint32_t>(events), static_cast<uint64_t>(data));
+}
+
+CallOutcome ScriptSyscalls::epoll_wait(Line& line) {
+  const auto& a = line.args();
+  if (a.size() != 4) return line.bad("expected (epfd, {events=..., fd=...}, max, timeout)");
+  const long max = line.arg(2).value_or(0);
+  if (max <= 0) return CallOutcome::err(EINVAL);  // Linux: maxevents must be positive
+  const auto ready = calls_.epoll_wait(line.fd, static_cast<size_t>(max));
+  if (ready.empty() && keeps_waiting(line.arg(3).value_or(0))) return CallOutcome::blocked();
+  poll_started_.reset();
+  // The script states the first event: packetdrill compares that one.
+  if (!ready.empty() && a[1].kind == Expr::Kind::kStruct) {
+    const long want_events = struct_field(a[1], "events", -1);
+    const long want_fd = struct_field(a[1], "fd", -1);
+    if (want_events != -1 && want_events != static_cast<long>(ready[0].events)) {
+      return line.failed("epoll_wait: expected events " + std::to_string(want_events) +
+                         " but got " + std::to_string(ready[0].events));
+    }
+    if (want_fd != -1 && want_fd != static_cast<long>(ready[0].data)) {
+      return line.failed("epoll_wait: expected fd " + std::to_string(want_fd) + " but got " +
+                         std::to_string(ready[0].data));
+    }
+  }
+  return CallOutcome::ok(static_cast<long>(ready.size()));
 }
 
 std::optional<std::string> result_mismatch(const SyscallSpec& sc, const CallOutcome& out) {

@@ -49,6 +49,14 @@ class ScriptSyscalls {
   CallOutcome fcntl(Line& line);
   CallOutcome sockopt(Line& line);  // setsockopt, getsockopt
   CallOutcome poll(Line& line);
+  CallOutcome ioctl(Line& line);
+  CallOutcome recvmsg(Line& line);
+  CallOutcome epoll_ctl(Line& line);
+  CallOutcome epoll_wait(Line& line);
+  // Holds `line` until its timeout (ms; negative: forever) has passed on
+  // the script clock, as a blocking poll() or epoll_wait() that found
+  // nothing ready.
+  bool keeps_waiting(long timeout_ms);
 
   SocketCalls& calls_;
   netstack::IpAddress::Family family_;

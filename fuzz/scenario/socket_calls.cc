@@ -24,6 +24,13 @@ CallOutcome outcome(tcp::Errno error) {
 
 }  // namespace
 
+void SocketCalls::forget_all() {
+  fds_.clear();
+  newest_socket_ = tcp::kNoEndpoint;
+  pending_connect_ = tcp::kNoEndpoint;
+  write_progress_ = 0;
+}
+
 tcp::Endpoint* SocketCalls::endpoint(int fd) {
   const auto it = fds_.find(fd);
   return it == fds_.end() ? nullptr : tcp_.find(it->second.endpoint);
@@ -31,11 +38,12 @@ tcp::Endpoint* SocketCalls::endpoint(int fd) {
 
 int SocketCalls::lowest_free_fd() const {
   int fd = 3;
-  while (fds_.contains(fd)) ++fd;
+  while (fds_.contains(fd) || epolls_.contains(fd)) ++fd;
   return fd;
 }
 
 CallOutcome SocketCalls::socket(int fd, IpAddress::Family family) {
+  epolls_.erase(fd);
   newest_socket_ = tcp_.open(family);
   fds_[fd] = Fd{newest_socket_, false};
   sut_.on_socket();
@@ -112,14 +120,15 @@ CallOutcome tell_write_pending(tcp::Endpoint* ep, CallOutcome out) {
 
 }  // namespace
 
-CallOutcome SocketCalls::write(int fd, size_t length, bool more, bool eor, bool dontwait) {
+CallOutcome SocketCalls::write(int fd, size_t length, bool more, bool eor, bool dontwait,
+                               bool zerocopy) {
   tcp::Endpoint* ep = endpoint(fd);
   // Linux tcp_sendmsg(): the first write of a deferred TCP_FASTOPEN_CONNECT
   // is a sendto(MSG_FASTOPEN).
   if (fast_open_call_ != FastOpenCall::kIdle || (ep != nullptr && ep->fast_open_deferred())) {
     return send_fast_open(fd, length, dontwait);
   }
-  return tell_write_pending(ep, queue_write(fd, length, more, eor, dontwait));
+  return tell_write_pending(ep, queue_write(fd, length, more, eor, dontwait, zerocopy));
 }
 
 CallOutcome SocketCalls::send_fast_open(int fd, size_t length, bool dontwait) {
@@ -133,12 +142,13 @@ CallOutcome SocketCalls::send_fast_open(int fd, size_t length, bool dontwait) {
   return out;
 }
 
-CallOutcome SocketCalls::queue_write(int fd, size_t length, bool more, bool eor, bool dontwait) {
+CallOutcome SocketCalls::queue_write(int fd, size_t length, bool more, bool eor, bool dontwait,
+                                     bool zerocopy) {
   tcp::Endpoint* ep = endpoint(fd);
   if (ep == nullptr) return CallOutcome::err(EBADF);
   const bool nonblocking_call = nonblocking(fd) || dontwait;
   const std::vector<uint8_t> zeros(length - std::min(length, write_progress_), 0);
-  auto r = ep->write(zeros, more, eor);
+  auto r = ep->write(zeros, more, eor, zerocopy);
   if (!r) {
     if (r.error() == EAGAIN && !nonblocking_call) return CallOutcome::blocked();
     // A blocking write interrupted by an error returns what it queued.
@@ -161,7 +171,7 @@ CallOutcome SocketCalls::fast_open_call(int fd, size_t length, bool dontwait) {
   if (ep == nullptr) return CallOutcome::err(EBADF);
   const bool nonblocking_call = nonblocking(fd) || dontwait;
   if (fast_open_call_ == FastOpenCall::kWriting) {
-    const CallOutcome out = queue_write(fd, length, false, false, dontwait);
+    const CallOutcome out = queue_write(fd, length, false, false, dontwait, false);
     if (!out.would_block) fast_open_call_ = FastOpenCall::kIdle;
     return out;
   }
@@ -195,7 +205,7 @@ CallOutcome SocketCalls::fast_open_call(int fd, size_t length, bool dontwait) {
     write_progress_ = 0;
     return CallOutcome::ok(static_cast<long>(length));
   }
-  const CallOutcome out = queue_write(fd, length, false, false, dontwait);
+  const CallOutcome out = queue_write(fd, length, false, false, dontwait, false);
   if (out.would_block) fast_open_call_ = FastOpenCall::kWriting;
   return out;
 }
@@ -207,6 +217,7 @@ CallOutcome SocketCalls::shutdown(int fd, tcp::ShutdownHow how) {
 }
 
 CallOutcome SocketCalls::close(int fd) {
+  if (epolls_.erase(fd) == 1) return CallOutcome::ok(0);
   tcp::Endpoint* ep = endpoint(fd);
   if (ep == nullptr) return CallOutcome::err(EBADF);
   ep->close();
@@ -233,6 +244,50 @@ Expected<int, tcp::Errno> SocketCalls::get_option(int fd, tcp::SockOpt option) {
   tcp::Endpoint* ep = endpoint(fd);
   if (ep == nullptr) return Unexpected{tcp::Errno{EBADF}};
   return ep->get_option(option);
+}
+
+Expected<size_t, tcp::Errno> SocketCalls::unread_bytes(int fd) {
+  tcp::Endpoint* ep = endpoint(fd);
+  if (ep == nullptr) return Unexpected{tcp::Errno{EBADF}};
+  return ep->unread_bytes();
+}
+
+Expected<tcp::ZerocopyRange, tcp::Errno> SocketCalls::read_error_queue(int fd) {
+  tcp::Endpoint* ep = endpoint(fd);
+  if (ep == nullptr) return Unexpected{tcp::Errno{EBADF}};
+  return ep->read_error_queue();
+}
+
+CallOutcome SocketCalls::epoll_create(int fd) {
+  fds_.erase(fd);
+  epolls_[fd] = tcp::Epoll{};
+  return CallOutcome::ok(fd);
+}
+
+CallOutcome SocketCalls::epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data) {
+  const auto it = epolls_.find(epfd);
+  if (it == epolls_.end()) return CallOutcome::err(EBADF);
+  tcp::Endpoint* ep = endpoint(fd);
+  // Linux do_epoll_ctl(): the target must be open and pollable; an epoll
+  // instance cannot watch itself.
+  if (ep == nullptr) return CallOutcome::err(fd == epfd ? EINVAL : EBADF);
+  constexpr int kAdd = 1, kDel = 2, kMod = 3;
+  switch (op) {
+    case kAdd:
+      return outcome(it->second.add(fd, *ep, events, data));
+    case kDel:
+      return outcome(it->second.remove(fd));
+    case kMod:
+      return outcome(it->second.modify(fd, *ep, events, data));
+    default:
+      return CallOutcome::err(EINVAL);
+  }
+}
+
+std::vector<tcp::Epoll::Event> SocketCalls::epoll_wait(int epfd, size_t max) {
+  const auto it = epolls_.find(epfd);
+  if (it == epolls_.end()) return {};
+  return it->second.wait(max, [this](int fd) -> const tcp::Endpoint* { return endpoint(fd); });
 }
 
 uint32_t SocketCalls::poll(int fd) {

@@ -10,9 +10,11 @@
 
 #include <cstddef>
 #include <map>
+#include <vector>
 
 #include "fuzz/scenario/socket_under_test.h"
 #include "stack/header/address.h"
+#include "stack/tcp/epoll.h"
 #include "stack/tcp/protocol.h"
 
 namespace tcpfuzz::scenario {
@@ -43,6 +45,10 @@ class SocketCalls {
   SocketCalls(netstack::tcp::Protocol& tcp, SocketUnderTest& sut, const Addresses& addresses)
       : tcp_(tcp), sut_(sut), addresses_(addresses) {}
 
+  // No descriptor open, nothing pending: as constructed (for a stack that
+  // was reset under it).
+  void forget_all();
+
   // The endpoint behind an open descriptor (nullptr: not open, or gone).
   netstack::tcp::Endpoint* endpoint(int fd);
   // The lowest descriptor not open, from 3 (after stdin, stdout, stderr),
@@ -66,11 +72,23 @@ class SocketCalls {
   void adopt(int fd, netstack::tcp::EndpointId connection);
   CallOutcome read(int fd, size_t length, bool peek, bool dontwait);
   // A blocking write returns once all of it is queued.
-  CallOutcome write(int fd, size_t length, bool more, bool eor, bool dontwait);
+  CallOutcome write(int fd, size_t length, bool more, bool eor, bool dontwait,
+                    bool zerocopy = false);
   // sendto(MSG_FASTOPEN): a non-blocking call returns what the SYN carries
   // (EINPROGRESS for nothing); a blocking one waits for the handshake and
   // writes the rest, as Linux's tcp_sendmsg() does.
   CallOutcome send_fast_open(int fd, size_t length, bool dontwait);
+  // ioctl(SIOCINQ).
+  netstack::Expected<size_t, netstack::tcp::Errno> unread_bytes(int fd);
+  // recvmsg(MSG_ERRQUEUE): never blocks (Linux sock_recv_errqueue()).
+  netstack::Expected<netstack::tcp::ZerocopyRange, netstack::tcp::Errno> read_error_queue(int fd);
+  // epoll_create(): a new epoll instance at `fd`.
+  CallOutcome epoll_create(int fd);
+  bool is_epoll(int fd) const { return epolls_.contains(fd); }
+  // epoll_ctl(epfd, op, fd, {events, data}); `op` is 1 (ADD), 2 (DEL) or 3 (MOD).
+  CallOutcome epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
+  // epoll_wait() without blocking; the caller repeats it until its timeout.
+  std::vector<netstack::tcp::Epoll::Event> epoll_wait(int epfd, size_t max);
   CallOutcome shutdown(int fd, netstack::tcp::ShutdownHow how);
   CallOutcome close(int fd);
   // fcntl(F_GETFL) / fcntl(F_SETFL) as far as O_NONBLOCK.
@@ -82,7 +100,7 @@ class SocketCalls {
   uint32_t poll(int fd);
 
  private:
-  CallOutcome queue_write(int fd, size_t length, bool more, bool eor, bool dontwait);
+  CallOutcome queue_write(int fd, size_t length, bool more, bool eor, bool dontwait, bool zerocopy);
   CallOutcome fast_open_call(int fd, size_t length, bool dontwait);
 
   struct Fd {
@@ -94,6 +112,7 @@ class SocketCalls {
   SocketUnderTest& sut_;
   Addresses addresses_;
   std::map<int, Fd> fds_;
+  std::map<int, netstack::tcp::Epoll> epolls_;
   netstack::tcp::EndpointId newest_socket_ = netstack::tcp::kNoEndpoint;
   // The endpoint whose blocking connect() is waiting for its handshake.
   netstack::tcp::EndpointId pending_connect_ = netstack::tcp::kNoEndpoint;

@@ -2,139 +2,105 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <chrono>
-#include <cstdlib>
 #include <sstream>
+#include <utility>
 #include <vector>
+
+#include "fuzz/scenario/python_expression.h"
 
 namespace tcpfuzz::scenario {
 
 namespace {
 
-// Linux's TCP state numbers (include/net/tcp_states.h), indexed by our
-// State: CLOSED, LISTEN, SYN-SENT, SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1,
-// FIN-WAIT-2, CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT.
-constexpr std::array<long, netstack::tcp::kStateCount> kLinuxStates = {7, 10, 2,  3, 1, 4,
-                                                                       5, 8,  11, 9, 6};
+using netstack::tcp::State;
 
-// A number, or one of the names packetdrill's Python knows (TCP_CA_*,
-// TCP_* states, TCPI_OPT_* bits).
-std::optional<long> assertion_value(const std::string& value) {
-  static constexpr std::array<std::string_view, 5> kCaStates = {
-      "TCP_CA_Open", "TCP_CA_Disorder", "TCP_CA_CWR", "TCP_CA_Recovery", "TCP_CA_Loss"};
-  if (const auto it = std::ranges::find(kCaStates, value); it != kCaStates.end()) {
-    return it - kCaStates.begin();
+// Linux's TCP_* state numbers (include/net/tcp_states.h) for tcpi_state.
+long linux_state(State s) {
+  switch (s) {
+    case State::kEstablished:
+      return 1;
+    case State::kSynSent:
+      return 2;
+    case State::kSynRcvd:
+      return 3;
+    case State::kFinWait1:
+      return 4;
+    case State::kFinWait2:
+      return 5;
+    case State::kTimeWait:
+      return 6;
+    case State::kClosed:
+      return 7;
+    case State::kCloseWait:
+      return 8;
+    case State::kLastAck:
+      return 9;
+    case State::kListen:
+      return 10;
+    case State::kClosing:
+      return 11;
   }
-  static constexpr std::array<std::string_view, 12> kStates = {"",
-                                                               "TCP_ESTABLISHED",
-                                                               "TCP_SYN_SENT",
-                                                               "TCP_SYN_RECV",
-                                                               "TCP_FIN_WAIT1",
-                                                               "TCP_FIN_WAIT2",
-                                                               "TCP_TIME_WAIT",
-                                                               "TCP_CLOSE",
-                                                               "TCP_CLOSE_WAIT",
-                                                               "TCP_LAST_ACK",
-                                                               "TCP_LISTEN",
-                                                               "TCP_CLOSING"};
-  if (const auto it = std::ranges::find(kStates, value); it != kStates.end() && !value.empty()) {
-    return it - kStates.begin();
-  }
-  static constexpr std::array<std::pair<std::string_view, long>, 4> kOptions = {{
-      {"TCPI_OPT_TIMESTAMPS", 1},
-      {"TCPI_OPT_SACK", 2},
-      {"TCPI_OPT_WSCALE", 4},
-      {"TCPI_OPT_SYN_DATA", 32},
+  return 0;
+}
+
+// The constants packetdrill's Python prelude and linux/tcp.h name.
+std::optional<long> constant(std::string_view name) {
+  static constexpr std::array<std::pair<std::string_view, long>, 22> kConstants{{
+      {"TCP_CA_Open", 0},        {"TCP_CA_Disorder", 1},    {"TCP_CA_CWR", 2},
+      {"TCP_CA_Recovery", 3},    {"TCP_CA_Loss", 4},        {"TCPI_OPT_TIMESTAMPS", 1},
+      {"TCPI_OPT_SACK", 2},      {"TCPI_OPT_WSCALE", 4},    {"TCPI_OPT_ECN", 8},
+      {"TCPI_OPT_ECN_SEEN", 16}, {"TCPI_OPT_SYN_DATA", 32}, {"TCP_ESTABLISHED", 1},
+      {"TCP_SYN_SENT", 2},       {"TCP_SYN_RECV", 3},       {"TCP_FIN_WAIT1", 4},
+      {"TCP_FIN_WAIT2", 5},      {"TCP_TIME_WAIT", 6},      {"TCP_CLOSE", 7},
+      {"TCP_CLOSE_WAIT", 8},     {"TCP_LAST_ACK", 9},       {"TCP_LISTEN", 10},
+      {"TCP_CLOSING", 11},
   }};
-  for (const auto& [name, bit] : kOptions) {
-    if (name == value) return bit;
-  }
-  char* end = nullptr;
-  const long n = std::strtol(value.c_str(), &end, 10);
-  if (value.empty() || *end != '\0') return std::nullopt;
-  return n;
+  const auto it = std::ranges::find(kConstants, name, &std::pair<std::string_view, long>::first);
+  if (it == kConstants.end()) return std::nullopt;
+  return it->second;
 }
 
-// The words of one assert statement up to its message, with the
-// parentheses and operators split off.
-std::vector<std::string> words_of(const std::string& statement) {
-  std::string spaced;
-  for (const char ch : statement.substr(0, statement.find(','))) {
-    if (ch == '(' || ch == ')' || ch == '&') {
-      spaced += ' ';
-      spaced += ch;
-      spaced += ' ';
-    } else {
-      spaced += ch;
-    }
+// Splits "EXPR, message" at its first comma outside parentheses.
+std::string_view before_message(std::string_view s) {
+  int depth = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '(') ++depth;
+    if (s[i] == ')') --depth;
+    if (s[i] == ',' && depth == 0) return s.substr(0, i);
   }
-  std::istringstream in(spaced);
-  std::vector<std::string> out;
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
+  return s;
 }
 
-std::optional<bool> compare(long a, const std::string& op, long b) {
-  if (op == "==") return a == b;
-  if (op == "!=") return a != b;
-  if (op == "<=") return a <= b;
-  if (op == "<") return a < b;
-  if (op == ">=") return a >= b;
-  if (op == ">") return a > b;
-  return std::nullopt;
+std::string_view trimmed(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t\r") - first + 1);
 }
 
-// One "assert ..." statement: "F op N", "(F & BIT) op N" or "A <= F <= B".
-// nullopt: a form this runner does not evaluate; otherwise the failure, if any.
-std::optional<std::optional<std::string>> check_statement(const std::vector<std::string>& w,
-                                                          const netstack::tcp::TcpInfo& info) {
-  auto fails = [](const std::vector<std::string>& words, long actual) {
-    std::string text = "assertion failed:";
-    for (const std::string& x : words) text += " " + x;
-    return std::optional<std::string>(text + " (it is " + std::to_string(actual) + ")");
-  };
-  const std::vector<std::string> body(w.begin() + 1, w.end());
-  if (w.size() == 4) {  // assert F op N
-    const auto actual = tcp_info_field(info, w[1]);
-    const auto want = assertion_value(w[3]);
-    if (!actual || !want) return std::nullopt;
-    const auto ok = compare(*actual, w[2], *want);
-    if (!ok) return std::nullopt;
-    return *ok ? std::nullopt : fails(body, *actual);
+// "NAME = EXPR" (not ==, <=, >=, !=): the name, else empty.
+std::string_view assigned_name(std::string_view statement) {
+  const auto eq = statement.find('=');
+  if (eq == std::string_view::npos || eq + 1 >= statement.size() || statement[eq + 1] == '=') {
+    return {};
   }
-  if (w.size() == 8 && w[1] == "(" && w[3] == "&" && w[5] == ")") {  // assert (F & BIT) op N
-    const auto field = tcp_info_field(info, w[2]);
-    const auto bit = assertion_value(w[4]);
-    const auto want = assertion_value(w[7]);
-    if (!field || !bit || !want) return std::nullopt;
-    const long actual = *field & *bit;
-    const auto ok = compare(actual, w[6], *want);
-    if (!ok) return std::nullopt;
-    return *ok ? std::nullopt : fails(body, *field);
-  }
-  if (w.size() == 6) {  // assert A op F op B
-    const auto low = assertion_value(w[1]);
-    const auto actual = tcp_info_field(info, w[3]);
-    const auto high = assertion_value(w[5]);
-    if (!low || !actual || !high) return std::nullopt;
-    const auto a = compare(*low, w[2], *actual);
-    const auto b = compare(*actual, w[4], *high);
-    if (!a || !b) return std::nullopt;
-    return *a && *b ? std::nullopt : fails(body, *actual);
-  }
-  return std::nullopt;
+  const std::string_view name = trimmed(statement.substr(0, eq));
+  const bool identifier = !name.empty() && std::ranges::all_of(name, [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+  }) && std::isdigit(static_cast<unsigned char>(name[0])) == 0;
+  return identifier ? name : std::string_view{};
 }
 
 }  // namespace
 
 std::optional<long> tcp_info_field(const netstack::tcp::TcpInfo& i, std::string_view name) {
+  using std::chrono::duration_cast;
+  using std::chrono::microseconds;
+  using std::chrono::milliseconds;
+  if (name == "tcpi_state") return linux_state(i.state);
   if (name == "tcpi_ca_state") return static_cast<long>(i.ca_state);
-  if (name == "tcpi_state") return kLinuxStates[static_cast<size_t>(i.state)];
-  if (name == "tcpi_options") return i.syn_data ? 32 : 0;  // only TCPI_OPT_SYN_DATA is modelled
   if (name == "tcpi_delivered") return i.delivered;
-  if (name == "tcpi_rtt") {
-    return static_cast<long>(std::chrono::duration_cast<std::chrono::microseconds>(i.srtt).count());
-  }
   if (name == "tcpi_unacked") return i.unacked;
   if (name == "tcpi_sacked") return i.sacked;
   if (name == "tcpi_lost") return i.lost;
@@ -148,23 +114,73 @@ std::optional<long> tcp_info_field(const netstack::tcp::TcpInfo& i, std::string_
   if (name == "tcpi_retransmits") return i.retransmits;
   if (name == "tcpi_total_retrans") return static_cast<long>(i.total_retransmits);
   if (name == "tcpi_snd_cwnd") return i.cwnd;
+  if (name == "tcpi_snd_wscale") return i.snd_wscale;
+  if (name == "tcpi_rcv_wscale") return i.rcv_wscale;
+  if (name == "tcpi_rtt") return duration_cast<microseconds>(i.srtt).count();
+  if (name == "tcpi_rto") return duration_cast<microseconds>(i.rto).count();
+  if (name == "tcpi_min_rtt") return duration_cast<microseconds>(i.min_rtt).count();
+  if (name == "tcpi_last_data_recv") return duration_cast<milliseconds>(i.last_data_recv).count();
+  if (name == "tcpi_options") {
+    // Linux tcp_get_info(): which options the handshake agreed on, and
+    // TCPI_OPT_SYN_DATA when Fast Open data in the SYN was acknowledged.
+    return (i.timestamps ? 1 : 0) | (i.sack ? 2 : 0) |
+           (i.snd_wscale != 0 || i.rcv_wscale != 0 ? 4 : 0) | (i.syn_data ? 32 : 0);
+  }
   return std::nullopt;
 }
 
-TcpInfoVerdict check_tcp_info(std::string_view code, const netstack::tcp::TcpInfo& info) {
+TcpInfoVerdict check_tcp_info(std::string_view code, const netstack::tcp::TcpInfo& info,
+                              PythonVariables& variables) {
   std::string text(code);
-  std::ranges::replace(text, '\\', ' ');
+  std::ranges::replace(text, '\\', ' ');  // line continuations
   std::ranges::replace(text, '\n', ';');
   std::istringstream statements(text);
-  std::string statement;
-  while (std::getline(statements, statement, ';')) {
-    const std::vector<std::string> words = words_of(statement);
-    if (words.empty()) continue;  // blank
-    const auto verdict = words[0] == "assert" ? check_statement(words, info) : std::nullopt;
-    if (!verdict) return {TcpInfoVerdict::Kind::kUnsupported, statement};
-    if (*verdict) return {TcpInfoVerdict::Kind::kFails, **verdict};
+  std::string line;
+  while (std::getline(statements, line, ';')) {
+    const std::string_view statement = trimmed(line);
+    if (statement.empty()) continue;
+    std::vector<std::pair<std::string, long>> fields_read;
+    const NameLookup names = [&](std::string_view name) -> std::optional<long> {
+      if (auto field = tcp_info_field(info, name)) {
+        fields_read.emplace_back(name, *field);
+        return field;
+      }
+      if (const auto v = variables.find(name); v != variables.end()) return v->second;
+      return constant(name);
+    };
+    const bool is_assert = statement.starts_with("assert ");
+    const std::string_view target = assigned_name(statement);
+    if (!is_assert && target.empty()) {
+      return {TcpInfoVerdict::Kind::kUnsupported, std::string(statement)};
+    }
+    const std::string_view expression = is_assert
+                                            ? trimmed(before_message(statement.substr(7)))
+                                            : trimmed(statement.substr(statement.find('=') + 1));
+    const auto value = evaluate_python(expression, names);
+    if (!value) {
+      return {TcpInfoVerdict::Kind::kUnsupported,
+              std::string(statement) + " (" + value.error() + ")"};
+    }
+    if (!is_assert) {
+      variables[std::string(target)] = *value;
+      continue;
+    }
+    if (*value == 0) {
+      std::string failed = "assertion failed: " + std::string(expression);
+      for (size_t k = 0; k < fields_read.size(); ++k) {
+        failed += (k == 0 ? " (" : ", ") + fields_read[k].first + " = " +
+                  std::to_string(fields_read[k].second);
+      }
+      if (!fields_read.empty()) failed += ")";
+      return {TcpInfoVerdict::Kind::kFails, std::move(failed)};
+    }
   }
   return {};
+}
+
+TcpInfoVerdict check_tcp_info(std::string_view code, const netstack::tcp::TcpInfo& info) {
+  PythonVariables variables;
+  return check_tcp_info(code, info, variables);
 }
 
 }  // namespace tcpfuzz::scenario

@@ -25,9 +25,10 @@ bool StepObserved::sent_ack_only() const {
 }
 
 ConnectionUnderTest::ConnectionUnderTest()
-    : runner_({.seed = 1, .pcap = nullptr, .tracer = &tracer_, .transcript = &transcript_}) {
+    : runner_({.seed = 1, .pcap = oracle_.tap(), .tracer = &tracer_, .transcript = &transcript_}) {
   tracer_.add(trace_);
   tracer_.add(recorder_);
+  if (tcp::Tracer* t = oracle_.tracer()) tracer_.add(*t);
   runner_.tcp().set_invariant_failure_handler([this](const std::string& report) {
     if (!invariant_failure_) invariant_failure_ = report;
   });
@@ -49,6 +50,8 @@ StepObserved ConnectionUnderTest::observe(const Step& step) {
   if (invariant_failure_) {
     RC_FAIL("invariant violated: " + *invariant_failure_ + "\n" + report("invariant violated"));
   }
+  oracle_.finish();
+  if (oracle_failure_) RC_FAIL(*oracle_failure_ + "\n" + report("oracle"));
   return step_;
 }
 

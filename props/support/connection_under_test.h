@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/harness/run_oracle.h"
 #include "fuzz/scenario/binary_runner.h"
 #include "fuzz/scenario/trace_log.h"
 #include "fuzz/scenario/transcript.h"
@@ -83,8 +84,13 @@ class ConnectionUnderTest {
   scenario::TraceLog trace_{/*keep_all=*/true};
   StepRecorder recorder_{*this};
   netstack::tcp::Tracer* extra_ = nullptr;
-  testbed::TracerFanout tracer_;  // trace_, recorder_, then extra_
+  testbed::TracerFanout tracer_;  // trace_, recorder_, the oracle, then extra_
   scenario::ScenarioRecorder transcript_;
+  // The reference oracle judges every step (unless TCPFUZZ_ORACLE=0).
+  std::optional<std::string> oracle_failure_;
+  harness::RunOracle oracle_{nullptr, [this](const std::string& report) {
+                               if (!oracle_failure_) oracle_failure_ = report;
+                             }};
   scenario::BinaryRunner runner_;
   netstack::tcp::EndpointId connection_ = netstack::tcp::kNoEndpoint;
   StepObserved step_;

@@ -25,8 +25,11 @@ struct Config {
 
   uint32_t rmem_default = 131072;  // net.ipv4.tcp_rmem[1]
   uint32_t rmem_max = 6291456;     // net.ipv4.tcp_rmem[2]
-  uint32_t wmem_default = 16384;   // net.ipv4.tcp_wmem[1]
-  uint32_t wmem_max = 4194304;     // net.ipv4.tcp_wmem[2]
+  // net.core.rmem_max (Linux 6.18's default). Global, not per network
+  // namespace, so scripts cannot set it; only the window scale reads it.
+  uint32_t core_rmem_max = 4194304;
+  uint32_t wmem_default = 16384;  // net.ipv4.tcp_wmem[1]
+  uint32_t wmem_max = 4194304;    // net.ipv4.tcp_wmem[2]
 
   Duration time_wait = std::chrono::seconds(60);              // TCP_TIMEWAIT_LEN (2*MSL)
   Duration fin_timeout = std::chrono::seconds(60);            // net.ipv4.tcp_fin_timeout

@@ -38,6 +38,9 @@ class DelayedAck {
     last_data_at_ = now;
     timer_.arm(now + config_.delayed_ack_max);
   }
+  // Linux tcp_grow_window(): icsk_ack.quick |= 1 (at least one credit; an
+  // even count gains one).
+  void add_quickack_credit() { quick_ |= 1u; }
   // Linux tcp_clamp_window(): receive memory ran short, quickack mode ends.
   void end_quickack() { quick_ = 0; }
   // An ACK is due at once (RFC 5681 4.2: a gap was filled).

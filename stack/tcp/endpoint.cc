@@ -122,8 +122,9 @@ Expected<EndpointId, Errno> Endpoint::accept() {
 Expected<size_t, Errno> Endpoint::read(std::span<uint8_t> out, bool peek) {
   return finish_call(peek ? "peek" : "read", read_impl(out, peek));
 }
-Expected<size_t, Errno> Endpoint::write(std::span<const uint8_t> data, bool more, bool eor) {
-  return finish_call("write", write_impl(data, more, eor));
+Expected<size_t, Errno> Endpoint::write(std::span<const uint8_t> data, bool more, bool eor,
+                                        bool zerocopy) {
+  return finish_call("write", write_impl(data, more, eor, zerocopy));
 }
 Errno Endpoint::shutdown(ShutdownHow how) {
   return finish_call("shutdown", shutdown_impl(how));
@@ -276,7 +277,7 @@ Expected<size_t, Errno> Endpoint::read_impl(std::span<uint8_t> out, bool peek) {
   }
   const size_t n = receive_queue_.copy_out(0, out);
   if (!peek) {
-    const uint32_t window_before = rcv_adv_.raw() - rcv_nxt_.raw();
+    const uint32_t window_before = receive_window();
     receive_queue_.pop_front(n);
     rwin_.consumed(static_cast<uint32_t>(n));
     adjust_receive_space(n);
@@ -309,7 +310,8 @@ void Endpoint::adjust_receive_space(size_t copied) {
   }
 }
 
-Expected<size_t, Errno> Endpoint::write_impl(std::span<const uint8_t> data, bool more, bool eor) {
+Expected<size_t, Errno> Endpoint::write_impl(std::span<const uint8_t> data, bool more, bool eor,
+                                             bool zerocopy) {
   if (pending_error_ != 0) {
     const Errno e = pending_error_;
     pending_error_ = 0;
@@ -339,13 +341,21 @@ Expected<size_t, Errno> Endpoint::write_impl(std::span<const uint8_t> data, bool
   }
   if (fin_queued_) return Unexpected{EPIPE};
   const size_t space = sndbuf_ > send_queue_.size() ? sndbuf_ - send_queue_.size() : 0;
-  if (space == 0) return Unexpected{EAGAIN};
+  if (space == 0) {
+    write_space_wanted_ = true;
+    return Unexpected{EAGAIN};
+  }
   // Linux tcp_sendmsg_locked(): no memory for an skb waits for memory, which
   // a non-blocking socket reports as EAGAIN.
   if (protocol_.allocation_fails(AllocationSite::kSendBuffer)) return Unexpected{EAGAIN};
   const size_t n = std::min(space, data.size());
   // Linux: a partial write of an MSG_EOR record does not end the record.
   queue_write(data.first(n), more, eor && n == data.size());
+  // Linux tcp_sendmsg_locked(): MSG_ZEROCOPY counts only with SO_ZEROCOPY
+  // on and data to send; a write that fails above takes no id.
+  if (zerocopy && zerocopy_ && n > 0) {
+    zerocopy_notes_.on_send(snd_una_.add(seqnum::Size(static_cast<uint32_t>(send_queue_.size()))));
+  }
   // Linux: MSG_MORE corks only the push at the end of this call; pushes
   // driven by later ACKs follow the socket's own Nagle/cork settings.
   hold_for_more_ = more;
@@ -465,8 +475,27 @@ uint32_t Endpoint::poll() const {
       send_queue_.size() < sndbuf_) {
     ev |= kOut | kWrNorm;
   }
-  if (pending_error_ != 0) ev |= kErr;
+  if (pending_error_ != 0 || zerocopy_notes_.has_notification()) ev |= kErr;
   return ev;
+}
+
+Expected<size_t, Errno> Endpoint::unread_bytes() const {
+  // Linux tcp_ioctl(SIOCINQ): EINVAL on a listener, nothing before the
+  // handshake ends; the FIN is not a byte to read.
+  if (state_ == State::kListen) return Unexpected{EINVAL};
+  if (state_ == State::kSynSent || state_ == State::kSynRcvd) return size_t{0};
+  return receive_queue_.size();
+}
+
+uint32_t Endpoint::inq_hint() const {
+  const auto left = static_cast<uint32_t>(receive_queue_.size());
+  return left == 0 && fin_received_ ? 1 : left;
+}
+
+Expected<ZerocopyRange, Errno> Endpoint::read_error_queue() {
+  auto note = zerocopy_notes_.pop();
+  if (!note) return Unexpected{EAGAIN};
+  return *note;
 }
 
 // ---- State changes and teardown ----
@@ -481,6 +510,8 @@ void Endpoint::transition(State to, std::string_view cause) {
   }
 #endif
   state_ = to;
+  ++wakeups_.state;  // Linux sk_state_change()
+  if (to == State::kEstablished) last_data_received_at_ = now();
   if (Tracer* t = protocol_.tracer()) t->on_transition(now(), id_, from, to, cause);
 }
 

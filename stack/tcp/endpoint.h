@@ -37,6 +37,7 @@
 #include "stack/tcp/sent_segments.h"
 #include "stack/tcp/socket_types.h"
 #include "stack/tcp/trace.h"
+#include "stack/tcp/zerocopy.h"
 #include "stack/tcp_demuxer.h"
 #include "stack/time/timer.h"
 #include "stack/util/expected.h"
@@ -87,7 +88,10 @@ class Endpoint final : public SegmentHandler {
   // `more` is MSG_MORE: more data follows, so hold a partial segment and
   // do not mark the end of this write with PSH.
   // `eor` is MSG_EOR: no later data joins a segment with this write's end.
-  Expected<size_t, Errno> write(std::span<const uint8_t> data, bool more = false, bool eor = false);
+  // `zerocopy` is MSG_ZEROCOPY: with SO_ZEROCOPY on, the write's completion
+  // is notified on the error queue (read_error_queue()).
+  Expected<size_t, Errno> write(std::span<const uint8_t> data, bool more = false, bool eor = false,
+                                bool zerocopy = false);
   // sendto(MSG_FASTOPEN) (RFC 7413; Linux tcp_sendmsg_fastopen()): connect
   // with as much of `data` in the SYN as a cached cookie allows. The bytes
   // the SYN carries, or EINPROGRESS when it carries none; the rest is for
@@ -111,6 +115,14 @@ class Endpoint final : public SegmentHandler {
   Expected<int, Errno> get_option(SockOpt opt);
   uint32_t poll() const;
   TcpInfo info() const;
+  // ioctl(SIOCINQ): bytes ready to read (EINVAL on a listener).
+  Expected<size_t, Errno> unread_bytes() const;
+  // TCP_INQ's cmsg after a read: the bytes left, or 1 when none are left and
+  // the peer has closed (Linux tcp_inq_hint()).
+  uint32_t inq_hint() const;
+  // recvmsg(MSG_ERRQUEUE): the oldest MSG_ZEROCOPY notification (EAGAIN: none).
+  Expected<ZerocopyRange, Errno> read_error_queue();
+  const Wakeups& wakeups() const { return wakeups_; }
 
   // Begin SegmentHandler implementation.
   void handle_segment(InboundSegment& in) override;
@@ -135,7 +147,8 @@ class Endpoint final : public SegmentHandler {
   Errno connect_impl(const IpAddress& address, uint16_t port);
   Expected<EndpointId, Errno> accept_impl();
   Expected<size_t, Errno> read_impl(std::span<uint8_t> out, bool peek);
-  Expected<size_t, Errno> write_impl(std::span<const uint8_t> data, bool more, bool eor);
+  Expected<size_t, Errno> write_impl(std::span<const uint8_t> data, bool more, bool eor,
+                                     bool zerocopy);
   Errno shutdown_impl(ShutdownHow how);
   void close_impl();
   void abort_impl();
@@ -149,7 +162,15 @@ class Endpoint final : public SegmentHandler {
   void send_syn();
   void handle_syn_sent(Segment& s);
   bool echoes_a_synack(const Segment& s) const;
+  // SYN-RECEIVED of a passive open (Linux tcp_check_req()), and of a
+  // simultaneous open; both end in accept_handshake_ack().
   void handle_syn_rcvd(Segment& s);
+  void handle_simultaneous_syn_rcvd(Segment& s);
+  // The checks both start with: a retransmitted SYN, an ACK of nothing
+  // sent. True when the segment was answered.
+  bool answered_in_syn_rcvd(const Segment& s, bool retransmitted_syn);
+  bool in_request_window(const Segment& s) const;
+  void accept_handshake_ack(Segment& s);
   void handle_listen(Segment& s);
   // A connection in SYN-RECEIVED for `syn` (which arrived here), on the
   // SYN queue.
@@ -164,7 +185,6 @@ class Endpoint final : public SegmentHandler {
   uint8_t window_scale_to_offer() const;
   uint32_t ts_value() const;
   void complete_handshake(std::string_view cause);
-  void complete_fast_open_handshake(Segment& s);
   bool accept_cookie(Segment& s);
   // The queue of the listener this connection came from, if any.
   ListenQueue* listener_queue() const;
@@ -202,6 +222,7 @@ class Endpoint final : public SegmentHandler {
   void handle_synchronized(Segment& s);
   bool check_timestamp(const Segment& s);
   bool sequence_acceptable(const Segment& s) const;
+  uint32_t receive_window() const;
   void handle_rst(const Segment& s);
   bool rst_matches_after_fin(const Segment& s) const;
   bool handle_ack(const Segment& s);
@@ -238,7 +259,9 @@ class Endpoint final : public SegmentHandler {
   void send_rst_for_abort();
   void emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack, std::span<const uint8_t> payload,
             bool syn_options);
-  uint32_t window_candidate() const;
+  // The window to offer now (Linux __tcp_select_window(), which also ends
+  // quickack mode when the buffer is more than half full).
+  uint32_t window_candidate();
   // Linux tcp_current_mss(): the payload that fits beside the options the
   // next segment carries (snd_mss_ less any SACK blocks).
   uint32_t current_mss() const;
@@ -329,6 +352,13 @@ class Endpoint final : public SegmentHandler {
   uint32_t max_sndbuf_;  // largest SO_SNDBUF ever set: the queue may exceed a shrunk one
   uint32_t max_rcvbuf_;  // likewise for SO_RCVBUF
   bool reuse_addr_ = false;
+  bool inq_ = false;       // TCP_INQ
+  bool zerocopy_ = false;  // SO_ZEROCOPY
+  int mark_ = 0;           // SO_MARK
+  ZerocopyNotifier zerocopy_notes_;
+  Wakeups wakeups_;
+  bool write_space_wanted_ = false;  // a write found the buffer full (Linux SOCK_NOSPACE)
+  Instant last_data_received_at_;    // Linux icsk_ack.lrcvtime
 
   // Negotiated on the handshake.
   bool ts_enabled_ = false;

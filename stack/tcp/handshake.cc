@@ -13,9 +13,10 @@ using namespace header::tcp_flag;
 
 uint8_t Endpoint::window_scale_to_offer() const {
   // Linux tcp_select_initial_window(): the smallest scale whose 64 KiB window
-  // covers the largest buffer the socket may grow to (tcp_rmem[2]).
+  // covers the largest buffer the socket may grow to, the larger of
+  // tcp_rmem[2] and net.core.rmem_max (SO_RCVBUF's limit).
   const Config& c = protocol_.config();
-  return c.window_scaling ? rwin_.scale_to_offer(c.rmem_max) : 0;
+  return c.window_scaling ? rwin_.scale_to_offer(std::max(c.rmem_max, c.core_rmem_max)) : 0;
 }
 
 uint16_t Endpoint::mss_to_advertise() const {
@@ -177,30 +178,19 @@ bool Endpoint::echoes_a_synack(const Segment& s) const {
 }
 
 void Endpoint::handle_syn_rcvd(Segment& s) {
-  const bool passive = listener_ != kNoEndpoint;
-  // Linux tcp_check_req(): a retransmitted SYN gets the SYN-ACK again.
-  if (s.flags == kSyn && s.seq == irs_) {
-    trace_in(s, Verdict::kAccepted);
-    emit(kSyn | kAck, iss_, rcv_nxt_, {}, /*syn_options=*/true);
+  // A Fast Open child stays on Linux's request-sock path (tcp_check_req()
+  // with fastopen) after accept() has detached it from its listener.
+  if (listener_ == kNoEndpoint && !passive_fastopen_) {
+    handle_simultaneous_syn_rcvd(s);
     return;
   }
-  // RFC 9293 3.10.7.4 step 5 for unsynchronized states: an ACK of
-  // something not sent draws a RST and changes nothing.
-  // A Fast Open child may have sent data already: an ACK of it counts too.
-  const bool ack_in_range = passive_fastopen_
-                                ? s.ack.greater_than(iss_) && s.ack.less_equal(snd_max_)
-                                : s.ack == iss_.add(seqnum::Size(1));
-  if (s.has(kAck) && !s.has(kRst) && !ack_in_range) {
-    protocol_.send_reset_reply(s.wire, id_, state_);
-    trace_in(s, Verdict::kBadAck);
-    return;
-  }
-  // Linux: the SYN-ACK of a simultaneous open that acks our SYN passes as an ACK.
-  const bool simultaneous_syn_ack = !passive && s.has(kSyn) && s.has(kAck) &&
-                                    s.seq.add(seqnum::Size(1)) == rcv_nxt_ &&
-                                    s.ack == iss_.add(seqnum::Size(1));
-  const bool acceptable = sequence_acceptable(s);
-  if (simultaneous_syn_ack) s.flags &= static_cast<uint8_t>(~kSyn);
+  // Linux tcp_check_req(), in its order. Only RST, SYN and ACK count as
+  // flags there: a SYN with FIN, PSH or URG is the same SYN.
+  const uint8_t flags = s.flags & (kRst | kSyn | kAck);
+  const bool paws_reject = ts_enabled_ && s.options.timestamps && ts_recent_ != 0 &&
+                           static_cast<int32_t>(ts_recent_ - s.options.timestamps->value) > 0;
+  if (answered_in_syn_rcvd(s, flags == kSyn && s.seq == irs_ && !paws_reject)) return;
+  const bool acceptable = in_request_window(s) && !paws_reject;
   if (!acceptable || !echoes_a_synack(s)) {
     // RFC 9293 3.10.7.4 step 1: ACK and drop (Linux rate-limits it). Linux
     // tcp_check_req() treats a TSecr that is no SYN-ACK's TSval
@@ -210,37 +200,31 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
     trace_in(s, acceptable ? Verdict::kDropped : Verdict::kOutOfWindow);
     return;
   }
-  if (s.has(kRst)) {
-    // In-window RST: a passive child is dropped (RFC 9293: back to LISTEN,
-    // which the listener never left); an active open is refused.
-    ++protocol_.stats().resets_received;
+  // The SYN of a segment at the peer's ISN lies before the window: Linux
+  // takes it off, so SYN+ACK there is the handshake's ACK.
+  if (s.seq == irs_) s.flags &= static_cast<uint8_t>(~kSyn);
+  if (s.has(kRst) || s.has(kSyn)) {
+    // Linux embryonic_reset: the request is dropped (RFC 9293: back to
+    // LISTEN, which the listener never left); a SYN is answered with RST.
+    protocol_.send_reset_reply(s.wire, id_, state_);
+    if (s.has(kRst)) ++protocol_.stats().resets_received;
     trace_in(s, Verdict::kResetAccepted);
     if (passive_fastopen_) {
-      // Linux: a Fast Open child is a full socket already in the accept
-      // queue; it is reset like an established one (tcp_reset()).
-      end_passive_fast_open();
-      fail(ECONNRESET, "ext: rcv RST", /*send_rst=*/false);
-    } else if (passive) {
-      // RFC 9293: back to LISTEN; the listener never left it, so this copy
-      // of it is discarded.
-      release_resources();
+      // Linux embryonic_reset with a Fast Open child: it is a full socket
+      // already in the accept queue; a RST resets it like an established
+      // one (tcp_reset()), a SYN only draws the RST and leaves it be.
+      if (s.has(kRst)) {
+        end_passive_fast_open();
+        fail(ECONNRESET, "ext: rcv RST", /*send_rst=*/false);
+      }
+      return;
+    }
+    release_resources();
+    if (s.has(kRst)) {
       transition(State::kListen, "rcv RST");
       transition(State::kClosed, "ext: child discarded");
     } else {
-      fail(ECONNREFUSED, "ext: rcv RST", /*send_rst=*/false);
-    }
-    return;
-  }
-  if (s.has(kSyn)) {
-    // A SYN with another sequence number: Linux (embryonic_reset) and gVisor
-    // answer with RST; the passive child is dropped.
-    protocol_.send_reset_reply(s.wire, id_, state_);
-    trace_in(s, Verdict::kResetAccepted);
-    if (passive) {
-      release_resources();
       transition(State::kClosed, "ext: rcv RST");
-    } else {
-      fail(ECONNREFUSED, "ext: rcv RST", /*send_rst=*/false);
     }
     return;
   }
@@ -248,30 +232,103 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
     trace_in(s, Verdict::kNoAck);
     return;
   }
-  // TCP_DEFER_ACCEPT: a bare ACK does not complete the handshake until the
-  // defer period has passed (gVisor's rule; Linux counts SYN-ACK retransmits).
   if (passive_fastopen_) {
-    complete_fast_open_handshake(s);
+    // A Fast Open child is in the accept queue already.
+    accept_handshake_ack(s);
     return;
   }
-  if (passive && defer_accept_ > Duration(0) && s.payload.empty() && !s.has(kFin) &&
+  // TCP_DEFER_ACCEPT: a bare ACK does not complete the handshake until the
+  // defer period has passed (gVisor's rule; Linux counts SYN-ACK retransmits).
+  if (defer_accept_ > Duration(0) && s.payload.empty() && !s.has(kFin) &&
       now() - handshake_started_ < defer_accept_) {
     deferred_ack_seen_ = true;
     trace_in(s, Verdict::kDeferredAck);
     return;
   }
-  if (passive) {
-    const ListenQueue* q = listener_queue();
-    if (q != nullptr && q->accept_queue_full()) {
-      // Linux: accept queue full, the ACK is dropped and the SYN-ACK will be
-      // retransmitted (tcp_abort_on_overflow=0).
-      ++protocol_.stats().listen_overflows;
-      trace_in(s, Verdict::kListenDropped);
-      return;
-    }
+  const ListenQueue* q = listener_queue();
+  if (q != nullptr && q->accept_queue_full()) {
+    // Linux: accept queue full, the ACK is dropped and the SYN-ACK will be
+    // retransmitted (tcp_abort_on_overflow=0).
+    ++protocol_.stats().listen_overflows;
+    trace_in(s, Verdict::kListenDropped);
+    return;
   }
+  accept_handshake_ack(s);
+}
+
+void Endpoint::handle_simultaneous_syn_rcvd(Segment& s) {
+  // A simultaneous open's SYN-RECEIVED (a full socket in Linux).
+  if (answered_in_syn_rcvd(s, s.flags == kSyn && s.seq == irs_)) return;
+  // Linux: the SYN-ACK of a simultaneous open that acks our SYN passes as an ACK.
+  const bool simultaneous_syn_ack = s.has(kSyn) && s.has(kAck) &&
+                                    s.seq.add(seqnum::Size(1)) == rcv_nxt_ &&
+                                    s.ack == iss_.add(seqnum::Size(1));
+  const bool acceptable = sequence_acceptable(s);
+  if (simultaneous_syn_ack) s.flags &= static_cast<uint8_t>(~kSyn);
+  if (!acceptable) {
+    // RFC 9293 3.10.7.4 step 1: ACK and drop (Linux rate-limits it).
+    if (!s.has(kRst)) send_dup_ack_rate_limited(s);
+    ++protocol_.stats().out_of_window;
+    trace_in(s, Verdict::kOutOfWindow);
+    return;
+  }
+  if (s.has(kRst) || s.has(kSyn)) {
+    // An in-window RST refuses the open; a SYN with another sequence number
+    // draws a RST (Linux embryonic_reset, gVisor).
+    if (!s.has(kRst)) protocol_.send_reset_reply(s.wire, id_, state_);
+    ++protocol_.stats().resets_received;
+    trace_in(s, Verdict::kResetAccepted);
+    fail(ECONNREFUSED, "ext: rcv RST", /*send_rst=*/false);
+    return;
+  }
+  if (!s.has(kAck)) {
+    trace_in(s, Verdict::kNoAck);
+    return;
+  }
+  accept_handshake_ack(s);
+}
+
+bool Endpoint::answered_in_syn_rcvd(const Segment& s, bool retransmitted_syn) {
+  // A retransmitted SYN gets the SYN-ACK again.
+  if (retransmitted_syn) {
+    trace_in(s, Verdict::kAccepted);
+    emit(kSyn | kAck, iss_, rcv_nxt_, {}, /*syn_options=*/true);
+    return true;
+  }
+  // RFC 9293 3.10.7.4 step 5 for unsynchronized states: an ACK of
+  // something not sent draws a RST and changes nothing. A RST is judged by
+  // its sequence number alone, whatever it acknowledges (checked on Linux).
+  // A Fast Open child may have sent data already: an ACK of it counts too.
+  const bool ack_in_range = passive_fastopen_
+                                ? s.ack.greater_than(iss_) && s.ack.less_equal(snd_max_)
+                                : s.ack == iss_.add(seqnum::Size(1));
+  if (s.has(kAck) && !s.has(kRst) && !ack_in_range) {
+    protocol_.send_reset_reply(s.wire, id_, state_);
+    trace_in(s, Verdict::kBadAck);
+    return true;
+  }
+  return false;
+}
+
+bool Endpoint::in_request_window(const Segment& s) const {
+  // Linux tcp_in_window() for a request sock: the segment starts at RCV.NXT,
+  // or overlaps the window the SYN-ACK offered (tcp_synack_window(): what
+  // its unscaled field can say), or is empty at its right edge.
+  const seqnum::Value end = s.seq.add(s.logical_length());
+  const seqnum::Value right =
+      rcv_nxt_.add(seqnum::Size(std::min<uint32_t>(rcv_nxt_.size_to(rcv_adv_).bytes(), 65535)));
+  if (s.seq == rcv_nxt_) return true;
+  if (end.greater_than(rcv_nxt_) && s.seq.less_than(right)) return true;
+  return s.seq == right && s.seq == end;
+}
+
+void Endpoint::accept_handshake_ack(Segment& s) {
+  // Linux tcp_rcv_state_process() in SYN-RECEIVED for a Fast Open child,
+  // which may have sent data already: the ACK establishes, then is processed
+  // like any other (tcp_ack()).
+  const bool fast_open = passive_fastopen_;
   if (ts_enabled_) update_ts_recent(s);
-  snd_una_ = s.ack;
+  if (!fast_open) snd_una_ = s.ack;
   syn_acked_ = true;
   // RFC 7323 2.2: windows after the SYN are scaled.
   snd_wnd_ = uint32_t{s.window} << snd_wscale_;
@@ -279,22 +336,8 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
   snd_wl2_ = s.ack;
   trace_in(s, Verdict::kAccepted);
   complete_handshake("rcv ACK of SYN");
+  if (fast_open && s.ack.greater_than(snd_una_) && !handle_ack(s)) return;
   // Data (and FIN) riding on the final ACK are processed, not dropped.
-  if (!s.payload.empty() || s.has(kFin)) handle_data(s);
-  send_data();
-}
-
-void Endpoint::complete_fast_open_handshake(Segment& s) {
-  // Linux tcp_rcv_state_process() in SYN-RECEIVED for a Fast Open socket:
-  // the ACK establishes, then is processed like any other (tcp_ack()), as is
-  // the data and FIN it carries.
-  if (ts_enabled_) update_ts_recent(s);
-  snd_wnd_ = uint32_t{s.window} << snd_wscale_;
-  snd_wl1_ = s.seq;
-  snd_wl2_ = s.ack;
-  trace_in(s, Verdict::kAccepted);
-  complete_handshake("rcv ACK of SYN");
-  if (s.ack.greater_than(snd_una_) && !handle_ack(s)) return;
   if (!s.payload.empty() || s.has(kFin)) handle_data(s);
   send_data();
 }

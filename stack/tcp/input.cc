@@ -52,8 +52,14 @@ bool Endpoint::sequence_acceptable(const Segment& s) const {
   // is RFC 9293's test made lenient in the way Linux is (a zero-length
   // segment at the right edge, e.g. a zero-window probe, is acceptable).
   const seqnum::Value end = s.seq.add(s.logical_length());
-  const seqnum::Value right = rcv_nxt_.add(seqnum::Size(rcv_adv_.raw() - rcv_nxt_.raw()));
+  const seqnum::Value right = rcv_nxt_.add(seqnum::Size(receive_window()));
   return end.greater_equal(rcv_wup_) && s.seq.less_equal(right);
+}
+
+uint32_t Endpoint::receive_window() const {
+  // Linux tcp_receive_window(): what is left of the window offered, never
+  // negative (in-order data may run past its right edge).
+  return rcv_nxt_.less_than(rcv_adv_) ? rcv_nxt_.size_to(rcv_adv_).bytes() : 0;
 }
 
 bool Endpoint::check_timestamp(const Segment& s) {
@@ -83,6 +89,13 @@ void Endpoint::update_ts_recent(const Segment& s) {
 }
 
 void Endpoint::handle_synchronized(Segment& s) {
+  // Linux tcp_rcv_established() / tcp_rcv_state_process(): a segment with
+  // none of ACK, RST and SYN is dropped before any check that could answer
+  // it (RFC 9293 would ACK it when out of window).
+  if (!s.has(kAck) && !s.has(kRst) && !s.has(kSyn)) {
+    trace_in(s, Verdict::kNoAck);
+    return;
+  }
   // RFC 7323 5.3: PAWS runs before the sequence number check.
   if (!check_timestamp(s)) return;
   // RFC 9293 3.10.7.4, first, check the sequence number.
@@ -237,6 +250,15 @@ bool Endpoint::handle_ack(const Segment& s) {
   size_t data_acked = std::min<size_t>(acked, send_queue_.size());
   send_queue_.pop_front(data_acked);
   snd_una_ = s.ack;
+  // Linux: the freed buffers complete MSG_ZEROCOPY sends (sk_error_report)
+  // and, when a write found the buffer full, wake writers once the space is
+  // worth it (tcp_check_space(), sk_stream_write_space(): a third free).
+  if (zerocopy_notes_.on_acked(snd_una_)) ++wakeups_.error;
+  if (write_space_wanted_ &&
+      sndbuf_ - std::min<size_t>(sndbuf_, send_queue_.size()) >= send_queue_.size() / 2) {
+    write_space_wanted_ = false;
+    ++wakeups_.writable;
+  }
   while (!push_marks_.empty() && push_marks_.front().less_equal(snd_una_)) push_marks_.pop_front();
   while (!eor_marks_.empty() && eor_marks_.front().less_equal(snd_una_)) eor_marks_.pop_front();
   if (snd_nxt_.less_than(snd_una_)) snd_nxt_ = snd_una_;
@@ -344,10 +366,14 @@ void Endpoint::handle_data(Segment& s) {
     }
     seq = rcv_nxt_;
   }
-  // What may be queued: the window offered, or more if memory allows (Linux
-  // takes in-order data beyond the window while the buffer has room).
-  const uint32_t window = rcv_adv_.raw() - rcv_nxt_.raw();
-  const uint32_t space = std::max(window, rwin_.free_space());
+  // Linux tests the window only where a segment starts (tcp_sequence(),
+  // tcp_data_queue()) and never trims one at the right edge: what it starts
+  // to queue it queues whole, memory permitting. Our one cut keeps the
+  // payload held within SO_RCVBUF, which Linux's per-skb memory charge
+  // bounds instead (it overshoots by at most one segment).
+  const uint32_t window = receive_window();
+  const size_t held = receive_queue_.size() + reassembly_.bytes();
+  const size_t room = max_rcvbuf_ > held ? max_rcvbuf_ - held : 0;
   if (seq == rcv_nxt_) {
     if (window == 0 && !payload.empty()) {
       // Linux tcp_data_queue(): data into a zero window is dropped, ACKed at once.
@@ -355,7 +381,7 @@ void Endpoint::handle_data(Segment& s) {
       send_ack();
       return;
     }
-    if (payload.size() > space) payload.truncate(space);
+    if (payload.size() > room) payload.truncate(room);
     // Linux tcp_try_rmem_schedule() -> tcp_prune_queue() -> tcp_clamp_window():
     // data that finds receive memory over SO_RCVBUF ends quickack mode (the
     // ACK is delayed) and caps rcv_ssthresh (found by tcpfuzz diff).
@@ -368,7 +394,9 @@ void Endpoint::handle_data(Segment& s) {
       send_ack();
       return;
     }
-    const bool filled_gap = !reassembly_.empty();
+    // The out-of-order queue holds a FIN on its own too (Linux queues it as
+    // an skb like any other).
+    const bool filled_gap = !reassembly_.empty() || ooo_fin_.has_value();
     if (!payload.empty()) {
       const auto len = static_cast<uint32_t>(payload.size());
       rcv_nxt_ = rcv_nxt_.add(seqnum::Size(len));
@@ -381,9 +409,14 @@ void Endpoint::handle_data(Segment& s) {
       rwin_.set_ooo(static_cast<uint32_t>(reassembly_.bytes()),
                     static_cast<uint32_t>(reassembly_.segments()));
       on_data_received(len);
+      last_data_received_at_ = now();
+      ++wakeups_.readable;  // Linux sk_data_ready()
     }
-    // RFC 5681 4.2: ACK at once when a gap is filled.
-    if (filled_gap && reassembly_.empty()) delayed_ack_.ack_now();
+    // RFC 5681 4.2: ACK at once when a gap is filled (Linux tcp_data_queue():
+    // ICSK_ACK_NOW), and while one is still open (__tcp_ack_snd_check():
+    // in-order data with a non-empty out-of-order queue moved RCV.NXT, so
+    // its duplicate-ACK count starts again and the ACK goes at once).
+    if (filled_gap) delayed_ack_.ack_now();
     // Eighth, check the FIN bit: a FIN counts once everything before it is in.
     const bool fin_now = (s.has(kFin) && fin_at == rcv_nxt_) || (ooo_fin_ && *ooo_fin_ == rcv_nxt_);
     if (fin_now && !fin_received_) {
@@ -394,22 +427,24 @@ void Endpoint::handle_data(Segment& s) {
     return;
   }
   // Out of order: queue within the window and send a duplicate ACK with SACK
-  // blocks at once (RFC 5681 4.2 / RFC 2018; Linux enters quickack mode).
-  enter_quickack_mode();
-  const uint32_t offset = rcv_nxt_.size_to(seq).bytes();
-  if (offset >= space) {
+  // blocks at once (RFC 5681 4.2 / RFC 2018). Linux (tcp_data_queue_ofo())
+  // sends it without entering quickack mode, so a connection in interactive
+  // mode stays in it; only a segment beyond the window enters quickack mode.
+  if (rcv_nxt_.size_to(seq).bytes() >= window) {
+    // Linux tcp_data_queue(): starting at or past the right edge, dropped.
+    enter_quickack_mode();
     send_ack();
     return;
   }
-  if (payload.size() > space - offset) payload.truncate(space - offset);
-  if (protocol_.allocation_fails(AllocationSite::kOutOfOrder)) {
+  if (payload.size() > room || protocol_.allocation_fails(AllocationSite::kOutOfOrder)) {
     // Linux tcp_data_queue_ofo(): no memory drops the segment (TCPOFODrop)
     // before any ACK is scheduled.
     ++protocol_.stats().reassembly_dropped;
     return;
   }
-  if (s.has(kFin) && payload.size() == s.payload.size()) ooo_fin_ = fin_at;
-  if (!reassembly_.insert(rcv_nxt_, seq, std::move(payload))) {
+  if (reassembly_.insert(rcv_nxt_, seq, std::move(payload))) {
+    if (s.has(kFin)) ooo_fin_ = fin_at;
+  } else {
     ++protocol_.stats().reassembly_dropped;
   }
   rwin_.set_ooo(static_cast<uint32_t>(reassembly_.bytes()),
@@ -420,6 +455,7 @@ void Endpoint::handle_data(Segment& s) {
 void Endpoint::handle_fin(const Segment& s) {
   (void)s;
   fin_received_ = true;
+  ++wakeups_.state;  // Linux tcp_fin(): sk_state_change()
   ooo_fin_.reset();
   rcv_nxt_ = rcv_nxt_.add(seqnum::Size(1));
   // Linux tcp_fin(): in ESTABLISHED the ACK is scheduled and the connection

@@ -67,7 +67,9 @@ void Endpoint::handle_listen(Segment& s) {
     protocol_.send_reset_reply(in, id_, state_);
     return;
   }
-  if (!s.has(kSyn)) {
+  // Linux tcp_rcv_state_process() in LISTEN: only a SYN opens, and a SYN
+  // that also carries FIN is discarded without an answer.
+  if (!s.has(kSyn) || s.has(kFin)) {
     trace_in(s, Verdict::kListenDropped);
     return;
   }
@@ -170,6 +172,9 @@ Endpoint* Endpoint::new_child(const Segment& syn, seqnum::Value iss) {
   child.user_mss_ = user_mss_;
   child.linger2_ = linger2_;
   child.linger_ = linger_;
+  child.inq_ = inq_;
+  child.zerocopy_ = zerocopy_;
+  child.mark_ = mark_;
   child.rcvbuf_ = rcvbuf_;
   child.max_rcvbuf_ = max_rcvbuf_;
   child.rcvbuf_locked_ = rcvbuf_locked_;
@@ -197,7 +202,8 @@ Endpoint* Endpoint::new_child(const Segment& syn, seqnum::Value iss) {
 
 bool Endpoint::take_reopening_syn(const Segment& syn, seqnum::Value iss) {
   if (state_ != State::kListen) return false;
-  if (listen_queue_.accept_queue_full()) return true;
+  // The listener takes the SYN as any other (a SYN with FIN is discarded).
+  if (syn.has(kFin) || listen_queue_.accept_queue_full()) return true;
   if (Endpoint* child = new_child(syn, iss)) child->send_syn_ack();
   return true;
 }

@@ -22,7 +22,10 @@ bool Endpoint::fin_acked() const {
   return fin_sent_ && snd_una_.greater_than(fin_sent_seq_);
 }
 
-uint32_t Endpoint::window_candidate() const {
+uint32_t Endpoint::window_candidate() {
+  // Linux __tcp_select_window(): with less than half the buffer free,
+  // quickack mode ends (the ACKs that follow may be delayed).
+  if (rwin_.under_half_free()) delayed_ack_.end_quickack();
   return rwin_.select(rcv_mss_, rcv_wscale_, rcv_adv_.raw() - rcv_wup_.raw());
 }
 
@@ -178,9 +181,12 @@ void Endpoint::on_data_received(uint32_t len) {
   if (len >= rcv_mss_) {
     rcv_mss_ = std::min<uint32_t>(len, advertised_mss_ != 0 ? advertised_mss_ : len);
   }
-  rwin_.grow(rcv_mss_);
+  const bool grew = rwin_.grow(rcv_mss_);
   autotune_.measure_rtt(now(), rcv_nxt_, rcv_adv_, rcv_mss_);
   delayed_ack_.on_data_received(now(), rcv_adv_.raw() - rcv_wup_.raw(), rcv_mss_);
+  // Linux tcp_grow_window() (for segments of 128 bytes or more): a window
+  // that may grow asks for one ACK at once (icsk_ack.quick |= 1).
+  if (grew && len >= 128) delayed_ack_.add_quickack_credit();
 }
 
 void Endpoint::ack_check() {

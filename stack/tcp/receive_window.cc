@@ -111,9 +111,10 @@ void ReceiveWindow::grow_buffer(uint32_t rcvbuf) {
       std::max(window_clamp_, full_space_);  // the clamp follows (tcp_rcv_space_adjust())
 }
 
-void ReceiveWindow::grow(uint32_t rcv_mss) {
-  if (rcv_ssthresh_ >= window_clamp_ || free_space() <= rcv_ssthresh_) return;
+bool ReceiveWindow::grow(uint32_t rcv_mss) {
+  if (rcv_ssthresh_ >= window_clamp_ || free_space() <= rcv_ssthresh_) return false;
   rcv_ssthresh_ = std::min(rcv_ssthresh_ + 2 * rcv_mss, window_clamp_);
+  return true;
 }
 
 }  // namespace netstack::tcp

@@ -10,6 +10,7 @@
 // (tcp_adv_win_scale / the default scaling_ratio of 1/2).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 
@@ -58,10 +59,14 @@ class ReceiveWindow {
   // tcp_rcv_space_adjust(): receive-buffer auto-tuning raised the buffer.
   // Ignored when the user locked it with SO_RCVBUF.
   void grow_buffer(uint32_t rcvbuf);
-  // tcp_grow_window(): in-order data lets the threshold grow by two segments.
-  void grow(uint32_t rcv_mss);
+  // tcp_grow_window(): in-order data lets the threshold grow by two
+  // segments. Returns whether it grew.
+  bool grow(uint32_t rcv_mss);
 
   uint32_t full_space() const { return full_space_; }
+  // Less free space than half the full space (Linux __tcp_select_window()'s
+  // test that ends quickack mode).
+  bool under_half_free() const { return free_space() < std::min(full_space_, window_clamp_) / 2; }
   uint32_t free_space() const;
   uint32_t rcv_wnd() const { return rcv_wnd_; }
   uint32_t rmem_alloc() const { return rmem_ + ooo_rmem_; }

@@ -103,6 +103,17 @@ Errno Endpoint::set_option_impl(SockOpt opt, int value) {
       if (state_ != State::kClosed && state_ != State::kListen) return EINVAL;
       fastopen_no_cookie_ = value != 0;
       break;
+    case SockOpt::kInq:
+      inq_ = value != 0;
+      break;
+    case SockOpt::kZerocopy:
+      // Linux sock_setsockopt(): SO_ZEROCOPY takes 0 or 1.
+      if (value != 0 && value != 1) return EINVAL;
+      zerocopy_ = value != 0;
+      break;
+    case SockOpt::kMark:
+      mark_ = value;
+      break;
     case SockOpt::kError:
       return ENOPROTOOPT;
   }
@@ -157,6 +168,12 @@ Expected<int, Errno> Endpoint::get_option_impl(SockOpt opt) {
       return int{fastopen_connect_};
     case SockOpt::kFastOpenNoCookie:
       return int{fastopen_no_cookie_};
+    case SockOpt::kInq:
+      return int{inq_};
+    case SockOpt::kZerocopy:
+      return int{zerocopy_};
+    case SockOpt::kMark:
+      return mark_;
   }
   return Unexpected{ENOPROTOOPT};
 }
@@ -169,7 +186,7 @@ TcpInfo Endpoint::info() const {
   i.snd_max = snd_max_.raw();
   i.rcv_nxt = rcv_nxt_.raw();
   i.snd_wnd = snd_wnd_;
-  i.rcv_wnd = rcv_adv_.raw() - rcv_nxt_.raw();
+  i.rcv_wnd = receive_window();
   i.snd_mss = snd_mss_;
   i.advmss = advertised_mss_ != 0 ? advertised_mss_ : mss_to_advertise();
   i.probes = std::max(probes_out_, keepalive_unacked_);
@@ -196,6 +213,7 @@ TcpInfo Endpoint::info() const {
   i.reassembly_bytes = reassembly_.bytes();
   i.syn_data = syn_data_acked_;
   i.delivered = delivered_;
+  i.last_data_recv = now() - last_data_received_at_;
   return i;
 }
 

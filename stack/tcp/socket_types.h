@@ -29,6 +29,9 @@ enum class SockOpt : uint8_t {
   kSndBuf,            // SO_SNDBUF
   kError,             // SO_ERROR (read-only, clears the pending error)
   kReuseAddr,         // SO_REUSEADDR
+  kInq,               // TCP_INQ: reads report the bytes left (Endpoint::inq_hint())
+  kZerocopy,          // SO_ZEROCOPY: MSG_ZEROCOPY writes queue completion notifications
+  kMark,              // SO_MARK (kept; the stack has no routing it would steer)
   kFastOpen,          // TCP_FASTOPEN (a listener's queue of pending Fast Open children)
   kFastOpenConnect,   // TCP_FASTOPEN_CONNECT
   kFastOpenNoCookie,  // TCP_FASTOPEN_NO_COOKIE
@@ -49,6 +52,19 @@ inline constexpr uint32_t kRdNorm = 0x040;
 inline constexpr uint32_t kWrNorm = 0x100;
 inline constexpr uint32_t kRdHup = 0x2000;
 }  // namespace poll_event
+
+// How many times the endpoint woke its waiters, by the wake-up's kind, as
+// Linux's socket callbacks do: sk_data_ready (readable), sk_write_space
+// (writable), sk_error_report (error) and sk_state_change (state: wakes
+// every waiter whatever it waits for). Edge-triggered epoll reports a
+// descriptor again only after a wake-up its events match.
+struct Wakeups {
+  uint64_t readable = 0;
+  uint64_t writable = 0;
+  uint64_t error = 0;
+  uint64_t state = 0;
+  bool operator==(const Wakeups&) const = default;
+};
 
 struct TcpInfo {
   State state = State::kClosed;
@@ -82,8 +98,9 @@ struct TcpInfo {
   size_t send_queue_bytes = 0;  // written, not yet acknowledged
   size_t readable_bytes = 0;
   size_t reassembly_bytes = 0;
-  bool syn_data = false;   // TCPI_OPT_SYN_DATA: Fast Open data in the SYN was acknowledged
-  uint32_t delivered = 0;  // segments delivered, the SYN or SYN-ACK included (tcpi_delivered)
+  bool syn_data = false;       // TCPI_OPT_SYN_DATA: Fast Open data in the SYN was acknowledged
+  uint32_t delivered = 0;      // segments delivered, the SYN or SYN-ACK included (tcpi_delivered)
+  Duration last_data_recv{0};  // since data last arrived (or the connection did)
 };
 
 }  // namespace netstack::tcp

@@ -41,16 +41,21 @@ void Endpoint::handle_time_wait(Segment& s) {
   const bool newer = s.seq.greater_than(rcv_nxt_) ||
                      (ts_enabled_ && s.options.timestamps &&
                       static_cast<int32_t>(ts_recent_ - s.options.timestamps->value) < 0);
-  if (s.has(kSyn) && !s.has(kRst) && !s.has(kAck) && !paws_reject && newer) {
-    Endpoint* l = protocol_.find_listener(tuple_.local_address, tuple_.local_port);
+  Endpoint* l = protocol_.find_listener(tuple_.local_address, tuple_.local_port);
+  if (s.has(kSyn) && !s.has(kRst) && !s.has(kAck) && !paws_reject && newer && l != nullptr) {
     trace_in(s, Verdict::kTimeWaitReused);
     // Linux picks the new ISN past the old connection's: snd_nxt + 65535 + 2.
     const seqnum::Value isn = snd_nxt_.add(seqnum::Size(65537));
     release_resources();
     transition(State::kClosed, "ext: SYN reuses TIME-WAIT");
-    if (l == nullptr || !l->take_reopening_syn(s, isn)) {
-      protocol_.send_reset_reply(s.wire, id_, state_);
-    }
+    if (!l->take_reopening_syn(s, isn)) protocol_.send_reset_reply(s.wire, id_, state_);
+    return;
+  }
+  if (s.has(kSyn) && !s.has(kRst) && !s.has(kAck) && !paws_reject && newer) {
+    // Linux tcp_v4_rcv(): TCP_TW_SYN with no listener falls through to the
+    // TIME-WAIT ACK (not rate-limited, the timer left alone).
+    trace_in(s, Verdict::kOutOfWindow);
+    send_ack();
     return;
   }
   if (s.has(kRst)) {

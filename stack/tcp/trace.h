@@ -73,37 +73,4 @@ class Tracer {
                               long /*result*/) {}
 };
 
-// Hands every event to two tracers, `first` first.
-class TeeTracer final : public Tracer {
- public:
-  TeeTracer(Tracer& first, Tracer& second) : first_(first), second_(second) {}
-  void on_segment_in(Instant t, EndpointId id, State s, const header::TcpHeader& h, size_t len,
-                     Verdict v) override {
-    first_.on_segment_in(t, id, s, h, len, v);
-    second_.on_segment_in(t, id, s, h, len, v);
-  }
-  void on_segment_out(Instant t, EndpointId id, State s, const SegmentOut& out) override {
-    first_.on_segment_out(t, id, s, out);
-    second_.on_segment_out(t, id, s, out);
-  }
-  void on_transition(Instant t, EndpointId id, State from, State to,
-                     std::string_view cause) override {
-    first_.on_transition(t, id, from, to, cause);
-    second_.on_transition(t, id, from, to, cause);
-  }
-  void on_timer(Instant t, EndpointId id, State s, TimerKind k) override {
-    first_.on_timer(t, id, s, k);
-    second_.on_timer(t, id, s, k);
-  }
-  void on_socket_call(Instant t, EndpointId id, State s, std::string_view call,
-                      long result) override {
-    first_.on_socket_call(t, id, s, call, result);
-    second_.on_socket_call(t, id, s, call, result);
-  }
-
- private:
-  Tracer& first_;
-  Tracer& second_;
-};
-
 }  // namespace netstack::tcp

@@ -3,7 +3,7 @@
 #   diff_test.sh TCPFUZZ SOURCE_DIR CASE
 # CASE: corpus-scripts | planted | not-comparable | agree-control
 # Needs root, network namespaces and a packetdrill binary ($TCPFUZZ_PACKETDRILL,
-# else ../shared/packetdrill/linux.sh --path builds one); without them the
+# else ci/packetdrill.sh tool provides one); without them the
 # test prints why and exits 77 (ctest: skipped).
 set -uo pipefail
 tcpfuzz=$1
@@ -20,9 +20,10 @@ fail() {
 [[ $(id -u) -eq 0 ]] || skip "not root: packetdrill needs root for its tun device"
 unshare -n true 2>/dev/null || skip "cannot create a network namespace (unshare -n)"
 if [[ -z ${TCPFUZZ_PACKETDRILL:-} ]]; then
-  builder="$src/../shared/packetdrill/linux.sh"
-  [[ -x $builder ]] || skip "no packetdrill: set TCPFUZZ_PACKETDRILL (no $builder to build one)"
-  TCPFUZZ_PACKETDRILL=$("$builder" --path) || skip "building packetdrill with $builder failed"
+  why=$(mktemp)
+  TCPFUZZ_PACKETDRILL=$("$src/ci/packetdrill.sh" tool 2>"$why") ||
+    skip "no packetdrill: set TCPFUZZ_PACKETDRILL ($(tail -1 "$why"))"
+  rm -f "$why"
   export TCPFUZZ_PACKETDRILL
 fi
 tmp=$(mktemp -d)

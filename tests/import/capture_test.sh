@@ -4,13 +4,13 @@
 #   capture_test.sh TCPFUZZ SOURCE_DIR CAPTURE ours|linux [KNOWN_PATTERN REASON]
 # Imports CAPTURE with the stack in both roles into a fresh folder, then runs
 # every script on the stack (`tcpfuzz run --ignore-window`) or on the running
-# kernel (../shared/packetdrill/linux.sh, with the same tolerance: the window
+# kernel (ci/packetdrill.sh linux, with the same tolerance: the window
 # of outbound lines after the handshake is dropped, which packetdrill then
 # does not check). With KNOWN_PATTERN the replay must fail with output that
 # matches it: a known difference, named by REASON, and when it stops showing
 # the test fails so that the exception goes. Without root, namespaces or
-# linux.sh ($TCPFUZZ_LINUX_SH to name another) the linux test prints why and
-# exits 77 (ctest: skipped).
+# packetdrill (ci/packetdrill.sh; $TCPFUZZ_LINUX_SH names another runner) the
+# linux test prints why and exits 77 (ctest: skipped).
 set -uo pipefail
 tcpfuzz=$1 src=$2 capture=$3 where=$4 known=${5:-} reason=${6:-}
 skip() { echo "SKIP: $*" && exit 77; }
@@ -27,14 +27,18 @@ if [[ $where == ours ]]; then
 else
   [[ $(id -u) -eq 0 ]] || skip "not root: packetdrill needs root for its tun device"
   unshare -n true 2>/dev/null || skip "cannot create a network namespace (unshare -n)"
-  linux=${TCPFUZZ_LINUX_SH:-$src/../shared/packetdrill/linux.sh}
-  [[ -x $linux ]] || skip "no $linux to run scripts on the kernel"
+  if [[ -n ${TCPFUZZ_LINUX_SH:-} ]]; then
+    linux=("$TCPFUZZ_LINUX_SH")
+  else
+    linux=("$src/ci/packetdrill.sh" linux)
+    why=$("$src/ci/packetdrill.sh" tool 2>&1 >/dev/null) || skip "no packetdrill to run scripts on the kernel: $why"
+  fi
   grep -q '^--ip_version=ipv6' "${scripts[0]}" &&
     skip "IPv6: linux.sh --ipv6 runs packetdrill with --mtu=1520, which overrides the script's MTU"
   for s in "${scripts[@]}"; do
     sed -E -i '/^[^`]* > [^S]/ s/ win [0-9]+//' "$s"
   done
-  out=$("$linux" "${scripts[@]}" 2>&1)
+  out=$("${linux[@]}" "${scripts[@]}" 2>&1)
   rc=$?
 fi
 echo "$out"

@@ -3,11 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 
 #include "fuzz/scenario/binary_runner.h"
+#include "fuzz/scenario/trace_log.h"
 
 namespace tcpfuzz::scenario {
 namespace {
@@ -46,6 +48,51 @@ TEST(BinaryScenario, AnyBytesDecodeAndATruncatedTailIsDropped) {
   const std::vector<BinaryEvent> events = decode_binary(bytes);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(static_cast<int>(std::get<SocketCall>(events[0]).op), 200 % kCallOpCount);
+}
+
+std::vector<std::vector<uint8_t>> scenario_seeds() {
+  const std::filesystem::path dir =
+      std::filesystem::path(TCPFUZZ_SOURCE_DIR) / "corpus/scenario_fuzzer";
+  std::vector<std::filesystem::path> paths;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) paths.push_back(entry.path());
+  std::ranges::sort(paths);
+  std::vector<std::vector<uint8_t>> seeds;
+  for (const auto& path : paths) {
+    std::ifstream in(path, std::ios::binary);
+    seeds.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return seeds;
+}
+
+// What a fuzz harness relies on when it keeps one runner: after reset(),
+// an input gives the trace and states a fresh runner gives it, whatever
+// the runner played before (here: every other seed, in reverse order).
+TEST(BinaryScenario, AResetRunnerPlaysEveryInputAsAFreshOne) {
+  const std::vector<std::vector<uint8_t>> seeds = scenario_seeds();
+  ASSERT_GE(seeds.size(), 10u);
+  std::vector<std::vector<std::string>> fresh_traces;
+  std::vector<std::array<bool, netstack::tcp::kStateCount>> fresh_states;
+  for (const auto& seed : seeds) {
+    TraceLog trace(/*keep_all=*/true);
+    BinaryRunner runner({.tracer = &trace});
+    runner.run(decode_binary(seed));
+    fresh_traces.push_back(trace.lines());
+    fresh_states.push_back(runner.states_reached());
+  }
+
+  TraceLog trace(/*keep_all=*/true);
+  BinaryRunner reused({.tracer = &trace});
+  for (size_t i = seeds.size(); i-- > 0;) {
+    reused.reset();
+    const size_t before = trace.lines().size();
+    reused.run(decode_binary(seeds[i]));
+    const std::vector<std::string> all = trace.lines();
+    ASSERT_FALSE(fresh_traces[i].empty()) << "seed " << i;
+    EXPECT_EQ(std::vector<std::string>(all.begin() + static_cast<ptrdiff_t>(before), all.end()),
+              fresh_traces[i])
+        << "seed " << i;
+    EXPECT_EQ(reused.states_reached(), fresh_states[i]) << "seed " << i;
+  }
 }
 
 TEST(BinaryScenario, SeedsReachEveryRfc9293State) {

@@ -9,7 +9,7 @@ tcpfuzz=$1
 dir=$2
 expected=$3
 if [ ! -d "$dir" ]; then
-  echo "SKIP: google/packetdrill's tcp/ folder not found at $dir (set TCPFUZZ_PACKETDRILL_DIR)"
+  echo "SKIP: google/packetdrill's tcp/ folder not found at $dir (ci/packetdrill.sh found none: configure with -DTCPFUZZ_PACKETDRILL_DIR=PATH)"
   exit 77
 fi
 status=0

@@ -112,7 +112,8 @@ TEST(Parser, ErrorsNameLineAndColumn) {
 TEST(Parser, EveryScriptOfThePacketdrillSuiteParses) {
   const char* dir = std::getenv("TCPFUZZ_PACKETDRILL_DIR");
   if (dir == nullptr || !std::filesystem::is_directory(dir)) {
-    GTEST_SKIP() << "TCPFUZZ_PACKETDRILL_DIR is not set to packetdrill's tcp/ folder";
+    GTEST_SKIP() << "google/packetdrill's tcp/ folder not found (ci/packetdrill.sh found none; "
+                    "configure with -DTCPFUZZ_PACKETDRILL_DIR=PATH)";
   }
   size_t parsed = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {

@@ -39,7 +39,10 @@ INSTANTIATE_TEST_SUITE_P(
         "+0 < S. 1000:1000(0) ack 1 win 65535 <mss 1460,nop,nop,sackOK>",
         "0.5 < FUEW. 1:1(0) ack 2 win 0", "+0 < - 5:5(0) win 7", "+0 < R 7:7(0) ack 9 win 0",
         "* > . 1:1(0) ack 1 win 502 <nop,nop,TS val 1 ecr 2,nop,nop,sack 3:4 5:6>",
-        "+0 `sysctl -q net.ipv4.tcp_sack=0`"));
+        "+0 `sysctl -q net.ipv4.tcp_sack=0`",
+        "+0 recvmsg(4, {msg_name(...)=..., msg_iov(2)=[{..., 10}, {..., 0}], msg_flags=0, "
+        "msg_control=[{cmsg_level=SOL_TCP, cmsg_type=TCP_CM_INQ, cmsg_data=1}]}, 0) = 10",
+        "+0 epoll_wait(5, {events=EPOLLIN|EPOLLOUT, fd=4}, 1, 0) = 1"));
 
 TEST(Writer, SecondsHaveNoTrailingZeros) {
   EXPECT_EQ(format_seconds(0), "0");
@@ -60,10 +63,10 @@ TEST(Writer, AckOfAPacketWithoutTheAckFlagIsWrittenOnlyWhenNonzero) {
 
 TEST(Writer, ScriptHasCommentOptionsThenEvents) {
   Scenario s;
-  s.options = {{"tolerance_usecs", "10000"}};
+  s.options = {{"tolerance_usecs", "10000"}, {"send_omit_free", ""}};
   s.events.push_back(parse_one("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3"));
   EXPECT_EQ(write_script(s, "first\nsecond"),
-            "// first\n// second\n\n--tolerance_usecs=10000\n"
+            "// first\n// second\n\n--tolerance_usecs=10000\n--send_omit_free\n"
             "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n");
 }
 

@@ -21,6 +21,22 @@ TEST(ScriptCommands, SysctlsTheStackKnowsAreApplied) {
             "sysctl net.ipv4.tcp_frobnicate=1");
 }
 
+TEST(ScriptCommands, SetSysctlsPyWritesAreSysctls) {
+  netstack::tcp::Config config;
+  config.timestamps = true;
+  EXPECT_EQ(run_script_command("../common/set_sysctls.py /proc/sys/net/ipv4/tcp_timestamps=0 \\\n"
+                               "  /proc/sys/net/ipv4/tcp_wmem=\"4096 50000 4194304\"",
+                               "t.pkt", config),
+            std::nullopt);
+  EXPECT_FALSE(config.timestamps);
+  EXPECT_EQ(config.wmem_default, 50000u);
+  EXPECT_EQ(
+      run_script_command("./set_sysctls.py /proc/sys/net/ipv4/tcp_frobnicate=1", "t.pkt", config),
+      "sysctl net.ipv4.tcp_frobnicate=1");
+  // Its restore script has nothing to undo in a fresh stack.
+  EXPECT_EQ(run_script_command("/tmp/sysctl_restore_${PPID}.sh", "t.pkt", config), std::nullopt);
+}
+
 TEST(ScriptCommands, PlumbingIsPassedOverAndOtherCommandsAreNot) {
   netstack::tcp::Config config;
   EXPECT_EQ(run_script_command("  # a comment\n"

@@ -47,8 +47,8 @@ TEST_F(ScriptSyscallsTest, SocketTakesTheDescriptorTheLineNames) {
 
 TEST_F(ScriptSyscallsTest, UnknownSymbolsAndCallsAreUnsupported) {
   call("socket(..., SOCK_STREAM, IPPROTO_TCP) = 3");
-  call("setsockopt(3, SOL_SOCKET, SO_ZEROCOPY, [1], 4) = 0");
-  EXPECT_EQ(issues_.unsupported, "symbol SO_ZEROCOPY in setsockopt");
+  call("setsockopt(3, SOL_SOCKET, SO_TIMESTAMPING, [1], 4) = 0");
+  EXPECT_EQ(issues_.unsupported, "symbol SO_TIMESTAMPING in setsockopt");
   call("getsockname(3, ..., ...) = 0");
   EXPECT_EQ(issues_.unsupported, "syscall getsockname");
   call("setsockopt(3, SOL_SOCKET, SO_RCVLOWAT, [1], 4) = 0");
@@ -132,6 +132,37 @@ TEST(ResultMismatch, DescriptorCallsAcceptAnyDescriptor) {
   EXPECT_EQ(result_mismatch(line("accept(3, ..., ...) = 4"), CallOutcome::ok(9)), std::nullopt);
   EXPECT_EQ(result_mismatch(line("accept(3, ..., ...) = 4"), CallOutcome::err(EAGAIN)),
             "accept: expected result 4 but got -1 EAGAIN");
+}
+
+TEST_F(ScriptSyscallsTest, EpollDescriptorsAreTheirOwn) {
+  call("socket(..., SOCK_STREAM, IPPROTO_TCP) = 3");
+  EXPECT_EQ(call("epoll_create(0) = -1").error, EINVAL);
+  EXPECT_EQ(call("epoll_create(1) = 4").result, 4);
+  EXPECT_TRUE(calls_.is_epoll(4));
+  EXPECT_EQ(call("epoll_ctl(3, EPOLL_CTL_ADD, 3, {events=EPOLLIN, fd=3}) = -1").error, EINVAL);
+  EXPECT_EQ(call("epoll_ctl(4, EPOLL_CTL_ADD, 9, {events=EPOLLIN, fd=9}) = -1").error, EBADF);
+  EXPECT_EQ(call("epoll_ctl(4, EPOLL_CTL_ADD, 3, {events=EPOLLOUT, fd=3}) = 0").result, 0);
+  // An unconnected socket is not writable: nothing is ready.
+  EXPECT_EQ(call("epoll_wait(4, {events=0, ptr=0}, 1, 0) = 0").result, 0);
+  EXPECT_EQ(call("epoll_wait(4, {events=0, ptr=0}, 0, 0) = -1").error, EINVAL);
+  EXPECT_EQ(call("read(4, ..., 10) = -1").error, EINVAL);
+  EXPECT_EQ(call("close(4) = 0").result, 0);
+  EXPECT_FALSE(calls_.is_epoll(4));
+  EXPECT_EQ(calls_.lowest_free_fd(), 4);
+}
+
+TEST_F(ScriptSyscallsTest, IoctlAndErrorQueueOnAFreshSocket) {
+  call("socket(..., SOCK_STREAM, IPPROTO_TCP) = 3");
+  EXPECT_EQ(call("ioctl(3, SIOCINQ, [0]) = 0").result, 0);
+  EXPECT_FALSE(issues_.failure);
+  call("ioctl(3, SIOCINQ, [5]) = 0");
+  EXPECT_EQ(issues_.failure, "ioctl SIOCINQ: expected 5 but got 0");
+  call("ioctl(3, SIOCOUTQNSD, [0]) = 0");
+  EXPECT_EQ(issues_.unsupported, "symbol SIOCOUTQNSD in ioctl");
+  const CallOutcome out = call(
+      "recvmsg(3, {msg_name(...)=..., msg_iov(1)=[{..., 0}], msg_flags=0, msg_control=[]}, "
+      "MSG_ERRQUEUE) = -1");
+  EXPECT_EQ(out.error, EAGAIN);
 }
 
 }  // namespace

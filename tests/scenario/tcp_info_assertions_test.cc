@@ -26,18 +26,35 @@ TEST(TcpInfoAssertions, HoldingAssertionsPass) {
   EXPECT_EQ(v.kind, Kind::kHolds) << v.detail;
 }
 
-TEST(TcpInfoAssertions, TheFirstFailingAssertionIsReported) {
+TEST(TcpInfoAssertions, TheFirstFailingAssertionIsReportedWithTheFieldsItRead) {
   const TcpInfoVerdict v =
       check_tcp_info("assert tcpi_snd_cwnd == 10\nassert tcpi_unacked == 4,oops\n", info());
   EXPECT_EQ(v.kind, Kind::kFails);
-  EXPECT_EQ(v.detail, "assertion failed: tcpi_unacked == 4 (it is 3)");
+  EXPECT_EQ(v.detail, "assertion failed: tcpi_unacked == 4 (tcpi_unacked = 3)");
+}
+
+TEST(TcpInfoAssertions, ChainsAndArithmeticAsPythonEvaluatesThem) {
+  EXPECT_EQ(check_tcp_info("assert 9 <= tcpi_snd_cwnd <= 11", info()).kind, Kind::kHolds);
+  EXPECT_EQ(check_tcp_info("assert 11 <= tcpi_snd_cwnd <= 12", info()).kind, Kind::kFails);
+  EXPECT_EQ(check_tcp_info("assert tcpi_snd_cwnd > 1 and tcpi_unacked * 2 == 6", info()).kind,
+            Kind::kHolds);
+  EXPECT_EQ(check_tcp_info("assert (tcpi_ca_state & 1) != 0", info()).kind, Kind::kHolds);
+}
+
+TEST(TcpInfoAssertions, AssignmentsHoldForLaterBlocks) {
+  PythonVariables vars;
+  EXPECT_EQ(check_tcp_info("cwnd = 5 * 2", info(), vars).kind, Kind::kHolds);
+  EXPECT_EQ(vars.at("cwnd"), 10);
+  EXPECT_EQ(check_tcp_info("assert tcpi_snd_cwnd == cwnd", info(), vars).kind, Kind::kHolds);
 }
 
 TEST(TcpInfoAssertions, OtherPythonIsUnsupported) {
   EXPECT_EQ(check_tcp_info("print(tcpi_rtt)", info()).kind, Kind::kUnsupported);
-  EXPECT_EQ(check_tcp_info("assert tcpi_pmtu == 0", info()).detail, "assert tcpi_pmtu == 0");
+  EXPECT_EQ(check_tcp_info("assert tcpi_rwnd_limited == 0", info()).detail,
+            "assert tcpi_rwnd_limited == 0 (name tcpi_rwnd_limited)");
   EXPECT_EQ(check_tcp_info("assert tcpi_snd_cwnd ~ 1", info()).kind, Kind::kUnsupported);
   EXPECT_EQ(check_tcp_info("assert tcpi_snd_cwnd == x", info()).kind, Kind::kUnsupported);
+  EXPECT_EQ(check_tcp_info("assert len(tcpi_snd_cwnd) == 1", info()).kind, Kind::kUnsupported);
 }
 
 TEST(TcpInfoAssertions, BlankStatementsAreSkipped) {
@@ -47,7 +64,8 @@ TEST(TcpInfoAssertions, BlankStatementsAreSkipped) {
 TEST(TcpInfoField, NamesTheFieldsTheStackKeeps) {
   EXPECT_EQ(tcp_info_field(info(), "tcpi_snd_cwnd"), 10);
   EXPECT_EQ(tcp_info_field(info(), "tcpi_ca_state"), 3);
-  EXPECT_EQ(tcp_info_field(info(), "tcpi_rtt"), std::nullopt);
+  EXPECT_EQ(tcp_info_field(info(), "tcpi_state"), 7);  // TCP_CLOSE
+  EXPECT_EQ(tcp_info_field(info(), "tcpi_rwnd_limited"), std::nullopt);
 }
 
 TEST(TcpInfoAssertions, OptionBitsStatesAndRanges) {

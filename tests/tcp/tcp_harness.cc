@@ -44,7 +44,10 @@ void PeerHarness::in(Seg s) {
 }
 
 Seg PeerHarness::out() {
-  bed.run_for(Duration(0));  // what is due now (e.g. a zero-delay delayed ACK) happens first
+  bed.run_for(
+      Duration(0),
+      tcpfuzz::testbed::QueuedPackets::kDeliverFirst);  // what is due now (e.g. a zero-delay
+                                                        // delayed ACK) happens first
   std::optional<View> sent = peer.take();
   if (!sent) {
     ADD_FAILURE() << "expected an outbound segment, the stack sent none";
@@ -84,7 +87,7 @@ Seg PeerHarness::out() {
 }
 
 void PeerHarness::out_nothing() {
-  bed.run_for(Duration(0));
+  bed.run_for(Duration(0), tcpfuzz::testbed::QueuedPackets::kDeliverFirst);
   if (peer.pending() > 0) {
     Seg s = out();
     ADD_FAILURE() << "expected no outbound segment, got " << s.describe();
@@ -92,7 +95,7 @@ void PeerHarness::out_nothing() {
 }
 
 void PeerHarness::advance(Duration d) {
-  bed.run_for(d);
+  bed.run_for(d, tcpfuzz::testbed::QueuedPackets::kDeliverFirst);
 }
 
 EndpointId PeerHarness::listen(int backlog) {

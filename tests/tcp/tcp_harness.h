@@ -107,7 +107,7 @@ class TwoStacks {
   bool run_until(Pred done, Duration limit = 60s, tcpfuzz::testbed::Stepping stepping = {}) {
     return bed.run_until(done, limit, stepping);
   }
-  void settle(Duration d = 5s) { bed.run_for(d); }
+  void settle(Duration d = 5s) { bed.run_for(d, tcpfuzz::testbed::QueuedPackets::kDeliverFirst); }
 
   IpAddress client_address = *IpAddress::parse("198.18.0.1");
   IpAddress server_address = *IpAddress::parse("198.18.0.2");

@@ -62,7 +62,7 @@ TEST(TestbedReset, WhatRanBeforeLeavesNoTrace) {
   for (int i = 0; i < 3; ++i) {
     (void)c.find(c.open(IpAddress::Family::kV4))->connect(TwoHosts::kServer, 443);
   }
-  w.bed.run_for(3ms);
+  w.bed.run_for(3ms, QueuedPackets::kDeliverFirst);
   w.bed.faults(w.link, End::kA)->set_plan({});
   c.config().sack = false;
   ASSERT_GT(w.bed.clock().pending_timers(), 0u);

@@ -43,7 +43,7 @@ TEST(TestbedTime, RunForStopsAtEveryTimerDeadlineThenAtTheEnd) {
   bed.clock().schedule(start + 10ms, [&] { ++fired; });
   bed.clock().schedule(start + 25ms, [&] { ++fired; });
   bed.clock().schedule(start + 250ms, [&] { ++fired; });  // beyond the run
-  bed.run_for(100ms);
+  bed.run_for(100ms, QueuedPackets::kDeliverFirst);
   EXPECT_EQ(fired, 2);
   EXPECT_EQ(bed.now(), start + 100ms);
   EXPECT_EQ(clock_moves(log), (std::vector<int64_t>{(start + 10ms).nanos(), (start + 25ms).nanos(),
@@ -119,8 +119,10 @@ TEST(TestbedTime, WhatThePredicateSendsLeavesBeforeTimeMovesOn) {
   EXPECT_EQ(bed.now(), start) << "the SYN was delivered at once, not after the next timer";
 }
 
-TEST(TestbedTime, RunForSendsWhatIsOnTheWireFirstRunForWithAHookAfterTheFirstMove) {
-  for (const bool hook : {false, true}) {
+TEST(TestbedTime, QueuedPacketsLeaveBeforeOrAfterTheFirstMoveAsAsked) {
+  for (const QueuedPackets queued :
+       {QueuedPackets::kDeliverFirst, QueuedPackets::kDeliverAfterFirstMove}) {
+    const bool first = queued == QueuedPackets::kDeliverFirst;
     Testbed bed;
     const HostId h = bed.add_host();
     ScriptedPeer& peer = bed.add_peer({h, kHost});
@@ -129,16 +131,14 @@ TEST(TestbedTime, RunForSendsWhatIsOnTheWireFirstRunForWithAHookAfterTheFirstMov
     const Instant start = bed.now();
     bed.clock().schedule(start + 5ms, [] {});
     peer.send(syn_to_host());  // on the wire, not yet pumped
-    if (hook) {
-      bed.run_for(10ms, [] {});
-    } else {
-      bed.run_for(10ms);
-    }
+    int steps = 0;
+    bed.run_for(10ms, queued, [&] { ++steps; });
     ASSERT_EQ(log.count("in"), 1u);
     const auto in = std::ranges::find_if(
         log.lines, [](const std::string& l) { return l.find(" in ") == l.find(' '); });
     const Instant arrived = Instant::from_nanos(std::stoll(*in));
-    EXPECT_EQ(arrived, hook ? start + 5ms : start) << (hook ? "with" : "without") << " a hook";
+    EXPECT_EQ(arrived, first ? start : start + 5ms) << (first ? "first" : "after the move");
+    EXPECT_EQ(steps, first ? 3 : 2) << "a step after the first pump, then after each move";
   }
 }
 
@@ -157,7 +157,8 @@ TEST(TestbedTime, RunToCallsTheStepHookAfterEveryClockMove) {
   bed.clock().schedule(start + 1ms, [] {});
   bed.clock().schedule(start + 2ms, [] {});
   std::vector<Instant> hooks;
-  bed.run_to(start + 5ms, [&] { hooks.push_back(bed.now()); });
+  bed.run_to(start + 5ms, QueuedPackets::kDeliverAfterFirstMove,
+             [&] { hooks.push_back(bed.now()); });
   EXPECT_EQ(hooks, (std::vector<Instant>{start + 1ms, start + 2ms, start + 5ms}));
 }
 

@@ -69,7 +69,7 @@ struct TwoHosts {
                               std::chrono::seconds(30)));
     se->close();
     listener.close();
-    bed.run_for(std::chrono::minutes(2));
+    bed.run_for(std::chrono::minutes(2), QueuedPackets::kDeliverFirst);
     c.reap();
     s.reap();
     return read;

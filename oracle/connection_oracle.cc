@@ -1,0 +1,434 @@
+#include "oracle/connection_oracle.h"
+
+#include <cerrno>
+#include <chrono>
+#include <sstream>
+
+namespace tcpfuzz::oracle {
+
+namespace flag = netstack::header::tcp_flag;
+using netstack::Duration;
+using netstack::Instant;
+
+namespace {
+
+// Linux net.ipv4.tcp_invalid_ratelimit: one out-of-window or challenge ACK
+// per socket per 500 ms (tcp_oow_rate_limited()).
+constexpr Duration kOowRateLimit = std::chrono::milliseconds(500);
+// Linux tcp_paws_check(): TS.Recent older than 24 days no longer rejects.
+constexpr Duration kPawsIdle = std::chrono::hours(24 * 24);
+// Linux tcp_paws_check() tolerates a TSval one tick behind (TCP_PAWS_WINDOW).
+constexpr int32_t kPawsWindow = 1;
+
+bool before(uint32_t a, uint32_t b) {
+  return static_cast<int32_t>(a - b) < 0;
+}
+bool after(uint32_t a, uint32_t b) {
+  return before(b, a);
+}
+bool between(uint32_t x, uint32_t low, uint32_t high) {  // low <= x <= high
+  return !before(x, low) && !after(x, high);
+}
+
+std::string describe(const WireSegment& s) {
+  std::ostringstream o;
+  o << netstack::header::flags_to_string(s.flags) << " seq " << s.seq;
+  if (s.has(flag::kAck)) o << " ack " << s.ack;
+  o << " win " << s.window << " len " << s.payload;
+  if (s.ts_val) o << " TSval " << *s.ts_val;
+  return o.str();
+}
+
+Violation violation(Rule rule, const std::string& detail) {
+  return Violation{rule, detail};
+}
+
+}  // namespace
+
+bool ConnectionOracle::matches(const WireSegment& s, bool outbound) const {
+  if (outbound) {
+    return s.src_port == local_port_ && s.dst_port == remote_port_ && s.src == local_ &&
+           s.dst == remote_;
+  }
+  return s.dst_port == local_port_ && s.src_port == remote_port_ && s.dst == local_ &&
+         s.src == remote_;
+}
+
+void ConnectionOracle::start_incarnation(uint32_t iss, bool passive, const WireSegment& syn) {
+  // Everything but the peer's recent SYNs belongs to the old incarnation.
+  const auto syns = peer_syns_;
+  const size_t count = peer_syn_count_;
+  const uint32_t incarnation = incarnation_ + 1;
+  *this = ConnectionOracle(local_, local_port_, remote_, remote_port_);
+  peer_syns_ = syns;
+  peer_syn_count_ = count;
+  incarnation_ = incarnation;
+  iss_ = iss;
+  passive_ = passive;
+  snd_max_ = syn.end();
+  stack_window_scale_ = syn.window_scale;
+  stack_timestamps_ = syn.ts_val.has_value();
+}
+
+const ConnectionOracle::PeerSyn* ConnectionOracle::peer_syn(uint32_t seq) const {
+  for (size_t i = 0; i < peer_syn_count_ && i < peer_syns_.size(); ++i) {
+    if (peer_syns_[i].seq == seq) return &peer_syns_[i];
+  }
+  return nullptr;
+}
+
+void ConnectionOracle::learn_irs(const PeerSyn& syn, const WireSegment& ours) {
+  irs_known_ = true;
+  irs_ = syn.seq;
+  accepted_.reset(syn.seq);
+  offered_.reset(syn.seq);
+  // RFC 7323 2.2: scaling only when both SYNs carried the option.
+  const bool scaled = syn.window_scale.has_value() && stack_window_scale_.has_value();
+  rcv_wscale_ = scaled ? *stack_window_scale_ : 0;
+  snd_wscale_ = scaled ? *syn.window_scale : 0;
+  ts_ok_ = syn.timestamps && stack_timestamps_;
+  last_ack_ = ours.ack;
+  right_edge_ = ours.ack;
+  max_right_edge_ = ours.ack;
+}
+
+std::optional<Violation> ConnectionOracle::check_ack(const WireSegment& s) {
+  if (!accepted_.covers_up_to(s.ack)) {
+    // Linux tcp_sequence()/tcp_data_queue(), RFC 7323 5.3: data that starts
+    // beyond the window or fails PAWS is dropped, never acknowledged.
+    const Rule rule =
+        offered_.covers_up_to(s.ack) ? Rule::kAcceptedUnacceptable : Rule::kAckOfUnreceived;
+    return violation(rule, "the stack sent " + describe(s) +
+                               " but the peer's bytes in order end at " +
+                               std::to_string(accepted_.contiguous_end()));
+  }
+  // SYN segments carry an unscaled window (RFC 7323 2.2).
+  const uint8_t shift = s.has(flag::kSyn) ? 0 : rcv_wscale_;
+  const uint32_t edge = s.ack + (uint32_t{s.window} << shift);
+  if (acked_ && before(s.ack, last_ack_)) {
+    return violation(Rule::kAckWentBack, "the stack sent " + describe(s) + " after acknowledging " +
+                                             std::to_string(last_ack_));
+  }
+  // Linux rounds the window of an ACK down to its scale unit, which the
+  // unscaled window of its SYN-ACK was not (tcp_v4_reqsk_send_ack()).
+  const uint32_t slack = edge_from_syn_ ? (1u << rcv_wscale_) - 1 : 0;
+  if (acked_ && before(edge + slack, right_edge_)) {
+    return violation(Rule::kWindowShrunk, "the stack sent " + describe(s) + ": right edge " +
+                                              std::to_string(edge) + " after " +
+                                              std::to_string(right_edge_));
+  }
+  if (!acked_ || after(s.ack, last_ack_)) last_ack_ = s.ack;
+  right_edge_ = edge;
+  if (!acked_ || after(edge, max_right_edge_)) max_right_edge_ = edge;
+  edge_from_syn_ = s.has(flag::kSyn);
+  acked_ = true;
+  return std::nullopt;
+}
+
+std::optional<Violation> ConnectionOracle::check_data(const WireSegment& s) {
+  const uint32_t data_end = s.seq + s.payload;
+  if (s.payload > 0 && before(s.seq, iss_ + 1)) {
+    return violation(Rule::kDataOnSynSequence,
+                     "the stack sent " + describe(s) + " with ISS " + std::to_string(iss_));
+  }
+  if (s.has(flag::kFin)) {
+    if (stack_fin_ && *stack_fin_ != data_end) {
+      return violation(Rule::kDataAfterFin, "the stack sent " + describe(s) + " after its FIN at " +
+                                                std::to_string(*stack_fin_));
+    }
+    stack_fin_ = data_end;
+  } else if (stack_fin_ && s.payload > 0 && after(data_end, *stack_fin_)) {
+    return violation(Rule::kDataAfterFin, "the stack sent " + describe(s) + " after its FIN at " +
+                                              std::to_string(*stack_fin_));
+  }
+  // Linux tcp_snd_wnd_test(): no byte beyond the peer's window; its zero
+  // window probes (tcp_xmit_probe_skb()) carry none.
+  if (s.payload > 0 && peer_edge_ && after(data_end, *peer_edge_)) {
+    return violation(Rule::kSentBeyondPeerWindow, "the stack sent " + describe(s) +
+                                                      " but the peer's window ends at " +
+                                                      std::to_string(*peer_edge_));
+  }
+  if (after(s.end(), snd_max_)) snd_max_ = s.end();
+  return std::nullopt;
+}
+
+std::optional<Violation> ConnectionOracle::on_sent(const WireSegment& s, Instant at) {
+  if (s.has(flag::kRst)) {
+    reset_explained_ = true;
+    if (phase_ != Phase::kSynSent && phase_ != Phase::kSynReceived) phase_ = Phase::kClosed;
+    return std::nullopt;
+  }
+  if (s.has(flag::kSyn) && !s.has(flag::kAck)) {
+    if (phase_ != Phase::kSynSent || s.seq != iss_) start_incarnation(s.seq, false, s);
+    phase_ = Phase::kSynSent;
+    return std::nullopt;
+  }
+  if (s.has(flag::kSyn)) {  // SYN-ACK
+    const bool same = s.seq == iss_ && (phase_ == Phase::kSynSent ||
+                                        phase_ == Phase::kSynReceived || phase_ == Phase::kUnknown);
+    if (!same) start_incarnation(s.seq, true, s);
+    const PeerSyn* syn = peer_syn(s.ack - 1);
+    if (syn == nullptr) {
+      return violation(Rule::kAckOfUnreceived, "the stack sent " + describe(s) +
+                                                   " but the peer sent no SYN at " +
+                                                   std::to_string(s.ack - 1));
+    }
+    if (!irs_known_ || accepted_.isn() != syn->seq) learn_irs(*syn, s);
+    phase_ = Phase::kSynReceived;
+    if (auto v = check_ack(s)) return v;
+    return std::nullopt;
+  }
+  if (phase_ == Phase::kNone) return std::nullopt;
+  if (auto v = check_data(s)) return v;
+  if (!s.has(flag::kAck)) return std::nullopt;
+  if (!irs_known_) {
+    // The stack's first ACK in an active open names the SYN-ACK it took.
+    const PeerSyn* syn = peer_syn(s.ack - 1);
+    if (syn == nullptr) {
+      return violation(Rule::kAckOfUnreceived, "the stack sent " + describe(s) +
+                                                   " but the peer sent no SYN at " +
+                                                   std::to_string(s.ack - 1));
+    }
+    learn_irs(*syn, s);
+  }
+  if (auto v = check_ack(s)) return v;
+  // A passive open is complete once the stack sends data or acknowledges
+  // some: in SYN-RECEIVED it only ever ACKs the SYN (Linux tcp_check_req()
+  // answers unacceptable segments so, and a full accept queue leaves the
+  // peer's ACK unanswered).
+  const bool passive_proof = s.payload > 0 || s.has(flag::kFin) || after(s.ack, irs_ + 1);
+  if (phase_ == Phase::kSynSent || phase_ == Phase::kMaybeClosed ||
+      (phase_ == Phase::kUnknown && (!passive_ || passive_proof)) ||
+      (phase_ == Phase::kSynReceived && passive_proof)) {
+    phase_ = Phase::kSynchronized;
+  }
+  if (s.payload == 0 && !s.has(flag::kFin)) last_pure_ack_at_ = at;
+  if (ts_ok_ && s.ts_ecr) {
+    ts_recent_ = *s.ts_ecr;
+    ts_recent_at_ = at;
+  }
+  return std::nullopt;
+}
+
+Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
+  Arrival a;
+  a.segment = s;
+  a.at = at;
+  a.phase = phase_;
+  a.judged_states = phase_ == Phase::kSynchronized && !stack_fin_ && !user_closed_;
+  a.user_closed = user_closed_;
+  a.rcv_wup = last_ack_;
+  a.right_edge = right_edge_;
+  a.rcv_nxt_max = irs_known_ ? accepted_.contiguous_end() : 0;
+  a.peer_fin_seen = peer_fin_seen_;
+  a.paws_old = ts_ok_ && s.ts_val && ts_recent_ && !s.has(flag::kRst) &&
+               static_cast<int32_t>(*ts_recent_ - *s.ts_val) > kPawsWindow &&
+               at - ts_recent_at_ < kPawsIdle;
+  a.rate_limit_free = !last_pure_ack_at_ || at - *last_pure_ack_at_ >= kOowRateLimit;
+
+  if (s.has(flag::kSyn) && !s.has(flag::kRst)) {
+    for (size_t i = peer_syns_.size() - 1; i > 0; --i) peer_syns_[i] = peer_syns_[i - 1];
+    peer_syns_[0] = PeerSyn{s.seq, s.window_scale, s.ts_val.has_value()};
+    if (peer_syn_count_ < peer_syns_.size()) ++peer_syn_count_;
+  }
+  if (irs_known_ && !s.has(flag::kRst)) {
+    offered_.add(s.seq, s.logical_length());
+    // RFC 9293 3.10.7.4: only segments with ACK, starting inside the
+    // window, passing PAWS and acknowledging nothing unsent carry data in.
+    const bool takes = s.has(flag::kAck) && !s.has(flag::kSyn) && !after(s.ack, snd_max_) &&
+                       !after(s.seq, max_right_edge_) && !a.paws_old;
+    if (takes) accepted_.add(s.seq, s.logical_length());
+    if (takes && s.has(flag::kFin)) {
+      peer_fin_seen_ = true;
+      for (size_t i = peer_fins_.size() - 1; i > 0; --i) peer_fins_[i] = peer_fins_[i - 1];
+      peer_fins_[0] = s.seq + s.payload;
+      if (peer_fin_count_ < peer_fins_.size()) ++peer_fin_count_;
+    }
+  }
+  if (s.has(flag::kAck) && !s.has(flag::kRst) && between(s.ack, iss_, snd_max_)) {
+    // Linux tcp_may_update_window() takes the window of newer segments; the
+    // widest edge the peer ever offered bounds what the stack may send.
+    const uint8_t shift = s.has(flag::kSyn) ? 0 : snd_wscale_;
+    const uint32_t edge = s.ack + (uint32_t{s.window} << shift);
+    if (!peer_edge_ || after(edge, *peer_edge_)) peer_edge_ = edge;
+  }
+
+  const bool acceptable_ack = s.has(flag::kAck) && after(s.ack, iss_) && !after(s.ack, snd_max_);
+  switch (phase_) {
+    case Phase::kSynSent:
+      if (acceptable_ack && s.has(flag::kRst)) {
+        phase_ = Phase::kMaybeClosed;
+        reset_explained_ = true;
+      } else if (acceptable_ack && s.has(flag::kSyn)) {
+        phase_ = Phase::kUnknown;
+      }
+      break;
+    case Phase::kSynReceived:
+      if (s.has(flag::kRst)) {
+        phase_ = Phase::kMaybeClosed;  // Linux tcp_check_req(): embryonic reset
+        reset_explained_ = true;
+      } else if (passive_ && acceptable_ack && !s.has(flag::kSyn) && irs_known_ &&
+                 !before(s.end(), irs_ + 1) && !after(s.seq, right_edge_) && !a.paws_old) {
+        // Linux tcp_check_req(): an acceptable ACK inside the window (tcp_in_window()).
+        phase_ = Phase::kUnknown;
+      }
+      break;
+    case Phase::kSynchronized:
+      if (s.has(flag::kRst)) {
+        // RFC 5961 3.2 / Linux tcp_reset_check(): RCV.NXT (anywhere it may
+        // be), or RCV.NXT - 1 once the peer's FIN is in.
+        const bool may_be_exact =
+            between(s.seq, a.rcv_wup, a.rcv_nxt_max) || (a.peer_fin_seen && s.seq == a.rcv_wup - 1);
+        if (may_be_exact) {
+          phase_ = Phase::kMaybeClosed;
+          reset_explained_ = true;
+        }
+      }
+      break;
+    case Phase::kUnknown:
+    case Phase::kMaybeClosed:
+      if (s.has(flag::kRst)) {
+        phase_ = Phase::kMaybeClosed;
+        reset_explained_ = true;
+      }
+      break;
+    case Phase::kNone:
+    case Phase::kClosed:
+      break;
+  }
+  return a;
+}
+
+std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
+                                                 std::span<const WireSegment> replies) const {
+  const WireSegment& s = a.segment;
+  const WireSegment* rst = nullptr;
+  bool acked = false;
+  for (const WireSegment& r : replies) {
+    if (r.has(flag::kRst)) {
+      // The call's RST (close() with unread data, SO_LINGER 0) is not a reply.
+      if (!a.replies_include_a_call) rst = &r;
+    } else if (r.has(flag::kAck)) {
+      acked = true;
+    }
+  }
+  const std::string what = "the peer sent " + describe(s);
+  // A reply is owed unless an allocation for it may have failed (Linux
+  // tcp_send_ack() gives up as quietly) or the rate limit may hold it back.
+  const bool owed = !a.replies_may_fail;
+  const bool owed_unless_limited = owed && a.rate_limit_free;
+  if (a.phase == Phase::kNone) return std::nullopt;
+  // RST is never answered with RST (RFC 9293 3.10.7), whatever the user did.
+  if (s.has(flag::kRst) && rst != nullptr) {
+    return violation(Rule::kRstAnsweredWithRst, what + "; the stack answered " + describe(*rst));
+  }
+  if (a.judged_states) {
+    if (s.has(flag::kRst)) {
+      const bool may_be_exact =
+          between(s.seq, a.rcv_wup, a.rcv_nxt_max) || (a.peer_fin_seen && s.seq == a.rcv_wup - 1);
+      // Linux tcp_sequence(): ends at or after RCV.WUP, starts by the edge.
+      const bool in_window = !before(s.end(), a.rcv_wup) && !after(s.seq, a.right_edge);
+      if (!may_be_exact && in_window && !acked && owed_unless_limited) {
+        return violation(Rule::kInWindowRstNotChallenged,
+                         what + " inside the window [" + std::to_string(a.rcv_wup) + ", " +
+                             std::to_string(a.right_edge) + "] but not at RCV.NXT (at most " +
+                             std::to_string(a.rcv_nxt_max) + "); no challenge ACK");
+      }
+    } else if (s.has(flag::kSyn)) {
+      if (rst != nullptr) {
+        return violation(Rule::kSynNotChallenged,
+                         what + " in a synchronized state; the stack answered " + describe(*rst));
+      }
+      if (!acked && owed_unless_limited) {
+        return violation(Rule::kSynNotChallenged, what + " in a synchronized state; no ACK");
+      }
+    } else {
+      const bool unacceptable =
+          before(s.end(), a.rcv_wup) || (after(s.seq, a.right_edge) && after(s.seq, a.rcv_nxt_max));
+      // Linux tcp_oow_rate_limited(): segments that occupy sequence space
+      // are always answered.
+      if ((unacceptable || a.paws_old) && s.logical_length() > 0 && !acked && rst == nullptr &&
+          owed) {
+        return violation(Rule::kUnacceptableNotAcked,
+                         what + (a.paws_old ? " (older TSval than echoed)" : "") +
+                             " outside the window [" + std::to_string(a.rcv_wup) + ", " +
+                             std::to_string(a.right_edge) + "]; no ACK");
+      }
+    }
+    return std::nullopt;
+  }
+  // Linux tcp_disconnect() (shutdown() or close() in SYN-SENT) leaves no
+  // connection: what arrives then meets the no-connection rules.
+  if (a.user_closed) return std::nullopt;
+  if (a.phase == Phase::kSynSent && s.has(flag::kAck)) {
+    const bool bad_ack = !after(s.ack, iss_) || after(s.ack, snd_max_);
+    if (bad_ack && owed && !s.has(flag::kRst) && (rst == nullptr || rst->seq != s.ack)) {
+      return violation(
+          Rule::kSynSentBadAckNotReset,
+          what + " in SYN-SENT (ISS " + std::to_string(iss_) + "); no <SEQ=SEG.ACK><CTL=RST>");
+    }
+    if (!bad_ack && !s.has(flag::kSyn) && !s.has(flag::kRst) && !replies.empty() &&
+        !a.replies_include_a_call) {
+      return violation(Rule::kSynSentNoSynAnswered,
+                       what + " in SYN-SENT; the stack answered " + describe(replies.front()));
+    }
+  }
+  if (a.phase == Phase::kSynReceived && passive_ && owed && s.has(flag::kAck) &&
+      !s.has(flag::kRst) && (!after(s.ack, iss_) || after(s.ack, snd_max_)) &&
+      (rst == nullptr || rst->seq != s.ack)) {
+    return violation(
+        Rule::kSynReceivedBadAckNotReset,
+        what + " in SYN-RECEIVED (ISS " + std::to_string(iss_) + "); no <SEQ=SEG.ACK><CTL=RST>");
+  }
+  return std::nullopt;
+}
+
+uint32_t ConnectionOracle::received_data() const {
+  return irs_known_ ? accepted_.contiguous_end() - accepted_.isn() - 1 : 0;
+}
+
+bool ConnectionOracle::eof_allowed() const {
+  if (!irs_known_) return false;
+  for (size_t i = 0; i < peer_fin_count_; ++i) {
+    const uint32_t fin = peer_fins_[i];
+    if (accepted_.covers_up_to(fin + 1) && bytes_read_ == fin - accepted_.isn() - 1) return true;
+  }
+  return false;
+}
+
+std::optional<Violation> ConnectionOracle::on_call(std::string_view call, long result) {
+  // Linux tcp_disconnect() (shutdown() in SYN-SENT, connect(AF_UNSPEC))
+  // also leaves ECONNRESET behind.
+  if (result == -ECONNRESET && !reset_explained_ && !user_closed_ && call != "connect") {
+    return violation(Rule::kResetWithoutExactRst,
+                     std::string(call) + " returned ECONNRESET, but no RST at RCV.NXT arrived");
+  }
+  if (result < 0 && result != -EAGAIN) errored_ = true;
+  if (call == "close" || call == "abort" || call == "shutdown") user_closed_ = true;
+  if (call != "read" && call != "peek") return std::nullopt;
+  if (result > 0) {
+    const uint64_t total = bytes_read_ + static_cast<uint64_t>(result);
+    if (total > received_data()) {
+      return violation(Rule::kReadBeyondReceived,
+                       std::string(call) + " returned " + std::to_string(result) + " after " +
+                           std::to_string(bytes_read_) + " bytes read, but the peer sent " +
+                           std::to_string(received_data()) + " in order");
+    }
+    if (call == "read") bytes_read_ = total;
+    return std::nullopt;
+  }
+  if (result == 0 && call == "read" && !user_closed_ && !errored_ && !reset_explained_ &&
+      !eof_allowed()) {
+    return violation(Rule::kEofBeforeData,
+                     "read returned end-of-file after " + std::to_string(bytes_read_) +
+                         " bytes; the peer sent " + std::to_string(received_data()) +
+                         " in order and " + (peer_fin_seen_ ? "a FIN elsewhere" : "no FIN"));
+  }
+  return std::nullopt;
+}
+
+void ConnectionOracle::on_closed() {
+  phase_ = Phase::kClosed;
+}
+
+}  // namespace tcpfuzz::oracle

@@ -1,0 +1,143 @@
+// ConnectionOracle: one connection of the stack under test, rebuilt from
+// the wire alone — the segments the stack sent, the segments that reached
+// it, and what its socket calls returned — and the rules it must follow
+// (rules.h). It never reads the stack's own fields: what the stack has
+// received, acknowledged and advertised is what its segments say.
+//
+// Where the wire leaves the stack's state uncertain (RCV.NXT moves without
+// an ACK until a delayed ACK leaves; a RST at RCV.NXT may have ended the
+// connection), the oracle keeps bounds and judges only what holds for every
+// value inside them: it may miss a bug, it must never accuse a correct stack.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "oracle/rules.h"
+#include "oracle/sequence_coverage.h"
+#include "oracle/wire_segment.h"
+#include "stack/time/clock.h"
+
+namespace tcpfuzz::oracle {
+
+struct Violation {
+  Rule rule;
+  std::string detail;
+};
+
+// Where the connection is, as far as the wire tells.
+enum class Phase : uint8_t {
+  kNone,          // no SYN from the stack yet
+  kSynSent,       // the stack sent a SYN, has acknowledged none
+  kSynReceived,   // the stack sent a SYN-ACK
+  kUnknown,       // the handshake may have completed; the stack has not confirmed it
+  kSynchronized,  // the stack acknowledged the peer's SYN and confirmed it since
+  kMaybeClosed,   // a RST that may have ended it; the next non-RST segment revives it
+  kClosed,        // the stack reset or closed it
+};
+
+// A peer's segment at its arrival, with what the oracle knew then.
+struct Arrival {
+  WireSegment segment;
+  netstack::Instant at;
+  Phase phase = Phase::kNone;
+  bool judged_states = false;  // synchronized, alive, and neither side of the close begun by us
+  bool user_closed = false;    // close, shutdown or abort was called
+  uint32_t rcv_wup = 0;        // the stack's last ACK: Linux's RCV.WUP
+  uint32_t right_edge = 0;     // the stack's last advertised right window edge
+  uint32_t rcv_nxt_max = 0;    // the most RCV.NXT can be: what the peer offered in order
+  bool peer_fin_seen = false;
+  bool paws_old = false;          // RFC 7323 5.3: older than the stack's TS.Recent
+  bool rate_limit_free = true;    // no ACK of ours in the last tcp_invalid_ratelimit
+  bool replies_may_fail = false;  // the host's allocations may fail (fault injection)
+  // A socket call came at the same instant before the next event: what it
+  // sent (close()'s RST, say) is among the replies.
+  bool replies_include_a_call = false;
+};
+
+class ConnectionOracle {
+ public:
+  ConnectionOracle(const netstack::IpAddress& local, uint16_t local_port,
+                   const netstack::IpAddress& remote, uint16_t remote_port)
+      : local_(local), remote_(remote), local_port_(local_port), remote_port_(remote_port) {}
+
+  bool matches(const WireSegment& s, bool outbound) const;
+  // Bumped by each new SYN or SYN-ACK of the stack's with a new ISS: a
+  // socket belongs to the incarnation it last exchanged segments in.
+  uint32_t incarnation() const { return incarnation_; }
+  uint16_t local_port() const { return local_port_; }
+  uint16_t remote_port() const { return remote_port_; }
+
+  // The stack sent `s`.
+  std::optional<Violation> on_sent(const WireSegment& s, netstack::Instant at);
+  // `s` from the peer reaches the stack; what to judge its replies by.
+  Arrival on_arrival(const WireSegment& s, netstack::Instant at);
+  // What the stack sent in reply to `a`, at the same instant.
+  std::optional<Violation> judge(const Arrival& a, std::span<const WireSegment> replies) const;
+  // A socket call on this connection returned `result` (-errno on failure).
+  std::optional<Violation> on_call(std::string_view call, long result);
+  // The stack reported the connection closed (suspends judging only).
+  void on_closed();
+
+ private:
+  struct PeerSyn {
+    uint32_t seq = 0;
+    std::optional<uint8_t> window_scale;
+    bool timestamps = false;
+  };
+  void start_incarnation(uint32_t iss, bool passive, const WireSegment& syn);
+  const PeerSyn* peer_syn(uint32_t seq) const;
+  void learn_irs(const PeerSyn& syn, const WireSegment& ours);
+  std::optional<Violation> check_ack(const WireSegment& s);
+  std::optional<Violation> check_data(const WireSegment& s);
+  uint32_t received_data() const;  // in-order bytes the peer offered (a FIN may count)
+  bool eof_allowed() const;        // a FIN in order, and every byte before it read
+
+  netstack::IpAddress local_;
+  netstack::IpAddress remote_;
+  uint16_t local_port_;
+  uint16_t remote_port_;
+
+  uint32_t incarnation_ = 0;
+  Phase phase_ = Phase::kNone;
+  bool passive_ = false;
+  uint32_t iss_ = 0;
+  uint32_t snd_max_ = 0;  // the stack's highest sequence number sent, + 1
+  std::optional<uint32_t> stack_fin_;
+  std::optional<uint8_t> stack_window_scale_;  // in its SYN or SYN-ACK
+  bool stack_timestamps_ = false;
+  std::array<PeerSyn, 4> peer_syns_{};
+  size_t peer_syn_count_ = 0;
+
+  bool irs_known_ = false;
+  uint32_t irs_ = 0;
+  uint8_t rcv_wscale_ = 0;  // what scales the stack's advertised windows
+  uint8_t snd_wscale_ = 0;  // what scales the peer's
+  bool ts_ok_ = false;
+  SequenceCoverage accepted_;  // segments the stack could accept
+  SequenceCoverage offered_;   // every segment the peer sent
+  // Where the peer's FINs sat (a fuzzed peer sends several): each a
+  // possible end of its stream. The newest first.
+  std::array<uint32_t, 4> peer_fins_{};
+  size_t peer_fin_count_ = 0;
+  bool peer_fin_seen_ = false;
+  bool acked_ = false;  // the stack has sent an ACK in this incarnation
+  uint32_t last_ack_ = 0;
+  uint32_t right_edge_ = 0;            // the last advertised (Linux's RCV.WUP + RCV.WND)
+  uint32_t max_right_edge_ = 0;        // the widest ever advertised
+  bool edge_from_syn_ = false;         // right_edge_ came from an unscaled SYN-ACK
+  std::optional<uint32_t> peer_edge_;  // the peer's widest right window edge
+  std::optional<uint32_t> ts_recent_;  // the stack's last echoed TSval
+  netstack::Instant ts_recent_at_;
+  std::optional<netstack::Instant> last_pure_ack_at_;
+
+  bool reset_explained_ = false;  // a RST that may legitimately have reset it
+  bool user_closed_ = false;      // close, shutdown or abort was called
+  bool errored_ = false;          // a call failed with something other than EAGAIN
+  uint64_t bytes_read_ = 0;
+};
+
+}  // namespace tcpfuzz::oracle

@@ -1,0 +1,492 @@
+// Each rule of the reference oracle, on hand-built traces: the wrong trace
+// is caught with the rule's name, the right one passes. The peer is
+// 192.0.2.1:5000, the stack 192.168.0.1:80; the peer's ISN is 1000, the
+// stack's 5000; both sides scale windows by 2^7.
+#include "oracle/oracle.h"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <chrono>
+#include <string>
+
+namespace tcpfuzz::oracle {
+namespace {
+
+namespace flag = netstack::header::tcp_flag;
+using netstack::Instant;
+using netstack::tcp::EndpointId;
+
+const netstack::IpAddress kStack = *netstack::IpAddress::parse("192.168.0.1");
+const netstack::IpAddress kPeer = *netstack::IpAddress::parse("192.0.2.1");
+constexpr EndpointId kEndpoint = 7;
+
+struct Seg {
+  uint8_t flags = flag::kAck;
+  uint32_t seq = 0;
+  uint32_t ack = 0;
+  uint16_t window = 502;
+  uint32_t len = 0;
+  std::optional<uint8_t> wscale;
+  std::optional<uint32_t> ts_val;
+  std::optional<uint32_t> ts_ecr;
+};
+
+class OracleTest : public ::testing::Test {
+ protected:
+  OracleTest()
+      : oracle_([this](const std::string& report) {
+          if (!failure_) failure_ = report;
+        }) {}
+
+  Instant at(int64_t ms) const { return Instant::from_nanos(1000 + ms * 1'000'000); }
+
+  static WireSegment make(const Seg& s, bool from_stack) {
+    WireSegment w;
+    w.src = from_stack ? kStack : kPeer;
+    w.dst = from_stack ? kPeer : kStack;
+    w.src_port = from_stack ? 80 : 5000;
+    w.dst_port = from_stack ? 5000 : 80;
+    w.seq = s.seq;
+    w.ack = s.ack;
+    w.flags = s.flags;
+    w.window = s.window;
+    w.payload = s.len;
+    w.window_scale = s.wscale;
+    w.ts_val = s.ts_val;
+    w.ts_ecr = s.ts_ecr;
+    return w;
+  }
+  void peer(int64_t ms, const Seg& s) { oracle_.on_segment(at(ms), make(s, false), false); }
+  void stack(int64_t ms, const Seg& s) { oracle_.on_segment(at(ms), make(s, true), true); }
+  void call(int64_t ms, std::string_view name, long result) {
+    netstack::header::TcpHeader h;
+    h.src_port = 5000;
+    h.dst_port = 80;
+    oracle_.on_segment_in(at(ms), kEndpoint, netstack::tcp::State::kEstablished, h, 0,
+                          netstack::tcp::Verdict::kAccepted);
+    oracle_.on_socket_call(at(ms), kEndpoint, netstack::tcp::State::kEstablished, name, result);
+  }
+
+  // Passive open; the stack then sends 100 bytes, confirming the handshake.
+  // RCV.NXT 1001, right edge 1001 + window * 128 (65257 by default); SND.NXT 5101.
+  void establish(uint16_t window = 502) {
+    peer(0, {.flags = flag::kSyn, .seq = 1000, .window = 65535, .wscale = 7});
+    stack(0, {.flags = flag::kSyn | flag::kAck,
+              .seq = 5000,
+              .ack = 1001,
+              .window = static_cast<uint16_t>(window * 128),
+              .wscale = 7});
+    peer(10, {.seq = 1001, .ack = 5001});
+    stack(20, {.seq = 5001, .ack = 1001, .window = window, .len = 100});
+    peer(30, {.seq = 1001, .ack = 5101});
+  }
+
+  std::string rule() {
+    oracle_.finish();
+    if (!failure_) return "none";
+    return failure_->substr(0, failure_->find('\n'));
+  }
+
+  Oracle oracle_;
+  std::optional<std::string> failure_;
+};
+
+TEST_F(OracleTest, ACorrectExchangePasses) {
+  establish();
+  peer(40, {.seq = 1001, .ack = 5101, .len = 300});
+  stack(40, {.seq = 5101, .ack = 1301, .window = 500});
+  call(50, "read", 300);
+  peer(60, {.flags = flag::kFin | flag::kAck, .seq = 1301, .ack = 5101});
+  stack(60, {.seq = 5101, .ack = 1302, .window = 502});
+  call(70, "read", 0);
+  EXPECT_EQ(rule(), "none");
+}
+
+// ---- what the stack acknowledges ----
+
+TEST_F(OracleTest, AckOfBytesNeverSent) {
+  establish();
+  stack(40, {.seq = 5101, .ack = 1101});
+  EXPECT_EQ(rule(), "oracle: ack-of-unreceived");
+}
+
+TEST_F(OracleTest, AckOfBytesBehindAGap) {
+  establish();
+  peer(40, {.seq = 1101, .ack = 5101, .len = 100});
+  stack(40, {.seq = 5101, .ack = 1201});
+  EXPECT_EQ(rule(), "oracle: ack-of-unreceived");
+}
+
+TEST_F(OracleTest, SynAckOfASynNeverSent) {
+  peer(0, {.flags = flag::kSyn, .seq = 1000, .window = 65535});
+  stack(0, {.flags = flag::kSyn | flag::kAck, .seq = 5000, .ack = 1000, .window = 65535});
+  EXPECT_EQ(rule(), "oracle: ack-of-unreceived");
+}
+
+TEST_F(OracleTest, AckOfDataThatStartedBeyondTheWindow) {
+  establish(1);                                      // right edge 1001 + 128 = 1129
+  peer(50, {.seq = 1130, .ack = 5101, .len = 100});  // starts beyond it
+  stack(50, {.seq = 5101, .ack = 1001, .window = 1});
+  peer(60, {.seq = 1001, .ack = 5101, .len = 129});
+  stack(60, {.seq = 5101, .ack = 1230, .window = 1});
+  EXPECT_EQ(rule(), "oracle: accepted-unacceptable-data");
+}
+
+TEST_F(OracleTest, DataStartingAtTheRightEdgeMayBeTaken) {
+  establish(1);  // right edge 1129
+  peer(50, {.seq = 1001, .ack = 5101, .len = 128});
+  peer(50, {.seq = 1129, .ack = 5101, .len = 1});  // seq == edge: Linux tcp_sequence() takes it
+  stack(50, {.seq = 5101, .ack = 1130, .window = 0});
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, AckOfDataFailingPaws) {
+  peer(0, {.flags = flag::kSyn, .seq = 1000, .window = 65535, .wscale = 7, .ts_val = 100});
+  stack(0, {.flags = flag::kSyn | flag::kAck,
+            .seq = 5000,
+            .ack = 1001,
+            .window = 64256,
+            .wscale = 7,
+            .ts_val = 9,
+            .ts_ecr = 100});
+  peer(10, {.seq = 1001, .ack = 5001, .ts_val = 200, .ts_ecr = 9});
+  stack(20, {.seq = 5001, .ack = 1001, .len = 10, .ts_val = 10, .ts_ecr = 200});
+  peer(30, {.seq = 1001, .ack = 5011, .len = 50, .ts_val = 150, .ts_ecr = 10});  // older
+  stack(30, {.seq = 5011, .ack = 1051, .ts_val = 11, .ts_ecr = 200});
+  EXPECT_EQ(rule(), "oracle: accepted-unacceptable-data");
+}
+
+TEST_F(OracleTest, AckGoingBack) {
+  establish();
+  peer(40, {.seq = 1001, .ack = 5101, .len = 100});
+  stack(40, {.seq = 5101, .ack = 1101});
+  stack(50, {.seq = 5101, .ack = 1051});
+  EXPECT_EQ(rule(), "oracle: ack-went-back");
+}
+
+TEST_F(OracleTest, WindowRightEdgeMovingLeft) {
+  establish();
+  peer(40, {.seq = 1001, .ack = 5101, .len = 100});
+  stack(40, {.seq = 5101, .ack = 1101, .window = 501});  // 1101 + 501 * 128 < 1001 + 502 * 128
+  EXPECT_EQ(rule(), "oracle: window-shrunk");
+}
+
+TEST_F(OracleTest, SynAckWindowRoundedToTheScaleUnitIsNoShrink) {
+  peer(0, {.flags = flag::kSyn, .seq = 1000, .window = 65535, .wscale = 7});
+  stack(0,
+        {.flags = flag::kSyn | flag::kAck, .seq = 5000, .ack = 1001, .window = 65535, .wscale = 7});
+  peer(10, {.seq = 5000, .ack = 5001});                  // out of window in SYN-RECEIVED
+  stack(10, {.seq = 5001, .ack = 1001, .window = 511});  // 65408: rounded down, Linux's way
+  EXPECT_EQ(rule(), "none");
+}
+
+// ---- what the stack sends ----
+
+// The peer offers 128 bytes: its right edge is 5001 + 1 * 128 = 5129.
+TEST_F(OracleTest, DataBeyondThePeersWindow) {
+  peer(0, {.flags = flag::kSyn, .seq = 1000, .window = 65535, .wscale = 7});
+  stack(0,
+        {.flags = flag::kSyn | flag::kAck, .seq = 5000, .ack = 1001, .window = 64256, .wscale = 7});
+  peer(10, {.seq = 1001, .ack = 5001, .window = 1});
+  stack(20, {.seq = 5001, .ack = 1001, .len = 129});
+  EXPECT_EQ(rule(), "oracle: sent-beyond-peer-window");
+}
+
+TEST_F(OracleTest, DataFillingThePeersWindowExactly) {
+  peer(0, {.flags = flag::kSyn, .seq = 1000, .window = 65535, .wscale = 7});
+  stack(0,
+        {.flags = flag::kSyn | flag::kAck, .seq = 5000, .ack = 1001, .window = 64256, .wscale = 7});
+  peer(10, {.seq = 1001, .ack = 5001, .window = 1});
+  stack(20, {.seq = 5001, .ack = 1001, .len = 128});
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, DataOnTheSynsSequenceNumber) {
+  establish();
+  stack(40, {.seq = 5000, .ack = 1001, .len = 10});
+  EXPECT_EQ(rule(), "oracle: data-on-syn-sequence");
+}
+
+TEST_F(OracleTest, DataAfterTheFin) {
+  establish();
+  stack(40, {.flags = flag::kFin | flag::kAck, .seq = 5101, .ack = 1001});
+  stack(50, {.seq = 5102, .ack = 1001, .len = 10});
+  EXPECT_EQ(rule(), "oracle: data-after-fin");
+}
+
+TEST_F(OracleTest, FinResentAtItsPlace) {
+  establish();
+  stack(40, {.flags = flag::kFin | flag::kAck, .seq = 5101, .ack = 1001});
+  stack(250, {.flags = flag::kFin | flag::kAck, .seq = 5101, .ack = 1001});
+  EXPECT_EQ(rule(), "none");
+}
+
+// ---- RFC 9293 3.10.7.4: acceptability ----
+
+TEST_F(OracleTest, OldDataDrawsNoAck) {
+  establish();
+  peer(40, {.seq = 900, .ack = 5101, .len = 100});  // ends at 1000 < RCV.NXT 1001
+  EXPECT_EQ(rule(), "oracle: unacceptable-not-acked");
+}
+
+TEST_F(OracleTest, DataBeyondTheWindowDrawsNoAck) {
+  establish();
+  peer(40, {.seq = 65258, .ack = 5101, .len = 10});  // right edge 65257
+  EXPECT_EQ(rule(), "oracle: unacceptable-not-acked");
+}
+
+TEST_F(OracleTest, UnacceptableDataAcked) {
+  establish();
+  peer(40, {.seq = 900, .ack = 5101, .len = 100});
+  stack(40, {.seq = 5101, .ack = 1001});
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, DataAtTheRightEdgeNeedsNoAck) {
+  establish();
+  peer(40, {.seq = 65257, .ack = 5101, .len = 10});  // acceptable (Linux): no ACK owed now
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, NoAckOwedWhenAllocationsMayFail) {
+  establish();
+  oracle_.set_replies_may_fail(true);
+  peer(40, {.seq = 900, .ack = 5101, .len = 100});
+  EXPECT_EQ(rule(), "none");
+}
+
+// ---- RFC 5961 3.2: RST ----
+
+TEST_F(OracleTest, InWindowRstDrawsNoChallengeAck) {
+  establish();
+  peer(600, {.flags = flag::kRst, .seq = 2000});
+  EXPECT_EQ(rule(), "oracle: in-window-rst-not-challenged");
+}
+
+TEST_F(OracleTest, InWindowRstAtRcvNxtPlusOne) {
+  establish();
+  peer(600, {.flags = flag::kRst, .seq = 1002});  // the boundary next to the exact match
+  EXPECT_EQ(rule(), "oracle: in-window-rst-not-challenged");
+}
+
+TEST_F(OracleTest, InWindowRstChallenged) {
+  establish();
+  peer(600, {.flags = flag::kRst, .seq = 2000});
+  stack(600, {.seq = 5101, .ack = 1001});
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, InWindowRstWithinTheRateLimit) {
+  establish();
+  stack(500, {.seq = 5101, .ack = 1001});  // an ACK 100 ms before
+  peer(600, {.flags = flag::kRst, .seq = 2000});
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, ExactRstNeedsNoReply) {
+  establish();
+  peer(600, {.flags = flag::kRst, .seq = 1001});
+  call(610, "read", -ECONNRESET);
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, OutOfWindowRstNeedsNoReply) {
+  establish();
+  peer(600, {.flags = flag::kRst, .seq = 70000});
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, ResetByAnInWindowRst) {
+  establish();
+  peer(600, {.flags = flag::kRst, .seq = 2000});
+  stack(600, {.seq = 5101, .ack = 1001});
+  call(610, "read", -ECONNRESET);
+  EXPECT_EQ(rule(), "oracle: reset-without-exact-rst");
+}
+
+TEST_F(OracleTest, RstAnsweredWithRst) {
+  establish();
+  peer(600, {.flags = flag::kRst, .seq = 70000});
+  stack(600, {.flags = flag::kRst, .seq = 5101});
+  EXPECT_EQ(rule(), "oracle: rst-answered-with-rst");
+}
+
+// ---- RFC 5961 4.2: SYN in a synchronized state ----
+
+TEST_F(OracleTest, SynDrawsNoChallengeAck) {
+  establish();
+  peer(600, {.flags = flag::kSyn, .seq = 3000});
+  EXPECT_EQ(rule(), "oracle: syn-not-challenged");
+}
+
+TEST_F(OracleTest, SynAnsweredWithRst) {
+  establish();
+  peer(600, {.flags = flag::kSyn, .seq = 3000});
+  stack(600, {.flags = flag::kRst | flag::kAck, .seq = 5101, .ack = 1001});
+  EXPECT_EQ(rule(), "oracle: syn-not-challenged");
+}
+
+TEST_F(OracleTest, SynChallenged) {
+  establish();
+  peer(600, {.flags = flag::kSyn, .seq = 3000});
+  stack(600, {.seq = 5101, .ack = 1001});
+  EXPECT_EQ(rule(), "none");
+}
+
+// ---- RFC 9293 3.10.7.3: SYN-SENT ----
+
+class SynSentTest : public OracleTest {
+ protected:
+  void connect() { stack(0, {.flags = flag::kSyn, .seq = 5000, .window = 65535, .wscale = 7}); }
+};
+
+TEST_F(SynSentTest, AckOfTheIssNotReset) {
+  connect();
+  peer(10, {.flags = flag::kSyn | flag::kAck, .seq = 1000, .ack = 5000, .window = 65535});
+  EXPECT_EQ(rule(), "oracle: syn-sent-bad-ack-not-reset");
+}
+
+TEST_F(SynSentTest, AckBeyondSndNxtNotReset) {
+  connect();
+  peer(10, {.flags = flag::kSyn | flag::kAck, .seq = 1000, .ack = 5002, .window = 65535});
+  EXPECT_EQ(rule(), "oracle: syn-sent-bad-ack-not-reset");
+}
+
+TEST_F(SynSentTest, BadAckReset) {
+  connect();
+  peer(10, {.flags = flag::kSyn | flag::kAck, .seq = 1000, .ack = 5000, .window = 65535});
+  stack(10, {.flags = flag::kRst, .seq = 5000});
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(SynSentTest, ResetWithTheWrongSequenceNumber) {
+  connect();
+  peer(10, {.flags = flag::kSyn | flag::kAck, .seq = 1000, .ack = 5002, .window = 65535});
+  stack(10, {.flags = flag::kRst, .seq = 5001});
+  EXPECT_EQ(rule(), "oracle: syn-sent-bad-ack-not-reset");
+}
+
+TEST_F(SynSentTest, AckWithoutSynAnswered) {
+  connect();
+  peer(10, {.seq = 1000, .ack = 5001});
+  stack(10, {.flags = flag::kRst, .seq = 5001});
+  EXPECT_EQ(rule(), "oracle: syn-sent-no-syn-answered");
+}
+
+TEST_F(SynSentTest, AckWithoutSynIgnored) {
+  connect();
+  peer(10, {.seq = 1000, .ack = 5001});
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(SynSentTest, AckingASynAckNeverSent) {
+  connect();
+  peer(10, {.seq = 1000, .ack = 5001});
+  stack(10, {.seq = 5001, .ack = 1001});
+  EXPECT_EQ(rule(), "oracle: ack-of-unreceived");
+}
+
+TEST_F(SynSentTest, HandshakeCompletes) {
+  connect();
+  peer(10,
+       {.flags = flag::kSyn | flag::kAck, .seq = 1000, .ack = 5001, .window = 65535, .wscale = 7});
+  stack(10, {.seq = 5001, .ack = 1001, .window = 502});
+  peer(20, {.seq = 1001, .ack = 5001, .len = 10});
+  stack(20, {.seq = 5001, .ack = 1011, .window = 502});
+  EXPECT_EQ(rule(), "none");
+}
+
+// ---- RFC 9293 3.10.7.4 fifth: SYN-RECEIVED ----
+
+class SynReceivedTest : public OracleTest {
+ protected:
+  void accept_syn() {
+    peer(0, {.flags = flag::kSyn, .seq = 1000, .window = 65535, .wscale = 7});
+    stack(
+        0,
+        {.flags = flag::kSyn | flag::kAck, .seq = 5000, .ack = 1001, .window = 65535, .wscale = 7});
+  }
+};
+
+TEST_F(SynReceivedTest, AckOfTheIssNotReset) {
+  accept_syn();
+  peer(10, {.seq = 1001, .ack = 5000});
+  EXPECT_EQ(rule(), "oracle: syn-received-bad-ack-not-reset");
+}
+
+TEST_F(SynReceivedTest, AckBeyondSndNxtNotReset) {
+  accept_syn();
+  peer(10, {.seq = 1001, .ack = 5002});
+  EXPECT_EQ(rule(), "oracle: syn-received-bad-ack-not-reset");
+}
+
+TEST_F(SynReceivedTest, BadAckReset) {
+  accept_syn();
+  peer(10, {.seq = 1001, .ack = 5002});
+  stack(10, {.flags = flag::kRst, .seq = 5002});
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(SynReceivedTest, GoodAckNeedsNoReply) {
+  accept_syn();
+  peer(10, {.seq = 1001, .ack = 5001});
+  EXPECT_EQ(rule(), "none");
+}
+
+// ---- what read() returns ----
+
+TEST_F(OracleTest, ReadingBytesNeverSent) {
+  establish();
+  peer(40, {.seq = 1001, .ack = 5101, .len = 100});
+  call(50, "read", 101);
+  EXPECT_EQ(rule(), "oracle: read-beyond-received");
+}
+
+TEST_F(OracleTest, EndOfFileWithoutAFin) {
+  establish();
+  call(50, "read", 0);
+  EXPECT_EQ(rule(), "oracle: eof-before-data");
+}
+
+TEST_F(OracleTest, EndOfFileBeforeAllDataWasRead) {
+  establish();
+  peer(40, {.flags = flag::kFin | flag::kAck, .seq = 1001, .ack = 5101, .len = 100});
+  stack(40, {.seq = 5101, .ack = 1102});
+  call(50, "read", 50);
+  call(50, "read", 0);
+  EXPECT_EQ(rule(), "oracle: eof-before-data");
+}
+
+TEST_F(OracleTest, EndOfFileAfterAShutdownIsTheUsers) {
+  establish();
+  call(50, "shutdown", 0);
+  call(60, "read", 0);
+  EXPECT_EQ(rule(), "none");
+}
+
+// ---- sequence numbers are modular ----
+
+TEST_F(OracleTest, PeerIsnNearTwoToTheThirtyTwo) {
+  peer(0, {.flags = flag::kSyn, .seq = 0xFFFFFFF0u, .window = 65535, .wscale = 7});
+  stack(0, {.flags = flag::kSyn | flag::kAck,
+            .seq = 5000,
+            .ack = 0xFFFFFFF1u,
+            .window = 64256,
+            .wscale = 7});
+  peer(10, {.seq = 0xFFFFFFF1u, .ack = 5001, .len = 100});
+  stack(10, {.seq = 5001, .ack = 0x55, .window = 502});
+  peer(20, {.seq = 0x20, .ack = 5001, .len = 10});  // old: ends before RCV.NXT 0x55
+  EXPECT_EQ(rule(), "oracle: unacceptable-not-acked");
+}
+
+TEST(OracleSwitch, OnUnlessTheEnvironmentSaysZero) {
+  // The test runs with the variable unset (ctest does not set it).
+  if (const char* v = std::getenv("TCPFUZZ_ORACLE"); v != nullptr && std::string(v) == "0") {
+    GTEST_SKIP() << "TCPFUZZ_ORACLE=0 is set in this environment";
+  }
+  EXPECT_TRUE(oracle_enabled());
+}
+
+}  // namespace
+}  // namespace tcpfuzz::oracle

@@ -1,0 +1,145 @@
+// TCP_INQ, SIOCINQ, MSG_ZEROCOPY notifications and epoll on endpoints,
+// each expectation Linux's (the Linux function is named beside it).
+#include "stack/tcp/epoll.h"
+#include "stack/tcp/zerocopy.h"
+#include "tests/tcp/tcp_harness.h"
+
+namespace netstack::tcp::testing {
+namespace {
+
+constexpr uint32_t kEpollIn = poll_event::kIn;
+constexpr uint32_t kEpollOut = poll_event::kOut;
+constexpr uint32_t kEpollErr = poll_event::kErr;
+
+std::vector<uint8_t> bytes(size_t n) {
+  return std::vector<uint8_t>(n, 0x5a);
+}
+
+TEST(ZerocopyNotifier, CompletesWhenAckedAndMergesConsecutiveIds) {
+  ZerocopyNotifier n;
+  n.on_send(seqnum::Value(100));
+  n.on_send(seqnum::Value(200));
+  n.on_send(seqnum::Value(300));
+  EXPECT_FALSE(n.on_acked(seqnum::Value(99)));
+  EXPECT_TRUE(n.on_acked(seqnum::Value(200)));  // ids 0 and 1
+  EXPECT_TRUE(n.has_notification());
+  EXPECT_TRUE(n.on_acked(seqnum::Value(300)));  // id 2 joins [0, 1]
+  EXPECT_EQ(n.pop(), (ZerocopyRange{0, 2}));
+  EXPECT_EQ(n.pop(), std::nullopt);
+}
+
+TEST(ZerocopyNotifier, AReadRangeIsNotExtended) {
+  ZerocopyNotifier n;
+  n.on_send(seqnum::Value(10));
+  n.on_send(seqnum::Value(20));
+  n.on_acked(seqnum::Value(10));
+  EXPECT_EQ(n.pop(), (ZerocopyRange{0, 0}));
+  n.on_acked(seqnum::Value(20));
+  EXPECT_EQ(n.pop(), (ZerocopyRange{1, 1}));
+}
+
+using SocketFeatures = EstablishedFixture;
+
+TEST_F(SocketFeatures, ZerocopyWritesNotifyOnlyWithSoZerocopy) {
+  ASSERT_EQ(ep->write(bytes(100), false, false, /*zerocopy=*/true).value(), 100u);
+  h.out();
+  h.in(Seg{.seq = 1001, .ack = iss + 101});
+  EXPECT_EQ(ep->read_error_queue().error(), EAGAIN);  // flag ignored without SO_ZEROCOPY
+
+  ASSERT_EQ(ep->set_option(SockOpt::kZerocopy, 1), 0);
+  EXPECT_EQ(ep->set_option(SockOpt::kZerocopy, 2), EINVAL);
+  ASSERT_EQ(ep->write(bytes(100), false, false, true).value(), 100u);
+  h.out();
+  EXPECT_EQ(ep->poll() & kEpollErr, 0u);
+  const uint64_t errors_before = ep->wakeups().error;
+  h.in(Seg{.seq = 1001, .ack = iss + 201});
+  EXPECT_EQ(ep->wakeups().error, errors_before + 1);  // sk_error_report
+  EXPECT_NE(ep->poll() & kEpollErr, 0u);
+  EXPECT_EQ(ep->read_error_queue().value(), (ZerocopyRange{0, 0}));
+  EXPECT_EQ(ep->poll() & kEpollErr, 0u);
+}
+
+TEST_F(SocketFeatures, UnreadBytesCountDataNotTheFinAndTheInqHintSaysEof) {
+  EXPECT_EQ(ep->unread_bytes().value(), 0u);
+  h.in(Seg{.flags = kAck | kPsh, .seq = 1001, .ack = iss + 1, .payload = bytes(300)});
+  EXPECT_EQ(ep->unread_bytes().value(), 300u);
+  EXPECT_EQ(ep->inq_hint(), 300u);
+  h.in(Seg{.flags = kAck | kFin, .seq = 1301, .ack = iss + 1});
+  EXPECT_EQ(ep->unread_bytes().value(), 300u);
+  std::array<uint8_t, 300> buf{};
+  ASSERT_EQ(ep->read(buf).value(), 300u);
+  EXPECT_EQ(ep->unread_bytes().value(), 0u);
+  EXPECT_EQ(ep->inq_hint(), 1u);  // tcp_inq_hint(): drained and closed
+}
+
+TEST(SocketFeaturesListener, UnreadBytesOnAListenerIsEinval) {
+  PeerHarness h;
+  const EndpointId l = h.listen();
+  EXPECT_EQ(h.tcp.find(l)->unread_bytes().error(), EINVAL);
+}
+
+TEST_F(SocketFeatures, TcpInfoLastDataRecvCountsFromTheLastData) {
+  h.advance(300ms);
+  EXPECT_EQ(ep->info().last_data_recv, 300ms);
+  h.in(Seg{.flags = kAck | kPsh, .seq = 1001, .ack = iss + 1, .payload = bytes(10)});
+  EXPECT_EQ(ep->info().last_data_recv, 0ms);
+}
+
+struct EpollTest : EstablishedFixture {
+  Epoll epoll;
+  std::vector<Epoll::Event> wait() {
+    return epoll.wait(8, [this](int fd) -> const Endpoint* { return fd == 4 ? ep : nullptr; });
+  }
+  void data(uint32_t seq, size_t n) {
+    h.in(Seg{.flags = kAck | kPsh, .seq = seq, .ack = iss + 1, .payload = bytes(n)});
+  }
+};
+
+TEST_F(EpollTest, LevelTriggeredReportsWhileReady) {
+  ASSERT_EQ(epoll.add(4, *ep, kEpollIn, 4), 0);
+  EXPECT_TRUE(wait().empty());
+  data(1001, 10);
+  for (int i = 0; i < 2; ++i) {
+    const auto ready = wait();
+    ASSERT_EQ(ready.size(), 1u);
+    EXPECT_EQ(ready[0].events, kEpollIn);
+    EXPECT_EQ(ready[0].data, 4u);
+  }
+}
+
+TEST_F(EpollTest, EdgeTriggeredReportsOncePerMatchingWakeup) {
+  ASSERT_EQ(epoll.add(4, *ep, kEpollOut | epoll_flag::kEdge, 4), 0);
+  EXPECT_EQ(wait().size(), 1u);  // ready when added
+  EXPECT_TRUE(wait().empty());
+  data(1001, 10);  // sk_data_ready: its key misses EPOLLOUT
+  EXPECT_TRUE(wait().empty());
+  ASSERT_EQ(epoll.modify(4, *ep, kEpollIn | kEpollOut | epoll_flag::kEdge, 4), 0);
+  EXPECT_EQ(wait().size(), 1u);  // ep_modify() re-polls
+  data(1011, 10);
+  const auto ready = wait();
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_EQ(ready[0].events, kEpollIn | kEpollOut);
+  EXPECT_TRUE(wait().empty());
+}
+
+TEST_F(EpollTest, OneshotDisarmsUntilModified) {
+  ASSERT_EQ(epoll.add(4, *ep, kEpollOut | epoll_flag::kOneshot, 4), 0);
+  EXPECT_EQ(wait().size(), 1u);
+  EXPECT_TRUE(wait().empty());
+  ASSERT_EQ(epoll.modify(4, *ep, kEpollOut | epoll_flag::kOneshot, 4), 0);
+  EXPECT_EQ(wait().size(), 1u);
+}
+
+TEST_F(EpollTest, ControlErrorsAreLinuxs) {
+  EXPECT_EQ(epoll.modify(4, *ep, kEpollIn, 4), ENOENT);
+  EXPECT_EQ(epoll.remove(4), ENOENT);
+  // do_epoll_ctl(): EPOLLEXCLUSIVE with EPOLLONESHOT, or on MOD, is EINVAL.
+  EXPECT_EQ(epoll.add(4, *ep, kEpollIn | epoll_flag::kExclusive | epoll_flag::kOneshot, 4), EINVAL);
+  ASSERT_EQ(epoll.add(4, *ep, kEpollIn | epoll_flag::kExclusive, 4), 0);
+  EXPECT_EQ(epoll.add(4, *ep, kEpollIn, 4), EEXIST);
+  EXPECT_EQ(epoll.modify(4, *ep, kEpollIn, 4), EINVAL);
+  EXPECT_EQ(epoll.remove(4), 0);
+}
+
+}  // namespace
+}  // namespace netstack::tcp::testing
