@@ -373,7 +373,7 @@ void Endpoint::handle_data(Segment& s) {
   // bounds instead (it overshoots by at most one segment).
   const uint32_t window = receive_window();
   const size_t held = receive_queue_.size() + reassembly_.bytes();
-  const size_t room = max_rcvbuf_ > held ? max_rcvbuf_ - held : 0;
+  const size_t room = rcvbuf_ > held ? rcvbuf_ - held : 0;
   if (seq == rcv_nxt_) {
     if (window == 0 && !payload.empty()) {
       // Linux tcp_data_queue(): data into a zero window is dropped, ACKed at once.
