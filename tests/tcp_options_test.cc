@@ -251,5 +251,86 @@ TEST(TcpOptionsTest, NopsAnywhere) {
   EXPECT_TRUE(o.sack_permitted);
 }
 
+// ---- Fast Open (RFC 7413; Linux tcp_parse_fastopen_option()) ----
+
+TEST(TcpOptionsTest, FastOpenCookieRequestAndCookie) {
+  const TcpOptions request = parse_tcp_options(Bytes{34, 2, 1, 1});
+  ASSERT_TRUE(request.fast_open.has_value());
+  EXPECT_EQ(request.fast_open->length, 0);
+  EXPECT_FALSE(request.fast_open->experimental);
+  const TcpOptions cookie = parse_tcp_options(Bytes{34, 6, 0xab, 0xcd, 0x12, 0x34, 1, 1});
+  ASSERT_TRUE(cookie.fast_open.has_value());
+  EXPECT_EQ(cookie.fast_open->length, 4);
+  EXPECT_EQ(cookie.fast_open->bytes[0], 0xab);
+  EXPECT_EQ(cookie.fast_open->bytes[3], 0x34);
+}
+
+TEST(TcpOptionsTest, FastOpenExperimentalNeedsTheMagic) {
+  const TcpOptions exp = parse_tcp_options(Bytes{254, 8, 0xf9, 0x89, 1, 2, 3, 4});
+  ASSERT_TRUE(exp.fast_open.has_value());
+  EXPECT_TRUE(exp.fast_open->experimental);
+  EXPECT_EQ(exp.fast_open->length, 4);
+  EXPECT_FALSE(parse_tcp_options(Bytes{254, 8, 0xf9, 0x88, 1, 2, 3, 4}).fast_open.has_value());
+  // Too short to hold the magic: another experiment, skipped.
+  EXPECT_FALSE(parse_tcp_options(Bytes{254, 2, 1, 1}).fast_open.has_value());
+  const TcpOptions request = parse_tcp_options(Bytes{254, 4, 0xf9, 0x89});
+  ASSERT_TRUE(request.fast_open.has_value());
+  EXPECT_EQ(request.fast_open->length, 0);
+}
+
+TEST(TcpOptionsTest, FastOpenMalformedLengths) {
+  // Odd cookie lengths are ignored: the option after them still counts.
+  for (uint8_t length : std::array<uint8_t, 3>{3, 7, 9}) {
+    Bytes b(length, 0xaa);
+    b[0] = 34;
+    b[1] = length;
+    b.insert(b.end(), {0x01, 0x03, 0x03, 0x07});
+    const TcpOptions o = parse_tcp_options(b);
+    EXPECT_FALSE(o.fast_open.has_value()) << "length " << int{length};
+    EXPECT_EQ(o.window_scale, 7) << "skipped by its length " << int{length};
+  }
+  // Even but outside 4..16 bytes of cookie (option length 4 or 20): no cookie.
+  EXPECT_FALSE(parse_tcp_options(Bytes{34, 4, 1, 2}).fast_open.has_value());
+  Bytes long_cookie(20, 0x11);
+  long_cookie[0] = 34;
+  long_cookie[1] = 20;
+  EXPECT_FALSE(parse_tcp_options(long_cookie).fast_open.has_value());
+  // Sixteen bytes is the longest cookie.
+  Bytes longest(18, 0x22);
+  longest[0] = 34;
+  longest[1] = 18;
+  ASSERT_TRUE(parse_tcp_options(longest).fast_open.has_value());
+  EXPECT_EQ(parse_tcp_options(longest).fast_open->length, 16);
+}
+
+TEST(TcpOptionsTest, FastOpenBadEvenLengthClearsAnEarlierCookie) {
+  // Linux sets the cookie length to -1: no cookie, not the first one.
+  const TcpOptions o = parse_tcp_options(Bytes{34, 6, 1, 2, 3, 4, 34, 4, 5, 6, 0, 0});
+  EXPECT_FALSE(o.fast_open.has_value());
+  // An odd one leaves it alone.
+  const TcpOptions kept = parse_tcp_options(Bytes{34, 6, 1, 2, 3, 4, 34, 3, 5, 0});
+  ASSERT_TRUE(kept.fast_open.has_value());
+  EXPECT_EQ(kept.fast_open->length, 4);
+}
+
+TEST(TcpOptionsTest, FastOpenWrittenAfterWindowScaleWithPadding) {
+  TcpOptions o;
+  o.mss = 1460;
+  o.window_scale = 8;
+  o.fast_open = FastOpenCookie{};
+  Bytes out(40);
+  // Linux: <mss 1460,nop,wscale 8,FO,nop,nop>
+  ASSERT_EQ(write_tcp_options(out, o), 12u);
+  EXPECT_EQ(Bytes(out.begin(), out.begin() + 12),
+            (Bytes{2, 4, 0x05, 0xb4, 1, 3, 3, 8, 34, 2, 1, 1}));
+  o.fast_open->experimental = true;
+  o.fast_open->length = 8;
+  o.fast_open->bytes = {1, 2, 3, 4, 5, 6, 7, 8};
+  ASSERT_EQ(write_tcp_options(out, o), 20u);
+  EXPECT_EQ(Bytes(out.begin() + 8, out.begin() + 20),
+            (Bytes{254, 12, 0xf9, 0x89, 1, 2, 3, 4, 5, 6, 7, 8}));
+  EXPECT_EQ(parse_tcp_options(std::span(out).first(20)), o);
+}
+
 }  // namespace
 }  // namespace netstack::header

@@ -20,7 +20,7 @@ namespace {
 
 // Taken from the system headers of the Linux machine we build on, so the
 // numbers are Linux's by construction.
-constexpr std::array<std::pair<std::string_view, int>, 26> kErrnos{{
+constexpr std::array<std::pair<std::string_view, int>, 27> kErrnos{{
     {"EPERM", EPERM},
     {"ENOENT", ENOENT},
     {"EINTR", EINTR},
@@ -37,6 +37,7 @@ constexpr std::array<std::pair<std::string_view, int>, 26> kErrnos{{
     {"EADDRINUSE", EADDRINUSE},
     {"EADDRNOTAVAIL", EADDRNOTAVAIL},
     {"ENETUNREACH", ENETUNREACH},
+    {"EHOSTUNREACH", EHOSTUNREACH},
     {"ECONNABORTED", ECONNABORTED},
     {"ECONNRESET", ECONNRESET},
     {"EISCONN", EISCONN},
@@ -49,7 +50,8 @@ constexpr std::array<std::pair<std::string_view, int>, 26> kErrnos{{
     {"ENOBUFS", ENOBUFS},
 }};
 
-constexpr std::array<std::pair<std::string_view, long>, 84> kSymbols{{
+constexpr std::array<std::pair<std::string_view, long>, 89> kSymbols{{
+    {"AF_UNSPEC", AF_UNSPEC},
     {"AF_INET", AF_INET},
     {"AF_INET6", AF_INET6},
     {"PF_INET", PF_INET},
@@ -82,6 +84,9 @@ constexpr std::array<std::pair<std::string_view, long>, 84> kSymbols{{
     {"TCP_INFO", TCP_INFO},
     {"TCP_QUICKACK", TCP_QUICKACK},
     {"TCP_CONGESTION", TCP_CONGESTION},
+    {"TCP_FASTOPEN", TCP_FASTOPEN},
+    {"TCP_FASTOPEN_CONNECT", TCP_FASTOPEN_CONNECT},
+    {"TCP_FASTOPEN_NO_COOKIE", TCP_FASTOPEN_NO_COOKIE},
     {"O_RDONLY", O_RDONLY},
     {"O_WRONLY", O_WRONLY},
     {"O_RDWR", O_RDWR},
@@ -104,6 +109,8 @@ constexpr std::array<std::pair<std::string_view, long>, 84> kSymbols{{
     {"MSG_DONTWAIT", MSG_DONTWAIT},
     {"MSG_MORE", MSG_MORE},
     {"MSG_EOR", MSG_EOR},
+    {"MSG_FASTOPEN", MSG_FASTOPEN},
+    {"MSG_NOSIGNAL", MSG_NOSIGNAL},
     {"MSG_ZEROCOPY", MSG_ZEROCOPY},
     {"MSG_ERRQUEUE", MSG_ERRQUEUE},
     {"NULL", 0},
@@ -145,7 +152,7 @@ struct SocketOptionRow {
 };
 
 using netstack::tcp::SockOpt;
-constexpr std::array<SocketOptionRow, 18> kSocketOptions{{
+constexpr std::array<SocketOptionRow, 21> kSocketOptions{{
     {SockOpt::kKeepAlive, {"SOL_SOCKET", "SO_KEEPALIVE"}, SOL_SOCKET, SO_KEEPALIVE},
     {SockOpt::kLinger, {"SOL_SOCKET", "SO_LINGER"}, SOL_SOCKET, SO_LINGER},
     {SockOpt::kRcvBuf, {"SOL_SOCKET", "SO_RCVBUF"}, SOL_SOCKET, SO_RCVBUF},
@@ -164,6 +171,15 @@ constexpr std::array<SocketOptionRow, 18> kSocketOptions{{
     {SockOpt::kInq, {"IPPROTO_TCP", "TCP_INQ"}, IPPROTO_TCP, TCP_INQ},
     {SockOpt::kZerocopy, {"SOL_SOCKET", "SO_ZEROCOPY"}, SOL_SOCKET, SO_ZEROCOPY},
     {SockOpt::kMark, {"SOL_SOCKET", "SO_MARK"}, SOL_SOCKET, SO_MARK},
+    {SockOpt::kFastOpen, {"IPPROTO_TCP", "TCP_FASTOPEN"}, IPPROTO_TCP, TCP_FASTOPEN},
+    {SockOpt::kFastOpenConnect,
+     {"IPPROTO_TCP", "TCP_FASTOPEN_CONNECT"},
+     IPPROTO_TCP,
+     TCP_FASTOPEN_CONNECT},
+    {SockOpt::kFastOpenNoCookie,
+     {"IPPROTO_TCP", "TCP_FASTOPEN_NO_COOKIE"},
+     IPPROTO_TCP,
+     TCP_FASTOPEN_NO_COOKIE},
 }};
 static_assert(SOL_TCP == IPPROTO_TCP);
 

@@ -50,6 +50,19 @@ std::vector<OptionSpec> options_in_order(std::span<const uint8_t> b) {
           o.sack_blocks.emplace_back(load_be32(body + k), load_be32(body + k + 4));
         }
         break;
+      case opt::kFastOpen:
+        o.kind = OptionSpec::Kind::kFastOpen;
+        o.cookie.assign(body, body + len - 2);
+        break;
+      case opt::kExperimental:
+        if (len >= 4 && load_be16(body) == opt::kFastOpenMagic) {
+          o.kind = OptionSpec::Kind::kFastOpenExp;
+          o.cookie.assign(body + 2, body + len - 2);
+          break;
+        }
+        o.kind = OptionSpec::Kind::kNop;
+        o.value = 0x100u | kind;
+        break;
       default:
         // An option the dialect cannot name: shown as its kind number.
         o.kind = OptionSpec::Kind::kNop;
@@ -102,6 +115,15 @@ std::vector<uint8_t> option_bytes(const std::vector<OptionSpec>& options) {
           be32(b);
         }
         break;
+      case OptionSpec::Kind::kFastOpen:
+        out.insert(out.end(), {opt::kFastOpen, static_cast<uint8_t>(2 + o.cookie.size())});
+        out.insert(out.end(), o.cookie.begin(), o.cookie.end());
+        break;
+      case OptionSpec::Kind::kFastOpenExp:
+        out.insert(out.end(), {opt::kExperimental, static_cast<uint8_t>(4 + o.cookie.size())});
+        be16(opt::kFastOpenMagic);
+        out.insert(out.end(), o.cookie.begin(), o.cookie.end());
+        break;
     }
   }
   return out;
@@ -135,6 +157,16 @@ std::string format_options(const std::vector<OptionSpec>& options) {
         s += "sack";
         for (const auto& [a, b] : o.sack_blocks)
           s += " " + std::to_string(a) + ":" + std::to_string(b);
+        break;
+      case OptionSpec::Kind::kFastOpen:
+      case OptionSpec::Kind::kFastOpenExp:
+        s += o.kind == OptionSpec::Kind::kFastOpen ? "FO" : "FOEXP";
+        if (!o.cookie.empty()) s += " ";
+        for (const uint8_t b : o.cookie) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          s += kHex[b >> 4];
+          s += kHex[b & 0xf];
+        }
         break;
     }
   }

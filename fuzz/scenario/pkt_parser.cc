@@ -1,9 +1,10 @@
 #include "fuzz/scenario/pkt_parser.h"
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <fstream>
 #include <sstream>
-
-#include <cmath>
 #include <utility>
 
 #include "fuzz/scenario/pkt_lexer.h"
@@ -313,13 +314,37 @@ class Parser {
       if (!peek().is_word("ecr")) return fail(peek(), "expected 'ecr' in TS option");
       next();
       return expect_u32(&o->value2, "TS ecr");
-    } else if (name == "FO" || name == "FOEXP" || name == "md5" || name == "exp" ||
-               name == "mptcp") {
+    } else if (name == "FO" || name == "FOEXP") {
+      o->kind = name == "FO" ? K::kFastOpen : K::kFastOpenExp;
+      const Token& v = peek();
+      if (v.kind != Token::Kind::kWord && v.kind != Token::Kind::kInteger) return true;
+      std::string hex = next().text;
+      // google/packetdrill's run_all.py defines TFO_COOKIE (-D) as the cookie
+      // Linux makes for its addresses and defaults.sh's key.
+      if (hex == "TFO_COOKIE") hex = ipv6(out) ? "c1d1e9742a47a9bc" : "3021b9d889017eeb";
+      if (!parse_hex(hex, &o->cookie)) return fail(v, "bad Fast Open cookie '" + hex + "'");
+    } else if (name == "md5" || name == "exp" || name == "mptcp") {
       out.unsupported.push_back({"TCP option " + name, line});
       while (!peek().is(',') && !peek().is('>') && peek().kind != Token::Kind::kEnd) next();
       o->kind = K::kNop;
     } else {
       return fail(w, "unknown TCP option '" + name + "'");
+    }
+    return true;
+  }
+
+  static bool ipv6(const Scenario& s) {
+    return std::ranges::any_of(
+        s.options, [](const auto& o) { return o.first == "ip_version" && o.second == "ipv6"; });
+  }
+
+  static bool parse_hex(const std::string& hex, std::vector<uint8_t>* out) {
+    if (hex.size() % 2 != 0) return false;
+    for (size_t i = 0; i < hex.size(); i += 2) {
+      unsigned v = 0;
+      const auto r = std::from_chars(hex.data() + i, hex.data() + i + 2, v, 16);
+      if (r.ec != std::errc() || r.ptr != hex.data() + i + 2) return false;
+      out->push_back(static_cast<uint8_t>(v));
     }
     return true;
   }

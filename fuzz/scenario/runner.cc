@@ -223,14 +223,27 @@ class Runner {
   // The next packet the stack sends, waiting (in fake time) up to `limit`.
   std::optional<Captured> next_sent(Instant limit) {
     world_.pump();
-    while (capture_.queue.empty()) {
-      const auto next = world_.clock().next_deadline();
-      if (!next || *next > limit) return std::nullopt;
-      advance_to(*next);
+    while (true) {
+      while (capture_.queue.empty()) {
+        const auto next = world_.clock().next_deadline();
+        if (!next || *next > limit) return std::nullopt;
+        advance_to(*next);
+      }
+      Captured c = std::move(capture_.queue.front());
+      capture_.queue.pop_front();
+      if (of_socket_under_test(c)) return c;
     }
-    Captured c = std::move(capture_.queue.front());
-    capture_.queue.pop_front();
-    return c;
+  }
+
+  // packetdrill (run_packet.c, find_socket_for_live_packet() and
+  // find_connect_for_live_packet()): only the socket under test's packets,
+  // and the SYN of a connect, are compared; an older socket's are not seen.
+  bool of_socket_under_test(const Captured& c) const {
+    using Phase = SocketUnderTest::Phase;
+    if (c.tcp.has(flag::kSyn) && !c.tcp.has(flag::kAck)) return true;
+    if (sut_.phase == Phase::kNew || sut_.phase == Phase::kConnecting) return false;
+    return sut_.local_port == 0 ||
+           (c.tcp.src_port == sut_.local_port && c.tcp.dst_port == sut_.remote_port);
   }
 
   bool expect_outbound(const Event& e, const PacketSpec& p, int64_t t,

@@ -25,11 +25,22 @@ struct EventTime {
 
 // One TCP option as written in a script, in order.
 struct OptionSpec {
-  enum class Kind : uint8_t { kNop, kEol, kMss, kWindowScale, kSackPermitted, kSack, kTimestamp };
+  enum class Kind : uint8_t {
+    kNop,
+    kEol,
+    kMss,
+    kWindowScale,
+    kSackPermitted,
+    kSack,
+    kTimestamp,
+    kFastOpen,     // "FO [cookie]": kind 34 (RFC 7413)
+    kFastOpenExp,  // "FOEXP [cookie]": kind 254 with the magic 0xF989
+  };
   Kind kind = Kind::kNop;
   uint32_t value = 0;   // MSS, window scale
   uint32_t value2 = 0;  // timestamp echo reply (value is TSval)
   std::vector<std::pair<uint32_t, uint32_t>> sack_blocks;
+  std::vector<uint8_t> cookie;  // Fast Open; empty: a cookie request
   bool operator==(const OptionSpec&) const = default;
 };
 

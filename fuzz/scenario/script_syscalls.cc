@@ -185,11 +185,23 @@ CallOutcome ScriptSyscalls::write(Line& line) {
   const long msg_dontwait = linux_constant("MSG_DONTWAIT");
   const long msg_eor = linux_constant("MSG_EOR");
   const long msg_zerocopy = linux_constant("MSG_ZEROCOPY");
-  if ((flags & ~(msg_more | msg_dontwait | msg_eor | msg_zerocopy)) != 0) {
+  const long msg_fastopen = linux_constant("MSG_FASTOPEN");
+  // MSG_NOSIGNAL only spares the process a SIGPIPE.
+  const long msg_nosignal = linux_constant("MSG_NOSIGNAL");
+  if ((flags & ~(msg_more | msg_dontwait | msg_eor | msg_zerocopy | msg_fastopen | msg_nosignal)) !=
+      0) {
     return line.unsupported(name + " flags " + std::to_string(flags));
   }
+  if ((flags & msg_fastopen) != 0) {
+    // Linux tcp_sendmsg_fastopen(): an AF_UNSPEC address is refused.
+    if (name == "sendto" && a.size() > 4 && evaluate(a[4]) == linux_constant("AF_UNSPEC")) {
+      return CallOutcome::err(EOPNOTSUPP);
+    }
+    return calls_.send_fast_open(line.fd, static_cast<size_t>(*length),
+                                 (flags & msg_dontwait) != 0);
+  }
   if (name == "sendto" && a.size() > 4 && a[4].kind != Expr::Kind::kEllipsis) {
-    return line.unsupported("sendto with an address (TCP Fast Open)");
+    return line.unsupported("sendto with an address");
   }
   return calls_.write(line.fd, static_cast<size_t>(*length), (flags & msg_more) != 0,
                       (flags & msg_eor) != 0, (flags & msg_dontwait) != 0,

@@ -71,7 +71,9 @@ CallOutcome SocketCalls::connect(int fd) {
   const Fd& f = fds_.at(fd);
   if (ep->state() == tcp::State::kClosed && pending_connect_ != f.endpoint) {
     const tcp::Errno r = ep->connect(addresses_.remote, addresses_.connect_port);
-    if (r != EINPROGRESS) return CallOutcome::err(r);
+    // 0: TCP_FASTOPEN_CONNECT deferred the SYN to the first write.
+    if (r == 0) sut_.on_connect(addresses_.connect_port);
+    if (r != EINPROGRESS) return outcome(r);
     sut_.on_connect(addresses_.connect_port);
     if (f.nonblocking) return CallOutcome::err(EINPROGRESS);
     pending_connect_ = f.endpoint;
@@ -108,8 +110,40 @@ CallOutcome SocketCalls::read(int fd, size_t length, bool peek, bool dontwait) {
   return outcome(ep->read(buffer, peek), nonblocking(fd) || dontwait);
 }
 
+namespace {
+
+// Linux sk_write_pending: a blocked writer waiting for the handshake.
+CallOutcome tell_write_pending(tcp::Endpoint* ep, CallOutcome out) {
+  if (ep != nullptr) ep->set_write_pending(out.would_block && ep->state() == tcp::State::kSynSent);
+  return out;
+}
+
+}  // namespace
+
 CallOutcome SocketCalls::write(int fd, size_t length, bool more, bool eor, bool dontwait,
                                bool zerocopy) {
+  tcp::Endpoint* ep = endpoint(fd);
+  // Linux tcp_sendmsg(): the first write of a deferred TCP_FASTOPEN_CONNECT
+  // is a sendto(MSG_FASTOPEN).
+  if (fast_open_call_ != FastOpenCall::kIdle || (ep != nullptr && ep->fast_open_deferred())) {
+    return send_fast_open(fd, length, dontwait);
+  }
+  return tell_write_pending(ep, queue_write(fd, length, more, eor, dontwait, zerocopy));
+}
+
+CallOutcome SocketCalls::send_fast_open(int fd, size_t length, bool dontwait) {
+  const CallOutcome out = fast_open_call(fd, length, dontwait);
+  // Linux inet_wait_for_connect(): the waiting call counts as a pending
+  // writer only while data is left beyond what the SYN carried.
+  if (tcp::Endpoint* ep = endpoint(fd)) {
+    ep->set_write_pending(out.would_block && ep->state() == tcp::State::kSynSent &&
+                          fast_open_syn_bytes_ < length);
+  }
+  return out;
+}
+
+CallOutcome SocketCalls::queue_write(int fd, size_t length, bool more, bool eor, bool dontwait,
+                                     bool zerocopy) {
   tcp::Endpoint* ep = endpoint(fd);
   if (ep == nullptr) return CallOutcome::err(EBADF);
   const bool nonblocking_call = nonblocking(fd) || dontwait;
@@ -130,6 +164,50 @@ CallOutcome SocketCalls::write(int fd, size_t length, bool more, bool eor, bool 
   if (write_progress_ < length) return CallOutcome::blocked();
   write_progress_ = 0;
   return CallOutcome::ok(static_cast<long>(length));
+}
+
+CallOutcome SocketCalls::fast_open_call(int fd, size_t length, bool dontwait) {
+  tcp::Endpoint* ep = endpoint(fd);
+  if (ep == nullptr) return CallOutcome::err(EBADF);
+  const bool nonblocking_call = nonblocking(fd) || dontwait;
+  if (fast_open_call_ == FastOpenCall::kWriting) {
+    const CallOutcome out = queue_write(fd, length, false, false, dontwait, false);
+    if (!out.would_block) fast_open_call_ = FastOpenCall::kIdle;
+    return out;
+  }
+  if (fast_open_call_ == FastOpenCall::kIdle) {
+    const bool was_closed = ep->state() == tcp::State::kClosed;
+    const std::vector<uint8_t> zeros(length, 0);
+    auto r = ep->send_fast_open(addresses_.remote, addresses_.connect_port, zeros);
+    if (was_closed && ep->state() != tcp::State::kClosed) sut_.on_connect(addresses_.connect_port);
+    if (!r && r.error() != EINPROGRESS) return CallOutcome::err(r.error());
+    const size_t in_syn = r ? *r : 0;
+    if (nonblocking_call) {
+      return in_syn > 0 ? CallOutcome::ok(static_cast<long>(in_syn))
+                        : CallOutcome::err(EINPROGRESS);
+    }
+    fast_open_call_ = FastOpenCall::kAwaitingHandshake;
+    fast_open_syn_bytes_ = in_syn;
+    return CallOutcome::blocked();
+  }
+  if (ep->state() == tcp::State::kSynSent || ep->state() == tcp::State::kSynRcvd) {
+    return CallOutcome::blocked();
+  }
+  fast_open_call_ = FastOpenCall::kIdle;
+  if (ep->state() == tcp::State::kClosed) {
+    // Linux: a failed connect frees the Fast Open request, so the SYN's data
+    // does not count; the call reports the connect's error.
+    const int error = ep->get_option(tcp::SockOpt::kError).value_or(0);
+    return CallOutcome::err(error != 0 ? error : EPIPE);
+  }
+  write_progress_ = fast_open_syn_bytes_;
+  if (write_progress_ >= length) {
+    write_progress_ = 0;
+    return CallOutcome::ok(static_cast<long>(length));
+  }
+  const CallOutcome out = queue_write(fd, length, false, false, dontwait, false);
+  if (out.would_block) fast_open_call_ = FastOpenCall::kWriting;
+  return out;
 }
 
 CallOutcome SocketCalls::shutdown(int fd, tcp::ShutdownHow how) {

@@ -74,6 +74,10 @@ class SocketCalls {
   // A blocking write returns once all of it is queued.
   CallOutcome write(int fd, size_t length, bool more, bool eor, bool dontwait,
                     bool zerocopy = false);
+  // sendto(MSG_FASTOPEN): a non-blocking call returns what the SYN carries
+  // (EINPROGRESS for nothing); a blocking one waits for the handshake and
+  // writes the rest, as Linux's tcp_sendmsg() does.
+  CallOutcome send_fast_open(int fd, size_t length, bool dontwait);
   // ioctl(SIOCINQ).
   netstack::Expected<size_t, netstack::tcp::Errno> unread_bytes(int fd);
   // recvmsg(MSG_ERRQUEUE): never blocks (Linux sock_recv_errqueue()).
@@ -96,6 +100,9 @@ class SocketCalls {
   uint32_t poll(int fd);
 
  private:
+  CallOutcome queue_write(int fd, size_t length, bool more, bool eor, bool dontwait, bool zerocopy);
+  CallOutcome fast_open_call(int fd, size_t length, bool dontwait);
+
   struct Fd {
     netstack::tcp::EndpointId endpoint = netstack::tcp::kNoEndpoint;
     bool nonblocking = false;
@@ -111,6 +118,11 @@ class SocketCalls {
   netstack::tcp::EndpointId pending_connect_ = netstack::tcp::kNoEndpoint;
   // How much of a blocking write is already queued.
   size_t write_progress_ = 0;
+  // A blocking sendto(MSG_FASTOPEN) waiting for its handshake, with the
+  // bytes its SYN carried.
+  enum class FastOpenCall : uint8_t { kIdle, kAwaitingHandshake, kWriting };
+  FastOpenCall fast_open_call_ = FastOpenCall::kIdle;
+  size_t fast_open_syn_bytes_ = 0;
 };
 
 }  // namespace tcpfuzz::scenario

@@ -1,6 +1,7 @@
 #include "fuzz/scenario/sysctl_config.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <sstream>
 
@@ -13,11 +14,30 @@ bool parse_uints(std::string_view text, std::vector<uint64_t>* out) {
   std::string word;
   while (in >> word) {
     uint64_t v = 0;
-    const auto r = std::from_chars(word.data(), word.data() + word.size(), v);
+    // sysctl takes C integers: "0x202" is hexadecimal.
+    const bool hex = word.size() > 2 && word[0] == '0' && (word[1] == 'x' || word[1] == 'X');
+    const char* first = word.data() + (hex ? 2 : 0);
+    const auto r = std::from_chars(first, word.data() + word.size(), v, hex ? 16 : 10);
     if (r.ec != std::errc() || r.ptr != word.data() + word.size()) return false;
     out->push_back(v);
   }
   return !out->empty();
+}
+
+// Linux proc_tcp_fastopen_key(): "%x-%x-%x-%x", a primary key (a backup
+// key after a comma is not modelled).
+bool parse_fastopen_key(std::string_view text, netstack::tcp::Config& c) {
+  std::array<uint32_t, 4> words{};
+  for (size_t i = 0; i < words.size(); ++i) {
+    const size_t end = i + 1 < words.size() ? text.find('-') : text.size();
+    if (end == std::string_view::npos || end == 0) return false;
+    const auto r = std::from_chars(text.data(), text.data() + end, words[i], 16);
+    if (r.ec != std::errc() || r.ptr != text.data() + end) return false;
+    text.remove_prefix(std::min(end + 1, text.size()));
+  }
+  c.fastopen_key = words;
+  c.fastopen_key_set = true;
+  return true;
 }
 
 }  // namespace
@@ -38,6 +58,7 @@ bool apply_sysctl(std::string_view assignment, netstack::tcp::Config& c) {
     if (a) c.congestion_control = *a;
     return a.has_value();
   }
+  if (name == "tcp_fastopen_key") return parse_fastopen_key(value, c);
   std::vector<uint64_t> v;
   if (!parse_uints(value, &v)) return false;
   using std::chrono::seconds;
@@ -71,8 +92,14 @@ bool apply_sysctl(std::string_view assignment, netstack::tcp::Config& c) {
     c.max_reordering = static_cast<uint32_t>(std::max<uint64_t>(v[0], 1));
   else if (name == "tcp_slow_start_after_idle")
     c.slow_start_after_idle = v[0] != 0;
-  else if (name == "tcp_ecn" || name == "tcp_fastopen")
-    return v[0] == 0;  // ECN and Fast Open are outside the model: only "off" holds
+  else if (name == "tcp_fastopen")
+    c.fastopen = static_cast<uint32_t>(v[0]);
+  else if (name == "tcp_fastopen_blackhole_timeout_sec")
+    return v[0] == 0;  // Linux 6.18's default: active Fast Open is never disabled
+  else if (name == "tcp_min_tso_segs")
+    return true;  // TSO sizing: the matcher sums live segments as TSO packets anyway
+  else if (name == "tcp_ecn")
+    return v[0] == 0;  // ECN is outside the model: only "off" holds
   else if ((name == "tcp_rmem" || name == "tcp_wmem") && v.size() == 3) {
     (name == "tcp_rmem" ? c.rmem_default : c.wmem_default) = static_cast<uint32_t>(v[1]);
     (name == "tcp_rmem" ? c.rmem_max : c.wmem_max) = static_cast<uint32_t>(v[2]);
@@ -144,7 +171,7 @@ std::string sysctl_command(const netstack::tcp::Config& c) {
     << " net.ipv4.tcp_keepalive_intvl=" << secs(c.keepalive_intvl)
     << " net.ipv4.tcp_keepalive_probes=" << c.keepalive_probes << " net.ipv4.tcp_rmem=\"4096 "
     << c.rmem_default << " " << c.rmem_max << "\" net.ipv4.tcp_wmem=\"4096 " << c.wmem_default
-    << " " << c.wmem_max << "\" net.ipv4.tcp_ecn=0 net.ipv4.tcp_fastopen=0";
+    << " " << c.wmem_max << "\" net.ipv4.tcp_ecn=0 net.ipv4.tcp_fastopen=" << c.fastopen;
   return o.str();
 }
 

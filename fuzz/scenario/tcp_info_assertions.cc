@@ -100,6 +100,7 @@ std::optional<long> tcp_info_field(const netstack::tcp::TcpInfo& i, std::string_
   using std::chrono::milliseconds;
   if (name == "tcpi_state") return linux_state(i.state);
   if (name == "tcpi_ca_state") return static_cast<long>(i.ca_state);
+  if (name == "tcpi_delivered") return i.delivered;
   if (name == "tcpi_unacked") return i.unacked;
   if (name == "tcpi_sacked") return i.sacked;
   if (name == "tcpi_lost") return i.lost;
@@ -120,9 +121,10 @@ std::optional<long> tcp_info_field(const netstack::tcp::TcpInfo& i, std::string_
   if (name == "tcpi_min_rtt") return duration_cast<microseconds>(i.min_rtt).count();
   if (name == "tcpi_last_data_recv") return duration_cast<milliseconds>(i.last_data_recv).count();
   if (name == "tcpi_options") {
-    // Linux tcp_get_info(): which options the handshake agreed on.
+    // Linux tcp_get_info(): which options the handshake agreed on, and
+    // TCPI_OPT_SYN_DATA when Fast Open data in the SYN was acknowledged.
     return (i.timestamps ? 1 : 0) | (i.sack ? 2 : 0) |
-           (i.snd_wscale != 0 || i.rcv_wscale != 0 ? 4 : 0);
+           (i.snd_wscale != 0 || i.rcv_wscale != 0 ? 4 : 0) | (i.syn_data ? 32 : 0);
   }
   return std::nullopt;
 }

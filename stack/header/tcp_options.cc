@@ -15,12 +15,36 @@ constexpr uint8_t kSackPermittedLength = 2;
 constexpr uint8_t kTimestampsLength = 10;
 constexpr uint8_t kSackBaseLength = 2;
 constexpr uint8_t kSackPerBlock = 8;
+constexpr uint8_t kFastOpenBaseLength = 2;
+constexpr uint8_t kExperimentalFastOpenBaseLength = 4;
+
+// Linux tcp_parse_fastopen_option(): `cookie` is what follows the option's
+// header.
+void parse_fast_open(std::span<const uint8_t> cookie, bool experimental,
+                     std::optional<FastOpenCookie>* out) {
+  if (cookie.size() % 2 != 0) return;
+  if (!cookie.empty() &&
+      (cookie.size() < FastOpenCookie::kMinLength || cookie.size() > FastOpenCookie::kMaxLength)) {
+    out->reset();
+    return;
+  }
+  FastOpenCookie c;
+  c.length = static_cast<uint8_t>(cookie.size());
+  c.experimental = experimental;
+  std::ranges::copy(cookie, c.bytes.begin());
+  *out = c;
+}
+
+size_t fast_open_length(const FastOpenCookie& c) {
+  return (c.experimental ? kExperimentalFastOpenBaseLength : kFastOpenBaseLength) + c.length;
+}
 
 }  // namespace
 
 bool TcpOptions::operator==(const TcpOptions& o) const {
   return mss == o.mss && window_scale == o.window_scale && sack_permitted == o.sack_permitted &&
-         timestamps == o.timestamps && std::ranges::equal(sacks(), o.sacks());
+         timestamps == o.timestamps && std::ranges::equal(sacks(), o.sacks()) &&
+         fast_open == o.fast_open;
 }
 
 TcpOptions parse_tcp_options(std::span<const uint8_t> bytes) {
@@ -64,6 +88,16 @@ TcpOptions parse_tcp_options(std::span<const uint8_t> bytes) {
           }
         }
         break;
+      case tcp_option::kFastOpen:
+        parse_fast_open({body, length - size_t{kFastOpenBaseLength}}, false, &out.fast_open);
+        break;
+      case tcp_option::kExperimental:
+        if (length >= kExperimentalFastOpenBaseLength &&
+            load_be16(body) == tcp_option::kFastOpenMagic) {
+          parse_fast_open({body + 2, length - size_t{kExperimentalFastOpenBaseLength}}, true,
+                          &out.fast_open);
+        }
+        break;
       default:
         break;  // unknown: skipped by its length
     }
@@ -79,6 +113,7 @@ size_t tcp_options_size(const TcpOptions& o) {
   if (o.timestamps) n += 8;
   if (o.window_scale) n += 4;
   if (o.sack_block_count > 0) n += 4 + size_t{o.sack_block_count} * kSackPerBlock;
+  if (o.fast_open) n += (fast_open_length(*o.fast_open) + 3) & ~size_t{3};
   return n;
 }
 
@@ -127,6 +162,20 @@ std::optional<size_t> write_tcp_options(std::span<uint8_t> out, const TcpOptions
       store_be32(p + 4, b.end);
       p += 8;
     }
+  }
+  if (o.fast_open) {
+    const size_t length = fast_open_length(*o.fast_open);
+    if (o.fast_open->experimental) {
+      *p++ = tcp_option::kExperimental;
+      *p++ = static_cast<uint8_t>(length);
+      store_be16(p, tcp_option::kFastOpenMagic);
+      p += 2;
+    } else {
+      *p++ = tcp_option::kFastOpen;
+      *p++ = static_cast<uint8_t>(length);
+    }
+    p = std::ranges::copy(o.fast_open->value(), p).out;
+    for (size_t pad = length; pad % 4 != 0; ++pad) *p++ = tcp_option::kNop;
   }
   return static_cast<size_t>(p - out.data());
 }

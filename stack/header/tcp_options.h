@@ -15,6 +15,11 @@
 //   - SACK blocks: length must be 2 + 8n; n is then at most 4 since the
 //     option space is 40 bytes.
 //   - Unknown kinds are skipped by their length.
+//   - Fast Open (RFC 7413 kind 34, or experimental kind 254 with the magic
+//     0xF989; Linux tcp_parse_fastopen_option()): a cookie of 4..16 bytes of
+//     even length, or none at all (a cookie request). An odd cookie length is
+//     ignored; any other even length (2, or over 16) clears a cookie parsed
+//     before it. A kind 254 without the magic is some other experiment.
 // Whether an option *counts* (MSS/WS/SACK-permitted only on SYN, SACK only
 // when negotiated) is the TCP layer's decision, not the parser's.
 #pragma once
@@ -34,6 +39,9 @@ inline constexpr uint8_t kWindowScale = 3;
 inline constexpr uint8_t kSackPermitted = 4;
 inline constexpr uint8_t kSack = 5;
 inline constexpr uint8_t kTimestamps = 8;
+inline constexpr uint8_t kFastOpen = 34;       // RFC 7413
+inline constexpr uint8_t kExperimental = 254;  // RFC 6994
+inline constexpr uint16_t kFastOpenMagic = 0xF989;
 }  // namespace tcp_option
 
 inline constexpr uint8_t kMaxWindowScale = 14;  // RFC 7323 section 2.3
@@ -51,6 +59,18 @@ struct Timestamps {
   bool operator==(const Timestamps&) const = default;
 };
 
+// A Fast Open cookie: empty is a cookie request (RFC 7413 4.1.1).
+struct FastOpenCookie {
+  static constexpr size_t kMinLength = 4;   // Linux TCP_FASTOPEN_COOKIE_MIN
+  static constexpr size_t kMaxLength = 16;  // Linux TCP_FASTOPEN_COOKIE_MAX
+  std::array<uint8_t, kMaxLength> bytes{};
+  uint8_t length = 0;
+  bool experimental = false;  // sent as kind 254 with the magic
+
+  std::span<const uint8_t> value() const { return {bytes.data(), length}; }
+  bool operator==(const FastOpenCookie&) const = default;
+};
+
 struct TcpOptions {
   std::optional<uint16_t> mss;
   std::optional<uint8_t> window_scale;
@@ -58,6 +78,7 @@ struct TcpOptions {
   std::optional<Timestamps> timestamps;
   std::array<SackBlock, kMaxSackBlocks> sack_blocks{};
   uint8_t sack_block_count = 0;
+  std::optional<FastOpenCookie> fast_open;
 
   std::span<const SackBlock> sacks() const { return {sack_blocks.data(), sack_block_count}; }
   void add_sack(SackBlock b) {
@@ -74,7 +95,8 @@ size_t tcp_options_size(const TcpOptions& opts);
 
 // Writes opts in Linux's layout:
 //   MSS; SACK-permitted+TS, or NOP NOP TS, or NOP NOP SACK-permitted;
-//   NOP WS; NOP NOP SACK blocks.
+//   NOP WS; NOP NOP SACK blocks; Fast Open (NOP NOP after a cookie whose
+//   option length is 2 mod 4, Linux tcp_options_write()).
 // Returns the bytes written, or nullopt (nothing written) when they do not
 // fit in out or in the 40-byte option space.
 std::optional<size_t> write_tcp_options(std::span<uint8_t> out, const TcpOptions& opts);

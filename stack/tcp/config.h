@@ -2,6 +2,7 @@
 // each named after the sysctl or constant it mirrors.
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include "stack/tcp/congestion_control.h"
@@ -46,7 +47,18 @@ struct Config {
   bool slow_start_after_idle = true;  // net.ipv4.tcp_slow_start_after_idle
   CongestionAlgorithm congestion_control =
       CongestionAlgorithm::kCubic;  // net.ipv4.tcp_congestion_control
-  uint16_t ephemeral_low = 32768;   // net.ipv4.ip_local_port_range
+  // net.ipv4.tcp_fastopen (Linux's default 1: client only), its bits below.
+  uint32_t fastopen = kFastOpenClient;
+  static constexpr uint32_t kFastOpenClient = 0x1;                  // TFO_CLIENT_ENABLE
+  static constexpr uint32_t kFastOpenServer = 0x2;                  // TFO_SERVER_ENABLE
+  static constexpr uint32_t kFastOpenClientNoCookie = 0x4;          // TFO_CLIENT_NO_COOKIE
+  static constexpr uint32_t kFastOpenServerNoCookie = 0x200;        // TFO_SERVER_COOKIE_NOT_REQD
+  static constexpr uint32_t kFastOpenServerWithoutSockopt = 0x400;  // TFO_SERVER_WO_SOCKOPT1
+  // net.ipv4.tcp_fastopen_key: the 128-bit SipHash key of server cookies,
+  // as the four 32-bit words the sysctl writes ("%x-%x-%x-%x").
+  std::array<uint32_t, 4> fastopen_key{};
+  bool fastopen_key_set = false;   // Linux picks a random key on first use otherwise
+  uint16_t ephemeral_low = 32768;  // net.ipv4.ip_local_port_range
   uint16_t ephemeral_high = 60999;
 };
 

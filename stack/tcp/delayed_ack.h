@@ -31,6 +31,13 @@ class DelayedAck {
   void enter_quickack_mode(uint32_t window, uint32_t rcv_mss);
   // Linux tcp_fin() and tcp_event_data_sent(): interactive mode.
   void enter_pingpong() { pingpong_ = true; }
+  // Linux tcp_rcv_synsent_state_process() with a writer waiting: the ACK of
+  // the SYN-ACK waits up to TCP_DELACK_MAX for the writer's data, and data
+  // sent within ato of `now` makes the connection interactive.
+  void delay_for_writer(Instant now) {
+    last_data_at_ = now;
+    timer_.arm(now + config_.delayed_ack_max);
+  }
   // Linux tcp_grow_window(): icsk_ack.quick |= 1 (at least one credit; an
   // even count gains one).
   void add_quickack_credit() { quick_ |= 1u; }

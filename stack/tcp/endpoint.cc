@@ -179,6 +179,13 @@ Errno Endpoint::listen_impl(int backlog) {
   }
   registered_listener_ = true;
   listen_queue_.set_backlog(backlog);
+  // Linux inet_listen(): with TFO_SERVER_WO_SOCKOPT1 every listener does
+  // Fast Open, its pending queue as long as the backlog.
+  const uint32_t fastopen = protocol_.config().fastopen;
+  if ((fastopen & Config::kFastOpenServerWithoutSockopt) != 0 &&
+      (fastopen & Config::kFastOpenServer) != 0 && fastopen_max_qlen_ == 0) {
+    fastopen_max_qlen_ = static_cast<uint32_t>(std::max(backlog, 0));
+  }
   transition(State::kListen, "passive open");
   return 0;
 }
@@ -220,6 +227,19 @@ Errno Endpoint::connect_impl(const IpAddress& address, uint16_t port) {
   handshake_started_ = now();
   ++protocol_.stats().active_opens;
   transition(State::kSynSent, "active open");
+  if (fast_open_data_) {
+    prepare_fast_open_syn(*fast_open_data_);
+  } else if (fastopen_connect_) {
+    // Linux tcp_fastopen_defer_connect(): with a usable cookie the SYN waits
+    // for the first write and connect() succeeds at once; without one the
+    // SYN asks for a cookie.
+    uint16_t cached_mss = 0;
+    if (fast_open_cookie_check(&syn_fast_open_, &cached_mss)) {
+      defer_connect_ = true;
+      return 0;
+    }
+    syn_fastopen_ = true;
+  }
   send_syn();
   return EINPROGRESS;
 }
@@ -297,12 +317,20 @@ Expected<size_t, Errno> Endpoint::write_impl(std::span<const uint8_t> data, bool
     pending_error_ = 0;
     return Unexpected{e};
   }
+  if (state_ == State::kSynSent && defer_connect_) {
+    // Linux tcp_sendmsg_locked(): the first write of a deferred
+    // TCP_FASTOPEN_CONNECT sends the SYN with the data.
+    return send_fast_open_impl(tuple_.remote_address, tuple_.remote_port, data);
+  }
   switch (state_) {
     case State::kEstablished:
     case State::kCloseWait:
       break;
-    case State::kSynSent:
     case State::kSynRcvd:
+      // Linux tcp_sendmsg(): a passive Fast Open socket may send already.
+      if (passive_fastopen_) break;
+      return Unexpected{EAGAIN};
+    case State::kSynSent:
       return Unexpected{EAGAIN};  // non-blocking write before the handshake completes
     case State::kClosed:
     case State::kListen:
@@ -504,11 +532,14 @@ void Endpoint::release_resources() {
     stack.tcp_demuxer().remove_listener(tuple_.local_address, tuple_.local_port);
   }
   registered_connection_ = registered_listener_ = false;
+  end_passive_fast_open();
+  bool awaiting_accept = false;
   if (listener_ != kNoEndpoint) {
     // Linux keeps a connection that died while waiting in the accept queue
-    // there: accept() still returns it, and reading it reports the error.
+    // there: accept() still returns it, and reading it reports the error
+    // after the data that arrived before it.
     ListenQueue* q = listener_queue();
-    const bool awaiting_accept = q != nullptr && q->awaiting_accept(id_);
+    awaiting_accept = q != nullptr && q->awaiting_accept(id_);
     if (!awaiting_accept) {
       if (q != nullptr) q->remove(id_);
       listener_ = kNoEndpoint;
@@ -517,7 +548,7 @@ void Endpoint::release_resources() {
   send_queue_.clear();
   sent_.clear();
   reassembly_.clear();
-  if (user_closed_) receive_queue_.clear();
+  if (user_closed_ && !awaiting_accept) receive_queue_.clear();
 }
 
 void Endpoint::cancel_all_timers() {

@@ -20,6 +20,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "stack/buffer/view.h"
 #include "stack/header/tcp_options.h"
@@ -91,6 +92,12 @@ class Endpoint final : public SegmentHandler {
   // is notified on the error queue (read_error_queue()).
   Expected<size_t, Errno> write(std::span<const uint8_t> data, bool more = false, bool eor = false,
                                 bool zerocopy = false);
+  // sendto(MSG_FASTOPEN) (RFC 7413; Linux tcp_sendmsg_fastopen()): connect
+  // with as much of `data` in the SYN as a cached cookie allows. The bytes
+  // the SYN carries, or EINPROGRESS when it carries none; the rest is for
+  // write() once the connection is established.
+  Expected<size_t, Errno> send_fast_open(const IpAddress& address, uint16_t port,
+                                         std::span<const uint8_t> data);
   Errno shutdown(ShutdownHow how);
   // Releases the user's hold: a graceful close (FIN) or, with unread data or
   // SO_LINGER 0, an abort (RST).
@@ -98,6 +105,10 @@ class Endpoint final : public SegmentHandler {
   // Sends RST (where a connection exists) and goes to CLOSED.
   void abort();
   Errno set_option(SockOpt opt, int value);
+  // TCP_FASTOPEN_CONNECT: the SYN waits for the first write.
+  bool fast_open_deferred() const { return defer_connect_; }
+  // A blocking write waits for the connection (Linux sk_write_pending).
+  void set_write_pending(bool pending) { write_pending_ = pending; }
   // TCP_CONGESTION.
   Errno set_congestion_control(CongestionAlgorithm a);
   CongestionAlgorithm congestion_control() const { return recovery_.algorithm(); }
@@ -177,6 +188,35 @@ class Endpoint final : public SegmentHandler {
   bool accept_cookie(Segment& s);
   // The queue of the listener this connection came from, if any.
   ListenQueue* listener_queue() const;
+
+  // ---- TCP Fast Open, client (fast_open_client.cc) ----
+  Expected<size_t, Errno> send_fast_open_impl(const IpAddress& address, uint16_t port,
+                                              std::span<const uint8_t> data);
+  // Linux tcp_send_syn_data(): the Fast Open option and data of the first
+  // SYN, from the cookie cache; the data is what fits.
+  void prepare_fast_open_syn(std::span<const uint8_t> data);
+  // Linux tcp_fastopen_cookie_check(): whether a SYN may carry data (a
+  // cookie is cached, or none is needed), and the option it carries.
+  bool fast_open_cookie_check(std::optional<header::FastOpenCookie>* option, uint16_t* mss) const;
+  // Linux tcp_rcv_fastopen_synack(): what the SYN-ACK says about Fast Open
+  // (the cache learns), the SYN data it did not acknowledge goes again, and
+  // data on it is taken. True when SYN data goes again.
+  bool on_fast_open_synack(const Segment& s);
+
+  // ---- TCP Fast Open, server (fast_open_server.cc) ----
+  // Linux tcp_try_fastopen(): whether the listener takes this SYN's data
+  // now, and the cookie its SYN-ACK carries otherwise.
+  struct FastOpenVerdict {
+    bool accept = false;
+    std::optional<header::FastOpenCookie> reply;
+  };
+  FastOpenVerdict fast_open_verdict(const Segment& syn);
+  // Linux tcp_fastopen_create_child(): the child takes the SYN's data and
+  // waits in the accept queue while still in SYN-RECEIVED.
+  void start_fast_open_child(Endpoint& child, const Segment& syn);
+  // The Fast Open child left SYN-RECEIVED (or died): its listener's pending
+  // count drops (Linux reqsk_fastopen_remove()).
+  void end_passive_fast_open();
 
   // ---- Synchronized states (input.cc), RFC 9293 3.10.7.4 ----
   void handle_synchronized(Segment& s);
@@ -396,6 +436,27 @@ class Endpoint final : public SegmentHandler {
   // Listener (and the link from a child to it).
   ListenQueue listen_queue_;
   EndpointId listener_ = kNoEndpoint;
+
+  // TCP Fast Open.
+  uint32_t fastopen_max_qlen_ = 0;  // listener: TCP_FASTOPEN, 0 = off
+  uint32_t fastopen_qlen_ = 0;      // listener: children still in SYN-RECEIVED
+  // A child made from a SYN with data, still in SYN-RECEIVED, and the
+  // listener whose pending count it holds.
+  bool passive_fastopen_ = false;
+  EndpointId fastopen_listener_ = kNoEndpoint;
+  bool syn_data_acked_ = false;  // TCPI_OPT_SYN_DATA
+  // The Fast Open option our SYN or SYN-ACK carries.
+  std::optional<header::FastOpenCookie> syn_fast_open_;
+  uint32_t delivered_ = 0;         // tcpi_delivered
+  bool write_pending_ = false;     // Linux sk_write_pending
+  bool fastopen_connect_ = false;  // TCP_FASTOPEN_CONNECT
+  bool defer_connect_ = false;     // TCP_FASTOPEN_CONNECT: the SYN waits for the first write
+  bool syn_fastopen_ = false;      // our first SYN carried a Fast Open option (Linux syn_fastopen)
+  bool syn_fastopen_exp_ = false;  // ... in the experimental form
+  std::vector<uint8_t> syn_data_;  // the data our first SYN carried
+  // During send_fast_open(): the data connect_impl() puts in the SYN.
+  std::optional<std::span<const uint8_t>> fast_open_data_;
+  bool fastopen_no_cookie_ = false;  // TCP_FASTOPEN_NO_COOKIE
 
   Timer retransmit_timer_;
   Timer keepalive_timer_;

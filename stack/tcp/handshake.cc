@@ -43,8 +43,16 @@ void Endpoint::send_syn() {
   // An active open sizes its window before it knows about timestamps.
   if (syn_retries_ == 0) rwin_.initialize(advertised_mss_);
   if (syn_retries_ == 0) rtt_probe_.emplace(iss_, now());
-  emit(kSyn, iss_, seqnum::Value(0), {}, /*syn_options=*/true);
-  if (snd_max_ == iss_) snd_max_ = iss_.add(seqnum::Size(1));
+  // Linux tcp_send_syn_data(): only the first SYN carries Fast Open data and
+  // option; retransmissions are plain SYNs.
+  const std::span<const uint8_t> data =
+      syn_retries_ == 0 ? std::span<const uint8_t>(syn_data_) : std::span<const uint8_t>();
+  emit(kSyn, iss_, seqnum::Value(0), data, /*syn_options=*/true);
+  syn_fastopen_exp_ = syn_fast_open_ && syn_fast_open_->experimental;
+  syn_fast_open_.reset();  // Linux: cookie.len = -1 once the SYN went
+  if (snd_max_ == iss_) {
+    snd_max_ = iss_.add(seqnum::Size(1 + static_cast<uint32_t>(data.size())));
+  }
   snd_nxt_ = iss_.add(seqnum::Size(1));
   arm_retransmit();
 }
@@ -52,8 +60,10 @@ void Endpoint::send_syn() {
 void Endpoint::send_syn_ack() {
   if (syn_retries_ == 0) rtt_probe_.emplace(iss_, now());
   emit(kSyn | kAck, iss_, rcv_nxt_, {}, /*syn_options=*/true);
+  syn_fast_open_.reset();  // Linux: a retransmitted SYN-ACK has no cookie (no foc)
   if (snd_max_ == iss_) snd_max_ = iss_.add(seqnum::Size(1));
-  snd_nxt_ = iss_.add(seqnum::Size(1));
+  // A Fast Open child's data may follow the SYN-ACK already.
+  if (!passive_fastopen_) snd_nxt_ = iss_.add(seqnum::Size(1));
   arm_retransmit();
 }
 
@@ -124,8 +134,27 @@ void Endpoint::handle_syn_sent(Segment& s) {
     snd_wl2_ = s.ack;
     trace_in(s, Verdict::kAccepted);
     complete_handshake("rcv SYN,ACK");
-    // Linux drops data carried on a SYN-ACK (without Fast Open) and ACKs the SYN.
-    send_ack();
+    bool data_again = false;
+    if (syn_fastopen_ || !syn_data_.empty()) {
+      data_again = on_fast_open_synack(s);
+      // Linux tcp_fastopen_add_skb(): with Fast Open, data on the SYN-ACK is taken.
+      if (!s.payload.empty()) {
+        const auto len = static_cast<uint32_t>(s.payload.size());
+        rwin_.queued(len);
+        receive_queue_.append(s.payload);
+        rcv_nxt_ = rcv_nxt_.add(seqnum::Size(len));
+      }
+    }
+    // Linux drops data carried on a SYN-ACK (without Fast Open) and ACKs the
+    // SYN, unless SYN data goes again and carries the ACK (tcp_rcv_fastopen_synack()).
+    if (write_pending_ && !data_again) {
+      // Linux: a writer waits (sk_write_pending), so the ACK is saved for
+      // its data to carry (delayed up to TCP_DELACK_MAX, quickack mode).
+      enter_quickack_mode();
+      delayed_ack_.delay_for_writer(now());
+    } else if (!data_again) {
+      send_ack();
+    }
     send_data();
     return;
   }
@@ -149,7 +178,9 @@ bool Endpoint::echoes_a_synack(const Segment& s) const {
 }
 
 void Endpoint::handle_syn_rcvd(Segment& s) {
-  if (listener_ == kNoEndpoint) {
+  // A Fast Open child stays on Linux's request-sock path (tcp_check_req()
+  // with fastopen) after accept() has detached it from its listener.
+  if (listener_ == kNoEndpoint && !passive_fastopen_) {
     handle_simultaneous_syn_rcvd(s);
     return;
   }
@@ -178,6 +209,16 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
     protocol_.send_reset_reply(s.wire, id_, state_);
     if (s.has(kRst)) ++protocol_.stats().resets_received;
     trace_in(s, Verdict::kResetAccepted);
+    if (passive_fastopen_) {
+      // Linux embryonic_reset with a Fast Open child: it is a full socket
+      // already in the accept queue; a RST resets it like an established
+      // one (tcp_reset()), a SYN only draws the RST and leaves it be.
+      if (s.has(kRst)) {
+        end_passive_fast_open();
+        fail(ECONNRESET, "ext: rcv RST", /*send_rst=*/false);
+      }
+      return;
+    }
     release_resources();
     if (s.has(kRst)) {
       transition(State::kListen, "rcv RST");
@@ -189,6 +230,11 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
   }
   if (!s.has(kAck)) {
     trace_in(s, Verdict::kNoAck);
+    return;
+  }
+  if (passive_fastopen_) {
+    // A Fast Open child is in the accept queue already.
+    accept_handshake_ack(s);
     return;
   }
   // TCP_DEFER_ACCEPT: a bare ACK does not complete the handshake until the
@@ -252,7 +298,11 @@ bool Endpoint::answered_in_syn_rcvd(const Segment& s, bool retransmitted_syn) {
   // RFC 9293 3.10.7.4 step 5 for unsynchronized states: an ACK of
   // something not sent draws a RST and changes nothing. A RST is judged by
   // its sequence number alone, whatever it acknowledges (checked on Linux).
-  if (s.has(kAck) && !s.has(kRst) && !(s.ack == iss_.add(seqnum::Size(1)))) {
+  // A Fast Open child may have sent data already: an ACK of it counts too.
+  const bool ack_in_range = passive_fastopen_
+                                ? s.ack.greater_than(iss_) && s.ack.less_equal(snd_max_)
+                                : s.ack == iss_.add(seqnum::Size(1));
+  if (s.has(kAck) && !s.has(kRst) && !ack_in_range) {
     protocol_.send_reset_reply(s.wire, id_, state_);
     trace_in(s, Verdict::kBadAck);
     return true;
@@ -273,8 +323,12 @@ bool Endpoint::in_request_window(const Segment& s) const {
 }
 
 void Endpoint::accept_handshake_ack(Segment& s) {
+  // Linux tcp_rcv_state_process() in SYN-RECEIVED for a Fast Open child,
+  // which may have sent data already: the ACK establishes, then is processed
+  // like any other (tcp_ack()).
+  const bool fast_open = passive_fastopen_;
   if (ts_enabled_) update_ts_recent(s);
-  snd_una_ = s.ack;
+  if (!fast_open) snd_una_ = s.ack;
   syn_acked_ = true;
   // RFC 7323 2.2: windows after the SYN are scaled.
   snd_wnd_ = uint32_t{s.window} << snd_wscale_;
@@ -282,6 +336,7 @@ void Endpoint::accept_handshake_ack(Segment& s) {
   snd_wl2_ = s.ack;
   trace_in(s, Verdict::kAccepted);
   complete_handshake("rcv ACK of SYN");
+  if (fast_open && s.ack.greater_than(snd_una_) && !handle_ack(s)) return;
   // Data (and FIN) riding on the final ACK are processed, not dropped.
   if (!s.payload.empty() || s.has(kFin)) handle_data(s);
   send_data();
@@ -299,7 +354,12 @@ void Endpoint::complete_handshake(std::string_view cause) {
   // RFC 6298 (5.7) / Linux: after a lost SYN or SYN-ACK the window starts at one segment.
   recovery_.set_initial_window(syn_retries_ > 0 ? 1 : protocol_.config().initial_cwnd);
   max_snd_wnd_ = std::max(max_snd_wnd_, snd_wnd_);
-  snd_nxt_ = snd_max_ = snd_sml_ = pushed_seq_ = snd_una_;
+  // SYN-ACK delivered (Linux counts it by hand: tcp_ack() does not see it).
+  ++delivered_;
+  // A Fast Open child's data, sent before the handshake ended, stays in flight.
+  if (!passive_fastopen_) snd_nxt_ = snd_max_ = snd_sml_ = pushed_seq_ = snd_una_;
+  if (passive_fastopen_ && snd_una_ != snd_max_) arm_retransmit();
+  end_passive_fast_open();
   last_ack_received_at_ = now();
   ++protocol_.stats().established;
   // Linux tcp_sndbuf_expand(): room for two windows of initial-cwnd segments.
@@ -311,7 +371,9 @@ void Endpoint::complete_handshake(std::string_view cause) {
   const bool active = listener_ == kNoEndpoint && state_ == State::kSynSent;
   rwin_.establish(advertised_mss_ - (active && ts_enabled_ ? 12u : 0u), rcv_wscale_);
   transition(State::kEstablished, cause);
-  if (ListenQueue* q = listener_queue()) q->established(id_);
+  if (ListenQueue* q = listener_queue(); q != nullptr && !q->awaiting_accept(id_)) {
+    q->established(id_);
+  }
   reset_keepalive();
 }
 

@@ -240,6 +240,7 @@ bool Endpoint::handle_ack(const Segment& s) {
     // a window update is not one (Linux FLAG_WIN_UPDATE).
     e.duplicate = s.ack == snd_una_ && s.payload.empty() && !s.has(kFin) && snd_una_ != snd_max_ &&
                   window == prior_window;
+    delivered_ += e.delivered.segments;  // tcpi_delivered counts SACKed segments too
     recovery_.on_ack(sender_view(), e);
     return true;
   }
@@ -278,6 +279,7 @@ bool Endpoint::handle_ack(const Segment& s) {
   rtt_.reset_backoff();
   consecutive_timeouts_ = 0;
   retrans_stamp_.reset();
+  delivered_ += e.delivered.segments;
   recovery_.on_ack(sender_view(), e);
   // The probe episode ends once the ACK covers what it probed.
   if (tlp_high_seq_ && snd_una_.greater_equal(*tlp_high_seq_)) tlp_high_seq_.reset();

@@ -101,7 +101,10 @@ std::optional<std::string> check_invariants(const Endpoint& ep) {
       break;
     case State::kSynSent:
     case State::kSynRcvd:
-      if (!ep.retransmit_timer_.armed()) return fail("handshake without a retransmission timer");
+      // (a TCP_FASTOPEN_CONNECT SYN waiting for the first write has none)
+      if (!ep.retransmit_timer_.armed() && !ep.defer_connect_) {
+        return fail("handshake without a retransmission timer");
+      }
       break;
     case State::kTimeWait:
       if (!ep.time_wait_timer_.armed()) return fail("TIME-WAIT without its timer");

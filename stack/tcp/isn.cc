@@ -30,7 +30,8 @@ struct SipState {
   }
 };
 
-// SipHash-2-4 (Aumasson & Bernstein) over a short message.
+}  // namespace
+
 uint64_t siphash24(uint64_t k0, uint64_t k1, const uint8_t* data, size_t len) {
   SipState s{k0 ^ 0x736f6d6570736575ULL, k1 ^ 0x646f72616e646f6dULL, k0 ^ 0x6c7967656e657261ULL,
              k1 ^ 0x7465646279746573ULL};
@@ -53,8 +54,6 @@ uint64_t siphash24(uint64_t k0, uint64_t k1, const uint8_t* data, size_t len) {
   for (int i = 0; i < 4; ++i) s.round();
   return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
 }
-
-}  // namespace
 
 IsnGenerator::IsnGenerator(uint64_t seed) {
   // Derive the 128-bit key from the seed; distinct constants keep the ISN key

@@ -3,6 +3,7 @@
 // a 64 ns tick of the stack's clock, as Linux's secure_tcp_seq() does.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "stack/seqnum/seqnum.h"
@@ -10,6 +11,10 @@
 #include "stack/time/clock.h"
 
 namespace netstack::tcp {
+
+// SipHash-2-4 (Aumasson & Bernstein) over a short message, the key as two
+// little-endian 64-bit words (Linux siphash_key_t).
+uint64_t siphash24(uint64_t k0, uint64_t k1, const uint8_t* data, size_t len);
 
 class IsnGenerator {
  public:

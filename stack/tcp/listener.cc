@@ -141,6 +141,9 @@ void Endpoint::handle_listen(Segment& s) {
     return;
   }
   trace_in(s, Verdict::kSynQueued);
+  const FastOpenVerdict fast_open = fast_open_verdict(s);
+  child->syn_fast_open_ = fast_open.reply;
+  if (fast_open.accept) start_fast_open_child(*child, s);
   child->send_syn_ack();
 }
 

@@ -103,6 +103,13 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
     }
     o.sack_permitted = syn_ack ? sack_enabled_ : c.sack;
     if (syn_ack ? wscale_ok_ : c.window_scaling) o.window_scale = rcv_wscale_;
+    // Linux tcp_syn_options()/tcp_synack_options(): the Fast Open option
+    // goes last, and only if it fits.
+    if (syn_fast_open_) {
+      header::TcpOptions with = o;
+      with.fast_open = syn_fast_open_;
+      if (header::tcp_options_size(with) <= header::kTcpMaxOptionsLength) o = with;
+    }
   } else {
     if (state_ != State::kSynSent) spec.tcp.window = window_to_advertise();
     if (ts_enabled_) o.timestamps = header::Timestamps{ts_value(), ts_recent_};
@@ -312,6 +319,10 @@ void Endpoint::queue_write(std::span<const uint8_t> data, bool more, bool eor) {
 
 void Endpoint::send_data() {
   switch (state_) {
+    case State::kSynRcvd:
+      // Linux: a passive Fast Open socket sends before the handshake ends.
+      if (!passive_fastopen_) return;
+      break;
     case State::kEstablished:
     case State::kCloseWait:
     case State::kFinWait1:

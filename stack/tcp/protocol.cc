@@ -136,4 +136,11 @@ void Protocol::send_reset_reply(const InboundSegment& in, EndpointId from, State
   stack_.send(std::move(packet), spec.src);
 }
 
+std::array<uint32_t, 4> Protocol::fast_open_key() const {
+  if (config_.fastopen_key_set) return config_.fastopen_key;
+  std::array<uint32_t, 4> key{};
+  for (uint32_t i = 0; i < key.size(); ++i) key[i] = isn_.keyed_hash(FourTuple{}, 0x74666f00u + i);
+  return key;
+}
+
 }  // namespace netstack::tcp

@@ -15,6 +15,7 @@
 #include "stack/tcp/allocation_faults.h"
 #include "stack/tcp/config.h"
 #include "stack/tcp/endpoint.h"
+#include "stack/tcp/fast_open.h"
 #include "stack/tcp/isn.h"
 #include "stack/tcp/trace.h"
 
@@ -86,6 +87,11 @@ class Protocol final : public SegmentHandler {
   TcpStats& stats() { return stats_; }
   const TcpStats& stats() const { return stats_; }
   const IsnGenerator& isn() const { return isn_; }
+  // net.ipv4.tcp_fastopen_key, or (unset) a key from the stack's seed where
+  // Linux picks a random one on first use.
+  std::array<uint32_t, 4> fast_open_key() const;
+  // The client's Fast Open cookies per server (Linux tcp_metrics).
+  FastOpenCache& fast_open_cache() { return fast_open_cache_; }
   void set_tracer(Tracer* t) { tracer_ = t; }
   Tracer* tracer() const { return tracer_; }
   // Memory pressure for tests and fuzzing (nullptr: allocations never fail).
@@ -122,6 +128,7 @@ class Protocol final : public SegmentHandler {
   Stack& stack_;
   Config config_;
   IsnGenerator isn_;
+  FastOpenCache fast_open_cache_;
   TcpStats stats_;
   Tracer* tracer_ = nullptr;
   AllocationFaults* allocation_faults_ = nullptr;

@@ -87,6 +87,22 @@ Errno Endpoint::set_option_impl(SockOpt opt, int value) {
     case SockOpt::kReuseAddr:
       reuse_addr_ = value != 0;
       break;
+    case SockOpt::kFastOpen:
+      // Linux do_tcp_setsockopt(): a closed or listening socket only.
+      if (value < 0 || (state_ != State::kClosed && state_ != State::kListen)) return EINVAL;
+      fastopen_max_qlen_ = static_cast<uint32_t>(value);
+      break;
+    case SockOpt::kFastOpenConnect:
+      if (value < 0 || value > 1) return EINVAL;
+      if ((protocol_.config().fastopen & Config::kFastOpenClient) == 0) return EOPNOTSUPP;
+      if (state_ != State::kClosed) return EINVAL;
+      fastopen_connect_ = value != 0;
+      break;
+    case SockOpt::kFastOpenNoCookie:
+      if (value < 0 || value > 1) return EINVAL;
+      if (state_ != State::kClosed && state_ != State::kListen) return EINVAL;
+      fastopen_no_cookie_ = value != 0;
+      break;
     case SockOpt::kInq:
       inq_ = value != 0;
       break;
@@ -146,6 +162,12 @@ Expected<int, Errno> Endpoint::get_option_impl(SockOpt opt) {
     }
     case SockOpt::kReuseAddr:
       return int{reuse_addr_};
+    case SockOpt::kFastOpen:
+      return static_cast<int>(fastopen_max_qlen_);
+    case SockOpt::kFastOpenConnect:
+      return int{fastopen_connect_};
+    case SockOpt::kFastOpenNoCookie:
+      return int{fastopen_no_cookie_};
     case SockOpt::kInq:
       return int{inq_};
     case SockOpt::kZerocopy:
@@ -189,6 +211,8 @@ TcpInfo Endpoint::info() const {
   i.send_queue_bytes = send_queue_.size();
   i.readable_bytes = receive_queue_.size();
   i.reassembly_bytes = reassembly_.bytes();
+  i.syn_data = syn_data_acked_;
+  i.delivered = delivered_;
   i.last_data_recv = now() - last_data_received_at_;
   return i;
 }

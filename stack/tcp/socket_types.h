@@ -14,24 +14,27 @@ namespace netstack::tcp {
 using Errno = int;  // 0 or a positive errno value
 
 enum class SockOpt : uint8_t {
-  kNoDelay,      // TCP_NODELAY
-  kCork,         // TCP_CORK
-  kKeepAlive,    // SO_KEEPALIVE
-  kKeepIdle,     // TCP_KEEPIDLE (seconds)
-  kKeepIntvl,    // TCP_KEEPINTVL (seconds)
-  kKeepCnt,      // TCP_KEEPCNT
-  kUserTimeout,  // TCP_USER_TIMEOUT (milliseconds, 0 = off)
-  kDeferAccept,  // TCP_DEFER_ACCEPT (seconds)
-  kMaxSeg,       // TCP_MAXSEG
-  kLinger2,      // TCP_LINGER2 (seconds; <0 = no FIN-WAIT-2 linger)
-  kLinger,       // SO_LINGER (seconds; -1 = off)
-  kRcvBuf,       // SO_RCVBUF
-  kSndBuf,       // SO_SNDBUF
-  kError,        // SO_ERROR (read-only, clears the pending error)
-  kReuseAddr,    // SO_REUSEADDR
-  kInq,          // TCP_INQ: reads report the bytes left (Endpoint::inq_hint())
-  kZerocopy,     // SO_ZEROCOPY: MSG_ZEROCOPY writes queue completion notifications
-  kMark,         // SO_MARK (kept; the stack has no routing it would steer)
+  kNoDelay,           // TCP_NODELAY
+  kCork,              // TCP_CORK
+  kKeepAlive,         // SO_KEEPALIVE
+  kKeepIdle,          // TCP_KEEPIDLE (seconds)
+  kKeepIntvl,         // TCP_KEEPINTVL (seconds)
+  kKeepCnt,           // TCP_KEEPCNT
+  kUserTimeout,       // TCP_USER_TIMEOUT (milliseconds, 0 = off)
+  kDeferAccept,       // TCP_DEFER_ACCEPT (seconds)
+  kMaxSeg,            // TCP_MAXSEG
+  kLinger2,           // TCP_LINGER2 (seconds; <0 = no FIN-WAIT-2 linger)
+  kLinger,            // SO_LINGER (seconds; -1 = off)
+  kRcvBuf,            // SO_RCVBUF
+  kSndBuf,            // SO_SNDBUF
+  kError,             // SO_ERROR (read-only, clears the pending error)
+  kReuseAddr,         // SO_REUSEADDR
+  kInq,               // TCP_INQ: reads report the bytes left (Endpoint::inq_hint())
+  kZerocopy,          // SO_ZEROCOPY: MSG_ZEROCOPY writes queue completion notifications
+  kMark,              // SO_MARK (kept; the stack has no routing it would steer)
+  kFastOpen,          // TCP_FASTOPEN (a listener's queue of pending Fast Open children)
+  kFastOpenConnect,   // TCP_FASTOPEN_CONNECT
+  kFastOpenNoCookie,  // TCP_FASTOPEN_NO_COOKIE
 };
 
 // The sender's loss-recovery state, with Linux's TCP_CA_* values (tcpi_ca_state).
@@ -95,6 +98,8 @@ struct TcpInfo {
   size_t send_queue_bytes = 0;  // written, not yet acknowledged
   size_t readable_bytes = 0;
   size_t reassembly_bytes = 0;
+  bool syn_data = false;       // TCPI_OPT_SYN_DATA: Fast Open data in the SYN was acknowledged
+  uint32_t delivered = 0;      // segments delivered, the SYN or SYN-ACK included (tcpi_delivered)
   Duration last_data_recv{0};  // since data last arrived (or the connection did)
 };
 

@@ -101,6 +101,8 @@ constexpr std::array kTransitions{
     Transition{kSynRcvd, kClosed, "ext: listener closed"},
     // ext: close() with unread data or SO_LINGER 0 aborts with RST (RFC 9293 3.10.4, Linux).
     Transition{kEstablished, kClosed, "ext: close with unread data"},
+    // (a Fast Open child holds data before its handshake ends, RFC 7413)
+    Transition{kSynRcvd, kClosed, "ext: close with unread data"},
     Transition{kCloseWait, kClosed, "ext: close with unread data"},
     // (after shutdown(SHUT_WR) the user still holds the socket)
     Transition{kFinWait1, kClosed, "ext: close with unread data"},

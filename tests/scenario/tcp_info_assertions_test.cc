@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 namespace tcpfuzz::scenario {
 namespace {
 
@@ -50,6 +52,7 @@ TEST(TcpInfoAssertions, OtherPythonIsUnsupported) {
   EXPECT_EQ(check_tcp_info("print(tcpi_rtt)", info()).kind, Kind::kUnsupported);
   EXPECT_EQ(check_tcp_info("assert tcpi_rwnd_limited == 0", info()).detail,
             "assert tcpi_rwnd_limited == 0 (name tcpi_rwnd_limited)");
+  EXPECT_EQ(check_tcp_info("assert tcpi_snd_cwnd ~ 1", info()).kind, Kind::kUnsupported);
   EXPECT_EQ(check_tcp_info("assert tcpi_snd_cwnd == x", info()).kind, Kind::kUnsupported);
   EXPECT_EQ(check_tcp_info("assert len(tcpi_snd_cwnd) == 1", info()).kind, Kind::kUnsupported);
 }
@@ -63,6 +66,22 @@ TEST(TcpInfoField, NamesTheFieldsTheStackKeeps) {
   EXPECT_EQ(tcp_info_field(info(), "tcpi_ca_state"), 3);
   EXPECT_EQ(tcp_info_field(info(), "tcpi_state"), 7);  // TCP_CLOSE
   EXPECT_EQ(tcp_info_field(info(), "tcpi_rwnd_limited"), std::nullopt);
+}
+
+TEST(TcpInfoAssertions, OptionBitsStatesAndRanges) {
+  netstack::tcp::TcpInfo i = info();
+  i.syn_data = true;
+  i.state = netstack::tcp::State::kSynRcvd;
+  i.srtt = std::chrono::milliseconds(30);
+  EXPECT_EQ(check_tcp_info("assert (tcpi_options & TCPI_OPT_SYN_DATA) != 0, tcpi_options", i).kind,
+            Kind::kHolds);
+  EXPECT_EQ(check_tcp_info("assert (tcpi_options & TCPI_OPT_SYN_DATA) == 0", i).kind, Kind::kFails);
+  EXPECT_EQ(check_tcp_info("assert tcpi_state == TCP_SYN_RECV, tcpi_state", i).kind, Kind::kHolds);
+  EXPECT_EQ(check_tcp_info("assert tcpi_state == TCP_ESTABLISHED", i).kind, Kind::kFails);
+  EXPECT_EQ(check_tcp_info("assert 25000 <= tcpi_rtt <= 36000, 'rtt=%d' % tcpi_rtt", i).kind,
+            Kind::kHolds);
+  EXPECT_EQ(check_tcp_info("assert 15000 <= tcpi_rtt <= 25000", i).kind, Kind::kFails);
+  EXPECT_EQ(check_tcp_info("assert tcpi_snd_cwnd > 1", i).kind, Kind::kHolds);
 }
 
 }  // namespace

@@ -272,6 +272,17 @@ std::vector<Edge> edges() {
          d.syn_rcvd_passive();
          d.h.tcp.find(1)->close();
        }},
+      {kSynRcvd, kClosed, "ext: close with unread data",
+       [](Driver& d) {
+         // A Fast Open child (RFC 7413, no cookie needed) holds the SYN's data.
+         d.h.tcp.config().fastopen = Config::kFastOpenServer | Config::kFastOpenServerNoCookie;
+         Endpoint& listener = *d.h.tcp.find(d.h.listen());
+         listener.set_option(SockOpt::kFastOpen, 4);
+         d.h.in(Seg{.flags = kSyn, .seq = 1000, .options = {.mss = 1460}, .payload = {1}});
+         d.h.out();
+         auto child = listener.accept();
+         d.h.tcp.find(*child)->close();
+       }},
       {kEstablished, kClosed, "ext: close with unread data",
        [](Driver& d) {
          Endpoint& ep = d.established();

@@ -1,0 +1,115 @@
+// TCP Fast Open on the client side (RFC 7413 4.1; Linux
+// tcp_sendmsg_fastopen(), tcp_fastopen_defer_connect(),
+// tcp_send_syn_data(), tcp_rcv_fastopen_synack()).
+#include <algorithm>
+
+#include "stack/tcp/endpoint.h"
+#include "stack/tcp/fast_open.h"
+#include "stack/tcp/protocol.h"
+
+namespace netstack::tcp {
+
+namespace {
+
+// Linux MAX_TCP_OPTION_SPACE: SYN data leaves room for every option a
+// middlebox might add.
+constexpr uint32_t kOptionSpace = 40;
+
+}  // namespace
+
+Expected<size_t, Errno> Endpoint::send_fast_open(const IpAddress& address, uint16_t port,
+                                                 std::span<const uint8_t> data) {
+  return finish_call("sendto", send_fast_open_impl(address, port, data));
+}
+
+Expected<size_t, Errno> Endpoint::send_fast_open_impl(const IpAddress& address, uint16_t port,
+                                                      std::span<const uint8_t> data) {
+  if ((protocol_.config().fastopen & Config::kFastOpenClient) == 0) return Unexpected{EOPNOTSUPP};
+  if (state_ == State::kSynSent && defer_connect_) {
+    // TCP_FASTOPEN_CONNECT's deferred SYN goes now, with the data.
+    defer_connect_ = false;
+    prepare_fast_open_syn(data);
+    send_syn();
+  } else if (state_ == State::kSynSent || state_ == State::kSynRcvd) {
+    return Unexpected{EALREADY};
+  } else if (state_ != State::kClosed) {
+    return Unexpected{EISCONN};
+  } else {
+    fast_open_data_ = data;
+    const Errno e = connect_impl(address, port);
+    fast_open_data_.reset();
+    if (e != EINPROGRESS) return Unexpected{e};
+  }
+  if (syn_data_.empty()) return Unexpected{EINPROGRESS};
+  return syn_data_.size();
+}
+
+bool Endpoint::fast_open_cookie_check(std::optional<header::FastOpenCookie>* option,
+                                      uint16_t* mss) const {
+  const uint32_t fastopen = protocol_.config().fastopen;
+  const std::optional<FastOpenCacheEntry> cached =
+      protocol_.fast_open_cache().get(tuple_.remote_address);
+  if (cached) *mss = cached->mss;
+  // Linux tcp_fastopen_no_cookie(): data without any cookie.
+  if ((fastopen & Config::kFastOpenClientNoCookie) != 0 || fastopen_no_cookie_) {
+    option->reset();
+    return true;
+  }
+  if (cached && cached->cookie && cached->cookie->length > 0) {
+    *option = cached->cookie;
+    return true;
+  }
+  // A cookie request, in the experimental option if the RFC one went
+  // unanswered last time (Linux tcp_fastopen_cache_get()).
+  header::FastOpenCookie request;
+  request.experimental = cached && cached->try_exp == 1;
+  *option = request;
+  return false;
+}
+
+void Endpoint::prepare_fast_open_syn(std::span<const uint8_t> data) {
+  uint16_t cached_mss = 0;
+  const bool with_data = fast_open_cookie_check(&syn_fast_open_, &cached_mss);
+  // Linux syn_fastopen: the SYN carries the option (not so without a cookie
+  // in no-cookie mode, whose SYN-ACK's cookie is then unsolicited).
+  syn_fastopen_ = syn_fast_open_.has_value();
+  syn_data_.clear();
+  if (!with_data) return;
+  // The MSS the server announced last time (or ours), bounded by the path,
+  // less the whole option space.
+  uint32_t clamp = cached_mss != 0 ? cached_mss : mss_to_advertise();
+  if (user_mss_ != 0) clamp = std::min<uint32_t>(clamp, user_mss_);
+  const uint32_t mss = std::min<uint32_t>(mss_to_advertise(), clamp);
+  const size_t space = mss > kOptionSpace ? mss - kOptionSpace : 0;
+  syn_data_.assign(data.begin(), data.begin() + static_cast<long>(std::min(space, data.size())));
+}
+
+bool Endpoint::on_fast_open_synack(const Segment& s) {
+  const seqnum::Value data_start = iss_.add(seqnum::Size(1));
+  const size_t acked = std::min<size_t>(
+      data_start.size_to(s.ack).bytes() * size_t{s.ack.greater_than(iss_)}, syn_data_.size());
+  const bool data_lost = acked < syn_data_.size();
+  std::optional<header::FastOpenCookie> cookie = s.options.fast_open;
+  uint8_t try_exp = 0;
+  if (!syn_fastopen_) {
+    cookie.reset();  // an unsolicited cookie is ignored
+  } else if (syn_retries_ == 0 && !cookie && syn_data_.empty()) {
+    // Asked for a cookie, got none: try the other option next time.
+    try_exp = syn_fastopen_exp_ ? 2 : 1;
+  }
+  if (syn_fastopen_ || !syn_data_.empty()) {
+    protocol_.fast_open_cache().set(tuple_.remote_address, s.options.mss.value_or(0), cookie,
+                                    try_exp);
+  }
+  if (data_lost) {
+    // The data the SYN-ACK did not cover goes again as ordinary data.
+    const std::span<const uint8_t> rest = std::span(syn_data_).subspan(acked);
+    queue_write(rest, /*more=*/false, /*eor=*/false);
+  } else {
+    syn_data_acked_ = !syn_data_.empty();
+  }
+  syn_data_.clear();
+  return data_lost;
+}
+
+}  // namespace netstack::tcp
