@@ -16,9 +16,6 @@ build="$WORK/tcpfuzz-build"
 # The coverage build (source-based, for reports) instruments everything.
 allowlist="$PWD/cmake/coverage_allowlist.txt"
 if [[ "${SANITIZER:-}" == coverage ]]; then allowlist=""; fi
-if [[ "${FUZZING_ENGINE:-}" == afl && -n "$allowlist" ]]; then
-  export AFL_LLVM_ALLOWLIST="$build/afl_allowlist.txt"
-fi
 # CMAKE_BUILD_TYPE stays empty: the optimisation and sanitizer flags are the
 # environment's.
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE= \
@@ -26,6 +23,11 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE= \
   -DTCPFUZZ_FUZZ_ENGINE=external -DTCPFUZZ_ENGINE_LINK="$LIB_FUZZING_ENGINE" \
   -DTCPFUZZ_ENGINE_IS_LIBFUZZER="$libfuzzer" -DTCPFUZZ_TESTS=OFF -DTCPFUZZ_INVARIANTS=ON \
   -DTCPFUZZ_COVERAGE_ALLOWLIST="$allowlist"
+# Only now: CMake writes the list while configuring, and afl-clang-fast
+# aborts on a list that does not exist yet (CMake's compiler checks).
+if [[ "${FUZZING_ENGINE:-}" == afl && -n "$allowlist" ]]; then
+  export AFL_LLVM_ALLOWLIST="$build/afl_allowlist.txt"
+fi
 # The tool first: it lists the targets (built with the same flags, it runs
 # here all the same).
 cmake --build "$build" -j "$(nproc)" --target tcpfuzz
