@@ -83,7 +83,7 @@ if [[ -n $dir ]]; then
 elif [[ -d $root/../shared/packetdrill ]]; then
   from=$root/../shared/packetdrill
 else
-  from=$(clone_pinned) || exit 77
+  from=$(clone_pinned) || unavailable "no scripts: cloning failed (reason above)"
 fi
 
 if [[ $what == scripts ]]; then
@@ -105,7 +105,7 @@ build_tool() {
   fi
   echo "$out/packetdrill"
 }
-tool=$(build_tool) || exit 77
+tool=$(build_tool) || unavailable "no tool: building failed (reason above)"
 [[ $what == tool ]] && echo "$tool" && exit 0
 
 # linux: packetdrill's usual addresses (the runner's defaults too), each
