@@ -70,6 +70,12 @@ void ConnectionOracle::start_incarnation(uint32_t iss, bool passive, const WireS
   stack_timestamps_ = syn.ts_val.has_value();
 }
 
+void ConnectionOracle::note_possible_reset() {
+  if (phase_ != Phase::kMaybeClosed) phase_before_rst_ = phase_;
+  phase_ = Phase::kMaybeClosed;
+  reset_explained_ = true;
+}
+
 const ConnectionOracle::PeerSyn* ConnectionOracle::peer_syn(uint32_t seq) const {
   for (size_t i = 0; i < peer_syn_count_ && i < peer_syns_.size(); ++i) {
     if (peer_syns_[i].seq == seq) return &peer_syns_[i];
@@ -167,13 +173,16 @@ std::optional<Violation> ConnectionOracle::on_sent(const WireSegment& s, Instant
     const bool same = s.seq == iss_ && (phase_ == Phase::kSynSent ||
                                         phase_ == Phase::kSynReceived || phase_ == Phase::kUnknown);
     if (!same) start_incarnation(s.seq, true, s);
-    const PeerSyn* syn = peer_syn(s.ack - 1);
-    if (syn == nullptr) {
+    // A retransmitted SYN-ACK names the SYN it named before, however many
+    // SYNs the peer has sent since.
+    const bool known_syn = same && irs_known_ && s.ack - 1 == irs_;
+    const PeerSyn* syn = known_syn ? nullptr : peer_syn(s.ack - 1);
+    if (!known_syn && syn == nullptr) {
       return violation(Rule::kAckOfUnreceived, "the stack sent " + describe(s) +
                                                    " but the peer sent no SYN at " +
                                                    std::to_string(s.ack - 1));
     }
-    if (!irs_known_ || accepted_.isn() != syn->seq) learn_irs(*syn, s);
+    if (syn != nullptr && (!irs_known_ || accepted_.isn() != syn->seq)) learn_irs(*syn, s);
     phase_ = Phase::kSynReceived;
     if (auto v = check_ack(s)) return v;
     return std::nullopt;
@@ -192,13 +201,13 @@ std::optional<Violation> ConnectionOracle::on_sent(const WireSegment& s, Instant
     learn_irs(*syn, s);
   }
   if (auto v = check_ack(s)) return v;
+  if (phase_ == Phase::kMaybeClosed) phase_ = phase_before_rst_;
   // A passive open is complete once the stack sends data or acknowledges
   // some: in SYN-RECEIVED it only ever ACKs the SYN (Linux tcp_check_req()
   // answers unacceptable segments so, and a full accept queue leaves the
   // peer's ACK unanswered).
   const bool passive_proof = s.payload > 0 || s.has(flag::kFin) || after(s.ack, irs_ + 1);
-  if (phase_ == Phase::kSynSent || phase_ == Phase::kMaybeClosed ||
-      (phase_ == Phase::kUnknown && (!passive_ || passive_proof)) ||
+  if (phase_ == Phase::kSynSent || (phase_ == Phase::kUnknown && (!passive_ || passive_proof)) ||
       (phase_ == Phase::kSynReceived && passive_proof)) {
     phase_ = Phase::kSynchronized;
   }
@@ -257,16 +266,14 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
   switch (phase_) {
     case Phase::kSynSent:
       if (acceptable_ack && s.has(flag::kRst)) {
-        phase_ = Phase::kMaybeClosed;
-        reset_explained_ = true;
+        note_possible_reset();
       } else if (acceptable_ack && s.has(flag::kSyn)) {
         phase_ = Phase::kUnknown;
       }
       break;
     case Phase::kSynReceived:
       if (s.has(flag::kRst)) {
-        phase_ = Phase::kMaybeClosed;  // Linux tcp_check_req(): embryonic reset
-        reset_explained_ = true;
+        note_possible_reset();  // Linux tcp_check_req(): embryonic reset
       } else if (passive_ && acceptable_ack && !s.has(flag::kSyn) && irs_known_ &&
                  !before(s.end(), irs_ + 1) && !after(s.seq, right_edge_) && !a.paws_old) {
         // Linux tcp_check_req(): an acceptable ACK inside the window (tcp_in_window()).
@@ -279,18 +286,12 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
         // be), or RCV.NXT - 1 once the peer's FIN is in.
         const bool may_be_exact =
             between(s.seq, a.rcv_wup, a.rcv_nxt_max) || (a.peer_fin_seen && s.seq == a.rcv_wup - 1);
-        if (may_be_exact) {
-          phase_ = Phase::kMaybeClosed;
-          reset_explained_ = true;
-        }
+        if (may_be_exact) note_possible_reset();
       }
       break;
     case Phase::kUnknown:
     case Phase::kMaybeClosed:
-      if (s.has(flag::kRst)) {
-        phase_ = Phase::kMaybeClosed;
-        reset_explained_ = true;
-      }
+      if (s.has(flag::kRst)) note_possible_reset();
       break;
     case Phase::kNone:
     case Phase::kClosed:

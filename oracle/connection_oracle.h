@@ -89,6 +89,7 @@ class ConnectionOracle {
     bool timestamps = false;
   };
   void start_incarnation(uint32_t iss, bool passive, const WireSegment& syn);
+  void note_possible_reset();
   const PeerSyn* peer_syn(uint32_t seq) const;
   void learn_irs(const PeerSyn& syn, const WireSegment& ours);
   std::optional<Violation> check_ack(const WireSegment& s);
@@ -103,6 +104,9 @@ class ConnectionOracle {
 
   uint32_t incarnation_ = 0;
   Phase phase_ = Phase::kNone;
+  // Where a RST that may have ended the connection found it: a segment the
+  // stack sends afterwards proves it alive in that phase, no further.
+  Phase phase_before_rst_ = Phase::kNone;
   bool passive_ = false;
   uint32_t iss_ = 0;
   uint32_t snd_max_ = 0;  // the stack's highest sequence number sent, + 1

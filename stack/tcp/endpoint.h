@@ -381,6 +381,9 @@ class Endpoint final : public SegmentHandler {
   seqnum::Value snd_max_;  // highest sequence number sent + 1
   uint32_t snd_wnd_ = 0;
   uint32_t max_snd_wnd_ = 0;
+  // Sequence space the peer has acknowledged since the open: Linux's
+  // tcpi_bytes_acked (an active open counts its SYN, a passive one not).
+  uint64_t bytes_acked_ = 0;
   seqnum::Value snd_wl1_;
   seqnum::Value snd_wl2_;
   ByteQueue send_queue_;  // from the first unacknowledged data byte

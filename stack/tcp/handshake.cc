@@ -127,6 +127,7 @@ void Endpoint::handle_syn_sent(Segment& s) {
     // the whole initial one, whatever the SYN could carry.
     rcv_adv_ = rcv_nxt_.add(seqnum::Size(rwin_.rcv_wnd()));
     rcv_wup_ = rcv_nxt_;
+    bytes_acked_ += snd_una_.size_to(s.ack).bytes();
     snd_una_ = s.ack;
     syn_acked_ = true;
     snd_wnd_ = s.window;  // RFC 7323 2.2: the window in a SYN is never scaled

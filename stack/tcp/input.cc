@@ -209,21 +209,27 @@ bool Endpoint::handle_ack(const Segment& s) {
     trace_in(s, Verdict::kAckOfUnsentData);
     return false;
   }
-  const uint32_t max_window = std::max(max_snd_wnd_, 1u);
+  // RFC 5961 5.2: too old to be a duplicate, challenge it. Linux tcp_ack()
+  // also never looks back past what the peer has acknowledged so far.
+  const auto max_window = static_cast<uint32_t>(std::min<uint64_t>(max_snd_wnd_, bytes_acked_));
   if (s.ack.less_than(snd_una_.sub(seqnum::Size(max_window)))) {
-    // RFC 5961 5.2: too old to be a duplicate, challenge it.
     send_challenge_ack();
     trace_in(s, Verdict::kOldAck);
     return false;
   }
-  last_ack_received_at_ = now();
-  keepalive_unacked_ = 0;
+  // Linux tcp_ack() "old_ack": an ACK behind SND.UNA updates neither the
+  // window nor the keepalive state; only its SACK blocks count.
+  const bool old_ack = s.ack.less_than(snd_una_);
+  if (!old_ack) {
+    last_ack_received_at_ = now();
+    keepalive_unacked_ = 0;
+  }
   const uint32_t window = uint32_t{s.window} << snd_wscale_;
   const uint32_t prior_window = snd_wnd_;
   // Linux tcp_may_update_window(): a newer ACK or segment, or the same one
   // with a larger (or zero) window.
-  if (s.ack.greater_than(snd_una_) || s.seq.greater_than(snd_wl1_) ||
-      (s.seq == snd_wl1_ && (window > snd_wnd_ || window == 0))) {
+  if (!old_ack && (s.ack.greater_than(snd_una_) || s.seq.greater_than(snd_wl1_) ||
+                   (s.seq == snd_wl1_ && (window > snd_wnd_ || window == 0)))) {
     const bool opened = snd_wnd_ == 0 && window > 0;
     snd_wnd_ = window;
     snd_wl1_ = s.seq;
@@ -250,6 +256,7 @@ bool Endpoint::handle_ack(const Segment& s) {
   size_t data_acked = std::min<size_t>(acked, send_queue_.size());
   send_queue_.pop_front(data_acked);
   snd_una_ = s.ack;
+  bytes_acked_ += acked;
   // Linux: the freed buffers complete MSG_ZEROCOPY sends (sk_error_report)
   // and, when a write found the buffer full, wake writers once the space is
   // worth it (tcp_check_space(), sk_stream_write_space(): a third free).

@@ -434,6 +434,40 @@ TEST_F(SynReceivedTest, GoodAckNeedsNoReply) {
   EXPECT_EQ(rule(), "none");
 }
 
+TEST_F(SynReceivedTest, RetransmittedSynAckAfterManyOtherSyns) {
+  accept_syn();
+  for (uint32_t i = 0; i < 6; ++i) peer(10, {.flags = flag::kSyn, .seq = 20000 + i * 100});
+  stack(1000,
+        {.flags = flag::kSyn | flag::kAck, .seq = 5000, .ack = 1001, .window = 65535, .wscale = 7});
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(SynReceivedTest, RetransmittedSynAckOfASynNeverSent) {
+  accept_syn();
+  stack(1000,
+        {.flags = flag::kSyn | flag::kAck, .seq = 5000, .ack = 3001, .window = 65535, .wscale = 7});
+  EXPECT_EQ(rule(), "oracle: ack-of-unreceived");
+}
+
+// An out-of-window RST draws an ACK (Linux tcp_check_req()): the ACK proves
+// the connection alive, but still in SYN-RECEIVED, where a bad ACK draws a RST.
+TEST_F(SynReceivedTest, StillSynReceivedAfterAnAckedOutOfWindowRst) {
+  accept_syn();
+  peer(10, {.flags = flag::kRst | flag::kAck, .seq = 1, .ack = 5001});
+  stack(10, {.seq = 5001, .ack = 1001, .window = 512});
+  peer(20, {.flags = flag::kSyn | flag::kAck, .seq = 7000, .ack = 6000});
+  stack(20, {.flags = flag::kRst, .seq = 6000});
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(SynReceivedTest, BadAckAfterAnAckedOutOfWindowRstNotReset) {
+  accept_syn();
+  peer(10, {.flags = flag::kRst | flag::kAck, .seq = 1, .ack = 5001});
+  stack(10, {.seq = 5001, .ack = 1001, .window = 512});
+  peer(20, {.seq = 1001, .ack = 6000});
+  EXPECT_EQ(rule(), "oracle: syn-received-bad-ack-not-reset");
+}
+
 // ---- what read() returns ----
 
 TEST_F(OracleTest, ReadingBytesNeverSent) {
