@@ -70,6 +70,10 @@ void ConnectionOracle::start_incarnation(uint32_t iss, bool passive, const WireS
   stack_timestamps_ = syn.ts_val.has_value();
 }
 
+Phase ConnectionOracle::phase_if_alive() const {
+  return phase_ == Phase::kMaybeClosed ? phase_before_rst_ : phase_;
+}
+
 void ConnectionOracle::note_possible_reset() {
   if (phase_ != Phase::kMaybeClosed) phase_before_rst_ = phase_;
   phase_ = Phase::kMaybeClosed;
@@ -161,7 +165,10 @@ std::optional<Violation> ConnectionOracle::check_data(const WireSegment& s) {
 std::optional<Violation> ConnectionOracle::on_sent(const WireSegment& s, Instant at) {
   if (s.has(flag::kRst)) {
     reset_explained_ = true;
-    if (phase_ != Phase::kSynSent && phase_ != Phase::kSynReceived) phase_ = Phase::kClosed;
+    // In SYN-SENT and SYN-RECEIVED the stack's RST answers a bad ACK and
+    // leaves the connection as it was (RFC 9293 3.10.7.3, 3.10.7.4 fifth).
+    const Phase alive = phase_if_alive();
+    if (alive != Phase::kSynSent && alive != Phase::kSynReceived) phase_ = Phase::kClosed;
     return std::nullopt;
   }
   if (s.has(flag::kSyn) && !s.has(flag::kAck)) {
@@ -170,8 +177,11 @@ std::optional<Violation> ConnectionOracle::on_sent(const WireSegment& s, Instant
     return std::nullopt;
   }
   if (s.has(flag::kSyn)) {  // SYN-ACK
-    const bool same = s.seq == iss_ && (phase_ == Phase::kSynSent ||
-                                        phase_ == Phase::kSynReceived || phase_ == Phase::kUnknown);
+    // A RST that may have ended the connection did not if the stack still
+    // retransmits its SYN-ACK.
+    const Phase alive = phase_if_alive();
+    const bool same = s.seq == iss_ && (alive == Phase::kSynSent || alive == Phase::kSynReceived ||
+                                        alive == Phase::kUnknown);
     if (!same) start_incarnation(s.seq, true, s);
     // A retransmitted SYN-ACK names the SYN it named before, however many
     // SYNs the peer has sent since.

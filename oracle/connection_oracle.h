@@ -90,6 +90,8 @@ class ConnectionOracle {
   };
   void start_incarnation(uint32_t iss, bool passive, const WireSegment& syn);
   void note_possible_reset();
+  // The phase, were a RST that may have ended the connection not to have.
+  Phase phase_if_alive() const;
   const PeerSyn* peer_syn(uint32_t seq) const;
   void learn_irs(const PeerSyn& syn, const WireSegment& ours);
   std::optional<Violation> check_ack(const WireSegment& s);

@@ -442,6 +442,17 @@ TEST_F(SynReceivedTest, RetransmittedSynAckAfterManyOtherSyns) {
   EXPECT_EQ(rule(), "none");
 }
 
+TEST_F(SynReceivedTest, RetransmittedSynAckAfterARstThatMayHaveEndedIt) {
+  accept_syn();
+  for (uint32_t i = 0; i < 6; ++i) peer(10, {.flags = flag::kSyn, .seq = 20000 + i * 100});
+  peer(10, {.flags = flag::kRst | flag::kAck, .seq = 1001, .ack = 5001});
+  peer(20, {.seq = 1001, .ack = 6000});
+  stack(20, {.flags = flag::kRst, .seq = 6000});
+  stack(1000,
+        {.flags = flag::kSyn | flag::kAck, .seq = 5000, .ack = 1001, .window = 65535, .wscale = 7});
+  EXPECT_EQ(rule(), "none");
+}
+
 TEST_F(SynReceivedTest, RetransmittedSynAckOfASynNeverSent) {
   accept_syn();
   stack(1000,
