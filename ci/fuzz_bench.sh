@@ -22,6 +22,9 @@
 #   lwIP fuzz.c, multi frame  AFL++ persistent       scenario_fuzzer  afl-nosan
 #                                                    scenario_fuzzer  afl (ASan+UBSan)
 #
+# tcpfuzz's rows run with the reference oracle (its default); one more row
+# runs the ASan+UBSan libFuzzer target with TCPFUZZ_ORACLE=0, its cost.
+#
 # lwIP: the upstream tarball of Debian's lwip source package, fetched with
 # `apt-get source --download-only lwip` (apt checks it against the signed
 # Sources index; deb-src is added to the system's Debian sources file when
@@ -497,6 +500,10 @@ run_measurements() {
   fi
   if [[ "$ONLY" != lwip ]]; then
     measure 6-scenario-asan tcpfuzz scenario_fuzzer libFuzzer ASan+UBSan - \
+      "$ours/libfuzzer/fuzz/scenario_fuzzer" "$seeds/scenario_fuzzer" "${scenario_flags[@]}"
+    # What the reference oracle costs (docs/oracle.md): the same, without it.
+    TCPFUZZ_ORACLE=0 measure 6-scenario-asan-no-oracle tcpfuzz scenario_fuzzer libFuzzer \
+      ASan+UBSan "oracle off" \
       "$ours/libfuzzer/fuzz/scenario_fuzzer" "$seeds/scenario_fuzzer" "${scenario_flags[@]}"
   fi
   if [[ "$ONLY" != tcpfuzz ]]; then

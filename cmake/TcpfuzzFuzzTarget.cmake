@@ -19,7 +19,9 @@ function(tcpfuzz_add_fuzz_target name)
     target_link_libraries(${name} PRIVATE fuzz_replay_main)
     set(corpus ${PROJECT_SOURCE_DIR}/corpus/${name})
     add_test(NAME fuzz-smoke.${name} COMMAND ${name} ${corpus})
-    # Seeds and regressions replay with the reference oracle judging them.
+    # Seeds and regressions replay with the reference oracle judging them
+    # (on unless TCPFUZZ_ORACLE=0; set here so a user's environment cannot
+    # switch it off for the tests).
     set_tests_properties(fuzz-smoke.${name} PROPERTIES LABELS fuzz-smoke ENVIRONMENT TCPFUZZ_ORACLE=1)
     set(regressions ${PROJECT_SOURCE_DIR}/corpus/regressions/${name})
     if(EXISTS ${regressions})

@@ -273,12 +273,15 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
   }
 
   const bool acceptable_ack = s.has(flag::kAck) && after(s.ack, iss_) && !after(s.ack, snd_max_);
-  switch (phase_) {
+  // After a RST that may have ended it, the connection moves on as if it
+  // had not: should it prove alive, it is where these segments took it.
+  Phase& phase = phase_ == Phase::kMaybeClosed ? phase_before_rst_ : phase_;
+  switch (phase) {
     case Phase::kSynSent:
       if (acceptable_ack && s.has(flag::kRst)) {
         note_possible_reset();
       } else if (acceptable_ack && s.has(flag::kSyn)) {
-        phase_ = Phase::kUnknown;
+        phase = Phase::kUnknown;
       }
       break;
     case Phase::kSynReceived:
@@ -287,7 +290,7 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
       } else if (passive_ && acceptable_ack && !s.has(flag::kSyn) && irs_known_ &&
                  !before(s.end(), irs_ + 1) && !after(s.seq, right_edge_) && !a.paws_old) {
         // Linux tcp_check_req(): an acceptable ACK inside the window (tcp_in_window()).
-        phase_ = Phase::kUnknown;
+        phase = Phase::kUnknown;
       }
       break;
     case Phase::kSynchronized:
@@ -300,9 +303,9 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
       }
       break;
     case Phase::kUnknown:
-    case Phase::kMaybeClosed:
       if (s.has(flag::kRst)) note_possible_reset();
       break;
+    case Phase::kMaybeClosed:  // never the phase before a RST
     case Phase::kNone:
     case Phase::kClosed:
       break;

@@ -12,7 +12,7 @@ namespace tcp = netstack::tcp;
 bool oracle_enabled() {
   static const bool enabled = [] {
     const char* v = std::getenv("TCPFUZZ_ORACLE");
-    return v != nullptr && std::strcmp(v, "1") == 0;
+    return v == nullptr || std::strcmp(v, "0") != 0;
   }();
   return enabled;
 }
@@ -41,6 +41,12 @@ void Oracle::on_segment(Instant at, const WireSegment& s, bool outbound) {
   if (outbound) {
     if (exchange_ && exchange_->connection == index) exchange_->replies.push_back(s);
     report(c.on_sent(s, at));
+    // After on_sent(): a SYN starts the incarnation the socket belongs to.
+    if (traced_out_ && traced_out_->local_port == s.src_port &&
+        traced_out_->remote_port == s.dst_port) {
+      link_endpoint(traced_out_->id, index);
+      traced_out_.reset();
+    }
     return;
   }
   close_exchange();
@@ -64,6 +70,7 @@ void Oracle::reset() {
   failure_.reset();
   connections_.clear();
   endpoints_.clear();
+  traced_out_.reset();
   exchange_.reset();
   replies_may_fail_ = false;
 }
@@ -91,55 +98,55 @@ void Oracle::on_clock(Instant now) {
   if (exchange_ && exchange_->arrival.at != now) close_exchange();
 }
 
-ConnectionOracle* Oracle::newest_on(uint16_t local_port, uint16_t remote_port) {
+std::optional<size_t> Oracle::newest_on(uint16_t local_port, uint16_t remote_port) const {
   for (size_t i = connections_.size(); i-- > 0;) {
     if (connections_[i].local_port() == local_port &&
         connections_[i].remote_port() == remote_port) {
-      return &connections_[i];
+      return i;
     }
   }
-  return nullptr;
+  return std::nullopt;
 }
 
-void Oracle::map_endpoint(tcp::EndpointId id, uint16_t local_port, uint16_t remote_port) {
+void Oracle::link_endpoint(tcp::EndpointId id, size_t connection) {
   if (id == tcp::kNoEndpoint) return;
-  std::optional<uint32_t> incarnation;
-  if (const ConnectionOracle* c = newest_on(local_port, remote_port)) {
-    incarnation = c->incarnation();
-  }
-  for (EndpointPorts& e : endpoints_) {
+  const EndpointLink link{id, connection, connections_[connection].incarnation()};
+  for (EndpointLink& e : endpoints_) {
     if (e.id == id) {
-      e = {id, local_port, remote_port, incarnation};
+      e = link;
       return;
     }
   }
-  endpoints_.push_back({id, local_port, remote_port, incarnation});
+  endpoints_.push_back(link);
 }
 
 ConnectionOracle* Oracle::connection_of(tcp::EndpointId id) {
-  for (EndpointPorts& e : endpoints_) {
+  for (const EndpointLink& e : endpoints_) {
     if (e.id != id) continue;
-    ConnectionOracle* c = newest_on(e.local_port, e.remote_port);
-    if (c == nullptr) return nullptr;
-    // The tracer names a segment before the wire carries it: a socket
-    // mapped before its first segment belongs to the connection it made.
-    if (!e.incarnation) e.incarnation = c->incarnation();
-    // A socket of an older incarnation on the same ports is not judged.
-    return c->incarnation() == *e.incarnation ? c : nullptr;
+    ConnectionOracle& c = connections_[e.connection];
+    return c.incarnation() == e.incarnation ? &c : nullptr;
   }
   return nullptr;
 }
 
 void Oracle::on_segment_in(Instant, tcp::EndpointId id, tcp::State,
                            const netstack::header::TcpHeader& h, size_t, tcp::Verdict) {
-  map_endpoint(id, h.dst_port, h.src_port);
   // The stack names a segment once it has answered it (the wire saw the
   // segment first, so it is the open exchange's).
-  if (exchange_) exchange_->replies_when_processed = exchange_->replies.size();
+  if (exchange_) {
+    exchange_->replies_when_processed = exchange_->replies.size();
+    const ConnectionOracle& c = connections_[exchange_->connection];
+    if (c.local_port() == h.dst_port && c.remote_port() == h.src_port) {
+      link_endpoint(id, exchange_->connection);
+      return;
+    }
+  }
+  if (const auto i = newest_on(h.dst_port, h.src_port)) link_endpoint(id, *i);
 }
 
 void Oracle::on_segment_out(Instant, tcp::EndpointId id, tcp::State, const tcp::SegmentOut& out) {
-  map_endpoint(id, out.tcp.src_port, out.tcp.dst_port);
+  // The tracer names a segment before the wire carries it.
+  traced_out_ = TracedOut{id, out.tcp.src_port, out.tcp.dst_port};
 }
 
 void Oracle::on_transition(Instant, tcp::EndpointId id, tcp::State, tcp::State to,

@@ -10,9 +10,9 @@
 // host)`). Worlds without a testbed hand it their packets through an
 // OracleTap (oracle_tap.h) and their TCP events as a Tracer.
 //
-// In the fuzz targets it runs when TCPFUZZ_ORACLE=1 (oracle_enabled()): off
-// by default while campaigns on the unmutated stack still find false alarms
-// (docs/oracle.md). `tcpfuzz run --oracle` and the properties always run it.
+// In the fuzz targets it runs unless TCPFUZZ_ORACLE=0 (oracle_enabled()),
+// the switch for throughput comparisons. `tcpfuzz run --oracle` and the
+// properties always run it.
 #pragma once
 
 #include <functional>
@@ -26,7 +26,7 @@
 
 namespace tcpfuzz::oracle {
 
-// True when TCPFUZZ_ORACLE is "1" (read once).
+// False only when TCPFUZZ_ORACLE is "0" (read once).
 bool oracle_enabled();
 
 class Oracle final : public testbed::Observer {
@@ -77,24 +77,33 @@ class Oracle final : public testbed::Observer {
     // How many replies had gone out when the stack traced the segment.
     std::optional<size_t> replies_when_processed;
   };
-  struct EndpointPorts {
+  // Which connection a socket's events belong to: the one whose segment the
+  // stack traced it with (ports alone do not tell: the peer may send to
+  // another address of the host).
+  struct EndpointLink {
+    netstack::tcp::EndpointId id;
+    size_t connection;
+    uint32_t incarnation;  // a socket of an older incarnation is not judged
+  };
+  // A segment the stack traced and the wire has not carried yet.
+  struct TracedOut {
     netstack::tcp::EndpointId id;
     uint16_t local_port;
     uint16_t remote_port;
-    std::optional<uint32_t> incarnation;  // unknown until its ports' connection exists
   };
 
   ConnectionOracle& connection_for(const WireSegment& s, bool outbound, size_t* index);
   ConnectionOracle* connection_of(netstack::tcp::EndpointId id);
-  ConnectionOracle* newest_on(uint16_t local_port, uint16_t remote_port);
-  void map_endpoint(netstack::tcp::EndpointId id, uint16_t local_port, uint16_t remote_port);
+  std::optional<size_t> newest_on(uint16_t local_port, uint16_t remote_port) const;
+  void link_endpoint(netstack::tcp::EndpointId id, size_t connection);
   void close_exchange();
   void report(const std::optional<Violation>& v);
 
   FailureHandler on_failure_;
   std::optional<std::string> failure_;
   std::vector<ConnectionOracle> connections_;
-  std::vector<EndpointPorts> endpoints_;
+  std::vector<EndpointLink> endpoints_;
+  std::optional<TracedOut> traced_out_;
   std::optional<Exchange> exchange_;
   bool replies_may_fail_ = false;
 };
