@@ -1,5 +1,6 @@
 #include "oracle/connection_oracle.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <sstream>
@@ -75,14 +76,22 @@ Phase ConnectionOracle::phase_if_alive() const {
 }
 
 void ConnectionOracle::note_possible_reset() {
+  // Linux tcp_reset(): in SYN-SENT (and a simultaneous open's SYN-RECEIVED)
+  // the open is refused.
+  const Phase alive = phase_if_alive();
+  if (alive == Phase::kSynSent || alive == Phase::kSynReceived || alive == Phase::kUnknown) {
+    refusal_explained_ = true;
+  }
   if (phase_ != Phase::kMaybeClosed) phase_before_rst_ = phase_;
   phase_ = Phase::kMaybeClosed;
   reset_explained_ = true;
 }
 
-const ConnectionOracle::PeerSyn* ConnectionOracle::peer_syn(uint32_t seq) const {
+const ConnectionOracle::PeerSyn* ConnectionOracle::acked_syn(uint32_t ack) const {
   for (size_t i = 0; i < peer_syn_count_ && i < peer_syns_.size(); ++i) {
-    if (peer_syns_[i].seq == seq) return &peer_syns_[i];
+    const PeerSyn& syn = peer_syns_[i];
+    // RFC 7413 3: a Fast Open SYN-ACK may acknowledge the SYN's data too.
+    if (syn.seq + 1 == ack || (syn.data > 0 && syn.seq + 1 + syn.data == ack)) return &syn;
   }
   return nullptr;
 }
@@ -92,6 +101,10 @@ void ConnectionOracle::learn_irs(const PeerSyn& syn, const WireSegment& ours) {
   irs_ = syn.seq;
   accepted_.reset(syn.seq);
   offered_.reset(syn.seq);
+  if (ours.ack == syn.seq + 1 + syn.data) {  // Fast Open: the SYN's data was taken
+    accepted_.add(syn.seq + 1, syn.data);
+    offered_.add(syn.seq + 1, syn.data);
+  }
   // RFC 7323 2.2: scaling only when both SYNs carried the option.
   const bool scaled = syn.window_scale.has_value() && stack_window_scale_.has_value();
   rcv_wscale_ = scaled ? *stack_window_scale_ : 0;
@@ -185,12 +198,13 @@ std::optional<Violation> ConnectionOracle::on_sent(const WireSegment& s, Instant
     if (!same) start_incarnation(s.seq, true, s);
     // A retransmitted SYN-ACK names the SYN it named before, however many
     // SYNs the peer has sent since.
-    const bool known_syn = same && irs_known_ && s.ack - 1 == irs_;
-    const PeerSyn* syn = known_syn ? nullptr : peer_syn(s.ack - 1);
+    const bool known_syn =
+        same && irs_known_ && after(s.ack, irs_) && !after(s.ack, accepted_.contiguous_end());
+    const PeerSyn* syn = known_syn ? nullptr : acked_syn(s.ack);
     if (!known_syn && syn == nullptr) {
       return violation(Rule::kAckOfUnreceived, "the stack sent " + describe(s) +
-                                                   " but the peer sent no SYN at " +
-                                                   std::to_string(s.ack - 1));
+                                                   " but no SYN of the peer's ends at " +
+                                                   std::to_string(s.ack));
     }
     if (syn != nullptr && (!irs_known_ || accepted_.isn() != syn->seq)) learn_irs(*syn, s);
     phase_ = Phase::kSynReceived;
@@ -202,11 +216,11 @@ std::optional<Violation> ConnectionOracle::on_sent(const WireSegment& s, Instant
   if (!s.has(flag::kAck)) return std::nullopt;
   if (!irs_known_) {
     // The stack's first ACK in an active open names the SYN-ACK it took.
-    const PeerSyn* syn = peer_syn(s.ack - 1);
+    const PeerSyn* syn = acked_syn(s.ack);
     if (syn == nullptr) {
       return violation(Rule::kAckOfUnreceived, "the stack sent " + describe(s) +
-                                                   " but the peer sent no SYN at " +
-                                                   std::to_string(s.ack - 1));
+                                                   " but no SYN of the peer's ends at " +
+                                                   std::to_string(s.ack));
     }
     learn_irs(*syn, s);
   }
@@ -247,7 +261,7 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
 
   if (s.has(flag::kSyn) && !s.has(flag::kRst)) {
     for (size_t i = peer_syns_.size() - 1; i > 0; --i) peer_syns_[i] = peer_syns_[i - 1];
-    peer_syns_[0] = PeerSyn{s.seq, s.window_scale, s.ts_val.has_value()};
+    peer_syns_[0] = PeerSyn{s.seq, s.payload, s.window_scale, s.ts_val.has_value()};
     if (peer_syn_count_ < peer_syns_.size()) ++peer_syn_count_;
   }
   if (irs_known_ && !s.has(flag::kRst)) {
@@ -314,7 +328,8 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
 }
 
 std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
-                                                 std::span<const WireSegment> replies) const {
+                                                 std::span<const WireSegment> replies,
+                                                 std::optional<size_t> processed) const {
   const WireSegment& s = a.segment;
   const WireSegment* rst = nullptr;
   bool acked = false;
@@ -348,6 +363,15 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
                              std::to_string(a.right_edge) + "] but not at RCV.NXT (at most " +
                              std::to_string(a.rcv_nxt_max) + "); no challenge ACK");
       }
+      // RFC 9293 3.10.7.4 first: an unacceptable RST is dropped in silence.
+      const auto answer = replies.first(std::min(processed.value_or(0), replies.size()));
+      const bool answered = std::any_of(answer.begin(), answer.end(),
+                                        [](const WireSegment& r) { return r.has(flag::kAck); });
+      if (!in_window && answered) {
+        return violation(Rule::kOutOfWindowRstAnswered,
+                         what + " outside the window [" + std::to_string(a.rcv_wup) + ", " +
+                             std::to_string(a.right_edge) + "]; the stack answered it");
+      }
     } else if (s.has(flag::kSyn)) {
       if (rst != nullptr) {
         return violation(Rule::kSynNotChallenged,
@@ -362,9 +386,13 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
       const bool unacceptable =
           before(s.end(), a.rcv_wup) || (after(s.seq, a.right_edge) && after(s.seq, a.rcv_nxt_max));
       // Linux tcp_oow_rate_limited(): segments that occupy sequence space
-      // are always answered.
-      if ((unacceptable || a.paws_old) && s.logical_length() > 0 && !acked && rst == nullptr &&
-          owed) {
+      // are always answered, pure ACKs at most once per 500 ms; a pure ACK
+      // failing PAWS is an old ACK, dropped without a reply (Linux 6.16+
+      // tcp_validate_incoming(), SKB_DROP_REASON_TCP_RFC7323_PAWS_ACK).
+      const bool occupies = s.logical_length() > 0;
+      const bool owes_ack = occupies ? (unacceptable || a.paws_old) && owed
+                                     : unacceptable && !a.paws_old && owed_unless_limited;
+      if (owes_ack && !acked && rst == nullptr) {
         return violation(Rule::kUnacceptableNotAcked,
                          what + (a.paws_old ? " (older TSval than echoed)" : "") +
                              " outside the window [" + std::to_string(a.rcv_wup) + ", " +
@@ -419,6 +447,11 @@ std::optional<Violation> ConnectionOracle::on_call(std::string_view call, long r
     return violation(Rule::kResetWithoutExactRst,
                      std::string(call) + " returned ECONNRESET, but no RST at RCV.NXT arrived");
   }
+  if (result == -ECONNREFUSED && !refusal_explained_) {
+    return violation(
+        Rule::kRefusedWithoutRst,
+        std::string(call) + " returned ECONNREFUSED, but no RST could refuse the open");
+  }
   if (result < 0 && result != -EAGAIN) errored_ = true;
   if (call == "close" || call == "abort" || call == "shutdown") user_closed_ = true;
   if (call != "read" && call != "peek") return std::nullopt;
@@ -445,6 +478,11 @@ std::optional<Violation> ConnectionOracle::on_call(std::string_view call, long r
 
 void ConnectionOracle::on_closed() {
   phase_ = Phase::kClosed;
+}
+
+void ConnectionOracle::on_icmp() {
+  refusal_explained_ = true;
+  reset_explained_ = true;
 }
 
 }  // namespace tcpfuzz::oracle

@@ -75,16 +75,23 @@ class ConnectionOracle {
   std::optional<Violation> on_sent(const WireSegment& s, netstack::Instant at);
   // `s` from the peer reaches the stack; what to judge its replies by.
   Arrival on_arrival(const WireSegment& s, netstack::Instant at);
-  // What the stack sent in reply to `a`, at the same instant.
-  std::optional<Violation> judge(const Arrival& a, std::span<const WireSegment> replies) const;
+  // What the stack sent in reply to `a`, at the same instant. `processed`,
+  // when known, counts the replies sent before the stack finished with the
+  // segment: only those show that it answered what it must not.
+  std::optional<Violation> judge(const Arrival& a, std::span<const WireSegment> replies,
+                                 std::optional<size_t> processed) const;
   // A socket call on this connection returned `result` (-errno on failure).
   std::optional<Violation> on_call(std::string_view call, long result);
   // The stack reported the connection closed (suspends judging only).
   void on_closed();
+  // An ICMP error reached the host: it may end a connection, which the
+  // oracle (TCP segments only) cannot judge.
+  void on_icmp();
 
  private:
   struct PeerSyn {
     uint32_t seq = 0;
+    uint32_t data = 0;  // Fast Open data on the SYN
     std::optional<uint8_t> window_scale;
     bool timestamps = false;
   };
@@ -92,7 +99,8 @@ class ConnectionOracle {
   void note_possible_reset();
   // The phase, were a RST that may have ended the connection not to have.
   Phase phase_if_alive() const;
-  const PeerSyn* peer_syn(uint32_t seq) const;
+  // The peer's SYN that `ack` acknowledges, among its last few.
+  const PeerSyn* acked_syn(uint32_t ack) const;
   void learn_irs(const PeerSyn& syn, const WireSegment& ours);
   std::optional<Violation> check_ack(const WireSegment& s);
   std::optional<Violation> check_data(const WireSegment& s);
@@ -140,9 +148,10 @@ class ConnectionOracle {
   netstack::Instant ts_recent_at_;
   std::optional<netstack::Instant> last_pure_ack_at_;
 
-  bool reset_explained_ = false;  // a RST that may legitimately have reset it
-  bool user_closed_ = false;      // close, shutdown or abort was called
-  bool errored_ = false;          // a call failed with something other than EAGAIN
+  bool reset_explained_ = false;    // a RST that may legitimately have reset it
+  bool refusal_explained_ = false;  // a RST (or ICMP) that may have refused the open
+  bool user_closed_ = false;        // close, shutdown or abort was called
+  bool errored_ = false;            // a call failed with something other than EAGAIN
   uint64_t bytes_read_ = 0;
 };
 

@@ -59,7 +59,7 @@ void Oracle::close_exchange() {
   const Exchange e = std::move(*exchange_);
   exchange_.reset();
   if (failure_) return;
-  report(connections_[e.connection].judge(e.arrival, e.replies));
+  report(connections_[e.connection].judge(e.arrival, e.replies, e.replies_when_processed));
 }
 
 void Oracle::finish() {
@@ -91,6 +91,8 @@ void Oracle::on_packet(Instant at, testbed::HostId, testbed::Direction direction
   const bool outbound = direction == testbed::Direction::kOutbound;
   if (const auto s = decode_wire_segment(ip_packet, /*verify_checksum=*/!outbound)) {
     on_segment(at, *s, outbound);
+  } else if (!outbound && is_icmp(ip_packet)) {
+    for (ConnectionOracle& c : connections_) c.on_icmp();
   }
 }
 

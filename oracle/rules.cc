@@ -38,6 +38,10 @@ std::string_view to_string(Rule r) {
       return "read-beyond-received";
     case Rule::kEofBeforeData:
       return "eof-before-data";
+    case Rule::kOutOfWindowRstAnswered:
+      return "out-of-window-rst-answered";
+    case Rule::kRefusedWithoutRst:
+      return "refused-without-rst";
   }
   return "?";
 }

@@ -26,8 +26,10 @@ enum class Rule : uint8_t {
   kSynReceivedBadAckNotReset,  // RFC 9293 3.10.7.4 fifth, Linux tcp_check_req()
   kReadBeyondReceived,         // read() returns only bytes the peer sent, in order
   kEofBeforeData,              // RFC 9293 3.10.7.4 eighth: EOF once the FIN and all before it
+  kOutOfWindowRstAnswered,     // RFC 9293 3.10.7.4 first, Linux tcp_validate_incoming(): silence
+  kRefusedWithoutRst,          // RFC 9293 3.10.7.3 second, Linux tcp_reset(): ECONNREFUSED
 };
-inline constexpr uint8_t kRuleCount = 17;
+inline constexpr uint8_t kRuleCount = 19;
 
 std::string_view to_string(Rule r);
 

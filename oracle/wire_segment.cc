@@ -1,5 +1,6 @@
 #include "oracle/wire_segment.h"
 
+#include "stack/header/icmp.h"
 #include "stack/header/ip.h"
 #include "stack/header/tcp_options.h"
 
@@ -57,6 +58,20 @@ std::optional<WireSegment> decode_wire_segment(std::span<const uint8_t> ip_packe
     return decode_tcp(ip->payload, ip->header.src, ip->header.dst, verify_checksum);
   }
   return std::nullopt;
+}
+
+bool is_icmp(std::span<const uint8_t> ip_packet) {
+  namespace header = netstack::header;
+  if (ip_packet.empty()) return false;
+  if (ip_packet[0] >> 4 == 4) {
+    auto ip = header::parse_ipv4(ip_packet);
+    return ip && ip->header.protocol == header::kProtocolIcmp;
+  }
+  if (ip_packet[0] >> 4 == 6) {
+    auto ip = header::parse_ipv6(ip_packet);
+    return ip && ip->header.next_header == header::kProtocolIcmpv6;
+  }
+  return false;
 }
 
 }  // namespace tcpfuzz::oracle

@@ -41,4 +41,7 @@ struct WireSegment {
 std::optional<WireSegment> decode_wire_segment(std::span<const uint8_t> ip_packet,
                                                bool verify_checksum = true);
 
+// Whether `ip_packet` is a well-formed ICMP (IPv4) or ICMPv6 packet.
+bool is_icmp(std::span<const uint8_t> ip_packet);
+
 }  // namespace tcpfuzz::oracle

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <string>
@@ -80,6 +81,15 @@ class OracleTest : public ::testing::Test {
     peer(10, {.seq = 1001, .ack = 5001});
     stack(20, {.seq = 5001, .ack = 1001, .window = window, .len = 100});
     peer(30, {.seq = 1001, .ack = 5101});
+  }
+
+  // The stack traced the peer's segment: what it sent until now answered it.
+  void traced(int64_t ms) {
+    netstack::header::TcpHeader h;
+    h.src_port = 5000;
+    h.dst_port = 80;
+    oracle_.on_segment_in(at(ms), kEndpoint, netstack::tcp::State::kEstablished, h, 0,
+                          netstack::tcp::Verdict::kOutOfWindow);
   }
 
   std::string rule() {
@@ -249,6 +259,45 @@ TEST_F(OracleTest, DataAtTheRightEdgeNeedsNoAck) {
   EXPECT_EQ(rule(), "none");
 }
 
+// A keepalive probe (RCV.NXT - 1, no data) is below the window: Linux
+// answers it unless it answered another out-of-window ACK in the last 500 ms.
+TEST_F(OracleTest, KeepaliveProbeUnanswered) {
+  establish();
+  peer(40, {.seq = 1000, .ack = 5101});
+  EXPECT_EQ(rule(), "oracle: unacceptable-not-acked");
+}
+
+TEST_F(OracleTest, KeepaliveProbeAnswered) {
+  establish();
+  peer(40, {.seq = 1000, .ack = 5101});
+  stack(40, {.seq = 5101, .ack = 1001});
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, KeepaliveProbeWithinTheRateLimitOfAnAck) {
+  establish();
+  peer(40, {.seq = 1000, .ack = 5101});
+  stack(40, {.seq = 5101, .ack = 1001});
+  peer(300, {.seq = 1000, .ack = 5101});
+  EXPECT_EQ(rule(), "none");
+}
+
+// Linux 6.16+: a pure ACK failing PAWS is an old ACK, dropped in silence.
+TEST_F(OracleTest, PureAckFailingPawsNeedsNoReply) {
+  peer(0, {.flags = flag::kSyn, .seq = 1000, .window = 65535, .wscale = 7, .ts_val = 100});
+  stack(0, {.flags = flag::kSyn | flag::kAck,
+            .seq = 5000,
+            .ack = 1001,
+            .window = 65535,
+            .wscale = 7,
+            .ts_val = 1,
+            .ts_ecr = 100});
+  peer(10, {.seq = 1001, .ack = 5001, .ts_val = 200, .ts_ecr = 1});
+  stack(20, {.seq = 5001, .ack = 1001, .window = 512, .len = 100, .ts_val = 2, .ts_ecr = 200});
+  peer(30, {.seq = 1000, .ack = 5101, .ts_val = 150, .ts_ecr = 2});
+  EXPECT_EQ(rule(), "none");
+}
+
 TEST_F(OracleTest, NoAckOwedWhenAllocationsMayFail) {
   establish();
   oracle_.set_replies_may_fail(true);
@@ -294,6 +343,39 @@ TEST_F(OracleTest, ExactRstNeedsNoReply) {
 TEST_F(OracleTest, OutOfWindowRstNeedsNoReply) {
   establish();
   peer(600, {.flags = flag::kRst, .seq = 70000});
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, OutOfWindowRstAnswered) {
+  establish();
+  peer(40, {.flags = flag::kRst | flag::kAck, .seq = 70000, .ack = 5101});
+  stack(40, {.seq = 5101, .ack = 1001});
+  traced(40);
+  EXPECT_EQ(rule(), "oracle: out-of-window-rst-answered");
+}
+
+TEST_F(OracleTest, OutOfWindowRstBelowTheWindowAnswered) {
+  establish();
+  peer(40, {.flags = flag::kRst, .seq = 900});
+  stack(40, {.seq = 5101, .ack = 1001});
+  traced(40);
+  EXPECT_EQ(rule(), "oracle: out-of-window-rst-answered");
+}
+
+TEST_F(OracleTest, OutOfWindowRstDroppedInSilence) {
+  establish();
+  peer(40, {.flags = flag::kRst | flag::kAck, .seq = 70000, .ack = 5101});
+  traced(40);
+  EXPECT_EQ(rule(), "none");
+}
+
+// What the stack sends after it processed the RST (a call's or timer's
+// segment at the same instant) is no answer.
+TEST_F(OracleTest, SegmentAfterAnOutOfWindowRstIsNoAnswer) {
+  establish();
+  peer(40, {.flags = flag::kRst | flag::kAck, .seq = 70000, .ack = 5101});
+  traced(40);
+  stack(40, {.seq = 5101, .ack = 1001, .len = 10});
   EXPECT_EQ(rule(), "none");
 }
 
@@ -387,6 +469,41 @@ TEST_F(SynSentTest, AckingASynAckNeverSent) {
   EXPECT_EQ(rule(), "oracle: ack-of-unreceived");
 }
 
+TEST_F(SynSentTest, RefusedWithoutARst) {
+  connect();
+  call(10, "write", -ECONNREFUSED);
+  EXPECT_EQ(rule(), "oracle: refused-without-rst");
+}
+
+TEST_F(SynSentTest, RefusedByARstWithoutAck) {
+  connect();
+  peer(10, {.flags = flag::kRst, .seq = 0});
+  call(10, "write", -ECONNREFUSED);
+  EXPECT_EQ(rule(), "oracle: refused-without-rst");
+}
+
+TEST_F(SynSentTest, RefusedByARstWithAnAcceptableAck) {
+  connect();
+  peer(10, {.flags = flag::kRst | flag::kAck, .seq = 0, .ack = 5001});
+  call(10, "write", -ECONNREFUSED);
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(SynSentTest, RefusedByIcmp) {
+  connect();
+  // IPv4 (checksum filled in below) carrying ICMP port unreachable.
+  std::array<uint8_t, 28> icmp{0x45, 0, 0,   28,  0, 0, 0, 0, 64, 1, 0, 0, 192, 0,
+                               2,    1, 192, 168, 0, 1, 3, 3, 0,  0, 0, 0, 0,   0};
+  uint32_t sum = 0;
+  for (size_t i = 0; i < 20; i += 2) sum += (icmp[i] << 8) | icmp[i + 1];
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
+  icmp[10] = static_cast<uint8_t>(~sum >> 8);
+  icmp[11] = static_cast<uint8_t>(~sum);
+  oracle_.on_packet(at(10), 0, testbed::Direction::kInbound, icmp);
+  call(10, "write", -ECONNREFUSED);
+  EXPECT_EQ(rule(), "none");
+}
+
 TEST_F(SynSentTest, HandshakeCompletes) {
   connect();
   peer(10,
@@ -408,6 +525,22 @@ class SynReceivedTest : public OracleTest {
         {.flags = flag::kSyn | flag::kAck, .seq = 5000, .ack = 1001, .window = 65535, .wscale = 7});
   }
 };
+
+// RFC 7413: a Fast Open server's SYN-ACK acknowledges the SYN's data.
+TEST_F(OracleTest, FastOpenSynAckAcksTheSynsData) {
+  peer(0, {.flags = flag::kSyn, .seq = 1000, .window = 65535, .len = 100, .wscale = 7});
+  stack(0,
+        {.flags = flag::kSyn | flag::kAck, .seq = 5000, .ack = 1101, .window = 65535, .wscale = 7});
+  call(0, "read", 100);
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, FastOpenSynAckAcksBeyondTheSynsData) {
+  peer(0, {.flags = flag::kSyn, .seq = 1000, .window = 65535, .len = 100, .wscale = 7});
+  stack(0,
+        {.flags = flag::kSyn | flag::kAck, .seq = 5000, .ack = 1102, .window = 65535, .wscale = 7});
+  EXPECT_EQ(rule(), "oracle: ack-of-unreceived");
+}
 
 TEST_F(SynReceivedTest, AckOfTheIssNotReset) {
   accept_syn();
