@@ -1,11 +1,11 @@
 #include "stack/buffer/view.h"
 
-#include <sanitizer/asan_interface.h>
-
 #include <algorithm>
 #include <cassert>
 #include <cstring>
 #include <new>
+
+#include "stack/util/block_pool.h"
 
 namespace netstack {
 
@@ -19,73 +19,19 @@ struct View::Chunk {
   void destroy();
 };
 
-namespace {
-
-// Packet-sized chunks are recycled through a per-thread free list: a fuzz
-// input sends and receives hundreds of packets, and a heap allocation per
-// packet is what sanitizers charge most for. Blocks are all kPooledBlock
-// bytes; bigger chunks (application writes) go to the heap. Under ASan a
-// free block is poisoned past its link and a chunk past its last byte, so
-// a use after the last view let go, or a read past a packet's end, is
-// still reported (as use-after-poison).
-constexpr size_t kPooledBlock = 2048;
-// At most this many free blocks are kept (256 KiB); the rest go back.
-constexpr size_t kPoolLimit = 128;
-
-struct FreeBlock {
-  FreeBlock* next;
-};
-
-// Trivially destructible, so it is still usable while static objects
-// holding views are destroyed at exit.
-struct ChunkPool {
-  FreeBlock* head = nullptr;
-  size_t count = 0;
-};
-thread_local ChunkPool pool;
-
-void* take_block() {
-  FreeBlock* b = pool.head;
-  if (b == nullptr) return ::operator new(kPooledBlock);
-  ASAN_UNPOISON_MEMORY_REGION(b, kPooledBlock);
-  pool.head = b->next;
-  --pool.count;
-  return b;
-}
-
-void give_block(void* mem) {
-  if (pool.count == kPoolLimit) {
-    ::operator delete(mem);
-    return;
-  }
-  auto* b = static_cast<FreeBlock*>(mem);
-  b->next = pool.head;
-  pool.head = b;
-  ++pool.count;
-  ASAN_POISON_MEMORY_REGION(reinterpret_cast<uint8_t*>(b) + sizeof(FreeBlock),
-                            kPooledBlock - sizeof(FreeBlock));
-}
-
-}  // namespace
-
+// Chunks come from the block pool (stack/util/block_pool.h): packet-sized
+// ones are recycled, with ASan still watching their ends.
 View::Chunk* View::Chunk::create(size_t n, bool zero_fill) {
-  const bool pooled = sizeof(Chunk) + n <= kPooledBlock;
-  void* mem = pooled ? take_block() : ::operator new(sizeof(Chunk) + n);
+  void* mem = block_pool::take(sizeof(Chunk) + n);
   auto* c = new (mem) Chunk{1, static_cast<uint32_t>(n)};
   if (zero_fill) std::memset(c->data(), 0, n);
-  // A read past the end of a pooled chunk is still an overflow to ASan.
-  if (pooled) ASAN_POISON_MEMORY_REGION(c->data() + n, kPooledBlock - sizeof(Chunk) - n);
   return c;
 }
 
 void View::Chunk::destroy() {
-  const bool pooled = sizeof(Chunk) + capacity <= kPooledBlock;
+  const size_t bytes = sizeof(Chunk) + capacity;
   this->~Chunk();
-  if (pooled) {
-    give_block(this);
-  } else {
-    ::operator delete(this);
-  }
+  block_pool::give(this, bytes);
 }
 
 View& View::operator=(const View& o) {
