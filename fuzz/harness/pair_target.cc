@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -199,7 +200,8 @@ void PairRun::read(int side, size_t length) {
     const uint8_t writer = static_cast<uint8_t>(1 - side);
     const std::span<const uint8_t> got = buffer.first(*r);
     const std::span<const uint8_t> want = stream_bytes(s.read, *r, writer);
-    if (const auto [at, _] = std::ranges::mismatch(got, want); at != got.end()) {
+    if (std::memcmp(got.data(), want.data(), got.size()) != 0) {
+      const auto at = std::ranges::mismatch(got, want).in1;
       fail("integrity: byte " + std::to_string(s.read + static_cast<size_t>(at - got.begin())) +
            " read by the " + (side == 0 ? "client" : "server") + " is not the one written there");
     }
