@@ -33,12 +33,17 @@ struct RecyclingAllocator {
   static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
 
   RecyclingAllocator() = default;
+  // Implicit, as allocators convert (std::deque rebinds to T* for its map).
   template <class U>
-  RecyclingAllocator(const RecyclingAllocator<U>& /*other*/) {
-  }  // NOLINT: converting, as allocators are
+  RecyclingAllocator(const RecyclingAllocator<U>& /*other*/) {}
 
-  T* allocate(size_t n) { return static_cast<T*>(block_pool::take(n * sizeof(T))); }
-  void deallocate(T* p, size_t n) { block_pool::give(p, n * sizeof(T)); }
+  // (T is a pointer for the deque's map: sizeof(T*) is meant there.)
+  T* allocate(size_t n) {
+    return static_cast<T*>(block_pool::take(n * sizeof(T)));  // NOLINT(bugprone-sizeof-expression)
+  }
+  void deallocate(T* p, size_t n) {
+    block_pool::give(p, n * sizeof(T));  // NOLINT(bugprone-sizeof-expression)
+  }
 
   template <class U>
   bool operator==(const RecyclingAllocator<U>& /*other*/) const {
