@@ -4,13 +4,10 @@
 // scenario_fuzzer's runner has the same test in binary_scenario_test.cc.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
+#include "fuzz/cli/input_file.h"
 #include "fuzz/harness/pair_target.h"
 #include "fuzz/harness/segment_target.h"
 #include "fuzz/scenario/binary_runner.h"
@@ -20,14 +17,12 @@ namespace tcpfuzz::harness {
 namespace {
 
 std::vector<std::vector<uint8_t>> seeds_of(const std::string& target) {
-  const std::filesystem::path dir = std::filesystem::path(TCPFUZZ_SOURCE_DIR) / "corpus" / target;
-  std::vector<std::filesystem::path> paths;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) paths.push_back(entry.path());
-  std::ranges::sort(paths);
+  const auto files =
+      cli::collect_files({std::string(TCPFUZZ_SOURCE_DIR) + "/corpus/" + target}, "");
+  EXPECT_TRUE(files.has_value());
   std::vector<std::vector<uint8_t>> seeds;
-  for (const auto& path : paths) {
-    std::ifstream in(path, std::ios::binary);
-    seeds.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  for (const std::string& file : files.value_or(std::vector<std::string>{})) {
+    seeds.push_back(cli::read_input(file).value_or(std::vector<uint8_t>{}));
   }
   return seeds;
 }
