@@ -10,6 +10,7 @@
 
 #include "stack/buffer/view.h"
 #include "stack/link/link.h"
+#include "stack/util/block_pool.h"
 #include "testbed/network_link.h"
 #include "testbed/observer.h"
 
@@ -55,7 +56,7 @@ class ScriptedPeer final : public netstack::PacketReceiver {
   netstack::Link* out_ = nullptr;
   NetworkLink* wire_ = nullptr;
   netstack::PacketReceiver* receiver_ = nullptr;
-  std::deque<netstack::View> received_;
+  netstack::RecycledDeque<netstack::View> received_;
 };
 
 }  // namespace tcpfuzz::testbed

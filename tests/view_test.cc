@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <utility>
+#include <vector>
 
 namespace netstack {
 namespace {
@@ -125,6 +126,26 @@ TEST(ViewTest, StorageOutlivesTheFirstView) {
   }
   // Under ASan a premature free would be reported here.
   EXPECT_TRUE(std::ranges::equal(slice.bytes(), std::array<uint8_t, 2>{2, 3}));
+}
+
+TEST(ViewTest, ARecycledPacketBufferStartsZeroed) {
+  // Packet-sized chunks are recycled (view.cc): a new one must not show
+  // what the last packet in that block held.
+  const std::vector<uint8_t> full(1500, 0xab);
+  { const View old = View::copy_of(full); }
+  const View fresh = View::allocate(1500);
+  EXPECT_TRUE(std::ranges::all_of(fresh.bytes(), [](uint8_t b) { return b == 0; }));
+  const View copy = View::copy_of(kBytes);
+  EXPECT_TRUE(std::ranges::equal(copy.bytes(), kBytes));
+}
+
+TEST(ViewTest, ChunksBeyondAPacketStillWork) {
+  std::vector<uint8_t> big(70000);
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<uint8_t>(i * 7);
+  const View v = View::copy_of(big);
+  EXPECT_TRUE(std::ranges::equal(v.bytes(), big));
+  EXPECT_TRUE(std::ranges::equal(v.slice(69990, 100).bytes(),
+                                 std::span<const uint8_t>(big).subspan(69990)));
 }
 
 }  // namespace

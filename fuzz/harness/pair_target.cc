@@ -1,9 +1,11 @@
 #include "fuzz/harness/pair_target.h"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +28,29 @@ constexpr uint32_t kPpmPerUnit = 1000;  // a plan byte counts thousandths
 // of order or from the wrong place does not match.
 uint8_t stream_byte(uint64_t i, uint8_t side) {
   return static_cast<uint8_t>(i * 131 + (i >> 8) * 7 + uint64_t{side} * 85);
+}
+
+// The largest write (argument 255) and read (finish()'s) a run makes.
+constexpr size_t kMaxWrite = 255 * 64 + 1;
+constexpr size_t kMaxRead = 65536;
+// stream_byte() repeats every 64 KiB (131 * 65536 and 7 * 256 are multiples
+// of 256), so one table per side of a period plus the longest span serves
+// every write and read as a slice: no bytes are generated per call.
+constexpr uint64_t kStreamPeriod = 65536;
+constexpr size_t kMaxSpan = std::max(kMaxWrite, kMaxRead);
+
+// Bytes [from, from + n) of `side`'s stream, n <= kMaxSpan.
+std::span<const uint8_t> stream_bytes(uint64_t from, size_t n, uint8_t side) {
+  using Table = std::vector<uint8_t>;
+  static const std::array<Table, 2> tables = [] {
+    std::array<Table, 2> t;
+    for (uint8_t s = 0; s < 2; ++s) {
+      t[s].resize(kStreamPeriod + kMaxSpan);
+      for (uint64_t i = 0; i < t[s].size(); ++i) t[s][i] = stream_byte(i, s);
+    }
+    return t;
+  }();
+  return std::span<const uint8_t>(tables[side]).subspan(from % kStreamPeriod, n);
 }
 
 }  // namespace
@@ -59,6 +84,7 @@ PairRun::PairRun(const FaultPlan& plan, tcp::Tracer* tracer, FailureHandler on_f
       client_(bed_.host(client_host_).tcp()),
       server_(bed_.host(server_host_).tcp()),
       memory_{RandomAllocationFaults(plan.seed + 2), RandomAllocationFaults(plan.seed + 3)},
+      read_buffer_(kMaxRead),
       on_failure_(std::move(on_failure)) {
   bed_.host(client_host_).set_allocation_faults(&memory_[0]);
   bed_.host(server_host_).set_allocation_faults(&memory_[1]);
@@ -77,6 +103,23 @@ PairRun::PairRun(const FaultPlan& plan, tcp::Tracer* tracer, FailureHandler on_f
     bed_.attach(oracles_[1], server_host_);
   }
   if (tracer != nullptr) bed_.attach(*tracer);
+  open_connection();
+}
+
+void PairRun::restart(const FaultPlan& plan) {
+  bed_.reset();
+  // A FaultyLink given a plan on a reset (empty) link is one built with it.
+  const testbed::LinkOptions links = testbed::LinkOptions::faulty(plan);
+  bed_.faults(link_, testbed::End::kA)->set_plan(*links.faults_from_a);
+  bed_.faults(link_, testbed::End::kB)->set_plan(*links.faults_from_b);
+  memory_ = {RandomAllocationFaults(plan.seed + 2), RandomAllocationFaults(plan.seed + 3)};
+  for (oracle::Oracle& o : oracles_) o.reset();
+  sides_ = {};
+  invariant_failure_.reset();
+  open_connection();
+}
+
+void PairRun::open_connection() {
   listener_ = server_.open(IpAddress::Family::kV4);
   (void)server_.find(listener_)->bind(kServerAddress, 80);
   (void)server_.find(listener_)->listen(4);
@@ -134,11 +177,7 @@ void PairRun::write(int side, size_t length) {
   tcp::Endpoint* ep = endpoint(side);
   Side& s = sides_[side];
   if (ep == nullptr || s.shut) return;
-  std::vector<uint8_t> data(length);
-  for (size_t i = 0; i < length; ++i) {
-    data[i] = stream_byte(s.written + i, static_cast<uint8_t>(side));
-  }
-  auto r = ep->write(data);
+  auto r = ep->write(stream_bytes(s.written, length, static_cast<uint8_t>(side)));
   if (r) {
     s.written += *r;
   } else if (r.error() != EAGAIN) {
@@ -151,7 +190,7 @@ void PairRun::read(int side, size_t length) {
   tcp::Endpoint* ep = endpoint(side);
   Side& s = sides_[side];
   if (ep == nullptr || s.eof) return;
-  std::vector<uint8_t> buffer(length);
+  const std::span<uint8_t> buffer = std::span(read_buffer_).first(length);
   auto r = ep->read(buffer);
   if (!r) {
     if (r.error() != EAGAIN) s.error = r.error();
@@ -159,11 +198,12 @@ void PairRun::read(int side, size_t length) {
     s.eof = true;
   } else {
     const uint8_t writer = static_cast<uint8_t>(1 - side);
-    for (size_t i = 0; i < *r; ++i) {
-      if (buffer[i] != stream_byte(s.read + i, writer)) {
-        fail("integrity: byte " + std::to_string(s.read + i) + " read by the " +
-             (side == 0 ? "client" : "server") + " is not the one written there");
-      }
+    const std::span<const uint8_t> got = buffer.first(*r);
+    const std::span<const uint8_t> want = stream_bytes(s.read, *r, writer);
+    if (std::memcmp(got.data(), want.data(), got.size()) != 0) {
+      const auto at = std::ranges::mismatch(got, want).in1;
+      fail("integrity: byte " + std::to_string(s.read + static_cast<size_t>(at - got.begin())) +
+           " read by the " + (side == 0 ? "client" : "server") + " is not the one written there");
     }
     s.read += *r;
     if (s.read > sides_[writer].written) fail("integrity: more bytes read than written");
@@ -235,7 +275,7 @@ void PairRun::finish() {
       shut_down(side);
       for (tcp::Endpoint* ep = endpoint(side); ep != nullptr && !sides_[side].eof;) {
         const uint64_t before = sides_[side].read;
-        read(side, 65536);
+        read(side, kMaxRead);
         if (sides_[side].read == before) break;
       }
       // A connection that ended before its end-of-file was read (reset,
@@ -300,8 +340,15 @@ void run_pair(std::span<const uint8_t> input, tcp::Tracer* tracer, std::string* 
 }
 
 void run_pair_input(std::span<const uint8_t> input) {
-  StateFeedback feedback;
-  run_pair(input, &feedback);
+  // One world for the whole process, restarted before each input: the
+  // testbed is reset, not built again (PairReset tests in
+  // tests/harness/pair_reset_test.cc).
+  static StateFeedback feedback;
+  static PairRun run(FaultPlan{}, &feedback);
+  const PairInput decoded = decode_pair(input);
+  run.restart(decoded.plan);
+  for (const PairOp& op : decoded.ops) run.apply(op);
+  run.finish();
 }
 
 }  // namespace tcpfuzz::harness

@@ -74,6 +74,11 @@ class PairRun {
   using FailureHandler = std::function<void(const std::string& report)>;
   PairRun(const netstack::FaultPlan& plan, netstack::tcp::Tracer* tracer,
           FailureHandler on_failure = nullptr);
+  // Another run with `plan` on the same world: the testbed reset (not
+  // rebuilt), the oracles, memory faults and applications as constructed,
+  // then the server listens and the client connects again. Plays every
+  // input as a PairRun constructed with `plan` would.
+  void restart(const netstack::FaultPlan& plan);
   void apply(const PairOp& op);
   // Stops the faults and checks liveness and cleanup (aborts on a failure).
   void finish();
@@ -90,6 +95,8 @@ class PairRun {
     int error = 0;
   };
 
+  // The server listens, the client connects, the wire is pumped.
+  void open_connection();
   netstack::tcp::Endpoint* endpoint(int side);
   // Whether the connection failed on either side (then nothing is owed).
   bool failed(int side) const;
@@ -115,7 +122,8 @@ class PairRun {
   netstack::tcp::Protocol& server_;
   std::array<RandomAllocationFaults, 2> memory_;  // client, server
   netstack::tcp::EndpointId listener_ = netstack::tcp::kNoEndpoint;
-  std::array<Side, 2> sides_{};  // client, server
+  std::array<Side, 2> sides_{};       // client, server
+  std::vector<uint8_t> read_buffer_;  // what read() asks the endpoint for
   FailureHandler on_failure_;
   std::optional<std::string> invariant_failure_;
 };

@@ -39,7 +39,8 @@ const std::vector<BinaryEvent>& drain() {
   return events;
 }
 
-// The run on `runner`, fresh or reset.
+}  // namespace
+
 void play_segments(std::span<const uint8_t> input, BinaryRunner& runner) {
   runner.run(handshake());
   runner.run(send_data());
@@ -52,8 +53,6 @@ void play_segments(std::span<const uint8_t> input, BinaryRunner& runner) {
     runner.run(drain());
   }
 }
-
-}  // namespace
 
 void run_segments(std::span<const uint8_t> input, const BinaryRunOptions& options) {
   BinaryRunner runner(options);

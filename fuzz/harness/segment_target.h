@@ -39,6 +39,9 @@ std::vector<SegmentRecord> decode_segments(std::span<const uint8_t> input);
 std::vector<uint8_t> encode_segments(const std::vector<SegmentRecord>& records);
 
 void run_segment_input(std::span<const uint8_t> input);
+// The run on `runner`, fresh or reset (run_segment_input keeps one runner
+// and resets it before each input).
+void play_segments(std::span<const uint8_t> input, scenario::BinaryRunner& runner);
 // The same run with the runner's options (tracer, pcap).
 void run_segments(std::span<const uint8_t> input, const scenario::BinaryRunOptions& options);
 void observe_segment_input(std::span<const uint8_t> input, netstack::tcp::Tracer& tracer);

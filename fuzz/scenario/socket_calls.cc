@@ -26,9 +26,13 @@ CallOutcome outcome(tcp::Errno error) {
 
 void SocketCalls::forget_all() {
   fds_.clear();
+  // An epoll left over would hold its descriptor number into the next run.
+  epolls_.clear();
   newest_socket_ = tcp::kNoEndpoint;
   pending_connect_ = tcp::kNoEndpoint;
   write_progress_ = 0;
+  fast_open_call_ = FastOpenCall::kIdle;
+  fast_open_syn_bytes_ = 0;
 }
 
 tcp::Endpoint* SocketCalls::endpoint(int fd) {
@@ -103,11 +107,23 @@ void SocketCalls::adopt(int fd, tcp::EndpointId connection) {
   newest_socket_ = connection;
 }
 
+std::span<uint8_t> SocketCalls::read_buffer(size_t length) {
+  // Kept between calls: a fuzz input reads up to 64 KiB at a time, and
+  // zero-filling a new buffer for each read was most of segment_fuzzer's work.
+  if (read_buffer_.size() < length) read_buffer_.resize(length);
+  return std::span(read_buffer_).first(length);
+}
+
+std::span<const uint8_t> SocketCalls::zeros(size_t length) {
+  // Grown with zeros and never written: every write's payload.
+  if (zeros_.size() < length) zeros_.resize(length, 0);
+  return std::span<const uint8_t>(zeros_).first(length);
+}
+
 CallOutcome SocketCalls::read(int fd, size_t length, bool peek, bool dontwait) {
   tcp::Endpoint* ep = endpoint(fd);
   if (ep == nullptr) return CallOutcome::err(EBADF);
-  std::vector<uint8_t> buffer(length);
-  return outcome(ep->read(buffer, peek), nonblocking(fd) || dontwait);
+  return outcome(ep->read(read_buffer(length), peek), nonblocking(fd) || dontwait);
 }
 
 namespace {
@@ -147,8 +163,7 @@ CallOutcome SocketCalls::queue_write(int fd, size_t length, bool more, bool eor,
   tcp::Endpoint* ep = endpoint(fd);
   if (ep == nullptr) return CallOutcome::err(EBADF);
   const bool nonblocking_call = nonblocking(fd) || dontwait;
-  const std::vector<uint8_t> zeros(length - std::min(length, write_progress_), 0);
-  auto r = ep->write(zeros, more, eor, zerocopy);
+  auto r = ep->write(zeros(length - std::min(length, write_progress_)), more, eor, zerocopy);
   if (!r) {
     if (r.error() == EAGAIN && !nonblocking_call) return CallOutcome::blocked();
     // A blocking write interrupted by an error returns what it queued.
@@ -177,8 +192,7 @@ CallOutcome SocketCalls::fast_open_call(int fd, size_t length, bool dontwait) {
   }
   if (fast_open_call_ == FastOpenCall::kIdle) {
     const bool was_closed = ep->state() == tcp::State::kClosed;
-    const std::vector<uint8_t> zeros(length, 0);
-    auto r = ep->send_fast_open(addresses_.remote, addresses_.connect_port, zeros);
+    auto r = ep->send_fast_open(addresses_.remote, addresses_.connect_port, zeros(length));
     if (was_closed && ep->state() != tcp::State::kClosed) sut_.on_connect(addresses_.connect_port);
     if (!r && r.error() != EINPROGRESS) return CallOutcome::err(r.error());
     const size_t in_syn = r ? *r : 0;

@@ -102,6 +102,10 @@ class SocketCalls {
  private:
   CallOutcome queue_write(int fd, size_t length, bool more, bool eor, bool dontwait, bool zerocopy);
   CallOutcome fast_open_call(int fd, size_t length, bool dontwait);
+  // Where read() puts what it reads (its bytes are not looked at).
+  std::span<uint8_t> read_buffer(size_t length);
+  // What write() writes: `length` zero bytes.
+  std::span<const uint8_t> zeros(size_t length);
 
   struct Fd {
     netstack::tcp::EndpointId endpoint = netstack::tcp::kNoEndpoint;
@@ -123,6 +127,8 @@ class SocketCalls {
   enum class FastOpenCall : uint8_t { kIdle, kAwaitingHandshake, kWriting };
   FastOpenCall fast_open_call_ = FastOpenCall::kIdle;
   size_t fast_open_syn_bytes_ = 0;
+  std::vector<uint8_t> read_buffer_;
+  std::vector<uint8_t> zeros_;
 };
 
 }  // namespace tcpfuzz::scenario

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <new>
 
+#include "stack/util/block_pool.h"
+
 namespace netstack {
 
 // The bytes follow the header in the same allocation.
@@ -13,13 +15,24 @@ struct View::Chunk {
   uint32_t capacity;
   uint8_t* data() { return reinterpret_cast<uint8_t*>(this + 1); }
 
-  static Chunk* create(size_t n) {
-    void* mem = ::operator new(sizeof(Chunk) + n);
-    auto* c = new (mem) Chunk{1, static_cast<uint32_t>(n)};
-    std::memset(c->data(), 0, n);
-    return c;
-  }
+  static Chunk* create(size_t n, bool zero_fill);
+  void destroy();
 };
+
+// Chunks come from the block pool (stack/util/block_pool.h): packet-sized
+// ones are recycled, with ASan still watching their ends.
+View::Chunk* View::Chunk::create(size_t n, bool zero_fill) {
+  void* mem = block_pool::take(sizeof(Chunk) + n);
+  auto* c = new (mem) Chunk{1, static_cast<uint32_t>(n)};
+  if (zero_fill) std::memset(c->data(), 0, n);
+  return c;
+}
+
+void View::Chunk::destroy() {
+  const size_t bytes = sizeof(Chunk) + capacity;
+  this->~Chunk();
+  block_pool::give(this, bytes);
+}
 
 View& View::operator=(const View& o) {
   if (this != &o) {
@@ -43,13 +56,15 @@ View& View::operator=(View&& o) noexcept {
 
 View View::allocate(size_t n) {
   View v;
-  v.chunk_ = Chunk::create(n);
+  v.chunk_ = Chunk::create(n, /*zero_fill=*/true);
   v.size_ = static_cast<uint32_t>(n);
   return v;
 }
 
 View View::copy_of(std::span<const uint8_t> bytes) {
-  View v = allocate(bytes.size());
+  View v;
+  v.chunk_ = Chunk::create(bytes.size(), /*zero_fill=*/false);
+  v.size_ = static_cast<uint32_t>(bytes.size());
   if (!bytes.empty()) std::memcpy(v.chunk_->data(), bytes.data(), bytes.size());
   return v;
 }
@@ -87,10 +102,7 @@ void View::retain() {
 }
 
 void View::release() {
-  if (chunk_ != nullptr && --chunk_->refs == 0) {
-    chunk_->~Chunk();
-    ::operator delete(chunk_);
-  }
+  if (chunk_ != nullptr && --chunk_->refs == 0) chunk_->destroy();
   chunk_ = nullptr;
 }
 

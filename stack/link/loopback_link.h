@@ -10,6 +10,7 @@
 #include <deque>
 
 #include "stack/link/link.h"
+#include "stack/util/block_pool.h"
 
 namespace netstack {
 
@@ -53,7 +54,7 @@ class LoopbackLink {
   uint32_t mtu_;
   End ends_[2];
   PacketReceiver* receivers_[2] = {nullptr, nullptr};
-  std::deque<InFlight> queue_;
+  RecycledDeque<InFlight> queue_;
   uint64_t delivered_ = 0;
   uint64_t dropped_unattached_ = 0;
 };

@@ -8,6 +8,7 @@
 #include <span>
 
 #include "stack/buffer/view.h"
+#include "stack/util/block_pool.h"
 
 namespace netstack::tcp {
 
@@ -28,7 +29,7 @@ class ByteQueue {
   bool empty() const { return size_ == 0; }
 
  private:
-  std::deque<View> views_;
+  RecycledDeque<View> views_;
   size_t size_ = 0;
 };
 

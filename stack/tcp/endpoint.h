@@ -40,6 +40,7 @@
 #include "stack/tcp/zerocopy.h"
 #include "stack/tcp_demuxer.h"
 #include "stack/time/timer.h"
+#include "stack/util/block_pool.h"
 #include "stack/util/expected.h"
 
 namespace netstack::tcp {
@@ -331,13 +332,13 @@ class Endpoint final : public SegmentHandler {
   // Options.
   bool nodelay_ = false;
   bool cork_ = false;
-  std::deque<seqnum::Value> push_marks_;  // ends of buffers marked PSH, unacked
-  std::deque<seqnum::Value> eor_marks_;   // MSG_EOR record ends no segment crosses
-  seqnum::Value pushed_seq_;              // write_seq at the last push mark
-  uint32_t tail_buffer_ = 0;              // bytes in the unsent last buffer
-  bool hold_for_more_ = false;            // inside that write's own push
-  bool push_pending_ = false;             // send held data once despite cork (Linux TCP_NAGLE_PUSH)
-  bool probe_push_ = false;  // the probe timer is sending: PSH, as tcp_write_wakeup() sets it
+  RecycledDeque<seqnum::Value> push_marks_;  // ends of buffers marked PSH, unacked
+  RecycledDeque<seqnum::Value> eor_marks_;   // MSG_EOR record ends no segment crosses
+  seqnum::Value pushed_seq_;                 // write_seq at the last push mark
+  uint32_t tail_buffer_ = 0;                 // bytes in the unsent last buffer
+  bool hold_for_more_ = false;               // inside that write's own push
+  bool push_pending_ = false;  // send held data once despite cork (Linux TCP_NAGLE_PUSH)
+  bool probe_push_ = false;    // the probe timer is sending: PSH, as tcp_write_wakeup() sets it
   bool keepalive_ = false;
   Duration keep_idle_;
   Duration keep_intvl_;

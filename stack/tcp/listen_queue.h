@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "stack/tcp/trace.h"
+#include "stack/util/block_pool.h"
 
 namespace netstack::tcp {
 
@@ -42,14 +43,14 @@ class ListenQueue {
   // accept(): the oldest established child.
   std::optional<EndpointId> pop_established();
 
-  const std::deque<EndpointId>& embryonic() const { return syn_; }
-  const std::deque<EndpointId>& established_queue() const { return accept_; }
+  const RecycledDeque<EndpointId>& embryonic() const { return syn_; }
+  const RecycledDeque<EndpointId>& established_queue() const { return accept_; }
   void clear();
 
  private:
   int backlog_ = 0;
-  std::deque<EndpointId> syn_;
-  std::deque<EndpointId> accept_;
+  RecycledDeque<EndpointId> syn_;
+  RecycledDeque<EndpointId> accept_;
 };
 
 }  // namespace netstack::tcp

@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <deque>
 
+#include "stack/util/block_pool.h"
+
 namespace netstack::tcp {
 
 class ReceiveWindow {
@@ -89,7 +91,7 @@ class ReceiveWindow {
     uint32_t bytes;
     uint32_t truesize;
   };
-  std::deque<Charged> charges_;  // per queued segment, oldest first
+  RecycledDeque<Charged> charges_;  // per queued segment, oldest first
 };
 
 }  // namespace netstack::tcp

@@ -15,6 +15,7 @@
 
 #include "stack/seqnum/seqnum.h"
 #include "stack/time/clock.h"
+#include "stack/util/block_pool.h"
 
 namespace netstack::tcp {
 
@@ -76,8 +77,8 @@ class SentSegments {
   // The last segment sent, for a tail loss probe.
   SentSegment* last();
 
-  std::deque<SentSegment>& entries() { return entries_; }
-  const std::deque<SentSegment>& entries() const { return entries_; }
+  RecycledDeque<SentSegment>& entries() { return entries_; }
+  const RecycledDeque<SentSegment>& entries() const { return entries_; }
   uint32_t packets_out() const { return static_cast<uint32_t>(entries_.size()); }
   uint32_t sacked_out() const { return sacked_out_; }
   uint32_t lost_out() const { return lost_out_; }
@@ -95,7 +96,7 @@ class SentSegments {
   void split(size_t index, seqnum::Value at);
   void deliver(SentSegment& s, Delivery& d);
 
-  std::deque<SentSegment> entries_;
+  RecycledDeque<SentSegment> entries_;
   uint32_t sacked_out_ = 0;
   uint32_t lost_out_ = 0;
   uint32_t retrans_out_ = 0;

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "stack/seqnum/seqnum.h"
+#include "stack/util/block_pool.h"
 
 namespace netstack::tcp {
 
@@ -39,8 +40,8 @@ class ZerocopyNotifier {
     uint32_t id;
   };
   uint32_t next_id_ = 0;
-  std::deque<Send> in_flight_;
-  std::deque<ZerocopyRange> queue_;
+  RecycledDeque<Send> in_flight_;
+  RecycledDeque<ZerocopyRange> queue_;
 };
 
 }  // namespace netstack::tcp

@@ -35,6 +35,17 @@ TEST_F(SocketCallsTest, DescriptorsAreNumberedLowestFreeFromThree) {
   EXPECT_NE(calls_.endpoint(4), nullptr);
 }
 
+TEST_F(SocketCallsTest, ForgetAllFreesEveryDescriptorEpollsToo) {
+  // A runner reset between fuzz inputs calls forget_all(): the next input
+  // must number its descriptors from 3 again.
+  EXPECT_EQ(open(), 3);
+  EXPECT_EQ(calls_.epoll_create(4).result, 4);
+  EXPECT_EQ(calls_.lowest_free_fd(), 5);
+  calls_.forget_all();
+  EXPECT_EQ(calls_.lowest_free_fd(), 3);
+  EXPECT_EQ(calls_.endpoint(3), nullptr);
+}
+
 TEST_F(SocketCallsTest, ClosedDescriptorsAreBad) {
   const int fd = open();
   calls_.close(fd);
