@@ -24,24 +24,26 @@ Expected<size_t, Errno> Endpoint::send_fast_open(const IpAddress& address, uint1
 
 Expected<size_t, Errno> Endpoint::send_fast_open_impl(const IpAddress& address, uint16_t port,
                                                       std::span<const uint8_t> data) {
+  // Linux tcp_sendmsg_fastopen(), then the rest of tcp_sendmsg_locked().
   if ((protocol_.config().fastopen & Config::kFastOpenClient) == 0) return Unexpected{EOPNOTSUPP};
-  if (state_ == State::kSynSent && defer_connect_) {
-    // TCP_FASTOPEN_CONNECT's deferred SYN goes now, with the data.
-    defer_connect_ = false;
+  // This call sends the SYN: a deferred TCP_FASTOPEN_CONNECT's now, or
+  // the connect() below starts one.
+  const bool sends_syn =
+      defer_connect_ || (socket_state_ == SocketState::kUnconnected && state_ == State::kClosed);
+  if (defer_connect_) {
     prepare_fast_open_syn(data);
     send_syn();
-  } else if (state_ == State::kSynSent || state_ == State::kSynRcvd) {
-    return Unexpected{EALREADY};
-  } else if (state_ != State::kClosed) {
-    return Unexpected{EISCONN};
-  } else {
-    fast_open_data_ = data;
-    const Errno e = connect_impl(address, port);
-    fast_open_data_.reset();
-    if (e != EINPROGRESS) return Unexpected{e};
   }
-  if (syn_data_.empty()) return Unexpected{EINPROGRESS};
-  return syn_data_.size();
+  fast_open_data_ = data;
+  const Errno err = stream_connect(address, port, /*from_sendmsg=*/true);
+  fast_open_data_.reset();
+  defer_connect_ = false;  // Linux clears DEFER_CONNECT after the connect
+  const size_t copied = sends_syn ? syn_data_.size() : 0;
+  if (err == EINPROGRESS && copied > 0) return copied;
+  if (err != 0) return Unexpected{err};
+  // Connected already (the socket never saw connect() succeed, so the
+  // socket layer still said "connecting"): an ordinary write.
+  return write_impl(data.subspan(copied), /*more=*/false, /*eor=*/false, /*zerocopy=*/false);
 }
 
 bool Endpoint::fast_open_cookie_check(std::optional<header::FastOpenCookie>* option,
