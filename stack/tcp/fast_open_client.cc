@@ -104,9 +104,16 @@ bool Endpoint::on_fast_open_synack(const Segment& s) {
                                     try_exp);
   }
   if (data_lost) {
-    // The data the SYN-ACK did not cover goes again as ordinary data.
+    // Linux tcp_rcv_fastopen_synack(): the data the SYN-ACK did not cover
+    // was sent with the SYN; it is marked lost (tcp_mark_skb_lost()) and
+    // goes again as a retransmission (tcp_non_congestion_loss_retransmit()).
     const std::span<const uint8_t> rest = std::span(syn_data_).subspan(acked);
     queue_write(rest, /*more=*/false, /*eor=*/false);
+    const seqnum::Value end = snd_una_.add(seqnum::Size(static_cast<uint32_t>(rest.size())));
+    sent_.on_transmit(snd_una_, end, /*fin=*/false, handshake_started_);
+    snd_nxt_ = snd_max_ = end;
+    sent_.mark_lost(sent_.entries().back());
+    recovery_.on_non_congestion_loss(snd_nxt_);
   } else {
     syn_data_acked_ = !syn_data_.empty();
   }
