@@ -50,7 +50,7 @@ constexpr std::array<std::pair<std::string_view, int>, 27> kErrnos{{
     {"ENOBUFS", ENOBUFS},
 }};
 
-constexpr std::array<std::pair<std::string_view, long>, 89> kSymbols{{
+constexpr std::array<std::pair<std::string_view, long>, 90> kSymbols{{
     {"AF_UNSPEC", AF_UNSPEC},
     {"AF_INET", AF_INET},
     {"AF_INET6", AF_INET6},
@@ -86,6 +86,7 @@ constexpr std::array<std::pair<std::string_view, long>, 89> kSymbols{{
     {"TCP_CONGESTION", TCP_CONGESTION},
     {"TCP_FASTOPEN", TCP_FASTOPEN},
     {"TCP_FASTOPEN_CONNECT", TCP_FASTOPEN_CONNECT},
+    {"TCP_SYNCNT", TCP_SYNCNT},
     {"TCP_FASTOPEN_NO_COOKIE", TCP_FASTOPEN_NO_COOKIE},
     {"O_RDONLY", O_RDONLY},
     {"O_WRONLY", O_WRONLY},
@@ -152,7 +153,7 @@ struct SocketOptionRow {
 };
 
 using netstack::tcp::SockOpt;
-constexpr std::array<SocketOptionRow, 21> kSocketOptions{{
+constexpr std::array<SocketOptionRow, 22> kSocketOptions{{
     {SockOpt::kKeepAlive, {"SOL_SOCKET", "SO_KEEPALIVE"}, SOL_SOCKET, SO_KEEPALIVE},
     {SockOpt::kLinger, {"SOL_SOCKET", "SO_LINGER"}, SOL_SOCKET, SO_LINGER},
     {SockOpt::kRcvBuf, {"SOL_SOCKET", "SO_RCVBUF"}, SOL_SOCKET, SO_RCVBUF},
@@ -180,6 +181,7 @@ constexpr std::array<SocketOptionRow, 21> kSocketOptions{{
      {"IPPROTO_TCP", "TCP_FASTOPEN_NO_COOKIE"},
      IPPROTO_TCP,
      TCP_FASTOPEN_NO_COOKIE},
+    {SockOpt::kSynCnt, {"IPPROTO_TCP", "TCP_SYNCNT"}, IPPROTO_TCP, TCP_SYNCNT},
 }};
 static_assert(SOL_TCP == IPPROTO_TCP);
 

@@ -304,7 +304,8 @@ class Runner {
   }
 
   bool command(const Event& e, const CommandSpec& c, std::optional<RunResult>* early) {
-    if (auto cannot = run_script_command(c.command, s_.path, world_.tcp().config())) {
+    if (auto cannot = run_script_command(c.command, s_.path, world_.tcp().config(),
+                                         [this] { world_.tcp().flush_metrics(); })) {
       *early = skip(*cannot, e.line);
       return false;
     }

@@ -67,7 +67,8 @@ std::optional<std::string> as_sysctl_command(const std::string& line) {
 
 std::optional<std::string> run_script_command(const std::string& command,
                                               const std::string& script_path,
-                                              netstack::tcp::Config& config) {
+                                              netstack::tcp::Config& config,
+                                              const std::function<void()>& flush_metrics) {
   // Shell line continuations join their lines.
   std::string joined = command;
   for (size_t at = joined.find("\\\n"); at != std::string::npos; at = joined.find("\\\n", at)) {
@@ -94,14 +95,21 @@ std::optional<std::string> run_script_command(const std::string& command,
       if (!unknown.empty()) return "sysctl " + unknown.front();
       continue;
     }
+    if (is_metrics_flush(line)) {
+      if (!flush_metrics) return "shell command `" + line + "`";
+      flush_metrics();
+      continue;
+    }
     if (is_harmless_plumbing(line)) continue;
     return "shell command `" + line + "`";
   }
   return std::nullopt;
 }
 
-bool is_harmless_plumbing(std::string line) {
-  // Drop trailing "|| true" and output redirections, in any order.
+namespace {
+
+// The command without trailing "|| true" and output redirections, in any order.
+std::string without_shell_tails(std::string line) {
   static constexpr std::string_view kTails[] = {"|| true", "2>&1", "2>/dev/null", ">/dev/null",
                                                 "> /dev/null"};
   for (bool trimmed = true; trimmed;) {
@@ -113,11 +121,21 @@ bool is_harmless_plumbing(std::string line) {
       trimmed = true;
     }
   }
+  return line;
+}
+
+}  // namespace
+
+bool is_metrics_flush(const std::string& line) {
+  const std::string command = without_shell_tails(line);
+  return command == "ip tcp_metrics flush" || command == "ip tcp_metrics flush all";
+}
+
+bool is_harmless_plumbing(std::string line) {
+  line = without_shell_tails(std::move(line));
   static constexpr std::string_view kHarmless[] = {
       "tc qdisc add dev tun0 root pfifo",
       "tc qdisc replace dev tun0 root pfifo",
-      "ip tcp_metrics flush all",
-      "ip tcp_metrics flush",
       "ip link set dev tun0 gso_max_segs 1",
       "ethtool -K tun0 tso off gso off",
   };

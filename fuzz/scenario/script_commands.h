@@ -4,6 +4,7 @@
 // in-process stack is passed over. Anything else makes the script skipped.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -14,12 +15,18 @@ namespace tcpfuzz::scenario {
 // Runs the command block `command` of the script at `script_path`. nullopt
 // when it ran; otherwise the construct that cannot run ("sysctl foo",
 // "shell command `...`", "cannot read ../defaults.sh").
+// `ip tcp_metrics flush [all]` calls `flush_metrics` (without one it is
+// reported as a command that cannot run).
 std::optional<std::string> run_script_command(const std::string& command,
                                               const std::string& script_path,
-                                              netstack::tcp::Config& config);
+                                              netstack::tcp::Config& config,
+                                              const std::function<void()>& flush_metrics = {});
 
-// A plain FIFO qdisc, flushing cached metrics, one segment per packet: lines
-// that change nothing here. A qdisc that drops or delays (limit, netem, ...)
+// `ip tcp_metrics flush [all]`, with any output redirection.
+bool is_metrics_flush(const std::string& line);
+
+// A plain FIFO qdisc, one segment per packet: lines that change nothing
+// here. A qdisc that drops or delays (limit, netem, ...)
 // changes behaviour, so it is not one of them.
 bool is_harmless_plumbing(std::string line);
 

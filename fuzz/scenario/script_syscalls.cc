@@ -290,6 +290,7 @@ CallOutcome ScriptSyscalls::poll(Line& line) {
     revents.emplace_back(want, got);
   }
   if (ready == 0 && keeps_waiting(timeout_ms)) return CallOutcome::blocked();
+  poll_started_.reset();  // the next poll() waits from its own start
   for (const auto& [want, got] : revents) {
     if (want != got) {
       line.failed("poll: expected revents " + std::to_string(want) + " but got " +

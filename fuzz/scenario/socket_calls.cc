@@ -88,9 +88,9 @@ CallOutcome SocketCalls::connect(int fd) {
       return CallOutcome::blocked();
     }
     pending_connect_ = tcp::kNoEndpoint;
-    return outcome(ep->get_option(tcp::SockOpt::kError).value_or(0));
+    return outcome(ep->connect_result());
   }
-  return CallOutcome::err(ep->connect(addresses_.remote, addresses_.connect_port));
+  return outcome(ep->connect(addresses_.remote, addresses_.connect_port));
 }
 
 CallOutcome SocketCalls::accept(int fd, tcp::EndpointId* accepted) {
@@ -195,6 +195,14 @@ CallOutcome SocketCalls::fast_open_call(int fd, size_t length, bool dontwait) {
     auto r = ep->send_fast_open(addresses_.remote, addresses_.connect_port, zeros(length));
     if (was_closed && ep->state() != tcp::State::kClosed) sut_.on_connect(addresses_.connect_port);
     if (!r && r.error() != EINPROGRESS) return CallOutcome::err(r.error());
+    if (r && ep->state() != tcp::State::kSynSent) {
+      // Connected already: the call was an ordinary write.
+      if (nonblocking_call) return CallOutcome::ok(static_cast<long>(*r));
+      write_progress_ = *r;
+      const CallOutcome out = queue_write(fd, length, false, false, dontwait, false);
+      if (out.would_block) fast_open_call_ = FastOpenCall::kWriting;
+      return out;
+    }
     const size_t in_syn = r ? *r : 0;
     if (nonblocking_call) {
       return in_syn > 0 ? CallOutcome::ok(static_cast<long>(in_syn))
@@ -208,12 +216,9 @@ CallOutcome SocketCalls::fast_open_call(int fd, size_t length, bool dontwait) {
     return CallOutcome::blocked();
   }
   fast_open_call_ = FastOpenCall::kIdle;
-  if (ep->state() == tcp::State::kClosed) {
-    // Linux: a failed connect frees the Fast Open request, so the SYN's data
-    // does not count; the call reports the connect's error.
-    const int error = ep->get_option(tcp::SockOpt::kError).value_or(0);
-    return CallOutcome::err(error != 0 ? error : EPIPE);
-  }
+  // Linux: a failed connect frees the Fast Open request, so the SYN's data
+  // does not count; the call reports the connect's error.
+  if (const tcp::Errno error = ep->connect_result(); error != 0) return CallOutcome::err(error);
   write_progress_ = fast_open_syn_bytes_;
   if (write_progress_ >= length) {
     write_progress_ = 0;

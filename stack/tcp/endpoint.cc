@@ -191,15 +191,58 @@ Errno Endpoint::listen_impl(int backlog) {
 }
 
 Errno Endpoint::connect_impl(const IpAddress& address, uint16_t port) {
-  switch (state_) {
-    case State::kSynSent:
-    case State::kSynRcvd:
-      return EALREADY;
-    case State::kClosed:
-      break;
-    default:
+  return stream_connect(address, port, /*from_sendmsg=*/false);
+}
+
+Errno Endpoint::connect_result() {
+  return finish_call("connect", connect_finished());
+}
+
+Errno Endpoint::stream_connect(const IpAddress& address, uint16_t port, bool from_sendmsg) {
+  // Linux __inet_stream_connect(), without its wait: a blocking caller
+  // waits for the handshake, then asks connect_result().
+  Errno err = 0;
+  switch (socket_state_) {
+    case SocketState::kConnected:
       return EISCONN;
+    case SocketState::kConnecting:
+      // A deferred TCP_FASTOPEN_CONNECT is "connected" to connect(), and in
+      // progress to the sendto() that sends its SYN.
+      if (defer_connect_) {
+        err = from_sendmsg ? EINPROGRESS : EISCONN;
+      } else {
+        err = EALREADY;
+      }
+      break;
+    case SocketState::kUnconnected:
+      if (state_ != State::kClosed) return EISCONN;
+      err = tcp_connect(address, port);
+      if (err != 0 && err != EINPROGRESS) return err;
+      socket_state_ = SocketState::kConnecting;
+      if (err == 0) return 0;  // the SYN waits for the first write
+      break;
   }
+  if (state_ == State::kSynSent || state_ == State::kSynRcvd) return err;
+  return connect_finished();
+}
+
+Errno Endpoint::connect_finished() {
+  if (state_ == State::kSynSent || state_ == State::kSynRcvd) return EALREADY;
+  if (state_ == State::kClosed) {
+    // Linux sock_error(), then tcp_disconnect(): the error once (or
+    // ECONNABORTED when it was read already), and the socket can connect
+    // anew; it never had a connection as far as reads go.
+    const Errno e = pending_error_ != 0 ? pending_error_ : ECONNABORTED;
+    pending_error_ = 0;
+    socket_state_ = SocketState::kUnconnected;
+    done_ = false;
+    return e;
+  }
+  socket_state_ = SocketState::kConnected;
+  return 0;
+}
+
+Errno Endpoint::tcp_connect(const IpAddress& address, uint16_t port) {
   if (address.family() != family_) return EAFNOSUPPORT;
   if (port == 0 || address.is_unspecified()) return ECONNREFUSED;
   Stack& stack = protocol_.stack();
@@ -224,7 +267,6 @@ Errno Endpoint::connect_impl(const IpAddress& address, uint16_t port) {
   iss_ = protocol_.isn().isn(tuple_, now());
   snd_una_ = snd_nxt_ = snd_max_ = iss_;
   syn_retries_ = 0;
-  handshake_started_ = now();
   ++protocol_.stats().active_opens;
   transition(State::kSynSent, "active open");
   if (fast_open_data_) {
@@ -252,6 +294,7 @@ Expected<EndpointId, Errno> Endpoint::accept_impl() {
   assert(child != nullptr);
   child->listener_ = kNoEndpoint;
   child->user_closed_ = false;
+  child->socket_state_ = SocketState::kConnected;  // Linux inet_accept()
   return *child_id;
 }
 
@@ -375,6 +418,7 @@ Errno Endpoint::shutdown_impl(ShutdownHow how) {
       transition(State::kClosed, "close");
       done_ = false;
       pending_error_ = ECONNRESET;
+      socket_state_ = SocketState::kUnconnected;
       return 0;
     case State::kClosed:
     case State::kListen:
@@ -465,14 +509,24 @@ uint32_t Endpoint::poll() const {
   using namespace poll_event;
   uint32_t ev = 0;
   if (state_ == State::kListen) return listen_queue_.has_established() ? kIn | kRdNorm : 0;
-  // Linux tcp_poll(): HUP when both directions are shut or the connection is gone.
-  const bool write_closed = fin_queued_ || state_ == State::kClosed;
-  if (state_ == State::kClosed && (hard_error_ != 0 || bound_)) ev |= kHup;
-  if (read_shutdown_ && write_closed) ev |= kHup;
-  if (fin_received_ || read_shutdown_) ev |= kIn | kRdNorm | kRdHup;
-  if (!receive_queue_.empty()) ev |= kIn | kRdNorm;
-  if ((state_ == State::kEstablished || state_ == State::kCloseWait) && !fin_queued_ &&
-      send_queue_.size() < sndbuf_) {
+  // Linux tcp_poll(). A connection that ended went through tcp_done(),
+  // which shuts both directions (sk_shutdown = SHUTDOWN_MASK); a FIN
+  // received or shutdown(SHUT_RD) shuts the read side, a FIN queued the
+  // write side.
+  const bool ended = state_ == State::kClosed && done_;
+  const bool read_closed = read_shutdown_ || fin_received_ || ended;
+  const bool write_closed = fin_queued_ || ended;
+  if (state_ == State::kClosed || (read_closed && write_closed)) ev |= kHup;
+  if (read_closed) ev |= kIn | kRdNorm | kRdHup;
+  // Readable and writable only once connected (or a passive Fast Open
+  // socket); a deferred TCP_FASTOPEN_CONNECT is writable so that the
+  // application's write sends the SYN.
+  const bool connected =
+      state_ != State::kSynSent && (state_ != State::kSynRcvd || passive_fastopen_);
+  if (connected) {
+    if (!receive_queue_.empty()) ev |= kIn | kRdNorm;
+    if (write_closed || send_queue_.size() < sndbuf_) ev |= kOut | kWrNorm;
+  } else if (state_ == State::kSynSent && defer_connect_) {
     ev |= kOut | kWrNorm;
   }
   if (pending_error_ != 0 || zerocopy_notes_.has_notification()) ev |= kErr;

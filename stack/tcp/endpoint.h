@@ -83,6 +83,10 @@ class Endpoint final : public SegmentHandler {
   // Non-blocking: EINPROGRESS once the SYN is out; the outcome arrives as
   // writability or a pending error (SO_ERROR).
   Errno connect(const IpAddress& address, uint16_t port);
+  // What a blocking connect() returns once the handshake is over (Linux
+  // __inet_stream_connect() after inet_wait_for_connect()): 0, or the
+  // connection's error; EALREADY while it is not over.
+  Errno connect_result();
   // An established connection from the accept queue, now owned by the caller.
   Expected<EndpointId, Errno> accept();
   Expected<size_t, Errno> read(std::span<uint8_t> out, bool peek = false);
@@ -146,6 +150,14 @@ class Endpoint final : public SegmentHandler {
   Errno bind_impl(const IpAddress& address, uint16_t port);
   Errno listen_impl(int backlog);
   Errno connect_impl(const IpAddress& address, uint16_t port);
+  // Linux __inet_stream_connect() for a caller that does not wait; from
+  // sendto(MSG_FASTOPEN) when `from_sendmsg`.
+  Errno stream_connect(const IpAddress& address, uint16_t port, bool from_sendmsg);
+  // Its end, once the handshake is over: SS_CONNECTED, or the error.
+  Errno connect_finished();
+  // Linux tcp_v4_connect(): the SYN goes (EINPROGRESS), or waits for the
+  // first write of a TCP_FASTOPEN_CONNECT socket (0).
+  Errno tcp_connect(const IpAddress& address, uint16_t port);
   Expected<EndpointId, Errno> accept_impl();
   Expected<size_t, Errno> read_impl(std::span<uint8_t> out, bool peek);
   Expected<size_t, Errno> write_impl(std::span<const uint8_t> data, bool more, bool eor,
@@ -291,6 +303,11 @@ class Endpoint final : public SegmentHandler {
   void on_loss_probe();
   void reset_keepalive();
   bool retransmits_exhausted() const;
+  // SYN-ACK retransmissions a passive open makes: its listener's
+  // TCP_SYNCNT, else net.ipv4.tcp_synack_retries (Linux reqsk_timer_handler()).
+  uint32_t synack_retry_limit() const;
+  // Whether an active open (or a simultaneous one) gives up now.
+  bool syn_retries_exhausted() const;
   void cancel_all_timers();
 
   // ---- Zero-window probes (persist.cc), RFC 9293 3.8.6.1 ----
@@ -325,7 +342,11 @@ class Endpoint final : public SegmentHandler {
   bool registered_listener_ = false;
   bool user_closed_ = false;
   bool read_shutdown_ = false;
-  bool done_ = false;        // a connection existed and ended (Linux SOCK_DONE)
+  bool done_ = false;  // a connection existed and ended (Linux SOCK_DONE)
+  // Linux sock->state: the socket layer's view of connect(), apart from the
+  // TCP state (SS_UNCONNECTED, SS_CONNECTING, SS_CONNECTED).
+  enum class SocketState : uint8_t { kUnconnected, kConnecting, kConnected };
+  SocketState socket_state_ = SocketState::kUnconnected;
   Errno pending_error_ = 0;  // reported once via SO_ERROR / the next call
   Errno hard_error_ = 0;     // the reason a connection ended
 
@@ -353,9 +374,10 @@ class Endpoint final : public SegmentHandler {
   uint32_t max_sndbuf_;  // largest SO_SNDBUF ever set: the queue may exceed a shrunk one
   uint32_t max_rcvbuf_;  // likewise for SO_RCVBUF
   bool reuse_addr_ = false;
-  bool inq_ = false;       // TCP_INQ
-  bool zerocopy_ = false;  // SO_ZEROCOPY
-  int mark_ = 0;           // SO_MARK
+  uint32_t syn_count_ = 0;  // TCP_SYNCNT (Linux icsk_syn_retries); 0: the sysctls'
+  bool inq_ = false;        // TCP_INQ
+  bool zerocopy_ = false;   // SO_ZEROCOPY
+  int mark_ = 0;            // SO_MARK
   ZerocopyNotifier zerocopy_notes_;
   Wakeups wakeups_;
   bool write_space_wanted_ = false;  // a write found the buffer full (Linux SOCK_NOSPACE)

@@ -24,24 +24,26 @@ Expected<size_t, Errno> Endpoint::send_fast_open(const IpAddress& address, uint1
 
 Expected<size_t, Errno> Endpoint::send_fast_open_impl(const IpAddress& address, uint16_t port,
                                                       std::span<const uint8_t> data) {
+  // Linux tcp_sendmsg_fastopen(), then the rest of tcp_sendmsg_locked().
   if ((protocol_.config().fastopen & Config::kFastOpenClient) == 0) return Unexpected{EOPNOTSUPP};
-  if (state_ == State::kSynSent && defer_connect_) {
-    // TCP_FASTOPEN_CONNECT's deferred SYN goes now, with the data.
-    defer_connect_ = false;
+  // This call sends the SYN: a deferred TCP_FASTOPEN_CONNECT's now, or
+  // the connect() below starts one.
+  const bool sends_syn =
+      defer_connect_ || (socket_state_ == SocketState::kUnconnected && state_ == State::kClosed);
+  if (defer_connect_) {
     prepare_fast_open_syn(data);
     send_syn();
-  } else if (state_ == State::kSynSent || state_ == State::kSynRcvd) {
-    return Unexpected{EALREADY};
-  } else if (state_ != State::kClosed) {
-    return Unexpected{EISCONN};
-  } else {
-    fast_open_data_ = data;
-    const Errno e = connect_impl(address, port);
-    fast_open_data_.reset();
-    if (e != EINPROGRESS) return Unexpected{e};
   }
-  if (syn_data_.empty()) return Unexpected{EINPROGRESS};
-  return syn_data_.size();
+  fast_open_data_ = data;
+  const Errno err = stream_connect(address, port, /*from_sendmsg=*/true);
+  fast_open_data_.reset();
+  defer_connect_ = false;  // Linux clears DEFER_CONNECT after the connect
+  const size_t copied = sends_syn ? syn_data_.size() : 0;
+  if (err == EINPROGRESS && copied > 0) return copied;
+  if (err != 0) return Unexpected{err};
+  // Connected already (the socket never saw connect() succeed, so the
+  // socket layer still said "connecting"): an ordinary write.
+  return write_impl(data.subspan(copied), /*more=*/false, /*eor=*/false, /*zerocopy=*/false);
 }
 
 bool Endpoint::fast_open_cookie_check(std::optional<header::FastOpenCookie>* option,
@@ -102,9 +104,16 @@ bool Endpoint::on_fast_open_synack(const Segment& s) {
                                     try_exp);
   }
   if (data_lost) {
-    // The data the SYN-ACK did not cover goes again as ordinary data.
+    // Linux tcp_rcv_fastopen_synack(): the data the SYN-ACK did not cover
+    // was sent with the SYN; it is marked lost (tcp_mark_skb_lost()) and
+    // goes again as a retransmission (tcp_non_congestion_loss_retransmit()).
     const std::span<const uint8_t> rest = std::span(syn_data_).subspan(acked);
     queue_write(rest, /*more=*/false, /*eor=*/false);
+    const seqnum::Value end = snd_una_.add(seqnum::Size(static_cast<uint32_t>(rest.size())));
+    sent_.on_transmit(snd_una_, end, /*fin=*/false, handshake_started_);
+    snd_nxt_ = snd_max_ = end;
+    sent_.mark_lost(sent_.entries().back());
+    recovery_.on_non_congestion_loss(snd_nxt_);
   } else {
     syn_data_acked_ = !syn_data_.empty();
   }

@@ -43,6 +43,7 @@ void Endpoint::send_syn() {
   // An active open sizes its window before it knows about timestamps.
   if (syn_retries_ == 0) rwin_.initialize(advertised_mss_);
   if (syn_retries_ == 0) rtt_probe_.emplace(iss_, now());
+  if (syn_retries_ == 0) handshake_started_ = now();  // Linux retrans_stamp of the SYN
   // Linux tcp_send_syn_data(): only the first SYN carries Fast Open data and
   // option; retransmissions are plain SYNs.
   const std::span<const uint8_t> data =

@@ -265,7 +265,9 @@ void LossRecovery::on_ack(const Sender& s, const AckEvent& e) {
     sent_.mark_head_lost();
     ++newly_lost;
   }
-  if (ca_state_ != CaState::kLoss) detect_losses(s, newly_lost);
+  // Linux tcp_fastretrans_alert(): in the Loss state RACK still marks
+  // (tcp_identify_packet_loss()); the duplicate-ACK rule does not.
+  if (ca_state_ != CaState::kLoss || s.sack) detect_losses(s, newly_lost);
   if (ca_state_ == CaState::kOpen || ca_state_ == CaState::kDisorder) {
     if (sent_.lost_out() > 0) {
       enter_recovery(s);
@@ -310,7 +312,7 @@ void LossRecovery::restart_after_idle(Instant now, Duration rto) {
   cw_.cwnd = std::max(cwnd, restart);
 }
 
-void LossRecovery::on_mtu_reduced(seqnum::Value snd_nxt) {
+void LossRecovery::on_non_congestion_loss(seqnum::Value snd_nxt) {
   if (ca_state_ == CaState::kLoss) return;
   high_seq_ = snd_nxt;
   cw_.ssthresh = current_ssthresh();

@@ -105,9 +105,11 @@ class LossRecovery {
   // Linux tcp_cwnd_validate(): after sending, whether the window limited it.
   void validate_cwnd(bool limited, seqnum::Value snd_una, seqnum::Value snd_nxt);
 
-  // Path MTU reduced and segments marked lost (Linux tcp_simple_retransmit()):
-  // the loss state paces the resend without lowering the window.
-  void on_mtu_reduced(seqnum::Value snd_nxt);
+  // Segments marked lost for a reason other than congestion: the path MTU
+  // went down (Linux tcp_simple_retransmit()), or a SYN-ACK did not cover
+  // the Fast Open data of the SYN (tcp_non_congestion_loss_retransmit()).
+  // The loss state paces the resend without lowering the window.
+  void on_non_congestion_loss(seqnum::Value snd_nxt);
 
   // The window after the handshake (RFC 6298 5.7: one segment after a lost
   // SYN or SYN-ACK).

@@ -256,7 +256,9 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
   }
   emit(flags, seq, rcv_nxt_, payload.bytes(), false);
   persist_timer_.cancel();  // data is moving: no probe needed
-  if (copied < mss) snd_sml_ = end;
+  // Linux tcp_minshall_update() runs for new data only (tcp_write_xmit()),
+  // not for retransmissions.
+  if (copied < mss && !seq.less_than(snd_max_)) snd_sml_ = end;
   if (with_fin) {
     fin_sent_ = true;
     fin_sent_seq_ = end;

@@ -49,7 +49,7 @@ void Endpoint::handle_packet_too_big(uint32_t mtu, uint32_t seq) {
     }
   }
   if (!lost) return;
-  recovery_.on_mtu_reduced(snd_nxt_);
+  recovery_.on_non_congestion_loss(snd_nxt_);
   send_data();
   after_event();
 }

@@ -92,6 +92,9 @@ class Protocol final : public SegmentHandler {
   std::array<uint32_t, 4> fast_open_key() const;
   // The client's Fast Open cookies per server (Linux tcp_metrics).
   FastOpenCache& fast_open_cache() { return fast_open_cache_; }
+  // `ip tcp_metrics flush`: forget what was learnt per destination (Linux
+  // tcp_metrics_flush_all(); here the Fast Open cookies).
+  void flush_metrics() { fast_open_cache_.clear(); }
   void set_tracer(Tracer* t) { tracer_ = t; }
   Tracer* tracer() const { return tracer_; }
   // Memory pressure for tests and fuzzing (nullptr: allocations never fail).

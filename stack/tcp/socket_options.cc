@@ -103,6 +103,10 @@ Errno Endpoint::set_option_impl(SockOpt opt, int value) {
       if (state_ != State::kClosed && state_ != State::kListen) return EINVAL;
       fastopen_no_cookie_ = value != 0;
       break;
+    case SockOpt::kSynCnt:
+      if (value < 1 || value > 127) return EINVAL;  // Linux MAX_TCP_SYNCNT
+      syn_count_ = static_cast<uint32_t>(value);
+      break;
     case SockOpt::kInq:
       inq_ = value != 0;
       break;
@@ -168,6 +172,9 @@ Expected<int, Errno> Endpoint::get_option_impl(SockOpt opt) {
       return int{fastopen_connect_};
     case SockOpt::kFastOpenNoCookie:
       return int{fastopen_no_cookie_};
+    case SockOpt::kSynCnt:
+      // Linux: the socket's own count, else net.ipv4.tcp_syn_retries.
+      return static_cast<int>(syn_count_ != 0 ? syn_count_ : protocol_.config().syn_retries);
     case SockOpt::kInq:
       return int{inq_};
     case SockOpt::kZerocopy:

@@ -35,6 +35,7 @@ enum class SockOpt : uint8_t {
   kFastOpen,          // TCP_FASTOPEN (a listener's queue of pending Fast Open children)
   kFastOpenConnect,   // TCP_FASTOPEN_CONNECT
   kFastOpenNoCookie,  // TCP_FASTOPEN_NO_COOKIE
+  kSynCnt,            // TCP_SYNCNT (SYN retransmissions before the connect fails)
 };
 
 // The sender's loss-recovery state, with Linux's TCP_CA_* values (tcpi_ca_state).

@@ -87,13 +87,29 @@ bool Endpoint::retransmits_exhausted() const {
   return now() - *retrans_stamp_ >= limit;
 }
 
+bool Endpoint::syn_retries_exhausted() const {
+  // Linux tcp_write_timeout(): TCP_SYNCNT (else tcp_syn_retries) more SYNs
+  // than the linear ones, or the time that many doubling ones would take
+  // from the first SYN (retransmits_timed_out() with tcp_timeout_init()).
+  const Config& c = protocol_.config();
+  const uint32_t retry_until = syn_count_ != 0 ? syn_count_ : c.syn_retries;
+  const uint32_t linear = state_ == State::kSynSent ? c.syn_linear_timeouts : 0;
+  if (syn_retries_ >= retry_until + linear) return true;
+  return syn_retries_ > 0 &&
+         now() - handshake_started_ >= model_timeout(retry_until, c.rto.initial, c.rto.max);
+}
+
+uint32_t Endpoint::synack_retry_limit() const {
+  const Endpoint* l = protocol_.find(listener_);
+  return l != nullptr && l->syn_count_ != 0 ? l->syn_count_ : protocol_.config().synack_retries;
+}
+
 void Endpoint::on_retransmit_timer() {
   if (Tracer* t = protocol_.tracer()) t->on_timer(now(), id_, state_, TimerKind::kRetransmit);
   if (state_ == State::kSynSent || state_ == State::kSynRcvd) {
     const bool passive = listener_ != kNoEndpoint;
     const Config& c = protocol_.config();
-    const uint32_t limit = passive ? c.synack_retries : c.syn_retries;
-    if (syn_retries_ >= limit) {
+    if (passive ? syn_retries_ >= synack_retry_limit() : syn_retries_exhausted()) {
       ++protocol_.stats().timeouts;
       if (passive) {
         // Linux drops an expired request silently.

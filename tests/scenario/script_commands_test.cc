@@ -40,19 +40,33 @@ TEST(ScriptCommands, SetSysctlsPyWritesAreSysctls) {
 TEST(ScriptCommands, PlumbingIsPassedOverAndOtherCommandsAreNot) {
   netstack::tcp::Config config;
   EXPECT_EQ(run_script_command("  # a comment\n"
-                               "tc qdisc replace dev tun0 root pfifo\n"
-                               "ip tcp_metrics flush all > /dev/null 2>&1 || true\n",
+                               "tc qdisc replace dev tun0 root pfifo\n",
                                "t.pkt", config),
             std::nullopt);
   EXPECT_EQ(run_script_command("tc qdisc add dev tun0 root netem delay 10ms", "t.pkt", config),
             "shell command `tc qdisc add dev tun0 root netem delay 10ms`");
 }
 
+TEST(ScriptCommands, MetricsFlushForgetsWhatTheStackLearnt) {
+  netstack::tcp::Config config;
+  int flushes = 0;
+  const auto flush = [&flushes] { ++flushes; };
+  EXPECT_EQ(run_script_command("ip tcp_metrics flush all > /dev/null 2>&1 || true\n"
+                               "ip tcp_metrics flush\n",
+                               "t.pkt", config, flush),
+            std::nullopt);
+  EXPECT_EQ(flushes, 2);
+  // With no stack to flush, the command cannot run.
+  EXPECT_EQ(run_script_command("ip tcp_metrics flush", "t.pkt", config),
+            "shell command `ip tcp_metrics flush`");
+  EXPECT_TRUE(is_metrics_flush("ip tcp_metrics flush || true >/dev/null  "));
+  EXPECT_FALSE(is_metrics_flush("ip tcp_metrics flush && reboot"));
+}
+
 TEST(ScriptCommands, HarmlessPlumbingIgnoresRedirectionsInAnyOrder) {
   EXPECT_TRUE(is_harmless_plumbing("ethtool -K tun0 tso off gso off"));
   EXPECT_TRUE(is_harmless_plumbing("ip link set dev tun0 gso_max_segs 1 2>/dev/null || true"));
-  EXPECT_TRUE(is_harmless_plumbing("ip tcp_metrics flush || true >/dev/null  "));
-  EXPECT_FALSE(is_harmless_plumbing("ip tcp_metrics flush && reboot"));
+  EXPECT_FALSE(is_harmless_plumbing("ip link set dev tun0 gso_max_segs 1 && reboot"));
 }
 
 TEST(ScriptCommands, DefaultsShIsFollowedAndApplied) {

@@ -51,7 +51,7 @@ TEST(SyscallArgs, StructFieldsReadByName) {
 }
 
 TEST(SocketOptionTable, EveryOptionHasItsNamesBothWays) {
-  for (int i = 0; i <= static_cast<int>(SockOpt::kFastOpenNoCookie); ++i) {
+  for (int i = 0; i <= static_cast<int>(SockOpt::kSynCnt); ++i) {
     const auto option = static_cast<SockOpt>(i);
     const SocketOptionName name = socket_option_name(option);
     ASSERT_NE(name.name, "?") << i;

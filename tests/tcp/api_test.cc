@@ -33,10 +33,44 @@ TEST(Api, ConnectStates) {
   EXPECT_EQ(ep.connect(h.remote, 1), EALREADY);
   const Seg syn = h.out();
   h.in(Seg{.flags = kSyn | kAck, .seq = 1, .ack = syn.seq + 1});
+  // Linux __inet_stream_connect(): the socket layer still says "connecting"
+  // until a connect() call sees the handshake done.
+  EXPECT_EQ(ep.connect(h.remote, 1), 0);
   EXPECT_EQ(ep.connect(h.remote, 1), EISCONN);
   Endpoint& other = fresh(h);
   EXPECT_EQ(other.connect(h.remote, 0), ECONNREFUSED);
   EXPECT_EQ(other.connect(*IpAddress::parse("::1"), 80), EAFNOSUPPORT);
+}
+
+TEST(Api, ConnectAfterARefusalReportsTheErrorOnceThenConnectsAnew) {
+  PeerHarness h;
+  Endpoint& ep = h.connect();
+  const Seg syn = h.out();
+  h.in(Seg{.flags = kRst | kAck, .seq = 0, .ack = syn.seq + 1});
+  using namespace poll_event;
+  // Linux tcp_done() shut both directions: every bit.
+  EXPECT_EQ(ep.poll(), kIn | kRdNorm | kRdHup | kOut | kWrNorm | kErr | kHup);
+  EXPECT_EQ(ep.connect(h.remote, 1), ECONNREFUSED);
+  std::array<uint8_t, 4> buf{};
+  EXPECT_EQ(ep.read(buf).error(), ENOTCONN);  // tcp_disconnect(): never connected
+  EXPECT_EQ(ep.connect(h.remote, 1), EINPROGRESS);
+  EXPECT_EQ(h.out().flags, kSyn);
+}
+
+TEST(Api, AFreshSocketPollsWritableAndHungUp) {
+  PeerHarness h;
+  // Linux tcp_poll(): CLOSE is EPOLLHUP, and not SYN-SENT, so writable.
+  EXPECT_EQ(fresh(h).poll(), poll_event::kOut | poll_event::kWrNorm | poll_event::kHup);
+}
+
+TEST(Api, SynCountOptionReplacesTheSysctl) {
+  PeerHarness h;
+  Endpoint& ep = fresh(h);
+  EXPECT_EQ(ep.get_option(SockOpt::kSynCnt).value(), 6);  // tcp_syn_retries
+  EXPECT_EQ(ep.set_option(SockOpt::kSynCnt, 0), EINVAL);
+  EXPECT_EQ(ep.set_option(SockOpt::kSynCnt, 128), EINVAL);  // Linux MAX_TCP_SYNCNT 127
+  ASSERT_EQ(ep.set_option(SockOpt::kSynCnt, 1), 0);
+  EXPECT_EQ(ep.get_option(SockOpt::kSynCnt).value(), 1);
 }
 
 TEST(Api, WriteBeforeTheHandshakeCompletesIsEagain) {

@@ -201,7 +201,7 @@ TEST_F(LossRecoveryTest, IdleRestartHalvesTheWindowPerRtoDownToTheInitialWindow)
 
 TEST_F(LossRecoveryTest, MtuReductionPacesInTheLossStateWithoutUndo) {
   send_ten();
-  recovery_.on_mtu_reduced(Value(kBase + 10 * kMss));
+  recovery_.on_non_congestion_loss(Value(kBase + 10 * kMss));
   EXPECT_EQ(recovery_.state(), CaState::kLoss);
   EXPECT_FALSE(recovery_.undo_armed());
   EXPECT_EQ(recovery_.window().cwnd, 10u) << "not a congestion signal";
