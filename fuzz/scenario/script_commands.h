@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "fuzz/scenario/emulated_files.h"
 #include "stack/tcp/config.h"
 
 namespace tcpfuzz::scenario {
@@ -14,9 +15,11 @@ namespace tcpfuzz::scenario {
 // Runs the command block `command` of the script at `script_path`. nullopt
 // when it ran; otherwise the construct that cannot run ("sysctl foo",
 // "shell command `...`", "cannot read ../defaults.sh").
+// Lines that make or remove files go to `files` when there is one.
 std::optional<std::string> run_script_command(const std::string& command,
                                               const std::string& script_path,
-                                              netstack::tcp::Config& config);
+                                              netstack::tcp::Config& config,
+                                              EmulatedFiles* files = nullptr);
 
 // A plain FIFO qdisc, flushing cached metrics, one segment per packet: lines
 // that change nothing here. A qdisc that drops or delays (limit, netem, ...)

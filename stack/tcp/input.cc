@@ -250,12 +250,17 @@ bool Endpoint::handle_ack(const Segment& s) {
   size_t data_acked = std::min<size_t>(acked, send_queue_.size());
   send_queue_.pop_front(data_acked);
   snd_una_ = s.ack;
-  // Linux: the freed buffers complete MSG_ZEROCOPY sends (sk_error_report)
+  // Linux: the freed buffers complete MSG_ZEROCOPY sends and take ACK
+  // timestamps (sk_error_report)
   // and, when a write found the buffer full, wake writers once the space is
   // worth it (tcp_check_space(), sk_stream_write_space(): a third free).
-  if (zerocopy_notes_.on_acked(snd_una_)) ++wakeups_.error;
+  const size_t errors_before = error_queue_.size();
+  zerocopy_notes_.on_acked(snd_una_, error_queue_);
+  tx_stamps_.on_acked(snd_una_, now(), error_queue_);
+  if (error_queue_.size() != errors_before) ++wakeups_.error;
   if (write_space_wanted_ &&
-      sndbuf_ - std::min<size_t>(sndbuf_, send_queue_.size()) >= send_queue_.size() / 2) {
+      sndbuf_ - std::min<size_t>(sndbuf_, send_queue_.size()) >= send_queue_.size() / 2 &&
+      stream_memory_free(/*wake=*/true)) {
     write_space_wanted_ = false;
     ++wakeups_.writable;
   }

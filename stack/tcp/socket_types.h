@@ -35,6 +35,8 @@ enum class SockOpt : uint8_t {
   kFastOpen,          // TCP_FASTOPEN (a listener's queue of pending Fast Open children)
   kFastOpenConnect,   // TCP_FASTOPEN_CONNECT
   kFastOpenNoCookie,  // TCP_FASTOPEN_NO_COOKIE
+  kNotSentLowat,      // TCP_NOTSENT_LOWAT (0: net.ipv4.tcp_notsent_lowat applies)
+  kTimestamping,      // SO_TIMESTAMPING (SOF_TIMESTAMPING_* flags)
 };
 
 // The sender's loss-recovery state, with Linux's TCP_CA_* values (tcpi_ca_state).

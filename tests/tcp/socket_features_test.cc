@@ -15,27 +15,47 @@ std::vector<uint8_t> bytes(size_t n) {
   return std::vector<uint8_t>(n, 0x5a);
 }
 
+ErrorQueueEntry zerocopy_range(uint32_t lo, uint32_t hi) {
+  return ErrorQueueEntry{.origin = ErrorQueueEntry::Origin::kZerocopy, .info = lo, .data = hi};
+}
+
 TEST(ZerocopyNotifier, CompletesWhenAckedAndMergesConsecutiveIds) {
   ZerocopyNotifier n;
+  ErrorQueue q;
   n.on_send(seqnum::Value(100));
   n.on_send(seqnum::Value(200));
   n.on_send(seqnum::Value(300));
-  EXPECT_FALSE(n.on_acked(seqnum::Value(99)));
-  EXPECT_TRUE(n.on_acked(seqnum::Value(200)));  // ids 0 and 1
-  EXPECT_TRUE(n.has_notification());
-  EXPECT_TRUE(n.on_acked(seqnum::Value(300)));  // id 2 joins [0, 1]
-  EXPECT_EQ(n.pop(), (ZerocopyRange{0, 2}));
-  EXPECT_EQ(n.pop(), std::nullopt);
+  EXPECT_FALSE(n.on_acked(seqnum::Value(99), q));
+  EXPECT_TRUE(n.on_acked(seqnum::Value(200), q));  // ids 0 and 1
+  EXPECT_FALSE(q.empty());
+  EXPECT_TRUE(n.on_acked(seqnum::Value(300), q));  // id 2 joins [0, 1]
+  EXPECT_EQ(q.pop(), zerocopy_range(0, 2));
+  EXPECT_EQ(q.pop(), std::nullopt);
 }
 
 TEST(ZerocopyNotifier, AReadRangeIsNotExtended) {
   ZerocopyNotifier n;
+  ErrorQueue q;
   n.on_send(seqnum::Value(10));
   n.on_send(seqnum::Value(20));
-  n.on_acked(seqnum::Value(10));
-  EXPECT_EQ(n.pop(), (ZerocopyRange{0, 0}));
-  n.on_acked(seqnum::Value(20));
-  EXPECT_EQ(n.pop(), (ZerocopyRange{1, 1}));
+  n.on_acked(seqnum::Value(10), q);
+  EXPECT_EQ(q.pop(), zerocopy_range(0, 0));
+  n.on_acked(seqnum::Value(20), q);
+  EXPECT_EQ(q.pop(), zerocopy_range(1, 1));
+}
+
+TEST(ZerocopyNotifier, ATimestampBetweenCompletionsStartsANewRange) {
+  // Linux skb_zerocopy_notify_extend() extends only a zerocopy tail.
+  ZerocopyNotifier n;
+  ErrorQueue q;
+  n.on_send(seqnum::Value(10));
+  n.on_send(seqnum::Value(20));
+  n.on_acked(seqnum::Value(10), q);
+  q.push(ErrorQueueEntry{.origin = ErrorQueueEntry::Origin::kTimestamping});
+  n.on_acked(seqnum::Value(20), q);
+  EXPECT_EQ(q.pop(), zerocopy_range(0, 0));
+  EXPECT_EQ(q.pop()->origin, ErrorQueueEntry::Origin::kTimestamping);
+  EXPECT_EQ(q.pop(), zerocopy_range(1, 1));
 }
 
 using SocketFeatures = EstablishedFixture;
@@ -55,7 +75,7 @@ TEST_F(SocketFeatures, ZerocopyWritesNotifyOnlyWithSoZerocopy) {
   h.in(Seg{.seq = 1001, .ack = iss + 201});
   EXPECT_EQ(ep->wakeups().error, errors_before + 1);  // sk_error_report
   EXPECT_NE(ep->poll() & kEpollErr, 0u);
-  EXPECT_EQ(ep->read_error_queue().value(), (ZerocopyRange{0, 0}));
+  EXPECT_EQ(ep->read_error_queue().value(), zerocopy_range(0, 0));
   EXPECT_EQ(ep->poll() & kEpollErr, 0u);
 }
 
