@@ -254,10 +254,12 @@ bool Endpoint::handle_ack(const Segment& s) {
   // timestamps (sk_error_report)
   // and, when a write found the buffer full, wake writers once the space is
   // worth it (tcp_check_space(), sk_stream_write_space(): a third free).
+  // (__msg_zerocopy_callback() reports even a completion that joined the
+  // queued range.)
   const size_t errors_before = error_queue_.size();
-  zerocopy_notes_.on_acked(snd_una_, error_queue_);
+  const bool completed = zerocopy_notes_.on_acked(snd_una_, error_queue_);
   tx_stamps_.on_acked(snd_una_, now(), error_queue_);
-  if (error_queue_.size() != errors_before) ++wakeups_.error;
+  if (completed || error_queue_.size() != errors_before) ++wakeups_.error;
   if (write_space_wanted_ &&
       sndbuf_ - std::min<size_t>(sndbuf_, send_queue_.size()) >= send_queue_.size() / 2 &&
       stream_memory_free(/*wake=*/true)) {
