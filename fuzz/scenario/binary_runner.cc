@@ -35,6 +35,15 @@ OptionSpec option(OptionSpec::Kind kind, uint32_t value = 0, uint32_t value2 = 0
   return o;
 }
 
+// The scripts an input exports to run Linux with one segment per packet
+// (linux_script.cc: gso_max_segs 1), so its send-queue skbs hold one
+// segment, and the stack here sizes them the same.
+netstack::tcp::Config one_segment_per_skb() {
+  netstack::tcp::Config config;
+  config.gso_max_segs = 1;
+  return config;
+}
+
 }  // namespace
 
 SyscallSpec syscall(std::string name, std::vector<Expr> args) {
@@ -48,7 +57,10 @@ BinaryRunner::BinaryRunner(const BinaryRunOptions& options)
     : options_(options),
       local_(*IpAddress::parse(kLocalIpv4)),
       remote_(*IpAddress::parse(kRemoteIpv4)),
-      world_(ScenarioWorld::Options{.seed = options.seed, .local = local_, .pcap = options.pcap}),
+      world_(ScenarioWorld::Options{.seed = options.seed,
+                                    .config = one_segment_per_skb(),
+                                    .local = local_,
+                                    .pcap = options.pcap}),
       calls_(world_.tcp(), sut_, SocketCalls::Addresses{local_, remote_}) {
   world_.attach_peer(this);
   world_.testbed().attach(static_cast<tcp::Tracer&>(*this));

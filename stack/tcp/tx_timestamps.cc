@@ -43,9 +43,9 @@ void TxTimestamps::on_transmit(seqnum::Value seq, uint32_t len, Instant now,
 
 void TxTimestamps::on_acked(seqnum::Value snd_una, Instant now, ErrorQueue& queue) {
   while (!marked_.empty() && marked_.front().byte.less_than(snd_una)) {
-    if ((marked_.front().flags & kTxAck) != 0)
-      report(marked_.front(), TxStampKind::kAck, now, queue);
+    const Marked m = marked_.front();
     marked_.pop_front();
+    if ((m.flags & kTxAck) != 0) report(m, TxStampKind::kAck, now, queue);
   }
 }
 
