@@ -31,8 +31,10 @@ TEST(ScriptToBinary, PassiveOpenDataAndClose) {
       "+0 close(3) = 0\n");
   const std::vector<BinaryEvent> want{
       SocketCall{CallOp::kListen, 2},
-      InjectSegment{.flags = 0x02, .window = 1000, .options = 1 | 2}, AdvanceClock{250},
-      InjectSegment{.flags = 0x10, .window = 500}, SocketCall{CallOp::kAccept, 0},
+      InjectSegment{.flags = 0x02, .window = 1000, .options = 1 | 2},
+      AdvanceClock{250},
+      InjectSegment{.flags = 0x10, .window = 500},
+      SocketCall{CallOp::kAccept, 0},
       InjectSegment{.flags = 0x18, .window = 500, .payload = 10},
       SocketCall{CallOp::kRead, 100 | 1},       // odd: MSG_PEEK
       SocketCall{CallOp::kWrite, 20 | 0x8000},  // MSG_MORE
