@@ -18,10 +18,17 @@ constexpr uint8_t kSynOptions = kMss | kWs | kSackOk | kTs;
 }  // namespace
 
 std::vector<uint8_t> encode_within(std::vector<BinaryEvent> events, size_t max_size) {
+  // The marker of the extended calls counts once the first one is kept.
   size_t size = 0;
   size_t keep = 0;
-  while (keep < events.size() && size + encoded_size(events[keep]) <= max_size) {
-    size += encoded_size(events[keep]);
+  bool extended = false;
+  while (keep < events.size()) {
+    const bool needs_marker = !extended && needs_extended_marker({events[keep]});
+    const size_t next =
+        size + encoded_size(events[keep]) + (needs_marker ? kExtendedMarker.size() : 0);
+    if (next > max_size) break;
+    size = next;
+    extended = extended || needs_marker;
     ++keep;
   }
   events.resize(keep);
@@ -68,6 +75,19 @@ uint16_t ScenarioMutator::call_argument(CallOp op) {
       return pick<uint16_t>({0, 1, 100, 2000, 3000, 65535});
     case CallOp::kLinger2:
       return pick<uint16_t>({0, 1, 5, 65535 /* -1 */, 60});
+    case CallOp::kSendZerocopy:
+    case CallOp::kFastOpenSendto:
+      return pick<uint16_t>({0, 1, 100, 1448, 3000});
+    case CallOp::kNotSentLowat:
+      return pick<uint16_t>({0, 1, 1000, 4000, 65535});
+    case CallOp::kTimestamping:
+      // SOF_TIMESTAMPING_* sets: every TX record with OPT_ID, the same
+      // without OPT_ID, ACK with OPT_ID, ACK and SND, none.
+      return pick<uint16_t>({0x392, 0x312, 0x290, 0x202, 0});
+    case CallOp::kEpollWait:
+      return static_cast<uint16_t>(below(128));  // event bits, 0x40: EPOLL_CTL_MOD
+    case CallOp::kFastOpenQueue:
+      return pick<uint16_t>({0, 1, 5, 15});
     default:
       return static_cast<uint16_t>(below(4));
   }

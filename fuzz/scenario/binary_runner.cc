@@ -17,15 +17,6 @@ using tcp::SockOpt;
 
 namespace {
 
-constexpr uint32_t kPeerIsn = 1000;
-
-SyscallSpec syscall(std::string name, std::vector<Expr> args) {
-  SyscallSpec sc;
-  sc.name = std::move(name);
-  sc.args = std::move(args);
-  return sc;
-}
-
 // "bind(3, ..., ...)": the addresses are packetdrill's to fill in.
 SyscallSpec with_fd_and_address(std::string name, int fd) {
   return syscall(std::move(name), {Expr::number(fd), Expr::ellipsis(), Expr::ellipsis()});
@@ -44,13 +35,32 @@ OptionSpec option(OptionSpec::Kind kind, uint32_t value = 0, uint32_t value2 = 0
   return o;
 }
 
+// The scripts an input exports to run Linux with one segment per packet
+// (linux_script.cc: gso_max_segs 1), so its send-queue skbs hold one
+// segment, and the stack here sizes them the same.
+netstack::tcp::Config one_segment_per_skb() {
+  netstack::tcp::Config config;
+  config.gso_max_segs = 1;
+  return config;
+}
+
 }  // namespace
+
+SyscallSpec syscall(std::string name, std::vector<Expr> args) {
+  SyscallSpec sc;
+  sc.name = std::move(name);
+  sc.args = std::move(args);
+  return sc;
+}
 
 BinaryRunner::BinaryRunner(const BinaryRunOptions& options)
     : options_(options),
       local_(*IpAddress::parse(kLocalIpv4)),
       remote_(*IpAddress::parse(kRemoteIpv4)),
-      world_(ScenarioWorld::Options{.seed = options.seed, .local = local_, .pcap = options.pcap}),
+      world_(ScenarioWorld::Options{.seed = options.seed,
+                                    .config = one_segment_per_skb(),
+                                    .local = local_,
+                                    .pcap = options.pcap}),
       calls_(world_.tcp(), sut_, SocketCalls::Addresses{local_, remote_}) {
   world_.attach_peer(this);
   world_.testbed().attach(static_cast<tcp::Tracer&>(*this));
@@ -61,6 +71,7 @@ void BinaryRunner::reset() {
   sut_ = SocketUnderTest{};
   calls_.forget_all();
   listener_fd_ = -1;
+  epoll_fd_ = -1;
   connections_.clear();
   peer_next_ = kPeerIsn;
   stack_next_ = 0;
@@ -216,15 +227,6 @@ void BinaryRunner::send_inbound(const InjectSegment& s, uint32_t seq, uint32_t a
 
 // ---- Socket calls ----
 
-template <class MakeCall>
-void BinaryRunner::announce(const MakeCall& make_call) {
-  started_ = true;
-  if (options_.transcript == nullptr) return;  // fuzzing: nothing to build
-  announced_ = make_call();
-  announced_->result = Expr::number(0);
-  options_.transcript->pending(event_now(*announced_));
-}
-
 void BinaryRunner::complete(const CallOutcome& out) {
   if (!announced_) return;
   announced_->result = Expr::number(out.error != 0 ? -1 : out.result);
@@ -313,8 +315,21 @@ void BinaryRunner::call(const SocketCall& c) {
     connections_.push_back(fd);
     return;
   }
+  if (c.op == CallOp::kFastOpenSendto || c.op == CallOp::kFastOpenConnect) {
+    fast_open_connect(c.op == CallOp::kFastOpenSendto ? std::optional<uint16_t>(c.arg)
+                                                      : std::nullopt);
+    return;
+  }
+  if (c.op == CallOp::kFastOpenQueue) {
+    if (listener_fd_ >= 0) set_option(listener_fd_, SockOpt::kFastOpen, c.arg % 16);
+    return;
+  }
   if (connections_.empty()) return;
   const int fd = connections_.back();
+  if (static_cast<uint8_t>(c.op) >= kClassicCallOpCount) {
+    extended_call(fd, c);
+    return;
+  }
   switch (c.op) {
     case CallOp::kRead: {
       const uint16_t length = std::max<uint16_t>(c.arg, 1);

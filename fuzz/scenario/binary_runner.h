@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@
 #include "fuzz/scenario/transcript.h"
 
 namespace tcpfuzz::scenario {
+
+// A call line for the transcript: `name(args)`, its result filled in later.
+SyscallSpec syscall(std::string name, std::vector<Expr> args);
 
 struct BinaryRunOptions {
   uint64_t seed = 1;
@@ -78,10 +82,26 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
   // runs (so a transcript that outlives a crash inside it still shows it),
   // then completed with the result.
   template <class MakeCall>
-  void announce(const MakeCall& make_call);
+  void announce(const MakeCall& make_call) {
+    started_ = true;
+    if (options_.transcript == nullptr) return;  // fuzzing: nothing to build
+    announced_ = make_call();
+    announced_->result = Expr::number(0);
+    options_.transcript->pending(event_now(*announced_));
+  }
   void complete(const CallOutcome& out);
   void set_option(int fd, netstack::tcp::SockOpt option, int value);
   void close_fd(int fd);
+  // The extended calls (binary_extended_calls.cc).
+  void extended_call(int fd, const SocketCall& c);
+  void send_flagged(int fd, uint16_t length, const char* flag, bool zerocopy);
+  void read_error_queue(int fd);
+  void epoll_wait(int fd, uint16_t arg);
+  void poll(int fd);
+  // A new socket that connects by Fast Open: sendto(MSG_FASTOPEN) with
+  // `length` bytes, or TCP_FASTOPEN_CONNECT and connect() when `length` is
+  // nullopt.
+  void fast_open_connect(std::optional<uint16_t> length);
 
   // Begin PacketReceiver implementation: segments the stack sends.
   void receive(netstack::View packet) override;
@@ -112,11 +132,14 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
   SocketUnderTest sut_;
   // Every descriptor is non-blocking, numbered as Linux numbers them.
   SocketCalls calls_;
+  // The peer's ISN for each connection it makes or answers.
+  static constexpr uint32_t kPeerIsn = 1000;
   int listener_fd_ = -1;
+  int epoll_fd_ = -1;             // made by the first epoll call
   std::vector<int> connections_;  // fds, the newest last; calls go to the newest
   // What the peer has seen of the socket under test, live numbers.
-  uint32_t peer_next_ = 1000;  // its own next sequence number
-  uint32_t stack_next_ = 0;    // highest sequence number the stack sent, +1
+  uint32_t peer_next_ = kPeerIsn;  // its own next sequence number
+  uint32_t stack_next_ = 0;        // highest sequence number the stack sent, +1
   std::optional<uint32_t> stack_ts_val_;
   std::optional<SyscallSpec> announced_;
   std::array<bool, netstack::tcp::kStateCount> states_{};

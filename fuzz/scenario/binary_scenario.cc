@@ -1,5 +1,6 @@
 #include "fuzz/scenario/binary_scenario.h"
 
+#include <algorithm>
 #include <array>
 
 #include "stack/header/tcp.h"
@@ -24,7 +25,10 @@ void put16(std::vector<uint8_t>& out, uint16_t v) {
 
 std::vector<BinaryEvent> decode_binary(std::span<const uint8_t> b) {
   std::vector<BinaryEvent> out;
-  size_t i = 0;
+  const bool extended = b.size() >= kExtendedMarker.size() &&
+                        std::equal(kExtendedMarker.begin(), kExtendedMarker.end(), b.begin());
+  const uint8_t call_ops = extended ? kCallOpCount : kClassicCallOpCount;
+  size_t i = extended ? kExtendedMarker.size() : 0;
   while (i < b.size()) {
     const uint8_t op = b[i] % 3;
     const size_t body = op == 0 ? kInjectBody : op == 1 ? kAdvanceBody : kCallBody;
@@ -43,7 +47,7 @@ std::vector<BinaryEvent> decode_binary(std::span<const uint8_t> b) {
     } else if (op == 1) {
       out.emplace_back(AdvanceClock{u16(p)});
     } else {
-      out.emplace_back(SocketCall{static_cast<CallOp>(p[0] % kCallOpCount), u16(p + 1)});
+      out.emplace_back(SocketCall{static_cast<CallOp>(p[0] % call_ops), u16(p + 1)});
     }
     i += 1 + body;
   }
@@ -57,8 +61,16 @@ size_t encoded_size(const BinaryEvent& e) {
   return 1 + body;
 }
 
+bool needs_extended_marker(const std::vector<BinaryEvent>& events) {
+  return std::ranges::any_of(events, [](const BinaryEvent& e) {
+    const auto* c = std::get_if<SocketCall>(&e);
+    return c != nullptr && static_cast<uint8_t>(c->op) >= kClassicCallOpCount;
+  });
+}
+
 std::vector<uint8_t> encode_binary(const std::vector<BinaryEvent>& events) {
   std::vector<uint8_t> out;
+  if (needs_extended_marker(events)) out.assign(kExtendedMarker.begin(), kExtendedMarker.end());
   for (const BinaryEvent& e : events) {
     if (const auto* s = std::get_if<InjectSegment>(&e)) {
       out.push_back(0);
@@ -84,10 +96,35 @@ std::vector<uint8_t> encode_binary(const std::vector<BinaryEvent>& events) {
 }
 
 std::string_view to_string(CallOp op) {
-  static constexpr std::array<std::string_view, kCallOpCount> kNames{
-      "listen",        "connect",     "accept", "read",    "write",     "shutdown-write",
-      "shutdown-read", "close",       "abort",  "nodelay", "keepalive", "user-timeout",
-      "linger2",       "linger-zero", "rcvbuf", "cork"};
+  static constexpr std::array<std::string_view, kCallOpCount> kNames{"listen",
+                                                                     "connect",
+                                                                     "accept",
+                                                                     "read",
+                                                                     "write",
+                                                                     "shutdown-write",
+                                                                     "shutdown-read",
+                                                                     "close",
+                                                                     "abort",
+                                                                     "nodelay",
+                                                                     "keepalive",
+                                                                     "user-timeout",
+                                                                     "linger2",
+                                                                     "linger-zero",
+                                                                     "rcvbuf",
+                                                                     "cork",
+                                                                     "inq",
+                                                                     "siocinq",
+                                                                     "zerocopy",
+                                                                     "send-zerocopy",
+                                                                     "errqueue",
+                                                                     "epoll-wait",
+                                                                     "mark",
+                                                                     "notsent-lowat",
+                                                                     "timestamping",
+                                                                     "fastopen-sendto",
+                                                                     "fastopen-connect",
+                                                                     "fastopen-queue",
+                                                                     "poll"};
   return kNames[static_cast<size_t>(op) % kCallOpCount];
 }
 

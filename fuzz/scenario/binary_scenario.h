@@ -10,8 +10,18 @@
 //   2 call (3 bytes): socket call (u8, see CallOp), argument (u16)
 // Opcodes are taken modulo 3; a truncated last record is ignored, so every
 // byte string decodes.
+//
+// Call numbers are taken modulo 16 (kClassicCallOpCount), as they always
+// were, unless the input starts with kExtendedMarker: then modulo
+// kCallOpCount, which reaches the calls added later (TCP_INQ, MSG_ZEROCOPY,
+// epoll, TCP Fast Open, ...). The marker is a call record that the classic
+// decoding runs as a no-op (a read before any connection exists), so an
+// input that starts with it meant the same before, and old corpora keep
+// their meaning. encode_binary() writes the marker only when an event needs
+// it.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -52,8 +62,25 @@ enum class CallOp : uint8_t {
   kLingerZero,
   kRcvBuf,
   kCork,
+  // The extended calls (after kExtendedMarker).
+  kInq,              // setsockopt TCP_INQ (arg & 1)
+  kSiocInq,          // ioctl SIOCINQ
+  kZerocopy,         // setsockopt SO_ZEROCOPY (arg & 1)
+  kSendZerocopy,     // send(arg bytes, MSG_ZEROCOPY)
+  kReadErrorQueue,   // recvmsg(MSG_ERRQUEUE)
+  kEpollWait,        // epoll_ctl(ADD/MOD, events from arg), then epoll_wait(timeout 0)
+  kMark,             // setsockopt SO_MARK (arg)
+  kNotSentLowat,     // setsockopt TCP_NOTSENT_LOWAT (arg)
+  kTimestamping,     // setsockopt SO_TIMESTAMPING (SOF_TIMESTAMPING_* bits in arg)
+  kFastOpenSendto,   // a new socket: sendto(arg bytes, MSG_FASTOPEN)
+  kFastOpenConnect,  // a new socket: TCP_FASTOPEN_CONNECT, then connect()
+  kFastOpenQueue,    // setsockopt TCP_FASTOPEN (arg % 16) on the listener
+  kPoll,             // poll(POLLIN | POLLOUT | POLLPRI, timeout 0)
 };
-inline constexpr uint8_t kCallOpCount = 16;
+inline constexpr uint8_t kClassicCallOpCount = 16;
+inline constexpr uint8_t kCallOpCount = 29;
+// The first record of an input whose calls decode modulo kCallOpCount.
+inline constexpr std::array<uint8_t, 4> kExtendedMarker{2, 0x83, 'v', '2'};
 
 struct SocketCall {
   CallOp op = CallOp::kListen;
@@ -66,6 +93,8 @@ std::vector<BinaryEvent> decode_binary(std::span<const uint8_t> bytes);
 std::vector<uint8_t> encode_binary(const std::vector<BinaryEvent>& events);
 // Bytes encode_binary() writes for one event, opcode included.
 size_t encoded_size(const BinaryEvent& e);
+// Whether `events` need kExtendedMarker (a call beyond the classic ones).
+bool needs_extended_marker(const std::vector<BinaryEvent>& events);
 
 // One line per event, for `tcpfuzz replay`: "inject S. seq+0 ack+1 win 65535
 // len 0 <mss,sackOK,TS>", "advance 200 ms", "call write 1000".

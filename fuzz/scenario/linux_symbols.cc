@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -20,7 +21,7 @@ namespace {
 
 // Taken from the system headers of the Linux machine we build on, so the
 // numbers are Linux's by construction.
-constexpr std::array<std::pair<std::string_view, int>, 27> kErrnos{{
+constexpr std::array<std::pair<std::string_view, int>, 28> kErrnos{{
     {"EPERM", EPERM},
     {"ENOENT", ENOENT},
     {"EINTR", EINTR},
@@ -48,9 +49,10 @@ constexpr std::array<std::pair<std::string_view, int>, 27> kErrnos{{
     {"EINPROGRESS", EINPROGRESS},
     {"EEXIST", EEXIST},
     {"ENOBUFS", ENOBUFS},
+    {"ENOMSG", ENOMSG},
 }};
 
-constexpr std::array<std::pair<std::string_view, long>, 90> kSymbols{{
+constexpr std::array<std::pair<std::string_view, long>, 108> kSymbols{{
     {"AF_UNSPEC", AF_UNSPEC},
     {"AF_INET", AF_INET},
     {"AF_INET6", AF_INET6},
@@ -88,6 +90,24 @@ constexpr std::array<std::pair<std::string_view, long>, 90> kSymbols{{
     {"TCP_FASTOPEN_CONNECT", TCP_FASTOPEN_CONNECT},
     {"TCP_SYNCNT", TCP_SYNCNT},
     {"TCP_FASTOPEN_NO_COOKIE", TCP_FASTOPEN_NO_COOKIE},
+    {"TCP_NOTSENT_LOWAT", TCP_NOTSENT_LOWAT},
+    {"SO_TIMESTAMPING", SO_TIMESTAMPING},
+    {"SCM_TIMESTAMPING", SCM_TIMESTAMPING},
+    {"SOF_TIMESTAMPING_TX_HARDWARE", SOF_TIMESTAMPING_TX_HARDWARE},
+    {"SOF_TIMESTAMPING_TX_SOFTWARE", SOF_TIMESTAMPING_TX_SOFTWARE},
+    {"SOF_TIMESTAMPING_RX_HARDWARE", SOF_TIMESTAMPING_RX_HARDWARE},
+    {"SOF_TIMESTAMPING_RX_SOFTWARE", SOF_TIMESTAMPING_RX_SOFTWARE},
+    {"SOF_TIMESTAMPING_SOFTWARE", SOF_TIMESTAMPING_SOFTWARE},
+    {"SOF_TIMESTAMPING_RAW_HARDWARE", SOF_TIMESTAMPING_RAW_HARDWARE},
+    {"SOF_TIMESTAMPING_OPT_ID", SOF_TIMESTAMPING_OPT_ID},
+    {"SOF_TIMESTAMPING_TX_SCHED", SOF_TIMESTAMPING_TX_SCHED},
+    {"SOF_TIMESTAMPING_TX_ACK", SOF_TIMESTAMPING_TX_ACK},
+    {"SOF_TIMESTAMPING_OPT_TSONLY", SOF_TIMESTAMPING_OPT_TSONLY},
+    {"SCM_TSTAMP_SND", SCM_TSTAMP_SND},
+    {"SCM_TSTAMP_SCHED", SCM_TSTAMP_SCHED},
+    {"SCM_TSTAMP_ACK", SCM_TSTAMP_ACK},
+    {"SO_EE_ORIGIN_TIMESTAMPING", SO_EE_ORIGIN_TIMESTAMPING},
+    {"MSG_TRUNC", MSG_TRUNC},
     {"O_RDONLY", O_RDONLY},
     {"O_WRONLY", O_WRONLY},
     {"O_RDWR", O_RDWR},
@@ -153,7 +173,7 @@ struct SocketOptionRow {
 };
 
 using netstack::tcp::SockOpt;
-constexpr std::array<SocketOptionRow, 22> kSocketOptions{{
+constexpr std::array<SocketOptionRow, 24> kSocketOptions{{
     {SockOpt::kKeepAlive, {"SOL_SOCKET", "SO_KEEPALIVE"}, SOL_SOCKET, SO_KEEPALIVE},
     {SockOpt::kLinger, {"SOL_SOCKET", "SO_LINGER"}, SOL_SOCKET, SO_LINGER},
     {SockOpt::kRcvBuf, {"SOL_SOCKET", "SO_RCVBUF"}, SOL_SOCKET, SO_RCVBUF},
@@ -182,6 +202,8 @@ constexpr std::array<SocketOptionRow, 22> kSocketOptions{{
      IPPROTO_TCP,
      TCP_FASTOPEN_NO_COOKIE},
     {SockOpt::kSynCnt, {"IPPROTO_TCP", "TCP_SYNCNT"}, IPPROTO_TCP, TCP_SYNCNT},
+    {SockOpt::kNotSentLowat, {"IPPROTO_TCP", "TCP_NOTSENT_LOWAT"}, IPPROTO_TCP, TCP_NOTSENT_LOWAT},
+    {SockOpt::kTimestamping, {"SOL_SOCKET", "SO_TIMESTAMPING"}, SOL_SOCKET, SO_TIMESTAMPING},
 }};
 static_assert(SOL_TCP == IPPROTO_TCP);
 

@@ -74,7 +74,7 @@ class Runner {
         trace_(o.trace),
         world_(world_options(o, options_)),
         calls_(world_.tcp(), sut_, addresses_),
-        syscalls_(calls_, options_.family, world_.clock()),
+        syscalls_(calls_, files_, options_.family, world_.clock(), options_.tolerance_us),
         capture_(world_.clock(), sut_),
         recording_(o.record) {
     world_.attach_peer(&capture_);
@@ -304,7 +304,7 @@ class Runner {
   }
 
   bool command(const Event& e, const CommandSpec& c, std::optional<RunResult>* early) {
-    if (auto cannot = run_script_command(c.command, s_.path, world_.tcp().config(),
+    if (auto cannot = run_script_command(c.command, s_.path, world_.tcp().config(), &files_,
                                          [this] { world_.tcp().flush_metrics(); })) {
       *early = skip(*cannot, e.line);
       return false;
@@ -409,6 +409,7 @@ class Runner {
   ScenarioWorld world_;
   SocketUnderTest sut_;
   SocketCalls calls_;
+  EmulatedFiles files_;  // the files sendfile() reads
   ScriptSyscalls syscalls_;
   PeerCapture capture_;
   RunRecording recording_;

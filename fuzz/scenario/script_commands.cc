@@ -63,11 +63,41 @@ std::optional<std::string> as_sysctl_command(const std::string& line) {
   return command;
 }
 
+std::string without_plumbing_tails(std::string line) {
+  // Drop trailing "|| true" and output redirections, in any order.
+  static constexpr std::string_view kTails[] = {"|| true", "2>&1", "2>/dev/null", ">/dev/null",
+                                                "> /dev/null"};
+  for (bool trimmed = true; trimmed;) {
+    trimmed = false;
+    line.erase(line.find_last_not_of(' ') + 1);
+    for (const std::string_view tail : kTails) {
+      if (!line.ends_with(tail)) continue;
+      line.resize(line.size() - tail.size());
+      trimmed = true;
+    }
+  }
+  return line;
+}
+
+// "ip link set dev tun0 gso_max_segs N": the most segments one send-queue
+// skb may hold (the matcher sums live segments as TSO packets either way).
+bool set_gso_max_segs(const std::string& line, netstack::tcp::Config& config) {
+  constexpr std::string_view kCommand = "ip link set dev tun0 gso_max_segs ";
+  const std::string command = without_plumbing_tails(line);
+  if (!command.starts_with(kCommand)) return false;
+  const std::string number = command.substr(kCommand.size());
+  if (number.empty() || !std::ranges::all_of(number, [](char c) { return c >= '0' && c <= '9'; })) {
+    return false;
+  }
+  config.gso_max_segs = static_cast<uint32_t>(std::max(1UL, std::stoul(number)));
+  return true;
+}
+
 }  // namespace
 
 std::optional<std::string> run_script_command(const std::string& command,
                                               const std::string& script_path,
-                                              netstack::tcp::Config& config,
+                                              netstack::tcp::Config& config, EmulatedFiles* files,
                                               const std::function<void()>& flush_metrics) {
   // Shell line continuations join their lines.
   std::string joined = command;
@@ -87,6 +117,10 @@ std::optional<std::string> run_script_command(const std::string& command,
       auto text = read_defaults(script_path, line);
       if (!text) return "cannot read " + line;
       apply_sysctl_script(*text, config);
+      std::istringstream profile(*text);
+      for (std::string profile_line; std::getline(profile, profile_line);) {
+        set_gso_max_segs(profile_line, config);
+      }
       continue;
     }
     if (auto sysctl = as_sysctl_command(line)) line = *sysctl;
@@ -100,39 +134,21 @@ std::optional<std::string> run_script_command(const std::string& command,
       flush_metrics();
       continue;
     }
+    if (set_gso_max_segs(line, config)) continue;
+    if (files != nullptr && files->run_command(without_plumbing_tails(line))) continue;
     if (is_harmless_plumbing(line)) continue;
     return "shell command `" + line + "`";
   }
   return std::nullopt;
 }
 
-namespace {
-
-// The command without trailing "|| true" and output redirections, in any order.
-std::string without_shell_tails(std::string line) {
-  static constexpr std::string_view kTails[] = {"|| true", "2>&1", "2>/dev/null", ">/dev/null",
-                                                "> /dev/null"};
-  for (bool trimmed = true; trimmed;) {
-    trimmed = false;
-    line.erase(line.find_last_not_of(' ') + 1);
-    for (const std::string_view tail : kTails) {
-      if (!line.ends_with(tail)) continue;
-      line.resize(line.size() - tail.size());
-      trimmed = true;
-    }
-  }
-  return line;
-}
-
-}  // namespace
-
 bool is_metrics_flush(const std::string& line) {
-  const std::string command = without_shell_tails(line);
+  const std::string command = without_plumbing_tails(line);
   return command == "ip tcp_metrics flush" || command == "ip tcp_metrics flush all";
 }
 
 bool is_harmless_plumbing(std::string line) {
-  line = without_shell_tails(std::move(line));
+  line = without_plumbing_tails(std::move(line));
   static constexpr std::string_view kHarmless[] = {
       "tc qdisc add dev tun0 root pfifo",
       "tc qdisc replace dev tun0 root pfifo",

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "fuzz/scenario/emulated_files.h"
 #include "stack/tcp/config.h"
 
 namespace tcpfuzz::scenario {
@@ -15,11 +16,13 @@ namespace tcpfuzz::scenario {
 // Runs the command block `command` of the script at `script_path`. nullopt
 // when it ran; otherwise the construct that cannot run ("sysctl foo",
 // "shell command `...`", "cannot read ../defaults.sh").
-// `ip tcp_metrics flush [all]` calls `flush_metrics` (without one it is
+// Lines that make or remove files go to `files` when there is one; `ip
+// tcp_metrics flush [all]` calls `flush_metrics` (without one it is
 // reported as a command that cannot run).
 std::optional<std::string> run_script_command(const std::string& command,
                                               const std::string& script_path,
                                               netstack::tcp::Config& config,
+                                              EmulatedFiles* files = nullptr,
                                               const std::function<void()>& flush_metrics = {});
 
 // `ip tcp_metrics flush [all]`, with any output redirection.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <utility>
 
 #include "fuzz/scenario/linux_symbols.h"
@@ -33,7 +34,7 @@ struct ScriptSyscalls::Line {
 };
 
 ScriptSyscalls::Handler ScriptSyscalls::handler(std::string_view name) {
-  static constexpr std::array<std::pair<std::string_view, Handler>, 20> kHandlers{{
+  static constexpr std::array<std::pair<std::string_view, Handler>, 21> kHandlers{{
       {"bind", &ScriptSyscalls::bind},           {"listen", &ScriptSyscalls::listen},
       {"connect", &ScriptSyscalls::connect},     {"accept", &ScriptSyscalls::accept},
       {"read", &ScriptSyscalls::read},           {"recv", &ScriptSyscalls::read},
@@ -44,6 +45,7 @@ ScriptSyscalls::Handler ScriptSyscalls::handler(std::string_view name) {
       {"setsockopt", &ScriptSyscalls::sockopt},  {"getsockopt", &ScriptSyscalls::sockopt},
       {"ioctl", &ScriptSyscalls::ioctl},         {"recvmsg", &ScriptSyscalls::recvmsg},
       {"epoll_ctl", &ScriptSyscalls::epoll_ctl}, {"epoll_wait", &ScriptSyscalls::epoll_wait},
+      {"sendfile", &ScriptSyscalls::sendfile},
   }};
   const auto it = std::ranges::find(kHandlers, name, &std::pair<std::string_view, Handler>::first);
   return it == kHandlers.end() ? nullptr : it->second;
@@ -56,6 +58,7 @@ CallOutcome ScriptSyscalls::call(const SyscallSpec& sc, CallIssues* issues) {
   }
   if (sc.name == "socket") return socket(line);
   if (sc.name == "poll") return poll(line);  // its descriptors are inside the pollfd array
+  if (sc.name == "open") return open(line);  // it names a path
   if (sc.name == "epoll_create") {
     // Linux: the size hint must be positive.
     if (line.arg(0).value_or(0) <= 0) return CallOutcome::err(EINVAL);
@@ -67,6 +70,10 @@ CallOutcome ScriptSyscalls::call(const SyscallSpec& sc, CallIssues* issues) {
   const auto fd = line.arg(0);
   if (!fd) return line.bad("first argument must be an fd");
   line.fd = static_cast<int>(*fd);
+  if (files_.is_open(line.fd)) {
+    if (sc.name == "close") return CallOutcome::ok(files_.close(line.fd) ? 0 : -1);
+    return line.unsupported(sc.name + " on a file");
+  }
   const Handler h = handler(sc.name);
   // epoll_ctl and epoll_wait take an epoll descriptor (EINVAL for another);
   // on one, read and write are EINVAL and the socket calls ENOTSOCK.
@@ -338,7 +345,10 @@ struct Cmsg {
   long type = 0;
   std::vector<std::pair<std::string, long>> fields;  // one unnamed field: the int data
 };
-std::optional<std::string> cmsg_mismatch(const Expr& want, const std::vector<Cmsg>& got) {
+// A timestamp (scm_sec, scm_nsec) matches within `tolerance_ns`, as
+// packetdrill checks times.
+std::optional<std::string> cmsg_mismatch(const Expr& want, const std::vector<Cmsg>& got,
+                                         int64_t tolerance_ns) {
   if (want.kind != Expr::Kind::kArray) return "msg_control must be [{cmsg...}, ...]";
   if (want.elements.size() != got.size()) {
     return "expected " + std::to_string(want.elements.size()) + " cmsgs but got " +
@@ -352,6 +362,17 @@ std::optional<std::string> cmsg_mismatch(const Expr& want, const std::vector<Cms
     }
     const Expr* data = msghdr_field(w, "cmsg_data");
     if (data == nullptr) continue;
+    if (got[i].type == linux_constant("SCM_TIMESTAMPING") &&
+        got[i].level == linux_constant("SOL_SOCKET")) {
+      const int64_t got_ns = got[i].fields[0].second * 1000000000 + got[i].fields[1].second;
+      const int64_t want_ns = struct_field(*data, "scm_sec", 0) * int64_t{1000000000} +
+                              struct_field(*data, "scm_nsec", 0);
+      if (std::abs(got_ns - want_ns) > tolerance_ns) {
+        return "cmsg timestamp: expected " + std::to_string(want_ns) + " ns but got " +
+               std::to_string(got_ns);
+      }
+      continue;
+    }
     for (const auto& [field, value] : got[i].fields) {
       const long stated =
           field.empty() ? evaluate(*data).value_or(value) : struct_field(*data, field, value);
@@ -362,6 +383,38 @@ std::optional<std::string> cmsg_mismatch(const Expr& want, const std::vector<Cms
     }
   }
   return std::nullopt;
+}
+
+// The cmsgs recvmsg(MSG_ERRQUEUE) returns for `entry`.
+std::vector<Cmsg> error_queue_cmsgs(const tcp::ErrorQueueEntry& entry) {
+  const long level_ip = linux_constant("CMSG_LEVEL_IP");
+  const long recverr = linux_constant("CMSG_TYPE_RECVERR");
+  if (entry.origin == tcp::ErrorQueueEntry::Origin::kZerocopy) {
+    // Linux __msg_zerocopy_callback(): one sock_extended_err per range.
+    return {Cmsg{level_ip,
+                 recverr,
+                 {{"ee_errno", 0},
+                  {"ee_origin", linux_constant("SO_EE_ORIGIN_ZEROCOPY")},
+                  {"ee_type", 0},
+                  {"ee_code", linux_constant("SO_EE_CODE_ZEROCOPY_COPIED")},
+                  {"ee_info", entry.info},
+                  {"ee_data", entry.data}}}};
+  }
+  // Linux __sock_recv_timestamp() then ip_recv_error(): the software time
+  // (SCM_TIMESTAMPING; script time is the clock's), then the error. The
+  // runner compares the time with the script's tolerance (see recvmsg()).
+  const int64_t nanos = entry.stamp.nanos();
+  return {Cmsg{linux_constant("SOL_SOCKET"),
+               linux_constant("SCM_TIMESTAMPING"),
+               {{"scm_sec", nanos / 1000000000}, {"scm_nsec", nanos % 1000000000}}},
+          Cmsg{level_ip,
+               recverr,
+               {{"ee_errno", ENOMSG},
+                {"ee_origin", linux_constant("SO_EE_ORIGIN_TIMESTAMPING")},
+                {"ee_type", 0},
+                {"ee_code", 0},
+                {"ee_info", entry.info},
+                {"ee_data", entry.data}}}};
 }
 
 }  // namespace
@@ -376,17 +429,9 @@ CallOutcome ScriptSyscalls::recvmsg(Line& line) {
   std::vector<Cmsg> cmsgs;
   CallOutcome out;
   if ((flags & linux_constant("MSG_ERRQUEUE")) != 0) {
-    auto note = calls_.read_error_queue(line.fd);
-    if (!note) return CallOutcome::err(note.error());
-    // Linux __msg_zerocopy_callback(): one sock_extended_err per range.
-    cmsgs.push_back(Cmsg{linux_constant("CMSG_LEVEL_IP"),
-                         linux_constant("CMSG_TYPE_RECVERR"),
-                         {{"ee_errno", 0},
-                          {"ee_origin", linux_constant("SO_EE_ORIGIN_ZEROCOPY")},
-                          {"ee_type", 0},
-                          {"ee_code", linux_constant("SO_EE_CODE_ZEROCOPY_COPIED")},
-                          {"ee_info", note->lo},
-                          {"ee_data", note->hi}}});
+    auto entry = calls_.read_error_queue(line.fd);
+    if (!entry) return CallOutcome::err(entry.error());
+    cmsgs = error_queue_cmsgs(*entry);
     out = CallOutcome::ok(0);
   } else {
     long length = 0;
@@ -407,7 +452,9 @@ CallOutcome ScriptSyscalls::recvmsg(Line& line) {
     }
   }
   if (control != nullptr) {
-    if (auto why = cmsg_mismatch(*control, cmsgs)) line.failed("recvmsg: " + *why);
+    if (auto why = cmsg_mismatch(*control, cmsgs, tolerance_us_ * 1000)) {
+      line.failed("recvmsg: " + *why);
+    }
   }
   return out;
 }
@@ -450,6 +497,37 @@ CallOutcome ScriptSyscalls::epoll_wait(Line& line) {
     }
   }
   return CallOutcome::ok(static_cast<long>(ready.size()));
+}
+
+CallOutcome ScriptSyscalls::open(Line& line) {
+  const auto& a = line.args();
+  if (a.empty() || a[0].kind != Expr::Kind::kString) return line.bad("expected a path");
+  if (line.arg(1).value_or(-1) != linux_constant("O_RDONLY")) {
+    return line.unsupported("open() other than O_RDONLY");
+  }
+  const auto fd = evaluate(line.sc.result);
+  const int at = fd && *fd >= 0 ? static_cast<int>(*fd) : calls_.lowest_free_fd();
+  if (!files_.open(at, a[0].text)) return CallOutcome::err(ENOENT);
+  return CallOutcome::ok(at);
+}
+
+CallOutcome ScriptSyscalls::sendfile(Line& line) {
+  // sendfile(out_fd, in_fd, [offset], count): the file's zeros from the
+  // offset go to the socket as one write (Linux splices them with MSG_MORE
+  // on all but the last page; packetdrill's files are small).
+  const auto& a = line.args();
+  const auto in_fd = line.arg(1);
+  const auto count = line.arg(3);
+  if (a.size() != 4 || !in_fd || !count)
+    return line.bad("expected (out_fd, in_fd, [offset], count)");
+  if (a[2].kind != Expr::Kind::kArray) return line.unsupported("sendfile() without an offset");
+  const auto size = files_.size(static_cast<int>(*in_fd));
+  if (!size) return CallOutcome::err(EBADF);
+  const auto offset = static_cast<size_t>(std::max(0L, evaluate(a[2]).value_or(0)));
+  const size_t bytes =
+      std::min<size_t>(static_cast<size_t>(std::max(0L, *count)), *size - std::min(offset, *size));
+  if (bytes == 0) return CallOutcome::ok(0);
+  return calls_.write(line.fd, bytes, false, false, false);
 }
 
 std::optional<std::string> result_mismatch(const SyscallSpec& sc, const CallOutcome& out) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "fuzz/scenario/emulated_files.h"
 #include "fuzz/scenario/scenario.h"
 #include "fuzz/scenario/socket_calls.h"
 #include "stack/time/clock.h"
@@ -25,9 +26,12 @@ struct CallIssues {
 class ScriptSyscalls {
  public:
   // `clock` times poll()'s timeout.
-  ScriptSyscalls(SocketCalls& calls, netstack::IpAddress::Family family,
-                 const netstack::Clock& clock)
-      : calls_(calls), family_(family), clock_(clock) {}
+  // `tolerance_us` is how far a timestamp read from the error queue may be
+  // from the time the script states.
+  // `files` are the files open() and sendfile() reach.
+  ScriptSyscalls(SocketCalls& calls, EmulatedFiles& files, netstack::IpAddress::Family family,
+                 const netstack::Clock& clock, int64_t tolerance_us)
+      : calls_(calls), files_(files), family_(family), clock_(clock), tolerance_us_(tolerance_us) {}
 
   // Makes the call `sc` states (again, while it would block).
   CallOutcome call(const SyscallSpec& sc, CallIssues* issues);
@@ -53,14 +57,18 @@ class ScriptSyscalls {
   CallOutcome recvmsg(Line& line);
   CallOutcome epoll_ctl(Line& line);
   CallOutcome epoll_wait(Line& line);
+  CallOutcome open(Line& line);
+  CallOutcome sendfile(Line& line);
   // Holds `line` until its timeout (ms; negative: forever) has passed on
   // the script clock, as a blocking poll() or epoll_wait() that found
   // nothing ready.
   bool keeps_waiting(long timeout_ms);
 
   SocketCalls& calls_;
+  EmulatedFiles& files_;
   netstack::IpAddress::Family family_;
   const netstack::Clock& clock_;
+  int64_t tolerance_us_;
   // When a blocking poll() started waiting.
   std::optional<netstack::Instant> poll_started_;
 };

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "fuzz/scenario/syscall_args.h"
 #include "stack/header/tcp.h"
 
 namespace tcpfuzz::scenario {
@@ -129,7 +130,8 @@ class Converter {
       listener_ = fd;
       call(CallOp::kListen, static_cast<uint16_t>(a.size() > 1 ? integer(a[1]).value_or(1) : 1));
     } else if (n == "connect") {
-      call(CallOp::kConnect);
+      call(fastopen_connect_ ? CallOp::kFastOpenConnect : CallOp::kConnect);
+      fastopen_connect_ = false;
     } else if (n == "accept" && result && *result >= 0) {
       call(CallOp::kAccept);
     } else if ((n == "read" || n == "recv") && a.size() > 2) {
@@ -138,6 +140,18 @@ class Converter {
           static_cast<uint16_t>(std::clamp<int64_t>(integer(a[2]).value_or(2), 2, 65534));
       const bool peek = n == "recv" && a.size() > 3 && mentions(a[3], "MSG_PEEK");
       call(CallOp::kRead, static_cast<uint16_t>((length & ~1U) | (peek ? 1 : 0)));
+    } else if (n == "send" && a.size() > 3 && mentions(a[3], "MSG_ZEROCOPY")) {
+      call(CallOp::kSendZerocopy, clamped(a[2], 0xffff));
+    } else if (n == "sendto" && a.size() > 3 && mentions(a[3], "MSG_FASTOPEN")) {
+      call(CallOp::kFastOpenSendto, clamped(a[2], 0xffff));
+    } else if (n == "recvmsg" && a.size() > 2 && mentions(a[2], "MSG_ERRQUEUE")) {
+      call(CallOp::kReadErrorQueue);
+    } else if (n == "ioctl" && a.size() > 1 && mentions(a[1], "SIOCINQ")) {
+      call(CallOp::kSiocInq);
+    } else if (n == "poll") {
+      call(CallOp::kPoll);
+    } else if (n == "epoll_ctl" && a.size() > 3) {
+      call(CallOp::kEpollWait, epoll_bits(a[1], a[3]));
     } else if ((n == "write" || n == "send") && a.size() > 2) {
       const auto length =
           static_cast<uint16_t>(std::clamp<int64_t>(integer(a[2]).value_or(0), 0, 0x7fff));
@@ -166,6 +180,20 @@ class Converter {
       call(CallOp::kLinger2, v);
     } else if (mentions(name, "SO_RCVBUF")) {
       call(CallOp::kRcvBuf, v);
+    } else if (mentions(name, "TCP_INQ")) {
+      call(CallOp::kInq, v);
+    } else if (mentions(name, "SO_ZEROCOPY")) {
+      call(CallOp::kZerocopy, v);
+    } else if (mentions(name, "SO_MARK")) {
+      call(CallOp::kMark, v);
+    } else if (mentions(name, "TCP_NOTSENT_LOWAT")) {
+      call(CallOp::kNotSentLowat, v);
+    } else if (mentions(name, "SO_TIMESTAMPING")) {
+      call(CallOp::kTimestamping, clamped(value, 0xffff));
+    } else if (mentions(name, "TCP_FASTOPEN_CONNECT")) {
+      fastopen_connect_ = v != 0;
+    } else if (mentions(name, "TCP_FASTOPEN")) {
+      call(CallOp::kFastOpenQueue, v);
     } else if (mentions(name, "TCP_KEEPIDLE")) {
       call(CallOp::kKeepAlive, static_cast<uint16_t>(v > 0 ? v - 1 : 0));
     } else if (mentions(name, "SO_LINGER") && value.kind == Expr::Kind::kStruct) {
@@ -180,7 +208,24 @@ class Converter {
     }
   }
 
+  // A value the encoding's u16 argument can hold, symbols evaluated.
+  static uint16_t clamped(const Expr& e, int64_t most) {
+    return static_cast<uint16_t>(std::clamp<int64_t>(evaluate(e).value_or(0), 0, most));
+  }
+
+  // The kEpollWait argument for epoll_ctl(epfd, op, fd, {events=...}).
+  static uint16_t epoll_bits(const Expr& op, const Expr& event) {
+    static constexpr std::string_view kBits[] = {"EPOLLIN",      "EPOLLOUT",   "EPOLLET",
+                                                 "EPOLLONESHOT", "EPOLLRDHUP", "EPOLLPRI"};
+    uint16_t bits = mentions(op, "EPOLL_CTL_MOD") ? 0x40 : 0;
+    for (size_t bit = 0; bit < std::size(kBits); ++bit) {
+      if (mentions(event, kBits[bit])) bits |= static_cast<uint16_t>(1U << bit);
+    }
+    return bits;
+  }
+
   std::vector<BinaryEvent> out_;
+  bool fastopen_connect_ = false;  // TCP_FASTOPEN_CONNECT set before connect()
   int64_t now_us_ = 0;
   int64_t emitted_us_ = 0;
   uint32_t peer_next_ = 0;

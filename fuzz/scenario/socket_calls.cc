@@ -271,7 +271,7 @@ Expected<size_t, tcp::Errno> SocketCalls::unread_bytes(int fd) {
   return ep->unread_bytes();
 }
 
-Expected<tcp::ZerocopyRange, tcp::Errno> SocketCalls::read_error_queue(int fd) {
+Expected<tcp::ErrorQueueEntry, tcp::Errno> SocketCalls::read_error_queue(int fd) {
   tcp::Endpoint* ep = endpoint(fd);
   if (ep == nullptr) return Unexpected{tcp::Errno{EBADF}};
   return ep->read_error_queue();

@@ -81,7 +81,7 @@ class SocketCalls {
   // ioctl(SIOCINQ).
   netstack::Expected<size_t, netstack::tcp::Errno> unread_bytes(int fd);
   // recvmsg(MSG_ERRQUEUE): never blocks (Linux sock_recv_errqueue()).
-  netstack::Expected<netstack::tcp::ZerocopyRange, netstack::tcp::Errno> read_error_queue(int fd);
+  netstack::Expected<netstack::tcp::ErrorQueueEntry, netstack::tcp::Errno> read_error_queue(int fd);
   // epoll_create(): a new epoll instance at `fd`.
   CallOutcome epoll_create(int fd);
   bool is_epoll(int fd) const { return epolls_.contains(fd); }

@@ -98,6 +98,8 @@ bool apply_sysctl(std::string_view assignment, netstack::tcp::Config& c) {
     return v[0] == 0;  // Linux 6.18's default: active Fast Open is never disabled
   else if (name == "tcp_min_tso_segs")
     return true;  // TSO sizing: the matcher sums live segments as TSO packets anyway
+  else if (name == "tcp_notsent_lowat")
+    c.notsent_lowat = static_cast<uint32_t>(v[0]);
   else if (name == "tcp_ecn")
     return v[0] == 0;  // ECN is outside the model: only "off" holds
   else if ((name == "tcp_rmem" || name == "tcp_wmem") && v.size() == 3) {
@@ -172,6 +174,7 @@ std::string sysctl_command(const netstack::tcp::Config& c) {
     << " net.ipv4.tcp_keepalive_probes=" << c.keepalive_probes << " net.ipv4.tcp_rmem=\"4096 "
     << c.rmem_default << " " << c.rmem_max << "\" net.ipv4.tcp_wmem=\"4096 " << c.wmem_default
     << " " << c.wmem_max << "\" net.ipv4.tcp_ecn=0 net.ipv4.tcp_fastopen=" << c.fastopen;
+  if (c.notsent_lowat != UINT32_MAX) o << " net.ipv4.tcp_notsent_lowat=" << c.notsent_lowat;
   return o.str();
 }
 

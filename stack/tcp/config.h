@@ -30,6 +30,12 @@ struct Config {
   uint32_t core_rmem_max = 4194304;
   uint32_t wmem_default = 16384;  // net.ipv4.tcp_wmem[1]
   uint32_t wmem_max = 4194304;    // net.ipv4.tcp_wmem[2]
+  // net.ipv4.tcp_notsent_lowat: how many unsent bytes a socket may hold
+  // before it stops being writable (UINT_MAX: no limit, Linux's default).
+  uint32_t notsent_lowat = UINT32_MAX;
+  // The link's gso_max_segs (`ip link set dev tun0 gso_max_segs N`): the
+  // most segments a send-queue skb holds (Linux GSO_MAX_SEGS by default).
+  uint32_t gso_max_segs = 65535;
 
   Duration time_wait = std::chrono::seconds(60);              // TCP_TIMEWAIT_LEN (2*MSL)
   Duration fin_timeout = std::chrono::seconds(60);            // net.ipv4.tcp_fin_timeout

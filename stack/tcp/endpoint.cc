@@ -391,14 +391,24 @@ Expected<size_t, Errno> Endpoint::write_impl(std::span<const uint8_t> data, bool
   // Linux tcp_sendmsg_locked(): no memory for an skb waits for memory, which
   // a non-blocking socket reports as EAGAIN.
   if (protocol_.allocation_fails(AllocationSite::kSendBuffer)) return Unexpected{EAGAIN};
-  const size_t n = std::min(space, data.size());
-  // Linux: a partial write of an MSG_EOR record does not end the record.
-  queue_write(data.first(n), more, eor && n == data.size());
+  size_t n = std::min(space, data.size());
+  if (notsent_lowat() != UINT32_MAX) {
+    n = queue_write_by_skbs(data.first(n), more, eor && n == data.size());
+    if (n == 0) {
+      write_space_wanted_ = true;
+      return Unexpected{EAGAIN};
+    }
+  } else {
+    // Linux: a partial write of an MSG_EOR record does not end the record.
+    queue_write(data.first(n), more, eor && n == data.size());
+  }
   // Linux tcp_sendmsg_locked(): MSG_ZEROCOPY counts only with SO_ZEROCOPY
   // on and data to send; a write that fails above takes no id.
-  if (zerocopy && zerocopy_ && n > 0) {
-    zerocopy_notes_.on_send(snd_una_.add(seqnum::Size(static_cast<uint32_t>(send_queue_.size()))));
-  }
+  const seqnum::Value write_seq =
+      snd_una_.add(seqnum::Size(static_cast<uint32_t>(send_queue_.size())));
+  if (zerocopy && zerocopy_ && n > 0) zerocopy_notes_.on_send(write_seq);
+  // Linux tcp_tx_timestamp(): the last byte a write queued is marked.
+  if (n > 0) tx_stamps_.on_write(write_seq);
   // Linux: MSG_MORE corks only the push at the end of this call; pushes
   // driven by later ACKs follow the socket's own Nagle/cork settings.
   hold_for_more_ = more;
@@ -525,11 +535,14 @@ uint32_t Endpoint::poll() const {
       state_ != State::kSynSent && (state_ != State::kSynRcvd || passive_fastopen_);
   if (connected) {
     if (!receive_queue_.empty()) ev |= kIn | kRdNorm;
-    if (write_closed || send_queue_.size() < sndbuf_) ev |= kOut | kWrNorm;
+    // Writable while __sk_stream_is_writeable(sk, 1) (TCP_NOTSENT_LOWAT included).
+    if (write_closed || (send_queue_.size() < sndbuf_ && stream_memory_free(/*wake=*/true))) {
+      ev |= kOut | kWrNorm;
+    }
   } else if (state_ == State::kSynSent && defer_connect_) {
     ev |= kOut | kWrNorm;
   }
-  if (pending_error_ != 0 || zerocopy_notes_.has_notification()) ev |= kErr;
+  if (pending_error_ != 0 || !error_queue_.empty()) ev |= kErr;
   return ev;
 }
 
@@ -546,10 +559,10 @@ uint32_t Endpoint::inq_hint() const {
   return left == 0 && fin_received_ ? 1 : left;
 }
 
-Expected<ZerocopyRange, Errno> Endpoint::read_error_queue() {
-  auto note = zerocopy_notes_.pop();
-  if (!note) return Unexpected{EAGAIN};
-  return *note;
+Expected<ErrorQueueEntry, Errno> Endpoint::read_error_queue() {
+  auto entry = error_queue_.pop();
+  if (!entry) return Unexpected{EAGAIN};
+  return *entry;
 }
 
 // ---- State changes and teardown ----

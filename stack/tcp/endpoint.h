@@ -28,6 +28,7 @@
 #include "stack/tcp/byte_queue.h"
 #include "stack/tcp/congestion_control.h"
 #include "stack/tcp/delayed_ack.h"
+#include "stack/tcp/error_queue.h"
 #include "stack/tcp/listen_queue.h"
 #include "stack/tcp/loss_recovery.h"
 #include "stack/tcp/reassembly.h"
@@ -37,6 +38,7 @@
 #include "stack/tcp/sent_segments.h"
 #include "stack/tcp/socket_types.h"
 #include "stack/tcp/trace.h"
+#include "stack/tcp/tx_timestamps.h"
 #include "stack/tcp/zerocopy.h"
 #include "stack/tcp_demuxer.h"
 #include "stack/time/timer.h"
@@ -125,8 +127,9 @@ class Endpoint final : public SegmentHandler {
   // TCP_INQ's cmsg after a read: the bytes left, or 1 when none are left and
   // the peer has closed (Linux tcp_inq_hint()).
   uint32_t inq_hint() const;
-  // recvmsg(MSG_ERRQUEUE): the oldest MSG_ZEROCOPY notification (EAGAIN: none).
-  Expected<ZerocopyRange, Errno> read_error_queue();
+  // recvmsg(MSG_ERRQUEUE): the oldest MSG_ZEROCOPY notification or TX
+  // timestamp (EAGAIN: none).
+  Expected<ErrorQueueEntry, Errno> read_error_queue();
   const Wakeups& wakeups() const { return wakeups_; }
 
   // Begin SegmentHandler implementation.
@@ -266,6 +269,21 @@ class Endpoint final : public SegmentHandler {
   // since the last push, and the last buffer of a write (without MSG_MORE),
   // are marked for PSH (forced_push(), tcp_mark_push()).
   void queue_write(std::span<const uint8_t> data, bool more, bool eor);
+
+  // ---- TCP_NOTSENT_LOWAT (notsent_lowat.cc) ----
+  // The limit in force: the option, else net.ipv4.tcp_notsent_lowat.
+  uint32_t notsent_lowat() const;
+  // Written but never sent (Linux write_seq - snd_nxt).
+  size_t notsent_bytes() const;
+  // Linux tcp_stream_memory_free(): unsent bytes (doubled for a wake-up)
+  // below the limit.
+  bool stream_memory_free(bool wake) const;
+  // Linux tcp_xmit_size_goal(): the bytes one send-queue skb takes.
+  uint32_t size_goal() const;
+  // Linux tcp_sendmsg_locked() under a limit: the data goes into skbs of
+  // size_goal(), each new skb only while stream_memory_free(); the bytes
+  // queued.
+  size_t queue_write_by_skbs(std::span<const uint8_t> data, bool more, bool eor);
   void mark_push(seqnum::Value at);
   void send_control(uint8_t flags, seqnum::Value seq, seqnum::Value ack);
   void send_ack();
@@ -374,11 +392,15 @@ class Endpoint final : public SegmentHandler {
   uint32_t max_sndbuf_;  // largest SO_SNDBUF ever set: the queue may exceed a shrunk one
   uint32_t max_rcvbuf_;  // likewise for SO_RCVBUF
   bool reuse_addr_ = false;
-  uint32_t syn_count_ = 0;  // TCP_SYNCNT (Linux icsk_syn_retries); 0: the sysctls'
-  bool inq_ = false;        // TCP_INQ
-  bool zerocopy_ = false;   // SO_ZEROCOPY
-  int mark_ = 0;            // SO_MARK
+  uint32_t syn_count_ = 0;      // TCP_SYNCNT (Linux icsk_syn_retries); 0: the sysctls'
+  bool inq_ = false;            // TCP_INQ
+  bool zerocopy_ = false;       // SO_ZEROCOPY
+  int mark_ = 0;                // SO_MARK
+  uint32_t notsent_lowat_ = 0;  // TCP_NOTSENT_LOWAT (0: the sysctl's)
+  uint32_t tail_skb_len_ = 0;   // bytes in the last unsent skb, under a limit
   ZerocopyNotifier zerocopy_notes_;
+  TxTimestamps tx_stamps_;  // SO_TIMESTAMPING
+  ErrorQueue error_queue_;
   Wakeups wakeups_;
   bool write_space_wanted_ = false;  // a write found the buffer full (Linux SOCK_NOSPACE)
   Instant last_data_received_at_;    // Linux icsk_ack.lrcvtime

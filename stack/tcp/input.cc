@@ -257,12 +257,19 @@ bool Endpoint::handle_ack(const Segment& s) {
   send_queue_.pop_front(data_acked);
   snd_una_ = s.ack;
   bytes_acked_ += acked;
-  // Linux: the freed buffers complete MSG_ZEROCOPY sends (sk_error_report)
+  // Linux: the freed buffers complete MSG_ZEROCOPY sends and take ACK
+  // timestamps (sk_error_report)
   // and, when a write found the buffer full, wake writers once the space is
   // worth it (tcp_check_space(), sk_stream_write_space(): a third free).
-  if (zerocopy_notes_.on_acked(snd_una_)) ++wakeups_.error;
+  // (__msg_zerocopy_callback() reports even a completion that joined the
+  // queued range.)
+  const size_t errors_before = error_queue_.size();
+  const bool completed = zerocopy_notes_.on_acked(snd_una_, error_queue_);
+  tx_stamps_.on_acked(snd_una_, now(), error_queue_);
+  if (completed || error_queue_.size() != errors_before) ++wakeups_.error;
   if (write_space_wanted_ &&
-      sndbuf_ - std::min<size_t>(sndbuf_, send_queue_.size()) >= send_queue_.size() / 2) {
+      sndbuf_ - std::min<size_t>(sndbuf_, send_queue_.size()) >= send_queue_.size() / 2 &&
+      stream_memory_free(/*wake=*/true)) {
     write_space_wanted_ = false;
     ++wakeups_.writable;
   }

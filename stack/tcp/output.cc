@@ -255,7 +255,10 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
     if (copied > 0) delayed_ack_.on_data_sent(now());
   }
   emit(flags, seq, rcv_nxt_, payload.bytes(), false);
-  persist_timer_.cancel();  // data is moving: no probe needed
+  const size_t errors_before = error_queue_.size();
+  tx_stamps_.on_transmit(seq, static_cast<uint32_t>(copied), now(), error_queue_);
+  if (error_queue_.size() != errors_before) ++wakeups_.error;  // sk_error_report
+  persist_timer_.cancel();                                     // data is moving: no probe needed
   // Linux tcp_minshall_update() runs for new data only (tcp_write_xmit()),
   // not for retransmissions.
   if (copied < mss && !seq.less_than(snd_max_)) snd_sml_ = end;

@@ -118,6 +118,19 @@ Errno Endpoint::set_option_impl(SockOpt opt, int value) {
     case SockOpt::kMark:
       mark_ = value;
       break;
+    case SockOpt::kTimestamping: {
+      const seqnum::Value write_seq =
+          snd_una_.add(seqnum::Size(static_cast<uint32_t>(send_queue_.size())));
+      return tx_stamps_.configure(static_cast<uint32_t>(value),
+                                  state_ != State::kClosed && state_ != State::kListen, snd_una_,
+                                  write_seq);
+    }
+    case SockOpt::kNotSentLowat:
+      // Linux do_tcp_setsockopt(): any value, kept as unsigned; writers
+      // are woken as the limit may have risen (sk_write_space()).
+      notsent_lowat_ = static_cast<uint32_t>(value);
+      ++wakeups_.writable;
+      break;
     case SockOpt::kError:
       return ENOPROTOOPT;
   }
@@ -181,6 +194,10 @@ Expected<int, Errno> Endpoint::get_option_impl(SockOpt opt) {
       return int{zerocopy_};
     case SockOpt::kMark:
       return mark_;
+    case SockOpt::kNotSentLowat:
+      return static_cast<int>(notsent_lowat_);
+    case SockOpt::kTimestamping:
+      return static_cast<int>(tx_stamps_.flags());
   }
   return Unexpected{ENOPROTOOPT};
 }

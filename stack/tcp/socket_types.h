@@ -36,6 +36,8 @@ enum class SockOpt : uint8_t {
   kFastOpenConnect,   // TCP_FASTOPEN_CONNECT
   kFastOpenNoCookie,  // TCP_FASTOPEN_NO_COOKIE
   kSynCnt,            // TCP_SYNCNT (SYN retransmissions before the connect fails)
+  kNotSentLowat,      // TCP_NOTSENT_LOWAT (0: net.ipv4.tcp_notsent_lowat applies)
+  kTimestamping,      // SO_TIMESTAMPING (SOF_TIMESTAMPING_* flags)
 };
 
 // The sender's loss-recovery state, with Linux's TCP_CA_* values (tcpi_ca_state).

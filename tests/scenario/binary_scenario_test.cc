@@ -14,6 +14,65 @@
 namespace tcpfuzz::scenario {
 namespace {
 
+TEST(BinaryScenario, ClassicInputsDecodeCallsModulo16) {
+  // Old corpora keep their meaning: without the marker, call 16 is listen.
+  const std::vector<uint8_t> bytes{2, 16, 0, 4, 2, 19, 0, 0};
+  const auto events = decode_binary(bytes);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(std::get<SocketCall>(events[0]).op, CallOp::kListen);
+  EXPECT_EQ(std::get<SocketCall>(events[1]).op, CallOp::kRead);
+}
+
+TEST(BinaryScenario, TheMarkerDecodesTheExtendedCallsAndIsWrittenOnlyForThem) {
+  std::vector<uint8_t> bytes(kExtendedMarker.begin(), kExtendedMarker.end());
+  bytes.insert(bytes.end(), {2, 16, 0, 1, 2, 28, 0, 0, 2, 29, 0, 0});
+  const auto events = decode_binary(bytes);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(std::get<SocketCall>(events[0]).op, CallOp::kInq);
+  EXPECT_EQ(std::get<SocketCall>(events[1]).op, CallOp::kPoll);
+  EXPECT_EQ(std::get<SocketCall>(events[2]).op, CallOp::kListen);  // 29 % 29
+  bytes[13] = 0;                                                   // the canonical number of listen
+  EXPECT_EQ(encode_binary(events), bytes);
+  const std::vector<BinaryEvent> classic{SocketCall{CallOp::kCork, 1}};
+  EXPECT_EQ(encode_binary(classic), (std::vector<uint8_t>{2, 15, 0, 1}));
+}
+
+TEST(BinaryScenario, TheMarkerIsANoOpCallInTheClassicDecoding) {
+  // A read before any connection: an input that starts with the marker
+  // meant the same under the classic decoding.
+  const std::vector<uint8_t> marker(kExtendedMarker.begin(), kExtendedMarker.end());
+  const auto classic = decode_binary(std::vector<uint8_t>{0x02, 0x03, 'v', '2'});
+  ASSERT_EQ(classic.size(), 1u);
+  EXPECT_EQ(std::get<SocketCall>(classic[0]).op, CallOp::kRead);
+  EXPECT_EQ(marker[0] % 3, 2);
+  EXPECT_EQ(marker[1] % kClassicCallOpCount, static_cast<uint8_t>(CallOp::kRead));
+}
+
+TEST(BinaryScenario, ExtendedCallsReachTheirSocketFeatures) {
+  // Passive open, then TCP_NOTSENT_LOWAT, a zerocopy send and its
+  // completion read from the error queue.
+  std::vector<BinaryEvent> events{
+      SocketCall{CallOp::kListen, 4},
+      InjectSegment{.flags = 0x02, .window = 65535, .options = 1},
+      InjectSegment{.flags = 0x10, .window = 65535},
+      SocketCall{CallOp::kAccept, 0},
+      SocketCall{CallOp::kNotSentLowat, 2000},
+      SocketCall{CallOp::kZerocopy, 1},
+      SocketCall{CallOp::kSendZerocopy, 100},
+  };
+  BinaryRunner runner;
+  runner.run(events);
+  const netstack::tcp::Endpoint* ep = nullptr;
+  runner.tcp().for_each_endpoint([&](const netstack::tcp::Endpoint& e) {
+    if (e.state() == netstack::tcp::State::kEstablished) ep = &e;
+  });
+  ASSERT_NE(ep, nullptr);
+  netstack::tcp::Endpoint& live = *runner.tcp().find(ep->id());
+  EXPECT_EQ(live.get_option(netstack::tcp::SockOpt::kNotSentLowat).value(), 2000);
+  EXPECT_EQ(live.get_option(netstack::tcp::SockOpt::kZerocopy).value(), 1);
+  EXPECT_EQ(live.info().send_queue_bytes, 100u);
+}
+
 TEST(BinaryScenario, EncodeDecodeRoundTrip) {
   const std::vector<BinaryEvent> events{
       SocketCall{CallOp::kListen, 4},
@@ -47,7 +106,7 @@ TEST(BinaryScenario, AnyBytesDecodeAndATruncatedTailIsDropped) {
   const std::vector<uint8_t> bytes{5 /* op 2: call */, 200, 0, 7, 1 /* advance, truncated */, 0};
   const std::vector<BinaryEvent> events = decode_binary(bytes);
   ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(static_cast<int>(std::get<SocketCall>(events[0]).op), 200 % kCallOpCount);
+  EXPECT_EQ(static_cast<int>(std::get<SocketCall>(events[0]).op), 200 % kClassicCallOpCount);
 }
 
 std::vector<std::vector<uint8_t>> scenario_seeds() {

@@ -27,7 +27,9 @@ class ScriptSyscallsTest : public ::testing::Test {
   ScenarioWorld world_{ScenarioWorld::Options{.local = local_}};
   SocketUnderTest sut_;
   SocketCalls calls_{world_.tcp(), sut_, {local_, *IpAddress::parse(kRemoteIpv4)}};
-  ScriptSyscalls syscalls_{calls_, IpAddress::Family::kV4, world_.clock()};
+  EmulatedFiles files_;
+  ScriptSyscalls syscalls_{calls_, files_, IpAddress::Family::kV4, world_.clock(),
+                           /*tolerance_us=*/4000};
   CallIssues issues_;
 
   CallOutcome call(std::string_view text) {
@@ -47,14 +49,27 @@ TEST_F(ScriptSyscallsTest, SocketTakesTheDescriptorTheLineNames) {
 
 TEST_F(ScriptSyscallsTest, UnknownSymbolsAndCallsAreUnsupported) {
   call("socket(..., SOCK_STREAM, IPPROTO_TCP) = 3");
-  call("setsockopt(3, SOL_SOCKET, SO_TIMESTAMPING, [1], 4) = 0");
-  EXPECT_EQ(issues_.unsupported, "symbol SO_TIMESTAMPING in setsockopt");
+  call("setsockopt(3, SOL_SOCKET, SO_PRIORITY, [1], 4) = 0");
+  EXPECT_EQ(issues_.unsupported, "symbol SO_PRIORITY in setsockopt");
   call("getsockname(3, ..., ...) = 0");
   EXPECT_EQ(issues_.unsupported, "syscall getsockname");
   call("setsockopt(3, SOL_SOCKET, SO_RCVLOWAT, [1], 4) = 0");
   EXPECT_EQ(issues_.unsupported, "setsockopt option SO_RCVLOWAT");
   call("send(3, ..., 10, MSG_PEEK) = 10");
   EXPECT_EQ(issues_.unsupported, "send flags 2");
+}
+
+TEST_F(ScriptSyscallsTest, SendfileReadsAnOpenFileFromItsOffset) {
+  ASSERT_TRUE(files_.run_command("dd bs=10 count=1 if=/dev/zero of=/tmp/f"));
+  call("socket(..., SOCK_STREAM, IPPROTO_TCP) = 3");
+  EXPECT_EQ(call("open(\"/tmp/missing\", O_RDONLY) = -1").error, ENOENT);
+  EXPECT_EQ(call("open(\"/tmp/f\", O_RDONLY) = 4").result, 4);
+  EXPECT_EQ(call("sendfile(3, 9, [0], 5) = -1").error, EBADF);  // 9: no file
+  EXPECT_EQ(call("sendfile(3, 4, [10], 5) = 0").result, 0);     // at the end
+  call("sendfile(3, 4, NULL, 5) = 5");
+  EXPECT_EQ(issues_.unsupported, "sendfile() without an offset");
+  EXPECT_EQ(call("close(4) = 0").result, 0);
+  EXPECT_FALSE(files_.is_open(4));
 }
 
 TEST_F(ScriptSyscallsTest, TheDescriptorIsLookedUpFirst) {

@@ -1,6 +1,8 @@
-// TCP_INQ, SIOCINQ, MSG_ZEROCOPY notifications and epoll on endpoints,
+// TCP_INQ, SIOCINQ, MSG_ZEROCOPY notifications, TCP_NOTSENT_LOWAT,
+// SO_TIMESTAMPING TX timestamps and epoll on endpoints,
 // each expectation Linux's (the Linux function is named beside it).
 #include "stack/tcp/epoll.h"
+#include "stack/tcp/tx_timestamps.h"
 #include "stack/tcp/zerocopy.h"
 #include "tests/tcp/tcp_harness.h"
 
@@ -15,27 +17,102 @@ std::vector<uint8_t> bytes(size_t n) {
   return std::vector<uint8_t>(n, 0x5a);
 }
 
+ErrorQueueEntry zerocopy_range(uint32_t lo, uint32_t hi) {
+  return ErrorQueueEntry{.origin = ErrorQueueEntry::Origin::kZerocopy, .info = lo, .data = hi};
+}
+
 TEST(ZerocopyNotifier, CompletesWhenAckedAndMergesConsecutiveIds) {
   ZerocopyNotifier n;
+  ErrorQueue q;
   n.on_send(seqnum::Value(100));
   n.on_send(seqnum::Value(200));
   n.on_send(seqnum::Value(300));
-  EXPECT_FALSE(n.on_acked(seqnum::Value(99)));
-  EXPECT_TRUE(n.on_acked(seqnum::Value(200)));  // ids 0 and 1
-  EXPECT_TRUE(n.has_notification());
-  EXPECT_TRUE(n.on_acked(seqnum::Value(300)));  // id 2 joins [0, 1]
-  EXPECT_EQ(n.pop(), (ZerocopyRange{0, 2}));
-  EXPECT_EQ(n.pop(), std::nullopt);
+  EXPECT_FALSE(n.on_acked(seqnum::Value(99), q));
+  EXPECT_TRUE(n.on_acked(seqnum::Value(200), q));  // ids 0 and 1
+  EXPECT_FALSE(q.empty());
+  EXPECT_TRUE(n.on_acked(seqnum::Value(300), q));  // id 2 joins [0, 1]
+  EXPECT_EQ(q.pop(), zerocopy_range(0, 2));
+  EXPECT_EQ(q.pop(), std::nullopt);
 }
 
 TEST(ZerocopyNotifier, AReadRangeIsNotExtended) {
   ZerocopyNotifier n;
+  ErrorQueue q;
   n.on_send(seqnum::Value(10));
   n.on_send(seqnum::Value(20));
-  n.on_acked(seqnum::Value(10));
-  EXPECT_EQ(n.pop(), (ZerocopyRange{0, 0}));
-  n.on_acked(seqnum::Value(20));
-  EXPECT_EQ(n.pop(), (ZerocopyRange{1, 1}));
+  n.on_acked(seqnum::Value(10), q);
+  EXPECT_EQ(q.pop(), zerocopy_range(0, 0));
+  n.on_acked(seqnum::Value(20), q);
+  EXPECT_EQ(q.pop(), zerocopy_range(1, 1));
+}
+
+TEST(ZerocopyNotifier, ATimestampBetweenCompletionsStartsANewRange) {
+  // Linux skb_zerocopy_notify_extend() extends only a zerocopy tail.
+  ZerocopyNotifier n;
+  ErrorQueue q;
+  n.on_send(seqnum::Value(10));
+  n.on_send(seqnum::Value(20));
+  n.on_acked(seqnum::Value(10), q);
+  q.push(ErrorQueueEntry{.origin = ErrorQueueEntry::Origin::kTimestamping});
+  n.on_acked(seqnum::Value(20), q);
+  EXPECT_EQ(q.pop(), zerocopy_range(0, 0));
+  EXPECT_EQ(q.pop()->origin, ErrorQueueEntry::Origin::kTimestamping);
+  EXPECT_EQ(q.pop(), zerocopy_range(1, 1));
+}
+
+TEST(TxTimestamps, OptIdNeedsAConnectedSocketAndOptIdTcpNeedsOptId) {
+  // Linux sock_set_timestamping().
+  using namespace timestamping;
+  TxTimestamps t;
+  EXPECT_EQ(t.configure(kOptId, /*connected=*/false, seqnum::Value(1), seqnum::Value(1)), EINVAL);
+  EXPECT_EQ(t.configure(kOptIdTcp, true, seqnum::Value(1), seqnum::Value(1)), EINVAL);
+  EXPECT_EQ(t.configure(1u << 20, true, seqnum::Value(1), seqnum::Value(1)), EINVAL);
+  EXPECT_EQ(t.configure(kTxAck, false, seqnum::Value(1), seqnum::Value(1)), 0);
+  EXPECT_EQ(t.flags(), kTxAck);
+}
+
+TEST(TxTimestamps, TheLastByteOfAWriteIsStampedOnEachTransmissionAndOnItsAck) {
+  using namespace timestamping;
+  TxTimestamps t;
+  ErrorQueue q;
+  // OPT_ID at snd_una 101: keys count from there.
+  ASSERT_EQ(t.configure(kTxSched | kTxSoftware | kTxAck | kOptId, true, seqnum::Value(101),
+                        seqnum::Value(101)),
+            0);
+  t.on_write(seqnum::Value(301));  // bytes 101..300: byte 300 is marked, key 199
+  t.on_transmit(seqnum::Value(101), 100, Instant::from_nanos(5), q);  // not the marked byte
+  EXPECT_TRUE(q.empty());
+  t.on_transmit(seqnum::Value(201), 100, Instant::from_nanos(7), q);
+  t.on_transmit(seqnum::Value(201), 100, Instant::from_nanos(9), q);  // a retransmission
+  t.on_acked(seqnum::Value(300), Instant::from_nanos(10), q);         // not yet covered
+  t.on_acked(seqnum::Value(301), Instant::from_nanos(11), q);
+  using O = ErrorQueueEntry::Origin;
+  const auto stamp = [](TxStampKind kind, int64_t at) {
+    return ErrorQueueEntry{O::kTimestamping, static_cast<uint32_t>(kind), 199,
+                           Instant::from_nanos(at)};
+  };
+  EXPECT_EQ(q.pop(), stamp(TxStampKind::kSched, 7));
+  EXPECT_EQ(q.pop(), stamp(TxStampKind::kSnd, 7));
+  EXPECT_EQ(q.pop(), stamp(TxStampKind::kSched, 9));
+  EXPECT_EQ(q.pop(), stamp(TxStampKind::kSnd, 9));
+  EXPECT_EQ(q.pop(), stamp(TxStampKind::kAck, 11));
+  EXPECT_EQ(q.pop(), std::nullopt);
+}
+
+TEST(TxTimestamps, WithoutOptIdTheKeyIsZeroAndWritesWithoutRecordFlagsAreNotMarked) {
+  using namespace timestamping;
+  TxTimestamps t;
+  ErrorQueue q;
+  t.on_write(seqnum::Value(50));  // no flags yet
+  ASSERT_EQ(t.configure(kTxSoftware, true, seqnum::Value(1), seqnum::Value(50)), 0);
+  t.on_transmit(seqnum::Value(1), 49, Instant::from_nanos(1), q);
+  EXPECT_TRUE(q.empty());
+  t.on_write(seqnum::Value(60));
+  t.on_transmit(seqnum::Value(50), 10, Instant::from_nanos(2), q);
+  const auto e = q.pop();
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->info, static_cast<uint32_t>(TxStampKind::kSnd));
+  EXPECT_EQ(e->data, 0u);
 }
 
 using SocketFeatures = EstablishedFixture;
@@ -55,8 +132,25 @@ TEST_F(SocketFeatures, ZerocopyWritesNotifyOnlyWithSoZerocopy) {
   h.in(Seg{.seq = 1001, .ack = iss + 201});
   EXPECT_EQ(ep->wakeups().error, errors_before + 1);  // sk_error_report
   EXPECT_NE(ep->poll() & kEpollErr, 0u);
-  EXPECT_EQ(ep->read_error_queue().value(), (ZerocopyRange{0, 0}));
+  EXPECT_EQ(ep->read_error_queue().value(), zerocopy_range(0, 0));
   EXPECT_EQ(ep->poll() & kEpollErr, 0u);
+}
+
+TEST_F(SocketFeatures, NotSentLowatStopsAWriteAtANewSkbAndHoldsPollout) {
+  // tcp_stream_memory_free(): with nothing unsent the socket is writable;
+  // ten segments go at once (cwnd 10), and the rest waits unsent.
+  EXPECT_EQ(ep->get_option(SockOpt::kNotSentLowat).value(), 0);
+  ASSERT_EQ(ep->set_option(SockOpt::kNotSentLowat, 100), 0);
+  EXPECT_EQ(ep->get_option(SockOpt::kNotSentLowat).value(), 100);
+  ASSERT_EQ(ep->write(bytes(1000)).value(), 1000u);
+  EXPECT_NE(ep->poll() & kEpollOut, 0u);
+  ASSERT_EQ(ep->write(bytes(20000)).value(), 20000u);  // one new skb, below the limit
+  EXPECT_EQ(ep->poll() & kEpollOut, 0u);
+  // Raising the limit (and waking writers, sk_write_space()) frees them.
+  const uint64_t wakeups = ep->wakeups().writable;
+  ASSERT_EQ(ep->set_option(SockOpt::kNotSentLowat, -1), 0);
+  EXPECT_EQ(ep->wakeups().writable, wakeups + 1);
+  EXPECT_NE(ep->poll() & kEpollOut, 0u);
 }
 
 TEST_F(SocketFeatures, UnreadBytesCountDataNotTheFinAndTheInqHintSaysEof) {

@@ -1,0 +1,170 @@
+// The binary runner's extended calls (binary_scenario.h, after
+// kExtendedMarker): the socket features added after the first format,
+// each applied through SocketCalls and recorded as the script line that
+// makes it, as the classic calls are (binary_runner.cc).
+#include <poll.h>
+#include <sys/epoll.h>
+
+#include "fuzz/scenario/binary_runner.h"
+#include "fuzz/scenario/linux_symbols.h"
+
+namespace tcpfuzz::scenario {
+
+using namespace netstack;
+using tcp::SockOpt;
+
+namespace {
+
+// {msg_name(...)=..., msg_iov(1)=[{..., 0}], msg_flags=0}: a recvmsg()
+// whose data and control the transcript does not state.
+Expr empty_msghdr() {
+  const Expr iovec = Expr::fields({"", ""}, {Expr::ellipsis(), Expr::number(0)});
+  return Expr::fields({"msg_name", "msg_iov", "msg_flags"},
+                      {Expr::ellipsis(), Expr::array({iovec}), Expr::number(0)});
+}
+
+// The epoll events an argument's low bits ask for.
+Expr epoll_events(uint16_t arg, uint32_t* events) {
+  static constexpr std::pair<uint32_t, const char*> kBits[] = {
+      {EPOLLIN, "EPOLLIN"},           {EPOLLOUT, "EPOLLOUT"},     {EPOLLET, "EPOLLET"},
+      {EPOLLONESHOT, "EPOLLONESHOT"}, {EPOLLRDHUP, "EPOLLRDHUP"}, {EPOLLPRI, "EPOLLPRI"}};
+  std::vector<Expr> names;
+  *events = 0;
+  for (size_t bit = 0; bit < std::size(kBits); ++bit) {
+    if ((arg & (1U << bit)) == 0) continue;
+    *events |= kBits[bit].first;
+    names.push_back(Expr::symbol(kBits[bit].second));
+  }
+  if (names.empty()) return Expr::number(0);
+  return names.size() == 1 ? names[0] : Expr::any_of(std::move(names));
+}
+
+}  // namespace
+
+void BinaryRunner::extended_call(int fd, const SocketCall& c) {
+  switch (c.op) {
+    case CallOp::kInq:
+      set_option(fd, SockOpt::kInq, c.arg & 1);
+      break;
+    case CallOp::kSiocInq: {
+      announce([fd] {
+        return syscall("ioctl", {Expr::number(fd), Expr::symbol("SIOCINQ"), Expr::ellipsis()});
+      });
+      const auto bytes = calls_.unread_bytes(fd);
+      complete(bytes ? CallOutcome::ok(0) : CallOutcome::err(bytes.error()));
+      break;
+    }
+    case CallOp::kZerocopy:
+      set_option(fd, SockOpt::kZerocopy, c.arg & 1);
+      break;
+    case CallOp::kSendZerocopy:
+      send_flagged(fd, c.arg, "MSG_ZEROCOPY", /*zerocopy=*/true);
+      break;
+    case CallOp::kReadErrorQueue:
+      read_error_queue(fd);
+      break;
+    case CallOp::kEpollWait:
+      epoll_wait(fd, c.arg);
+      break;
+    case CallOp::kMark:
+      set_option(fd, SockOpt::kMark, c.arg);
+      break;
+    case CallOp::kNotSentLowat:
+      set_option(fd, SockOpt::kNotSentLowat, c.arg);
+      break;
+    case CallOp::kTimestamping:
+      set_option(fd, SockOpt::kTimestamping, c.arg);
+      break;
+    case CallOp::kPoll:
+      poll(fd);
+      break;
+    default:
+      break;
+  }
+}
+
+void BinaryRunner::send_flagged(int fd, uint16_t length, const char* flag, bool zerocopy) {
+  announce([&] {
+    return syscall("send",
+                   {Expr::number(fd), Expr::ellipsis(), Expr::number(length), Expr::symbol(flag)});
+  });
+  complete(calls_.write(fd, length, false, false, false, zerocopy));
+}
+
+void BinaryRunner::read_error_queue(int fd) {
+  announce([fd] {
+    return syscall("recvmsg", {Expr::number(fd), empty_msghdr(), Expr::symbol("MSG_ERRQUEUE")});
+  });
+  const auto entry = calls_.read_error_queue(fd);
+  complete(entry ? CallOutcome::ok(0) : CallOutcome::err(entry.error()));
+}
+
+void BinaryRunner::epoll_wait(int fd, uint16_t arg) {
+  if (epoll_fd_ < 0) {
+    epoll_fd_ = calls_.lowest_free_fd();
+    announce([] { return syscall("epoll_create", {Expr::number(1)}); });
+    complete(calls_.epoll_create(epoll_fd_));
+  }
+  const int epfd = epoll_fd_;
+  uint32_t events = 0;
+  const Expr stated = epoll_events(arg, &events);
+  // Bit 6 modifies a descriptor already added; else it is added (EEXIST
+  // the second time, as Linux answers).
+  const bool modify = (arg & 0x40) != 0;
+  announce([&] {
+    return syscall("epoll_ctl",
+                   {Expr::number(epfd), Expr::symbol(modify ? "EPOLL_CTL_MOD" : "EPOLL_CTL_ADD"),
+                    Expr::number(fd), Expr::fields({"events", "fd"}, {stated, Expr::number(fd)})});
+  });
+  complete(calls_.epoll_ctl(epfd, modify ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, events,
+                            static_cast<uint64_t>(fd)));
+  announce([epfd] {
+    return syscall("epoll_wait",
+                   {Expr::number(epfd), Expr::ellipsis(), Expr::number(1), Expr::number(0)});
+  });
+  complete(CallOutcome::ok(static_cast<long>(calls_.epoll_wait(epfd, 1).size())));
+}
+
+void BinaryRunner::poll(int fd) {
+  // poll() changes nothing, so its answer is known before the line is.
+  const uint32_t asked = POLLIN | POLLOUT | POLLPRI;
+  const uint32_t revents = calls_.poll(fd) & (asked | POLLERR | POLLHUP | POLLNVAL);
+  announce([&] {
+    const Expr pollfd = Expr::fields(
+        {"fd", "events", "revents"},
+        {Expr::number(fd),
+         Expr::any_of({Expr::symbol("POLLIN"), Expr::symbol("POLLOUT"), Expr::symbol("POLLPRI")}),
+         Expr::number(revents)});
+    return syscall("poll", {Expr::array({pollfd}), Expr::number(1), Expr::number(0)});
+  });
+  complete(CallOutcome::ok(revents != 0 ? 1 : 0));
+}
+
+void BinaryRunner::fast_open_connect(std::optional<uint16_t> length) {
+  const int fd = open_socket();
+  CallOutcome out;
+  if (length) {
+    announce([&] {
+      return syscall("sendto", {Expr::number(fd), Expr::ellipsis(), Expr::number(*length),
+                                Expr::symbol("MSG_FASTOPEN"), Expr::ellipsis(), Expr::ellipsis()});
+    });
+    out = calls_.send_fast_open(fd, *length, false);
+  } else {
+    set_option(fd, SockOpt::kFastOpenConnect, 1);
+    announce([fd] {
+      return syscall("connect", {Expr::number(fd), Expr::ellipsis(), Expr::ellipsis()});
+    });
+    out = calls_.connect(fd);
+  }
+  complete(out);
+  // Connecting (EINPROGRESS, data in the SYN, or a SYN deferred to the
+  // first write): the connection the next calls act on.
+  if (out.error == EINPROGRESS || out.error == 0) {
+    connections_.push_back(fd);
+    peer_next_ = kPeerIsn;  // the peer starts a fresh sequence space
+  } else {
+    close_fd(fd);
+  }
+}
+
+}  // namespace tcpfuzz::scenario

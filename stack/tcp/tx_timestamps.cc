@@ -1,0 +1,61 @@
+#include "stack/tcp/tx_timestamps.h"
+
+#include <cerrno>
+
+namespace netstack::tcp {
+
+using namespace timestamping;
+
+int TxTimestamps::configure(uint32_t flags, bool connected, seqnum::Value snd_una,
+                            seqnum::Value write_seq) {
+  // Linux sock_set_timestamping(): unknown bits, OPT_ID_TCP without OPT_ID,
+  // OPT_STATS without OPT_TSONLY and a PHC binding (which needs the
+  // struct form) are refused; OPT_ID newly on fixes the key base, which a
+  // TCP socket must be connected for.
+  if ((flags & ~kMask) != 0) return EINVAL;
+  if ((flags & kOptIdTcp) != 0 && (flags & kOptId) == 0) return EINVAL;
+  if ((flags & kOptStats) != 0 && (flags & kOptTsonly) == 0) return EINVAL;
+  if ((flags & kBindPhc) != 0) return EINVAL;
+  if ((flags & kOptId) != 0 && (flags_ & kOptId) == 0) {
+    if (!connected) return EINVAL;
+    key_base_ = (flags & kOptIdTcp) != 0 ? write_seq : snd_una;
+  }
+  flags_ = flags;
+  return 0;
+}
+
+void TxTimestamps::on_write(seqnum::Value write_seq) {
+  const uint32_t record = flags_ & kTxRecordMask;
+  if (record != 0) marked_.push_back(Marked{write_seq.sub(seqnum::Size(1)), record});
+}
+
+void TxTimestamps::on_transmit(seqnum::Value seq, uint32_t len, Instant now,
+                               ErrorQueue& queue) const {
+  // Linux: the skb keeps its tx_flags, so every transmission of it, the
+  // retransmissions too, passes the qdisc (SCHED) and the driver (SND).
+  const seqnum::Value end = seq.add(seqnum::Size(len));
+  for (const Marked& m : marked_) {
+    if (!m.byte.greater_equal(seq) || !m.byte.less_than(end)) continue;
+    if ((m.flags & kTxSched) != 0) report(m, TxStampKind::kSched, now, queue);
+    if ((m.flags & kTxSoftware) != 0) report(m, TxStampKind::kSnd, now, queue);
+  }
+}
+
+void TxTimestamps::on_acked(seqnum::Value snd_una, Instant now, ErrorQueue& queue) {
+  while (!marked_.empty() && marked_.front().byte.less_than(snd_una)) {
+    const Marked m = marked_.front();
+    marked_.pop_front();
+    if ((m.flags & kTxAck) != 0) report(m, TxStampKind::kAck, now, queue);
+  }
+}
+
+void TxTimestamps::report(const Marked& m, TxStampKind kind, Instant now, ErrorQueue& queue) const {
+  // Linux __skb_complete_tx_timestamp(): ee_data is the key only with OPT_ID.
+  const uint32_t key = (flags_ & kOptId) != 0 ? key_base_.size_to(m.byte).bytes() : 0;
+  queue.push(ErrorQueueEntry{.origin = ErrorQueueEntry::Origin::kTimestamping,
+                             .info = static_cast<uint32_t>(kind),
+                             .data = key,
+                             .stamp = now});
+}
+
+}  // namespace netstack::tcp
