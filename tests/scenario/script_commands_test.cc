@@ -53,7 +53,7 @@ TEST(ScriptCommands, MetricsFlushForgetsWhatTheStackLearnt) {
   const auto flush = [&flushes] { ++flushes; };
   EXPECT_EQ(run_script_command("ip tcp_metrics flush all > /dev/null 2>&1 || true\n"
                                "ip tcp_metrics flush\n",
-                               "t.pkt", config, flush),
+                               "t.pkt", config, /*files=*/nullptr, flush),
             std::nullopt);
   EXPECT_EQ(flushes, 2);
   // With no stack to flush, the command cannot run.
