@@ -44,6 +44,35 @@ struct OptionSpec {
   bool operator==(const OptionSpec&) const = default;
 };
 
+// IP header fields a packet line states in "[...]" or "(...)" before its
+// flags (packetdrill's ip_info): an ECN codepoint or the whole TOS byte,
+// and the TTL. Outbound lines check them; inbound lines send them.
+struct IpInfo {
+  enum class TosCheck : uint8_t {
+    kNone,
+    kEcn,    // "[noecn]", "[ect0]", "[ect1]", "[ce]": value is the codepoint
+    kEct01,  // "[ect01]": ECT(0) or ECT(1), outbound only
+    kTos,    // "[tos 0x..]": value is the whole byte
+  };
+  TosCheck check = TosCheck::kNone;
+  uint8_t value = 0;
+  uint8_t ttl = 0;  // 0: not stated
+  bool operator==(const IpInfo&) const = default;
+};
+
+// An ICMP line: "icmp TYPE [CODE] [mtu N] [[start:end(len)]]", an error
+// about the segment the stack sent with that (script) sequence number.
+struct IcmpSpec {
+  std::string type;  // as written: "unreachable", "type_3", ...
+  std::string code;  // empty: code 0
+  uint8_t type_byte = 0;
+  uint8_t code_byte = 0;
+  std::optional<uint32_t> mtu;
+  uint32_t quoted_seq = 0;
+  uint32_t quoted_length = 0;
+  bool operator==(const IcmpSpec&) const = default;
+};
+
 struct PacketSpec {
   enum class Direction : uint8_t { kInbound, kOutbound };
   Direction direction = Direction::kInbound;
@@ -58,6 +87,9 @@ struct PacketSpec {
   std::optional<std::pair<uint16_t, uint16_t>> ports;
   // nullopt: "<...>", options not checked (outbound) / none sent (inbound).
   std::optional<std::vector<OptionSpec>> options = std::vector<OptionSpec>{};
+  IpInfo ip;
+  // Set for an ICMP line; the TCP fields above are then unused.
+  std::optional<IcmpSpec> icmp;
 };
 
 // A syscall argument or result expression.

@@ -1,6 +1,7 @@
 #include "fuzz/scenario/script_commands.h"
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -63,11 +64,62 @@ std::optional<std::string> as_sysctl_command(const std::string& line) {
   return command;
 }
 
+// The part of a line before output redirections and "|| true".
+std::string without_plumbing(std::string line) {
+  static constexpr std::string_view kTails[] = {"|| true", "2>&1", "2>/dev/null", ">/dev/null",
+                                                "> /dev/null"};
+  for (bool trimmed = true; trimmed;) {
+    trimmed = false;
+    line.erase(line.find_last_not_of(' ') + 1);
+    for (const std::string_view tail : kTails) {
+      if (!line.ends_with(tail)) continue;
+      line.resize(line.size() - tail.size());
+      trimmed = true;
+    }
+  }
+  return line;
+}
+
+// `nstat`, `nstat -n` and `nstat | grep NAME`: nullopt when the line is
+// none of these; else "" when it ran, or why it cannot run, with `failed`
+// set when grep would find nothing.
+std::optional<std::string> run_nstat(const std::string& line, CommandHost& host,
+                                     std::optional<std::string>* failed) {
+  const std::string bare = without_plumbing(line);
+  if (bare == "nstat" || bare == "nstat -n") {
+    host.nstat().update(host.counters());
+    return "";
+  }
+  constexpr std::string_view kGrep = "nstat | grep ";
+  if (!bare.starts_with(kGrep)) return std::nullopt;
+  const std::string name = bare.substr(kGrep.size());
+  const MibCounters now = host.counters();
+  const std::optional<bool> listed = host.nstat().lists(now, name);
+  if (!listed) return "nstat counter " + name;
+  host.nstat().update(now);
+  if (!*listed && failed != nullptr) *failed = "`" + line + "`: " + name + " did not change";
+  return "";
+}
+
+// `ip link set dev tun0 mtu N`: nullopt when the line is not one.
+std::optional<uint32_t> link_mtu_command(const std::string& line) {
+  constexpr std::string_view kPrefix = "ip link set dev tun0 mtu ";
+  const std::string bare = without_plumbing(line);
+  if (!bare.starts_with(kPrefix)) return std::nullopt;
+  uint32_t mtu = 0;
+  const char* first = bare.data() + kPrefix.size();
+  const char* last = bare.data() + bare.size();
+  const auto r = std::from_chars(first, last, mtu);
+  if (r.ec != std::errc() || r.ptr != last) return std::nullopt;
+  return mtu;
+}
+
 }  // namespace
 
 std::optional<std::string> run_script_command(const std::string& command,
                                               const std::string& script_path,
-                                              netstack::tcp::Config& config) {
+                                              netstack::tcp::Config& config, CommandHost* host,
+                                              std::optional<std::string>* failed) {
   // Shell line continuations join their lines.
   std::string joined = command;
   for (size_t at = joined.find("\\\n"); at != std::string::npos; at = joined.find("\\\n", at)) {
@@ -95,24 +147,29 @@ std::optional<std::string> run_script_command(const std::string& command,
       continue;
     }
     if (is_harmless_plumbing(line)) continue;
+    if (host != nullptr) {
+      if (auto nstat = run_nstat(line, *host, failed)) {
+        if (!nstat->empty()) return nstat;
+        if (failed != nullptr && *failed) return std::nullopt;
+        continue;
+      }
+      if (auto mtu = link_mtu_command(line)) {
+        // Linux dev_set_mtu(): IPv4 needs 68 bytes, IPv6 1280 (not checked here).
+        if (*mtu < 68) {
+          if (failed != nullptr) *failed = "`" + line + "`: MTU below 68";
+          return std::nullopt;
+        }
+        host->set_link_mtu(*mtu);
+        continue;
+      }
+    }
     return "shell command `" + line + "`";
   }
   return std::nullopt;
 }
 
 bool is_harmless_plumbing(std::string line) {
-  // Drop trailing "|| true" and output redirections, in any order.
-  static constexpr std::string_view kTails[] = {"|| true", "2>&1", "2>/dev/null", ">/dev/null",
-                                                "> /dev/null"};
-  for (bool trimmed = true; trimmed;) {
-    trimmed = false;
-    line.erase(line.find_last_not_of(' ') + 1);
-    for (const std::string_view tail : kTails) {
-      if (!line.ends_with(tail)) continue;
-      line.resize(line.size() - tail.size());
-      trimmed = true;
-    }
-  }
+  line = without_plumbing(std::move(line));
   static constexpr std::string_view kHarmless[] = {
       "tc qdisc add dev tun0 root pfifo",
       "tc qdisc replace dev tun0 root pfifo",

@@ -7,16 +7,31 @@
 #include <optional>
 #include <string>
 
+#include "fuzz/scenario/nstat.h"
 #include "stack/tcp/config.h"
 
 namespace tcpfuzz::scenario {
 
+// What commands reach besides the sysctls: the stack's counters (`nstat`)
+// and its link (`ip link set dev tun0 mtu N`).
+class CommandHost {
+ public:
+  virtual ~CommandHost() = default;
+  virtual MibCounters counters() const = 0;
+  virtual Nstat& nstat() = 0;
+  virtual void set_link_mtu(uint32_t mtu) = 0;
+};
+
 // Runs the command block `command` of the script at `script_path`. nullopt
 // when it ran; otherwise the construct that cannot run ("sysctl foo",
-// "shell command `...`", "cannot read ../defaults.sh").
+// "shell command `...`", "cannot read ../defaults.sh"). Without a host,
+// `nstat` and `ip link` cannot run. A command that ran and failed (its
+// exit status would be nonzero) sets `*failed`, when given, and stops.
 std::optional<std::string> run_script_command(const std::string& command,
                                               const std::string& script_path,
-                                              netstack::tcp::Config& config);
+                                              netstack::tcp::Config& config,
+                                              CommandHost* host = nullptr,
+                                              std::optional<std::string>* failed = nullptr);
 
 // A plain FIFO qdisc, flushing cached metrics, one segment per packet: lines
 // that change nothing here. A qdisc that drops or delays (limit, netem, ...)

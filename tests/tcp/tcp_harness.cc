@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "stack/header/icmp.h"
+
 namespace netstack::tcp::testing {
 
 std::string Seg::describe() const {
@@ -26,6 +28,24 @@ PeerHarness::PeerHarness(Config config, uint64_t seed, IpAddress::Family family)
       clock(bed.clock()),
       stack(bed.host(host).stack()),
       tcp(bed.host(host).tcp()) {}
+
+void PeerHarness::icmp_error(uint8_t type, uint8_t code, uint32_t seq, uint32_t mtu,
+                             uint16_t local_port) {
+  header::IcmpErrorPacket p;
+  p.from = remote;
+  p.message = header::IcmpError{.v6 = local.is_v6(),
+                                .type = type,
+                                .code = code,
+                                .mtu = mtu,
+                                .src = local,
+                                .dst = remote,
+                                .src_port = local_port,
+                                .dst_port = kRemotePort,
+                                .seq = seq};
+  p.quoted_total_length = 1500;
+  peer.send(View::copy_of(header::build_icmp_error(p)));
+  bed.pump();
+}
 
 void PeerHarness::in(Seg s) {
   header::TcpPacketSpec spec;
