@@ -16,6 +16,7 @@ MibCounters mib_counters(const netstack::tcp::TcpStats& tcp) {
       {"TcpExtSyncookiesFailed", tcp.syncookies_failed},
       {"TcpExtTCPChallengeACK", tcp.challenge_acks},
       {"TcpExtTCPAbortOnData", tcp.aborts_on_data},
+      {"TcpExtTCPMD5Unexpected", tcp.md5_unexpected},
   };
 }
 

@@ -56,6 +56,10 @@ std::vector<OptionSpec> options_in_order(std::span<const uint8_t> b) {
         o.kind = OptionSpec::Kind::kFastOpen;
         o.cookie.assign(body, body + len - 2);
         break;
+      case opt::kMd5Signature:
+        o.kind = OptionSpec::Kind::kMd5;
+        o.cookie.assign(body, body + len - 2);
+        break;
       case opt::kExperimental:
         if (len >= 4 && load_be16(body) == opt::kFastOpenMagic) {
           o.kind = OptionSpec::Kind::kFastOpenExp;
@@ -126,6 +130,10 @@ std::vector<uint8_t> option_bytes(const std::vector<OptionSpec>& options) {
         be16(opt::kFastOpenMagic);
         out.insert(out.end(), o.cookie.begin(), o.cookie.end());
         break;
+      case OptionSpec::Kind::kMd5:
+        out.insert(out.end(), {opt::kMd5Signature, static_cast<uint8_t>(2 + o.cookie.size())});
+        out.insert(out.end(), o.cookie.begin(), o.cookie.end());
+        break;
     }
   }
   return out;
@@ -162,7 +170,10 @@ std::string format_options(const std::vector<OptionSpec>& options) {
         break;
       case OptionSpec::Kind::kFastOpen:
       case OptionSpec::Kind::kFastOpenExp:
-        s += o.kind == OptionSpec::Kind::kFastOpen ? "FO" : "FOEXP";
+      case OptionSpec::Kind::kMd5:
+        s += o.kind == OptionSpec::Kind::kFastOpen      ? "FO"
+             : o.kind == OptionSpec::Kind::kFastOpenExp ? "FOEXP"
+                                                        : "md5";
         if (!o.cookie.empty()) s += " ";
         for (const uint8_t b : o.cookie) {
           static constexpr char kHex[] = "0123456789abcdef";

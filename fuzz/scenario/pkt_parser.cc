@@ -272,6 +272,12 @@ class Parser {
         }
         break;
       }
+      if (p->direction == PacketSpec::Direction::kOutbound &&
+          std::ranges::any_of(
+              options, [](const OptionSpec& o) { return o.kind == OptionSpec::Kind::kMd5; })) {
+        // The stack holds no TCP_MD5SIG keys, so it never signs.
+        out.unsupported.push_back({"outbound TCP-MD5 signature", line});
+      }
       p->options = std::move(options);
       return expect('>', "'>' closing the option list");
     }
@@ -331,8 +337,13 @@ class Parser {
     if (t.kind != Token::Kind::kWord) return fail(t, "expected an ICMP type");
     icmp.type = next().text;
     const auto type = icmp_type_byte(v6, icmp.type);
-    if (!type) return fail(t, "bad ICMP type " + icmp.type);
-    icmp.type_byte = *type;
+    if (!type) {
+      // packetdrill's semantic error (e.g. ICMPv6's packet_too_big in an
+      // IPv4 run): the line cannot be honoured.
+      out.unsupported.push_back(
+          {"ICMP type " + icmp.type + (v6 ? " for IPv6" : " for IPv4"), line});
+    }
+    icmp.type_byte = type.value_or(0);
     if (peek().kind == Token::Kind::kWord && !peek().is_word("mtu") && !peek().is_word("id")) {
       const Token& c = peek();
       icmp.code = next().text;
@@ -346,7 +357,7 @@ class Parser {
       next();
       uint32_t mtu = 0;
       if (!expect_u32(&mtu, "MTU")) return false;
-      if (!icmp_carries_mtu(v6, icmp.type_byte, icmp.code_byte)) {
+      if (type && !icmp_carries_mtu(v6, icmp.type_byte, icmp.code_byte)) {
         return fail(t_[pos_ - 1], v6 ? "ICMPv6 MTU is only valid for packet_too_big-0"
                                      : "ICMPv4 MTU is only valid for unreachable-frag_needed");
       }
@@ -430,7 +441,18 @@ class Parser {
       // Linux makes for its addresses and defaults.sh's key.
       if (hex == "TFO_COOKIE") hex = ipv6(out) ? "c1d1e9742a47a9bc" : "3021b9d889017eeb";
       if (!parse_hex(hex, &o->cookie)) return fail(v, "bad Fast Open cookie '" + hex + "'");
-    } else if (name == "md5" || name == "exp" || name == "mptcp") {
+    } else if (name == "md5") {
+      // packetdrill: "md5 <hex digest>", 16 bytes.
+      o->kind = K::kMd5;
+      const Token& v = peek();
+      if (v.kind != Token::Kind::kWord && v.kind != Token::Kind::kInteger) {
+        return fail(v, "expected an MD5 digest");
+      }
+      const std::string hex = next().text;
+      if (!parse_hex(hex, &o->cookie) || o->cookie.size() != 16) {
+        return fail(v, "bad MD5 digest '" + hex + "'");
+      }
+    } else if (name == "exp" || name == "mptcp") {
       out.unsupported.push_back({"TCP option " + name, line});
       while (!peek().is(',') && !peek().is('>') && peek().kind != Token::Kind::kEnd) next();
       o->kind = K::kNop;

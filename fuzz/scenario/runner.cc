@@ -326,6 +326,13 @@ class Runner final : public CommandHost {
   MibCounters counters() const override { return mib_counters(world_.tcp().stats()); }
   Nstat& nstat() override { return nstat_; }
   void set_link_mtu(uint32_t mtu) override { world_.set_link_mtu(mtu); }
+  bool listening_on(uint16_t port) const override {
+    bool found = false;
+    world_.tcp().for_each_endpoint([&](const tcp::Endpoint& ep) {
+      found = found || (ep.state() == tcp::State::kListen && ep.tuple().local_port == port);
+    });
+    return found;
+  }
   // End CommandHost implementation.
 
   // ---- Syscalls ----

@@ -35,12 +35,13 @@ struct OptionSpec {
     kTimestamp,
     kFastOpen,     // "FO [cookie]": kind 34 (RFC 7413)
     kFastOpenExp,  // "FOEXP [cookie]": kind 254 with the magic 0xF989
+    kMd5,          // "md5 <32 hex digits>": kind 19 (RFC 2385), the digest in cookie
   };
   Kind kind = Kind::kNop;
   uint32_t value = 0;   // MSS, window scale
   uint32_t value2 = 0;  // timestamp echo reply (value is TSval)
   std::vector<std::pair<uint32_t, uint32_t>> sack_blocks;
-  std::vector<uint8_t> cookie;  // Fast Open; empty: a cookie request
+  std::vector<uint8_t> cookie;  // Fast Open (empty: a cookie request); MD5 digest
   bool operator==(const OptionSpec&) const = default;
 };
 

@@ -114,6 +114,22 @@ std::optional<uint32_t> link_mtu_command(const std::string& line) {
   return mtu;
 }
 
+// `grep " 0A " /proc/net/tcp /proc/net/tcp6 | grep ":1F90"`: whether a
+// listener (state 0A) has that local port (hex); nullopt when the line is
+// not this query.
+std::optional<bool> proc_net_tcp_listener(const std::string& line, const CommandHost& host) {
+  constexpr std::string_view kPrefix = R"(grep " 0A " /proc/net/tcp /proc/net/tcp6 | grep ":)";
+  const std::string bare = without_plumbing(line);
+  if (!bare.starts_with(kPrefix) || !bare.ends_with('"')) return std::nullopt;
+  const std::string_view hex =
+      std::string_view(bare).substr(kPrefix.size(), bare.size() - kPrefix.size() - 1);
+  uint16_t port = 0;
+  const auto r = std::from_chars(hex.data(), hex.data() + hex.size(), port, 16);
+  if (r.ec != std::errc() || r.ptr != hex.data() + hex.size() || hex.size() != 4)
+    return std::nullopt;
+  return host.listening_on(port);
+}
+
 }  // namespace
 
 std::optional<std::string> run_script_command(const std::string& command,
@@ -151,6 +167,13 @@ std::optional<std::string> run_script_command(const std::string& command,
       if (auto nstat = run_nstat(line, *host, failed)) {
         if (!nstat->empty()) return nstat;
         if (failed != nullptr && *failed) return std::nullopt;
+        continue;
+      }
+      if (auto listed = proc_net_tcp_listener(line, *host)) {
+        if (!*listed) {
+          if (failed != nullptr) *failed = "`" + line + "`: no such listener";
+          return std::nullopt;
+        }
         continue;
       }
       if (auto mtu = link_mtu_command(line)) {

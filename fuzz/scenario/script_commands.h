@@ -20,6 +20,8 @@ class CommandHost {
   virtual MibCounters counters() const = 0;
   virtual Nstat& nstat() = 0;
   virtual void set_link_mtu(uint32_t mtu) = 0;
+  // A socket in LISTEN has local port `port` (what /proc/net/tcp lists).
+  virtual bool listening_on(uint16_t port) const = 0;
 };
 
 // Runs the command block `command` of the script at `script_path`. nullopt

@@ -21,6 +21,13 @@ void Endpoint::handle_segment(InboundSegment& in) {
             .window = in.tcp.window,
             .options = header::parse_tcp_options(in.tcp.options),
             .payload = in.payload};
+  // Linux tcp_inbound_md5_hash(): a signed segment for a socket without a
+  // TCP_MD5SIG key is dropped (TCPMD5Unexpected); TIME-WAIT does not check.
+  if (s.options.md5_signature && state_ != State::kTimeWait) {
+    ++protocol_.stats().md5_unexpected;
+    trace_in(s, Verdict::kDropped);
+    return;
+  }
   // RFC 9293 3.10.7: by state.
   switch (state_) {
     case State::kListen:

@@ -50,6 +50,7 @@ namespace netstack::tcp {
   X(icmp_out_of_window)  /* quoting what is not in flight (TcpExtOutOfWindowIcmps) */ \
   X(icmp_request_drops)  /* a SYN-queue request dropped for an ICMP error */          \
   X(icmp_soft_errors)    /* an open connection noted an ICMP error */                 \
+  X(md5_unexpected)      /* signed segments without a key (TcpExtTCPMD5Unexpected) */ \
   X(icmp_unused)         /* ICMP errors TCP does not act on (redirect, quench) */
 
 struct TcpStats {

@@ -76,3 +76,71 @@ TEST(ScriptCommands, DefaultsShIsFollowedAndApplied) {
 
 }  // namespace
 }  // namespace tcpfuzz::scenario
+
+namespace tcpfuzz::scenario {
+namespace {
+
+// Counters and a link the commands can reach, as the runner offers them.
+class FakeHost final : public CommandHost {
+ public:
+  MibCounters counters() const override { return values; }
+  Nstat& nstat() override { return history; }
+  void set_link_mtu(uint32_t m) override { mtu = m; }
+  bool listening_on(uint16_t port) const override { return port == 8080; }
+
+  MibCounters values{{"TcpExtOutOfWindowIcmps", 0}};
+  Nstat history;
+  uint32_t mtu = 0;
+};
+
+TEST(ScriptCommandsHost, NstatGrepSucceedsOnlyForACounterThatChanged) {
+  netstack::tcp::Config config;
+  FakeHost host;
+  std::optional<std::string> failed;
+  EXPECT_EQ(run_script_command("nstat > /dev/null", "t.pkt", config, &host, &failed), std::nullopt);
+  EXPECT_EQ(run_script_command("nstat | grep TcpExtOutOfWindowIcmps > /dev/null", "t.pkt", config,
+                               &host, &failed),
+            std::nullopt);
+  EXPECT_TRUE(failed.has_value());  // grep found nothing: the script fails
+  failed.reset();
+  host.values["TcpExtOutOfWindowIcmps"] = 1;
+  EXPECT_EQ(
+      run_script_command("nstat | grep TcpExtOutOfWindowIcmps", "t.pkt", config, &host, &failed),
+      std::nullopt);
+  EXPECT_FALSE(failed.has_value());
+  EXPECT_EQ(run_script_command("nstat | grep TcpExtNoSuchThing", "t.pkt", config, &host, &failed),
+            "nstat counter TcpExtNoSuchThing");
+}
+
+TEST(ScriptCommandsHost, LinkMtuAndListenerQueries) {
+  netstack::tcp::Config config;
+  FakeHost host;
+  std::optional<std::string> failed;
+  EXPECT_EQ(run_script_command("ip link set dev tun0 mtu 1000", "t.pkt", config, &host, &failed),
+            std::nullopt);
+  EXPECT_EQ(host.mtu, 1000u);
+  EXPECT_EQ(run_script_command(R"(grep " 0A " /proc/net/tcp /proc/net/tcp6 | grep ":1F90")",
+                               "t.pkt", config, &host, &failed),
+            std::nullopt);
+  EXPECT_FALSE(failed.has_value());
+  EXPECT_EQ(run_script_command(R"(grep " 0A " /proc/net/tcp /proc/net/tcp6 | grep ":1F91")",
+                               "t.pkt", config, &host, &failed),
+            std::nullopt);
+  EXPECT_TRUE(failed.has_value());
+  // Without a host these commands cannot run.
+  EXPECT_EQ(run_script_command("ip link set dev tun0 mtu 1000", "t.pkt", config),
+            "shell command `ip link set dev tun0 mtu 1000`");
+}
+
+TEST(ScriptCommandsHost, TsoSysctlsAndEcnAreAccepted) {
+  netstack::tcp::Config config;
+  EXPECT_EQ(run_script_command("sysctl -q net.ipv4.tcp_tso_win_divisor=3", "t.pkt", config),
+            std::nullopt);
+  EXPECT_EQ(run_script_command("sysctl -q net.ipv4.tcp_ecn=1", "t.pkt", config), std::nullopt);
+  EXPECT_EQ(config.ecn, 1u);
+  EXPECT_EQ(run_script_command("sysctl -q net.ipv4.tcp_ecn=3", "t.pkt", config),
+            "sysctl net.ipv4.tcp_ecn=3");  // AccECN
+}
+
+}  // namespace
+}  // namespace tcpfuzz::scenario

@@ -75,12 +75,14 @@ Seg PeerHarness::out() {
   }
   View p = std::move(*sent);
   std::span<const uint8_t> segment;
+  uint8_t tos = 0;
   if (local.is_v4()) {
     auto ip = header::parse_ipv4(p.bytes());
     EXPECT_TRUE(ip.has_value());
     if (!ip) return {};
     EXPECT_EQ(ip->header.src, local);
     segment = ip->payload;
+    tos = ip->header.tos;
   } else {
     auto ip = header::parse_ipv6(p.bytes());
     EXPECT_TRUE(ip.has_value());
@@ -88,6 +90,7 @@ Seg PeerHarness::out() {
     EXPECT_EQ(ip->header.src, local);
     EXPECT_EQ(ip->header.next_header, header::kProtocolTcp);
     segment = ip->payload;
+    tos = ip->header.traffic_class;
   }
   auto tcp_seg = header::parse_tcp(segment);
   EXPECT_TRUE(tcp_seg.has_value());
@@ -102,6 +105,7 @@ Seg PeerHarness::out() {
   s.payload.assign(tcp_seg->payload.begin(), tcp_seg->payload.end());
   s.src_port = tcp_seg->header.src_port;
   s.dst_port = tcp_seg->header.dst_port;
+  s.tos = tos;
   if ((s.flags & kSyn) != 0) our_iss = s.seq;
   return s;
 }

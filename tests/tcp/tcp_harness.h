@@ -39,6 +39,7 @@ struct Seg {
   std::vector<uint8_t> payload;
   uint16_t src_port = 0;
   uint16_t dst_port = 0;
+  uint8_t tos = 0;  // out(): the IP TOS byte / traffic class it was sent with
 
   std::string describe() const;
 };
