@@ -65,8 +65,9 @@ std::optional<uint8_t> numbered(std::string_view text, std::string_view prefix) 
 }
 
 std::span<const Name> code_table(bool v6, std::string_view type) {
-  if (!v6)
+  if (!v6) {
     return type == "unreachable" ? std::span<const Name>(kV4Unreachable) : std::span<const Name>();
+  }
   if (type == "unreachable") return kV6Unreachable;
   if (type == "time_exceeded") return kV6TimeExceeded;
   if (type == "parameter_problem") return kV6ParameterProblem;

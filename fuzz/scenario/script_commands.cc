@@ -125,8 +125,9 @@ std::optional<bool> proc_net_tcp_listener(const std::string& line, const Command
       std::string_view(bare).substr(kPrefix.size(), bare.size() - kPrefix.size() - 1);
   uint16_t port = 0;
   const auto r = std::from_chars(hex.data(), hex.data() + hex.size(), port, 16);
-  if (r.ec != std::errc() || r.ptr != hex.data() + hex.size() || hex.size() != 4)
+  if (r.ec != std::errc() || r.ptr != hex.data() + hex.size() || hex.size() != 4) {
     return std::nullopt;
+  }
   return host.listening_on(port);
 }
 
