@@ -15,6 +15,10 @@ class Stack::Nic final : public PacketReceiver {
   void receive(View packet) override { stack_.deliver(id_, std::move(packet)); }
 
   Link& link() { return link_; }
+  const Link& link() const { return link_; }
+  // 0: the link's own.
+  uint32_t mtu() const { return mtu_; }
+  void set_mtu(uint32_t mtu) { mtu_ = mtu; }
   std::vector<IpAddress>& addresses() { return addresses_; }
   const std::vector<IpAddress>& addresses() const { return addresses_; }
   bool owns(const IpAddress& a) const {
@@ -25,6 +29,7 @@ class Stack::Nic final : public PacketReceiver {
   Stack& stack_;
   NicId id_;
   Link& link_;
+  uint32_t mtu_ = 0;
   std::vector<IpAddress> addresses_;
 };
 
@@ -68,7 +73,12 @@ std::optional<NicId> Stack::nic_for(const IpAddress& local) const {
 }
 
 uint32_t Stack::mtu(NicId id) const {
-  return nics_.at(id)->link().mtu();
+  const Nic& nic = *nics_.at(id);
+  return nic.mtu() != 0 ? nic.mtu() : nic.link().mtu();
+}
+
+void Stack::set_mtu(NicId id, uint32_t mtu) {
+  nics_.at(id)->set_mtu(mtu);
 }
 
 void Stack::deliver(NicId id, View packet) {
@@ -94,14 +104,14 @@ void Stack::deliver(NicId id, View packet) {
       return;
     }
     if (ip->header.protocol == header::kProtocolIcmp) {
-      deliver_packet_too_big(id, ip->header.dst, header::parse_packet_too_big_v4(ip->payload));
+      deliver_icmp_error(id, ip->header.dst, header::parse_icmp_error_v4(ip->payload));
       return;
     }
     if (ip->header.protocol != header::kProtocolTcp) {
       ++stats_.ip_unknown_protocol;
       return;
     }
-    deliver_tcp(id, std::move(packet), ip->payload, ip->header.src, ip->header.dst);
+    deliver_tcp(id, std::move(packet), ip->payload, ip->header.src, ip->header.dst, ip->header.tos);
     return;
   }
   if (version == 6) {
@@ -115,23 +125,23 @@ void Stack::deliver(NicId id, View packet) {
       return;
     }
     if (ip->header.next_header == header::kProtocolIcmpv6) {
-      deliver_packet_too_big(
-          id, ip->header.dst,
-          header::parse_packet_too_big_v6(ip->payload, ip->header.src, ip->header.dst));
+      deliver_icmp_error(id, ip->header.dst,
+                         header::parse_icmp_error_v6(ip->payload, ip->header.src, ip->header.dst));
       return;
     }
     if (ip->header.next_header != header::kProtocolTcp) {
       ++stats_.ip_unknown_protocol;
       return;
     }
-    deliver_tcp(id, std::move(packet), ip->payload, ip->header.src, ip->header.dst);
+    deliver_tcp(id, std::move(packet), ip->payload, ip->header.src, ip->header.dst,
+                ip->header.traffic_class);
     return;
   }
   ++stats_.ip_malformed;
 }
 
 void Stack::deliver_tcp(NicId id, View packet, std::span<const uint8_t> segment,
-                        const IpAddress& src, const IpAddress& dst) {
+                        const IpAddress& src, const IpAddress& dst, uint8_t tos) {
   if (!nics_.at(id)->owns(dst)) {
     ++stats_.ip_not_for_us;
     return;
@@ -160,6 +170,7 @@ void Stack::deliver_tcp(NicId id, View packet, std::span<const uint8_t> segment,
   in.nic = id;
   in.tuple = FourTuple{dst, tcp->header.dst_port, src, tcp->header.src_port};
   in.tcp = tcp->header;
+  in.tos = tos;
   const auto payload_offset = static_cast<size_t>(tcp->payload.data() - packet.bytes().data());
   in.payload = packet.slice(payload_offset, tcp->payload.size());
   in.packet = std::move(packet);
@@ -172,9 +183,10 @@ void Stack::deliver_tcp(NicId id, View packet, std::span<const uint8_t> segment,
   if (unmatched_ != nullptr) unmatched_->handle_segment(in);
 }
 
-void Stack::deliver_packet_too_big(NicId id, const IpAddress& dst,
-                                   const std::optional<header::PacketTooBig>& message) {
-  // Only "packet too big" is acted on; other ICMP is counted and dropped.
+void Stack::deliver_icmp_error(NicId id, const IpAddress& dst,
+                               const std::optional<header::IcmpError>& message) {
+  // Only errors quoting a segment of one of our connections are acted on
+  // (Linux icmp_unreach() -> tcp_v4_err()); the rest is counted and dropped.
   if (!message || !nics_.at(id)->owns(dst) || !(message->src == dst)) {
     ++stats_.icmp_ignored;
     return;
@@ -185,8 +197,8 @@ void Stack::deliver_packet_too_big(NicId id, const IpAddress& dst,
     ++stats_.icmp_ignored;
     return;
   }
-  ++stats_.icmp_packet_too_big;
-  h->handle_packet_too_big(message->mtu, message->seq);
+  ++(message->is_packet_too_big() ? stats_.icmp_packet_too_big : stats_.icmp_errors);
+  h->handle_icmp_error(*message);
 }
 
 bool Stack::send(View packet, const IpAddress& src) {
@@ -196,7 +208,7 @@ bool Stack::send(View packet, const IpAddress& src) {
     return false;
   }
   Link& link = nics_[*id]->link();
-  if (packet.size() > link.mtu()) {
+  if (packet.size() > mtu(*id)) {
     ++stats_.ip_send_too_big;
     return false;
   }

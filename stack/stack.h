@@ -46,6 +46,9 @@ class Stack {
   // The NIC that owns `local`, if any.
   std::optional<NicId> nic_for(const IpAddress& local) const;
   uint32_t mtu(NicId id) const;
+  // Sets the device MTU the IP layer uses on `id` (`ip link set dev X mtu N`);
+  // the link itself is left as it is.
+  void set_mtu(NicId id, uint32_t mtu);
 
   // The receive path: validates IP and TCP and hands the segment to the
   // demux target, or to the unmatched-segment handler (the TCP layer, which
@@ -69,9 +72,9 @@ class Stack {
  private:
   class Nic;
   void deliver_tcp(NicId id, View packet, std::span<const uint8_t> segment, const IpAddress& src,
-                   const IpAddress& dst);
-  void deliver_packet_too_big(NicId id, const IpAddress& dst,
-                              const std::optional<header::PacketTooBig>& message);
+                   const IpAddress& dst, uint8_t tos);
+  void deliver_icmp_error(NicId id, const IpAddress& dst,
+                          const std::optional<header::IcmpError>& message);
 
   Clock& clock_;
   StackOptions options_;

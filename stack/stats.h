@@ -24,6 +24,7 @@ namespace netstack {
   X(tcp_no_port)         /* no connection or listener matched */              \
   X(tcp_invalid_address) /* broadcast/multicast/unspecified source */         \
   X(icmp_packet_too_big) /* path MTU messages handed to a connection */       \
+  X(icmp_errors)         /* other ICMP errors handed to a connection */       \
   X(icmp_ignored)        /* other ICMP, bad checksum, or no such connection */
 
 struct Stats {

@@ -11,6 +11,7 @@
 
 #include "stack/buffer/view.h"
 #include "stack/header/address.h"
+#include "stack/header/icmp.h"
 #include "stack/header/tcp.h"
 
 namespace netstack {
@@ -37,19 +38,17 @@ struct InboundSegment {
   NicId nic = 0;
   FourTuple tuple;  // from the receiver's point of view
   header::TcpHeader tcp;
-  View payload;  // shares the received packet's storage
-  View packet;   // the whole IP packet (options spans point into it)
+  uint8_t tos = 0;  // the IP header's TOS byte / traffic class (its low bits: ECN)
+  View payload;     // shares the received packet's storage
+  View packet;      // the whole IP packet (options spans point into it)
 };
 
 class SegmentHandler {
  public:
   virtual ~SegmentHandler() = default;
   virtual void handle_segment(InboundSegment& segment) = 0;
-  // ICMP "packet too big" quoting a segment this handler sent with `seq`.
-  virtual void handle_packet_too_big(uint32_t mtu, uint32_t seq) {
-    (void)mtu;
-    (void)seq;
-  }
+  // An ICMP error quoting a segment this handler sent.
+  virtual void handle_icmp_error(const header::IcmpError& error) { (void)error; }
 };
 
 class TcpDemuxer {

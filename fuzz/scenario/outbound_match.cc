@@ -39,6 +39,32 @@ bool options_match(const std::vector<OptionSpec>& want, const std::vector<Option
   return true;
 }
 
+std::optional<std::string> ip_fields_differ(const IpInfo& want, IpInfo* live) {
+  // packetdrill verify_outbound_live_tos() / _ttl_or_hl(). `live` holds the
+  // whole TOS byte; it is shown the way the line states it.
+  using C = IpInfo::TosCheck;
+  const uint8_t tos = live->value;
+  const uint8_t ecn = tos & 0x3;
+  live->check = want.check;
+  live->value = want.check == C::kTos ? tos : ecn;
+  if (want.ttl == 0) live->ttl = 0;
+  switch (want.check) {
+    case C::kNone:
+      break;
+    case C::kEcn:
+      if (ecn != want.value) return "IP ECN field differs";
+      break;
+    case C::kEct01:
+      if (ecn != 1 && ecn != 2) return "IP ECN field is neither ECT(0) nor ECT(1)";
+      break;
+    case C::kTos:
+      if (tos != want.value) return "IP TOS differs";
+      break;
+  }
+  if (want.ttl != 0 && live->ttl != want.ttl) return "IP TTL differs";
+  return std::nullopt;
+}
+
 std::optional<std::string> OutboundMatch::mismatch(const Event& e, const PacketSpec& want,
                                                    PacketSpec live, size_t fragments, int64_t t,
                                                    std::optional<int64_t> t_end, int64_t sent_us) {
@@ -72,6 +98,7 @@ std::optional<std::string> OutboundMatch::mismatch(const Event& e, const PacketS
   }
   if (*live.urgent != want.urgent.value_or(0)) return differs("urgent pointer differs");
   if (live.payload_length != want.payload_length) return differs("payload length differs");
+  if (auto ip = ip_fields_differ(want.ip, &live.ip)) return differs(*ip);
   if (want.options && !options_match(*want.options, *live.options)) {
     return differs("TCP options differ");
   }

@@ -35,6 +35,11 @@ class TimestampMap {
   std::optional<std::pair<uint32_t, uint32_t>> baseline_;  // (script, live)
 };
 
+// How the IP fields a line states differ from the live packet's (`live`
+// holds the whole TOS byte and the TTL; it is rewritten as the line states
+// them, for the message); nullopt when they match.
+std::optional<std::string> ip_fields_differ(const IpInfo& want, IpInfo* live);
+
 // The option lists are the same, TSval/TSecr aside.
 bool options_match(const std::vector<OptionSpec>& want, const std::vector<OptionSpec>& got);
 

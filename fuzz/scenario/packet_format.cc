@@ -1,5 +1,7 @@
 #include "fuzz/scenario/packet_format.h"
 
+#include <cstdio>
+
 #include "stack/header/byte_order.h"
 #include "stack/header/tcp.h"
 #include "stack/header/tcp_options.h"
@@ -52,6 +54,10 @@ std::vector<OptionSpec> options_in_order(std::span<const uint8_t> b) {
         break;
       case opt::kFastOpen:
         o.kind = OptionSpec::Kind::kFastOpen;
+        o.cookie.assign(body, body + len - 2);
+        break;
+      case opt::kMd5Signature:
+        o.kind = OptionSpec::Kind::kMd5;
         o.cookie.assign(body, body + len - 2);
         break;
       case opt::kExperimental:
@@ -124,6 +130,10 @@ std::vector<uint8_t> option_bytes(const std::vector<OptionSpec>& options) {
         be16(opt::kFastOpenMagic);
         out.insert(out.end(), o.cookie.begin(), o.cookie.end());
         break;
+      case OptionSpec::Kind::kMd5:
+        out.insert(out.end(), {opt::kMd5Signature, static_cast<uint8_t>(2 + o.cookie.size())});
+        out.insert(out.end(), o.cookie.begin(), o.cookie.end());
+        break;
     }
   }
   return out;
@@ -160,7 +170,10 @@ std::string format_options(const std::vector<OptionSpec>& options) {
         break;
       case OptionSpec::Kind::kFastOpen:
       case OptionSpec::Kind::kFastOpenExp:
-        s += o.kind == OptionSpec::Kind::kFastOpen ? "FO" : "FOEXP";
+      case OptionSpec::Kind::kMd5:
+        s += o.kind == OptionSpec::Kind::kFastOpen      ? "FO"
+             : o.kind == OptionSpec::Kind::kFastOpenExp ? "FOEXP"
+                                                        : "md5";
         if (!o.cookie.empty()) s += " ";
         for (const uint8_t b : o.cookie) {
           static constexpr char kHex[] = "0123456789abcdef";
@@ -173,7 +186,48 @@ std::string format_options(const std::vector<OptionSpec>& options) {
   return s + ">";
 }
 
+namespace {
+
+std::string format_ip_info(const IpInfo& ip) {
+  using C = IpInfo::TosCheck;
+  static constexpr const char* kEcn[] = {"noecn", "ect1", "ect0", "ce"};
+  std::string s;
+  switch (ip.check) {
+    case C::kNone:
+      break;
+    case C::kEcn:
+      s = kEcn[ip.value & 0x3];
+      break;
+    case C::kEct01:
+      s = "ect01";
+      break;
+    case C::kTos: {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%x", ip.value);
+      s = std::string("tos ") + hex;
+      break;
+    }
+  }
+  if (ip.ttl != 0) s += (s.empty() ? "" : ", ") + std::string("ttl ") + std::to_string(ip.ttl);
+  return s.empty() ? s : "[" + s + "] ";
+}
+
+std::string format_icmp(const IcmpSpec& icmp) {
+  std::string s = "icmp " + icmp.type;
+  if (!icmp.code.empty()) s += " " + icmp.code;
+  if (icmp.mtu) s += " mtu " + std::to_string(*icmp.mtu);
+  if (icmp.quoted_length != 0 || icmp.quoted_seq != 0) {
+    s += " [" + std::to_string(icmp.quoted_seq) + ":" +
+         std::to_string(icmp.quoted_seq + icmp.quoted_length) + "(" +
+         std::to_string(icmp.quoted_length) + ")]";
+  }
+  return s;
+}
+
+}  // namespace
+
 std::string format_packet(const PacketSpec& p) {
+  if (p.icmp) return format_ip_info(p.ip) + format_icmp(*p.icmp);
   std::string flags = netstack::header::flags_to_string(p.flags);
   // packetdrill's grammar wants the ACK dot after the letters ("FUEW.").
   if (const size_t dot = flags.find('.'); dot != std::string::npos && dot + 1 < flags.size()) {
@@ -181,8 +235,8 @@ std::string format_packet(const PacketSpec& p) {
     flags += '.';
   }
   if (flags.empty()) flags = "-";
-  std::string s = flags + " " + std::to_string(p.seq_start) + ":" + std::to_string(p.seq_end) +
-                  "(" + std::to_string(p.payload_length) + ")";
+  std::string s = format_ip_info(p.ip) + flags + " " + std::to_string(p.seq_start) + ":" +
+                  std::to_string(p.seq_end) + "(" + std::to_string(p.payload_length) + ")";
   // An ack number only says something with the ACK flag or when nonzero.
   if (p.ack && ((p.flags & netstack::header::tcp_flag::kAck) != 0 || *p.ack != 0))
     s += " ack " + std::to_string(*p.ack);

@@ -3,6 +3,8 @@
 #include <vector>
 
 #include "fuzz/scenario/packet_format.h"
+#include "stack/header/icmp.h"
+#include "stack/header/ip.h"
 #include "stack/header/tcp_packet.h"
 
 namespace tcpfuzz::scenario {
@@ -21,8 +23,12 @@ Expected<View, std::string> live_inbound_packet(const PacketSpec& p, const PeerA
   header::TcpPacketSpec spec;
   spec.src = a.remote;
   spec.dst = a.local;
-  spec.ttl = 255;
+  spec.ttl = p.ip.ttl != 0 ? p.ip.ttl : 255;
   spec.dont_fragment = false;  // packetdrill's own packets
+  // "[ect0]" and friends set the ECN bits, "[tos 0x..]" the whole byte.
+  if (p.ip.check == IpInfo::TosCheck::kEcn || p.ip.check == IpInfo::TosCheck::kTos) {
+    spec.tos = p.ip.value;
+  }
   spec.tcp.src_port = sut.remote_port;
   spec.tcp.dst_port = sut.local_port != 0 ? sut.local_port : a.bind_port;
   if (p.ports) {  // explicit ports are kept as written (packetdrill opt_port_info)
@@ -60,6 +66,45 @@ Expected<View, std::string> live_inbound_packet(const PacketSpec& p, const PeerA
   const std::vector<uint8_t> payload(p.payload_length, 0);
   spec.payload = payload;
   return header::build_tcp_packet(spec);
+}
+
+View live_inbound_icmp(const PacketSpec& p, const PeerAddresses& a, const SocketUnderTest& sut) {
+  const IcmpSpec& icmp = *p.icmp;
+  header::IcmpErrorPacket out;
+  // packetdrill new_icmp_packet(): the message comes from the peer's
+  // address and quotes a segment the stack sent it, whose sequence number
+  // is mapped like the stack's own (map_inbound_icmp_tcp_packet()).
+  out.from = a.remote;
+  header::IcmpError& m = out.message;
+  m.v6 = a.local.is_v6();
+  m.type = icmp.type_byte;
+  m.code = icmp.code_byte;
+  m.mtu = icmp.mtu.value_or(0);
+  m.src = a.local;
+  m.dst = a.remote;
+  m.src_port = sut.local_port != 0 ? sut.local_port : a.bind_port;
+  m.dst_port = sut.remote_port;
+  m.seq = icmp.quoted_seq + sut.local_offset(false);
+  const uint32_t headers = (m.v6 ? 40 : 20) + header::kTcpMinHeaderLength;
+  out.quoted_total_length = static_cast<uint16_t>(headers + icmp.quoted_length);
+  return View::copy_of(header::build_icmp_error(out));
+}
+
+IpInfo live_ip_fields(const View& packet) {
+  IpInfo ip;
+  ip.check = IpInfo::TosCheck::kTos;
+  const std::span<const uint8_t> bytes = packet.bytes();
+  if (bytes.empty()) return ip;
+  if (bytes[0] >> 4 == 4) {
+    if (auto v4 = header::parse_ipv4(bytes)) {
+      ip.value = v4->header.tos;
+      ip.ttl = v4->header.ttl;
+    }
+  } else if (auto v6 = header::parse_ipv6(bytes)) {
+    ip.value = v6->header.traffic_class;
+    ip.ttl = v6->header.hop_limit;
+  }
+  return ip;
 }
 
 PacketSpec script_outbound_packet(uint32_t first_seq, const header::TcpHeader& last, size_t payload,

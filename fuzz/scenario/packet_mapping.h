@@ -39,6 +39,14 @@ netstack::Expected<netstack::View, std::string> live_inbound_packet(const Packet
                                                                     SocketUnderTest& sut,
                                                                     const LiveTsVal& live_ts_val);
 
+// The ICMP error an inbound "icmp ..." line stands for (p.icmp is set).
+netstack::View live_inbound_icmp(const PacketSpec& p, const PeerAddresses& a,
+                                 const SocketUnderTest& sut);
+
+// A live IP packet's TOS byte (traffic class) and TTL (hop limit), as
+// IpInfo with TosCheck::kTos.
+IpInfo live_ip_fields(const netstack::View& packet);
+
 // An outbound live segment in script numbers: headers from `last`, the
 // sequence number from `first_seq` (packetdrill sums TSO segments this
 // way), `payload` bytes. TSval/TSecr stay live.

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <utility>
 
+#include "fuzz/scenario/icmp_names.h"
 #include "fuzz/scenario/pkt_lexer.h"
 #include "stack/header/tcp.h"
 
@@ -203,14 +204,13 @@ class Parser {
     p->direction =
         next().is('<') ? PacketSpec::Direction::kInbound : PacketSpec::Direction::kOutbound;
     if (peek().is('[') || peek().is('(')) {
-      // IP-level details (ECN codepoints, TTL, flow label) are not modelled.
-      const char close = peek().is('[') ? ']' : ')';
-      while (!peek().is(close) && peek().kind != Token::Kind::kEnd) next();
-      next();
-      out.unsupported.push_back({"IP header field expectations", line});
+      if (!parse_ip_info(&p->ip, out, line)) return false;
     }
-    if (peek().is_word("udp") || peek().is_word("icmp") || peek().is_word("UDP") ||
-        peek().is_word("ICMP")) {
+    if (peek().is_word("icmp") || peek().is_word("ICMP")) {
+      next();
+      return parse_icmp(p, out, line);
+    }
+    if (peek().is_word("udp") || peek().is_word("UDP")) {
       out.unsupported.push_back({"non-TCP packet (" + peek().text + ")", line});
       while (!(peek().kind == Token::Kind::kEnd) && peek().line == line) next();
       return true;
@@ -272,9 +272,127 @@ class Parser {
         }
         break;
       }
+      if (p->direction == PacketSpec::Direction::kOutbound &&
+          std::ranges::any_of(
+              options, [](const OptionSpec& o) { return o.kind == OptionSpec::Kind::kMd5; })) {
+        // The stack holds no TCP_MD5SIG keys, so it never signs.
+        out.unsupported.push_back({"outbound TCP-MD5 signature", line});
+      }
       p->options = std::move(options);
       return expect('>', "'>' closing the option list");
     }
+    return true;
+  }
+
+  // packetdrill's opt_ip_info: "[ect0]", "(tos 0x2)", "[ttl 64]",
+  // "[ce, flowlabel 0x1]".
+  bool parse_ip_info(IpInfo* ip, Scenario& out, int line) {
+    const char close = next().is('[') ? ']' : ')';
+    using C = IpInfo::TosCheck;
+    static constexpr std::pair<std::string_view, uint8_t> kEcn[] = {
+        {"noecn", 0}, {"ect1", 1}, {"ect0", 2}, {"ce", 3}};
+    const Token& w = peek();
+    if (w.kind != Token::Kind::kWord) return fail(w, "expected IP header fields");
+    const std::string word = next().text;
+    bool tos_given = true;
+    if (word == "ect01") {
+      ip->check = C::kEct01;
+    } else if (word == "tos") {
+      int64_t tos = 0;
+      if (!expect_integer(&tos, "TOS value")) return false;
+      if (tos < 0 || tos > 255) return fail(t_[pos_ - 1], "tos out of range for 8 bits");
+      ip->check = C::kTos;
+      ip->value = static_cast<uint8_t>(tos);
+    } else if (word == "ttl") {
+      int64_t ttl = 0;
+      if (!expect_integer(&ttl, "TTL")) return false;
+      if (ttl < 1 || ttl > 255) return fail(t_[pos_ - 1], "ttl out of range");
+      ip->ttl = static_cast<uint8_t>(ttl);
+      tos_given = false;
+    } else if (word == "flowlabel") {
+      --pos_;
+      tos_given = false;
+    } else {
+      const auto* ecn = std::ranges::find(kEcn, std::string_view(word),
+                                          &std::pair<std::string_view, uint8_t>::first);
+      if (ecn == std::end(kEcn)) return fail(w, "unknown IP header field '" + word + "'");
+      ip->check = C::kEcn;
+      ip->value = ecn->second;
+    }
+    if (tos_given && peek().is(',')) next();
+    if (peek().is_word("flowlabel")) {
+      // IPv6 flow labels are not modelled: the stack sends 0.
+      out.unsupported.push_back({"IPv6 flow label", line});
+      next();
+      if (peek().kind == Token::Kind::kInteger) next();
+    }
+    return expect(close, "closing bracket of the IP header fields");
+  }
+
+  // packetdrill's icmp_packet_spec after "icmp".
+  bool parse_icmp(PacketSpec* p, Scenario& out, int line) {
+    IcmpSpec icmp;
+    const bool v6 = ipv6(out);
+    const Token& t = peek();
+    if (t.kind != Token::Kind::kWord) return fail(t, "expected an ICMP type");
+    icmp.type = next().text;
+    const auto type = icmp_type_byte(v6, icmp.type);
+    if (!type) {
+      // packetdrill's semantic error (e.g. ICMPv6's packet_too_big in an
+      // IPv4 run): the line cannot be honoured.
+      out.unsupported.push_back(
+          {"ICMP type " + icmp.type + (v6 ? " for IPv6" : " for IPv4"), line});
+    }
+    icmp.type_byte = type.value_or(0);
+    if (peek().kind == Token::Kind::kWord && !peek().is_word("mtu") && !peek().is_word("id")) {
+      const Token& c = peek();
+      icmp.code = next().text;
+      // google/packetdrill's run_all.py defines CODE (-D) for IPv4 runs.
+      if (icmp.code == "CODE" && !v6) icmp.code = "host_unreachable";
+      const auto code = icmp_code_byte(v6, icmp.type, icmp.code);
+      if (!code) return fail(c, "bad ICMP code " + icmp.code);
+      icmp.code_byte = *code;
+    }
+    if (peek().is_word("mtu")) {
+      next();
+      uint32_t mtu = 0;
+      if (!expect_u32(&mtu, "MTU")) return false;
+      if (type && !icmp_carries_mtu(v6, icmp.type_byte, icmp.code_byte)) {
+        return fail(t_[pos_ - 1], v6 ? "ICMPv6 MTU is only valid for packet_too_big-0"
+                                     : "ICMPv4 MTU is only valid for unreachable-frag_needed");
+      }
+      icmp.mtu = mtu;
+    }
+    if (peek().is_word("id")) {
+      out.unsupported.push_back({"ICMP echo id", line});
+      next();
+      if (peek().kind == Token::Kind::kInteger) next();
+    }
+    if (peek().is('[')) {
+      next();
+      if (peek().is_word("udp") || peek().is_word("raw")) {
+        out.unsupported.push_back({"ICMP quoting a non-TCP packet", line});
+        while (!peek().is(']') && peek().kind != Token::Kind::kEnd) next();
+      } else {
+        uint32_t end = 0;
+        if (!expect_u32(&icmp.quoted_seq, "quoted sequence start") ||
+            !expect(':', "':' in start:end(length)") || !expect_u32(&end, "quoted sequence end") ||
+            !expect('(', "'(' before the length") ||
+            !expect_u32(&icmp.quoted_length, "quoted length") ||
+            !expect(')', "')' after the length")) {
+          return false;
+        }
+        if (end - icmp.quoted_seq != icmp.quoted_length) {
+          return fail(t_[pos_ - 1], "quoted length does not match end - start");
+        }
+      }
+      if (!expect(']', "']' after the quoted segment")) return false;
+    }
+    if (p->direction == PacketSpec::Direction::kOutbound) {
+      // The stack sends no ICMP (Linux TCP does not either).
+      out.unsupported.push_back({"outbound ICMP packet", line});
+    }
+    p->icmp = std::move(icmp);
     return true;
   }
 
@@ -323,7 +441,18 @@ class Parser {
       // Linux makes for its addresses and defaults.sh's key.
       if (hex == "TFO_COOKIE") hex = ipv6(out) ? "c1d1e9742a47a9bc" : "3021b9d889017eeb";
       if (!parse_hex(hex, &o->cookie)) return fail(v, "bad Fast Open cookie '" + hex + "'");
-    } else if (name == "md5" || name == "exp" || name == "mptcp") {
+    } else if (name == "md5") {
+      // packetdrill: "md5 <hex digest>", 16 bytes.
+      o->kind = K::kMd5;
+      const Token& v = peek();
+      if (v.kind != Token::Kind::kWord && v.kind != Token::Kind::kInteger) {
+        return fail(v, "expected an MD5 digest");
+      }
+      const std::string hex = next().text;
+      if (!parse_hex(hex, &o->cookie) || o->cookie.size() != 16) {
+        return fail(v, "bad MD5 digest '" + hex + "'");
+      }
+    } else if (name == "exp" || name == "mptcp") {
       out.unsupported.push_back({"TCP option " + name, line});
       while (!peek().is(',') && !peek().is('>') && peek().kind != Token::Kind::kEnd) next();
       o->kind = K::kNop;

@@ -62,7 +62,7 @@ ScenarioWorld::Options world_options(const RunOptions& run, const ScriptOptions&
                                 run.pcap};
 }
 
-class Runner {
+class Runner final : public CommandHost {
  public:
   Runner(const Scenario& s, const RunOptions& o)
       : s_(s),
@@ -209,9 +209,16 @@ class Runner {
 
   // ---- Inbound packets ----
   bool inject(const Event& e, const PacketSpec& p) {
-    auto packet = live_inbound_packet(
-        p, PeerAddresses{addresses_.local, addresses_.remote, addresses_.bind_port}, sut_,
-        [this](uint32_t script_ts) { return outbound_.timestamps().live(script_ts); });
+    const PeerAddresses peer{addresses_.local, addresses_.remote, addresses_.bind_port};
+    if (p.icmp) {
+      world_.send_to_stack(live_inbound_icmp(p, peer, sut_));
+      world_.pump();
+      retry_pending();
+      return true;
+    }
+    auto packet = live_inbound_packet(p, peer, sut_, [this](uint32_t script_ts) {
+      return outbound_.timestamps().live(script_ts);
+    });
     if (!packet) return fail(e.line, packet.error());
     world_.send_to_stack(std::move(*packet));
     world_.pump();
@@ -278,6 +285,7 @@ class Runner {
     }
     // Headers from the last fragment, seq from the first (packetdrill aggregate_packets()).
     PacketSpec live = script_outbound_packet(first->tcp.seq, last.tcp, payload, sut_);
+    live.ip = live_ip_fields(first->packet);
     if (auto differs = outbound_.mismatch(e, p, std::move(live), fragments, t, t_end,
                                           script_us(last.sent_at))) {
       return fail(e.line, *differs);
@@ -304,13 +312,30 @@ class Runner {
   }
 
   bool command(const Event& e, const CommandSpec& c, std::optional<RunResult>* early) {
-    if (auto cannot = run_script_command(c.command, s_.path, world_.tcp().config(), &files_,
-                                         [this] { world_.tcp().flush_metrics(); })) {
+    std::optional<std::string> failed;
+    if (auto cannot =
+            run_script_command(c.command, s_.path, world_.tcp().config(), this, &failed)) {
       *early = skip(*cannot, e.line);
       return false;
     }
+    if (failed) return fail(e.line, *failed);
     return true;
   }
+
+  // Begin CommandHost implementation.
+  MibCounters counters() const override { return mib_counters(world_.tcp().stats()); }
+  Nstat& nstat() override { return nstat_; }
+  void flush_metrics() override { world_.tcp().flush_metrics(); }
+  EmulatedFiles& files() override { return files_; }
+  void set_link_mtu(uint32_t mtu) override { world_.set_link_mtu(mtu); }
+  bool listening_on(uint16_t port) const override {
+    bool found = false;
+    world_.tcp().for_each_endpoint([&](const tcp::Endpoint& ep) {
+      found = found || (ep.state() == tcp::State::kListen && ep.tuple().local_port == port);
+    });
+    return found;
+  }
+  // End CommandHost implementation.
 
   // ---- Syscalls ----
   CallOutcome make_call(const Event& e, const SyscallSpec& sc, std::string* unsupported) {
@@ -407,6 +432,7 @@ class Runner {
   // The trace outlives the world, whose stack reports to it to the end.
   TraceLog trace_;
   ScenarioWorld world_;
+  Nstat nstat_;
   SocketUnderTest sut_;
   SocketCalls calls_;
   EmulatedFiles files_;  // the files sendfile() reads

@@ -35,13 +35,43 @@ struct OptionSpec {
     kTimestamp,
     kFastOpen,     // "FO [cookie]": kind 34 (RFC 7413)
     kFastOpenExp,  // "FOEXP [cookie]": kind 254 with the magic 0xF989
+    kMd5,          // "md5 <32 hex digits>": kind 19 (RFC 2385), the digest in cookie
   };
   Kind kind = Kind::kNop;
   uint32_t value = 0;   // MSS, window scale
   uint32_t value2 = 0;  // timestamp echo reply (value is TSval)
   std::vector<std::pair<uint32_t, uint32_t>> sack_blocks;
-  std::vector<uint8_t> cookie;  // Fast Open; empty: a cookie request
+  std::vector<uint8_t> cookie;  // Fast Open (empty: a cookie request); MD5 digest
   bool operator==(const OptionSpec&) const = default;
+};
+
+// IP header fields a packet line states in "[...]" or "(...)" before its
+// flags (packetdrill's ip_info): an ECN codepoint or the whole TOS byte,
+// and the TTL. Outbound lines check them; inbound lines send them.
+struct IpInfo {
+  enum class TosCheck : uint8_t {
+    kNone,
+    kEcn,    // "[noecn]", "[ect0]", "[ect1]", "[ce]": value is the codepoint
+    kEct01,  // "[ect01]": ECT(0) or ECT(1), outbound only
+    kTos,    // "[tos 0x..]": value is the whole byte
+  };
+  TosCheck check = TosCheck::kNone;
+  uint8_t value = 0;
+  uint8_t ttl = 0;  // 0: not stated
+  bool operator==(const IpInfo&) const = default;
+};
+
+// An ICMP line: "icmp TYPE [CODE] [mtu N] [[start:end(len)]]", an error
+// about the segment the stack sent with that (script) sequence number.
+struct IcmpSpec {
+  std::string type;  // as written: "unreachable", "type_3", ...
+  std::string code;  // empty: code 0
+  uint8_t type_byte = 0;
+  uint8_t code_byte = 0;
+  std::optional<uint32_t> mtu;
+  uint32_t quoted_seq = 0;
+  uint32_t quoted_length = 0;
+  bool operator==(const IcmpSpec&) const = default;
 };
 
 struct PacketSpec {
@@ -58,6 +88,9 @@ struct PacketSpec {
   std::optional<std::pair<uint16_t, uint16_t>> ports;
   // nullopt: "<...>", options not checked (outbound) / none sent (inbound).
   std::optional<std::vector<OptionSpec>> options = std::vector<OptionSpec>{};
+  IpInfo ip;
+  // Set for an ICMP line; the TCP fields above are then unused.
+  std::optional<IcmpSpec> icmp;
 };
 
 // A syscall argument or result expression.

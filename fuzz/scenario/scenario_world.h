@@ -40,6 +40,8 @@ class ScenarioWorld {
   netstack::FakeClock& clock() { return testbed_.clock(); }
   netstack::Instant now() const { return testbed_.now(); }
   netstack::tcp::Protocol& tcp() { return host_.tcp(); }
+  // `ip link set dev tun0 mtu N`: the stack's device MTU.
+  void set_link_mtu(uint32_t mtu) { host_.stack().set_mtu(0, mtu); }
   const netstack::tcp::Protocol& tcp() const { return host_.tcp(); }
 
  private:

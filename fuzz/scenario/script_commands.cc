@@ -1,6 +1,7 @@
 #include "fuzz/scenario/script_commands.h"
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -63,8 +64,8 @@ std::optional<std::string> as_sysctl_command(const std::string& line) {
   return command;
 }
 
-std::string without_plumbing_tails(std::string line) {
-  // Drop trailing "|| true" and output redirections, in any order.
+// The part of a line before output redirections and "|| true".
+std::string without_plumbing(std::string line) {
   static constexpr std::string_view kTails[] = {"|| true", "2>&1", "2>/dev/null", ">/dev/null",
                                                 "> /dev/null"};
   for (bool trimmed = true; trimmed;) {
@@ -83,7 +84,7 @@ std::string without_plumbing_tails(std::string line) {
 // skb may hold (the matcher sums live segments as TSO packets either way).
 bool set_gso_max_segs(const std::string& line, netstack::tcp::Config& config) {
   constexpr std::string_view kCommand = "ip link set dev tun0 gso_max_segs ";
-  const std::string command = without_plumbing_tails(line);
+  const std::string command = without_plumbing(line);
   if (!command.starts_with(kCommand)) return false;
   const std::string number = command.substr(kCommand.size());
   if (number.empty() || !std::ranges::all_of(number, [](char c) { return c >= '0' && c <= '9'; })) {
@@ -93,12 +94,63 @@ bool set_gso_max_segs(const std::string& line, netstack::tcp::Config& config) {
   return true;
 }
 
+// `nstat`, `nstat -n` and `nstat | grep NAME`: nullopt when the line is
+// none of these; else "" when it ran, or why it cannot run, with `failed`
+// set when grep would find nothing.
+std::optional<std::string> run_nstat(const std::string& line, CommandHost& host,
+                                     std::optional<std::string>* failed) {
+  const std::string bare = without_plumbing(line);
+  if (bare == "nstat" || bare == "nstat -n") {
+    host.nstat().update(host.counters());
+    return "";
+  }
+  constexpr std::string_view kGrep = "nstat | grep ";
+  if (!bare.starts_with(kGrep)) return std::nullopt;
+  const std::string name = bare.substr(kGrep.size());
+  const MibCounters now = host.counters();
+  const std::optional<bool> listed = host.nstat().lists(now, name);
+  if (!listed) return "nstat counter " + name;
+  host.nstat().update(now);
+  if (!*listed && failed != nullptr) *failed = "`" + line + "`: " + name + " did not change";
+  return "";
+}
+
+// `ip link set dev tun0 mtu N`: nullopt when the line is not one.
+std::optional<uint32_t> link_mtu_command(const std::string& line) {
+  constexpr std::string_view kPrefix = "ip link set dev tun0 mtu ";
+  const std::string bare = without_plumbing(line);
+  if (!bare.starts_with(kPrefix)) return std::nullopt;
+  uint32_t mtu = 0;
+  const char* first = bare.data() + kPrefix.size();
+  const char* last = bare.data() + bare.size();
+  const auto r = std::from_chars(first, last, mtu);
+  if (r.ec != std::errc() || r.ptr != last) return std::nullopt;
+  return mtu;
+}
+
+// `grep " 0A " /proc/net/tcp /proc/net/tcp6 | grep ":1F90"`: whether a
+// listener (state 0A) has that local port (hex); nullopt when the line is
+// not this query.
+std::optional<bool> proc_net_tcp_listener(const std::string& line, const CommandHost& host) {
+  constexpr std::string_view kPrefix = R"(grep " 0A " /proc/net/tcp /proc/net/tcp6 | grep ":)";
+  const std::string bare = without_plumbing(line);
+  if (!bare.starts_with(kPrefix) || !bare.ends_with('"')) return std::nullopt;
+  const std::string_view hex =
+      std::string_view(bare).substr(kPrefix.size(), bare.size() - kPrefix.size() - 1);
+  uint16_t port = 0;
+  const auto r = std::from_chars(hex.data(), hex.data() + hex.size(), port, 16);
+  if (r.ec != std::errc() || r.ptr != hex.data() + hex.size() || hex.size() != 4) {
+    return std::nullopt;
+  }
+  return host.listening_on(port);
+}
+
 }  // namespace
 
 std::optional<std::string> run_script_command(const std::string& command,
                                               const std::string& script_path,
-                                              netstack::tcp::Config& config, EmulatedFiles* files,
-                                              const std::function<void()>& flush_metrics) {
+                                              netstack::tcp::Config& config, CommandHost* host,
+                                              std::optional<std::string>* failed) {
   // Shell line continuations join their lines.
   std::string joined = command;
   for (size_t at = joined.find("\\\n"); at != std::string::npos; at = joined.find("\\\n", at)) {
@@ -129,26 +181,48 @@ std::optional<std::string> run_script_command(const std::string& command,
       if (!unknown.empty()) return "sysctl " + unknown.front();
       continue;
     }
-    if (is_metrics_flush(line)) {
-      if (!flush_metrics) return "shell command `" + line + "`";
-      flush_metrics();
-      continue;
-    }
     if (set_gso_max_segs(line, config)) continue;
-    if (files != nullptr && files->run_command(without_plumbing_tails(line))) continue;
     if (is_harmless_plumbing(line)) continue;
+    if (host != nullptr) {
+      if (is_metrics_flush(line)) {
+        host->flush_metrics();
+        continue;
+      }
+      if (host->files().run_command(without_plumbing(line))) continue;
+      if (auto nstat = run_nstat(line, *host, failed)) {
+        if (!nstat->empty()) return nstat;
+        if (failed != nullptr && *failed) return std::nullopt;
+        continue;
+      }
+      if (auto listed = proc_net_tcp_listener(line, *host)) {
+        if (!*listed) {
+          if (failed != nullptr) *failed = "`" + line + "`: no such listener";
+          return std::nullopt;
+        }
+        continue;
+      }
+      if (auto mtu = link_mtu_command(line)) {
+        // Linux dev_set_mtu(): IPv4 needs 68 bytes, IPv6 1280 (not checked here).
+        if (*mtu < 68) {
+          if (failed != nullptr) *failed = "`" + line + "`: MTU below 68";
+          return std::nullopt;
+        }
+        host->set_link_mtu(*mtu);
+        continue;
+      }
+    }
     return "shell command `" + line + "`";
   }
   return std::nullopt;
 }
 
 bool is_metrics_flush(const std::string& line) {
-  const std::string command = without_plumbing_tails(line);
+  const std::string command = without_plumbing(line);
   return command == "ip tcp_metrics flush" || command == "ip tcp_metrics flush all";
 }
 
 bool is_harmless_plumbing(std::string line) {
-  line = without_plumbing_tails(std::move(line));
+  line = without_plumbing(std::move(line));
   static constexpr std::string_view kHarmless[] = {
       "tc qdisc add dev tun0 root pfifo",
       "tc qdisc replace dev tun0 root pfifo",

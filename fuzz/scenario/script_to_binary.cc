@@ -92,6 +92,7 @@ class Converter {
   }
 
   void packet(const PacketSpec& p) {
+    if (p.icmp) return;  // the binary encoding has no ICMP event
     const bool syn = (p.flags & flag::kSyn) != 0;
     const uint32_t length =
         p.payload_length + (syn ? 1 : 0) + ((p.flags & flag::kFin) != 0 ? 1 : 0);

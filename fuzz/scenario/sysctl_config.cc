@@ -96,12 +96,12 @@ bool apply_sysctl(std::string_view assignment, netstack::tcp::Config& c) {
     c.fastopen = static_cast<uint32_t>(v[0]);
   else if (name == "tcp_fastopen_blackhole_timeout_sec")
     return v[0] == 0;  // Linux 6.18's default: active Fast Open is never disabled
-  else if (name == "tcp_min_tso_segs")
+  else if (name == "tcp_min_tso_segs" || name == "tcp_tso_win_divisor")
     return true;  // TSO sizing: the matcher sums live segments as TSO packets anyway
   else if (name == "tcp_notsent_lowat")
     c.notsent_lowat = static_cast<uint32_t>(v[0]);
-  else if (name == "tcp_ecn")
-    return v[0] == 0;  // ECN is outside the model: only "off" holds
+  else if (name == "tcp_ecn" && v[0] <= 2)  // AccECN (3..5) is not modelled
+    c.ecn = static_cast<uint32_t>(v[0]);
   else if ((name == "tcp_rmem" || name == "tcp_wmem") && v.size() == 3) {
     (name == "tcp_rmem" ? c.rmem_default : c.wmem_default) = static_cast<uint32_t>(v[1]);
     (name == "tcp_rmem" ? c.rmem_max : c.wmem_max) = static_cast<uint32_t>(v[2]);
@@ -173,7 +173,8 @@ std::string sysctl_command(const netstack::tcp::Config& c) {
     << " net.ipv4.tcp_keepalive_intvl=" << secs(c.keepalive_intvl)
     << " net.ipv4.tcp_keepalive_probes=" << c.keepalive_probes << " net.ipv4.tcp_rmem=\"4096 "
     << c.rmem_default << " " << c.rmem_max << "\" net.ipv4.tcp_wmem=\"4096 " << c.wmem_default
-    << " " << c.wmem_max << "\" net.ipv4.tcp_ecn=0 net.ipv4.tcp_fastopen=" << c.fastopen;
+    << " " << c.wmem_max << "\" net.ipv4.tcp_ecn=" << c.ecn
+    << " net.ipv4.tcp_fastopen=" << c.fastopen;
   if (c.notsent_lowat != UINT32_MAX) o << " net.ipv4.tcp_notsent_lowat=" << c.notsent_lowat;
   return o.str();
 }

@@ -44,7 +44,7 @@ size_t fast_open_length(const FastOpenCookie& c) {
 bool TcpOptions::operator==(const TcpOptions& o) const {
   return mss == o.mss && window_scale == o.window_scale && sack_permitted == o.sack_permitted &&
          timestamps == o.timestamps && std::ranges::equal(sacks(), o.sacks()) &&
-         fast_open == o.fast_open;
+         fast_open == o.fast_open && md5_signature == o.md5_signature;
 }
 
 TcpOptions parse_tcp_options(std::span<const uint8_t> bytes) {
@@ -86,6 +86,13 @@ TcpOptions parse_tcp_options(std::span<const uint8_t> bytes) {
           for (size_t b = 0; b < (size_t{length} - kSackBaseLength) / kSackPerBlock; ++b) {
             out.add_sack({load_be32(body + b * 8), load_be32(body + b * 8 + 4)});
           }
+        }
+        break;
+      case tcp_option::kMd5Signature:
+        if (length == 18) {
+          std::array<uint8_t, 16> signature{};
+          std::copy_n(body, signature.size(), signature.begin());
+          out.md5_signature = signature;
         }
         break;
       case tcp_option::kFastOpen:

@@ -39,6 +39,7 @@ inline constexpr uint8_t kWindowScale = 3;
 inline constexpr uint8_t kSackPermitted = 4;
 inline constexpr uint8_t kSack = 5;
 inline constexpr uint8_t kTimestamps = 8;
+inline constexpr uint8_t kMd5Signature = 19;   // RFC 2385
 inline constexpr uint8_t kFastOpen = 34;       // RFC 7413
 inline constexpr uint8_t kExperimental = 254;  // RFC 6994
 inline constexpr uint16_t kFastOpenMagic = 0xF989;
@@ -79,6 +80,9 @@ struct TcpOptions {
   std::array<SackBlock, kMaxSackBlocks> sack_blocks{};
   uint8_t sack_block_count = 0;
   std::optional<FastOpenCookie> fast_open;
+  // RFC 2385 MD5 signature (kind 19, length 18; Linux tcp_parse_md5sig_option()
+  // takes no other length). Parsed only: this stack holds no keys.
+  std::optional<std::array<uint8_t, 16>> md5_signature;
 
   std::span<const SackBlock> sacks() const { return {sack_blocks.data(), sack_block_count}; }
   void add_sack(SackBlock b) {

@@ -53,6 +53,9 @@ struct Config {
   bool slow_start_after_idle = true;  // net.ipv4.tcp_slow_start_after_idle
   CongestionAlgorithm congestion_control =
       CongestionAlgorithm::kCubic;  // net.ipv4.tcp_congestion_control
+  // net.ipv4.tcp_ecn: 0 off, 1 ask on active opens and accept, 2 (Linux's
+  // default) accept only. AccECN's 3..5 are not modelled.
+  uint32_t ecn = 2;
   // net.ipv4.tcp_fastopen (Linux's default 1: client only), its bits below.
   uint32_t fastopen = kFastOpenClient;
   static constexpr uint32_t kFastOpenClient = 0x1;                  // TFO_CLIENT_ENABLE

@@ -14,6 +14,7 @@
 // reaches CLOSED, then the Protocol reaps it.
 #pragma once
 
+#include <cerrno>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -134,7 +135,7 @@ class Endpoint final : public SegmentHandler {
 
   // Begin SegmentHandler implementation.
   void handle_segment(InboundSegment& in) override;
-  void handle_packet_too_big(uint32_t mtu, uint32_t seq) override;
+  void handle_icmp_error(const header::IcmpError& error) override;
   // End SegmentHandler implementation.
 
   bool user_closed() const { return user_closed_; }
@@ -234,6 +235,32 @@ class Endpoint final : public SegmentHandler {
   // count drops (Linux reqsk_fastopen_remove()).
   void end_passive_fast_open();
 
+  // ---- ICMP errors (icmp_errors.cc) and path MTU (path_mtu.cc) ----
+  // An ICMP error for a passive open still on the SYN queue (Linux tcp_req_err()).
+  void handle_icmp_for_request(const header::IcmpError& error);
+  // "Fragmentation needed" / "packet too big" with the next hop's MTU.
+  void handle_packet_too_big(uint32_t mtu);
+  // The MTU towards the peer: the link's, or less once ICMP said so.
+  uint32_t route_mtu() const;
+  uint32_t mss_for_mtu(uint32_t mtu) const;
+  void sync_mss_to_route();
+  // Linux tcp_write_err(): a timeout reports the last soft error, if any.
+  Errno timeout_error() const { return soft_error_ != 0 ? soft_error_ : ETIMEDOUT; }
+
+  // ---- ECN (ecn.cc), RFC 3168 ----
+  // The flags our SYN adds (ECE and CWR when net.ipv4.tcp_ecn asks for it).
+  uint8_t ecn_syn_flags();
+  void ecn_on_synack(const Segment& s);
+  void ecn_on_simultaneous_syn(const Segment& s);
+  void ecn_on_passive_syn(const Segment& syn);
+  // A data segment arrived: CE marks to echo, CWR ending the echo.
+  void ecn_on_data(const Segment& s);
+  // The ACK echoes a congestion mark (ECE).
+  bool ecn_echoed(const Segment& s) const;
+  // Before a segment goes: ECE/CWR added to `flags`; returns the IP ECN
+  // field (ECT(0) for new data of an ECN connection).
+  uint8_t ecn_on_send(uint8_t* flags, bool new_data);
+
   // ---- Synchronized states (input.cc), RFC 9293 3.10.7.4 ----
   void handle_synchronized(Segment& s);
   bool check_timestamp(const Segment& s);
@@ -288,8 +315,9 @@ class Endpoint final : public SegmentHandler {
   void send_control(uint8_t flags, seqnum::Value seq, seqnum::Value ack);
   void send_ack();
   void send_rst_for_abort();
+  // `new_data`: payload sent for the first time (ECN marks only that).
   void emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack, std::span<const uint8_t> payload,
-            bool syn_options);
+            bool syn_options, bool new_data = false);
   // The window to offer now (Linux __tcp_select_window(), which also ends
   // quickack mode when the buffer is more than half full).
   uint32_t window_candidate();
@@ -367,6 +395,7 @@ class Endpoint final : public SegmentHandler {
   SocketState socket_state_ = SocketState::kUnconnected;
   Errno pending_error_ = 0;  // reported once via SO_ERROR / the next call
   Errno hard_error_ = 0;     // the reason a connection ended
+  Errno soft_error_ = 0;     // the last ICMP error of an open connection (Linux sk_err_soft)
 
   // Options.
   bool nodelay_ = false;
@@ -406,6 +435,10 @@ class Endpoint final : public SegmentHandler {
   Instant last_data_received_at_;    // Linux icsk_ack.lrcvtime
 
   // Negotiated on the handshake.
+  bool ecn_requested_ = false;   // our SYN asked for ECN
+  bool ecn_ok_ = false;          // Linux TCP_ECN_OK
+  bool ecn_demand_cwr_ = false;  // a CE mark is echoed until the peer's CWR (TCP_ECN_DEMAND_CWR)
+  bool ecn_seen_ = false;        // an ECT or CE segment arrived (TCP_ECN_SEEN)
   bool ts_enabled_ = false;
   bool sack_enabled_ = false;
   uint8_t snd_wscale_ = 0;  // shift applied to the peer's window
@@ -413,8 +446,10 @@ class Endpoint final : public SegmentHandler {
   bool wscale_ok_ = false;
   uint16_t peer_mss_ = 536;  // RFC 9293 3.7.1 default when the SYN had none
   uint16_t advertised_mss_ = 0;
-  uint32_t snd_mss_ = 536;  // payload bytes per segment we send
-  uint32_t path_mtu_ = 0;   // lowered by ICMP "packet too big"; 0: the link's
+  uint32_t snd_mss_ = 536;   // payload bytes per segment we send
+  uint32_t path_mtu_ = 0;    // lowered by ICMP "packet too big"; 0: the link's
+  uint32_t mss_mtu_ = 0;     // the route MTU snd_mss_ was sized for (Linux icsk_pmtu_cookie)
+  bool syn_resent_ = false;  // path MTU discovery resent our SYN without its Fast Open data
   uint32_t ts_recent_ = 0;
   Instant ts_recent_stamp_;
   seqnum::Value last_ack_sent_;

@@ -21,7 +21,8 @@ uint8_t Endpoint::window_scale_to_offer() const {
 
 uint16_t Endpoint::mss_to_advertise() const {
   // RFC 9293 3.7.1: MTU minus the fixed IP and TCP headers; TCP_MAXSEG lowers it.
-  const uint32_t mtu = protocol_.stack().mtu(nic_);
+  // Linux tcp_advertise_mss(): the route's MTU, which path MTU discovery lowers.
+  const uint32_t mtu = route_mtu();
   const uint32_t headers = (family_ == IpAddress::Family::kV6 ? header::kIpv6HeaderLength
                                                               : header::kIpv4MinHeaderLength) +
                            header::kTcpMinHeaderLength;
@@ -46,9 +47,10 @@ void Endpoint::send_syn() {
   if (syn_retries_ == 0) handshake_started_ = now();  // Linux retrans_stamp of the SYN
   // Linux tcp_send_syn_data(): only the first SYN carries Fast Open data and
   // option; retransmissions are plain SYNs.
-  const std::span<const uint8_t> data =
-      syn_retries_ == 0 ? std::span<const uint8_t>(syn_data_) : std::span<const uint8_t>();
-  emit(kSyn, iss_, seqnum::Value(0), data, /*syn_options=*/true);
+  const std::span<const uint8_t> data = syn_retries_ == 0 && !syn_resent_
+                                            ? std::span<const uint8_t>(syn_data_)
+                                            : std::span<const uint8_t>();
+  emit(kSyn | ecn_syn_flags(), iss_, seqnum::Value(0), data, /*syn_options=*/true);
   syn_fastopen_exp_ = syn_fast_open_ && syn_fast_open_->experimental;
   syn_fast_open_.reset();  // Linux: cookie.len = -1 once the SYN went
   if (snd_max_ == iss_) {
@@ -60,7 +62,8 @@ void Endpoint::send_syn() {
 
 void Endpoint::send_syn_ack() {
   if (syn_retries_ == 0) rtt_probe_.emplace(iss_, now());
-  emit(kSyn | kAck, iss_, rcv_nxt_, {}, /*syn_options=*/true);
+  // RFC 3168 6.1.1: a SYN-ACK agreeing to ECN carries ECE alone.
+  emit(kSyn | kAck | (ecn_ok_ ? kEce : 0), iss_, rcv_nxt_, {}, /*syn_options=*/true);
   syn_fast_open_.reset();  // Linux: a retransmitted SYN-ACK has no cookie (no foc)
   if (snd_max_ == iss_) snd_max_ = iss_.add(seqnum::Size(1));
   // A Fast Open child's data may follow the SYN-ACK already.
@@ -89,6 +92,7 @@ void Endpoint::negotiate_syn_options(const header::TcpOptions& peer) {
   // Linux tcp_mss_to_mtu() minus options: timestamps take 12 bytes of each segment.
   if (ts_enabled_) snd_mss_ -= 12;
   snd_mss_ = std::max<uint32_t>(snd_mss_, 48);  // Linux TCP_MIN_SND_MSS
+  mss_mtu_ = route_mtu();
 }
 
 void Endpoint::handle_syn_sent(Segment& s) {
@@ -131,6 +135,7 @@ void Endpoint::handle_syn_sent(Segment& s) {
     bytes_acked_ += snd_una_.size_to(s.ack).bytes();
     snd_una_ = s.ack;
     syn_acked_ = true;
+    ecn_on_synack(s);
     snd_wnd_ = s.window;  // RFC 7323 2.2: the window in a SYN is never scaled
     snd_wl1_ = s.seq;
     snd_wl2_ = s.ack;
@@ -163,6 +168,7 @@ void Endpoint::handle_syn_sent(Segment& s) {
   // Simultaneous open (RFC 9293 figure 8): answer with SYN-ACK and wait.
   trace_in(s, Verdict::kAccepted);
   transition(State::kSynRcvd, "rcv SYN");
+  ecn_on_simultaneous_syn(s);
   snd_wnd_ = s.window;
   retransmit_timer_.cancel();
   send_syn_ack();
@@ -294,7 +300,7 @@ bool Endpoint::answered_in_syn_rcvd(const Segment& s, bool retransmitted_syn) {
   // A retransmitted SYN gets the SYN-ACK again.
   if (retransmitted_syn) {
     trace_in(s, Verdict::kAccepted);
-    emit(kSyn | kAck, iss_, rcv_nxt_, {}, /*syn_options=*/true);
+    emit(kSyn | kAck | (ecn_ok_ ? kEce : 0), iss_, rcv_nxt_, {}, /*syn_options=*/true);
     return true;
   }
   // RFC 9293 3.10.7.4 step 5 for unsynchronized states: an ACK of

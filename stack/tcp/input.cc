@@ -21,6 +21,13 @@ void Endpoint::handle_segment(InboundSegment& in) {
             .window = in.tcp.window,
             .options = header::parse_tcp_options(in.tcp.options),
             .payload = in.payload};
+  // Linux tcp_inbound_md5_hash(): a signed segment for a socket without a
+  // TCP_MD5SIG key is dropped (TCPMD5Unexpected); TIME-WAIT does not check.
+  if (s.options.md5_signature && state_ != State::kTimeWait) {
+    ++protocol_.stats().md5_unexpected;
+    trace_in(s, Verdict::kDropped);
+    return;
+  }
   // RFC 9293 3.10.7: by state.
   switch (state_) {
     case State::kListen:
@@ -223,6 +230,9 @@ bool Endpoint::handle_ack(const Segment& s) {
   if (!old_ack) {
     last_ack_received_at_ = now();
     keepalive_unacked_ = 0;
+    // Linux tcp_ack(): an acceptable ACK means something worked; the last
+    // soft error is forgotten.
+    soft_error_ = 0;
   }
   const uint32_t window = uint32_t{s.window} << snd_wscale_;
   const uint32_t prior_window = snd_wnd_;
@@ -240,6 +250,7 @@ bool Endpoint::handle_ack(const Segment& s) {
   LossRecovery::AckEvent e;
   e.prior_fack = sent_.highest_sacked();
   if (s.options.timestamps) e.ts_echo = s.options.timestamps->echo_reply;
+  e.ece = ecn_echoed(s);
   if (sack_enabled_) recovery_.on_sack_blocks(s.options.sacks(), s.ack, snd_una_, snd_max_, e);
   if (s.ack.less_equal(snd_una_)) {
     // Duplicate ACK (RFC 5681 section 2 definition) while data is in flight;
@@ -355,6 +366,7 @@ void Endpoint::handle_data(Segment& s) {
     default:
       break;
   }
+  ecn_on_data(s);
   seqnum::Value seq = s.seq;
   View payload = std::move(s.payload);
   const seqnum::Value fin_at = seq.add(seqnum::Size(static_cast<uint32_t>(payload.size())));

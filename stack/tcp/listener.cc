@@ -161,6 +161,7 @@ Endpoint* Endpoint::new_child(const Segment& syn, seqnum::Value iss) {
   child.nic_ = in.nic;
   child.bound_ = true;
   child.registered_connection_ = true;
+  child.ecn_on_passive_syn(syn);
   // Inherited socket options (Linux copies the listener's settings).
   child.nodelay_ = nodelay_;
   child.keepalive_ = keepalive_;

@@ -154,13 +154,37 @@ void LossRecovery::begin_reduction(seqnum::Value snd_una) {
 }
 
 void LossRecovery::enter_recovery(const Sender& s) {
-  // Linux tcp_enter_recovery().
-  begin_reduction(s.snd_una);
+  // Linux tcp_enter_recovery(): a reduction already under way (CWR) goes
+  // on; only the undo state starts afresh.
+  if (ca_state_ == CaState::kCwr) {
+    prior_ssthresh_ = 0;
+    undo_armed_ = true;
+    undo_marker_ = s.snd_una;
+    undo_retrans_ = -1;
+    undo_tsval_.reset();
+  } else {
+    begin_reduction(s.snd_una);
+    cw_.cwnd_cnt = 0;
+    prr_delivered_ = prr_out_ = 0;
+    high_seq_ = s.snd_nxt;
+    cwr_request_ = true;
+  }
+  ca_state_ = CaState::kRecovery;
+  ++stats_.fast_recoveries;
+}
+
+void LossRecovery::enter_cwr(const Sender& s) {
+  if (ca_state_ != CaState::kOpen && ca_state_ != CaState::kDisorder) return;
+  // Linux tcp_init_cwnd_reduction() with undo off (undo_marker = 0).
+  prior_ssthresh_ = 0;
+  prior_cwnd_ = cw_.cwnd;
+  undo_armed_ = false;
+  cw_.ssthresh = cc_->ssthresh_after_loss(cw_);
   cw_.cwnd_cnt = 0;
   prr_delivered_ = prr_out_ = 0;
   high_seq_ = s.snd_nxt;
-  ca_state_ = CaState::kRecovery;
-  ++stats_.fast_recoveries;
+  ca_state_ = CaState::kCwr;
+  cwr_request_ = true;
 }
 
 void LossRecovery::on_rto(const Sender& s, uint32_t consecutive_timeouts) {
@@ -181,6 +205,7 @@ void LossRecovery::on_rto(const Sender& s, uint32_t consecutive_timeouts) {
   dup_acks_ = 0;
   high_seq_ = s.snd_nxt;
   ca_state_ = CaState::kLoss;
+  cwr_request_ = true;  // Linux tcp_enter_loss() queues CWR too
   reorder_timer_.cancel();
 }
 
@@ -256,6 +281,12 @@ void LossRecovery::on_ack(const Sender& s, const AckEvent& e) {
   } else if (in_recovery_or_loss(ca_state_) && !s.snd_una.less_than(high_seq_)) {
     // Everything outstanding when the episode began is acknowledged.
     if (!try_undo(s, e)) end_recovery();
+  } else if (ca_state_ == CaState::kCwr && s.snd_una.greater_than(high_seq_)) {
+    // Linux: CWR holds until something above high_seq is acknowledged, so
+    // that the CWR flag reached the receiver; the window lands on ssthresh.
+    cw_.cwnd = std::max(cw_.ssthresh, 1u);
+    cw_.cwnd_cnt = 0;
+    ca_state_ = CaState::kOpen;
   }
   uint32_t newly_lost = 0;
   if (ca_state_ == CaState::kRecovery && !s.sack && e.una_advanced && !sent_.empty() &&
@@ -268,14 +299,17 @@ void LossRecovery::on_ack(const Sender& s, const AckEvent& e) {
   // Linux tcp_fastretrans_alert(): in the Loss state RACK still marks
   // (tcp_identify_packet_loss()); the duplicate-ACK rule does not.
   if (ca_state_ != CaState::kLoss || s.sack) detect_losses(s, newly_lost);
-  if (ca_state_ == CaState::kOpen || ca_state_ == CaState::kDisorder) {
+  if (ca_state_ == CaState::kOpen || ca_state_ == CaState::kDisorder ||
+      ca_state_ == CaState::kCwr) {
     if (sent_.lost_out() > 0) {
       enter_recovery(s);
-    } else {
+    } else if (ca_state_ != CaState::kCwr) {
       ca_state_ = sent_.sacked_out() > 0 || dup_acks_ > 0 ? CaState::kDisorder : CaState::kOpen;
+      // Linux tcp_try_to_open(): an echoed congestion mark enters CWR.
+      if (e.ece) enter_cwr(s);
     }
   }
-  if (ca_state_ == CaState::kRecovery) {
+  if (ca_state_ == CaState::kRecovery || ca_state_ == CaState::kCwr) {
     reduce_cwnd(d.segments, newly_lost, e.una_advanced);
   } else if (e.una_advanced && d.segments > 0 && cwnd_limited()) {
     cc_->on_ack(cw_, d.segments, s.now, min_rtt_.value_or(Duration(0)));

@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <utility>
 
 #include "stack/header/tcp_options.h"
 #include "stack/seqnum/seqnum.h"
@@ -56,6 +57,7 @@ class LossRecovery {
     bool duplicate = false;
     std::optional<seqnum::Value> prior_fack;  // highest SACKed before this ACK
     uint32_t ts_echo = 0;                     // the ACK's TSecr; 0 when it has none
+    bool ece = false;  // an ECN connection's ACK echoes a congestion mark (RFC 3168)
   };
 
   // `on_reorder_timer` runs when RACK's reordering window has passed; it
@@ -118,6 +120,10 @@ class LossRecovery {
   void set_algorithm(CongestionAlgorithm a);
   CongestionAlgorithm algorithm() const { return cc_->algorithm(); }
 
+  // A window reduction began since the last call: an ECN sender's next new
+  // data carries CWR (Linux tcp_ecn_queue_cwr()).
+  bool take_cwr_request() { return std::exchange(cwr_request_, false); }
+
   CaState state() const { return ca_state_; }
   const CongestionWindow& window() const { return cw_; }
   uint32_t reordering() const { return reordering_; }
@@ -129,6 +135,9 @@ class LossRecovery {
   void rack_detect_loss(const Sender& s, uint32_t& newly_lost);
   void begin_reduction(seqnum::Value snd_una);
   void enter_recovery(const Sender& s);
+  // Linux tcp_enter_cwr(): an echoed congestion mark halves the window
+  // once, by PRR, without retransmitting.
+  void enter_cwr(const Sender& s);
   void end_recovery();
   bool try_undo(const Sender& s, const AckEvent& e);
   void undo_cwnd_reduction();
@@ -147,6 +156,7 @@ class LossRecovery {
   std::unique_ptr<CongestionControl> cc_;
   CongestionWindow cw_;  // in segments
   CaState ca_state_ = CaState::kOpen;
+  bool cwr_request_ = false;
   seqnum::Value high_seq_;       // SND.NXT when recovery began (RFC 6582 "recover")
   uint32_t prior_cwnd_ = 0;      // for PRR and undo
   uint32_t prior_ssthresh_ = 0;  // for undo

@@ -60,7 +60,7 @@ uint16_t Endpoint::window_to_advertise() {
 }
 
 void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
-                    std::span<const uint8_t> payload, bool syn_options) {
+                    std::span<const uint8_t> payload, bool syn_options, bool new_data) {
   if (protocol_.allocation_fails(AllocationSite::kOutputSegment)) {
     // No buffer for the segment: it is not sent, and nothing about it is
     // recorded (window, D-SACK, timestamps). Data, SYN and FIN stay in
@@ -78,6 +78,7 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
   spec.tcp.src_port = tuple_.local_port;
   spec.tcp.dst_port = tuple_.remote_port;
   spec.tcp.seq = seq.raw();
+  spec.tos = ecn_on_send(&flags, new_data && !payload.empty());
   spec.tcp.flags = flags;
   if ((flags & kAck) != 0) spec.tcp.ack = ack.raw();
   header::TcpOptions& o = spec.options;
@@ -232,6 +233,7 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
   }
   if (copied == 0 && !with_fin) return false;
   const seqnum::Value next = end.add(seqnum::Size(with_fin ? 1 : 0));
+  const seqnum::Value snd_max_before = snd_max_;
   recovery_.on_segment_sent();
   if (seq.less_than(snd_max_)) {
     ++total_retransmits_;
@@ -254,14 +256,14 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
     // received makes the connection interactive (TCP_PINGPONG_THRESH 1).
     if (copied > 0) delayed_ack_.on_data_sent(now());
   }
-  emit(flags, seq, rcv_nxt_, payload.bytes(), false);
+  emit(flags, seq, rcv_nxt_, payload.bytes(), false, /*new_data=*/!seq.less_than(snd_max_before));
   const size_t errors_before = error_queue_.size();
   tx_stamps_.on_transmit(seq, static_cast<uint32_t>(copied), now(), error_queue_);
   if (error_queue_.size() != errors_before) ++wakeups_.error;  // sk_error_report
   persist_timer_.cancel();                                     // data is moving: no probe needed
   // Linux tcp_minshall_update() runs for new data only (tcp_write_xmit()),
   // not for retransmissions.
-  if (copied < mss && !seq.less_than(snd_max_)) snd_sml_ = end;
+  if (copied < mss && !seq.less_than(snd_max_before)) snd_sml_ = end;
   if (with_fin) {
     fin_sent_ = true;
     fin_sent_seq_ = end;
@@ -337,6 +339,7 @@ void Endpoint::send_data() {
     default:
       return;
   }
+  sync_mss_to_route();
   const uint64_t sent_before = protocol_.stats().segments_sent;
   const bool cwnd_hit = transmit();
   if (cwnd_hit || protocol_.stats().segments_sent != sent_before) {

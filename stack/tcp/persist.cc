@@ -45,7 +45,7 @@ void Endpoint::on_persist_timer() {
       user_timeout_ > Duration(0) && probes_started_ && now() - *probes_started_ >= user_timeout_;
   if (probes_out_ >= protocol_.config().retries2 || user_expired) {
     ++protocol_.stats().timeouts;
-    fail(ETIMEDOUT, "ext: timeout", /*send_rst=*/false);
+    fail(timeout_error(), "ext: timeout", /*send_rst=*/false);
     after_event();
     return;
   }

@@ -108,6 +108,9 @@ void Protocol::handle_segment(InboundSegment& in) {
 void Protocol::send_reset_reply(const InboundSegment& in, EndpointId from, State state) {
   using namespace header::tcp_flag;
   if (in.tcp.has(kRst)) return;
+  // Linux tcp_v4_send_reset(): a reply to a signed segment needs the key
+  // to sign it; without one, none goes.
+  if (header::parse_tcp_options(in.tcp.options).md5_signature) return;
   header::TcpPacketSpec spec;
   spec.src = in.tuple.local_address;
   spec.dst = in.tuple.remote_address;

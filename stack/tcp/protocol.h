@@ -21,32 +21,37 @@
 
 namespace netstack::tcp {
 
-#define NETSTACK_TCP_STATS(X)                                                   \
-  X(active_opens)  /* connect() sent a SYN */                                   \
-  X(passive_opens) /* a listener accepted a SYN */                              \
-  X(established)   /* handshakes completed */                                   \
-  X(resets_sent)                                                                \
-  X(resets_received)        /* RSTs that ended a connection */                  \
-  X(challenge_acks)         /* RFC 5961 challenge ACKs sent */                  \
-  X(challenge_acks_limited) /* suppressed by the rate limit */                  \
-  X(segments_sent)                                                              \
-  X(segments_received)                                                          \
-  X(retransmits)      /* data/SYN/FIN segments sent again */                    \
-  X(timeouts)         /* connections ended by RTO/keepalive/user timeout */     \
-  X(listen_overflows) /* SYNs or ACKs dropped for a full queue */               \
-  X(syncookies_sent)                                                            \
-  X(syncookies_accepted)                                                        \
-  X(syncookies_failed)                                                          \
-  X(paws_rejected)                                                              \
-  X(out_of_window)                                                              \
-  X(reassembly_dropped)  /* out-of-order segments with no room */               \
-  X(aborts_on_data)      /* data after close(): RST (Linux TCPAbortOnData) */   \
-  X(allocation_failures) /* injected by AllocationFaults */                     \
-  X(fast_recoveries)     /* loss recovery entered without a timeout */          \
-  X(spurious_recoveries) /* reductions undone (D-SACK, timestamps) */           \
-  X(dsacks_received)                                                            \
-  X(path_mtu_reductions) /* ICMP "packet too big" lowered a connection's MSS */ \
-  X(path_mtu_ignored)    /* quoting data not in flight, or no reduction */
+#define NETSTACK_TCP_STATS(X)                                                         \
+  X(active_opens)  /* connect() sent a SYN */                                         \
+  X(passive_opens) /* a listener accepted a SYN */                                    \
+  X(established)   /* handshakes completed */                                         \
+  X(resets_sent)                                                                      \
+  X(resets_received)        /* RSTs that ended a connection */                        \
+  X(challenge_acks)         /* RFC 5961 challenge ACKs sent */                        \
+  X(challenge_acks_limited) /* suppressed by the rate limit */                        \
+  X(segments_sent)                                                                    \
+  X(segments_received)                                                                \
+  X(retransmits)      /* data/SYN/FIN segments sent again */                          \
+  X(timeouts)         /* connections ended by RTO/keepalive/user timeout */           \
+  X(listen_overflows) /* SYNs or ACKs dropped for a full queue */                     \
+  X(syncookies_sent)                                                                  \
+  X(syncookies_accepted)                                                              \
+  X(syncookies_failed)                                                                \
+  X(paws_rejected)                                                                    \
+  X(out_of_window)                                                                    \
+  X(reassembly_dropped)  /* out-of-order segments with no room */                     \
+  X(aborts_on_data)      /* data after close(): RST (Linux TCPAbortOnData) */         \
+  X(allocation_failures) /* injected by AllocationFaults */                           \
+  X(fast_recoveries)     /* loss recovery entered without a timeout */                \
+  X(spurious_recoveries) /* reductions undone (D-SACK, timestamps) */                 \
+  X(dsacks_received)                                                                  \
+  X(path_mtu_reductions) /* ICMP "packet too big" lowered a connection's MSS */       \
+  X(path_mtu_ignored)    /* quoting data not in flight, or no reduction */            \
+  X(icmp_out_of_window)  /* quoting what is not in flight (TcpExtOutOfWindowIcmps) */ \
+  X(icmp_request_drops)  /* a SYN-queue request dropped for an ICMP error */          \
+  X(icmp_soft_errors)    /* an open connection noted an ICMP error */                 \
+  X(md5_unexpected)      /* signed segments without a key (TcpExtTCPMD5Unexpected) */ \
+  X(icmp_unused)         /* ICMP errors TCP does not act on (redirect, quench) */
 
 struct TcpStats {
 #define NETSTACK_TCP_STATS_FIELD(name) uint64_t name = 0;

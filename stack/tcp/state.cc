@@ -112,6 +112,9 @@ constexpr std::array kTransitions{
     // ext: data arriving after close() aborts the connection (Linux TCPAbortOnData).
     Transition{kFinWait1, kClosed, "ext: data after close"},
     Transition{kFinWait2, kClosed, "ext: data after close"},
+    // ext: an ICMP error ends a connection still opening (Linux tcp_v4_err()).
+    Transition{kSynSent, kClosed, "ext: rcv ICMP error"},
+    Transition{kSynRcvd, kClosed, "ext: rcv ICMP error"},
 };
 
 }  // namespace

@@ -116,7 +116,7 @@ void Endpoint::on_retransmit_timer() {
         release_resources();
         transition(State::kClosed, "ext: timeout");
       } else {
-        fail(ETIMEDOUT, "ext: timeout", /*send_rst=*/false);
+        fail(timeout_error(), "ext: timeout", /*send_rst=*/false);
       }
       after_event();
       return;
@@ -157,7 +157,7 @@ void Endpoint::on_retransmit_timer() {
   if (retransmits_exhausted()) {
     // Linux tcp_write_err(): ETIMEDOUT, no RST.
     ++protocol_.stats().timeouts;
-    fail(ETIMEDOUT, "ext: timeout", /*send_rst=*/false);
+    fail(timeout_error(), "ext: timeout", /*send_rst=*/false);
     after_event();
     return;
   }
@@ -209,7 +209,7 @@ void Endpoint::on_keepalive_timer() {
   if (user_expired || (user_timeout_ == Duration(0) && keepalive_unacked_ >= keep_cnt_)) {
     // Linux sends a RST when keepalive gives up (tcp_send_active_reset()).
     ++protocol_.stats().timeouts;
-    fail(ETIMEDOUT, "ext: timeout", /*send_rst=*/true);
+    fail(timeout_error(), "ext: timeout", /*send_rst=*/true);
     after_event();
     return;
   }

@@ -130,3 +130,58 @@ TEST(Parser, EveryScriptOfThePacketdrillSuiteParses) {
 
 }  // namespace
 }  // namespace tcpfuzz::scenario
+
+namespace tcpfuzz::scenario {
+namespace {
+
+TEST(ParserIpLevel, InboundIcmpWithCodeMtuAndQuote) {
+  const Scenario s = parse_ok("0 < icmp unreachable frag_needed mtu 800 [0:1000(1000)]\n");
+  ASSERT_EQ(s.events.size(), 1u);
+  const auto& p = std::get<PacketSpec>(s.events[0].action);
+  ASSERT_TRUE(p.icmp.has_value());
+  EXPECT_EQ(p.icmp->type_byte, 3);  // RFC 792 destination unreachable
+  EXPECT_EQ(p.icmp->code_byte, 4);  // fragmentation needed
+  EXPECT_EQ(p.icmp->mtu, 800u);
+  EXPECT_EQ(p.icmp->quoted_seq, 0u);
+  EXPECT_EQ(p.icmp->quoted_length, 1000u);
+  EXPECT_TRUE(s.unsupported.empty());
+}
+
+TEST(ParserIpLevel, GooglesCodeDefineAndBadNames) {
+  const Scenario s = parse_ok("0 < icmp unreachable CODE [0:10(10)]\n");
+  EXPECT_EQ(std::get<PacketSpec>(s.events[0].action).icmp->code_byte, 1);  // host unreachable
+  EXPECT_FALSE(parse_script("0 < icmp unreachable bogus\n", "t.pkt").has_value());
+  // "mtu" belongs to frag_needed only (packetdrill set_icmpv4_header()).
+  EXPECT_FALSE(parse_script("0 < icmp unreachable host_unreachable mtu 800\n", "t.pkt").has_value());
+}
+
+TEST(ParserIpLevel, IpFieldsBeforeTheFlags) {
+  const Scenario s = parse_ok(
+      "0 > [ect0] P. 1:11(10) ack 1\n"
+      "0 < (tos 0x3) . 1:1(0) ack 11 win 100\n"
+      "0 > [ttl 64] . 1:1(0) ack 1\n");
+  const auto& a = std::get<PacketSpec>(s.events[0].action);
+  EXPECT_EQ(a.ip.check, IpInfo::TosCheck::kEcn);
+  EXPECT_EQ(a.ip.value, 2);  // ECT(0), RFC 3168 5
+  const auto& b = std::get<PacketSpec>(s.events[1].action);
+  EXPECT_EQ(b.ip.check, IpInfo::TosCheck::kTos);
+  EXPECT_EQ(b.ip.value, 3);
+  EXPECT_EQ(std::get<PacketSpec>(s.events[2].action).ip.ttl, 64);
+  EXPECT_TRUE(s.unsupported.empty());
+}
+
+TEST(ParserIpLevel, Md5OptionInboundIsSentOutboundIsSkipped) {
+  const Scenario s = parse_ok(
+      "0 < . 1:1(0) ack 1 win 514 <md5 000102030405060708090a0b0c0d0e0f,nop,nop>\n"
+      "0 > . 1:1(0) ack 1 <md5 000102030405060708090a0b0c0d0e0f,nop,nop>\n");
+  const auto& in = std::get<PacketSpec>(s.events[0].action);
+  ASSERT_EQ(in.options->size(), 3u);
+  EXPECT_EQ((*in.options)[0].kind, OptionSpec::Kind::kMd5);
+  EXPECT_EQ((*in.options)[0].cookie.size(), 16u);
+  ASSERT_EQ(s.unsupported.size(), 1u);
+  EXPECT_EQ(s.unsupported[0].construct, "outbound TCP-MD5 signature");
+  EXPECT_EQ(s.unsupported[0].line, 2);
+}
+
+}  // namespace
+}  // namespace tcpfuzz::scenario

@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "stack/header/icmp.h"
+
 namespace netstack::tcp::testing {
 
 std::string Seg::describe() const {
@@ -26,6 +28,24 @@ PeerHarness::PeerHarness(Config config, uint64_t seed, IpAddress::Family family)
       clock(bed.clock()),
       stack(bed.host(host).stack()),
       tcp(bed.host(host).tcp()) {}
+
+void PeerHarness::icmp_error(uint8_t type, uint8_t code, uint32_t seq, uint32_t mtu,
+                             uint16_t local_port) {
+  header::IcmpErrorPacket p;
+  p.from = remote;
+  p.message = header::IcmpError{.v6 = local.is_v6(),
+                                .type = type,
+                                .code = code,
+                                .mtu = mtu,
+                                .src = local,
+                                .dst = remote,
+                                .src_port = local_port,
+                                .dst_port = kRemotePort,
+                                .seq = seq};
+  p.quoted_total_length = 1500;
+  peer.send(View::copy_of(header::build_icmp_error(p)));
+  bed.pump();
+}
 
 void PeerHarness::in(Seg s) {
   header::TcpPacketSpec spec;
@@ -55,12 +75,14 @@ Seg PeerHarness::out() {
   }
   View p = std::move(*sent);
   std::span<const uint8_t> segment;
+  uint8_t tos = 0;
   if (local.is_v4()) {
     auto ip = header::parse_ipv4(p.bytes());
     EXPECT_TRUE(ip.has_value());
     if (!ip) return {};
     EXPECT_EQ(ip->header.src, local);
     segment = ip->payload;
+    tos = ip->header.tos;
   } else {
     auto ip = header::parse_ipv6(p.bytes());
     EXPECT_TRUE(ip.has_value());
@@ -68,6 +90,7 @@ Seg PeerHarness::out() {
     EXPECT_EQ(ip->header.src, local);
     EXPECT_EQ(ip->header.next_header, header::kProtocolTcp);
     segment = ip->payload;
+    tos = ip->header.traffic_class;
   }
   auto tcp_seg = header::parse_tcp(segment);
   EXPECT_TRUE(tcp_seg.has_value());
@@ -82,6 +105,7 @@ Seg PeerHarness::out() {
   s.payload.assign(tcp_seg->payload.begin(), tcp_seg->payload.end());
   s.src_port = tcp_seg->header.src_port;
   s.dst_port = tcp_seg->header.dst_port;
+  s.tos = tos;
   if ((s.flags & kSyn) != 0) our_iss = s.seq;
   return s;
 }

@@ -39,6 +39,7 @@ struct Seg {
   std::vector<uint8_t> payload;
   uint16_t src_port = 0;
   uint16_t dst_port = 0;
+  uint8_t tos = 0;  // out(): the IP TOS byte / traffic class it was sent with
 
   std::string describe() const;
 };
@@ -53,6 +54,11 @@ class PeerHarness {
 
   // Injects a segment from the peer (ports default to remote -> local).
   void in(Seg s);
+  // An ICMP error from the peer's address about the segment the stack sent
+  // with `seq` from `local_port` (IPv4 types and codes, or ICMPv6's on an
+  // IPv6 harness); `mtu` for "fragmentation needed" / "packet too big".
+  void icmp_error(uint8_t type, uint8_t code, uint32_t seq, uint32_t mtu = 0,
+                  uint16_t local_port = kLocalPort);
   // The next segment the stack sent; fails the test if there is none.
   Seg out();
   // Asserts the stack sent nothing (yet).

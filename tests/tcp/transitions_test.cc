@@ -330,6 +330,17 @@ std::vector<Edge> edges() {
          d.fin_wait2(true);
          d.h.in(Seg{.flags = kAck, .seq = 1001, .ack = d.iss + 2, .payload = {1}});
        }},
+      {kSynSent, kClosed, "ext: rcv ICMP error",
+       [](Driver& d) {
+         Endpoint& ep = d.h.connect();
+         const Seg syn = d.h.out();
+         d.h.icmp_error(3, 1, syn.seq, 0, ep.tuple().local_port);  // host unreachable
+       }},
+      {kSynRcvd, kClosed, "ext: rcv ICMP error",
+       [](Driver& d) {
+         Endpoint& ep = d.syn_rcvd_active();
+         d.h.icmp_error(3, 1, d.iss, 0, ep.tuple().local_port);
+       }},
   };
 }
 
