@@ -58,56 +58,51 @@ class FakeHost final : public CommandHost {
   EmulatedFiles& files() override { return made; }
 
   MibCounters values{{"TcpExtOutOfWindowIcmps", 0}};
+  Nstat history;
+  uint32_t mtu = 0;
+  int flushes = 0;
+  EmulatedFiles made;
+};
 
-  TEST(ScriptCommands, MetricsFlushForgetsWhatTheStackLearnt) {
-    netstack::tcp::Config config;
-    FakeHost host;
-    EXPECT_EQ(run_script_command("ip tcp_metrics flush all > /dev/null 2>&1 || true\n"
-                                 "ip tcp_metrics flush\n",
-                                 "t.pkt", config, &host),
-              std::nullopt);
-    EXPECT_EQ(host.flushes, 2);
-    // With no stack to flush, the command cannot run.
-    EXPECT_EQ(run_script_command("ip tcp_metrics flush", "t.pkt", config),
-              "shell command `ip tcp_metrics flush`");
-    EXPECT_TRUE(is_metrics_flush("ip tcp_metrics flush || true >/dev/null  "));
-    EXPECT_FALSE(is_metrics_flush("ip tcp_metrics flush && reboot"));
-  }
+TEST(ScriptCommands, MetricsFlushForgetsWhatTheStackLearnt) {
+  netstack::tcp::Config config;
+  FakeHost host;
+  EXPECT_EQ(run_script_command("ip tcp_metrics flush all > /dev/null 2>&1 || true\n"
+                               "ip tcp_metrics flush\n",
+                               "t.pkt", config, &host),
+            std::nullopt);
+  EXPECT_EQ(host.flushes, 2);
+  // With no stack to flush, the command cannot run.
+  EXPECT_EQ(run_script_command("ip tcp_metrics flush", "t.pkt", config),
+            "shell command `ip tcp_metrics flush`");
+  EXPECT_TRUE(is_metrics_flush("ip tcp_metrics flush || true >/dev/null  "));
+  EXPECT_FALSE(is_metrics_flush("ip tcp_metrics flush && reboot"));
+}
 
-  TEST(ScriptCommands, HarmlessPlumbingIgnoresRedirectionsInAnyOrder) {
-    EXPECT_TRUE(is_harmless_plumbing("ethtool -K tun0 tso off gso off"));
-    EXPECT_TRUE(is_harmless_plumbing("ip link set dev tun0 gso_max_segs 1 2>/dev/null || true"));
-    EXPECT_FALSE(is_harmless_plumbing("ip link set dev tun0 gso_max_segs 1 && reboot"));
-  }
+TEST(ScriptCommands, HarmlessPlumbingIgnoresRedirectionsInAnyOrder) {
+  EXPECT_TRUE(is_harmless_plumbing("ethtool -K tun0 tso off gso off"));
+  EXPECT_TRUE(is_harmless_plumbing("ip link set dev tun0 gso_max_segs 1 2>/dev/null || true"));
+  EXPECT_FALSE(is_harmless_plumbing("ip link set dev tun0 gso_max_segs 1 && reboot"));
+}
 
-  TEST(ScriptCommands, DefaultsShIsFollowedAndApplied) {
-    const fs::path dir = fs::path(::testing::TempDir()) / "script_commands_test";
-    fs::create_directories(dir / "common");
-    fs::create_directories(dir / "sub");
-    std::ofstream(dir / "defaults.sh") << "common/real_defaults.sh\n";
-    std::ofstream(dir / "common" / "real_defaults.sh")
-        << "#!/bin/bash\nsysctl -q net.ipv4.tcp_sack=0\nsysctl -q net.ipv4.tcp_unmodelled=1\n";
-    netstack::tcp::Config config;
-    config.sack = true;
-    const std::string script = (dir / "t.pkt").string();
-    // Sysctls outside the stack's model in the profile are not a reason to skip.
-    EXPECT_EQ(run_script_command("../defaults.sh", (dir / "sub" / "t.pkt").string(), config),
-              std::nullopt);
-    EXPECT_FALSE(config.sack);
-    EXPECT_EQ(run_script_command("missing/defaults.sh", script, config),
-              "cannot read missing/defaults.sh");
-    fs::remove_all(dir);
-  }
-
-}  // namespace
-}  // namespace
-
-namespace tcpfuzz::scenario {
-namespace {
-
-Nstat history;
-uint32_t mtu = 0;
-};  // namespace
+TEST(ScriptCommands, DefaultsShIsFollowedAndApplied) {
+  const fs::path dir = fs::path(::testing::TempDir()) / "script_commands_test";
+  fs::create_directories(dir / "common");
+  fs::create_directories(dir / "sub");
+  std::ofstream(dir / "defaults.sh") << "common/real_defaults.sh\n";
+  std::ofstream(dir / "common" / "real_defaults.sh")
+      << "#!/bin/bash\nsysctl -q net.ipv4.tcp_sack=0\nsysctl -q net.ipv4.tcp_unmodelled=1\n";
+  netstack::tcp::Config config;
+  config.sack = true;
+  const std::string script = (dir / "t.pkt").string();
+  // Sysctls outside the stack's model in the profile are not a reason to skip.
+  EXPECT_EQ(run_script_command("../defaults.sh", (dir / "sub" / "t.pkt").string(), config),
+            std::nullopt);
+  EXPECT_FALSE(config.sack);
+  EXPECT_EQ(run_script_command("missing/defaults.sh", script, config),
+            "cannot read missing/defaults.sh");
+  fs::remove_all(dir);
+}
 
 TEST(ScriptCommandsHost, NstatGrepSucceedsOnlyForACounterThatChanged) {
   netstack::tcp::Config config;
@@ -158,5 +153,5 @@ TEST(ScriptCommandsHost, TsoSysctlsAndEcnAreAccepted) {
             "sysctl net.ipv4.tcp_ecn=3");  // AccECN
 }
 
-}  // namespace tcpfuzz::scenario
+}  // namespace
 }  // namespace tcpfuzz::scenario
