@@ -81,6 +81,9 @@ std::optional<std::string> OutboundMatch::mismatch(const Event& e, const PacketS
       live_ts->value = ts_pair->second;
     }
   }
+  // First, so that `live` shows its IP fields as the line states them
+  // (none when it states none) whatever differs.
+  const std::optional<std::string> ip_differs = ip_fields_differ(want.ip, &live.ip);
   auto differs = [&](const std::string& what) {
     return what + "\n  expected: > " + format_packet(want) + "\n  actual:   > " +
            format_packet(live) + " at " + fixed_seconds(sent_us) + " s";
@@ -98,7 +101,7 @@ std::optional<std::string> OutboundMatch::mismatch(const Event& e, const PacketS
   }
   if (*live.urgent != want.urgent.value_or(0)) return differs("urgent pointer differs");
   if (live.payload_length != want.payload_length) return differs("payload length differs");
-  if (auto ip = ip_fields_differ(want.ip, &live.ip)) return differs(*ip);
+  if (ip_differs) return differs(*ip_differs);
   if (want.options && !options_match(*want.options, *live.options)) {
     return differs("TCP options differ");
   }

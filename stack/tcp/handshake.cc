@@ -40,7 +40,11 @@ uint32_t Endpoint::ts_value() const {
 
 void Endpoint::send_syn() {
   advertised_mss_ = mss_to_advertise();
-  rcv_wscale_ = window_scale_to_offer();
+  // Linux tcp_connect_init() fixes the scale once: a retransmitted SYN
+  // offers the same, whatever SO_RCVBUF became since (the peer may answer
+  // either SYN). Its MSS follows the route's MTU each time
+  // (tcp_advertise_mss()).
+  if (snd_max_ == iss_) rcv_wscale_ = window_scale_to_offer();
   // An active open sizes its window before it knows about timestamps.
   if (syn_retries_ == 0) rwin_.initialize(advertised_mss_);
   if (syn_retries_ == 0) rtt_probe_.emplace(iss_, now());
