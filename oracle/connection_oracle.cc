@@ -182,6 +182,12 @@ std::optional<Violation> ConnectionOracle::on_sent(const WireSegment& s, Instant
     // leaves the connection as it was (RFC 9293 3.10.7.3, 3.10.7.4 fifth).
     const Phase alive = phase_if_alive();
     if (alive != Phase::kSynSent && alive != Phase::kSynReceived) phase_ = Phase::kClosed;
+    // A simultaneous open's SYN-RECEIVED answers a SYN with another
+    // sequence number by RST and refuses the open (RFC 9293 3.10.7.4
+    // fourth; docs/linux-differences.md: Linux challenges it instead).
+    if (!passive_ && (alive == Phase::kSynReceived || alive == Phase::kUnknown)) {
+      refusal_explained_ = true;
+    }
     return std::nullopt;
   }
   if (s.has(flag::kSyn) && !s.has(flag::kAck)) {

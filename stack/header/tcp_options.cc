@@ -89,8 +89,8 @@ TcpOptions parse_tcp_options(std::span<const uint8_t> bytes) {
         }
         break;
       case tcp_option::kMd5Signature:
-        if (length == 18) {
-          std::array<uint8_t, 16> signature{};
+        if (length == 2 + kMd5SignatureLength) {
+          std::array<uint8_t, kMd5SignatureLength> signature{};
           std::copy_n(body, signature.size(), signature.begin());
           out.md5_signature = signature;
         }
@@ -115,6 +115,7 @@ TcpOptions parse_tcp_options(std::span<const uint8_t> bytes) {
 
 size_t tcp_options_size(const TcpOptions& o) {
   size_t n = 0;
+  if (o.md5_signature) n += 4 + kMd5SignatureLength;
   if (o.mss) n += 4;
   if (o.timestamps || o.sack_permitted) n += 4;  // SACK-perm+TS share the NOP padding
   if (o.timestamps) n += 8;
@@ -128,6 +129,14 @@ std::optional<size_t> write_tcp_options(std::span<uint8_t> out, const TcpOptions
   const size_t size = tcp_options_size(o);
   if (size > kTcpMaxOptionsLength || size > out.size()) return std::nullopt;
   uint8_t* p = out.data();
+  if (o.md5_signature) {
+    // Linux tcp_options_write() puts it first: NOP, NOP, kind 19, length 18.
+    *p++ = tcp_option::kNop;
+    *p++ = tcp_option::kNop;
+    *p++ = tcp_option::kMd5Signature;
+    *p++ = 2 + kMd5SignatureLength;
+    p = std::copy(o.md5_signature->begin(), o.md5_signature->end(), p);
+  }
   if (o.mss) {
     *p++ = tcp_option::kMss;
     *p++ = kMssLength;

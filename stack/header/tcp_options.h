@@ -72,6 +72,9 @@ struct FastOpenCookie {
   bool operator==(const FastOpenCookie&) const = default;
 };
 
+// RFC 2385: the MD5 digest the option carries.
+inline constexpr size_t kMd5SignatureLength = 16;
+
 struct TcpOptions {
   std::optional<uint16_t> mss;
   std::optional<uint8_t> window_scale;
@@ -82,7 +85,7 @@ struct TcpOptions {
   std::optional<FastOpenCookie> fast_open;
   // RFC 2385 MD5 signature (kind 19, length 18; Linux tcp_parse_md5sig_option()
   // takes no other length). Parsed only: this stack holds no keys.
-  std::optional<std::array<uint8_t, 16>> md5_signature;
+  std::optional<std::array<uint8_t, kMd5SignatureLength>> md5_signature;
 
   std::span<const SackBlock> sacks() const { return {sack_blocks.data(), sack_block_count}; }
   void add_sack(SackBlock b) {

@@ -504,6 +504,26 @@ TEST_F(SynSentTest, RefusedByIcmp) {
   EXPECT_EQ(rule(), "none");
 }
 
+TEST_F(SynSentTest, SimultaneousOpenRefusedByItsOwnRst) {
+  connect();
+  peer(10, {.flags = flag::kSyn, .seq = 1000, .window = 65535, .wscale = 7});
+  stack(10,
+        {.flags = flag::kSyn | flag::kAck, .seq = 5000, .ack = 1001, .window = 65535, .wscale = 7});
+  peer(20, {.flags = flag::kSyn, .seq = 3000, .window = 65535, .wscale = 7});
+  stack(20, {.flags = flag::kRst | flag::kAck, .seq = 5001, .ack = 3001});
+  call(20, "write", -ECONNREFUSED);
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(SynSentTest, SimultaneousOpenRefusedWithoutAnyRst) {
+  connect();
+  peer(10, {.flags = flag::kSyn, .seq = 1000, .window = 65535, .wscale = 7});
+  stack(10,
+        {.flags = flag::kSyn | flag::kAck, .seq = 5000, .ack = 1001, .window = 65535, .wscale = 7});
+  call(20, "write", -ECONNREFUSED);
+  EXPECT_EQ(rule(), "oracle: refused-without-rst");
+}
+
 TEST_F(SynSentTest, HandshakeCompletes) {
   connect();
   peer(10,
