@@ -25,9 +25,14 @@ SMOKE_SECONDS=${TCPFUZZ_SMOKE_SECONDS:-20}
 START=$(now_s)
 TMP_DIRS=()
 FAILED_CHECKS=()
+STEP_TIMES=()
 on_exit() {
   local rc=$?
   if [[ ${#TMP_DIRS[@]} -gt 0 ]]; then rm -rf "${TMP_DIRS[@]}"; fi
+  if [[ ${#STEP_TIMES[@]} -gt 0 ]]; then
+    banner "step times"
+    printf '  %s\n' "${STEP_TIMES[@]}"
+  fi
   if [[ $rc -eq 0 ]]; then
     banner "ci/test.sh passed; wall time $(fmt_duration $(($(now_s) - START)))"
   else
@@ -86,12 +91,20 @@ step_oss_fuzz_check() {
   "$TCPFUZZ_ROOT/ci/oss-fuzz/check.sh" || FAILED_CHECKS+=("oss-fuzz check")
 }
 
-step_bootstrap
-step_seeds
-step_dev_build
-step_ctest
-step_fuzz_smoke
-step_oss_fuzz_check
+# timed STEP: runs it and keeps its wall time for the closing summary.
+timed() {
+  local t0
+  t0=$(now_s)
+  "$1"
+  STEP_TIMES+=("$(printf '%-18s %s' "${1#step_}" "$(fmt_duration $(($(now_s) - t0)))")")
+}
+
+timed step_bootstrap
+timed step_seeds
+timed step_dev_build
+timed step_ctest
+timed step_fuzz_smoke
+timed step_oss_fuzz_check
 
 if [[ ${#FAILED_CHECKS[@]} -gt 0 ]]; then
   printf -v list '%s; ' "${FAILED_CHECKS[@]}"
