@@ -3,7 +3,7 @@
 # SECONDS, merges what it found into the working corpus, turns crashes into
 # minimised, deduplicated reports, and prints a summary table.
 #
-#   ci/fuzz.sh [SECONDS_PER_TARGET] [--engine libfuzzer|afl] [--jobs N]
+#   ci/fuzz.sh [SECONDS_PER_TARGET] [--engine libfuzzer|afl] [--no-cmplog] [--jobs N]
 #              [--sync DIR [--main] [--name NAME]] [--diff N] [TARGET...]
 #
 # SECONDS_PER_TARGET  default 60; every run is bounded by it
@@ -11,6 +11,8 @@
 # --engine afl        afl-fuzz on the persistent-mode build (libAFLDriver),
 #                     with a CmpLog build (-c) and, for scenario_fuzzer, the
 #                     structure-aware custom mutator
+# --no-cmplog         AFL++ only: no CmpLog build nor -c (a smoke run that
+#                     needs one build less; campaigns want CmpLog)
 # --jobs N            N targets at once, one engine process each (N cores)
 # --sync DIR          AFL++ only: join a campaign spread over machines that
 #                     share DIR (DIR/<target>/ is afl-fuzz's -o), as the main
@@ -61,6 +63,7 @@ SYNC_DIR=""
 SYNC_MAIN=0
 INSTANCE_NAME=""
 DIFF_NEWEST=0
+CMPLOG=1
 TARGET_ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -83,6 +86,10 @@ while [[ $# -gt 0 ]]; do
       SYNC_MAIN=1
       shift
       ;;
+    --no-cmplog)
+      CMPLOG=0
+      shift
+      ;;
     --name)
       [[ $# -ge 2 && "$2" =~ ^[A-Za-z0-9_-]+$ ]] || die "--name needs letters, digits, '_' or '-'"
       INSTANCE_NAME=$2
@@ -102,6 +109,9 @@ while [[ $# -gt 0 ]]; do
 done
 if [[ -n "$SYNC_DIR" && "$ENGINE" != afl ]]; then
   die "--sync joins an AFL++ campaign; add --engine afl"
+fi
+if [[ $CMPLOG -eq 0 && "$ENGINE" != afl ]]; then
+  die "--no-cmplog is an AFL++ option; add --engine afl"
 fi
 if [[ -z "$SYNC_DIR" && ($SYNC_MAIN -eq 1 || -n "$INSTANCE_NAME") ]]; then
   die "--main and --name go with --sync DIR"
@@ -316,8 +326,13 @@ run_afl() {
   local target=$1
   local bin cmplog out work log name role dict=() rc=0
   bin=$(fuzz_binary afl "$target")
-  cmplog=$(fuzz_binary afl-cmplog "$target")
-  [[ -x "$bin" && -x "$cmplog" ]] || die "AFL++ builds of $target missing ($bin, $cmplog)"
+  local cmplog_flags=()
+  [[ -x "$bin" ]] || die "AFL++ build of $target missing ($bin)"
+  if [[ $CMPLOG -eq 1 ]]; then
+    cmplog=$(fuzz_binary afl-cmplog "$target")
+    [[ -x "$cmplog" ]] || die "AFL++ CmpLog build of $target missing ($cmplog)"
+    cmplog_flags=(-c "$cmplog")
+  fi
   work="$RUNS_DIR/$target"
   out=$(afl_out "$target")
   log="$work/afl.log"
@@ -336,7 +351,8 @@ run_afl() {
     AFL_AUTORESUME=1 AFL_NO_AFFINITY=1 AFL_CMPLOG_ONLY_NEW=1)
   # A structure-aware mutator, for the targets that have one.
   local mutator="$TCPFUZZ_ROOT/build/release/fuzz/libafl_${target%_fuzzer}_mutator.so"
-  local extras="cmplog"
+  local extras="no cmplog"
+  [[ $CMPLOG -eq 1 ]] && extras="cmplog"
   if [[ ${#dict[@]} -gt 0 ]]; then extras+=", dictionary"; fi
   if [[ -f "$mutator" ]]; then
     env+=(AFL_CUSTOM_MUTATOR_LIBRARY="$mutator")
@@ -344,7 +360,7 @@ run_afl() {
   fi
   echo "$target: afl-fuzz ${role[*]} for ${SECONDS_PER_TARGET}s ($extras)"
   env "${env[@]}" afl-fuzz -i "$work/corpus" -o "$out" "${role[@]}" -V "$SECONDS_PER_TARGET" \
-    -t 10000 -c "$cmplog" "${dict[@]}" -- "$bin" >"$log" 2>&1 &
+    -t 10000 "${cmplog_flags[@]}" "${dict[@]}" -- "$bin" >"$log" 2>&1 &
   FUZZER_PID=$!
   watch_run "$FUZZER_PID" "$target" afl_progress "$log"
   wait "$FUZZER_PID" || rc=$?
@@ -606,9 +622,14 @@ build_all() {
   configure_and_build "$LF_PRESET" "${bins[@]}"
   if [[ "$ENGINE" == afl ]]; then
     command -v afl-fuzz >/dev/null || die "afl-fuzz not found (ci/bootstrap.sh installs afl++)"
-    banner "build: presets afl, afl-cmplog (${bins[*]})"
-    configure_and_build afl "${bins[@]}"
-    configure_and_build afl-cmplog "${bins[@]}"
+    if [[ $CMPLOG -eq 1 ]]; then
+      banner "build: presets afl, afl-cmplog (${bins[*]})"
+      configure_and_build afl "${bins[@]}"
+      configure_and_build afl-cmplog "${bins[@]}"
+    else
+      banner "build: preset afl (${bins[*]})"
+      configure_and_build afl "${bins[@]}"
+    fi
     banner "build: preset release (AFL++ custom mutator)"
     configure_and_build release afl_scenario_mutator
   fi

@@ -40,6 +40,9 @@ on_exit() {
   fi
 }
 trap on_exit EXIT
+# Interrupted, the run has not passed: exit with the signal's code.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 cd "$TCPFUZZ_ROOT"
 
 step_bootstrap() {
@@ -72,18 +75,19 @@ step_ctest() {
 }
 
 # The fuzz command itself, bounded: every target with libFuzzer
-# ($TCPFUZZ_JOBS at a time), then scenario_fuzzer with AFL++ (CmpLog, custom mutator), each from
+# ($TCPFUZZ_JOBS at a time), then scenario_fuzzer with AFL++ (custom
+# mutator; CmpLog, one more build, is left to campaigns), each from
 # its seeds in a temporary runs folder. Crashes land in crashes/<target>/,
 # triaged, minimised and exported, and fail the run.
 step_fuzz_smoke() {
-  banner "fuzz smoke: ci/fuzz.sh ${SMOKE_SECONDS} --jobs $TCPFUZZ_JOBS, then --engine afl scenario_fuzzer"
+  banner "fuzz smoke: ci/fuzz.sh ${SMOKE_SECONDS} --jobs $TCPFUZZ_JOBS, then --engine afl --no-cmplog scenario_fuzzer"
   local tmp
   tmp=$(mktemp -d "${TMPDIR:-/tmp}/tcpfuzz-smoke.XXXXXX")
   TMP_DIRS+=("$tmp")
   TCPFUZZ_RUNS_DIR="$tmp/libfuzzer" "$TCPFUZZ_ROOT/ci/fuzz.sh" "$SMOKE_SECONDS" \
     --jobs "$TCPFUZZ_JOBS" || FAILED_CHECKS+=("ci/fuzz.sh (libFuzzer)")
   TCPFUZZ_RUNS_DIR="$tmp/afl" "$TCPFUZZ_ROOT/ci/fuzz.sh" "$SMOKE_SECONDS" --engine afl \
-    scenario_fuzzer || FAILED_CHECKS+=("ci/fuzz.sh --engine afl")
+    --no-cmplog scenario_fuzzer || FAILED_CHECKS+=("ci/fuzz.sh --engine afl")
 }
 
 step_oss_fuzz_check() {

@@ -90,10 +90,19 @@ void ConnectionOracle::note_possible_reset() {
 const ConnectionOracle::PeerSyn* ConnectionOracle::acked_syn(uint32_t ack) const {
   for (size_t i = 0; i < peer_syn_count_ && i < peer_syns_.size(); ++i) {
     const PeerSyn& syn = peer_syns_[i];
-    // RFC 7413 3: a Fast Open SYN-ACK may acknowledge the SYN's data too.
-    if (syn.seq + 1 == ack || (syn.data > 0 && syn.seq + 1 + syn.data == ack)) return &syn;
+    // RFC 7413 3: a Fast Open SYN-ACK may acknowledge the SYN's data (and
+    // FIN: Linux tcp_fastopen_add_skb()) too.
+    const uint32_t taken = syn.data + (syn.fin ? 1 : 0);
+    if (syn.seq + 1 == ack || (taken > 0 && syn.seq + 1 + taken == ack)) return &syn;
   }
   return nullptr;
+}
+
+void ConnectionOracle::note_peer_fin(uint32_t seq) {
+  peer_fin_seen_ = true;
+  for (size_t i = peer_fins_.size() - 1; i > 0; --i) peer_fins_[i] = peer_fins_[i - 1];
+  peer_fins_[0] = seq;
+  if (peer_fin_count_ < peer_fins_.size()) ++peer_fin_count_;
 }
 
 void ConnectionOracle::learn_irs(const PeerSyn& syn, const WireSegment& ours) {
@@ -101,9 +110,11 @@ void ConnectionOracle::learn_irs(const PeerSyn& syn, const WireSegment& ours) {
   irs_ = syn.seq;
   accepted_.reset(syn.seq);
   offered_.reset(syn.seq);
-  if (ours.ack == syn.seq + 1 + syn.data) {  // Fast Open: the SYN's data was taken
-    accepted_.add(syn.seq + 1, syn.data);
-    offered_.add(syn.seq + 1, syn.data);
+  const uint32_t taken = syn.data + (syn.fin ? 1 : 0);
+  if (taken > 0 && ours.ack == syn.seq + 1 + taken) {  // Fast Open: the SYN's data was taken
+    accepted_.add(syn.seq + 1, taken);
+    offered_.add(syn.seq + 1, taken);
+    if (syn.fin) note_peer_fin(syn.seq + 1 + syn.data);
   }
   // RFC 7323 2.2: scaling only when both SYNs carried the option.
   const bool scaled = syn.window_scale.has_value() && stack_window_scale_.has_value();
@@ -267,7 +278,8 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
 
   if (s.has(flag::kSyn) && !s.has(flag::kRst)) {
     for (size_t i = peer_syns_.size() - 1; i > 0; --i) peer_syns_[i] = peer_syns_[i - 1];
-    peer_syns_[0] = PeerSyn{s.seq, s.payload, s.window_scale, s.ts_val.has_value()};
+    peer_syns_[0] =
+        PeerSyn{s.seq, s.payload, s.has(flag::kFin), s.window_scale, s.ts_val.has_value()};
     if (peer_syn_count_ < peer_syns_.size()) ++peer_syn_count_;
   }
   if (irs_known_ && !s.has(flag::kRst)) {
@@ -277,12 +289,7 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
     const bool takes = s.has(flag::kAck) && !s.has(flag::kSyn) && !after(s.ack, snd_max_) &&
                        !after(s.seq, max_right_edge_) && !a.paws_old;
     if (takes) accepted_.add(s.seq, s.logical_length());
-    if (takes && s.has(flag::kFin)) {
-      peer_fin_seen_ = true;
-      for (size_t i = peer_fins_.size() - 1; i > 0; --i) peer_fins_[i] = peer_fins_[i - 1];
-      peer_fins_[0] = s.seq + s.payload;
-      if (peer_fin_count_ < peer_fins_.size()) ++peer_fin_count_;
-    }
+    if (takes && s.has(flag::kFin)) note_peer_fin(s.seq + s.payload);
   }
   if (s.has(flag::kAck) && !s.has(flag::kRst) && between(s.ack, iss_, snd_max_)) {
     // Linux tcp_may_update_window() takes the window of newer segments; the

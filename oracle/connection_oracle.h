@@ -92,6 +92,7 @@ class ConnectionOracle {
   struct PeerSyn {
     uint32_t seq = 0;
     uint32_t data = 0;  // Fast Open data on the SYN
+    bool fin = false;   // and a FIN, which Fast Open takes with it
     std::optional<uint8_t> window_scale;
     bool timestamps = false;
   };
@@ -101,6 +102,8 @@ class ConnectionOracle {
   Phase phase_if_alive() const;
   // The peer's SYN that `ack` acknowledges, among its last few.
   const PeerSyn* acked_syn(uint32_t ack) const;
+  // The peer's FIN at sequence number `seq` was taken.
+  void note_peer_fin(uint32_t seq);
   void learn_irs(const PeerSyn& syn, const WireSegment& ours);
   std::optional<Violation> check_ack(const WireSegment& s);
   std::optional<Violation> check_data(const WireSegment& s);

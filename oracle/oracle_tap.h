@@ -1,8 +1,10 @@
-// OracleTap: hands an Oracle the packets of a world that has no testbed (a
-// RecordingTap's PacketRecorder sees both directions without saying which):
-// a packet from one of the host's own addresses is one it sent.
+// OracleTap: hands an Oracle the packets a host's tap sees. A testbed host
+// says which way each crossed its NIC; a RecordingTap does not, and there a
+// packet from one of the host's own addresses is taken for one it sent
+// (wrong only for a packet forged with the host's address as its source).
 #pragma once
 
+#include <algorithm>
 #include <initializer_list>
 #include <vector>
 
@@ -20,15 +22,28 @@ class OracleTap final : public netstack::PacketRecorder {
   void record(netstack::Instant at, std::span<const uint8_t> ip_packet) override {
     auto s = decode_wire_segment(ip_packet, /*verify_checksum=*/false);
     if (!s) return;
-    bool outbound = false;
-    for (const netstack::IpAddress& a : host_addresses_) outbound = outbound || s->src == a;
-    // Only what reaches the host may carry a bad checksum.
-    if (!outbound && !decode_wire_segment(ip_packet)) return;
-    oracle_.on_segment(at, *s, outbound);
+    judge(at, *s, is_host_address(s->src), ip_packet);
+  }
+  void record_crossing(netstack::Instant at, bool sent,
+                       std::span<const uint8_t> ip_packet) override {
+    if (auto s = decode_wire_segment(ip_packet, /*verify_checksum=*/false)) {
+      judge(at, *s, sent, ip_packet);
+    }
   }
   // End PacketRecorder implementation.
 
  private:
+  void judge(netstack::Instant at, const WireSegment& s, bool outbound,
+             std::span<const uint8_t> ip_packet) {
+    // Only what reaches the host may carry a bad checksum; what is not
+    // addressed to it never reaches its TCP.
+    if (!outbound && (!is_host_address(s.dst) || !decode_wire_segment(ip_packet))) return;
+    oracle_.on_segment(at, s, outbound);
+  }
+  bool is_host_address(const netstack::IpAddress& address) const {
+    return std::ranges::find(host_addresses_, address) != host_addresses_.end();
+  }
+
   Oracle& oracle_;
   std::vector<netstack::IpAddress> host_addresses_;
 };

@@ -48,8 +48,14 @@ SegmentHandler* TcpDemuxer::find(const FourTuple& t) const {
   return find_listener(t.local_address, t.local_port);
 }
 
-bool TcpDemuxer::port_in_use(const IpAddress& local, uint16_t port) const {
-  if (connection_ports_.contains(port)) return true;
+bool TcpDemuxer::port_in_use(const IpAddress& local, uint16_t port, bool reuse_addr) const {
+  if (connection_ports_.contains(port)) {
+    if (!reuse_addr) return true;
+    // Rare (a bind with SO_REUSEADDR to a port with connections): a scan.
+    for (const auto& [tuple, h] : connections_) {
+      if (tuple.local_port == port && !h->allows_port_reuse()) return true;
+    }
+  }
   if (local.is_unspecified()) {
     for (const auto& [key, h] : listeners_) {
       if (key.port == port && key.address.family() == local.family()) return true;

@@ -49,6 +49,9 @@ class SegmentHandler {
   virtual void handle_segment(InboundSegment& segment) = 0;
   // An ICMP error quoting a segment this handler sent.
   virtual void handle_icmp_error(const header::IcmpError& error) { (void)error; }
+  // Whether a socket bound with SO_REUSEADDR may share this connection's
+  // local port.
+  virtual bool allows_port_reuse() const { return false; }
 };
 
 class TcpDemuxer {
@@ -63,8 +66,11 @@ class TcpDemuxer {
   SegmentHandler* find_connection(const FourTuple& t) const;
   SegmentHandler* find_listener(const IpAddress& local, uint16_t port) const;
   // Whether a listener or connection uses local port `port` on `local` (or on
-  // a wildcard of its family, or `local` is a wildcard and anything uses it).
-  bool port_in_use(const IpAddress& local, uint16_t port) const;
+  // a wildcard of its family, or `local` is a wildcard and anything uses it)
+  // so that a bind there fails. With `reuse_addr` (SO_REUSEADDR), only a
+  // listener or a connection that does not allow reuse counts (Linux
+  // inet_bind_conflict(): both sockets reuse and the other is not listening).
+  bool port_in_use(const IpAddress& local, uint16_t port, bool reuse_addr = false) const;
 
   size_t connection_count() const { return connections_.size(); }
   size_t listener_count() const { return listeners_.size(); }

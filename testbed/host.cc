@@ -40,7 +40,7 @@ void Host::set_invariant_failure_handler(InvariantFailureHandler h) {
 
 void Host::saw_packet(Direction d, std::span<const uint8_t> packet) {
   const Instant now = stack_->clock().now();
-  for (PacketRecorder* tap : taps_) tap->record(now, packet);
+  for (PacketRecorder* tap : taps_) tap->record_crossing(now, d == Direction::kOutbound, packet);
   for (Observer* o : wire_observers_) o->on_packet(now, id_, d, packet);
 }
 

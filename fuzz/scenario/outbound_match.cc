@@ -22,6 +22,11 @@ std::optional<uint32_t> TimestampMap::live(uint32_t script) const {
   return it->second;
 }
 
+std::optional<uint32_t> TimestampMap::scaled(uint32_t script) const {
+  if (!baseline_) return std::nullopt;
+  return script - baseline_->first + baseline_->second;
+}
+
 bool options_match(const std::vector<OptionSpec>& want, const std::vector<OptionSpec>& got) {
   if (want.size() != got.size()) return false;
   for (size_t i = 0; i < want.size(); ++i) {

@@ -29,6 +29,9 @@ class TimestampMap {
   void learn_as_is(uint32_t live) { live_[live] = live; }
   // The live TSval for a script TSval (nullopt: none seen).
   std::optional<uint32_t> live(uint32_t script) const;
+  // The live TSval at the same distance from the first pair as `script`
+  // (nullopt: no pair yet).
+  std::optional<uint32_t> scaled(uint32_t script) const;
 
  private:
   std::unordered_map<uint32_t, uint32_t> live_;

@@ -217,7 +217,9 @@ class Runner final : public CommandHost {
       return true;
     }
     auto packet = live_inbound_packet(p, peer, sut_, [this](uint32_t script_ts) {
-      return outbound_.timestamps().live(script_ts);
+      const TimestampMap& stamps = outbound_.timestamps();
+      const std::optional<uint32_t> live = stamps.live(script_ts);
+      return live || !options_.ts_ecr_scaled ? live : stamps.scaled(script_ts);
     });
     if (!packet) return fail(e.line, packet.error());
     world_.send_to_stack(std::move(*packet));
@@ -264,17 +266,23 @@ class Runner final : public CommandHost {
                                     std::chrono::microseconds(wait_us);
     std::optional<Captured> first = next_sent(limit);
     if (!first) return fail(e.line, "timed out waiting for packet: expected > " + format_packet(p));
-    if (first->tcp.has(flag::kSyn) && (p.flags & flag::kSyn) != 0) {
-      sut_.on_outbound_syn(p.seq_start, first->tcp.seq, first->tcp.src_port);
-    }
     // TSO: Linux hands the device one large segment; sum consecutive live
-    // segments until the expected payload is reached.
+    // segments until the expected payload is reached. A packet of another
+    // connection (an older socket's retransmitted SYN) drops what was summed
+    // and starts anew (packetdrill do_outbound_script_packet()).
     size_t payload = first->payload;
     size_t fragments = 1;
     Captured last = *first;
     while (!options_.strict_segments && payload < p.payload_length) {
       std::optional<Captured> more = next_sent(limit);
       if (!more) break;
+      if (more->tcp.src_port != last.tcp.src_port || more->tcp.dst_port != last.tcp.dst_port) {
+        first = *more;
+        payload = more->payload;
+        fragments = 1;
+        last = std::move(*more);
+        continue;
+      }
       if (more->tcp.seq != last.tcp.seq + last.payload || more->tcp.ack != last.tcp.ack) {
         capture_.queue.push_front(std::move(*more));
         break;
@@ -282,6 +290,9 @@ class Runner final : public CommandHost {
       payload += more->payload;
       ++fragments;
       last = std::move(*more);
+    }
+    if (first->tcp.has(flag::kSyn) && (p.flags & flag::kSyn) != 0) {
+      sut_.on_outbound_syn(p.seq_start, first->tcp.seq, first->tcp.src_port);
     }
     // Headers from the last fragment, seq from the first (packetdrill aggregate_packets()).
     PacketSpec live = script_outbound_packet(first->tcp.seq, last.tcp, payload, sut_);

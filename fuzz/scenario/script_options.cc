@@ -34,6 +34,7 @@ ScriptOptions ScriptOptions::of(const Scenario& s) {
   }
   o.strict_segments = option(s, "strict_segments").has_value();
   o.ts_tick_us = int_option(s, "tcp_ts_tick_usecs", 0);
+  o.ts_ecr_scaled = option(s, "tcp_ts_ecr_scaled").has_value();
   o.bind_port = static_cast<uint16_t>(int_option(s, "bind_port", kDefaultBindPort));
   o.connect_port = static_cast<uint16_t>(int_option(s, "connect_port", kDefaultConnectPort));
   return o;
@@ -42,8 +43,8 @@ ScriptOptions ScriptOptions::of(const Scenario& s) {
 std::optional<std::string> unsupported_option(const Scenario& scenario) {
   static constexpr std::string_view kKnown[] = {
       "ip_version", "tolerance_usecs", "tolerance_percent", "strict_segments", "bind_port",
-      "tcp_ts_tick_usecs", "connect_port", "mtu", "local_ip", "remote_ip", "gateway_ip",
-      "netmask_ip",
+      "tcp_ts_tick_usecs", "tcp_ts_ecr_scaled", "connect_port", "mtu", "local_ip", "remote_ip",
+      "gateway_ip", "netmask_ip",
       // packetdrill keeps its own send buffers alive (for MSG_ZEROCOPY);
       // the runner's buffers never reach the stack's memory.
       "send_omit_free"};

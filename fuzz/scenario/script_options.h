@@ -23,6 +23,9 @@ struct ScriptOptions {
   bool strict_segments = false;
   // When not 0: TSval must advance one tick per this many µs.
   int64_t ts_tick_us = 0;
+  // --tcp_ts_ecr_scaled: an inbound TSecr no outbound line stated counts
+  // from the first TSval seen (packetdrill map_inbound_packet()).
+  bool ts_ecr_scaled = false;
   uint16_t bind_port = kDefaultBindPort;
   uint16_t connect_port = kDefaultConnectPort;
 

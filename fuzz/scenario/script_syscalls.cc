@@ -204,8 +204,8 @@ CallOutcome ScriptSyscalls::write(Line& line) {
     if (name == "sendto" && a.size() > 4 && evaluate(a[4]) == linux_constant("AF_UNSPEC")) {
       return CallOutcome::err(EOPNOTSUPP);
     }
-    return calls_.send_fast_open(line.fd, static_cast<size_t>(*length),
-                                 (flags & msg_dontwait) != 0);
+    return calls_.send_fast_open(line.fd, static_cast<size_t>(*length), (flags & msg_dontwait) != 0,
+                                 (flags & msg_zerocopy) != 0);
   }
   if (name == "sendto" && a.size() > 4 && a[4].kind != Expr::Kind::kEllipsis) {
     return line.unsupported("sendto with an address");

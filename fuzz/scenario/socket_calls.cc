@@ -142,13 +142,13 @@ CallOutcome SocketCalls::write(int fd, size_t length, bool more, bool eor, bool 
   // Linux tcp_sendmsg(): the first write of a deferred TCP_FASTOPEN_CONNECT
   // is a sendto(MSG_FASTOPEN).
   if (fast_open_call_ != FastOpenCall::kIdle || (ep != nullptr && ep->fast_open_deferred())) {
-    return send_fast_open(fd, length, dontwait);
+    return send_fast_open(fd, length, dontwait, zerocopy);
   }
   return tell_write_pending(ep, queue_write(fd, length, more, eor, dontwait, zerocopy));
 }
 
-CallOutcome SocketCalls::send_fast_open(int fd, size_t length, bool dontwait) {
-  const CallOutcome out = fast_open_call(fd, length, dontwait);
+CallOutcome SocketCalls::send_fast_open(int fd, size_t length, bool dontwait, bool zerocopy) {
+  const CallOutcome out = fast_open_call(fd, length, dontwait, zerocopy);
   // Linux inet_wait_for_connect(): the waiting call counts as a pending
   // writer only while data is left beyond what the SYN carried.
   if (tcp::Endpoint* ep = endpoint(fd)) {
@@ -181,7 +181,7 @@ CallOutcome SocketCalls::queue_write(int fd, size_t length, bool more, bool eor,
   return CallOutcome::ok(static_cast<long>(length));
 }
 
-CallOutcome SocketCalls::fast_open_call(int fd, size_t length, bool dontwait) {
+CallOutcome SocketCalls::fast_open_call(int fd, size_t length, bool dontwait, bool zerocopy) {
   tcp::Endpoint* ep = endpoint(fd);
   if (ep == nullptr) return CallOutcome::err(EBADF);
   const bool nonblocking_call = nonblocking(fd) || dontwait;
@@ -192,7 +192,8 @@ CallOutcome SocketCalls::fast_open_call(int fd, size_t length, bool dontwait) {
   }
   if (fast_open_call_ == FastOpenCall::kIdle) {
     const bool was_closed = ep->state() == tcp::State::kClosed;
-    auto r = ep->send_fast_open(addresses_.remote, addresses_.connect_port, zeros(length));
+    auto r =
+        ep->send_fast_open(addresses_.remote, addresses_.connect_port, zeros(length), zerocopy);
     if (was_closed && ep->state() != tcp::State::kClosed) sut_.on_connect(addresses_.connect_port);
     if (!r && r.error() != EINPROGRESS) return CallOutcome::err(r.error());
     if (r && ep->state() != tcp::State::kSynSent) {

@@ -77,7 +77,7 @@ class SocketCalls {
   // sendto(MSG_FASTOPEN): a non-blocking call returns what the SYN carries
   // (EINPROGRESS for nothing); a blocking one waits for the handshake and
   // writes the rest, as Linux's tcp_sendmsg() does.
-  CallOutcome send_fast_open(int fd, size_t length, bool dontwait);
+  CallOutcome send_fast_open(int fd, size_t length, bool dontwait, bool zerocopy = false);
   // ioctl(SIOCINQ).
   netstack::Expected<size_t, netstack::tcp::Errno> unread_bytes(int fd);
   // recvmsg(MSG_ERRQUEUE): never blocks (Linux sock_recv_errqueue()).
@@ -101,7 +101,7 @@ class SocketCalls {
 
  private:
   CallOutcome queue_write(int fd, size_t length, bool more, bool eor, bool dontwait, bool zerocopy);
-  CallOutcome fast_open_call(int fd, size_t length, bool dontwait);
+  CallOutcome fast_open_call(int fd, size_t length, bool dontwait, bool zerocopy);
   // Where read() puts what it reads (its bytes are not looked at).
   std::span<uint8_t> read_buffer(size_t length);
   // What write() writes: `length` zero bytes.

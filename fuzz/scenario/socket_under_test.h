@@ -44,15 +44,23 @@ struct SocketUnderTest {
   uint32_t remote_isn = 0;
   uint16_t local_port = 0;
   uint16_t remote_port = kRemoteEphemeralPort;
+  // The peer's port for the next passive connection: packetdrill takes a
+  // fresh ephemeral port for each (next_ephemeral_port()), so a later one
+  // never lands on an earlier connection.
+  uint16_t next_passive_port = kRemoteEphemeralPort;
 
   // socket(): a fresh socket becomes the one under test.
-  void on_socket() { *this = SocketUnderTest{.phase = Phase::kNew}; }
+  void on_socket() {
+    *this = SocketUnderTest{.phase = Phase::kNew, .next_passive_port = next_passive_port};
+  }
   void on_listen(uint16_t port) {
     phase = Phase::kListening;
     local_port = port;
   }
   void on_connect(uint16_t peer_port) {
-    *this = SocketUnderTest{.phase = Phase::kConnecting, .remote_port = peer_port};
+    *this = SocketUnderTest{.phase = Phase::kConnecting,
+                            .remote_port = peer_port,
+                            .next_passive_port = next_passive_port};
   }
   // An inbound script packet with sequence number `script_seq`. Like
   // packetdrill's handle_listen_for_script_packet(), the first packet to a
@@ -62,6 +70,7 @@ struct SocketUnderTest {
       phase = Phase::kPassiveReceived;
       remote_isn = script_seq;
       local_port = bind_port;
+      remote_port = next_passive_port++;
     } else if (phase == Phase::kSynSent && syn && ack) {
       remote_isn = script_seq;
       phase = Phase::kSynced;

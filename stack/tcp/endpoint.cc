@@ -153,7 +153,7 @@ Errno Endpoint::bind_impl(const IpAddress& address, uint16_t port) {
     const auto p = protocol_.ephemeral_port(address);
     if (!p) return EADDRINUSE;
     port = *p;
-  } else if (stack.tcp_demuxer().port_in_use(address, port)) {
+  } else if (stack.tcp_demuxer().port_in_use(address, port, reuse_addr_)) {
     return EADDRINUSE;
   }
   tuple_.local_address = address;
@@ -363,7 +363,7 @@ Expected<size_t, Errno> Endpoint::write_impl(std::span<const uint8_t> data, bool
   if (state_ == State::kSynSent && defer_connect_) {
     // Linux tcp_sendmsg_locked(): the first write of a deferred
     // TCP_FASTOPEN_CONNECT sends the SYN with the data.
-    return send_fast_open_impl(tuple_.remote_address, tuple_.remote_port, data);
+    return send_fast_open_impl(tuple_.remote_address, tuple_.remote_port, data, zerocopy);
   }
   switch (state_) {
     case State::kEstablished:

@@ -103,9 +103,10 @@ class Endpoint final : public SegmentHandler {
   // sendto(MSG_FASTOPEN) (RFC 7413; Linux tcp_sendmsg_fastopen()): connect
   // with as much of `data` in the SYN as a cached cookie allows. The bytes
   // the SYN carries, or EINPROGRESS when it carries none; the rest is for
-  // write() once the connection is established.
+  // write() once the connection is established. `zerocopy` as for write():
+  // the SYN's data takes a notification id.
   Expected<size_t, Errno> send_fast_open(const IpAddress& address, uint16_t port,
-                                         std::span<const uint8_t> data);
+                                         std::span<const uint8_t> data, bool zerocopy = false);
   Errno shutdown(ShutdownHow how);
   // Releases the user's hold: a graceful close (FIN) or, with unread data or
   // SO_LINGER 0, an abort (RST).
@@ -136,6 +137,7 @@ class Endpoint final : public SegmentHandler {
   // Begin SegmentHandler implementation.
   void handle_segment(InboundSegment& in) override;
   void handle_icmp_error(const header::IcmpError& error) override;
+  bool allows_port_reuse() const override { return reuse_addr_ && state_ != State::kListen; }
   // End SegmentHandler implementation.
 
   bool user_closed() const { return user_closed_; }
@@ -208,7 +210,7 @@ class Endpoint final : public SegmentHandler {
 
   // ---- TCP Fast Open, client (fast_open_client.cc) ----
   Expected<size_t, Errno> send_fast_open_impl(const IpAddress& address, uint16_t port,
-                                              std::span<const uint8_t> data);
+                                              std::span<const uint8_t> data, bool zerocopy);
   // Linux tcp_send_syn_data(): the Fast Open option and data of the first
   // SYN, from the cookie cache; the data is what fits.
   void prepare_fast_open_syn(std::span<const uint8_t> data);
@@ -219,6 +221,12 @@ class Endpoint final : public SegmentHandler {
   // (the cache learns), the SYN data it did not acknowledge goes again, and
   // data on it is taken. True when SYN data goes again.
   bool on_fast_open_synack(const Segment& s);
+  // Once SND.UNA is `ack` after a handshake: the SYN data it covers is
+  // delivered, the rest goes again, marked lost (`mark_lost`, Linux
+  // tcp_rcv_fastopen_synack()) or left to the retransmission timer (a
+  // simultaneous open, where Linux keeps it in the queue). True when some
+  // goes again.
+  bool settle_syn_data(seqnum::Value ack, bool mark_lost);
 
   // ---- TCP Fast Open, server (fast_open_server.cc) ----
   // Linux tcp_try_fastopen(): whether the listener takes this SYN's data
@@ -271,6 +279,8 @@ class Endpoint final : public SegmentHandler {
   bool handle_ack(const Segment& s);
   void handle_data(Segment& s);
   void handle_fin(const Segment& s);
+  // The FIN's sequence number and state change, without the ACK it draws.
+  void take_fin();
   void enter_fin_wait2();
   void update_ts_recent(const Segment& s);
   void send_challenge_ack();
@@ -515,6 +525,9 @@ class Endpoint final : public SegmentHandler {
   bool deferred_ack_seen_ = false;
   // TSvals of our first and latest SYN-ACK: the final ACK must echo one in between.
   std::optional<std::pair<uint32_t, uint32_t>> synack_tsvals_;
+  // TSval of our first SYN (Linux retrans_stamp): a SYN-ACK must echo one
+  // between it and now.
+  std::optional<uint32_t> syn_tsval_;
 
   // Listener (and the link from a child to it).
   ListenQueue listen_queue_;

@@ -18,12 +18,13 @@ constexpr uint32_t kOptionSpace = 40;
 }  // namespace
 
 Expected<size_t, Errno> Endpoint::send_fast_open(const IpAddress& address, uint16_t port,
-                                                 std::span<const uint8_t> data) {
-  return finish_call("sendto", send_fast_open_impl(address, port, data));
+                                                 std::span<const uint8_t> data, bool zerocopy) {
+  return finish_call("sendto", send_fast_open_impl(address, port, data, zerocopy));
 }
 
 Expected<size_t, Errno> Endpoint::send_fast_open_impl(const IpAddress& address, uint16_t port,
-                                                      std::span<const uint8_t> data) {
+                                                      std::span<const uint8_t> data,
+                                                      bool zerocopy) {
   // Linux tcp_sendmsg_fastopen(), then the rest of tcp_sendmsg_locked().
   if ((protocol_.config().fastopen & Config::kFastOpenClient) == 0) return Unexpected{EOPNOTSUPP};
   // This call sends the SYN: a deferred TCP_FASTOPEN_CONNECT's now, or
@@ -39,11 +40,20 @@ Expected<size_t, Errno> Endpoint::send_fast_open_impl(const IpAddress& address, 
   fast_open_data_.reset();
   defer_connect_ = false;  // Linux clears DEFER_CONNECT after the connect
   const size_t copied = sends_syn ? syn_data_.size() : 0;
-  if (err == EINPROGRESS && copied > 0) return copied;
+  if (err == EINPROGRESS && copied > 0) {
+    // Linux tcp_sendmsg_locked(): the SYN's data is copied into its own
+    // buffer, so a MSG_ZEROCOPY send completes at once (net_zcopy_put());
+    // a SYN without data takes no id (net_zcopy_put_abort()).
+    if (zerocopy && zerocopy_) {
+      zerocopy_notes_.on_send(snd_una_);
+      if (zerocopy_notes_.on_acked(snd_una_, error_queue_)) ++wakeups_.error;
+    }
+    return copied;
+  }
   if (err != 0) return Unexpected{err};
   // Connected already (the socket never saw connect() succeed, so the
   // socket layer still said "connecting"): an ordinary write.
-  return write_impl(data.subspan(copied), /*more=*/false, /*eor=*/false, /*zerocopy=*/false);
+  return write_impl(data.subspan(copied), /*more=*/false, /*eor=*/false, zerocopy);
 }
 
 bool Endpoint::fast_open_cookie_check(std::optional<header::FastOpenCookie>* option,
@@ -87,10 +97,6 @@ void Endpoint::prepare_fast_open_syn(std::span<const uint8_t> data) {
 }
 
 bool Endpoint::on_fast_open_synack(const Segment& s) {
-  const seqnum::Value data_start = iss_.add(seqnum::Size(1));
-  const size_t acked = std::min<size_t>(
-      data_start.size_to(s.ack).bytes() * size_t{s.ack.greater_than(iss_)}, syn_data_.size());
-  const bool data_lost = acked < syn_data_.size();
   std::optional<header::FastOpenCookie> cookie = s.options.fast_open;
   uint8_t try_exp = 0;
   if (!syn_fastopen_) {
@@ -103,19 +109,32 @@ bool Endpoint::on_fast_open_synack(const Segment& s) {
     protocol_.fast_open_cache().set(tuple_.remote_address, s.options.mss.value_or(0), cookie,
                                     try_exp);
   }
+  const bool had_data = !syn_data_.empty();
+  const bool data_again = settle_syn_data(s.ack, /*mark_lost=*/true);
+  syn_data_acked_ = had_data && !data_again;  // TCPI_OPT_SYN_DATA
+  return data_again;
+}
+
+bool Endpoint::settle_syn_data(seqnum::Value ack, bool mark_lost) {
+  const seqnum::Value data_start = iss_.add(seqnum::Size(1));
+  const size_t acked = std::min<size_t>(
+      data_start.size_to(ack).bytes() * size_t{ack.greater_than(iss_)}, syn_data_.size());
+  const bool data_lost = acked < syn_data_.size();
   if (data_lost) {
-    // Linux tcp_rcv_fastopen_synack(): the data the SYN-ACK did not cover
-    // was sent with the SYN; it is marked lost (tcp_mark_skb_lost()) and
-    // goes again as a retransmission (tcp_non_congestion_loss_retransmit()).
+    // The data the ACK did not cover was sent with the SYN: it is queued as
+    // sent, and goes again as a retransmission.
     const std::span<const uint8_t> rest = std::span(syn_data_).subspan(acked);
     queue_write(rest, /*more=*/false, /*eor=*/false);
     const seqnum::Value end = snd_una_.add(seqnum::Size(static_cast<uint32_t>(rest.size())));
     sent_.on_transmit(snd_una_, end, /*fin=*/false, handshake_started_);
     snd_nxt_ = snd_max_ = end;
-    sent_.mark_lost(sent_.entries().back());
-    recovery_.on_non_congestion_loss(snd_nxt_);
-  } else {
-    syn_data_acked_ = !syn_data_.empty();
+    if (mark_lost) {
+      // Linux tcp_mark_skb_lost(), then tcp_non_congestion_loss_retransmit().
+      sent_.mark_lost(sent_.entries().back());
+      recovery_.on_non_congestion_loss(snd_nxt_);
+    } else {
+      arm_retransmit();
+    }
   }
   syn_data_.clear();
   return data_lost;

@@ -109,6 +109,15 @@ void Endpoint::handle_syn_sent(Segment& s) {
     trace_in(s, Verdict::kBadAck);
     return;
   }
+  // Linux tcp_rcv_synsent_state_process() (PAWSACTIVEREJECTED): an ACK
+  // whose TSecr no SYN of ours can have carried, before our first SYN's
+  // TSval or after now, draws a RST too.
+  if (s.has(kAck) && syn_tsval_ && s.options.timestamps && s.options.timestamps->echo_reply != 0 &&
+      s.options.timestamps->echo_reply - *syn_tsval_ > ts_value() - *syn_tsval_) {
+    protocol_.send_reset_reply(s.wire, id_, state_);
+    trace_in(s, Verdict::kBadAck);
+    return;
+  }
   if (s.has(kRst)) {
     if (s.has(kAck)) {
       // The RFC calls this "connection reset"; Linux (and gVisor) report ECONNREFUSED.
@@ -148,13 +157,15 @@ void Endpoint::handle_syn_sent(Segment& s) {
     bool data_again = false;
     if (syn_fastopen_ || !syn_data_.empty()) {
       data_again = on_fast_open_synack(s);
-      // Linux tcp_fastopen_add_skb(): with Fast Open, data on the SYN-ACK is taken.
+      // Linux tcp_fastopen_add_skb(): with Fast Open, data on the SYN-ACK
+      // is taken, and a FIN on it (tcp_fin(): on to CLOSE-WAIT).
       if (!s.payload.empty()) {
         const auto len = static_cast<uint32_t>(s.payload.size());
         rwin_.queued(len);
         receive_queue_.append(s.payload);
         rcv_nxt_ = rcv_nxt_.add(seqnum::Size(len));
       }
+      if (s.has(kFin)) take_fin();
     }
     // Linux drops data carried on a SYN-ACK (without Fast Open) and ACKs the
     // SYN, unless SYN data goes again and carries the ACK (tcp_rcv_fastopen_synack()).
@@ -271,11 +282,11 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
 void Endpoint::handle_simultaneous_syn_rcvd(Segment& s) {
   // A simultaneous open's SYN-RECEIVED (a full socket in Linux).
   if (answered_in_syn_rcvd(s, s.flags == kSyn && s.seq == irs_)) return;
-  // Linux: the SYN-ACK of a simultaneous open that acks our SYN passes as an ACK.
-  const bool simultaneous_syn_ack = s.has(kSyn) && s.has(kAck) &&
-                                    s.seq.add(seqnum::Size(1)) == rcv_nxt_ &&
-                                    s.ack == iss_.add(seqnum::Size(1));
-  const bool acceptable = sequence_acceptable(s);
+  // Linux tcp_validate_incoming(): the SYN-ACK of a simultaneous open that
+  // acks all we sent (SYN data too: SND.NXT) passes as an ACK.
+  const bool simultaneous_syn_ack =
+      s.has(kSyn) && s.has(kAck) && s.seq.add(seqnum::Size(1)) == rcv_nxt_ && s.ack == snd_max_;
+  const bool acceptable = simultaneous_syn_ack || sequence_acceptable(s);
   if (simultaneous_syn_ack) s.flags &= static_cast<uint8_t>(~kSyn);
   if (!acceptable) {
     // RFC 9293 3.10.7.4 step 1: ACK and drop (Linux rate-limits it).
@@ -297,7 +308,17 @@ void Endpoint::handle_simultaneous_syn_rcvd(Segment& s) {
     trace_in(s, Verdict::kNoAck);
     return;
   }
+  // Linux tcp_ack() from SND.UNA = ISS: the SYN and any SYN data count as
+  // acked bytes (a passive child starts at ISS + 1 and counts none).
+  bytes_acked_ += snd_una_.size_to(s.ack).bytes();
   accept_handshake_ack(s);
+  if (simultaneous_syn_ack && state_ == State::kEstablished) {
+    // Linux tcp_data_queue(): its SYN is then a duplicate of the peer's
+    // first, D-SACKed and ACKed at once.
+    if (sack_enabled_) dsack_ = header::SackBlock{s.seq.raw(), s.seq.raw() + 1};
+    enter_quickack_mode();
+    send_ack();
+  }
 }
 
 bool Endpoint::answered_in_syn_rcvd(const Segment& s, bool retransmitted_syn) {
@@ -310,10 +331,9 @@ bool Endpoint::answered_in_syn_rcvd(const Segment& s, bool retransmitted_syn) {
   // RFC 9293 3.10.7.4 step 5 for unsynchronized states: an ACK of
   // something not sent draws a RST and changes nothing. A RST is judged by
   // its sequence number alone, whatever it acknowledges (checked on Linux).
-  // A Fast Open child may have sent data already: an ACK of it counts too.
-  const bool ack_in_range = passive_fastopen_
-                                ? s.ack.greater_than(iss_) && s.ack.less_equal(snd_max_)
-                                : s.ack == iss_.add(seqnum::Size(1));
+  // A Fast Open child, or a simultaneous open whose SYN carried data, may
+  // have sent data already: an ACK of it counts too.
+  const bool ack_in_range = s.ack.greater_than(iss_) && s.ack.less_equal(snd_max_);
   if (s.has(kAck) && !s.has(kRst) && !ack_in_range) {
     protocol_.send_reset_reply(s.wire, id_, state_);
     trace_in(s, Verdict::kBadAck);
@@ -348,6 +368,7 @@ void Endpoint::accept_handshake_ack(Segment& s) {
   snd_wl2_ = s.ack;
   trace_in(s, Verdict::kAccepted);
   complete_handshake("rcv ACK of SYN");
+  if (!syn_data_.empty()) settle_syn_data(s.ack, /*mark_lost=*/false);
   if (fast_open && s.ack.greater_than(snd_una_) && !handle_ack(s)) return;
   // Data (and FIN) riding on the final ACK are processed, not dropped.
   if (!s.payload.empty() || s.has(kFin)) handle_data(s);

@@ -478,19 +478,27 @@ void Endpoint::handle_data(Segment& s) {
   send_ack();
 }
 
-void Endpoint::handle_fin(const Segment& s) {
-  (void)s;
+void Endpoint::take_fin() {
   fin_received_ = true;
   ++wakeups_.state;  // Linux tcp_fin(): sk_state_change()
   ooo_fin_.reset();
   rcv_nxt_ = rcv_nxt_.add(seqnum::Size(1));
-  // Linux tcp_fin(): in ESTABLISHED the ACK is scheduled and the connection
-  // turns interactive (pingpong), so the ACK may wait for our own FIN or
-  // data; in FIN-WAIT it goes at once.
-  switch (state_) {
+  // Linux tcp_fin(): in ESTABLISHED the connection turns interactive
+  // (pingpong), so the ACK may wait for our own FIN or data.
+  if (state_ == State::kEstablished) {
+    delayed_ack_.enter_pingpong();
+    transition(State::kCloseWait, "rcv FIN");
+  }
+}
+
+void Endpoint::handle_fin(const Segment& s) {
+  (void)s;
+  const State before = state_;
+  take_fin();
+  // Linux tcp_fin(): in ESTABLISHED the ACK is scheduled; in FIN-WAIT it
+  // goes at once.
+  switch (before) {
     case State::kEstablished:
-      delayed_ack_.enter_pingpong();
-      transition(State::kCloseWait, "rcv FIN");
       ack_check();
       break;
     case State::kFinWait1:

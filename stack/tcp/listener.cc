@@ -163,6 +163,7 @@ Endpoint* Endpoint::new_child(const Segment& syn, seqnum::Value iss) {
   child.registered_connection_ = true;
   child.ecn_on_passive_syn(syn);
   // Inherited socket options (Linux copies the listener's settings).
+  child.reuse_addr_ = reuse_addr_;
   child.nodelay_ = nodelay_;
   child.keepalive_ = keepalive_;
   child.keep_idle_ = keep_idle_;

@@ -101,6 +101,8 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
     if (syn_ack && o.timestamps) {
       const uint32_t tsval = o.timestamps->value;
       synack_tsvals_ = std::make_pair(synack_tsvals_ ? synack_tsvals_->first : tsval, tsval);
+    } else if (o.timestamps && !syn_tsval_) {
+      syn_tsval_ = o.timestamps->value;
     }
     o.sack_permitted = syn_ack ? sack_enabled_ : c.sack;
     if (syn_ack ? wscale_ok_ : c.window_scaling) o.window_scale = rcv_wscale_;

@@ -562,6 +562,25 @@ TEST_F(OracleTest, FastOpenSynAckAcksBeyondTheSynsData) {
   EXPECT_EQ(rule(), "oracle: ack-of-unreceived");
 }
 
+// Linux tcp_fastopen_add_skb(): a FIN on the SYN is taken with its data.
+TEST_F(OracleTest, FastOpenSynAckAcksTheSynsDataAndFin) {
+  peer(0,
+       {.flags = flag::kSyn | flag::kFin, .seq = 1000, .window = 65535, .len = 100, .wscale = 7});
+  stack(0,
+        {.flags = flag::kSyn | flag::kAck, .seq = 5000, .ack = 1102, .window = 65535, .wscale = 7});
+  call(0, "read", 100);
+  call(0, "read", 0);
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, FastOpenSynAckAcksBeyondTheSynsDataAndFin) {
+  peer(0,
+       {.flags = flag::kSyn | flag::kFin, .seq = 1000, .window = 65535, .len = 100, .wscale = 7});
+  stack(0,
+        {.flags = flag::kSyn | flag::kAck, .seq = 5000, .ack = 1103, .window = 65535, .wscale = 7});
+  EXPECT_EQ(rule(), "oracle: ack-of-unreceived");
+}
+
 TEST_F(SynReceivedTest, AckOfTheIssNotReset) {
   accept_syn();
   peer(10, {.seq = 1001, .ack = 5000});

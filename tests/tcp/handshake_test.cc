@@ -161,6 +161,54 @@ TEST(Handshake, SimultaneousOpenGoesThroughSynReceived) {
   EXPECT_EQ(ep.state(), State::kEstablished);
 }
 
+// Linux (google/packetdrill fastopen/client/simultaneous-fast-open.pkt):
+// SYN data crossing the peer's SYN is not retried; the peer's SYN-ACK that
+// acks it establishes, its SYN is a duplicate (D-SACK, ACK at once), and
+// an ACK just below SND.UNA is old, not too old, so its data is taken.
+TEST(Handshake, SimultaneousOpenAfterSynDataAcksTheDataOnce) {
+  Config c;
+  c.fastopen = Config::kFastOpenClient | Config::kFastOpenClientNoCookie;
+  PeerHarness h(c);
+  Endpoint& ep = h.connect_with_syn_data(1000);
+  const Seg syn = h.out();
+  ASSERT_EQ(syn.payload.size(), 1000u);
+  h.in(Seg{.flags = kSyn, .seq = 9000, .options = {.mss = 1460, .sack_permitted = true}});
+  const Seg synack = h.out();
+  EXPECT_EQ(synack.flags, kSyn | kAck);
+  EXPECT_TRUE(synack.payload.empty());
+  h.in(Seg{.flags = kSyn | kAck, .seq = 9000, .ack = syn.seq + 1001});
+  EXPECT_EQ(ep.state(), State::kEstablished);
+  const Seg dup_ack = h.out();
+  EXPECT_EQ(dup_ack.seq, syn.seq + 1001);
+  EXPECT_EQ(dup_ack.ack, 9001u);
+  ASSERT_EQ(dup_ack.options.sack_block_count, 1u);
+  EXPECT_EQ(dup_ack.options.sack_blocks[0], (header::SackBlock{9000, 9001}));
+  h.in(Seg{.flags = kAck | kPsh, .seq = 9001, .ack = syn.seq + 1000, .payload = {1, 2, 3}});
+  EXPECT_EQ(h.out().ack, 9004u);
+  h.out_nothing();  // the SYN data is not sent again
+}
+
+// Linux tcp_rcv_synsent_state_process() (PAWSACTIVEREJECTED): a SYN-ACK
+// echoing a TSval our SYN cannot have carried is answered with a RST.
+TEST(Handshake, SynAckEchoingATsvalNeverSentDrawsRst) {
+  PeerHarness h;
+  Endpoint& ep = h.connect();
+  const Seg syn = h.out();
+  ASSERT_TRUE(syn.options.timestamps.has_value());
+  const uint32_t tsval = syn.options.timestamps->value;
+  header::TcpOptions bad{.mss = 1460};
+  bad.timestamps = header::Timestamps{500, tsval - 1};
+  h.in(Seg{.flags = kSyn | kAck, .seq = 5000, .ack = syn.seq + 1, .options = bad});
+  const Seg rst = h.out();
+  EXPECT_EQ(rst.flags, kRst);
+  EXPECT_EQ(rst.seq, syn.seq + 1);
+  EXPECT_EQ(ep.state(), State::kSynSent);
+  header::TcpOptions good{.mss = 1460};
+  good.timestamps = header::Timestamps{500, tsval};
+  h.in(Seg{.flags = kSyn | kAck, .seq = 5000, .ack = syn.seq + 1, .options = good});
+  EXPECT_EQ(ep.state(), State::kEstablished);
+}
+
 TEST(Handshake, UnacceptableAckInSynReceivedDrawsRstAndKeepsState) {
   PeerHarness h;
   h.listen();

@@ -102,10 +102,7 @@ TEST(IcmpErrors, FragmentationNeededInSynSentResendsFastOpenDataAsAPlainSyn) {
   Config c;
   c.fastopen = Config::kFastOpenClient | Config::kFastOpenClientNoCookie;
   PeerHarness h(c);
-  Endpoint& ep = *h.tcp.find(h.tcp.open(h.local.family()));
-  ASSERT_EQ(ep.bind(h.local, PeerHarness::kLocalPort), 0);
-  const std::vector<uint8_t> data(1000, 7);
-  ASSERT_EQ(ep.send_fast_open(h.remote, PeerHarness::kRemotePort, data).value(), 1000u);
+  Endpoint& ep = h.connect_with_syn_data(1000);
   const Seg syn = h.out();
   ASSERT_EQ(syn.payload.size(), 1000u);
   h.icmp_error(v4::kDestUnreachable, v4::kFragmentationNeeded, syn.seq, 800);

@@ -88,5 +88,37 @@ TEST(Listener, BindRules) {
   EXPECT_EQ(other.bind(h.local, 0), EINVAL);  // already bound
 }
 
+// Linux inet_bind_conflict(): a connection on the port lets a new socket
+// bind there only when both set SO_REUSEADDR (an accepted one inherits the
+// listener's); a listener on it never does.
+TEST(Listener, ReuseAddrSharesThePortWithAConnectionNotAListener) {
+  PeerHarness h;
+  Endpoint& listener = *h.tcp.find(h.tcp.open(IpAddress::Family::kV4));
+  ASSERT_EQ(listener.set_option(SockOpt::kReuseAddr, 1), 0);
+  ASSERT_EQ(listener.bind(h.local, PeerHarness::kLocalPort), 0);
+  ASSERT_EQ(listener.listen(4), 0);
+  h.in(Seg{.flags = kSyn, .seq = 1000});
+  const Seg synack = h.out();
+  h.in(Seg{.flags = kAck, .seq = 1001, .ack = synack.seq + 1});
+  auto accepted_id = listener.accept();
+  ASSERT_TRUE(accepted_id.has_value());
+  Endpoint& accepted = *h.tcp.find(*accepted_id);
+  EXPECT_EQ(accepted.get_option(SockOpt::kReuseAddr).value(), 1);
+  auto new_socket = [&](bool reuse) -> Endpoint& {
+    Endpoint& e = *h.tcp.find(h.tcp.open(IpAddress::Family::kV4));
+    EXPECT_EQ(e.set_option(SockOpt::kReuseAddr, reuse ? 1 : 0), 0);
+    return e;
+  };
+  EXPECT_EQ(new_socket(true).bind(h.local, PeerHarness::kLocalPort), EADDRINUSE);  // the listener
+  listener.close();
+  EXPECT_EQ(new_socket(false).bind(h.local, PeerHarness::kLocalPort), EADDRINUSE);
+  ASSERT_EQ(accepted.set_option(SockOpt::kReuseAddr, 0), 0);
+  EXPECT_EQ(new_socket(true).bind(h.local, PeerHarness::kLocalPort), EADDRINUSE);
+  ASSERT_EQ(accepted.set_option(SockOpt::kReuseAddr, 1), 0);
+  Endpoint& shared = new_socket(true);
+  EXPECT_EQ(shared.bind(h.local, PeerHarness::kLocalPort), 0);
+  EXPECT_EQ(shared.listen(4), 0);
+}
+
 }  // namespace
 }  // namespace netstack::tcp::testing

@@ -156,6 +156,15 @@ Endpoint& PeerHarness::connect() {
   return ep;
 }
 
+Endpoint& PeerHarness::connect_with_syn_data(size_t bytes) {
+  const EndpointId id = tcp.open(local.family());
+  Endpoint& ep = *tcp.find(id);
+  EXPECT_EQ(ep.bind(local, kLocalPort), 0);
+  const std::vector<uint8_t> data(bytes, 7);
+  EXPECT_EQ(ep.send_fast_open(remote, kRemotePort, data).value_or(0), bytes);
+  return ep;
+}
+
 TwoStacks::TwoStacks(Config config, std::optional<FaultPlan> faults)
     : client_host(bed.add_host({.seed = 11, .config = config})),
       server_host(bed.add_host({.seed = 22, .config = config})),

@@ -74,6 +74,10 @@ class PeerHarness {
   Endpoint& establish_passive(uint32_t peer_iss = 1000, header::TcpOptions syn_options = {});
   // connect() to the peer; returns the endpoint (SYN is left in out()).
   Endpoint& connect();
+  // sendto(MSG_FASTOPEN) of `bytes` bytes to the peer, which the SYN carries
+  // whole (the config needs Fast Open without cookies); the SYN is left in
+  // out().
+  Endpoint& connect_with_syn_data(size_t bytes);
 
   tcpfuzz::testbed::Testbed bed;
   IpAddress local;
