@@ -202,7 +202,11 @@ std::optional<Violation> ConnectionOracle::on_sent(const WireSegment& s, Instant
     return std::nullopt;
   }
   if (s.has(flag::kSyn) && !s.has(flag::kAck)) {
-    if (phase_ != Phase::kSynSent || s.seq != iss_) start_incarnation(s.seq, false, s);
+    if (phase_ != Phase::kSynSent || s.seq != iss_) {
+      start_incarnation(s.seq, false, s);
+      syn_tsval_ = s.ts_val;
+      syn_sent_at_ = at;
+    }
     phase_ = Phase::kSynSent;
     return std::nullopt;
   }
@@ -275,6 +279,13 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
                static_cast<int32_t>(*ts_recent_ - *s.ts_val) > kPawsWindow &&
                at - ts_recent_at_ < kPawsIdle;
   a.rate_limit_free = !last_pure_ack_at_ || at - *last_pure_ack_at_ >= kOowRateLimit;
+  if (phase_if_alive() == Phase::kSynSent && syn_tsval_ && s.ts_ecr && *s.ts_ecr != 0) {
+    // Linux: between the first SYN's TSval and now's, in 1 ms ticks; the
+    // tick count since the SYN is known to within one.
+    const auto ticks = std::chrono::duration_cast<std::chrono::milliseconds>(at - syn_sent_at_);
+    const uint32_t surely_sent = ticks.count() > 0 ? static_cast<uint32_t>(ticks.count() - 1) : 0;
+    a.tsecr_maybe_unsent = *s.ts_ecr - *syn_tsval_ > surely_sent;
+  }
 
   if (s.has(flag::kSyn) && !s.has(flag::kRst)) {
     for (size_t i = peer_syns_.size() - 1; i > 0; --i) peer_syns_[i] = peer_syns_[i - 1];
@@ -425,7 +436,7 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
           what + " in SYN-SENT (ISS " + std::to_string(iss_) + "); no <SEQ=SEG.ACK><CTL=RST>");
     }
     if (!bad_ack && !s.has(flag::kSyn) && !s.has(flag::kRst) && !replies.empty() &&
-        !a.replies_include_a_call) {
+        !a.replies_include_a_call && !(a.tsecr_maybe_unsent && rst != nullptr)) {
       return violation(Rule::kSynSentNoSynAnswered,
                        what + " in SYN-SENT; the stack answered " + describe(replies.front()));
     }

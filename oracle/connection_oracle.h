@@ -56,6 +56,9 @@ struct Arrival {
   // A socket call came at the same instant before the next event: what it
   // sent (close()'s RST, say) is among the replies.
   bool replies_include_a_call = false;
+  // In SYN-SENT: the TSecr is not surely one of the stack's TSvals since
+  // its first SYN (Linux PAWSACTIVEREJECTED draws a RST).
+  bool tsecr_maybe_unsent = false;
 };
 
 class ConnectionOracle {
@@ -126,6 +129,9 @@ class ConnectionOracle {
   std::optional<uint32_t> stack_fin_;
   std::optional<uint8_t> stack_window_scale_;  // in its SYN or SYN-ACK
   bool stack_timestamps_ = false;
+  // The TSval of the stack's first SYN of this incarnation, and when it went.
+  std::optional<uint32_t> syn_tsval_;
+  netstack::Instant syn_sent_at_;
   std::array<PeerSyn, 4> peer_syns_{};
   size_t peer_syn_count_ = 0;
 

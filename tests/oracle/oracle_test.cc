@@ -456,6 +456,22 @@ TEST_F(SynSentTest, AckWithoutSynAnswered) {
   EXPECT_EQ(rule(), "oracle: syn-sent-no-syn-answered");
 }
 
+// Linux PAWSACTIVEREJECTED: an ACK whose TSecr is no TSval the stack can
+// have sent since its first SYN draws a RST; one echoing the SYN's does not.
+TEST_F(SynSentTest, AckEchoingATsvalNeverSentReset) {
+  stack(0, {.flags = flag::kSyn, .seq = 5000, .window = 65535, .wscale = 7, .ts_val = 100});
+  peer(10, {.seq = 1000, .ack = 5001, .ts_val = 7, .ts_ecr = 50});
+  stack(10, {.flags = flag::kRst, .seq = 5001});
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(SynSentTest, AckEchoingTheSynsTsvalAnswered) {
+  stack(0, {.flags = flag::kSyn, .seq = 5000, .window = 65535, .wscale = 7, .ts_val = 100});
+  peer(10, {.seq = 1000, .ack = 5001, .ts_val = 7, .ts_ecr = 100});
+  stack(10, {.flags = flag::kRst, .seq = 5001});
+  EXPECT_EQ(rule(), "oracle: syn-sent-no-syn-answered");
+}
+
 TEST_F(SynSentTest, AckWithoutSynIgnored) {
   connect();
   peer(10, {.seq = 1000, .ack = 5001});
