@@ -26,9 +26,10 @@ class OracleTap final : public netstack::PacketRecorder {
   }
   void record_crossing(netstack::Instant at, bool sent,
                        std::span<const uint8_t> ip_packet) override {
-    if (auto s = decode_wire_segment(ip_packet, /*verify_checksum=*/false)) {
-      judge(at, *s, sent, ip_packet);
-    }
+    // The direction known, one decode does: only what reaches the host is
+    // checked, and only what is addressed to it reaches its TCP.
+    const auto s = decode_wire_segment(ip_packet, /*verify_checksum=*/!sent);
+    if (s && (sent || is_host_address(s->dst))) oracle_.on_segment(at, *s, sent);
   }
   // End PacketRecorder implementation.
 

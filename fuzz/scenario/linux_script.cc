@@ -70,11 +70,13 @@ std::string write_linux_script(Scenario recorded, std::string_view comment,
   for_each_stated_timestamp(recorded, [&](int64_t&, int64_t&) { states_timestamps = true; });
   // (A record of a written script has moved already.)
   const int64_t settle_us = add_commands && states_timestamps ? kCommandsSettleUs : 0;
-  for_each_stated_timestamp(recorded, [&](int64_t& sec, int64_t& nsec) {
-    const int64_t ns = sec * 1'000'000'000 + nsec + settle_us * 1000;
-    sec = ns / 1'000'000'000;
-    nsec = ns % 1'000'000'000;
-  });
+  if (settle_us != 0) {
+    for_each_stated_timestamp(recorded, [&](int64_t& sec, int64_t& nsec) {
+      const int64_t ns = sec * 1'000'000'000 + nsec + settle_us * 1000;
+      sec = ns / 1'000'000'000;
+      nsec = ns % 1'000'000'000;
+    });
+  }
   int64_t previous_us = 0;
   bool after_commands = false;
   for (size_t i = 1; i < recorded.events.size(); ++i) {
