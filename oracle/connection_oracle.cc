@@ -98,6 +98,14 @@ const ConnectionOracle::PeerSyn* ConnectionOracle::acked_syn(uint32_t ack) const
   return nullptr;
 }
 
+bool ConnectionOracle::beyond_taken_fin(uint32_t seq) const {
+  for (size_t i = 0; i < peer_fin_count_; ++i) {
+    const uint32_t fin = peer_fins_[i];
+    if (accepted_.covers_up_to(fin + 1) && !before(seq, fin + 1)) return true;
+  }
+  return false;
+}
+
 void ConnectionOracle::note_peer_fin(uint32_t seq) {
   peer_fin_seen_ = true;
   for (size_t i = peer_fins_.size() - 1; i > 0; --i) peer_fins_[i] = peer_fins_[i - 1];
@@ -297,8 +305,11 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
     offered_.add(s.seq, s.logical_length());
     // RFC 9293 3.10.7.4: only segments with ACK, starting inside the
     // window, passing PAWS and acknowledging nothing unsent carry data in.
+    // RFC 9293 3.10.7.4 eighth (Linux tcp_rcv_state_process(), CLOSE-WAIT,
+    // CLOSING, LAST-ACK): once the peer's FIN is in order, what starts
+    // beyond it is ignored.
     const bool takes = s.has(flag::kAck) && !s.has(flag::kSyn) && !after(s.ack, snd_max_) &&
-                       !after(s.seq, max_right_edge_) && !a.paws_old;
+                       !after(s.seq, max_right_edge_) && !a.paws_old && !beyond_taken_fin(s.seq);
     if (takes) accepted_.add(s.seq, s.logical_length());
     if (takes && s.has(flag::kFin)) note_peer_fin(s.seq + s.payload);
   }

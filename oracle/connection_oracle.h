@@ -107,6 +107,8 @@ class ConnectionOracle {
   const PeerSyn* acked_syn(uint32_t ack) const;
   // The peer's FIN at sequence number `seq` was taken.
   void note_peer_fin(uint32_t seq);
+  // Whether `seq` lies past a FIN of the peer's that arrived in order.
+  bool beyond_taken_fin(uint32_t seq) const;
   void learn_irs(const PeerSyn& syn, const WireSegment& ours);
   std::optional<Violation> check_ack(const WireSegment& s);
   std::optional<Violation> check_data(const WireSegment& s);
