@@ -76,10 +76,10 @@ Phase ConnectionOracle::phase_if_alive() const {
 }
 
 void ConnectionOracle::note_possible_reset() {
-  // Linux tcp_reset(): in SYN-SENT (and a simultaneous open's SYN-RECEIVED)
-  // the open is refused.
+  // Linux tcp_reset(): in SYN-SENT the open is refused; a simultaneous
+  // open's SYN-RECEIVED, a full socket, is reset (ECONNRESET).
   const Phase alive = phase_if_alive();
-  if (alive == Phase::kSynSent || alive == Phase::kSynReceived || alive == Phase::kUnknown) {
+  if (alive == Phase::kSynSent || alive == Phase::kUnknown) {
     refusal_explained_ = true;
   }
   if (phase_ != Phase::kMaybeClosed) phase_before_rst_ = phase_;
@@ -100,17 +100,26 @@ const ConnectionOracle::PeerSyn* ConnectionOracle::acked_syn(uint32_t ack) const
 
 bool ConnectionOracle::beyond_taken_fin(uint32_t seq) const {
   for (size_t i = 0; i < peer_fin_count_; ++i) {
-    const uint32_t fin = peer_fins_[i];
-    if (accepted_.covers_up_to(fin + 1) && !before(seq, fin + 1)) return true;
+    const PeerFin& fin = peer_fins_[i];
+    if (fin.ended_the_stream && !before(seq, fin.seq + 1)) return true;
   }
   return false;
 }
 
-void ConnectionOracle::note_peer_fin(uint32_t seq) {
+void ConnectionOracle::note_peer_fin(uint32_t seq, bool in_order) {
   peer_fin_seen_ = true;
   for (size_t i = peer_fins_.size() - 1; i > 0; --i) peer_fins_[i] = peer_fins_[i - 1];
-  peer_fins_[0] = seq;
+  peer_fins_[0] = PeerFin{seq, in_order};
   if (peer_fin_count_ < peer_fins_.size()) ++peer_fin_count_;
+}
+
+void ConnectionOracle::forget_fins_under(uint32_t seq, uint32_t length) {
+  // Linux tcp_ofo_queue() drops a queued FIN whose place in-order data has
+  // covered: the stream goes on past it.
+  for (size_t i = 0; i < peer_fin_count_; ++i) {
+    PeerFin& fin = peer_fins_[i];
+    if (!before(fin.seq, seq) && before(fin.seq, seq + length)) fin.ended_the_stream = false;
+  }
 }
 
 void ConnectionOracle::learn_irs(const PeerSyn& syn, const WireSegment& ours) {
@@ -122,7 +131,7 @@ void ConnectionOracle::learn_irs(const PeerSyn& syn, const WireSegment& ours) {
   if (taken > 0 && ours.ack == syn.seq + 1 + taken) {  // Fast Open: the SYN's data was taken
     accepted_.add(syn.seq + 1, taken);
     offered_.add(syn.seq + 1, taken);
-    if (syn.fin) note_peer_fin(syn.seq + 1 + syn.data);
+    if (syn.fin) note_peer_fin(syn.seq + 1 + syn.data, /*in_order=*/true);
   }
   // RFC 7323 2.2: scaling only when both SYNs carried the option.
   const bool scaled = syn.window_scale.has_value() && stack_window_scale_.has_value();
@@ -200,12 +209,13 @@ std::optional<Violation> ConnectionOracle::on_sent(const WireSegment& s, Instant
     // In SYN-SENT and SYN-RECEIVED the stack's RST answers a bad ACK and
     // leaves the connection as it was (RFC 9293 3.10.7.3, 3.10.7.4 fifth).
     const Phase alive = phase_if_alive();
-    if (alive != Phase::kSynSent && alive != Phase::kSynReceived) phase_ = Phase::kClosed;
-    // A simultaneous open's SYN-RECEIVED answers a SYN with another
-    // sequence number by RST and refuses the open (RFC 9293 3.10.7.4
-    // fourth; docs/linux-differences.md: Linux challenges it instead).
-    if (!passive_ && (alive == Phase::kSynReceived || alive == Phase::kUnknown)) {
-      refusal_explained_ = true;
+    if (alive == Phase::kUnknown) {
+      // Unless the handshake completed, the RST answered a bad ACK in
+      // SYN-RECEIVED: a SYN-ACK sent again will tell.
+      if (phase_ != Phase::kMaybeClosed) phase_before_rst_ = phase_;
+      phase_ = Phase::kMaybeClosed;
+    } else if (alive != Phase::kSynSent && alive != Phase::kSynReceived) {
+      phase_ = Phase::kClosed;
     }
     return std::nullopt;
   }
@@ -310,8 +320,14 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
     // beyond it is ignored.
     const bool takes = s.has(flag::kAck) && !s.has(flag::kSyn) && !after(s.ack, snd_max_) &&
                        !after(s.seq, max_right_edge_) && !a.paws_old && !beyond_taken_fin(s.seq);
-    if (takes) accepted_.add(s.seq, s.logical_length());
-    if (takes && s.has(flag::kFin)) note_peer_fin(s.seq + s.payload);
+    if (takes) {
+      const uint32_t fin = s.seq + s.payload;
+      const bool fin_in_order = s.has(flag::kFin) && !after(s.seq, accepted_.contiguous_end()) &&
+                                !before(fin, accepted_.contiguous_end());
+      if (s.payload > 0) forget_fins_under(s.seq, s.payload);
+      accepted_.add(s.seq, s.logical_length());
+      if (s.has(flag::kFin)) note_peer_fin(fin, fin_in_order);
+    }
   }
   if (s.has(flag::kAck) && !s.has(flag::kRst) && between(s.ack, iss_, snd_max_)) {
     // Linux tcp_may_update_window() takes the window of newer segments; the
@@ -469,7 +485,7 @@ uint32_t ConnectionOracle::received_data() const {
 bool ConnectionOracle::eof_allowed() const {
   if (!irs_known_) return false;
   for (size_t i = 0; i < peer_fin_count_; ++i) {
-    const uint32_t fin = peer_fins_[i];
+    const uint32_t fin = peer_fins_[i].seq;
     if (accepted_.covers_up_to(fin + 1) && bytes_read_ == fin - accepted_.isn() - 1) return true;
   }
   return false;

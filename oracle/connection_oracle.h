@@ -105,10 +105,13 @@ class ConnectionOracle {
   Phase phase_if_alive() const;
   // The peer's SYN that `ack` acknowledges, among its last few.
   const PeerSyn* acked_syn(uint32_t ack) const;
-  // The peer's FIN at sequence number `seq` was taken.
-  void note_peer_fin(uint32_t seq);
-  // Whether `seq` lies past a FIN of the peer's that arrived in order.
+  // The peer's FIN at sequence number `seq` may have been taken; `in_order`
+  // when it surely ended the stream.
+  void note_peer_fin(uint32_t seq, bool in_order);
+  // Whether `seq` lies past a FIN of the peer's that ended the stream.
   bool beyond_taken_fin(uint32_t seq) const;
+  // Data taken over [seq, seq + length): a FIN there no longer ends the stream.
+  void forget_fins_under(uint32_t seq, uint32_t length);
   void learn_irs(const PeerSyn& syn, const WireSegment& ours);
   std::optional<Violation> check_ack(const WireSegment& s);
   std::optional<Violation> check_data(const WireSegment& s);
@@ -146,7 +149,14 @@ class ConnectionOracle {
   SequenceCoverage offered_;   // every segment the peer sent
   // Where the peer's FINs sat (a fuzzed peer sends several): each a
   // possible end of its stream. The newest first.
-  std::array<uint32_t, 4> peer_fins_{};
+  struct PeerFin {
+    uint32_t seq = 0;
+    // In order when it came (nothing before it missing, its place not yet
+    // taken by data or the SYN), and no data taken over its place since:
+    // then the stack took it, and what starts past it is no data.
+    bool ended_the_stream = false;
+  };
+  std::array<PeerFin, 4> peer_fins_{};
   size_t peer_fin_count_ = 0;
   bool peer_fin_seen_ = false;
   bool acked_ = false;  // the stack has sent an ACK in this incarnation

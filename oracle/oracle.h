@@ -75,7 +75,7 @@ class Oracle final : public testbed::Observer {
     Arrival arrival;
     std::vector<WireSegment> replies;
     // How many replies had gone out when the stack traced the segment.
-    std::optional<size_t> replies_when_processed;
+    std::optional<size_t> replies_when_processed{};
   };
   // Which connection a socket's events belong to: the one whose segment the
   // stack traced it with (ports alone do not tell: the peer may send to

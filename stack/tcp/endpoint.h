@@ -271,6 +271,10 @@ class Endpoint final : public SegmentHandler {
 
   // ---- Synchronized states (input.cc), RFC 9293 3.10.7.4 ----
   void handle_synchronized(Segment& s);
+  // Steps one to four (PAWS, sequence, RST, SYN); false when they dropped or
+  // answered the segment. `handshake_syn_ack` lets a simultaneous open's
+  // SYN-ACK through the SYN check.
+  bool passes_synchronized_checks(const Segment& s, bool handshake_syn_ack);
   bool check_timestamp(const Segment& s);
   bool sequence_acceptable(const Segment& s) const;
   uint32_t receive_window() const;

@@ -224,8 +224,9 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
     return;
   }
   // The SYN of a segment at the peer's ISN lies before the window: Linux
-  // takes it off, so SYN+ACK there is the handshake's ACK.
-  if (s.seq == irs_) s.flags &= static_cast<uint8_t>(~kSyn);
+  // tcp_check_req() takes it off, so SYN+ACK there is the handshake's ACK.
+  const bool syn_at_isn = s.seq == irs_ && s.has(kSyn);
+  if (syn_at_isn) s.flags &= static_cast<uint8_t>(~kSyn);
   if (s.has(kRst) || s.has(kSyn)) {
     // Linux embryonic_reset: the request is dropped (RFC 9293: back to
     // LISTEN, which the listener never left); a SYN is answered with RST.
@@ -276,43 +277,37 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
     trace_in(s, Verdict::kListenDropped);
     return;
   }
+  if (syn_at_isn) {
+    // The new child, a full socket in Linux, still sees the SYN bit
+    // (tcp_validate_incoming()): a challenge ACK, and the segment's data and
+    // FIN are dropped. Linux keeps the child in SYN-RECEIVED until the next
+    // ACK; here it is established at once (see docs/linux-differences.md).
+    s.payload = {};
+    s.flags &= static_cast<uint8_t>(~kFin);
+    accept_handshake_ack(s);
+    send_challenge_ack();
+    return;
+  }
   accept_handshake_ack(s);
 }
 
 void Endpoint::handle_simultaneous_syn_rcvd(Segment& s) {
-  // A simultaneous open's SYN-RECEIVED (a full socket in Linux).
-  if (answered_in_syn_rcvd(s, s.flags == kSyn && s.seq == irs_)) return;
-  // Linux tcp_validate_incoming(): the SYN-ACK of a simultaneous open that
-  // acks all we sent (SYN data too: SND.NXT) passes as an ACK.
-  const bool simultaneous_syn_ack =
-      s.has(kSyn) && s.has(kAck) && s.seq.add(seqnum::Size(1)) == rcv_nxt_ && s.ack == snd_max_;
-  const bool acceptable = simultaneous_syn_ack || sequence_acceptable(s);
-  if (simultaneous_syn_ack) s.flags &= static_cast<uint8_t>(~kSyn);
-  if (!acceptable) {
-    // RFC 9293 3.10.7.4 step 1: ACK and drop (Linux rate-limits it).
-    if (!s.has(kRst)) send_dup_ack_rate_limited(s);
-    ++protocol_.stats().out_of_window;
-    trace_in(s, Verdict::kOutOfWindow);
-    return;
-  }
-  if (s.has(kRst) || s.has(kSyn)) {
-    // An in-window RST refuses the open; a SYN with another sequence number
-    // draws a RST (Linux embryonic_reset, gVisor).
-    if (!s.has(kRst)) protocol_.send_reset_reply(s.wire, id_, state_);
-    ++protocol_.stats().resets_received;
-    trace_in(s, Verdict::kResetAccepted);
-    fail(ECONNREFUSED, "ext: rcv RST", /*send_rst=*/false);
-    return;
-  }
-  if (!s.has(kAck)) {
-    trace_in(s, Verdict::kNoAck);
-    return;
-  }
+  // A simultaneous open's SYN-RECEIVED is a full socket in Linux: the
+  // synchronized states' checks come first (tcp_validate_incoming()), so a
+  // RST must sit at RCV.NXT and a SYN draws a challenge ACK. Only the peer's
+  // pure SYN-ACK at its ISN that acks all we sent (SYN data too: SND.NXT)
+  // passes as the handshake's ACK.
+  const bool handshake_syn_ack = (s.flags & (kSyn | kAck | kRst | kFin)) == (kSyn | kAck) &&
+                                 s.payload.empty() && s.seq.add(seqnum::Size(1)) == rcv_nxt_ &&
+                                 s.ack == snd_max_;
+  if (!passes_synchronized_checks(s, handshake_syn_ack)) return;
+  if (handshake_syn_ack) s.flags &= static_cast<uint8_t>(~kSyn);
+  if (answered_in_syn_rcvd(s, /*retransmitted_syn=*/false)) return;
   // Linux tcp_ack() from SND.UNA = ISS: the SYN and any SYN data count as
   // acked bytes (a passive child starts at ISS + 1 and counts none).
   bytes_acked_ += snd_una_.size_to(s.ack).bytes();
   accept_handshake_ack(s);
-  if (simultaneous_syn_ack && state_ == State::kEstablished) {
+  if (handshake_syn_ack && state_ == State::kEstablished) {
     // Linux tcp_data_queue(): its SYN is then a duplicate of the peer's
     // first, D-SACKed and ACKed at once.
     if (sack_enabled_) dsack_ = header::SackBlock{s.seq.raw(), s.seq.raw() + 1};

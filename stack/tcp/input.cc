@@ -95,16 +95,16 @@ void Endpoint::update_ts_recent(const Segment& s) {
   }
 }
 
-void Endpoint::handle_synchronized(Segment& s) {
+bool Endpoint::passes_synchronized_checks(const Segment& s, bool handshake_syn_ack) {
   // Linux tcp_rcv_established() / tcp_rcv_state_process(): a segment with
   // none of ACK, RST and SYN is dropped before any check that could answer
   // it (RFC 9293 would ACK it when out of window).
   if (!s.has(kAck) && !s.has(kRst) && !s.has(kSyn)) {
     trace_in(s, Verdict::kNoAck);
-    return;
+    return false;
   }
   // RFC 7323 5.3: PAWS runs before the sequence number check.
-  if (!check_timestamp(s)) return;
+  if (!check_timestamp(s)) return false;
   // RFC 9293 3.10.7.4, first, check the sequence number.
   if (!sequence_acceptable(s)) {
     ++protocol_.stats().out_of_window;
@@ -119,26 +119,27 @@ void Endpoint::handle_synchronized(Segment& s) {
       send_dup_ack_rate_limited(s);
       trace_in(s, Verdict::kOutOfWindow);
     }
-    return;
+    return false;
   }
   // Second, check the RST bit.
   if (s.has(kRst)) {
     handle_rst(s);
-    return;
+    return false;
   }
   // Third, check security: not implemented (no IP security compartments).
   // Fourth, check the SYN bit.
-  if (s.has(kSyn)) {
+  if (s.has(kSyn) && !handshake_syn_ack) {
     // RFC 5961 4.2: a SYN in a synchronized state draws a challenge ACK.
     send_challenge_ack();
     trace_in(s, Verdict::kChallengeAck);
-    return;
+    return false;
   }
-  // Fifth, check the ACK field.
-  if (!s.has(kAck)) {
-    trace_in(s, Verdict::kNoAck);
-    return;
-  }
+  return true;
+}
+
+void Endpoint::handle_synchronized(Segment& s) {
+  if (!passes_synchronized_checks(s, /*handshake_syn_ack=*/false)) return;
+  // Fifth, check the ACK field (what passed the checks carries one).
   if (!handle_ack(s)) return;
   trace_in(s, Verdict::kAccepted);
   update_ts_recent(s);

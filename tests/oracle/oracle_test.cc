@@ -28,9 +28,9 @@ struct Seg {
   uint32_t ack = 0;
   uint16_t window = 502;
   uint32_t len = 0;
-  std::optional<uint8_t> wscale;
-  std::optional<uint32_t> ts_val;
-  std::optional<uint32_t> ts_ecr;
+  std::optional<uint8_t> wscale{};
+  std::optional<uint32_t> ts_val{};
+  std::optional<uint32_t> ts_ecr{};
 };
 
 class OracleTest : public ::testing::Test {
@@ -520,14 +520,25 @@ TEST_F(SynSentTest, RefusedByIcmp) {
   EXPECT_EQ(rule(), "none");
 }
 
-TEST_F(SynSentTest, SimultaneousOpenRefusedByItsOwnRst) {
+// Linux tcp_reset(): a simultaneous open's SYN-RECEIVED is a full socket,
+// reset (ECONNRESET) by an exact RST, not refused.
+TEST_F(SynSentTest, SimultaneousOpenResetNotRefused) {
   connect();
   peer(10, {.flags = flag::kSyn, .seq = 1000, .window = 65535, .wscale = 7});
   stack(10,
         {.flags = flag::kSyn | flag::kAck, .seq = 5000, .ack = 1001, .window = 65535, .wscale = 7});
-  peer(20, {.flags = flag::kSyn, .seq = 3000, .window = 65535, .wscale = 7});
-  stack(20, {.flags = flag::kRst | flag::kAck, .seq = 5001, .ack = 3001});
+  peer(20, {.flags = flag::kRst, .seq = 1001});
   call(20, "write", -ECONNREFUSED);
+  EXPECT_EQ(rule(), "oracle: refused-without-rst");
+}
+
+TEST_F(SynSentTest, SimultaneousOpenResetByAnExactRst) {
+  connect();
+  peer(10, {.flags = flag::kSyn, .seq = 1000, .window = 65535, .wscale = 7});
+  stack(10,
+        {.flags = flag::kSyn | flag::kAck, .seq = 5000, .ack = 1001, .window = 65535, .wscale = 7});
+  peer(20, {.flags = flag::kRst, .seq = 1001});
+  call(20, "write", -ECONNRESET);
   EXPECT_EQ(rule(), "none");
 }
 
@@ -653,6 +664,21 @@ TEST_F(SynReceivedTest, HandshakeCompletedAfterARstThatMayHaveEndedIt) {
   EXPECT_EQ(rule(), "none");
 }
 
+// An in-window ACK the stack may have dropped (Linux tcp_check_req():
+// TSecr of no SYN-ACK, or TCP_DEFER_ACCEPT), then a bad ACK: the stack's RST
+// answers it in SYN-RECEIVED, and its SYN-ACK sent again still names the
+// first SYN, however many SYNs came since.
+TEST_F(SynReceivedTest, RetransmittedSynAckAfterRstingABadAck) {
+  accept_syn();
+  peer(10, {.seq = 8000, .ack = 5001});
+  for (uint32_t i = 0; i < 6; ++i) peer(10, {.flags = flag::kSyn, .seq = 20000 + i * 100});
+  peer(10, {.seq = 1002, .ack = 5003});
+  stack(10, {.flags = flag::kRst, .seq = 5003});
+  stack(1000,
+        {.flags = flag::kSyn | flag::kAck, .seq = 5000, .ack = 1001, .window = 65535, .wscale = 7});
+  EXPECT_EQ(rule(), "none");
+}
+
 TEST_F(SynReceivedTest, RetransmittedSynAckOfASynNeverSent) {
   accept_syn();
   stack(1000,
@@ -724,6 +750,32 @@ TEST_F(OracleTest, DataAfterTheFinIsNoData) {
   stack(40, {.seq = 5101, .ack = 1002});
   peer(45, {.seq = 1002, .ack = 5101, .len = 255});
   call(50, "read", 0);
+  EXPECT_EQ(rule(), "none");
+}
+
+// A FIN on a place already taken (here the SYN's) is an old duplicate
+// (Linux tcp_data_queue()): the stream goes on past it.
+TEST_F(OracleTest, OldFinDoesNotEndTheStream) {
+  establish();
+  peer(40, {.seq = 1001, .ack = 5101, .len = 200});
+  stack(40, {.seq = 5101, .ack = 1201});
+  peer(45, {.flags = flag::kFin | flag::kAck, .seq = 1000, .ack = 5101});
+  stack(45, {.seq = 5101, .ack = 1201});
+  peer(50, {.seq = 1201, .ack = 5101, .len = 2});
+  stack(50, {.seq = 5101, .ack = 1203});
+  EXPECT_EQ(rule(), "none");
+}
+
+// A FIN in order as far as the wire tells, but the stack may not have
+// taken the data before it (receive memory): when in-order data then covers
+// its place, Linux tcp_ofo_queue() drops the queued FIN and the stream goes on.
+TEST_F(OracleTest, FinCoveredByDataDoesNotEndTheStream) {
+  establish();
+  peer(40, {.seq = 1001, .ack = 5101, .len = 100});
+  peer(41, {.flags = flag::kFin | flag::kAck, .seq = 1101, .ack = 5101});
+  peer(45, {.seq = 1001, .ack = 5101, .len = 200});
+  peer(46, {.seq = 1201, .ack = 5101, .len = 100});
+  stack(46, {.seq = 5101, .ack = 1301});
   EXPECT_EQ(rule(), "none");
 }
 
