@@ -98,28 +98,12 @@ const ConnectionOracle::PeerSyn* ConnectionOracle::acked_syn(uint32_t ack) const
   return nullptr;
 }
 
-bool ConnectionOracle::beyond_taken_fin(uint32_t seq) const {
-  for (size_t i = 0; i < peer_fin_count_; ++i) {
-    const PeerFin& fin = peer_fins_[i];
-    if (fin.ended_the_stream && !before(seq, fin.seq + 1)) return true;
-  }
-  return false;
-}
-
 void ConnectionOracle::note_peer_fin(uint32_t seq, bool in_order) {
   peer_fin_seen_ = true;
+  if (in_order && !first_in_order_fin_) first_in_order_fin_ = seq;
   for (size_t i = peer_fins_.size() - 1; i > 0; --i) peer_fins_[i] = peer_fins_[i - 1];
-  peer_fins_[0] = PeerFin{seq, in_order};
+  peer_fins_[0] = seq;
   if (peer_fin_count_ < peer_fins_.size()) ++peer_fin_count_;
-}
-
-void ConnectionOracle::forget_fins_under(uint32_t seq, uint32_t length) {
-  // Linux tcp_ofo_queue() drops a queued FIN whose place in-order data has
-  // covered: the stream goes on past it.
-  for (size_t i = 0; i < peer_fin_count_; ++i) {
-    PeerFin& fin = peer_fins_[i];
-    if (!before(fin.seq, seq) && before(fin.seq, seq + length)) fin.ended_the_stream = false;
-  }
 }
 
 void ConnectionOracle::learn_irs(const PeerSyn& syn, const WireSegment& ours) {
@@ -315,19 +299,15 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
     offered_.add(s.seq, s.logical_length());
     // RFC 9293 3.10.7.4: only segments with ACK, starting inside the
     // window, passing PAWS and acknowledging nothing unsent carry data in.
-    // RFC 9293 3.10.7.4 eighth (Linux tcp_rcv_state_process(), CLOSE-WAIT,
-    // CLOSING, LAST-ACK): once the peer's FIN is in order, what starts
-    // beyond it is ignored.
     const bool takes = s.has(flag::kAck) && !s.has(flag::kSyn) && !after(s.ack, snd_max_) &&
-                       !after(s.seq, max_right_edge_) && !a.paws_old && !beyond_taken_fin(s.seq);
-    if (takes) {
+                       !after(s.seq, max_right_edge_) && !a.paws_old;
+    if (takes && s.has(flag::kFin)) {
       const uint32_t fin = s.seq + s.payload;
-      const bool fin_in_order = s.has(flag::kFin) && !after(s.seq, accepted_.contiguous_end()) &&
-                                !before(fin, accepted_.contiguous_end());
-      if (s.payload > 0) forget_fins_under(s.seq, s.payload);
-      accepted_.add(s.seq, s.logical_length());
-      if (s.has(flag::kFin)) note_peer_fin(fin, fin_in_order);
+      const bool in_order =
+          !after(s.seq, accepted_.contiguous_end()) && !before(fin, accepted_.contiguous_end());
+      note_peer_fin(fin, in_order);
     }
+    if (takes) accepted_.add(s.seq, s.logical_length());
   }
   if (s.has(flag::kAck) && !s.has(flag::kRst) && between(s.ack, iss_, snd_max_)) {
     // Linux tcp_may_update_window() takes the window of newer segments; the
@@ -484,9 +464,15 @@ uint32_t ConnectionOracle::received_data() const {
 
 bool ConnectionOracle::eof_allowed() const {
   if (!irs_known_) return false;
+  // RFC 9293 3.10.7.4 eighth (Linux tcp_rcv_state_process(), CLOSE-WAIT,
+  // CLOSING, LAST-ACK): text past a taken FIN is ignored, so end-of-file
+  // may come at any FIN the bytes before it reach.
+  const auto ends_here = [&](uint32_t fin) {
+    return accepted_.covers_up_to(fin + 1) && bytes_read_ == fin - accepted_.isn() - 1;
+  };
+  if (first_in_order_fin_ && ends_here(*first_in_order_fin_)) return true;
   for (size_t i = 0; i < peer_fin_count_; ++i) {
-    const uint32_t fin = peer_fins_[i].seq;
-    if (accepted_.covers_up_to(fin + 1) && bytes_read_ == fin - accepted_.isn() - 1) return true;
+    if (ends_here(peer_fins_[i])) return true;
   }
   return false;
 }

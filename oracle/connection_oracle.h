@@ -106,12 +106,8 @@ class ConnectionOracle {
   // The peer's SYN that `ack` acknowledges, among its last few.
   const PeerSyn* acked_syn(uint32_t ack) const;
   // The peer's FIN at sequence number `seq` may have been taken; `in_order`
-  // when it surely ended the stream.
+  // when nothing before it was missing.
   void note_peer_fin(uint32_t seq, bool in_order);
-  // Whether `seq` lies past a FIN of the peer's that ended the stream.
-  bool beyond_taken_fin(uint32_t seq) const;
-  // Data taken over [seq, seq + length): a FIN there no longer ends the stream.
-  void forget_fins_under(uint32_t seq, uint32_t length);
   void learn_irs(const PeerSyn& syn, const WireSegment& ours);
   std::optional<Violation> check_ack(const WireSegment& s);
   std::optional<Violation> check_data(const WireSegment& s);
@@ -149,14 +145,10 @@ class ConnectionOracle {
   SequenceCoverage offered_;   // every segment the peer sent
   // Where the peer's FINs sat (a fuzzed peer sends several): each a
   // possible end of its stream. The newest first.
-  struct PeerFin {
-    uint32_t seq = 0;
-    // In order when it came (nothing before it missing, its place not yet
-    // taken by data or the SYN), and no data taken over its place since:
-    // then the stack took it, and what starts past it is no data.
-    bool ended_the_stream = false;
-  };
-  std::array<PeerFin, 4> peer_fins_{};
+  std::array<uint32_t, 4> peer_fins_{};
+  // The first FIN that came in order: the likeliest end of the stream, kept
+  // however many FINs a fuzzed peer sends after it.
+  std::optional<uint32_t> first_in_order_fin_;
   size_t peer_fin_count_ = 0;
   bool peer_fin_seen_ = false;
   bool acked_ = false;  // the stack has sent an ACK in this incarnation

@@ -742,13 +742,17 @@ TEST_F(OracleTest, EndOfFileBeforeAllDataWasRead) {
   EXPECT_EQ(rule(), "oracle: eof-before-data");
 }
 
-// RFC 9293 3.10.7.4 eighth, CLOSE-WAIT: text after the peer's FIN is
-// ignored (Linux tcp_rcv_state_process()), so end-of-file stays right.
-TEST_F(OracleTest, DataAfterTheFinIsNoData) {
+// RFC 9293 3.10.7.4 eighth, CLOSE-WAIT: text and FINs after the peer's FIN
+// are ignored (Linux tcp_rcv_state_process()): end-of-file comes at the
+// first FIN, however many follow.
+TEST_F(OracleTest, EndOfFileAtTheFirstFinDespiteWhatFollows) {
   establish();
   peer(40, {.flags = flag::kFin | flag::kAck, .seq = 1001, .ack = 5101});
   stack(40, {.seq = 5101, .ack = 1002});
-  peer(45, {.seq = 1002, .ack = 5101, .len = 255});
+  for (uint32_t i = 0; i < 5; ++i) {
+    peer(45, {.flags = flag::kFin | flag::kAck, .seq = 1002 + i, .ack = 5101});
+  }
+  peer(45, {.seq = 1007, .ack = 5101, .len = 255});
   call(50, "read", 0);
   EXPECT_EQ(rule(), "none");
 }
