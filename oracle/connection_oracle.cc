@@ -98,9 +98,12 @@ const ConnectionOracle::PeerSyn* ConnectionOracle::acked_syn(uint32_t ack) const
   return nullptr;
 }
 
-void ConnectionOracle::note_peer_fin(uint32_t seq, bool in_order) {
+void ConnectionOracle::note_peer_fin(uint32_t seq, bool ahead) {
   peer_fin_seen_ = true;
-  if (in_order && !first_in_order_fin_) first_in_order_fin_ = seq;
+  const uint32_t isn = accepted_.isn();
+  if (ahead && (!earliest_fin_ || seq - isn < *earliest_fin_ - isn)) earliest_fin_ = seq;
+  const auto end = peer_fins_.begin() + static_cast<std::ptrdiff_t>(peer_fin_count_);
+  if (std::find(peer_fins_.begin(), end, seq) != end) return;
   for (size_t i = peer_fins_.size() - 1; i > 0; --i) peer_fins_[i] = peer_fins_[i - 1];
   peer_fins_[0] = seq;
   if (peer_fin_count_ < peer_fins_.size()) ++peer_fin_count_;
@@ -115,7 +118,7 @@ void ConnectionOracle::learn_irs(const PeerSyn& syn, const WireSegment& ours) {
   if (taken > 0 && ours.ack == syn.seq + 1 + taken) {  // Fast Open: the SYN's data was taken
     accepted_.add(syn.seq + 1, taken);
     offered_.add(syn.seq + 1, taken);
-    if (syn.fin) note_peer_fin(syn.seq + 1 + syn.data, /*in_order=*/true);
+    if (syn.fin) note_peer_fin(syn.seq + 1 + syn.data, /*ahead=*/true);
   }
   // RFC 7323 2.2: scaling only when both SYNs carried the option.
   const bool scaled = syn.window_scale.has_value() && stack_window_scale_.has_value();
@@ -303,9 +306,7 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
                        !after(s.seq, max_right_edge_) && !a.paws_old;
     if (takes && s.has(flag::kFin)) {
       const uint32_t fin = s.seq + s.payload;
-      const bool in_order =
-          !after(s.seq, accepted_.contiguous_end()) && !before(fin, accepted_.contiguous_end());
-      note_peer_fin(fin, in_order);
+      note_peer_fin(fin, !before(fin, accepted_.contiguous_end()));
     }
     if (takes) accepted_.add(s.seq, s.logical_length());
   }
@@ -470,7 +471,7 @@ bool ConnectionOracle::eof_allowed() const {
   const auto ends_here = [&](uint32_t fin) {
     return accepted_.covers_up_to(fin + 1) && bytes_read_ == fin - accepted_.isn() - 1;
   };
-  if (first_in_order_fin_ && ends_here(*first_in_order_fin_)) return true;
+  if (earliest_fin_ && ends_here(*earliest_fin_)) return true;
   for (size_t i = 0; i < peer_fin_count_; ++i) {
     if (ends_here(peer_fins_[i])) return true;
   }

@@ -105,9 +105,9 @@ class ConnectionOracle {
   Phase phase_if_alive() const;
   // The peer's SYN that `ack` acknowledges, among its last few.
   const PeerSyn* acked_syn(uint32_t ack) const;
-  // The peer's FIN at sequence number `seq` may have been taken; `in_order`
-  // when nothing before it was missing.
-  void note_peer_fin(uint32_t seq, bool in_order);
+  // The peer's FIN at sequence number `seq` may have been taken; `ahead`
+  // when its place was not taken yet.
+  void note_peer_fin(uint32_t seq, bool ahead);
   void learn_irs(const PeerSyn& syn, const WireSegment& ours);
   std::optional<Violation> check_ack(const WireSegment& s);
   std::optional<Violation> check_data(const WireSegment& s);
@@ -144,11 +144,11 @@ class ConnectionOracle {
   SequenceCoverage accepted_;  // segments the stack could accept
   SequenceCoverage offered_;   // every segment the peer sent
   // Where the peer's FINs sat (a fuzzed peer sends several): each a
-  // possible end of its stream. The newest first.
-  std::array<uint32_t, 4> peer_fins_{};
-  // The first FIN that came in order: the likeliest end of the stream, kept
-  // however many FINs a fuzzed peer sends after it.
-  std::optional<uint32_t> first_in_order_fin_;
+  // possible end of its stream. The newest first, each place once.
+  std::array<uint32_t, 8> peer_fins_{};
+  // The lowest FIN whose place was not yet taken when it came: the likeliest
+  // end of the stream, kept however many FINs a fuzzed peer sends after it.
+  std::optional<uint32_t> earliest_fin_;
   size_t peer_fin_count_ = 0;
   bool peer_fin_seen_ = false;
   bool acked_ = false;  // the stack has sent an ACK in this incarnation

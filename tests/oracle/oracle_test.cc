@@ -749,10 +749,10 @@ TEST_F(OracleTest, EndOfFileAtTheFirstFinDespiteWhatFollows) {
   establish();
   peer(40, {.flags = flag::kFin | flag::kAck, .seq = 1001, .ack = 5101});
   stack(40, {.seq = 5101, .ack = 1002});
-  for (uint32_t i = 0; i < 5; ++i) {
+  for (uint32_t i = 0; i < 8; ++i) {
     peer(45, {.flags = flag::kFin | flag::kAck, .seq = 1002 + i, .ack = 5101});
   }
-  peer(45, {.seq = 1007, .ack = 5101, .len = 255});
+  peer(45, {.seq = 1010, .ack = 5101, .len = 255});
   call(50, "read", 0);
   EXPECT_EQ(rule(), "none");
 }
