@@ -143,8 +143,10 @@ void BinaryRunner::receive(View packet) {
   if (!seg) return;
   const header::TcpHeader& h = seg->header;
   // Like packetdrill, the peer sees only the socket under test's packets.
-  if (!sut_.sees(h.dst_port)) return;
   const bool syn = h.has(flag::kSyn);
+  if (!sut_.sees(h.dst_port) || !sut_.compares(syn && !h.has(flag::kAck), h.src_port, h.dst_port)) {
+    return;
+  }
   if (syn) sut_.on_outbound_syn(0, h.seq, h.src_port);
   const uint32_t end = h.seq + static_cast<uint32_t>(seg->payload.size()) + (syn ? 1 : 0) +
                        (h.has(flag::kFin) ? 1 : 0);

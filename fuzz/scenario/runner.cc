@@ -244,15 +244,9 @@ class Runner final : public CommandHost {
     }
   }
 
-  // packetdrill (run_packet.c, find_socket_for_live_packet() and
-  // find_connect_for_live_packet()): only the socket under test's packets,
-  // and the SYN of a connect, are compared; an older socket's are not seen.
   bool of_socket_under_test(const Captured& c) const {
-    using Phase = SocketUnderTest::Phase;
-    if (c.tcp.has(flag::kSyn) && !c.tcp.has(flag::kAck)) return true;
-    if (sut_.phase == Phase::kNew || sut_.phase == Phase::kConnecting) return false;
-    return sut_.local_port == 0 ||
-           (c.tcp.src_port == sut_.local_port && c.tcp.dst_port == sut_.remote_port);
+    return sut_.compares(c.tcp.has(flag::kSyn) && !c.tcp.has(flag::kAck), c.tcp.src_port,
+                         c.tcp.dst_port);
   }
 
   bool expect_outbound(const Event& e, const PacketSpec& p, int64_t t,

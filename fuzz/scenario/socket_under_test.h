@@ -92,6 +92,15 @@ struct SocketUnderTest {
   // Whether packetdrill sees a packet the stack sends to `dst_port`:
   // only the socket under test's.
   bool sees(uint16_t dst_port) const { return dst_port == remote_port; }
+  // packetdrill (run_packet.c, find_socket_for_live_packet() and
+  // find_connect_for_live_packet()): of what it sees, only the socket under
+  // test's packets, and the SYN of a connect, are compared; an older
+  // socket's are not.
+  bool compares(bool pure_syn, uint16_t src_port, uint16_t dst_port) const {
+    if (pure_syn) return true;
+    if (phase == Phase::kNew || phase == Phase::kConnecting) return false;
+    return local_port == 0 || (src_port == local_port && dst_port == remote_port);
+  }
 
   // live = script + offset (mod 2^32).
   uint32_t local_offset(bool syn) const {
