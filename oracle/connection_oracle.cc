@@ -333,9 +333,11 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
     case Phase::kSynReceived:
       if (s.has(flag::kRst)) {
         note_possible_reset();  // Linux tcp_check_req(): embryonic reset
-      } else if (passive_ && acceptable_ack && !s.has(flag::kSyn) && irs_known_ &&
-                 !before(s.end(), irs_ + 1) && !after(s.seq, right_edge_) && !a.paws_old) {
-        // Linux tcp_check_req(): an acceptable ACK inside the window (tcp_in_window()).
+      } else if (passive_ && acceptable_ack && irs_known_ &&
+                 (!s.has(flag::kSyn) || s.seq == irs_) && !before(s.end(), irs_ + 1) &&
+                 !after(s.seq, right_edge_) && !a.paws_old) {
+        // Linux tcp_check_req(): an acceptable ACK inside the window
+        // (tcp_in_window()); a SYN at the peer's ISN is taken off first.
         phase = Phase::kUnknown;
       }
       break;

@@ -679,6 +679,15 @@ TEST_F(SynReceivedTest, RetransmittedSynAckAfterRstingABadAck) {
   EXPECT_EQ(rule(), "none");
 }
 
+// Linux tcp_check_req() takes the SYN off a segment at the peer's ISN: a
+// SYN-ACK there may complete the handshake, so a bad ACK after it owes no RST.
+TEST_F(SynReceivedTest, SynAckAtThePeersIsnMayCompleteTheHandshake) {
+  accept_syn();
+  peer(10, {.flags = flag::kSyn | flag::kAck, .seq = 1000, .ack = 5001, .len = 1});
+  peer(20, {.seq = 1001, .ack = 5002});
+  EXPECT_EQ(rule(), "none");
+}
+
 TEST_F(SynReceivedTest, RetransmittedSynAckOfASynNeverSent) {
   accept_syn();
   stack(1000,
