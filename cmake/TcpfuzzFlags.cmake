@@ -19,7 +19,12 @@ endif()
 
 # Coverage edges only where the engine learns something: the stack and the
 # state feedback (cmake/coverage_allowlist.txt says why).
-if(TCPFUZZ_COVERAGE_ALLOWLIST)
+if(TCPFUZZ_COVERAGE_ALLOWLIST AND NOT TCPFUZZ_FUZZ_ENGINE STREQUAL "none")
+  # Neither ninja nor ccache knows that the list's content changes objects:
+  # its digest on every command line does (and CMake re-runs on an edit).
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${TCPFUZZ_COVERAGE_ALLOWLIST})
+  file(MD5 ${TCPFUZZ_COVERAGE_ALLOWLIST} allowlist_digest)
+  add_compile_definitions(TCPFUZZ_COVERAGE_ALLOWLIST_MD5=${allowlist_digest})
   if(TCPFUZZ_FUZZ_ENGINE STREQUAL "libfuzzer"
      OR (TCPFUZZ_FUZZ_ENGINE STREQUAL "external" AND CMAKE_CXX_COMPILER_ID MATCHES "Clang"))
     add_compile_options(-fsanitize-coverage-allowlist=${TCPFUZZ_COVERAGE_ALLOWLIST})
@@ -35,13 +40,11 @@ if(TCPFUZZ_COVERAGE_ALLOWLIST)
     file(WRITE ${CMAKE_BINARY_DIR}/afl_allowlist.txt "${allowlist}\n")
   endif()
   if(TCPFUZZ_FUZZ_ENGINE STREQUAL "afl")
-    # Through the launcher, so every compile sees it; ccache hashes the list
-    # too (CCACHE_EXTRAFILES), as it cannot know the variable changes the
-    # object.
+    # Through the launcher, so every compile sees it.
     set(list ${CMAKE_BINARY_DIR}/afl_allowlist.txt)
     foreach(lang C CXX)
       set(CMAKE_${lang}_COMPILER_LAUNCHER ${CMAKE_COMMAND} -E env AFL_LLVM_ALLOWLIST=${list}
-                                          CCACHE_EXTRAFILES=${list} ${CMAKE_${lang}_COMPILER_LAUNCHER})
+                                          ${CMAKE_${lang}_COMPILER_LAUNCHER})
     endforeach()
   endif()
 endif()

@@ -375,7 +375,8 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
       acked = true;
     }
   }
-  const std::string what = "the peer sent " + describe(s);
+  // Built only for a violation: judge() runs on every segment the peer sends.
+  const auto what = [&s] { return "the peer sent " + describe(s); };
   // A reply is owed unless an allocation for it may have failed (Linux
   // tcp_send_ack() gives up as quietly) or the rate limit may hold it back.
   const bool owed = !a.replies_may_fail;
@@ -383,7 +384,7 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
   if (a.phase == Phase::kNone) return std::nullopt;
   // RST is never answered with RST (RFC 9293 3.10.7), whatever the user did.
   if (s.has(flag::kRst) && rst != nullptr) {
-    return violation(Rule::kRstAnsweredWithRst, what + "; the stack answered " + describe(*rst));
+    return violation(Rule::kRstAnsweredWithRst, what() + "; the stack answered " + describe(*rst));
   }
   if (a.judged_states) {
     if (s.has(flag::kRst)) {
@@ -393,7 +394,7 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
       const bool in_window = !before(s.end(), a.rcv_wup) && !after(s.seq, a.right_edge);
       if (!may_be_exact && in_window && !acked && owed_unless_limited) {
         return violation(Rule::kInWindowRstNotChallenged,
-                         what + " inside the window [" + std::to_string(a.rcv_wup) + ", " +
+                         what() + " inside the window [" + std::to_string(a.rcv_wup) + ", " +
                              std::to_string(a.right_edge) + "] but not at RCV.NXT (at most " +
                              std::to_string(a.rcv_nxt_max) + "); no challenge ACK");
       }
@@ -403,16 +404,16 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
                                         [](const WireSegment& r) { return r.has(flag::kAck); });
       if (!in_window && answered) {
         return violation(Rule::kOutOfWindowRstAnswered,
-                         what + " outside the window [" + std::to_string(a.rcv_wup) + ", " +
+                         what() + " outside the window [" + std::to_string(a.rcv_wup) + ", " +
                              std::to_string(a.right_edge) + "]; the stack answered it");
       }
     } else if (s.has(flag::kSyn)) {
       if (rst != nullptr) {
         return violation(Rule::kSynNotChallenged,
-                         what + " in a synchronized state; the stack answered " + describe(*rst));
+                         what() + " in a synchronized state; the stack answered " + describe(*rst));
       }
       if (!acked && owed_unless_limited) {
-        return violation(Rule::kSynNotChallenged, what + " in a synchronized state; no ACK");
+        return violation(Rule::kSynNotChallenged, what() + " in a synchronized state; no ACK");
       }
     } else if (s.has(flag::kAck)) {
       // Linux tcp_rcv_state_process() discards a segment with none of ACK,
@@ -428,7 +429,7 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
                                      : unacceptable && !a.paws_old && owed_unless_limited;
       if (owes_ack && !acked && rst == nullptr) {
         return violation(Rule::kUnacceptableNotAcked,
-                         what + (a.paws_old ? " (older TSval than echoed)" : "") +
+                         what() + (a.paws_old ? " (older TSval than echoed)" : "") +
                              " outside the window [" + std::to_string(a.rcv_wup) + ", " +
                              std::to_string(a.right_edge) + "]; no ACK");
       }
@@ -443,12 +444,12 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
     if (bad_ack && owed && !s.has(flag::kRst) && (rst == nullptr || rst->seq != s.ack)) {
       return violation(
           Rule::kSynSentBadAckNotReset,
-          what + " in SYN-SENT (ISS " + std::to_string(iss_) + "); no <SEQ=SEG.ACK><CTL=RST>");
+          what() + " in SYN-SENT (ISS " + std::to_string(iss_) + "); no <SEQ=SEG.ACK><CTL=RST>");
     }
     if (!bad_ack && !s.has(flag::kSyn) && !s.has(flag::kRst) && !replies.empty() &&
         !a.replies_include_a_call && !(a.tsecr_maybe_unsent && rst != nullptr)) {
       return violation(Rule::kSynSentNoSynAnswered,
-                       what + " in SYN-SENT; the stack answered " + describe(replies.front()));
+                       what() + " in SYN-SENT; the stack answered " + describe(replies.front()));
     }
   }
   if (a.phase == Phase::kSynReceived && passive_ && owed && s.has(flag::kAck) &&
@@ -456,7 +457,7 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
       (rst == nullptr || rst->seq != s.ack)) {
     return violation(
         Rule::kSynReceivedBadAckNotReset,
-        what + " in SYN-RECEIVED (ISS " + std::to_string(iss_) + "); no <SEQ=SEG.ACK><CTL=RST>");
+        what() + " in SYN-RECEIVED (ISS " + std::to_string(iss_) + "); no <SEQ=SEG.ACK><CTL=RST>");
   }
   return std::nullopt;
 }

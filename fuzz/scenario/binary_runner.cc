@@ -129,11 +129,6 @@ Event BinaryRunner::event_now(std::variant<PacketSpec, SyscallSpec, CommandSpec,
   return e;
 }
 
-void BinaryRunner::add_event(std::variant<PacketSpec, SyscallSpec, CommandSpec, CodeSpec> action) {
-  if (options_.transcript == nullptr) return;
-  options_.transcript->add(event_now(std::move(action)));
-}
-
 // ---- The peer's view ----
 
 void BinaryRunner::receive(View packet) {
@@ -199,6 +194,7 @@ void BinaryRunner::send_inbound(const InjectSegment& s, uint32_t seq, uint32_t a
 
   // Options in Linux's layout. A TSecr can only echo a TSval the peer saw.
   std::vector<OptionSpec>& o = *p.options;
+  o.reserve(10);  // the most the lines below add: one allocation
   using K = OptionSpec::Kind;
   if ((s.options & 1) != 0) o.push_back(option(K::kMss, 1460));
   const bool sack_ok = (s.options & 4) != 0;

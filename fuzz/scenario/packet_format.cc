@@ -81,8 +81,7 @@ std::vector<OptionSpec> options_in_order(std::span<const uint8_t> b) {
   return out;
 }
 
-std::vector<uint8_t> option_bytes(const std::vector<OptionSpec>& options) {
-  std::vector<uint8_t> out;
+void append_option_bytes(const OptionSpec& o, std::vector<uint8_t>& out) {
   auto be16 = [&](uint32_t v) {
     out.push_back(static_cast<uint8_t>(v >> 8));
     out.push_back(static_cast<uint8_t>(v));
@@ -91,52 +90,49 @@ std::vector<uint8_t> option_bytes(const std::vector<OptionSpec>& options) {
     be16(v >> 16);
     be16(v & 0xffff);
   };
-  for (const OptionSpec& o : options) {
-    switch (o.kind) {
-      case OptionSpec::Kind::kNop:
-        out.push_back(opt::kNop);
-        break;
-      case OptionSpec::Kind::kEol:
-        out.push_back(opt::kEol);
-        break;
-      case OptionSpec::Kind::kMss:
-        out.insert(out.end(), {opt::kMss, 4});
-        be16(o.value);
-        break;
-      case OptionSpec::Kind::kWindowScale:
-        out.insert(out.end(), {opt::kWindowScale, 3, static_cast<uint8_t>(o.value)});
-        break;
-      case OptionSpec::Kind::kSackPermitted:
-        out.insert(out.end(), {opt::kSackPermitted, 2});
-        break;
-      case OptionSpec::Kind::kTimestamp:
-        out.insert(out.end(), {opt::kTimestamps, 10});
-        be32(o.value);
-        be32(o.value2);
-        break;
-      case OptionSpec::Kind::kSack:
-        out.insert(out.end(), {opt::kSack, static_cast<uint8_t>(2 + 8 * o.sack_blocks.size())});
-        for (const auto& [a, b] : o.sack_blocks) {
-          be32(a);
-          be32(b);
-        }
-        break;
-      case OptionSpec::Kind::kFastOpen:
-        out.insert(out.end(), {opt::kFastOpen, static_cast<uint8_t>(2 + o.cookie.size())});
-        out.insert(out.end(), o.cookie.begin(), o.cookie.end());
-        break;
-      case OptionSpec::Kind::kFastOpenExp:
-        out.insert(out.end(), {opt::kExperimental, static_cast<uint8_t>(4 + o.cookie.size())});
-        be16(opt::kFastOpenMagic);
-        out.insert(out.end(), o.cookie.begin(), o.cookie.end());
-        break;
-      case OptionSpec::Kind::kMd5:
-        out.insert(out.end(), {opt::kMd5Signature, static_cast<uint8_t>(2 + o.cookie.size())});
-        out.insert(out.end(), o.cookie.begin(), o.cookie.end());
-        break;
-    }
+  switch (o.kind) {
+    case OptionSpec::Kind::kNop:
+      out.push_back(opt::kNop);
+      break;
+    case OptionSpec::Kind::kEol:
+      out.push_back(opt::kEol);
+      break;
+    case OptionSpec::Kind::kMss:
+      out.insert(out.end(), {opt::kMss, 4});
+      be16(o.value);
+      break;
+    case OptionSpec::Kind::kWindowScale:
+      out.insert(out.end(), {opt::kWindowScale, 3, static_cast<uint8_t>(o.value)});
+      break;
+    case OptionSpec::Kind::kSackPermitted:
+      out.insert(out.end(), {opt::kSackPermitted, 2});
+      break;
+    case OptionSpec::Kind::kTimestamp:
+      out.insert(out.end(), {opt::kTimestamps, 10});
+      be32(o.value);
+      be32(o.value2);
+      break;
+    case OptionSpec::Kind::kSack:
+      out.insert(out.end(), {opt::kSack, static_cast<uint8_t>(2 + 8 * o.sack_blocks.size())});
+      for (const auto& [a, b] : o.sack_blocks) {
+        be32(a);
+        be32(b);
+      }
+      break;
+    case OptionSpec::Kind::kFastOpen:
+      out.insert(out.end(), {opt::kFastOpen, static_cast<uint8_t>(2 + o.cookie.size())});
+      out.insert(out.end(), o.cookie.begin(), o.cookie.end());
+      break;
+    case OptionSpec::Kind::kFastOpenExp:
+      out.insert(out.end(), {opt::kExperimental, static_cast<uint8_t>(4 + o.cookie.size())});
+      be16(opt::kFastOpenMagic);
+      out.insert(out.end(), o.cookie.begin(), o.cookie.end());
+      break;
+    case OptionSpec::Kind::kMd5:
+      out.insert(out.end(), {opt::kMd5Signature, static_cast<uint8_t>(2 + o.cookie.size())});
+      out.insert(out.end(), o.cookie.begin(), o.cookie.end());
+      break;
   }
-  return out;
 }
 
 std::string format_options(const std::vector<OptionSpec>& options) {

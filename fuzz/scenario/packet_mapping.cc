@@ -40,31 +40,43 @@ Expected<View, std::string> live_inbound_packet(const PacketSpec& p, const PeerA
   spec.tcp.ack = p.ack.value_or(0) + (ack ? sut.local_offset(syn) : 0);
   spec.tcp.window = static_cast<uint16_t>(*p.window);
   spec.tcp.urgent = static_cast<uint16_t>(p.urgent.value_or(0));
-  std::vector<OptionSpec> options = *p.options;
-  for (OptionSpec& o : options) {
+  // Timestamp echoes and SACK blocks change from script to live numbers;
+  // the other options are encoded as they stand (the fuzzers send every
+  // segment through here: one allocation, no copies).
+  std::vector<uint8_t> raw;
+  raw.reserve(header::kTcpMaxOptionsLength);
+  for (const OptionSpec& o : *p.options) {
     if (o.kind == OptionSpec::Kind::kTimestamp && ack) {
       const std::optional<uint32_t> live = live_ts_val(o.value2);
       if (!live) {
         return Unexpected{"unable to infer live TS ecr " + std::to_string(o.value2) +
                           ": no outbound packet had that TS val"};
       }
-      o.value2 = *live;
-    }
-    if (o.kind == OptionSpec::Kind::kSack) {
-      for (auto& [left, right] : o.sack_blocks) {
+      OptionSpec echo = o;
+      echo.value2 = *live;
+      append_option_bytes(echo, raw);
+    } else if (o.kind == OptionSpec::Kind::kSack) {
+      OptionSpec sack = o;
+      for (auto& [left, right] : sack.sack_blocks) {
         left += sut.local_offset(syn);
         right += sut.local_offset(syn);
       }
+      append_option_bytes(sack, raw);
+    } else {
+      append_option_bytes(o, raw);
     }
   }
-  const std::vector<uint8_t> raw = option_bytes(options);
   if (raw.size() % 4 != 0) return Unexpected{std::string("TCP options are not padded correctly")};
   if (raw.size() > header::kTcpMaxOptionsLength) {
     return Unexpected{std::string("TCP options too long")};
   }
   spec.raw_options = std::span<const uint8_t>(raw);
-  const std::vector<uint8_t> payload(p.payload_length, 0);
-  spec.payload = payload;
+  // The peer's payload is zeros, as packetdrill's is.
+  static const std::vector<uint8_t> zeros(0xffff, 0);
+  if (p.payload_length > zeros.size()) {
+    return Unexpected{std::string("payload longer than an IP packet can hold")};
+  }
+  spec.payload = std::span<const uint8_t>(zeros).first(p.payload_length);
   return header::build_tcp_packet(spec);
 }
 
