@@ -181,10 +181,12 @@ class Endpoint final : public SegmentHandler {
   void send_syn();
   void handle_syn_sent(Segment& s);
   bool echoes_a_synack(const Segment& s) const;
-  // SYN-RECEIVED of a passive open (Linux tcp_check_req()), and of a
-  // simultaneous open; both end in accept_handshake_ack().
+  // SYN-RECEIVED of a passive open (Linux tcp_check_req()), and of a full
+  // socket: a simultaneous open or a child made by a SYN-ACK; both end in
+  // accept_handshake_ack().
   void handle_syn_rcvd(Segment& s);
-  void handle_simultaneous_syn_rcvd(Segment& s);
+  void handle_full_socket_syn_rcvd(Segment& s);
+  void become_full_socket_child(Segment& s);
   // The checks both start with: a retransmitted SYN, an ACK of nothing
   // sent. True when the segment was answered.
   bool answered_in_syn_rcvd(const Segment& s, bool retransmitted_syn);
@@ -536,6 +538,10 @@ class Endpoint final : public SegmentHandler {
   // Listener (and the link from a child to it).
   ListenQueue listen_queue_;
   EndpointId listener_ = kNoEndpoint;
+  // A passive child made a full socket while still in SYN-RECEIVED (a
+  // SYN-ACK at the peer's ISN completed its request): in the accept queue,
+  // its segments meet a full socket's checks, as a simultaneous open's do.
+  bool full_socket_child_ = false;
 
   // TCP Fast Open.
   uint32_t fastopen_max_qlen_ = 0;  // listener: TCP_FASTOPEN, 0 = off

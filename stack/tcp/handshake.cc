@@ -203,8 +203,8 @@ bool Endpoint::echoes_a_synack(const Segment& s) const {
 void Endpoint::handle_syn_rcvd(Segment& s) {
   // A Fast Open child stays on Linux's request-sock path (tcp_check_req()
   // with fastopen) after accept() has detached it from its listener.
-  if (listener_ == kNoEndpoint && !passive_fastopen_) {
-    handle_simultaneous_syn_rcvd(s);
+  if ((listener_ == kNoEndpoint && !passive_fastopen_) || full_socket_child_) {
+    handle_full_socket_syn_rcvd(s);
     return;
   }
   // Linux tcp_check_req(), in its order. Only RST, SYN and ACK count as
@@ -278,28 +278,41 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
     return;
   }
   if (syn_at_isn) {
-    // The new child, a full socket in Linux, still sees the SYN bit
-    // (tcp_validate_incoming()): a challenge ACK, and the segment's data and
-    // FIN are dropped. Linux keeps the child in SYN-RECEIVED until the next
-    // ACK; here it is established at once (see docs/linux-differences.md).
-    s.payload = {};
-    s.flags &= static_cast<uint8_t>(~kFin);
-    accept_handshake_ack(s);
-    send_challenge_ack();
+    become_full_socket_child(s);
     return;
   }
   accept_handshake_ack(s);
 }
 
-void Endpoint::handle_simultaneous_syn_rcvd(Segment& s) {
-  // A simultaneous open's SYN-RECEIVED is a full socket in Linux: the
+void Endpoint::become_full_socket_child(Segment& s) {
+  // Linux tcp_check_req() made the child from the request (its SND.UNA is
+  // past the SYN-ACK, its window the segment's) and queued it for accept();
+  // the child, still in SYN-RECEIVED, then sees the SYN bit
+  // (tcp_validate_incoming()): a challenge ACK, the segment dropped with
+  // its data and FIN. Nothing retransmits the SYN-ACK any more.
+  if (ts_enabled_) update_ts_recent(s);
+  snd_una_ = snd_nxt_ = snd_max_ = snd_sml_ = pushed_seq_ = s.ack;
+  snd_wnd_ = uint32_t{s.window} << snd_wscale_;
+  snd_wl1_ = s.seq;
+  snd_wl2_ = s.ack;
+  syn_acked_ = true;
+  retransmit_timer_.cancel();
+  full_socket_child_ = true;
+  if (ListenQueue* q = listener_queue()) q->established(id_);
+  trace_in(s, Verdict::kChallengeAck);
+  send_challenge_ack();
+}
+
+void Endpoint::handle_full_socket_syn_rcvd(Segment& s) {
+  // A full socket's SYN-RECEIVED (Linux tcp_rcv_state_process()): the
   // synchronized states' checks come first (tcp_validate_incoming()), so a
   // RST must sit at RCV.NXT and a SYN draws a challenge ACK. Only the peer's
   // pure SYN-ACK at its ISN that acks all we sent (SYN data too: SND.NXT)
-  // passes as the handshake's ACK.
+  // passes as the handshake's ACK, and only once a socket holds the
+  // connection (sk->sk_socket: a child before accept() challenges it).
   const bool handshake_syn_ack = (s.flags & (kSyn | kAck | kRst | kFin)) == (kSyn | kAck) &&
                                  s.payload.empty() && s.seq.add(seqnum::Size(1)) == rcv_nxt_ &&
-                                 s.ack == snd_max_;
+                                 s.ack == snd_max_ && listener_ == kNoEndpoint;
   if (!passes_synchronized_checks(s, handshake_syn_ack)) return;
   if (handshake_syn_ack) s.flags &= static_cast<uint8_t>(~kSyn);
   if (answered_in_syn_rcvd(s, /*retransmitted_syn=*/false)) return;

@@ -59,7 +59,8 @@ void Endpoint::handle_icmp_error(const header::IcmpError& e) {
     ++protocol_.stats().icmp_unused;
     return;
   }
-  if (state_ == State::kSynRcvd && listener_ != kNoEndpoint && !passive_fastopen_) {
+  if (state_ == State::kSynRcvd && listener_ != kNoEndpoint && !passive_fastopen_ &&
+      !full_socket_child_) {
     handle_icmp_for_request(e);
     return;
   }

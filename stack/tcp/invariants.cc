@@ -101,8 +101,9 @@ std::optional<std::string> check_invariants(const Endpoint& ep) {
       break;
     case State::kSynSent:
     case State::kSynRcvd:
-      // (a TCP_FASTOPEN_CONNECT SYN waiting for the first write has none)
-      if (!ep.retransmit_timer_.armed() && !ep.defer_connect_) {
+      // (a TCP_FASTOPEN_CONNECT SYN waiting for the first write has none,
+      // nor a child whose SYN-ACK a SYN-ACK acknowledged)
+      if (!ep.retransmit_timer_.armed() && !ep.defer_connect_ && !ep.full_socket_child_) {
         return fail("handshake without a retransmission timer");
       }
       break;

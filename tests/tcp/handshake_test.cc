@@ -224,6 +224,37 @@ TEST(Handshake, UnacceptableAckInSynReceivedDrawsRstAndKeepsState) {
   EXPECT_EQ(h.tcp.stats().established, 1u);
 }
 
+// Linux tcp_check_req() takes a SYN-ACK at the peer's ISN that carries data
+// as the handshake's ACK: the child it makes is queued for accept() but,
+// seeing the SYN bit, stays in SYN-RECEIVED with nothing to retransmit.
+TEST(Handshake, SynAckAtPeerIsnMakesAChildThatWaitsInSynReceived) {
+  PeerHarness h;
+  Endpoint& lep = *h.tcp.find(h.listen());
+  h.in(Seg{.flags = kSyn, .seq = 1000, .options = {.mss = 1460}});
+  const Seg synack = h.out();
+  h.in(Seg{.flags = kSyn | kAck | kFin,
+           .seq = 1000,
+           .ack = synack.seq + 1,
+           .payload = std::vector<uint8_t>(10, 'x')});
+  const Seg challenge = h.out();
+  EXPECT_EQ(challenge.flags, kAck);
+  EXPECT_EQ(challenge.ack, 1001u);  // data and FIN dropped
+  const auto child_id = lep.accept();
+  ASSERT_TRUE(child_id.has_value());
+  Endpoint& child = *h.tcp.find(*child_id);
+  EXPECT_EQ(child.state(), State::kSynRcvd);
+  EXPECT_EQ(h.tcp.stats().established, 0u);
+  h.advance(60s);
+  h.out_nothing();  // no SYN-ACK retransmission
+  // In SYN-RECEIVED an ACK of nothing sent draws a RST, and the ACK of the
+  // SYN-ACK establishes.
+  h.in(Seg{.flags = kAck, .seq = 1001, .ack = synack.seq + 50});
+  EXPECT_EQ(h.out().flags, kRst);
+  EXPECT_EQ(child.state(), State::kSynRcvd);
+  h.in(Seg{.flags = kAck, .seq = 1001, .ack = synack.seq + 1});
+  EXPECT_EQ(child.state(), State::kEstablished);
+}
+
 TEST(Handshake, OutOfWindowSegmentInSynReceivedIsAckedAndDropped) {
   PeerHarness h;
   h.listen();
