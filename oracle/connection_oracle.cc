@@ -312,8 +312,12 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
   }
   if (s.has(flag::kAck) && !s.has(flag::kRst) && between(s.ack, iss_, snd_max_)) {
     // Linux tcp_may_update_window() takes the window of newer segments; the
-    // widest edge the peer ever offered bounds what the stack may send.
-    const uint8_t shift = s.has(flag::kSyn) ? 0 : snd_wscale_;
+    // widest edge the peer ever offered bounds what the stack may send. A
+    // SYN's window is not scaled (RFC 7323 2.2), except in the SYN-ACK that
+    // completes SYN-RECEIVED: Linux tcp_rcv_state_process() and
+    // tcp_create_openreq_child() shift it like any other.
+    const bool scaled = !s.has(flag::kSyn) || phase_if_alive() == Phase::kSynReceived;
+    const uint8_t shift = scaled ? snd_wscale_ : 0;
     const uint32_t edge = s.ack + (uint32_t{s.window} << shift);
     if (!peer_edge_ || after(edge, *peer_edge_)) peer_edge_ = edge;
   }

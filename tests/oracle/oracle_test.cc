@@ -520,6 +520,35 @@ TEST_F(SynSentTest, RefusedByIcmp) {
   EXPECT_EQ(rule(), "none");
 }
 
+// Linux tcp_rcv_state_process(): the SYN-ACK that completes a simultaneous
+// open's SYN-RECEIVED has its window scaled, SYN or not: 1 << 7 = 128 bytes.
+class SimultaneousWindowTest : public SynSentTest {
+ protected:
+  void open_with_window_one() {
+    connect();
+    peer(10, {.flags = flag::kSyn, .seq = 1000, .window = 65535, .wscale = 7});
+    stack(
+        10,
+        {.flags = flag::kSyn | flag::kAck, .seq = 5000, .ack = 1001, .window = 65535, .wscale = 7});
+    peer(20, {.flags = flag::kSyn | flag::kAck, .seq = 1000, .ack = 5001, .window = 1});
+    stack(20, {.seq = 5001, .ack = 1001, .window = 512});
+  }
+};
+
+TEST_F(SimultaneousWindowTest, DataInsideTheScaledWindow) {
+  open_with_window_one();
+  stack(20,
+        {.flags = flag::kAck | flag::kPsh, .seq = 5001, .ack = 1001, .window = 512, .len = 128});
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(SimultaneousWindowTest, DataBeyondTheScaledWindow) {
+  open_with_window_one();
+  stack(20,
+        {.flags = flag::kAck | flag::kPsh, .seq = 5001, .ack = 1001, .window = 512, .len = 129});
+  EXPECT_EQ(rule(), "oracle: sent-beyond-peer-window");
+}
+
 // Linux tcp_reset(): a simultaneous open's SYN-RECEIVED is a full socket,
 // reset (ECONNRESET) by an exact RST, not refused.
 TEST_F(SynSentTest, SimultaneousOpenResetNotRefused) {
