@@ -46,6 +46,14 @@ TEST(Runner, ReportsAWrongAckWithBothPackets) {
   EXPECT_FALSE(r.trace.empty());
 }
 
+TEST(Runner, RefusesAnInboundPayloadNoIpPacketHolds) {
+  const RunResult r = run(std::string(kHandshake) + "+0 < P. 1:70001(70000) ack 1 win 65535\n");
+  ASSERT_NE(r.status, RunResult::Status::kPass);
+  EXPECT_EQ(r.line, 8);
+  EXPECT_NE(r.message.find("payload longer than an IP packet can hold"), std::string::npos)
+      << r.message;
+}
+
 TEST(Runner, ReportsALatePacketAsATimingError) {
   // The delayed ACK of a lone FIN after data comes 40 ms later, not at once.
   const RunResult r = run(std::string(kHandshake) +
