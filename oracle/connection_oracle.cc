@@ -20,6 +20,16 @@ constexpr Duration kOowRateLimit = std::chrono::milliseconds(500);
 constexpr Duration kPawsIdle = std::chrono::hours(24 * 24);
 // Linux tcp_paws_check() tolerates a TSval one tick behind (TCP_PAWS_WINDOW).
 constexpr int32_t kPawsWindow = 1;
+// RFC 1122 4.2.3.2: an ACK is never delayed 500 ms or more; Linux's
+// tcp_send_delayed_ack() reaches its 500 ms bound outside interactive mode.
+constexpr Duration kAckDelayMax = std::chrono::milliseconds(500);
+// Linux TCP_RTO_MAX (RFC 6298 2.5 allows any maximum of 60 s or more).
+constexpr Duration kRtoMax = std::chrono::seconds(120);
+// Linux TCP_TIMEOUT_FALLBACK: the RTO after a handshake whose SYN or
+// SYN-ACK was lost and gave no RTT sample (above TCP_TIMEOUT_INIT, 1 s).
+constexpr Duration kRtoWithoutSample = std::chrono::seconds(3);
+// Linux TCP_RTO_MIN: the floor tcp_set_rto() puts under the variance term.
+constexpr Duration kRtoMin = std::chrono::milliseconds(200);
 
 bool before(uint32_t a, uint32_t b) {
   return static_cast<int32_t>(a - b) < 0;
@@ -55,7 +65,8 @@ bool ConnectionOracle::matches(const WireSegment& s, bool outbound) const {
          s.src == remote_;
 }
 
-void ConnectionOracle::start_incarnation(uint32_t iss, bool passive, const WireSegment& syn) {
+void ConnectionOracle::start_incarnation(uint32_t iss, bool passive, const WireSegment& syn,
+                                         Instant at) {
   // Everything but the peer's recent SYNs belongs to the old incarnation.
   const auto syns = peer_syns_;
   const size_t count = peer_syn_count_;
@@ -69,6 +80,9 @@ void ConnectionOracle::start_incarnation(uint32_t iss, bool passive, const WireS
   snd_max_ = syn.end();
   stack_window_scale_ = syn.window_scale;
   stack_timestamps_ = syn.ts_val.has_value();
+  started_at_ = at;
+  peer_acked_ = iss;
+  sure_acked_ = iss;
 }
 
 Phase ConnectionOracle::phase_if_alive() const {
@@ -190,7 +204,76 @@ std::optional<Violation> ConnectionOracle::check_data(const WireSegment& s) {
   return std::nullopt;
 }
 
+uint32_t ConnectionOracle::sure_una() const {
+  // Synchronized, the stack surely took the ACK of its SYN.
+  return after(sure_acked_, iss_ + 1) ? sure_acked_ : iss_ + 1;
+}
+
 std::optional<Violation> ConnectionOracle::on_sent(const WireSegment& s, Instant at) {
+  const uint32_t incarnation = incarnation_;
+  const bool resent = s.logical_length() > 0 && !s.has(flag::kRst) && phase_ != Phase::kNone &&
+                      before(s.seq, snd_max_);
+  const bool idle = !before(sure_una(), snd_max_);
+  auto v = judge_sent(s, at);
+  const bool same = incarnation == incarnation_;
+  auto w = note_sent(s, at, resent && same, idle && same);
+  return v ? v : w;
+}
+
+std::optional<Violation> ConnectionOracle::note_sent(const WireSegment& s, Instant at, bool resent,
+                                                     bool idle) {
+  if (s.has(flag::kAck) || s.has(flag::kRst)) ack_owed_since_.reset();
+  if (s.ts_val) {
+    if (!first_tsval_) first_tsval_ = s.ts_val;
+    last_tsval_ = *s.ts_val;
+  }
+  if (s.logical_length() == 0 || s.has(flag::kRst)) return std::nullopt;
+  last_space_sent_at_ = at;
+  if (resent) ++retransmissions_;
+  if (s.has(flag::kSyn) || phase_ != Phase::kSynchronized) return std::nullopt;
+  if (idle) {
+    // An ICMP error (fragmentation needed) makes Linux resend at once.
+    epoch_clean_ = !icmp_seen_;
+    epoch_sent_count_ = 0;
+  }
+  if (!epoch_clean_) return std::nullopt;
+  if (!resent) {
+    if (epoch_sent_count_ == epoch_sent_.size()) {
+      epoch_clean_ = false;
+    } else {
+      epoch_sent_[epoch_sent_count_++] = SentSpan{s.seq, s.end(), at};
+    }
+    return std::nullopt;
+  }
+  epoch_clean_ = false;
+  if (s.seq != sure_una()) return std::nullopt;  // a tail loss probe resends the last segment
+  for (size_t i = 0; i < epoch_sent_count_; ++i) {
+    const SentSpan& e = epoch_sent_[i];
+    if (!between(s.seq, e.start, e.end - 1)) continue;
+    if (at - e.at >= kRtoMin) break;
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(at - e.at).count();
+    return violation(Rule::kRetransmittedTooEarly,
+                     "the stack sent " + describe(s) + " again " + std::to_string(ms) +
+                         " ms after it first left, with no duplicate ACK, SACK or loss before");
+  }
+  return std::nullopt;
+}
+
+void ConnectionOracle::note_arrival_for_rto(const WireSegment& s, const Arrival& a) {
+  if (a.phase != Phase::kSynchronized) {
+    epoch_clean_ = false;
+    return;
+  }
+  // Linux tcp_sequence() (acceptable where it starts and ends) and tcp_ack()
+  // (new data, none unsent): the stack takes this ACK.
+  const bool taken = s.has(flag::kAck) && !s.has(flag::kRst) && !s.has(flag::kSyn) && !s.md5 &&
+                     !a.paws_old && !before(s.end(), a.rcv_wup) && !after(s.seq, a.right_edge) &&
+                     after(s.ack, sure_una()) && !after(s.ack, snd_max_);
+  if (taken) sure_acked_ = s.ack;
+  if (!taken || s.sack) epoch_clean_ = false;
+}
+
+std::optional<Violation> ConnectionOracle::judge_sent(const WireSegment& s, Instant at) {
   if (s.has(flag::kRst)) {
     reset_explained_ = true;
     // In SYN-SENT and SYN-RECEIVED the stack's RST answers a bad ACK and
@@ -208,7 +291,7 @@ std::optional<Violation> ConnectionOracle::on_sent(const WireSegment& s, Instant
   }
   if (s.has(flag::kSyn) && !s.has(flag::kAck)) {
     if (phase_ != Phase::kSynSent || s.seq != iss_) {
-      start_incarnation(s.seq, false, s);
+      start_incarnation(s.seq, false, s, at);
       syn_tsval_ = s.ts_val;
       syn_sent_at_ = at;
     }
@@ -221,7 +304,7 @@ std::optional<Violation> ConnectionOracle::on_sent(const WireSegment& s, Instant
     const Phase alive = phase_if_alive();
     const bool same = s.seq == iss_ && (alive == Phase::kSynSent || alive == Phase::kSynReceived ||
                                         alive == Phase::kUnknown);
-    if (!same) start_incarnation(s.seq, true, s);
+    if (!same) start_incarnation(s.seq, true, s, at);
     // A retransmitted SYN-ACK names the SYN it named before, however many
     // SYNs the peer has sent since.
     const bool known_syn =
@@ -290,6 +373,25 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
     const auto ticks = std::chrono::duration_cast<std::chrono::milliseconds>(at - syn_sent_at_);
     const uint32_t surely_sent = ticks.count() > 0 ? static_cast<uint32_t>(ticks.count() - 1) : 0;
     a.tsecr_maybe_unsent = *s.ts_ecr - *syn_tsval_ > surely_sent;
+  }
+  last_arrival_at_ = at;
+  if (s.ts_ecr && *s.ts_ecr != 0 && first_tsval_ &&
+      (before(*s.ts_ecr, *first_tsval_) || after(*s.ts_ecr, last_tsval_))) {
+    wild_echo_ = true;
+  }
+  // RFC 1122 4.2.3.2, Linux __tcp_ack_snd_check(): data or a FIN draws an
+  // ACK, at once or delayed, whether the stack takes it or not. Not a
+  // segment without ACK (dropped unseen), nor one whose ACK may draw a
+  // rate-limited challenge instead (below SND.UNA, or of unsent data).
+  if (a.judged_states && !a.peer_fin_seen && !ack_owed_since_ && !s.md5 && s.logical_length() > 0 &&
+      s.has(flag::kAck) && !s.has(flag::kSyn) && !s.has(flag::kRst) &&
+      between(s.ack, peer_acked_, snd_max_)) {
+    ack_owed_since_ = at;
+  }
+  note_arrival_for_rto(s, a);
+  if (s.has(flag::kAck) && !s.has(flag::kRst) && between(s.ack, iss_, snd_max_) &&
+      after(s.ack, peer_acked_)) {
+    peer_acked_ = s.ack;
   }
 
   if (s.has(flag::kSyn) && !s.has(flag::kRst)) {
@@ -385,7 +487,8 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
   // tcp_send_ack() gives up as quietly) or the rate limit may hold it back.
   const bool owed = !a.replies_may_fail;
   const bool owed_unless_limited = owed && a.rate_limit_free;
-  if (a.phase == Phase::kNone) return std::nullopt;
+  // A signed segment may never have reached TCP: nothing it draws is owed.
+  if (a.phase == Phase::kNone || s.md5) return std::nullopt;
   // RST is never answered with RST (RFC 9293 3.10.7), whatever the user did.
   if (s.has(flag::kRst) && rst != nullptr) {
     return violation(Rule::kRstAnsweredWithRst, what() + "; the stack answered " + describe(*rst));
@@ -528,6 +631,52 @@ void ConnectionOracle::on_closed() {
 void ConnectionOracle::on_icmp() {
   refusal_explained_ = true;
   reset_explained_ = true;
+  icmp_seen_ = true;
+  epoch_clean_ = false;
+}
+
+Duration ConnectionOracle::retransmission_bound() const {
+  if (wild_echo_) return 2 * kRtoMax;
+  // No RTT sample can exceed the incarnation's age at the peer's last
+  // segment. From samples up to M, RFC 6298's SRTT and RTTVAR stay within
+  // M, so the RTO (Linux: SRTT + max(4 RTTVAR, TCP_RTO_MIN)) within
+  // 5M + 200 ms; without a sample it is 1 s, or 3 s after a lost SYN.
+  const Duration longest_rtt =
+      last_arrival_at_ > started_at_ ? last_arrival_at_ - started_at_ : Duration::zero();
+  Duration bound = std::max(kRtoWithoutSample, 5 * longest_rtt + kRtoMin);
+  // Each timeout doubles it (RFC 6298 5.5), up to TCP_RTO_MAX, and an ACK
+  // without an RTT sample keeps the doubling (Linux tcp_ack_update_rtt()).
+  for (uint32_t i = 0; i < retransmissions_ && bound < kRtoMax; ++i) bound *= 2;
+  // A tail loss probe that finds nothing to send re-arms the RTO from its
+  // own expiry, at most one RTO later (Linux tcp_send_loss_probe()).
+  return 2 * std::min(bound, kRtoMax);
+}
+
+std::optional<Violation> ConnectionOracle::check_deadlines(Instant now) const {
+  const bool alive = phase_ == Phase::kSynchronized || (phase_ == Phase::kSynSent && !user_closed_);
+  if (!alive || icmp_seen_ || errored_) return std::nullopt;
+  if (ack_owed_since_ && !user_closed_ && now - *ack_owed_since_ > kAckDelayMax) {
+    const auto waited =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now - *ack_owed_since_);
+    return violation(Rule::kAckDelayedTooLong, "the peer's data or FIN arrived " +
+                                                   std::to_string(waited.count()) +
+                                                   " ms ago and the stack has sent no ACK since");
+  }
+  if (before(peer_acked_, snd_max_)) {
+    const Instant since = std::max(last_space_sent_at_, last_arrival_at_);
+    const Duration bound = retransmission_bound();
+    if (now - since > bound) {
+      const auto ms = [](Duration d) {
+        return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
+      };
+      return violation(Rule::kRetransmissionMissing,
+                       "sequence numbers " + std::to_string(peer_acked_) + ".." +
+                           std::to_string(snd_max_) + " unacknowledged; nothing sent for " +
+                           ms(now - since) + " ms (any RTO is at most " + ms(bound) + " ms after " +
+                           std::to_string(retransmissions_) + " retransmissions)");
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace tcpfuzz::oracle

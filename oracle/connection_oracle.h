@@ -85,6 +85,10 @@ class ConnectionOracle {
                                  std::optional<size_t> processed) const;
   // A socket call on this connection returned `result` (-errno on failure).
   std::optional<Violation> on_call(std::string_view call, long result);
+  // What the stack had to send by `now` and did not: the ACK of the peer's
+  // data (RFC 1122 4.2.3.2), the retransmission of what the peer has not
+  // acknowledged (RFC 6298 5). Checked at every event, as the clock moves.
+  std::optional<Violation> check_deadlines(netstack::Instant now) const;
   // The stack reported the connection closed (suspends judging only).
   void on_closed();
   // An ICMP error reached the host: it may end a connection, which the
@@ -99,7 +103,20 @@ class ConnectionOracle {
     std::optional<uint8_t> window_scale;
     bool timestamps = false;
   };
-  void start_incarnation(uint32_t iss, bool passive, const WireSegment& syn);
+  void start_incarnation(uint32_t iss, bool passive, const WireSegment& syn, netstack::Instant at);
+  std::optional<Violation> judge_sent(const WireSegment& s, netstack::Instant at);
+  // Deadline bookkeeping for a segment the stack sent; `resent` when it
+  // carries sequence space sent before in this incarnation, `idle` when
+  // the peer had surely acknowledged everything sent before it.
+  std::optional<Violation> note_sent(const WireSegment& s, netstack::Instant at, bool resent,
+                                     bool idle);
+  // The retransmission timer's epoch, as the peer's segment `s` leaves it.
+  void note_arrival_for_rto(const WireSegment& s, const Arrival& a);
+  // SND.UNA as far as the stack surely took the peer's ACKs (synchronized).
+  uint32_t sure_una() const;
+  // The longest the stack's retransmission timer may run from the last
+  // event it saw (RFC 6298 2, 5.5; Linux tcp_set_rto(), TCP_RTO_MAX).
+  netstack::Duration retransmission_bound() const;
   void note_possible_reset();
   // The phase, were a RST that may have ended the connection not to have.
   Phase phase_if_alive() const;
@@ -166,6 +183,37 @@ class ConnectionOracle {
   bool user_closed_ = false;        // close, shutdown or abort was called
   bool errored_ = false;            // a call failed with something other than EAGAIN
   uint64_t bytes_read_ = 0;
+
+  // Deadlines.
+  netstack::Instant started_at_;          // the stack's first SYN or SYN-ACK of the incarnation
+  netstack::Instant last_space_sent_at_;  // the stack last sent a SYN, data or a FIN
+  netstack::Instant last_arrival_at_;     // the peer's last segment
+  uint32_t peer_acked_ = 0;               // the peer's highest ACK of what the stack sent
+  uint32_t retransmissions_ = 0;          // segments with sequence space sent again
+  // Since when the peer's data waits for an ACK the stack owes.
+  std::optional<netstack::Instant> ack_owed_since_;
+  // The stack's TSvals in this incarnation: what an echo can be. An echo
+  // outside them makes any RTT sample, and so any RTO, possible.
+  std::optional<uint32_t> first_tsval_;
+  uint32_t last_tsval_ = 0;
+  bool wild_echo_ = false;
+  bool icmp_seen_ = false;  // an ICMP error may have changed the path or ended the connection
+
+  // RFC 6298 5.3 / Linux tcp_rto_delta_us(): a timeout retransmits the first
+  // unacknowledged segment no sooner than TCP_RTO_MIN after it last left.
+  // Judged in an epoch (from a segment sent with nothing outstanding) while
+  // the peer has sent only ACKs of new data the stack surely took, without
+  // SACK blocks — nothing else makes a segment lost before its timeout —
+  // and until the first retransmission.
+  struct SentSpan {
+    uint32_t start = 0;
+    uint32_t end = 0;
+    netstack::Instant at;
+  };
+  std::array<SentSpan, 16> epoch_sent_{};
+  size_t epoch_sent_count_ = 0;
+  bool epoch_clean_ = false;
+  uint32_t sure_acked_ = 0;  // the highest ACK the stack surely took
 };
 
 }  // namespace tcpfuzz::oracle

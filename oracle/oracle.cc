@@ -1,5 +1,6 @@
 #include "oracle/oracle.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -36,6 +37,8 @@ ConnectionOracle& Oracle::connection_for(const WireSegment& s, bool outbound, si
 void Oracle::on_segment(Instant at, const WireSegment& s, bool outbound) {
   if (failure_) return;
   if (exchange_ && exchange_->arrival.at != at) close_exchange();
+  check_deadlines(at);
+  if (failure_) return;
   size_t index = 0;
   ConnectionOracle& c = connection_for(s, outbound, &index);
   if (outbound) {
@@ -62,8 +65,17 @@ void Oracle::close_exchange() {
   report(connections_[e.connection].judge(e.arrival, e.replies, e.replies_when_processed));
 }
 
-void Oracle::finish() {
+void Oracle::finish(Instant now) {
   close_exchange();
+  check_deadlines(now);
+}
+
+void Oracle::check_deadlines(Instant now) {
+  if (!deadlines_judged_) return;
+  for (const ConnectionOracle& c : connections_) {
+    if (failure_) return;
+    report(c.check_deadlines(now));
+  }
 }
 
 void Oracle::reset() {
@@ -71,8 +83,10 @@ void Oracle::reset() {
   connections_.clear();
   endpoints_.clear();
   traced_out_.reset();
+  closed_unlinked_.clear();
   exchange_.reset();
   replies_may_fail_ = false;
+  deadlines_judged_ = true;
 }
 
 void Oracle::report(const std::optional<Violation>& v) {
@@ -98,6 +112,7 @@ void Oracle::on_packet(Instant at, testbed::HostId, testbed::Direction direction
 
 void Oracle::on_clock(Instant now) {
   if (exchange_ && exchange_->arrival.at != now) close_exchange();
+  check_deadlines(now);
 }
 
 std::optional<size_t> Oracle::newest_on(uint16_t local_port, uint16_t remote_port) const {
@@ -112,6 +127,12 @@ std::optional<size_t> Oracle::newest_on(uint16_t local_port, uint16_t remote_por
 
 void Oracle::link_endpoint(tcp::EndpointId id, size_t connection) {
   if (id == tcp::kNoEndpoint) return;
+  const auto closed = std::find(closed_unlinked_.begin(), closed_unlinked_.end(), id);
+  if (closed != closed_unlinked_.end()) {
+    // It closed before the wire carried its segment: the world pumps later.
+    closed_unlinked_.erase(closed);
+    connections_[connection].on_closed();
+  }
   const EndpointLink link{id, connection, connections_[connection].incarnation()};
   for (EndpointLink& e : endpoints_) {
     if (e.id == id) {
@@ -151,16 +172,23 @@ void Oracle::on_segment_out(Instant, tcp::EndpointId id, tcp::State, const tcp::
   traced_out_ = TracedOut{id, out.tcp.src_port, out.tcp.dst_port};
 }
 
-void Oracle::on_transition(Instant, tcp::EndpointId id, tcp::State, tcp::State to,
+void Oracle::on_transition(Instant at, tcp::EndpointId id, tcp::State, tcp::State to,
                            std::string_view) {
   // Only ever suspends judging: a connection that timed out is gone, and
-  // what reaches its ports is no longer its business.
+  // what reaches its ports is no longer its business. It had to meet its
+  // deadlines until then.
   if (to != tcp::State::kClosed) return;
-  if (ConnectionOracle* c = connection_of(id)) c->on_closed();
+  check_deadlines(at);
+  if (ConnectionOracle* c = connection_of(id)) {
+    c->on_closed();
+  } else if (traced_out_ && traced_out_->id == id) {
+    closed_unlinked_.push_back(id);
+  }
 }
 
-void Oracle::on_timer(Instant, tcp::EndpointId, tcp::State, tcp::TimerKind) {
+void Oracle::on_timer(Instant at, tcp::EndpointId, tcp::State, tcp::TimerKind) {
   close_exchange();
+  check_deadlines(at);
 }
 
 void Oracle::on_socket_call(Instant at, tcp::EndpointId id, tcp::State, std::string_view call,
@@ -177,6 +205,7 @@ void Oracle::on_socket_call(Instant at, tcp::EndpointId id, tcp::State, std::str
     }
   }
   close_exchange();
+  check_deadlines(at);
   if (failure_) return;
   if (c != nullptr) report(c->on_call(call, result));
 }

@@ -40,11 +40,17 @@ class Oracle final : public testbed::Observer {
   // A segment on the wire: `outbound` when the host sent it.
   void on_segment(netstack::Instant at, const WireSegment& s, bool outbound);
   // Whether the host's allocations may fail from now on (fault injection):
-  // then no reply is owed, as an allocation failure drops it silently.
-  void set_replies_may_fail(bool may_fail) { replies_may_fail_ = may_fail; }
-  // Judges what the peer's last segment drew: when the run ends, or pauses
-  // between steps that each finish what they provoke.
-  void finish();
+  // then no reply is owed, as an allocation failure drops it silently, and
+  // no deadline is judged for the rest of the run (a lost retransmission
+  // is retried on the stack's own schedule).
+  void set_replies_may_fail(bool may_fail) {
+    replies_may_fail_ = may_fail;
+    if (may_fail) deadlines_judged_ = false;
+  }
+  // Judges what the peer's last segment drew and the deadlines due by
+  // `now`: when the run ends, or pauses between steps that each finish
+  // what they provoke.
+  void finish(netstack::Instant now);
   // Forgets every connection and any failure: as constructed, keeping the
   // handler and the containers' capacity (a fuzz harness reuses one oracle).
   void reset();
@@ -97,6 +103,8 @@ class Oracle final : public testbed::Observer {
   std::optional<size_t> newest_on(uint16_t local_port, uint16_t remote_port) const;
   void link_endpoint(netstack::tcp::EndpointId id, size_t connection);
   void close_exchange();
+  // Every connection's deadlines, at an event at `now`.
+  void check_deadlines(netstack::Instant now);
   void report(const std::optional<Violation>& v);
 
   FailureHandler on_failure_;
@@ -104,8 +112,11 @@ class Oracle final : public testbed::Observer {
   std::vector<ConnectionOracle> connections_;
   std::vector<EndpointLink> endpoints_;
   std::optional<TracedOut> traced_out_;
+  // Endpoints that closed before the wire carried the segment they traced.
+  std::vector<netstack::tcp::EndpointId> closed_unlinked_;
   std::optional<Exchange> exchange_;
   bool replies_may_fail_ = false;
+  bool deadlines_judged_ = true;
 };
 
 }  // namespace tcpfuzz::oracle

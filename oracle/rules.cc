@@ -42,6 +42,12 @@ std::string_view to_string(Rule r) {
       return "out-of-window-rst-answered";
     case Rule::kRefusedWithoutRst:
       return "refused-without-rst";
+    case Rule::kAckDelayedTooLong:
+      return "ack-delayed-too-long";
+    case Rule::kRetransmissionMissing:
+      return "retransmission-missing";
+    case Rule::kRetransmittedTooEarly:
+      return "retransmitted-too-early";
   }
   return "?";
 }

@@ -28,8 +28,11 @@ enum class Rule : uint8_t {
   kEofBeforeData,              // RFC 9293 3.10.7.4 eighth: EOF once the FIN and all before it
   kOutOfWindowRstAnswered,     // RFC 9293 3.10.7.4 first, Linux tcp_validate_incoming(): silence
   kRefusedWithoutRst,          // RFC 9293 3.10.7.3 second, Linux tcp_reset(): ECONNREFUSED
+  kAckDelayedTooLong,          // RFC 1122 4.2.3.2, Linux tcp_send_delayed_ack(): within 500 ms
+  kRetransmissionMissing,      // RFC 6298 5.1/5.4-5.5, Linux tcp_retransmit_timer(), TCP_RTO_MAX
+  kRetransmittedTooEarly,      // RFC 6298 5.3, Linux tcp_rto_delta_us(), TCP_RTO_MIN
 };
-inline constexpr uint8_t kRuleCount = 19;
+inline constexpr uint8_t kRuleCount = 22;
 
 std::string_view to_string(Rule r);
 

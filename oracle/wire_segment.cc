@@ -30,6 +30,8 @@ std::optional<WireSegment> decode_tcp(std::span<const uint8_t> bytes,
   if (!h.options.empty()) {
     const header::TcpOptions o = header::parse_tcp_options(h.options);
     s.window_scale = o.window_scale;
+    s.md5 = o.md5_signature.has_value();
+    s.sack = o.sack_block_count > 0;
     if (o.timestamps) {
       s.ts_val = o.timestamps->value;
       s.ts_ecr = o.timestamps->echo_reply;

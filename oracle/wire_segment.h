@@ -24,6 +24,10 @@ struct WireSegment {
   std::optional<uint32_t> ts_val;
   std::optional<uint32_t> ts_ecr;
   uint32_t payload = 0;  // bytes of data
+  // Carries a TCP-MD5 signature (RFC 2385): a host without the key drops
+  // it before TCP sees it (Linux tcp_inbound_md5_hash()), except in TIME-WAIT.
+  bool md5 = false;
+  bool sack = false;  // carries SACK blocks (D-SACK included)
 
   bool has(uint8_t flag) const { return (flags & flag) != 0; }
   // RFC 9293 3.3: SYN and FIN each occupy one sequence number.

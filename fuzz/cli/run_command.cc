@@ -74,7 +74,7 @@ scenario::RunResult Run::run_one(const scenario::Scenario& s) {
     options.pcap = oracle.tap();
   }
   scenario::RunResult r = scenario::run_scenario(s, options);
-  oracle.finish();
+  oracle.finish(r.ended_at);
   if (violation && r.status != scenario::RunResult::Status::kFail) {
     r.status = scenario::RunResult::Status::kFail;
     r.message = *violation;

@@ -328,7 +328,7 @@ void PairRun::finish() {
   if (bed_.link(link_).in_flight() != 0) {
     fail("cleanup: packets still held by the links");
   }
-  for (oracle::Oracle& o : oracles_) o.finish();
+  for (oracle::Oracle& o : oracles_) o.finish(bed_.now());
 }
 
 void run_pair(std::span<const uint8_t> input, tcp::Tracer* tracer, std::string* summary) {

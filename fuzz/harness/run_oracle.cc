@@ -31,6 +31,8 @@ RunOracle::RunOracle(bool enabled, netstack::tcp::Tracer* also,
 
 netstack::tcp::Tracer* RunOracle::tracer() {
   if (!enabled_) return also_;
+  // Alone, the oracle is the tracer (the fanout holds both only with `also`).
+  if (also_ == nullptr) return &oracle_;
   return both_.target();
 }
 

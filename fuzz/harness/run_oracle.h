@@ -25,9 +25,10 @@ class RunOracle {
   // The tap and tracer for runners configured otherwise (the script runner).
   netstack::PacketRecorder* tap() { return enabled_ ? &tap_ : nullptr; }
   netstack::tcp::Tracer* tracer();
-  // Judges what the run's last segment drew.
-  void finish() {
-    if (enabled_) oracle_.finish();
+  // Judges what the run's last segment drew and the deadlines due by `now`,
+  // the run's end.
+  void finish(netstack::Instant now) {
+    if (enabled_) oracle_.finish(now);
   }
   // Before the next run of a reused runner: the oracle as constructed.
   void reset() { oracle_.reset(); }

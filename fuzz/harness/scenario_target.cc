@@ -16,7 +16,7 @@ void run_scenario_input(std::span<const uint8_t> input) {
   runner.reset();
   oracle.reset();
   runner.run(scenario::decode_binary(input));
-  oracle.finish();
+  oracle.finish(runner.clock().now());
 }
 
 }  // namespace tcpfuzz::harness

@@ -99,7 +99,7 @@ void run_segment_input(std::span<const uint8_t> input) {
   runner.reset();
   oracle.reset();
   play_segments(input, runner);
-  oracle.finish();
+  oracle.finish(runner.clock().now());
 }
 
 void observe_segment_input(std::span<const uint8_t> input, netstack::tcp::Tracer& tracer) {

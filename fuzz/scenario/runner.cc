@@ -88,6 +88,7 @@ class Runner final : public CommandHost {
 
   RunResult run() {
     RunResult r = run_events();
+    r.ended_at = world_.clock().now();
     if (opts_.record) {
       r.unscriptable = recording_.unscriptable();
       r.recorded.path = s_.path;

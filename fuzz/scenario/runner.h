@@ -57,6 +57,8 @@ struct RunResult {
   // sequence number 0 after the local ISN is known (packetdrill numbers
   // outbound segments from the ISN, so no script line means live 0).
   std::optional<std::string> unscriptable;
+  // The fake clock when the run stopped.
+  netstack::Instant ended_at;
 };
 
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options);

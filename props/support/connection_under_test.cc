@@ -50,7 +50,7 @@ StepObserved ConnectionUnderTest::observe(const Step& step) {
   if (invariant_failure_) {
     RC_FAIL("invariant violated: " + *invariant_failure_ + "\n" + report("invariant violated"));
   }
-  oracle_.finish();
+  oracle_.finish(runner_.clock().now());
   if (oracle_failure_) RC_FAIL(*oracle_failure_ + "\n" + report("oracle"));
   return step_;
 }

@@ -43,13 +43,13 @@ struct TapTest : ::testing::Test {
 
 TEST_F(TapTest, ACrossingTheHostReceivedIsNotJudgedAsSent) {
   tap.record_crossing(Instant::from_nanos(1000), /*sent=*/false, forged_synack().bytes());
-  oracle.finish();
+  oracle.finish(Instant::from_nanos(1000));
   EXPECT_FALSE(report.has_value()) << *report;
 }
 
 TEST_F(TapTest, WithoutADirectionTheSourceAddressDecides) {
   tap.record(Instant::from_nanos(1000), forged_synack().bytes());
-  oracle.finish();
+  oracle.finish(Instant::from_nanos(1000));
   ASSERT_TRUE(report.has_value());
   EXPECT_NE(report->find("oracle: ack-of-unreceived"), std::string::npos) << *report;
 }

@@ -31,6 +31,7 @@ struct Seg {
   std::optional<uint8_t> wscale{};
   std::optional<uint32_t> ts_val{};
   std::optional<uint32_t> ts_ecr{};
+  bool sack = false;
 };
 
 class OracleTest : public ::testing::Test {
@@ -56,11 +57,24 @@ class OracleTest : public ::testing::Test {
     w.window_scale = s.wscale;
     w.ts_val = s.ts_val;
     w.ts_ecr = s.ts_ecr;
+    w.sack = s.sack;
     return w;
   }
-  void peer(int64_t ms, const Seg& s) { oracle_.on_segment(at(ms), make(s, false), false); }
-  void stack(int64_t ms, const Seg& s) { oracle_.on_segment(at(ms), make(s, true), true); }
+  void peer(int64_t ms, const Seg& s) {
+    last_ms_ = ms;
+    oracle_.on_segment(at(ms), make(s, false), false);
+  }
+  void stack(int64_t ms, const Seg& s) {
+    last_ms_ = ms;
+    oracle_.on_segment(at(ms), make(s, true), true);
+  }
+  // The clock moves to `ms` with nothing on the wire.
+  void clock(int64_t ms) {
+    last_ms_ = ms;
+    oracle_.on_clock(at(ms));
+  }
   void call(int64_t ms, std::string_view name, long result) {
+    last_ms_ = ms;
     netstack::header::TcpHeader h;
     h.src_port = 5000;
     h.dst_port = 80;
@@ -93,13 +107,14 @@ class OracleTest : public ::testing::Test {
   }
 
   std::string rule() {
-    oracle_.finish();
+    oracle_.finish(at(last_ms_));
     if (!failure_) return "none";
     return failure_->substr(0, failure_->find('\n'));
   }
 
   Oracle oracle_;
   std::optional<std::string> failure_;
+  int64_t last_ms_ = 0;  // the latest event: where rule() finishes the run
 };
 
 TEST_F(OracleTest, ACorrectExchangePasses) {
@@ -841,6 +856,156 @@ TEST_F(OracleTest, PeerIsnNearTwoToTheThirtyTwo) {
   stack(10, {.seq = 5001, .ack = 0x55, .window = 502});
   peer(20, {.seq = 0x20, .ack = 5001, .len = 10});  // old: ends before RCV.NXT 0x55
   EXPECT_EQ(rule(), "oracle: unacceptable-not-acked");
+}
+
+// ---- deadlines: delayed ACKs (RFC 1122 4.2.3.2), retransmissions (RFC 6298) ----
+
+TEST_F(OracleTest, DataAckedWithinHalfASecondPasses) {
+  establish();
+  peer(40, {.seq = 1001, .ack = 5101, .len = 300});
+  stack(540, {.seq = 5101, .ack = 1301});  // 500 ms: Linux's longest delay
+  clock(5000);
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, DataUnacknowledgedAfterHalfASecondIsCaught) {
+  establish();
+  peer(40, {.seq = 1001, .ack = 5101, .len = 300});
+  clock(540);
+  EXPECT_EQ(rule(), "none");
+  clock(541);
+  EXPECT_EQ(rule(), "oracle: ack-delayed-too-long");
+}
+
+TEST_F(OracleTest, AFinUnacknowledgedAfterHalfASecondIsCaught) {
+  establish();
+  peer(40, {.flags = flag::kFin | flag::kAck, .seq = 1001, .ack = 5101});
+  call(600, "read", 0);
+  EXPECT_EQ(rule(), "oracle: ack-delayed-too-long");
+}
+
+TEST_F(OracleTest, DataOutsideTheWindowOwesAnAckInTimeToo) {
+  establish();
+  peer(40, {.seq = 900, .ack = 5101, .len = 50});  // an old duplicate
+  stack(40, {.seq = 5101, .ack = 1001});
+  clock(2000);
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, NoAckIsOwedForDataWithoutAckOrAckingUnsentData) {
+  establish();
+  // Linux discards the first unseen and answers the second with a
+  // rate-limited challenge ACK.
+  peer(40, {.flags = flag::kPsh, .seq = 1001, .len = 300});
+  peer(50, {.seq = 1001, .ack = 5102, .len = 300});
+  clock(2000);
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, UnacknowledgedDataNotRetransmittedIsCaught) {
+  establish();
+  stack(100, {.seq = 5101, .ack = 1001, .len = 100});
+  // No RTT sample can exceed 30 ms (the peer's last segment came 30 ms
+  // after the SYN-ACK): the RTO is at most 3 s, 6 s after a tail loss probe.
+  clock(6100);
+  EXPECT_EQ(rule(), "none");
+  clock(6101);
+  EXPECT_EQ(rule(), "oracle: retransmission-missing");
+}
+
+TEST_F(OracleTest, RetransmissionsBackingOffPass) {
+  establish();
+  stack(100, {.seq = 5101, .ack = 1001, .len = 100});
+  stack(1100, {.seq = 5101, .ack = 1001, .len = 100});
+  stack(3100, {.seq = 5101, .ack = 1001, .len = 100});
+  stack(7100, {.seq = 5101, .ack = 1001, .len = 100});
+  clock(30000);  // three timeouts: any RTO up to 8 * 3 s
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, AcknowledgedDataNeedsNoRetransmission) {
+  establish();
+  stack(100, {.seq = 5101, .ack = 1001, .len = 100});
+  peer(150, {.seq = 1001, .ack = 5201});
+  clock(300000);
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, AnUnretransmittedSynIsCaught) {
+  stack(0, {.flags = flag::kSyn, .seq = 5000, .window = 65535});
+  stack(1000, {.flags = flag::kSyn, .seq = 5000, .window = 65535});
+  clock(13000);  // one timeout: 2 * 3 s, doubled for a loss probe
+  EXPECT_EQ(rule(), "none");
+  clock(13001);
+  EXPECT_EQ(rule(), "oracle: retransmission-missing");
+}
+
+TEST_F(OracleTest, AnEchoOfATsvalNeverSentLiftsTheRetransmissionBound) {
+  // Linux takes an RTT sample from any echo (tcp_ack_update_rtt()), so an
+  // echo of a TSval the stack never sent can make any RTO possible.
+  stack(0, {.flags = flag::kSyn, .seq = 5000, .window = 65535, .ts_val = 100, .ts_ecr = 0});
+  peer(10, {.flags = flag::kSyn | flag::kAck,
+            .seq = 1000,
+            .ack = 5001,
+            .window = 65535,
+            .ts_val = 7,
+            .ts_ecr = 100});
+  stack(10, {.seq = 5001, .ack = 1001, .ts_val = 110, .ts_ecr = 7});
+  stack(20, {.seq = 5001, .ack = 1001, .len = 100, .ts_val = 120, .ts_ecr = 7});
+  peer(30, {.seq = 1001, .ack = 5001, .ts_val = 8, .ts_ecr = 5});
+  clock(200000);
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, TheFirstUnackedSegmentResentBeforeTheMinimumRtoIsCaught) {
+  establish();
+  stack(100, {.seq = 5101, .ack = 1001, .len = 100});
+  stack(150, {.seq = 5201, .ack = 1001, .len = 100});
+  peer(200, {.seq = 1001, .ack = 5201});  // new data acked: the timer restarts
+  stack(349, {.seq = 5201, .ack = 1001, .len = 100});
+  EXPECT_EQ(rule(), "oracle: retransmitted-too-early");
+}
+
+TEST_F(OracleTest, TheFirstUnackedSegmentResentAfterTheMinimumRtoPasses) {
+  establish();
+  stack(100, {.seq = 5101, .ack = 1001, .len = 100});
+  stack(150, {.seq = 5201, .ack = 1001, .len = 100});
+  peer(200, {.seq = 1001, .ack = 5201});
+  stack(350, {.seq = 5201, .ack = 1001, .len = 100});  // Linux: 200 ms after it left
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, AnEarlyResendAfterADuplicateAckOrSackIsFastRetransmit) {
+  establish();
+  stack(100, {.seq = 5101, .ack = 1001, .len = 100});
+  stack(110, {.seq = 5201, .ack = 1001, .len = 100});
+  peer(120, {.seq = 1001, .ack = 5101});  // a duplicate ACK
+  stack(130, {.seq = 5101, .ack = 1001, .len = 100});
+  EXPECT_EQ(rule(), "none");
+  stack(140, {.seq = 5301, .ack = 1001, .len = 100});
+  peer(150, {.seq = 1001, .ack = 5401});               // everything acknowledged
+  stack(160, {.seq = 5401, .ack = 1001, .len = 100});  // a new epoch
+  stack(165, {.seq = 5501, .ack = 1001, .len = 100});
+  peer(170, {.seq = 1001, .ack = 5501, .sack = true});
+  stack(180, {.seq = 5501, .ack = 1001, .len = 100});
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, ATailLossProbeResendsTheLastSegmentEarly) {
+  establish();
+  stack(100, {.seq = 5101, .ack = 1001, .len = 100});
+  stack(110, {.seq = 5201, .ack = 1001, .len = 100});
+  stack(130, {.seq = 5201, .ack = 1001, .len = 100});  // not the first unacknowledged
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, NoDeadlineWhileAllocationsMayFail) {
+  establish();
+  stack(100, {.seq = 5101, .ack = 1001, .len = 100});
+  peer(110, {.seq = 1001, .ack = 5101, .len = 300});
+  oracle_.set_replies_may_fail(true);
+  clock(100000);
+  EXPECT_EQ(rule(), "none");
 }
 
 TEST(OracleSwitch, OnInTheFuzzTargetsUnlessTheEnvironmentSaysZero) {
