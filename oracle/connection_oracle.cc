@@ -344,10 +344,11 @@ std::optional<Violation> ConnectionOracle::judge_sent(const WireSegment& s, Inst
       (phase_ == Phase::kSynReceived && passive_proof)) {
     phase_ = Phase::kSynchronized;
   }
-  if (s.payload == 0 && !s.has(flag::kFin)) last_pure_ack_at_ = at;
+  if (s.payload == 0 && !s.has(flag::kFin)) limiter_armed_at_ = at;
   if (ts_ok_ && s.ts_ecr) {
     ts_recent_ = *s.ts_ecr;
     ts_recent_at_ = at;
+    tsvals_since_echo_ = 0;
   }
   return std::nullopt;
 }
@@ -364,9 +365,12 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
   a.rcv_nxt_max = irs_known_ ? accepted_.contiguous_end() : 0;
   a.peer_fin_seen = peer_fin_seen_;
   a.paws_old = ts_ok_ && s.ts_val && ts_recent_ && !s.has(flag::kRst) &&
-               static_cast<int32_t>(*ts_recent_ - *s.ts_val) > kPawsWindow &&
-               at - ts_recent_at_ < kPawsIdle;
-  a.rate_limit_free = !last_pure_ack_at_ || at - *last_pure_ack_at_ >= kOowRateLimit;
+               at - ts_recent_at_ < kPawsIdle && older_than_any_ts_recent(*s.ts_val);
+  if (s.ts_val && !s.has(flag::kRst)) {
+    if (tsvals_since_echo_ < peer_tsvals_.size()) peer_tsvals_[tsvals_since_echo_] = *s.ts_val;
+    ++tsvals_since_echo_;
+  }
+  a.rate_limit_free = !limiter_armed_at_ || at - *limiter_armed_at_ >= kOowRateLimit;
   if (phase_if_alive() == Phase::kSynSent && syn_tsval_ && s.ts_ecr && *s.ts_ecr != 0) {
     // Linux: between the first SYN's TSval and now's, in 1 ms ticks; the
     // tick count since the SYN is known to within one.
@@ -379,12 +383,16 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
       (before(*s.ts_ecr, *first_tsval_) || after(*s.ts_ecr, last_tsval_))) {
     wild_echo_ = true;
   }
-  // RFC 1122 4.2.3.2, Linux __tcp_ack_snd_check(): data or a FIN draws an
-  // ACK, at once or delayed, whether the stack takes it or not. Not a
-  // segment without ACK (dropped unseen), nor one whose ACK may draw a
-  // rate-limited challenge instead (below SND.UNA, or of unsent data).
-  if (a.judged_states && !a.peer_fin_seen && !ack_owed_since_ && !s.md5 && s.logical_length() > 0 &&
-      s.has(flag::kAck) && !s.has(flag::kSyn) && !s.has(flag::kRst) &&
+  // RFC 1122 4.2.3.2, Linux tcp_data_queue(): data or a FIN that starts
+  // where RCV.NXT surely is or before, or beyond the window, draws an ACK,
+  // at once or delayed, whether the stack takes it or not. Not one that may
+  // be out of order inside the window: Linux tcp_data_queue_ofo() drops it
+  // unanswered when receive memory runs out. Not a segment without ACK
+  // (dropped unseen), nor one whose ACK may draw a rate-limited challenge
+  // instead (below SND.UNA, or of unsent data).
+  const bool ack_certain = !after(s.seq, a.rcv_wup) || after(s.seq, a.right_edge);
+  if (a.judged_states && !a.peer_fin_seen && !ack_owed_since_ && !s.md5 && ack_certain &&
+      s.logical_length() > 0 && s.has(flag::kAck) && !s.has(flag::kSyn) && !s.has(flag::kRst) &&
       between(s.ack, peer_acked_, snd_max_)) {
     ack_owed_since_ = at;
   }
@@ -567,6 +575,19 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
         what() + " in SYN-RECEIVED (ISS " + std::to_string(iss_) + "); no <SEQ=SEG.ACK><CTL=RST>");
   }
   return std::nullopt;
+}
+
+bool ConnectionOracle::older_than_any_ts_recent(uint32_t ts_val) const {
+  // RFC 7323 5.3 / Linux tcp_paws_check(): older by more than a tick.
+  const auto older = [ts_val](uint32_t recent) {
+    return static_cast<int32_t>(recent - ts_val) > kPawsWindow;
+  };
+  if (!older(*ts_recent_)) return false;
+  // TS.Recent may have moved to any TSval the peer sent since the echo
+  // (Linux tcp_store_ts_recent()), and modular order is not transitive.
+  if (tsvals_since_echo_ > peer_tsvals_.size()) return false;
+  return std::all_of(peer_tsvals_.begin(),
+                     peer_tsvals_.begin() + static_cast<std::ptrdiff_t>(tsvals_since_echo_), older);
 }
 
 uint32_t ConnectionOracle::received_data() const {

@@ -89,6 +89,9 @@ class ConnectionOracle {
   // data (RFC 1122 4.2.3.2), the retransmission of what the peer has not
   // acknowledged (RFC 6298 5). Checked at every event, as the clock moves.
   std::optional<Violation> check_deadlines(netstack::Instant now) const;
+  // The peer's segment at `at` reached the stack while its allocations
+  // could fail: an ACK it owed may have armed the rate limit and been lost.
+  void on_reply_may_have_failed(netstack::Instant at) { limiter_armed_at_ = at; }
   // The stack reported the connection closed (suspends judging only).
   void on_closed();
   // An ICMP error reached the host: it may end a connection, which the
@@ -128,6 +131,8 @@ class ConnectionOracle {
   void learn_irs(const PeerSyn& syn, const WireSegment& ours);
   std::optional<Violation> check_ack(const WireSegment& s);
   std::optional<Violation> check_data(const WireSegment& s);
+  // RFC 7323 PAWS: `ts_val` is older than whatever TS.Recent the stack may hold.
+  bool older_than_any_ts_recent(uint32_t ts_val) const;
   uint32_t received_data() const;  // in-order bytes the peer offered (a FIN may count)
   bool eof_allowed() const;        // a FIN in order, and every byte before it read
 
@@ -176,7 +181,13 @@ class ConnectionOracle {
   std::optional<uint32_t> peer_edge_;  // the peer's widest right window edge
   std::optional<uint32_t> ts_recent_;  // the stack's last echoed TSval
   netstack::Instant ts_recent_at_;
-  std::optional<netstack::Instant> last_pure_ack_at_;
+  // The peer's TSvals since that echo: where TS.Recent may be now.
+  std::array<uint32_t, 8> peer_tsvals_{};
+  size_t tsvals_since_echo_ = 0;
+  // When the stack's out-of-window limiter may last have been armed: a pure
+  // ACK it sent, or a segment that reached it while its replies could fail
+  // (Linux tcp_oow_rate_limited() arms it before the ACK is allocated).
+  std::optional<netstack::Instant> limiter_armed_at_;
 
   bool reset_explained_ = false;    // a RST that may legitimately have reset it
   bool refusal_explained_ = false;  // a RST (or ICMP) that may have refused the open

@@ -55,6 +55,7 @@ void Oracle::on_segment(Instant at, const WireSegment& s, bool outbound) {
   close_exchange();
   exchange_ = Exchange{index, c.on_arrival(s, at), {}};
   exchange_->arrival.replies_may_fail = replies_may_fail_;
+  if (replies_may_fail_) c.on_reply_may_have_failed(at);
 }
 
 void Oracle::close_exchange() {

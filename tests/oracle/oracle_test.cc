@@ -106,6 +106,21 @@ class OracleTest : public ::testing::Test {
                           netstack::tcp::Verdict::kOutOfWindow);
   }
 
+  // The same with timestamps: the peer's TSval 200, echoed by the stack's
+  // 10 bytes (TSval 10); SND.NXT 5011.
+  void establish_with_timestamps() {
+    peer(0, {.flags = flag::kSyn, .seq = 1000, .window = 65535, .wscale = 7, .ts_val = 100});
+    stack(0, {.flags = flag::kSyn | flag::kAck,
+              .seq = 5000,
+              .ack = 1001,
+              .window = 64256,
+              .wscale = 7,
+              .ts_val = 9,
+              .ts_ecr = 100});
+    peer(10, {.seq = 1001, .ack = 5001, .ts_val = 200, .ts_ecr = 9});
+    stack(20, {.seq = 5001, .ack = 1001, .len = 10, .ts_val = 10, .ts_ecr = 200});
+  }
+
   std::string rule() {
     oracle_.finish(at(last_ms_));
     if (!failure_) return "none";
@@ -167,19 +182,20 @@ TEST_F(OracleTest, DataStartingAtTheRightEdgeMayBeTaken) {
 }
 
 TEST_F(OracleTest, AckOfDataFailingPaws) {
-  peer(0, {.flags = flag::kSyn, .seq = 1000, .window = 65535, .wscale = 7, .ts_val = 100});
-  stack(0, {.flags = flag::kSyn | flag::kAck,
-            .seq = 5000,
-            .ack = 1001,
-            .window = 64256,
-            .wscale = 7,
-            .ts_val = 9,
-            .ts_ecr = 100});
-  peer(10, {.seq = 1001, .ack = 5001, .ts_val = 200, .ts_ecr = 9});
-  stack(20, {.seq = 5001, .ack = 1001, .len = 10, .ts_val = 10, .ts_ecr = 200});
+  establish_with_timestamps();
   peer(30, {.seq = 1001, .ack = 5011, .len = 50, .ts_val = 150, .ts_ecr = 10});  // older
   stack(30, {.seq = 5011, .ack = 1051, .ts_val = 11, .ts_ecr = 200});
   EXPECT_EQ(rule(), "oracle: accepted-unacceptable-data");
+}
+
+TEST_F(OracleTest, PawsJudgesAgainstEveryTsRecentThePeerMayHaveSet) {
+  establish_with_timestamps();
+  // A pure ACK draws no echo, but may move TS.Recent to 2^24; the data's
+  // TSval is older than 200 and newer than 2^24 (modular order).
+  peer(30, {.seq = 1001, .ack = 5011, .ts_val = 0x01000000u, .ts_ecr = 10});
+  peer(30, {.seq = 1001, .ack = 5011, .len = 50, .ts_val = 0x80000100u, .ts_ecr = 10});
+  stack(30, {.seq = 5011, .ack = 1051, .ts_val = 11, .ts_ecr = 0x80000100u});
+  EXPECT_EQ(rule(), "none");
 }
 
 TEST_F(OracleTest, AckGoingBack) {
@@ -855,6 +871,17 @@ TEST_F(OracleTest, PeerIsnNearTwoToTheThirtyTwo) {
   peer(10, {.seq = 0xFFFFFFF1u, .ack = 5001, .len = 100});
   stack(10, {.seq = 5001, .ack = 0x55, .window = 502});
   peer(20, {.seq = 0x20, .ack = 5001, .len = 10});  // old: ends before RCV.NXT 0x55
+  EXPECT_EQ(rule(), "oracle: unacceptable-not-acked");
+}
+
+TEST_F(OracleTest, AReplyLostToAllocationFailureMayHaveArmedTheRateLimit) {
+  establish();
+  oracle_.set_replies_may_fail(true);
+  peer(100, {.seq = 1000, .ack = 5101});  // a keepalive probe: owed an ACK the stack could not send
+  oracle_.set_replies_may_fail(false);
+  peer(400, {.seq = 1000, .ack = 5101});  // Linux armed the limit at 100 ms
+  EXPECT_EQ(rule(), "none");
+  peer(700, {.seq = 1000, .ack = 5101});
   EXPECT_EQ(rule(), "oracle: unacceptable-not-acked");
 }
 
