@@ -267,8 +267,9 @@ void ConnectionOracle::note_arrival_for_rto(const WireSegment& s, const Arrival&
   // Linux tcp_sequence() (acceptable where it starts and ends) and tcp_ack()
   // (new data, none unsent): the stack takes this ACK.
   const bool taken = s.has(flag::kAck) && !s.has(flag::kRst) && !s.has(flag::kSyn) && !s.md5 &&
-                     !a.paws_old && !before(s.end(), a.rcv_wup) && !after(s.seq, a.right_edge) &&
-                     after(s.ack, sure_una()) && !after(s.ack, snd_max_);
+                     !a.paws_maybe_old && !before(s.end(), a.rcv_wup) &&
+                     !after(s.seq, a.right_edge) && after(s.ack, sure_una()) &&
+                     !after(s.ack, snd_max_);
   if (taken) sure_acked_ = s.ack;
   if (!taken || s.sack) epoch_clean_ = false;
 }
@@ -365,7 +366,9 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
   a.rcv_nxt_max = irs_known_ ? accepted_.contiguous_end() : 0;
   a.peer_fin_seen = peer_fin_seen_;
   a.paws_old = ts_ok_ && s.ts_val && ts_recent_ && !s.has(flag::kRst) &&
-               at - ts_recent_at_ < kPawsIdle && older_than_any_ts_recent(*s.ts_val);
+               at - ts_recent_at_ < kPawsIdle && older_than_every_ts_recent(*s.ts_val);
+  a.paws_maybe_old =
+      ts_ok_ && s.ts_val && !s.has(flag::kRst) && older_than_some_ts_recent(*s.ts_val);
   if (s.ts_val && !s.has(flag::kRst)) {
     if (tsvals_since_echo_ < peer_tsvals_.size()) peer_tsvals_[tsvals_since_echo_] = *s.ts_val;
     ++tsvals_since_echo_;
@@ -577,17 +580,31 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
   return std::nullopt;
 }
 
-bool ConnectionOracle::older_than_any_ts_recent(uint32_t ts_val) const {
-  // RFC 7323 5.3 / Linux tcp_paws_check(): older by more than a tick.
-  const auto older = [ts_val](uint32_t recent) {
-    return static_cast<int32_t>(recent - ts_val) > kPawsWindow;
-  };
-  if (!older(*ts_recent_)) return false;
-  // TS.Recent may have moved to any TSval the peer sent since the echo
-  // (Linux tcp_store_ts_recent()), and modular order is not transitive.
-  if (tsvals_since_echo_ > peer_tsvals_.size()) return false;
-  return std::all_of(peer_tsvals_.begin(),
-                     peer_tsvals_.begin() + static_cast<std::ptrdiff_t>(tsvals_since_echo_), older);
+namespace {
+
+// RFC 7323 5.3 / Linux tcp_paws_check(): older by more than a tick.
+bool paws_older(uint32_t ts_val, uint32_t recent) {
+  return static_cast<int32_t>(recent - ts_val) > kPawsWindow;
+}
+
+}  // namespace
+
+// TS.Recent is the last TSval the stack echoed or any TSval the peer sent
+// since (Linux tcp_store_ts_recent() moves it without an echo; the wire
+// may carry the echo late), and modular order is not transitive.
+bool ConnectionOracle::older_than_every_ts_recent(uint32_t ts_val) const {
+  if (!paws_older(ts_val, *ts_recent_) || tsvals_since_echo_ > peer_tsvals_.size()) return false;
+  const auto end = peer_tsvals_.begin() + static_cast<std::ptrdiff_t>(tsvals_since_echo_);
+  return std::all_of(peer_tsvals_.begin(), end,
+                     [ts_val](uint32_t recent) { return paws_older(ts_val, recent); });
+}
+
+bool ConnectionOracle::older_than_some_ts_recent(uint32_t ts_val) const {
+  if (ts_recent_ && paws_older(ts_val, *ts_recent_)) return true;
+  if (tsvals_since_echo_ > peer_tsvals_.size()) return true;
+  const auto end = peer_tsvals_.begin() + static_cast<std::ptrdiff_t>(tsvals_since_echo_);
+  return std::any_of(peer_tsvals_.begin(), end,
+                     [ts_val](uint32_t recent) { return paws_older(ts_val, recent); });
 }
 
 uint32_t ConnectionOracle::received_data() const {

@@ -51,6 +51,7 @@ struct Arrival {
   uint32_t rcv_nxt_max = 0;    // the most RCV.NXT can be: what the peer offered in order
   bool peer_fin_seen = false;
   bool paws_old = false;          // RFC 7323 5.3: older than the stack's TS.Recent
+  bool paws_maybe_old = false;    // older than a TS.Recent the stack may hold
   bool rate_limit_free = true;    // no ACK of ours in the last tcp_invalid_ratelimit
   bool replies_may_fail = false;  // the host's allocations may fail (fault injection)
   // A socket call came at the same instant before the next event: what it
@@ -131,8 +132,10 @@ class ConnectionOracle {
   void learn_irs(const PeerSyn& syn, const WireSegment& ours);
   std::optional<Violation> check_ack(const WireSegment& s);
   std::optional<Violation> check_data(const WireSegment& s);
-  // RFC 7323 PAWS: `ts_val` is older than whatever TS.Recent the stack may hold.
-  bool older_than_any_ts_recent(uint32_t ts_val) const;
+  // RFC 7323 PAWS: `ts_val` is older than whatever TS.Recent the stack may
+  // hold, or than one it may hold.
+  bool older_than_every_ts_recent(uint32_t ts_val) const;
+  bool older_than_some_ts_recent(uint32_t ts_val) const;
   uint32_t received_data() const;  // in-order bytes the peer offered (a FIN may count)
   bool eof_allowed() const;        // a FIN in order, and every byte before it read
 

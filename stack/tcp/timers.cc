@@ -51,10 +51,10 @@ bool Endpoint::schedule_loss_probe() {
       !open || !rtt_.has_sample()) {
     return false;
   }
-  const uint32_t flight = snd_una_.size_to(snd_max_).bytes();
-  // PTO = 2*SRTT, plus room for a delayed ACK when one segment is out.
-  Duration pto = 2 * rtt_.srtt() +
-                 (flight <= snd_mss_ ? protocol_.config().rto.min : std::chrono::milliseconds(2));
+  // PTO = 2*SRTT, plus room for a delayed ACK when one segment is out
+  // (Linux counts packets: a full segment carrying the FIN is one).
+  Duration pto = 2 * rtt_.srtt() + (sent_.packets_out() == 1 ? protocol_.config().rto.min
+                                                             : std::chrono::milliseconds(2));
   // Never later than the RTO of the oldest data would fire (tcp_rto_delta_us()).
   if (rto_deadline_ > now()) pto = std::min(pto, rto_deadline_ - now());
   loss_probe_armed_ = true;

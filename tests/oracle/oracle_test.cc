@@ -1018,6 +1018,19 @@ TEST_F(OracleTest, AnEarlyResendAfterADuplicateAckOrSackIsFastRetransmit) {
   EXPECT_EQ(rule(), "none");
 }
 
+TEST_F(OracleTest, AnAckThatMayFailPawsDoesNotMoveTheFirstUnacked) {
+  establish_with_timestamps();
+  peer(30, {.seq = 1001, .ack = 5011, .ts_val = 300, .ts_ecr = 10});
+  stack(40, {.seq = 5011, .ack = 1001, .len = 100, .ts_val = 11, .ts_ecr = 300});
+  stack(40, {.seq = 5111, .ack = 1001, .len = 100, .ts_val = 11, .ts_ecr = 300});
+  stack(40, {.seq = 5211, .ack = 1001, .len = 100, .ts_val = 11, .ts_ecr = 300});
+  peer(50, {.seq = 1001, .ack = 5111, .ts_val = 400, .ts_ecr = 11});
+  // Older than the TS.Recent of 400 the stack may hold: maybe dropped.
+  peer(50, {.seq = 1001, .ack = 5211, .ts_val = 300, .ts_ecr = 11});
+  stack(52, {.seq = 5211, .ack = 1001, .len = 100, .ts_val = 13, .ts_ecr = 400});  // a probe
+  EXPECT_EQ(rule(), "none");
+}
+
 TEST_F(OracleTest, ATailLossProbeResendsTheLastSegmentEarly) {
   establish();
   stack(100, {.seq = 5101, .ack = 1001, .len = 100});
