@@ -285,7 +285,10 @@ run_libfuzzer() {
   local merged="$work/merged"
   rm -rf "$merged"
   mkdir -p "$merged"
-  if "$bin" -merge=1 -timeout=10 "${flags[@]}" "$merged" "$work/corpus" >"$work/merge.log" 2>&1; then
+  # An input that crashes the merge is written under -artifact_prefix (the
+  # working directory by default): with the run's crashes, to be triaged.
+  if "$bin" -merge=1 -timeout=10 -artifact_prefix="$CRASH_DIR/$target/raw/" "${flags[@]}" \
+    "$merged" "$work/corpus" >"$work/merge.log" 2>&1; then
     replace_corpus "$target" "$merged"
   else
     echo "$target: merge failed (kept the corpus as it is); see ${work#"$TCPFUZZ_ROOT"/}/merge.log" >&2

@@ -81,13 +81,27 @@ step_ctest() {
 # triaged, minimised and exported, and fail the run.
 step_fuzz_smoke() {
   banner "fuzz smoke: ci/fuzz.sh ${SMOKE_SECONDS} --jobs $TCPFUZZ_JOBS, then --engine afl --no-cmplog scenario_fuzzer"
-  local tmp
+  local tmp before after
   tmp=$(mktemp -d "${TMPDIR:-/tmp}/tcpfuzz-smoke.XXXXXX")
   TMP_DIRS+=("$tmp")
+  before=$(engine_artifacts)
   TCPFUZZ_RUNS_DIR="$tmp/libfuzzer" "$TCPFUZZ_ROOT/ci/fuzz.sh" "$SMOKE_SECONDS" \
     --jobs "$TCPFUZZ_JOBS" || FAILED_CHECKS+=("ci/fuzz.sh (libFuzzer)")
   TCPFUZZ_RUNS_DIR="$tmp/afl" "$TCPFUZZ_ROOT/ci/fuzz.sh" "$SMOKE_SECONDS" --engine afl \
     --no-cmplog scenario_fuzzer || FAILED_CHECKS+=("ci/fuzz.sh --engine afl")
+  # Every engine artifact belongs under crashes/ or the runs folder.
+  after=$(engine_artifacts)
+  if [[ "$after" != "$before" ]]; then
+    echo "fuzz smoke left engine artifacts in the source tree:" >&2
+    comm -13 <(echo "$before") <(echo "$after") | head -n 5 >&2
+    FAILED_CHECKS+=("engine artifacts in the source tree")
+  fi
+}
+
+# engine_artifacts: libFuzzer's crash-/leak-/timeout-/oom- files at the root.
+engine_artifacts() {
+  find "$TCPFUZZ_ROOT" -maxdepth 1 -type f \
+    \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | sort
 }
 
 step_oss_fuzz_check() {

@@ -700,8 +700,9 @@ std::optional<Violation> ConnectionOracle::check_deadlines(Instant now) const {
                                                    std::to_string(waited.count()) +
                                                    " ms ago and the stack has sent no ACK since");
   }
-  if (before(peer_acked_, snd_max_)) {
-    const Instant since = std::max(last_space_sent_at_, last_arrival_at_);
+  const Instant since = std::max(last_space_sent_at_, last_arrival_at_);
+  // Every bound is at least 2 * 3 s: most events need no more than this.
+  if (before(peer_acked_, snd_max_) && now - since > 2 * kRtoWithoutSample) {
     const Duration bound = retransmission_bound();
     if (now - since > bound) {
       const auto ms = [](Duration d) {

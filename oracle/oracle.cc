@@ -1,6 +1,5 @@
 #include "oracle/oracle.h"
 
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -84,7 +83,6 @@ void Oracle::reset() {
   connections_.clear();
   endpoints_.clear();
   traced_out_.reset();
-  closed_unlinked_.clear();
   exchange_.reset();
   replies_may_fail_ = false;
   deadlines_judged_ = true;
@@ -128,12 +126,6 @@ std::optional<size_t> Oracle::newest_on(uint16_t local_port, uint16_t remote_por
 
 void Oracle::link_endpoint(tcp::EndpointId id, size_t connection) {
   if (id == tcp::kNoEndpoint) return;
-  const auto closed = std::find(closed_unlinked_.begin(), closed_unlinked_.end(), id);
-  if (closed != closed_unlinked_.end()) {
-    // It closed before the wire carried its segment: the world pumps later.
-    closed_unlinked_.erase(closed);
-    connections_[connection].on_closed();
-  }
   const EndpointLink link{id, connection, connections_[connection].incarnation()};
   for (EndpointLink& e : endpoints_) {
     if (e.id == id) {
@@ -180,11 +172,7 @@ void Oracle::on_transition(Instant at, tcp::EndpointId id, tcp::State, tcp::Stat
   // deadlines until then.
   if (to != tcp::State::kClosed) return;
   check_deadlines(at);
-  if (ConnectionOracle* c = connection_of(id)) {
-    c->on_closed();
-  } else if (traced_out_ && traced_out_->id == id) {
-    closed_unlinked_.push_back(id);
-  }
+  if (ConnectionOracle* c = connection_of(id)) c->on_closed();
 }
 
 void Oracle::on_timer(Instant at, tcp::EndpointId, tcp::State, tcp::TimerKind) {

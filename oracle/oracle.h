@@ -112,8 +112,6 @@ class Oracle final : public testbed::Observer {
   std::vector<ConnectionOracle> connections_;
   std::vector<EndpointLink> endpoints_;
   std::optional<TracedOut> traced_out_;
-  // Endpoints that closed before the wire carried the segment they traced.
-  std::vector<netstack::tcp::EndpointId> closed_unlinked_;
   std::optional<Exchange> exchange_;
   bool replies_may_fail_ = false;
   bool deadlines_judged_ = true;
