@@ -5,43 +5,17 @@
 #include <chrono>
 #include <sstream>
 
+#include "oracle/connection_internal.h"
+
 namespace tcpfuzz::oracle {
 
 namespace flag = netstack::header::tcp_flag;
 using netstack::Duration;
 using netstack::Instant;
 
-namespace {
+using namespace internal;
 
-// Linux net.ipv4.tcp_invalid_ratelimit: one out-of-window or challenge ACK
-// per socket per 500 ms (tcp_oow_rate_limited()).
-constexpr Duration kOowRateLimit = std::chrono::milliseconds(500);
-// Linux tcp_paws_check(): TS.Recent older than 24 days no longer rejects.
-constexpr Duration kPawsIdle = std::chrono::hours(24 * 24);
-// Linux tcp_paws_check() tolerates a TSval one tick behind (TCP_PAWS_WINDOW).
-constexpr int32_t kPawsWindow = 1;
-// RFC 1122 4.2.3.2: an ACK is never delayed 500 ms or more; Linux's
-// tcp_send_delayed_ack() reaches its 500 ms bound outside interactive mode.
-constexpr Duration kAckDelayMax = std::chrono::milliseconds(500);
-// Linux TCP_RTO_MAX (RFC 6298 2.5 allows any maximum of 60 s or more).
-constexpr Duration kRtoMax = std::chrono::seconds(120);
-// Linux TCP_TIMEOUT_FALLBACK: the RTO after a handshake whose SYN or
-// SYN-ACK was lost and gave no RTT sample (above TCP_TIMEOUT_INIT, 1 s).
-constexpr Duration kRtoWithoutSample = std::chrono::seconds(3);
-// Linux TCP_RTO_MIN: the floor tcp_set_rto() puts under the variance term.
-constexpr Duration kRtoMin = std::chrono::milliseconds(200);
-
-bool before(uint32_t a, uint32_t b) {
-  return static_cast<int32_t>(a - b) < 0;
-}
-bool after(uint32_t a, uint32_t b) {
-  return before(b, a);
-}
-bool between(uint32_t x, uint32_t low, uint32_t high) {  // low <= x <= high
-  return !before(x, low) && !after(x, high);
-}
-
-std::string describe(const WireSegment& s) {
+std::string internal::describe(const WireSegment& s) {
   std::ostringstream o;
   o << netstack::header::flags_to_string(s.flags) << " seq " << s.seq;
   if (s.has(flag::kAck)) o << " ack " << s.ack;
@@ -49,12 +23,6 @@ std::string describe(const WireSegment& s) {
   if (s.ts_val) o << " TSval " << *s.ts_val;
   return o.str();
 }
-
-Violation violation(Rule rule, const std::string& detail) {
-  return Violation{rule, detail};
-}
-
-}  // namespace
 
 bool ConnectionOracle::matches(const WireSegment& s, bool outbound) const {
   if (outbound) {
@@ -112,14 +80,18 @@ const ConnectionOracle::PeerSyn* ConnectionOracle::acked_syn(uint32_t ack) const
   return nullptr;
 }
 
-void ConnectionOracle::note_peer_fin(uint32_t seq, bool ahead) {
+void ConnectionOracle::note_peer_fin(uint32_t seq, bool ahead, Instant at) {
   peer_fin_seen_ = true;
   const uint32_t isn = accepted_.isn();
   if (ahead && (!earliest_fin_ || seq - isn < *earliest_fin_ - isn)) earliest_fin_ = seq;
   const auto end = peer_fins_.begin() + static_cast<std::ptrdiff_t>(peer_fin_count_);
   if (std::find(peer_fins_.begin(), end, seq) != end) return;
-  for (size_t i = peer_fins_.size() - 1; i > 0; --i) peer_fins_[i] = peer_fins_[i - 1];
+  for (size_t i = peer_fins_.size() - 1; i > 0; --i) {
+    peer_fins_[i] = peer_fins_[i - 1];
+    peer_fins_at_[i] = peer_fins_at_[i - 1];
+  }
   peer_fins_[0] = seq;
+  peer_fins_at_[0] = at;
   if (peer_fin_count_ < peer_fins_.size()) ++peer_fin_count_;
 }
 
@@ -132,7 +104,7 @@ void ConnectionOracle::learn_irs(const PeerSyn& syn, const WireSegment& ours) {
   if (taken > 0 && ours.ack == syn.seq + 1 + taken) {  // Fast Open: the SYN's data was taken
     accepted_.add(syn.seq + 1, taken);
     offered_.add(syn.seq + 1, taken);
-    if (syn.fin) note_peer_fin(syn.seq + 1 + syn.data, /*ahead=*/true);
+    if (syn.fin) note_peer_fin(syn.seq + 1 + syn.data, /*ahead=*/true, Instant());
   }
   // RFC 7323 2.2: scaling only when both SYNs carried the option.
   const bool scaled = syn.window_scale.has_value() && stack_window_scale_.has_value();
@@ -217,6 +189,7 @@ std::optional<Violation> ConnectionOracle::on_sent(const WireSegment& s, Instant
   auto v = judge_sent(s, at);
   const bool same = incarnation == incarnation_;
   auto w = note_sent(s, at, resent && same, idle && same);
+  note_close_sent(s, at);
   return v ? v : w;
 }
 
@@ -227,6 +200,13 @@ std::optional<Violation> ConnectionOracle::note_sent(const WireSegment& s, Insta
     if (!first_tsval_) first_tsval_ = s.ts_val;
     last_tsval_ = *s.ts_val;
   }
+  if (unsent_data() > 0) ++probes_;
+  // Linux tcp_write_wakeup() on an idle connection: SEQ = SND.UNA - 1, no data.
+  if (s.logical_length() == 0 && !s.has(flag::kRst) && s.seq == snd_max_ - 1 &&
+      !before(peer_acked_, snd_max_)) {
+    keepalive_.last_probe_at = at;
+  }
+  last_sent_at_ = at;
   if (s.logical_length() == 0 || s.has(flag::kRst)) return std::nullopt;
   last_space_sent_at_ = at;
   if (resent) ++retransmissions_;
@@ -354,7 +334,8 @@ std::optional<Violation> ConnectionOracle::judge_sent(const WireSegment& s, Inst
   return std::nullopt;
 }
 
-Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
+Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at,
+                                     std::span<const uint8_t> data) {
   Arrival a;
   a.segment = s;
   a.at = at;
@@ -374,6 +355,9 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
     ++tsvals_since_echo_;
   }
   a.rate_limit_free = !limiter_armed_at_ || at - *limiter_armed_at_ >= kOowRateLimit;
+  a.time_wait = surely_in_time_wait(at);
+  a.gone = surely_gone(at);
+  if (closing_.peer_fin) a.peer_fin_end = *closing_.peer_fin + 1;
   if (phase_if_alive() == Phase::kSynSent && syn_tsval_ && s.ts_ecr && *s.ts_ecr != 0) {
     // Linux: between the first SYN's TSval and now's, in 1 ms ticks; the
     // tick count since the SYN is known to within one.
@@ -411,6 +395,11 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
         PeerSyn{s.seq, s.payload, s.has(flag::kFin), s.window_scale, s.ts_val.has_value()};
     if (peer_syn_count_ < peer_syns_.size()) ++peer_syn_count_;
   }
+  if (s.has(flag::kUrg)) urgent_seen_ = true;
+  if (irs_known_ && !s.has(flag::kRst) && data.size() == s.payload) {
+    const uint32_t first = s.seq + (s.has(flag::kSyn) ? 1 : 0);
+    stream_.offer(first - irs_ - 1, data);
+  }
   if (irs_known_ && !s.has(flag::kRst)) {
     offered_.add(s.seq, s.logical_length());
     // RFC 9293 3.10.7.4: only segments with ACK, starting inside the
@@ -419,7 +408,7 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
                        !after(s.seq, max_right_edge_) && !a.paws_old;
     if (takes && s.has(flag::kFin)) {
       const uint32_t fin = s.seq + s.payload;
-      note_peer_fin(fin, !before(fin, accepted_.contiguous_end()));
+      note_peer_fin(fin, !before(fin, accepted_.contiguous_end()), at);
     }
     if (takes) accepted_.add(s.seq, s.logical_length());
   }
@@ -435,6 +424,7 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at) {
     if (!peer_edge_ || after(edge, *peer_edge_)) peer_edge_ = edge;
   }
 
+  note_close_arrival(s, a);
   const bool acceptable_ack = s.has(flag::kAck) && after(s.ack, iss_) && !after(s.ack, snd_max_);
   // After a RST that may have ended it, the connection moves on as if it
   // had not: should it prove alive, it is where these segments took it.
@@ -504,6 +494,7 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
   if (s.has(flag::kRst) && rst != nullptr) {
     return violation(Rule::kRstAnsweredWithRst, what() + "; the stack answered " + describe(*rst));
   }
+  if (auto v = judge_after_close(a, acked, rst, owed, owed_unless_limited)) return v;
   if (a.judged_states) {
     if (s.has(flag::kRst)) {
       const bool may_be_exact =
@@ -626,7 +617,9 @@ bool ConnectionOracle::eof_allowed() const {
   return false;
 }
 
-std::optional<Violation> ConnectionOracle::on_call(std::string_view call, long result) {
+std::optional<Violation> ConnectionOracle::on_call(std::string_view call, long result,
+                                                   const netstack::tcp::CallArgs& args,
+                                                   Instant at) {
   // Linux tcp_disconnect() (shutdown() in SYN-SENT, connect(AF_UNSPEC))
   // also leaves ECONNRESET behind.
   if (result == -ECONNRESET && !reset_explained_ && !user_closed_ && call != "connect") {
@@ -640,7 +633,17 @@ std::optional<Violation> ConnectionOracle::on_call(std::string_view call, long r
   }
   if (result < 0 && result != -EAGAIN) errored_ = true;
   if (call == "close" || call == "abort" || call == "shutdown") user_closed_ = true;
+  if (call == "setsockopt" && result == 0 && args.option) on_option(*args.option, args.value, at);
+  if ((call == "write" || call == "sendto") && result > 0) {
+    written_ += static_cast<uint64_t>(result);
+    last_write_at_ = at;
+  }
   if (call != "read" && call != "peek") return std::nullopt;
+  return on_read(call, result, args.bytes);
+}
+
+std::optional<Violation> ConnectionOracle::on_read(std::string_view call, long result,
+                                                   std::span<const uint8_t> bytes) {
   if (result > 0) {
     const uint64_t total = bytes_read_ + static_cast<uint64_t>(result);
     if (total > received_data()) {
@@ -648,6 +651,13 @@ std::optional<Violation> ConnectionOracle::on_call(std::string_view call, long r
                        std::string(call) + " returned " + std::to_string(result) + " after " +
                            std::to_string(bytes_read_) + " bytes read, but the peer sent " +
                            std::to_string(received_data()) + " in order");
+    }
+    const auto wrong = urgent_seen_ ? std::nullopt : stream_.first_mismatch(bytes_read_, bytes);
+    if (wrong) {
+      return violation(Rule::kReadWrongBytes,
+                       std::string(call) + " returned a byte at stream offset " +
+                           std::to_string(*wrong) + " (sequence number " +
+                           std::to_string(irs_ + 1 + *wrong) + ") that the peer never sent there");
     }
     if (call == "read") bytes_read_ = total;
     return std::nullopt;
@@ -667,55 +677,11 @@ void ConnectionOracle::on_closed() {
 }
 
 void ConnectionOracle::on_icmp() {
+  closing_.ended = true;
   refusal_explained_ = true;
   reset_explained_ = true;
   icmp_seen_ = true;
   epoch_clean_ = false;
-}
-
-Duration ConnectionOracle::retransmission_bound() const {
-  if (wild_echo_) return 2 * kRtoMax;
-  // No RTT sample can exceed the incarnation's age at the peer's last
-  // segment. From samples up to M, RFC 6298's SRTT and RTTVAR stay within
-  // M, so the RTO (Linux: SRTT + max(4 RTTVAR, TCP_RTO_MIN)) within
-  // 5M + 200 ms; without a sample it is 1 s, or 3 s after a lost SYN.
-  const Duration longest_rtt =
-      last_arrival_at_ > started_at_ ? last_arrival_at_ - started_at_ : Duration::zero();
-  Duration bound = std::max(kRtoWithoutSample, 5 * longest_rtt + kRtoMin);
-  // Each timeout doubles it (RFC 6298 5.5), up to TCP_RTO_MAX, and an ACK
-  // without an RTT sample keeps the doubling (Linux tcp_ack_update_rtt()).
-  for (uint32_t i = 0; i < retransmissions_ && bound < kRtoMax; ++i) bound *= 2;
-  // A tail loss probe that finds nothing to send re-arms the RTO from its
-  // own expiry, at most one RTO later (Linux tcp_send_loss_probe()).
-  return 2 * std::min(bound, kRtoMax);
-}
-
-std::optional<Violation> ConnectionOracle::check_deadlines(Instant now) const {
-  const bool alive = phase_ == Phase::kSynchronized || (phase_ == Phase::kSynSent && !user_closed_);
-  if (!alive || icmp_seen_ || errored_) return std::nullopt;
-  if (ack_owed_since_ && !user_closed_ && now - *ack_owed_since_ > kAckDelayMax) {
-    const auto waited =
-        std::chrono::duration_cast<std::chrono::milliseconds>(now - *ack_owed_since_);
-    return violation(Rule::kAckDelayedTooLong, "the peer's data or FIN arrived " +
-                                                   std::to_string(waited.count()) +
-                                                   " ms ago and the stack has sent no ACK since");
-  }
-  const Instant since = std::max(last_space_sent_at_, last_arrival_at_);
-  // Every bound is at least 2 * 3 s: most events need no more than this.
-  if (before(peer_acked_, snd_max_) && now - since > 2 * kRtoWithoutSample) {
-    const Duration bound = retransmission_bound();
-    if (now - since > bound) {
-      const auto ms = [](Duration d) {
-        return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
-      };
-      return violation(Rule::kRetransmissionMissing,
-                       "sequence numbers " + std::to_string(peer_acked_) + ".." +
-                           std::to_string(snd_max_) + " unacknowledged; nothing sent for " +
-                           ms(now - since) + " ms (any RTO is at most " + ms(bound) + " ms after " +
-                           std::to_string(retransmissions_) + " retransmissions)");
-    }
-  }
-  return std::nullopt;
 }
 
 }  // namespace tcpfuzz::oracle

@@ -16,9 +16,11 @@
 #include <span>
 #include <string>
 
+#include "oracle/peer_stream.h"
 #include "oracle/rules.h"
 #include "oracle/sequence_coverage.h"
 #include "oracle/wire_segment.h"
+#include "stack/tcp/trace.h"
 #include "stack/time/clock.h"
 
 namespace tcpfuzz::oracle {
@@ -60,6 +62,12 @@ struct Arrival {
   // In SYN-SENT: the TSecr is not surely one of the stack's TSvals since
   // its first SYN (Linux PAWSACTIVEREJECTED draws a RST).
   bool tsecr_maybe_unsent = false;
+  // The connection is surely in TIME-WAIT: RCV.NXT is `peer_fin_end`.
+  bool time_wait = false;
+  uint32_t peer_fin_end = 0;
+  // The connection is surely gone: LAST-ACK took the ACK of the stack's
+  // FIN, or TIME-WAIT has surely ended.
+  bool gone = false;
 };
 
 class ConnectionOracle {
@@ -78,17 +86,22 @@ class ConnectionOracle {
   // The stack sent `s`.
   std::optional<Violation> on_sent(const WireSegment& s, netstack::Instant at);
   // `s` from the peer reaches the stack; what to judge its replies by.
-  Arrival on_arrival(const WireSegment& s, netstack::Instant at);
+  // `data` is its payload, when the wire still holds it.
+  Arrival on_arrival(const WireSegment& s, netstack::Instant at,
+                     std::span<const uint8_t> data = {});
   // What the stack sent in reply to `a`, at the same instant. `processed`,
   // when known, counts the replies sent before the stack finished with the
   // segment: only those show that it answered what it must not.
   std::optional<Violation> judge(const Arrival& a, std::span<const WireSegment> replies,
                                  std::optional<size_t> processed) const;
   // A socket call on this connection returned `result` (-errno on failure).
-  std::optional<Violation> on_call(std::string_view call, long result);
+  std::optional<Violation> on_call(std::string_view call, long result,
+                                   const netstack::tcp::CallArgs& args, netstack::Instant at);
   // What the stack had to send by `now` and did not: the ACK of the peer's
   // data (RFC 1122 4.2.3.2), the retransmission of what the peer has not
   // acknowledged (RFC 6298 5). Checked at every event, as the clock moves.
+  // Also: sending unsent data once nothing is in flight (RFC 9293 3.8.6.1)
+  // and the keepalive probe of an idle connection (RFC 1122 4.2.3.6).
   std::optional<Violation> check_deadlines(netstack::Instant now) const;
   // The peer's segment at `at` reached the stack while its allocations
   // could fail: an ACK it owed may have armed the rate limit and been lost.
@@ -120,7 +133,8 @@ class ConnectionOracle {
   uint32_t sure_una() const;
   // The longest the stack's retransmission timer may run from the last
   // event it saw (RFC 6298 2, 5.5; Linux tcp_set_rto(), TCP_RTO_MAX).
-  netstack::Duration retransmission_bound() const;
+  // `probes` more doublings: the probe timer backs off with it.
+  netstack::Duration retransmission_bound(uint32_t probes = 0) const;
   void note_possible_reset();
   // The phase, were a RST that may have ended the connection not to have.
   Phase phase_if_alive() const;
@@ -128,7 +142,7 @@ class ConnectionOracle {
   const PeerSyn* acked_syn(uint32_t ack) const;
   // The peer's FIN at sequence number `seq` may have been taken; `ahead`
   // when its place was not taken yet.
-  void note_peer_fin(uint32_t seq, bool ahead);
+  void note_peer_fin(uint32_t seq, bool ahead, netstack::Instant at);
   void learn_irs(const PeerSyn& syn, const WireSegment& ours);
   std::optional<Violation> check_ack(const WireSegment& s);
   std::optional<Violation> check_data(const WireSegment& s);
@@ -136,6 +150,20 @@ class ConnectionOracle {
   // hold, or than one it may hold.
   bool older_than_every_ts_recent(uint32_t ts_val) const;
   bool older_than_some_ts_recent(uint32_t ts_val) const;
+  // The close, as the stack's FIN and the peer's take it (connection_close.cc).
+  void note_close_sent(const WireSegment& s, netstack::Instant at);
+  void note_close_arrival(const WireSegment& s, const Arrival& a);
+  bool surely_in_time_wait(netstack::Instant at) const;
+  bool surely_gone(netstack::Instant at) const;
+  std::optional<Violation> judge_after_close(const Arrival& a, bool acked, const WireSegment* rst,
+                                             bool owed, bool owed_unless_limited) const;
+  // Deadlines of what the stack sends on its own (connection_deadlines.cc).
+  std::optional<Violation> check_unsent_data(netstack::Instant now) const;
+  std::optional<Violation> check_keepalive(netstack::Instant now) const;
+  std::optional<Violation> on_read(std::string_view call, long result,
+                                   std::span<const uint8_t> bytes);
+  void on_option(netstack::tcp::SockOpt option, int value, netstack::Instant at);
+  uint64_t unsent_data() const;    // bytes written and not yet sent once
   uint32_t received_data() const;  // in-order bytes the peer offered (a FIN may count)
   bool eof_allowed() const;        // a FIN in order, and every byte before it read
 
@@ -171,6 +199,7 @@ class ConnectionOracle {
   // Where the peer's FINs sat (a fuzzed peer sends several): each a
   // possible end of its stream. The newest first, each place once.
   std::array<uint32_t, 8> peer_fins_{};
+  std::array<netstack::Instant, 8> peer_fins_at_{};  // when each first arrived
   // The lowest FIN whose place was not yet taken when it came: the likeliest
   // end of the stream, kept however many FINs a fuzzed peer sends after it.
   std::optional<uint32_t> earliest_fin_;
@@ -197,6 +226,42 @@ class ConnectionOracle {
   bool user_closed_ = false;        // close, shutdown or abort was called
   bool errored_ = false;            // a call failed with something other than EAGAIN
   uint64_t bytes_read_ = 0;
+  PeerStream stream_;         // the peer's bytes, to judge what reads return
+  bool urgent_seen_ = false;  // URG: Linux takes the urgent byte out of the stream
+
+  // RFC 9293 3.10.7.4 (CLOSING, LAST-ACK, TIME-WAIT) / Linux tcp_time_wait(),
+  // tcp_done(): where the close leaves the connection, as the wire tells.
+  struct Closing {
+    bool stack_fin_sent = false;
+    bool active = false;  // the stack's FIN left before it acknowledged the peer's
+    // The peer's FIN the stack acknowledged (RCV.NXT is one past it since),
+    // when it first arrived and when the stack acknowledged it.
+    std::optional<uint32_t> peer_fin;
+    netstack::Instant peer_fin_first_at;
+    netstack::Instant peer_fin_acked_at;
+    // The first peer segment acknowledging the stack's FIN, and the first
+    // the stack surely took.
+    std::optional<netstack::Instant> fin_ack_first_at;
+    std::optional<netstack::Instant> fin_ack_taken_at;
+    // A RST, a SYN, an ICMP error or the stack's RST may have ended the close otherwise.
+    bool ended = false;
+  };
+  Closing closing_;
+
+  // Sending on its own: data written and not yet sent, keepalive probes.
+  uint64_t written_ = 0;
+  netstack::Instant last_write_at_;
+  netstack::Instant last_sent_at_;  // any segment
+  uint32_t probes_ = 0;             // segments sent while written data waited
+  struct Keepalive {
+    bool on = false;  // SO_KEEPALIVE
+    netstack::Instant on_at;
+    std::optional<netstack::Duration> idle;  // TCP_KEEPIDLE, when set on this socket
+    netstack::Instant idle_at;
+    std::optional<netstack::Duration> interval;  // TCP_KEEPINTVL, likewise
+    std::optional<netstack::Instant> last_probe_at;
+  };
+  Keepalive keepalive_;
 
   // Deadlines.
   netstack::Instant started_at_;          // the stack's first SYN or SYN-ACK of the incarnation

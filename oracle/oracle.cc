@@ -33,7 +33,8 @@ ConnectionOracle& Oracle::connection_for(const WireSegment& s, bool outbound, si
   return connections_.back();
 }
 
-void Oracle::on_segment(Instant at, const WireSegment& s, bool outbound) {
+void Oracle::on_segment(Instant at, const WireSegment& s, bool outbound,
+                        std::span<const uint8_t> ip_packet) {
   if (failure_) return;
   if (exchange_ && exchange_->arrival.at != at) close_exchange();
   check_deadlines(at);
@@ -52,7 +53,10 @@ void Oracle::on_segment(Instant at, const WireSegment& s, bool outbound) {
     return;
   }
   close_exchange();
-  exchange_ = Exchange{index, c.on_arrival(s, at), {}};
+  const auto data = ip_packet.size() >= size_t{s.payload_at} + s.payload
+                        ? ip_packet.subspan(s.payload_at, s.payload)
+                        : std::span<const uint8_t>{};
+  exchange_ = Exchange{index, c.on_arrival(s, at, data), {}};
   exchange_->arrival.replies_may_fail = replies_may_fail_;
   if (replies_may_fail_) c.on_reply_may_have_failed(at);
 }
@@ -82,6 +86,7 @@ void Oracle::reset() {
   failure_.reset();
   connections_.clear();
   endpoints_.clear();
+  pending_options_.clear();
   traced_out_.reset();
   exchange_.reset();
   replies_may_fail_ = false;
@@ -103,10 +108,14 @@ void Oracle::on_packet(Instant at, testbed::HostId, testbed::Direction direction
                        std::span<const uint8_t> ip_packet) {
   const bool outbound = direction == testbed::Direction::kOutbound;
   if (const auto s = decode_wire_segment(ip_packet, /*verify_checksum=*/!outbound)) {
-    on_segment(at, *s, outbound);
+    on_segment(at, *s, outbound, ip_packet);
   } else if (!outbound && is_icmp(ip_packet)) {
-    for (ConnectionOracle& c : connections_) c.on_icmp();
+    on_icmp();
   }
+}
+
+void Oracle::on_icmp() {
+  for (ConnectionOracle& c : connections_) c.on_icmp();
 }
 
 void Oracle::on_clock(Instant now) {
@@ -134,6 +143,15 @@ void Oracle::link_endpoint(tcp::EndpointId id, size_t connection) {
     }
   }
   endpoints_.push_back(link);
+  apply_pending_options(id, connection);
+}
+
+void Oracle::apply_pending_options(tcp::EndpointId id, size_t connection) {
+  // Options set before the connection existed apply to it now.
+  for (const PendingOption& p : pending_options_) {
+    if (p.id == id) connections_[connection].on_call("setsockopt", 0, p.args, p.at);
+  }
+  std::erase_if(pending_options_, [id](const PendingOption& p) { return p.id == id; });
 }
 
 ConnectionOracle* Oracle::connection_of(tcp::EndpointId id) {
@@ -181,7 +199,7 @@ void Oracle::on_timer(Instant at, tcp::EndpointId, tcp::State, tcp::TimerKind) {
 }
 
 void Oracle::on_socket_call(Instant at, tcp::EndpointId id, tcp::State, std::string_view call,
-                            long result) {
+                            long result, const tcp::CallArgs& args) {
   ConnectionOracle* c = connection_of(id);
   // The tracer reports a call once it returns, after what it sent. What
   // went out after the stack finished with the segment is the call's, not
@@ -196,7 +214,11 @@ void Oracle::on_socket_call(Instant at, tcp::EndpointId id, tcp::State, std::str
   close_exchange();
   check_deadlines(at);
   if (failure_) return;
-  if (c != nullptr) report(c->on_call(call, result));
+  if (c != nullptr) {
+    report(c->on_call(call, result, args, at));
+  } else if (call == "setsockopt" && result == 0 && args.option) {
+    pending_options_.push_back(PendingOption{id, at, args});
+  }
 }
 
 }  // namespace tcpfuzz::oracle

@@ -37,8 +37,14 @@ class Oracle final : public testbed::Observer {
   using FailureHandler = std::function<void(const std::string& report)>;
   explicit Oracle(FailureHandler on_failure = nullptr) : on_failure_(std::move(on_failure)) {}
 
-  // A segment on the wire: `outbound` when the host sent it.
-  void on_segment(netstack::Instant at, const WireSegment& s, bool outbound);
+  // A segment on the wire: `outbound` when the host sent it; `ip_packet`,
+  // when given, the packet it came in (the oracle then judges what reads
+  // return against its bytes).
+  void on_segment(netstack::Instant at, const WireSegment& s, bool outbound,
+                  std::span<const uint8_t> ip_packet = {});
+  // An ICMP error reached the host: it may end a connection or change its
+  // path, which the oracle (TCP segments only) does not judge.
+  void on_icmp();
   // Whether the host's allocations may fail from now on (fault injection):
   // then no reply is owed, as an allocation failure drops it silently, and
   // no deadline is judged for the rest of the run (a lost retransmission
@@ -71,7 +77,8 @@ class Oracle final : public testbed::Observer {
   void on_timer(netstack::Instant at, netstack::tcp::EndpointId, netstack::tcp::State,
                 netstack::tcp::TimerKind) override;
   void on_socket_call(netstack::Instant at, netstack::tcp::EndpointId id, netstack::tcp::State,
-                      std::string_view call, long result) override;
+                      std::string_view call, long result,
+                      const netstack::tcp::CallArgs& args) override;
   // End Tracer implementation.
 
  private:
@@ -92,6 +99,12 @@ class Oracle final : public testbed::Observer {
     uint32_t incarnation;  // a socket of an older incarnation is not judged
   };
   // A segment the stack traced and the wire has not carried yet.
+  // An option set on a socket before any segment named its connection.
+  struct PendingOption {
+    netstack::tcp::EndpointId id;
+    netstack::Instant at;
+    netstack::tcp::CallArgs args;
+  };
   struct TracedOut {
     netstack::tcp::EndpointId id;
     uint16_t local_port;
@@ -102,6 +115,7 @@ class Oracle final : public testbed::Observer {
   ConnectionOracle* connection_of(netstack::tcp::EndpointId id);
   std::optional<size_t> newest_on(uint16_t local_port, uint16_t remote_port) const;
   void link_endpoint(netstack::tcp::EndpointId id, size_t connection);
+  void apply_pending_options(netstack::tcp::EndpointId id, size_t connection);
   void close_exchange();
   // Every connection's deadlines, at an event at `now`.
   void check_deadlines(netstack::Instant now);
@@ -111,6 +125,7 @@ class Oracle final : public testbed::Observer {
   std::optional<std::string> failure_;
   std::vector<ConnectionOracle> connections_;
   std::vector<EndpointLink> endpoints_;
+  std::vector<PendingOption> pending_options_;
   std::optional<TracedOut> traced_out_;
   std::optional<Exchange> exchange_;
   bool replies_may_fail_ = false;

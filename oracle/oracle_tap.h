@@ -29,7 +29,11 @@ class OracleTap final : public netstack::PacketRecorder {
     // The direction known, one decode does: only what reaches the host is
     // checked, and only what is addressed to it reaches its TCP.
     const auto s = decode_wire_segment(ip_packet, /*verify_checksum=*/!sent);
-    if (s && (sent || is_host_address(s->dst))) oracle_.on_segment(at, *s, sent);
+    if (s && (sent || is_host_address(s->dst))) {
+      oracle_.on_segment(at, *s, sent, ip_packet);
+    } else if (!s && !sent && is_icmp(ip_packet)) {
+      oracle_.on_icmp();
+    }
   }
   // End PacketRecorder implementation.
 
@@ -39,7 +43,7 @@ class OracleTap final : public netstack::PacketRecorder {
     // Only what reaches the host may carry a bad checksum; what is not
     // addressed to it never reaches its TCP.
     if (!outbound && (!is_host_address(s.dst) || !decode_wire_segment(ip_packet))) return;
-    oracle_.on_segment(at, s, outbound);
+    oracle_.on_segment(at, s, outbound, ip_packet);
   }
   bool is_host_address(const netstack::IpAddress& address) const {
     return std::ranges::find(host_addresses_, address) != host_addresses_.end();

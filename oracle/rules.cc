@@ -48,6 +48,16 @@ std::string_view to_string(Rule r) {
       return "retransmission-missing";
     case Rule::kRetransmittedTooEarly:
       return "retransmitted-too-early";
+    case Rule::kReadWrongBytes:
+      return "read-wrong-bytes";
+    case Rule::kTimeWaitNotKept:
+      return "time-wait-not-kept";
+    case Rule::kClosedNotReset:
+      return "closed-not-reset";
+    case Rule::kUnsentDataStalled:
+      return "unsent-data-stalled";
+    case Rule::kKeepaliveMissing:
+      return "keepalive-missing";
   }
   return "?";
 }

@@ -31,8 +31,13 @@ enum class Rule : uint8_t {
   kAckDelayedTooLong,          // RFC 1122 4.2.3.2, Linux tcp_send_delayed_ack(): within 500 ms
   kRetransmissionMissing,      // RFC 6298 5.1/5.4-5.5, Linux tcp_retransmit_timer(), TCP_RTO_MAX
   kRetransmittedTooEarly,      // RFC 6298 5.3, Linux tcp_rto_delta_us(), TCP_RTO_MIN
+  kReadWrongBytes,             // RFC 9293 3.10.7.4 seventh: the user gets the peer's bytes
+  kTimeWaitNotKept,            // RFC 9293 3.10.7.4 TIME-WAIT, Linux tcp_timewait_state_process()
+  kClosedNotReset,             // RFC 9293 3.10.7.1, Linux tcp_done(): after LAST-ACK and TIME-WAIT
+  kUnsentDataStalled,          // RFC 9293 3.8.6.1, Linux tcp_probe_timer(), tcp_write_wakeup()
+  kKeepaliveMissing,           // RFC 1122 4.2.3.6, Linux tcp_keepalive_timer()
 };
-inline constexpr uint8_t kRuleCount = 22;
+inline constexpr uint8_t kRuleCount = 27;
 
 std::string_view to_string(Rule r);
 

@@ -8,7 +8,8 @@ namespace tcpfuzz::oracle {
 
 namespace {
 
-std::optional<WireSegment> decode_tcp(std::span<const uint8_t> bytes,
+std::optional<WireSegment> decode_tcp(std::span<const uint8_t> ip_packet,
+                                      std::span<const uint8_t> bytes,
                                       const netstack::IpAddress& src,
                                       const netstack::IpAddress& dst, bool verify_checksum) {
   namespace header = netstack::header;
@@ -27,6 +28,7 @@ std::optional<WireSegment> decode_tcp(std::span<const uint8_t> bytes,
   s.flags = h.flags;
   s.window = h.window;
   s.payload = static_cast<uint32_t>(tcp->payload.size());
+  s.payload_at = static_cast<uint32_t>(tcp->payload.data() - ip_packet.data());
   if (!h.options.empty()) {
     const header::TcpOptions o = header::parse_tcp_options(h.options);
     s.window_scale = o.window_scale;
@@ -52,12 +54,12 @@ std::optional<WireSegment> decode_wire_segment(std::span<const uint8_t> ip_packe
     if (!ip || ip->header.is_fragment() || ip->header.protocol != header::kProtocolTcp) {
       return std::nullopt;
     }
-    return decode_tcp(ip->payload, ip->header.src, ip->header.dst, verify_checksum);
+    return decode_tcp(ip_packet, ip->payload, ip->header.src, ip->header.dst, verify_checksum);
   }
   if (version == 6) {
     auto ip = header::parse_ipv6(ip_packet);
     if (!ip || ip->header.next_header != header::kProtocolTcp) return std::nullopt;
-    return decode_tcp(ip->payload, ip->header.src, ip->header.dst, verify_checksum);
+    return decode_tcp(ip_packet, ip->payload, ip->header.src, ip->header.dst, verify_checksum);
   }
   return std::nullopt;
 }

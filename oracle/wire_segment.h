@@ -23,7 +23,8 @@ struct WireSegment {
   std::optional<uint8_t> window_scale;  // clamped to 14, as every receiver does
   std::optional<uint32_t> ts_val;
   std::optional<uint32_t> ts_ecr;
-  uint32_t payload = 0;  // bytes of data
+  uint32_t payload = 0;     // bytes of data
+  uint32_t payload_at = 0;  // where they start in the IP packet
   // Carries a TCP-MD5 signature (RFC 2385): a host without the key drops
   // it before TCP sees it (Linux tcp_inbound_md5_hash()), except in TIME-WAIT.
   bool md5 = false;

@@ -36,8 +36,8 @@ void TracerFanout::on_timer(Instant t, tcp::EndpointId id, tcp::State s, tcp::Ti
 }
 
 void TracerFanout::on_socket_call(Instant t, tcp::EndpointId id, tcp::State s,
-                                  std::string_view call, long result) {
-  for (tcp::Tracer* x : tracers_) x->on_socket_call(t, id, s, call, result);
+                                  std::string_view call, long result, const tcp::CallArgs& args) {
+  for (tcp::Tracer* x : tracers_) x->on_socket_call(t, id, s, call, result, args);
 }
 
 }  // namespace tcpfuzz::testbed

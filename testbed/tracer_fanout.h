@@ -32,7 +32,8 @@ class TracerFanout final : public netstack::tcp::Tracer {
   void on_timer(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State s,
                 netstack::tcp::TimerKind k) override;
   void on_socket_call(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State s,
-                      std::string_view call, long result) override;
+                      std::string_view call, long result,
+                      const netstack::tcp::CallArgs& args) override;
   // End Tracer implementation.
 
  private:

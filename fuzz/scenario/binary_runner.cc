@@ -420,8 +420,8 @@ void BinaryRunner::on_timer(Instant t, tcp::EndpointId id, tcp::State s, tcp::Ti
 }
 
 void BinaryRunner::on_socket_call(Instant t, tcp::EndpointId id, tcp::State s,
-                                  std::string_view call, long result) {
-  if (options_.tracer != nullptr) options_.tracer->on_socket_call(t, id, s, call, result);
+                                  std::string_view call, long result, const tcp::CallArgs& args) {
+  if (options_.tracer != nullptr) options_.tracer->on_socket_call(t, id, s, call, result, args);
 }
 
 }  // namespace tcpfuzz::scenario

@@ -49,7 +49,7 @@ void TraceLog::on_segment_out(Instant t, tcp::EndpointId id, tcp::State s,
 }
 
 void TraceLog::on_socket_call(Instant t, tcp::EndpointId id, tcp::State s, std::string_view call,
-                              long result) {
+                              long result, const tcp::CallArgs&) {
   add(t, endpoint(id) + " " + std::string(call) + " = " + std::to_string(result) + " (" +
              std::string(to_string(s)) + ")");
 }

@@ -40,7 +40,8 @@ class TraceLog final : public netstack::tcp::Tracer {
   void on_segment_out(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State s,
                       const netstack::tcp::SegmentOut& out) override;
   void on_socket_call(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State s,
-                      std::string_view call, long result) override;
+                      std::string_view call, long result,
+                      const netstack::tcp::CallArgs& args) override;
   // End Tracer implementation.
 
  private:

@@ -94,16 +94,16 @@ long result_code(const Expected<T, Errno>& r) {
 }  // namespace
 
 template <class R>
-R Endpoint::finish_call(std::string_view call, R result) {
+R Endpoint::finish_call(std::string_view call, R result, const CallArgs& args) {
   if (Tracer* t = protocol_.tracer()) {
-    t->on_socket_call(now(), id_, state_, call, result_code(result));
+    t->on_socket_call(now(), id_, state_, call, result_code(result), args);
   }
   after_event();
   return result;
 }
 
 void Endpoint::finish_call(std::string_view call) {
-  if (Tracer* t = protocol_.tracer()) t->on_socket_call(now(), id_, state_, call, 0);
+  if (Tracer* t = protocol_.tracer()) t->on_socket_call(now(), id_, state_, call, 0, {});
   after_event();
 }
 
@@ -120,11 +120,15 @@ Expected<EndpointId, Errno> Endpoint::accept() {
   return finish_call("accept", accept_impl());
 }
 Expected<size_t, Errno> Endpoint::read(std::span<uint8_t> out, bool peek) {
-  return finish_call(peek ? "peek" : "read", read_impl(out, peek));
+  auto result = read_impl(out, peek);
+  const CallArgs args{.bytes = result ? out.first(*result) : std::span<const uint8_t>{}};
+  return finish_call(peek ? "peek" : "read", std::move(result), args);
 }
 Expected<size_t, Errno> Endpoint::write(std::span<const uint8_t> data, bool more, bool eor,
                                         bool zerocopy) {
-  return finish_call("write", write_impl(data, more, eor, zerocopy));
+  auto result = write_impl(data, more, eor, zerocopy);
+  const CallArgs args{.bytes = result ? data.first(*result) : std::span<const uint8_t>{}};
+  return finish_call("write", std::move(result), args);
 }
 Errno Endpoint::shutdown(ShutdownHow how) {
   return finish_call("shutdown", shutdown_impl(how));
@@ -138,7 +142,7 @@ void Endpoint::abort() {
   finish_call("abort");
 }
 Errno Endpoint::set_option(SockOpt opt, int value) {
-  return finish_call("setsockopt", set_option_impl(opt, value));
+  return finish_call("setsockopt", set_option_impl(opt, value), {.option = opt, .value = value});
 }
 Expected<int, Errno> Endpoint::get_option(SockOpt opt) {
   return finish_call("getsockopt", get_option_impl(opt));

@@ -174,7 +174,7 @@ class Endpoint final : public SegmentHandler {
   Errno set_option_impl(SockOpt opt, int value);
   Expected<int, Errno> get_option_impl(SockOpt opt);
   template <class R>
-  R finish_call(std::string_view call, R result);
+  R finish_call(std::string_view call, R result, const CallArgs& args = {});
   void finish_call(std::string_view call);
 
   // ---- Handshake and listener (handshake.cc, listener.cc) ----

@@ -19,7 +19,9 @@ constexpr uint32_t kOptionSpace = 40;
 
 Expected<size_t, Errno> Endpoint::send_fast_open(const IpAddress& address, uint16_t port,
                                                  std::span<const uint8_t> data, bool zerocopy) {
-  return finish_call("sendto", send_fast_open_impl(address, port, data, zerocopy));
+  auto result = send_fast_open_impl(address, port, data, zerocopy);
+  const CallArgs args{.bytes = result ? data.first(*result) : std::span<const uint8_t>{}};
+  return finish_call("sendto", std::move(result), args);
 }
 
 Expected<size_t, Errno> Endpoint::send_fast_open_impl(const IpAddress& address, uint16_t port,

@@ -299,8 +299,8 @@ void Endpoint::become_full_socket_child(Segment& s) {
   retransmit_timer_.cancel();
   full_socket_child_ = true;
   if (ListenQueue* q = listener_queue()) q->established(id_);
-  trace_in(s, Verdict::kChallengeAck);
   send_challenge_ack();
+  trace_in(s, Verdict::kChallengeAck);
 }
 
 void Endpoint::handle_full_socket_syn_rcvd(Segment& s) {

@@ -62,9 +62,10 @@ void Endpoint::handle_listen(Segment& s) {
   }
   if (s.has(kAck)) {
     if (!s.has(kSyn) && accept_cookie(s)) return;
-    // Any other ACK: <SEQ=SEG.ACK><CTL=RST>.
-    trace_in(s, Verdict::kBadAck);
+    // Any other ACK: <SEQ=SEG.ACK><CTL=RST>. Traced once answered, like
+    // every segment: an observer counts what went out before as its replies.
     protocol_.send_reset_reply(in, id_, state_);
+    trace_in(s, Verdict::kBadAck);
     return;
   }
   // Linux tcp_rcv_state_process() in LISTEN: only a SYN opens, and a SYN

@@ -98,11 +98,12 @@ std::optional<uint16_t> Protocol::ephemeral_port(const IpAddress& local) {
 
 void Protocol::handle_segment(InboundSegment& in) {
   ++stats_.segments_received;
+  send_reset_reply(in, kNoEndpoint, State::kClosed);
+  // Traced once answered (the RST), as every segment is.
   if (tracer_ != nullptr) {
     tracer_->on_segment_in(stack_.clock().now(), kNoEndpoint, State::kClosed, in.tcp,
                            in.payload.size(), Verdict::kNoConnection);
   }
-  send_reset_reply(in, kNoEndpoint, State::kClosed);
 }
 
 void Protocol::send_reset_reply(const InboundSegment& in, EndpointId from, State state) {

@@ -54,8 +54,8 @@ void Endpoint::handle_time_wait(Segment& s) {
   if (s.has(kSyn) && !s.has(kRst) && !s.has(kAck) && !paws_reject && newer) {
     // Linux tcp_v4_rcv(): TCP_TW_SYN with no listener falls through to the
     // TIME-WAIT ACK (not rate-limited, the timer left alone).
-    trace_in(s, Verdict::kOutOfWindow);
     send_ack();
+    trace_in(s, Verdict::kOutOfWindow);
     return;
   }
   if (s.has(kRst)) {
@@ -64,9 +64,9 @@ void Endpoint::handle_time_wait(Segment& s) {
   }
   // Everything else (a retransmitted FIN, an old segment) is ACKed and, if
   // it carries an ACK or failed PAWS, restarts the 2*MSL timer.
-  trace_in(s, paws_reject ? Verdict::kPawsRejected : Verdict::kOutOfWindow);
   if (paws_reject || s.has(kAck)) time_wait_timer_.arm_after(protocol_.config().time_wait);
   send_dup_ack_rate_limited(s);
+  trace_in(s, paws_reject ? Verdict::kPawsRejected : Verdict::kOutOfWindow);
 }
 
 void Endpoint::on_time_wait_timer() {

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
 #include "stack/header/tcp.h"
 #include "stack/header/tcp_options.h"
+#include "stack/tcp/socket_types.h"
 #include "stack/tcp/state.h"
 #include "stack/time/clock.h"
 
@@ -59,6 +61,14 @@ struct SegmentOut {
   std::span<const uint8_t> payload;
 };
 
+// What a socket call carried that an observer may judge: the bytes a read
+// returned or a write took, the option a setsockopt set.
+struct CallArgs {
+  std::span<const uint8_t> bytes{};
+  std::optional<SockOpt> option{};
+  int value = 0;
+};
+
 class Tracer {
  public:
   virtual ~Tracer() = default;
@@ -70,7 +80,7 @@ class Tracer {
   virtual void on_timer(Instant, EndpointId, State, TimerKind) {}
   // An API call and its result: >= 0 on success (a count or an id), -errno on failure.
   virtual void on_socket_call(Instant, EndpointId, State /*after*/, std::string_view /*call*/,
-                              long /*result*/) {}
+                              long /*result*/, const CallArgs& /*args*/) {}
 };
 
 }  // namespace netstack::tcp

@@ -1,136 +1,18 @@
-// Each rule of the reference oracle, on hand-built traces: the wrong trace
-// is caught with the rule's name, the right one passes. The peer is
-// 192.0.2.1:5000, the stack 192.168.0.1:80; the peer's ISN is 1000, the
-// stack's 5000; both sides scale windows by 2^7.
-#include "oracle/oracle.h"
-
+// Each rule of the reference oracle, on hand-built traces (oracle_fixture.h):
+// the wrong trace is caught with the rule's name, the right one passes.
 #include <gtest/gtest.h>
 
-#include <array>
 #include <cerrno>
-#include <chrono>
+#include <cstdlib>
 #include <string>
+
+#include "tests/oracle/oracle_fixture.h"
 
 namespace tcpfuzz::oracle {
 namespace {
 
 namespace flag = netstack::header::tcp_flag;
-using netstack::Instant;
-using netstack::tcp::EndpointId;
-
-const netstack::IpAddress kStack = *netstack::IpAddress::parse("192.168.0.1");
-const netstack::IpAddress kPeer = *netstack::IpAddress::parse("192.0.2.1");
-constexpr EndpointId kEndpoint = 7;
-
-struct Seg {
-  uint8_t flags = flag::kAck;
-  uint32_t seq = 0;
-  uint32_t ack = 0;
-  uint16_t window = 502;
-  uint32_t len = 0;
-  std::optional<uint8_t> wscale{};
-  std::optional<uint32_t> ts_val{};
-  std::optional<uint32_t> ts_ecr{};
-  bool sack = false;
-};
-
-class OracleTest : public ::testing::Test {
- protected:
-  OracleTest()
-      : oracle_([this](const std::string& report) {
-          if (!failure_) failure_ = report;
-        }) {}
-
-  Instant at(int64_t ms) const { return Instant::from_nanos(1000 + ms * 1'000'000); }
-
-  static WireSegment make(const Seg& s, bool from_stack) {
-    WireSegment w;
-    w.src = from_stack ? kStack : kPeer;
-    w.dst = from_stack ? kPeer : kStack;
-    w.src_port = from_stack ? 80 : 5000;
-    w.dst_port = from_stack ? 5000 : 80;
-    w.seq = s.seq;
-    w.ack = s.ack;
-    w.flags = s.flags;
-    w.window = s.window;
-    w.payload = s.len;
-    w.window_scale = s.wscale;
-    w.ts_val = s.ts_val;
-    w.ts_ecr = s.ts_ecr;
-    w.sack = s.sack;
-    return w;
-  }
-  void peer(int64_t ms, const Seg& s) {
-    last_ms_ = ms;
-    oracle_.on_segment(at(ms), make(s, false), false);
-  }
-  void stack(int64_t ms, const Seg& s) {
-    last_ms_ = ms;
-    oracle_.on_segment(at(ms), make(s, true), true);
-  }
-  // The clock moves to `ms` with nothing on the wire.
-  void clock(int64_t ms) {
-    last_ms_ = ms;
-    oracle_.on_clock(at(ms));
-  }
-  void call(int64_t ms, std::string_view name, long result) {
-    last_ms_ = ms;
-    netstack::header::TcpHeader h;
-    h.src_port = 5000;
-    h.dst_port = 80;
-    oracle_.on_segment_in(at(ms), kEndpoint, netstack::tcp::State::kEstablished, h, 0,
-                          netstack::tcp::Verdict::kAccepted);
-    oracle_.on_socket_call(at(ms), kEndpoint, netstack::tcp::State::kEstablished, name, result);
-  }
-
-  // Passive open; the stack then sends 100 bytes, confirming the handshake.
-  // RCV.NXT 1001, right edge 1001 + window * 128 (65257 by default); SND.NXT 5101.
-  void establish(uint16_t window = 502) {
-    peer(0, {.flags = flag::kSyn, .seq = 1000, .window = 65535, .wscale = 7});
-    stack(0, {.flags = flag::kSyn | flag::kAck,
-              .seq = 5000,
-              .ack = 1001,
-              .window = static_cast<uint16_t>(window * 128),
-              .wscale = 7});
-    peer(10, {.seq = 1001, .ack = 5001});
-    stack(20, {.seq = 5001, .ack = 1001, .window = window, .len = 100});
-    peer(30, {.seq = 1001, .ack = 5101});
-  }
-
-  // The stack traced the peer's segment: what it sent until now answered it.
-  void traced(int64_t ms) {
-    netstack::header::TcpHeader h;
-    h.src_port = 5000;
-    h.dst_port = 80;
-    oracle_.on_segment_in(at(ms), kEndpoint, netstack::tcp::State::kEstablished, h, 0,
-                          netstack::tcp::Verdict::kOutOfWindow);
-  }
-
-  // The same with timestamps: the peer's TSval 200, echoed by the stack's
-  // 10 bytes (TSval 10); SND.NXT 5011.
-  void establish_with_timestamps() {
-    peer(0, {.flags = flag::kSyn, .seq = 1000, .window = 65535, .wscale = 7, .ts_val = 100});
-    stack(0, {.flags = flag::kSyn | flag::kAck,
-              .seq = 5000,
-              .ack = 1001,
-              .window = 64256,
-              .wscale = 7,
-              .ts_val = 9,
-              .ts_ecr = 100});
-    peer(10, {.seq = 1001, .ack = 5001, .ts_val = 200, .ts_ecr = 9});
-    stack(20, {.seq = 5001, .ack = 1001, .len = 10, .ts_val = 10, .ts_ecr = 200});
-  }
-
-  std::string rule() {
-    oracle_.finish(at(last_ms_));
-    if (!failure_) return "none";
-    return failure_->substr(0, failure_->find('\n'));
-  }
-
-  Oracle oracle_;
-  std::optional<std::string> failure_;
-  int64_t last_ms_ = 0;  // the latest event: where rule() finishes the run
-};
+using namespace test_support;  // NOLINT(google-build-using-namespace)
 
 TEST_F(OracleTest, ACorrectExchangePasses) {
   establish();

@@ -77,7 +77,7 @@ class PlantedCrash final : public netstack::tcp::Tracer {
     if (at_ == At::kEstablished && to == netstack::tcp::State::kEstablished) std::abort();
   }
   void on_socket_call(netstack::Instant, netstack::tcp::EndpointId, netstack::tcp::State,
-                      std::string_view call, long) override {
+                      std::string_view call, long, const netstack::tcp::CallArgs&) override {
     if (at_ == At::kClose && call == "close") std::abort();
   }
   void on_timer(netstack::Instant, netstack::tcp::EndpointId, netstack::tcp::State,

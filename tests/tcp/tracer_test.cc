@@ -22,7 +22,8 @@ struct Log final : Tracer {
   void on_timer(Instant, EndpointId, State, TimerKind k) override {
     lines.push_back("timer " + std::string(to_string(k)));
   }
-  void on_socket_call(Instant, EndpointId, State, std::string_view call, long result) override {
+  void on_socket_call(Instant, EndpointId, State, std::string_view call, long result,
+                      const netstack::tcp::CallArgs&) override {
     lines.push_back(std::string(call) + " = " + std::to_string(result));
   }
 };

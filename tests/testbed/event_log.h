@@ -46,7 +46,7 @@ class EventLog final : public Observer {
     add(t, "timer", id, s, std::string(to_string(k)));
   }
   void on_socket_call(netstack::Instant t, netstack::tcp::EndpointId id, netstack::tcp::State s,
-                      std::string_view call, long result) override {
+                      std::string_view call, long result, const netstack::tcp::CallArgs&) override {
     add(t, "call", id, s, std::string(call) + " = " + std::to_string(result));
   }
   void on_packet(netstack::Instant t, HostId host, Direction d,

@@ -24,7 +24,8 @@ class CountingRecorder final : public PacketRecorder {
 
 class CallCounter final : public tcp::Tracer {
  public:
-  void on_socket_call(Instant, tcp::EndpointId, tcp::State, std::string_view, long) override {
+  void on_socket_call(Instant, tcp::EndpointId, tcp::State, std::string_view, long,
+                      const tcp::CallArgs&) override {
     ++calls;
   }
   size_t calls = 0;
