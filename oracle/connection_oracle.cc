@@ -495,56 +495,7 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
     return violation(Rule::kRstAnsweredWithRst, what() + "; the stack answered " + describe(*rst));
   }
   if (auto v = judge_after_close(a, acked, rst, owed, owed_unless_limited)) return v;
-  if (a.judged_states) {
-    if (s.has(flag::kRst)) {
-      const bool may_be_exact =
-          between(s.seq, a.rcv_wup, a.rcv_nxt_max) || (a.peer_fin_seen && s.seq == a.rcv_wup - 1);
-      // Linux tcp_sequence(): ends at or after RCV.WUP, starts by the edge.
-      const bool in_window = !before(s.end(), a.rcv_wup) && !after(s.seq, a.right_edge);
-      if (!may_be_exact && in_window && !acked && owed_unless_limited) {
-        return violation(Rule::kInWindowRstNotChallenged,
-                         what() + " inside the window [" + std::to_string(a.rcv_wup) + ", " +
-                             std::to_string(a.right_edge) + "] but not at RCV.NXT (at most " +
-                             std::to_string(a.rcv_nxt_max) + "); no challenge ACK");
-      }
-      // RFC 9293 3.10.7.4 first: an unacceptable RST is dropped in silence.
-      const auto answer = replies.first(std::min(processed.value_or(0), replies.size()));
-      const bool answered = std::any_of(answer.begin(), answer.end(),
-                                        [](const WireSegment& r) { return r.has(flag::kAck); });
-      if (!in_window && answered) {
-        return violation(Rule::kOutOfWindowRstAnswered,
-                         what() + " outside the window [" + std::to_string(a.rcv_wup) + ", " +
-                             std::to_string(a.right_edge) + "]; the stack answered it");
-      }
-    } else if (s.has(flag::kSyn)) {
-      if (rst != nullptr) {
-        return violation(Rule::kSynNotChallenged,
-                         what() + " in a synchronized state; the stack answered " + describe(*rst));
-      }
-      if (!acked && owed_unless_limited) {
-        return violation(Rule::kSynNotChallenged, what() + " in a synchronized state; no ACK");
-      }
-    } else if (s.has(flag::kAck)) {
-      // Linux tcp_rcv_state_process() discards a segment with none of ACK,
-      // RST and SYN before any acceptability test: it draws nothing.
-      const bool unacceptable =
-          before(s.end(), a.rcv_wup) || (after(s.seq, a.right_edge) && after(s.seq, a.rcv_nxt_max));
-      // Linux tcp_oow_rate_limited(): segments that occupy sequence space
-      // are always answered, pure ACKs at most once per 500 ms; a pure ACK
-      // failing PAWS is an old ACK, dropped without a reply (Linux 6.16+
-      // tcp_validate_incoming(), SKB_DROP_REASON_TCP_RFC7323_PAWS_ACK).
-      const bool occupies = s.logical_length() > 0;
-      const bool owes_ack = occupies ? (unacceptable || a.paws_old) && owed
-                                     : unacceptable && !a.paws_old && owed_unless_limited;
-      if (owes_ack && !acked && rst == nullptr) {
-        return violation(Rule::kUnacceptableNotAcked,
-                         what() + (a.paws_old ? " (older TSval than echoed)" : "") +
-                             " outside the window [" + std::to_string(a.rcv_wup) + ", " +
-                             std::to_string(a.right_edge) + "]; no ACK");
-      }
-    }
-    return std::nullopt;
-  }
+  if (a.judged_states) return judge_synchronized(a, acked, rst, processed, replies);
   // Linux tcp_disconnect() (shutdown() or close() in SYN-SENT) leaves no
   // connection: what arrives then meets the no-connection rules.
   if (a.user_closed) return std::nullopt;
@@ -567,6 +518,82 @@ std::optional<Violation> ConnectionOracle::judge(const Arrival& a,
     return violation(
         Rule::kSynReceivedBadAckNotReset,
         what() + " in SYN-RECEIVED (ISS " + std::to_string(iss_) + "); no <SEQ=SEG.ACK><CTL=RST>");
+  }
+  return std::nullopt;
+}
+
+// The reply model (reply_model.h) decides what a synchronized connection
+// owes; where the wire leaves RCV.NXT uncertain, the placement judged is
+// the one every possible RCV.NXT agrees on.
+std::optional<Violation> ConnectionOracle::judge_synchronized(
+    const Arrival& a, bool acked, const WireSegment* rst, std::optional<size_t> processed,
+    std::span<const WireSegment> replies) const {
+  const WireSegment& s = a.segment;
+  const auto what = [&s] { return "the peer sent " + describe(s); };
+  const auto window = [&a] {
+    return "[" + std::to_string(a.rcv_wup) + ", " + std::to_string(a.right_edge) + "]";
+  };
+  const bool owed = !a.replies_may_fail;
+  // Whether `reply` is owed to a segment of `kind`: the rate limit may hold it back.
+  const auto owes = [&](SegmentKind kind, Reply reply) {
+    return owed && (a.rate_limit_free || !rate_limitable(kind, reply));
+  };
+  if (s.has(flag::kRst)) {
+    // RFC 5961 3.2 / Linux tcp_reset_check(): RCV.NXT may be anywhere
+    // between the stack's last ACK and what the peer offered in order.
+    const bool may_be_exact =
+        between(s.seq, a.rcv_wup, a.rcv_nxt_max) || (a.peer_fin_seen && s.seq == a.rcv_wup - 1);
+    // Linux tcp_sequence(): ends at or after RCV.WUP, starts by the edge.
+    const bool in_window = !before(s.end(), a.rcv_wup) && !after(s.seq, a.right_edge);
+    const Placement placement = may_be_exact ? Placement::kExact
+                                : in_window  ? Placement::kInWindow
+                                             : Placement::kBeyondWindow;
+    const Reply want = owed_reply(SegmentKind::kRst, placement, a.peer_fin_seen);
+    if (want == Reply::kChallengeAck && !acked && owes(SegmentKind::kRst, want)) {
+      return violation(Rule::kInWindowRstNotChallenged,
+                       what() + " inside the window " + window() + " but not at RCV.NXT (at most " +
+                           std::to_string(a.rcv_nxt_max) + "); no challenge ACK");
+    }
+    // Only what the stack sent while processing the RST answers it.
+    const auto answer = replies.first(std::min(processed.value_or(0), replies.size()));
+    const bool answered = std::any_of(answer.begin(), answer.end(),
+                                      [](const WireSegment& r) { return r.has(flag::kAck); });
+    if (want == Reply::kSilentDrop && answered) {
+      return violation(Rule::kOutOfWindowRstAnswered,
+                       what() + " outside the window " + window() + "; the stack answered it");
+    }
+    return std::nullopt;
+  }
+  if (s.has(flag::kSyn)) {
+    const Reply want = owed_reply(SegmentKind::kSyn, Placement::kInWindow, a.peer_fin_seen);
+    if (want == Reply::kChallengeAck && rst != nullptr) {
+      return violation(Rule::kSynNotChallenged,
+                       what() + " in a synchronized state; the stack answered " + describe(*rst));
+    }
+    if (want == Reply::kChallengeAck && !acked && owes(SegmentKind::kSyn, want)) {
+      return violation(Rule::kSynNotChallenged, what() + " in a synchronized state; no ACK");
+    }
+    return std::nullopt;
+  }
+  // Linux tcp_rcv_state_process() discards a segment with none of ACK, RST
+  // and SYN before any acceptability test: it draws nothing.
+  if (!s.has(flag::kAck)) return std::nullopt;
+  const SegmentKind kind = s.has(flag::kFin) ? SegmentKind::kFin
+                           : s.payload > 0   ? SegmentKind::kData
+                                             : SegmentKind::kAck;
+  const Placement placement = before(s.end(), a.rcv_wup) ? Placement::kOld
+                              : after(s.seq, a.right_edge) && after(s.seq, a.rcv_nxt_max)
+                                  ? Placement::kBeyondWindow
+                                  : Placement::kInWindow;
+  Reply want = owed_reply(kind, placement, a.peer_fin_seen);
+  // RFC 7323 5.3: a segment failing PAWS is unacceptable too; but a pure
+  // ACK failing it is an old ACK, dropped without a reply (Linux 6.16+
+  // tcp_validate_incoming(), SKB_DROP_REASON_TCP_RFC7323_PAWS_ACK).
+  if (a.paws_old) want = kind == SegmentKind::kAck ? Reply::kSilentDrop : Reply::kAckAndDrop;
+  if (want == Reply::kAckAndDrop && owes(kind, want) && !acked && rst == nullptr) {
+    return violation(Rule::kUnacceptableNotAcked,
+                     what() + (a.paws_old ? " (older TSval than echoed)" : "") +
+                         " outside the window " + window() + "; no ACK");
   }
   return std::nullopt;
 }

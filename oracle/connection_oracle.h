@@ -17,6 +17,7 @@
 #include <string>
 
 #include "oracle/peer_stream.h"
+#include "oracle/reply_model.h"
 #include "oracle/rules.h"
 #include "oracle/sequence_coverage.h"
 #include "oracle/wire_segment.h"
@@ -150,6 +151,10 @@ class ConnectionOracle {
   // hold, or than one it may hold.
   bool older_than_every_ts_recent(uint32_t ts_val) const;
   bool older_than_some_ts_recent(uint32_t ts_val) const;
+  // judge() in a synchronized state, neither side's close begun.
+  std::optional<Violation> judge_synchronized(const Arrival& a, bool acked, const WireSegment* rst,
+                                              std::optional<size_t> processed,
+                                              std::span<const WireSegment> replies) const;
   // The close, as the stack's FIN and the peer's take it (connection_close.cc).
   void note_close_sent(const WireSegment& s, netstack::Instant at);
   void note_close_arrival(const WireSegment& s, const Arrival& a);

@@ -27,70 +27,7 @@ bool fin_received(State s) {
   return s == State::kCloseWait || s == State::kClosing || s == State::kLastAck;
 }
 
-// RFC 9293 3.10.7.4 acceptability, as Linux tcp_sequence() applies it.
-bool acceptable(Placement p) {
-  return p == Placement::kExact || p == Placement::kInWindow;
-}
-
 }  // namespace
-
-std::string_view to_string(Placement p) {
-  switch (p) {
-    case Placement::kExact:
-      return "RCV.NXT";
-    case Placement::kExactMinusOne:
-      return "RCV.NXT-1";
-    case Placement::kInWindow:
-      return "in the window";
-    case Placement::kBeyondWindow:
-      return "beyond the window";
-    case Placement::kOld:
-      return "old";
-    case Placement::kWrapped:
-      return "2^31 away";
-  }
-  return "?";
-}
-
-std::string_view to_string(SegmentKind k) {
-  switch (k) {
-    case SegmentKind::kRst:
-      return "RST";
-    case SegmentKind::kSyn:
-      return "SYN";
-    case SegmentKind::kAck:
-      return "ACK";
-    case SegmentKind::kData:
-      return "data";
-    case SegmentKind::kFin:
-      return "FIN";
-    case SegmentKind::kAckOfUnsent:
-      return "ACK of unsent data";
-  }
-  return "?";
-}
-
-std::string_view to_string(Reply r) {
-  switch (r) {
-    case Reply::kAccept:
-      return "accept";
-    case Reply::kResetAccepted:
-      return "reset accepted";
-    case Reply::kAckAndDrop:
-      return "ACK and drop";
-    case Reply::kChallengeAck:
-      return "challenge ACK";
-    case Reply::kReset:
-      return "RST";
-    case Reply::kSilentDrop:
-      return "silent drop";
-  }
-  return "?";
-}
-
-std::ostream& operator<<(std::ostream& o, Reply r) {
-  return o << to_string(r);
-}
 
 bool ConnectionModel::covers(SegmentKind kind, Placement placement) const {
   if (!synchronized(state)) return false;
@@ -132,30 +69,14 @@ Reply ConnectionModel::rate_limited(Reply reply) {
 }
 
 Reply ConnectionModel::receive(SegmentKind kind, Placement placement) {
-  if (kind == SegmentKind::kRst) {
-    // RFC 5961 3.2: reset on an exact match only, challenge in the window;
-    // Linux tcp_reset_check() also resets on RCV.NXT-1 once the FIN is in.
-    const bool exact = placement == Placement::kExact ||
-                       (placement == Placement::kExactMinusOne && fin_received(state));
-    if (exact) {
-      state = State::kClosed;
-      return Reply::kResetAccepted;
-    }
-    return placement == Placement::kInWindow ? rate_limited(Reply::kChallengeAck)
-                                             : Reply::kSilentDrop;
+  const Reply owed = oracle::owed_reply(kind, placement, fin_received(state));
+  if (owed == Reply::kResetAccepted) {
+    state = State::kClosed;
+    return owed;
   }
-  // RFC 5961 4.2: a SYN in a synchronized state, in the window or not
-  // (Linux), draws a challenge ACK.
-  if (kind == SegmentKind::kSyn) return rate_limited(Reply::kChallengeAck);
-  if (!acceptable(placement)) {
-    // RFC 9293: an unacceptable segment is answered with an ACK and
-    // dropped; Linux rate-limits the answer unless the segment occupies
-    // sequence space (data, FIN).
-    const bool occupies = kind == SegmentKind::kData || kind == SegmentKind::kFin;
-    return occupies ? Reply::kAckAndDrop : rate_limited(Reply::kAckAndDrop);
+  if (owed != Reply::kAccept) {
+    return oracle::rate_limitable(kind, owed) ? rate_limited(owed) : owed;
   }
-  // RFC 5961 5.2 (Linux 6.x): an ACK of data never sent is challenged.
-  if (kind == SegmentKind::kAckOfUnsent) return rate_limited(Reply::kChallengeAck);
   // The segment acknowledges everything the stack sent, its FIN included.
   switch (state) {
     case State::kFinWait1:

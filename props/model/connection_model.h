@@ -1,6 +1,7 @@
 // A model of one TCP connection as RFC 9293, RFC 5961 and Linux (where the
 // RFCs leave a choice) say it behaves: its abstract state, and for each
-// segment the peer may send, the class of reply and the next state. It
+// segment the peer may send, the class of reply (the oracle's reply model)
+// and the next state. It
 // knows no sequence numbers: a segment is described by where it falls
 // relative to the receive window, which the property realises on the live
 // connection.
@@ -8,43 +9,19 @@
 
 #include <cstdint>
 #include <optional>
-#include <ostream>
-#include <string_view>
 
+#include "oracle/reply_model.h"
 #include "stack/tcp/state.h"
 
 namespace tcpfuzz::props {
 
-// Where a segment's sequence number falls.
-enum class Placement : uint8_t {
-  kExact,          // RCV.NXT
-  kExactMinusOne,  // RCV.NXT - 1
-  kInWindow,       // strictly inside (RCV.NXT, RCV.NXT + RCV.WND]
-  kBeyondWindow,   // past the right edge
-  kOld,            // far to the left (an old duplicate)
-  kWrapped,        // half the sequence space away
-};
-inline constexpr uint8_t kPlacementCount = 6;
-std::string_view to_string(Placement p);
-
-// What the peer sends in a synchronized state. Every one carries ACK of
-// everything the stack sent, except kAckOfUnsent (acks beyond SND.MAX) and
-// kRst/kSyn (bare).
-enum class SegmentKind : uint8_t { kRst, kSyn, kAck, kData, kFin, kAckOfUnsent };
-inline constexpr uint8_t kSegmentKindCount = 6;
-std::string_view to_string(SegmentKind k);
-
-// The class of the stack's reply.
-enum class Reply : uint8_t {
-  kAccept,         // processed (the ACK it owes may be delayed)
-  kResetAccepted,  // a RST that ends the connection
-  kAckAndDrop,     // dropped, answered with an ACK
-  kChallengeAck,   // RFC 5961 challenge ACK
-  kReset,          // answered with a RST
-  kSilentDrop,     // dropped without a word (also: a rate-limited ACK)
-};
-std::string_view to_string(Reply r);
-std::ostream& operator<<(std::ostream& o, Reply r);
+// The reply table is the reference oracle's (oracle/reply_model.h): the
+// properties and the fuzzers judge replies by the same rules.
+using oracle::kPlacementCount;
+using oracle::kSegmentKindCount;
+using oracle::Placement;
+using oracle::Reply;
+using oracle::SegmentKind;
 
 struct ConnectionModel {
   netstack::tcp::State state = netstack::tcp::State::kClosed;
