@@ -1,13 +1,17 @@
 // How the close ends a connection, from the wire (RFC 9293 3.10.7.4 for
 // CLOSING, LAST-ACK and TIME-WAIT; Linux tcp_rcv_state_process(),
 // tcp_time_wait(), tcp_timewait_state_process(), tcp_done()):
-// - the side whose FIN left first (FIN-WAIT-1, then CLOSING or FIN-WAIT-2)
-//   enters TIME-WAIT once its FIN is acknowledged and it has taken the
-//   peer's; there, for TCP_TIMEWAIT_LEN, every segment but a bare ACK at
-//   RCV.NXT (or a RST, or a SYN that may open anew) draws an ACK;
-// - the side that took the peer's FIN first (CLOSE-WAIT, then LAST-ACK) is
-//   gone once its FIN is acknowledged, and so is TIME-WAIT once it ends:
-//   a segment then draws a RST, as to no connection (RFC 9293 3.10.7.1).
+// - the side that closed first (its user's close() or shutdown(SHUT_WR)
+//   came before any FIN of the peer's arrived: FIN-WAIT-1, then CLOSING or
+//   FIN-WAIT-2) enters TIME-WAIT once its FIN is acknowledged and it has
+//   taken the peer's; there, for TCP_TIMEWAIT_LEN, every segment but a bare
+//   ACK at RCV.NXT (or a RST, or a SYN that may open anew) draws an ACK;
+// - the side that took the peer's FIN first (it had acknowledged it when
+//   its user closed: CLOSE-WAIT, then LAST-ACK) is gone once its FIN is
+//   acknowledged, and so is TIME-WAIT once it ends: a segment then draws a
+//   RST, as to no connection (RFC 9293 3.10.7.1).
+// A close between the peer's FIN arriving and the stack acknowledging it
+// may be either, and is not judged.
 // The oracle judges only once the wire proves the state, with the bounds
 // on when it was entered that the wire gives.
 #include <algorithm>
@@ -39,8 +43,18 @@ void ConnectionOracle::note_close_sent(const WireSegment& s, Instant at) {
   }
   if (s.has(flag::kFin) && !closing_.stack_fin_sent) {
     closing_.stack_fin_sent = true;
-    closing_.active = !closing_.peer_fin;
+    // The user's call, not the wire's order, decides: a FIN queued in
+    // SYN-RECEIVED or behind data may leave after the peer's was taken.
+    closing_.active = closing_.closed_before_peer_fin;
+    closing_.passive = closing_.closed_after_peer_fin_acked && closing_.peer_fin;
   }
+}
+
+void ConnectionOracle::note_close_call() {
+  if (closing_.close_called) return;
+  closing_.close_called = true;
+  closing_.closed_before_peer_fin = !peer_fin_seen_;
+  closing_.closed_after_peer_fin_acked = closing_.peer_fin.has_value();
 }
 
 void ConnectionOracle::note_close_arrival(const WireSegment& s, const Arrival& a) {
@@ -73,7 +87,8 @@ bool ConnectionOracle::surely_gone(Instant at) const {
       !closing_.fin_ack_taken_at) {
     return false;
   }
-  if (!closing_.active) return true;  // LAST-ACK took the ACK of its FIN
+  if (closing_.passive) return true;  // LAST-ACK took the ACK of its FIN
+  if (!closing_.active) return false;
   // TIME-WAIT was entered by the time the stack had acknowledged the peer's
   // FIN and taken the ACK of its own; any segment since may have restarted it.
   const Instant latest =

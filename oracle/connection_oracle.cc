@@ -397,8 +397,10 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at,
   }
   if (s.has(flag::kUrg)) urgent_seen_ = true;
   if (irs_known_ && !s.has(flag::kRst) && data.size() == s.payload) {
+    // Bytes before the peer's first data byte are not in the stream.
     const uint32_t first = s.seq + (s.has(flag::kSyn) ? 1 : 0);
-    stream_.offer(first - irs_ - 1, data);
+    const uint32_t skip = before(first, irs_ + 1) ? irs_ + 1 - first : 0;
+    if (skip < data.size()) stream_.offer(first + skip - irs_ - 1, data.subspan(skip));
   }
   if (irs_known_ && !s.has(flag::kRst)) {
     offered_.add(s.seq, s.logical_length());
@@ -660,6 +662,10 @@ std::optional<Violation> ConnectionOracle::on_call(std::string_view call, long r
   }
   if (result < 0 && result != -EAGAIN) errored_ = true;
   if (call == "close" || call == "abort" || call == "shutdown") user_closed_ = true;
+  if (call == "close" ||
+      (call == "shutdown" && args.value != static_cast<int>(netstack::tcp::ShutdownHow::kRead))) {
+    note_close_call();
+  }
   if (call == "setsockopt" && result == 0 && args.option) on_option(*args.option, args.value, at);
   if ((call == "write" || call == "sendto") && result > 0) {
     written_ += static_cast<uint64_t>(result);

@@ -157,6 +157,7 @@ class ConnectionOracle {
                                               std::span<const WireSegment> replies) const;
   // The close, as the stack's FIN and the peer's take it (connection_close.cc).
   void note_close_sent(const WireSegment& s, netstack::Instant at);
+  void note_close_call();  // close(), or shutdown() of the sending side
   void note_close_arrival(const WireSegment& s, const Arrival& a);
   bool surely_in_time_wait(netstack::Instant at) const;
   bool surely_gone(netstack::Instant at) const;
@@ -238,7 +239,14 @@ class ConnectionOracle {
   // tcp_done(): where the close leaves the connection, as the wire tells.
   struct Closing {
     bool stack_fin_sent = false;
-    bool active = false;  // the stack's FIN left before it acknowledged the peer's
+    // The first close() or shutdown(SHUT_WR): made before any FIN of the
+    // peer's arrived (FIN-WAIT-1 follows), or after the stack acknowledged
+    // one (CLOSE-WAIT had been reached). Between the two, it may be either.
+    bool closed_before_peer_fin = false;
+    bool closed_after_peer_fin_acked = false;
+    bool close_called = false;
+    bool active = false;   // FIN-WAIT-1, CLOSING or FIN-WAIT-2, then TIME-WAIT
+    bool passive = false;  // CLOSE-WAIT, then LAST-ACK
     // The peer's FIN the stack acknowledged (RCV.NXT is one past it since),
     // when it first arrived and when the stack acknowledged it.
     std::optional<uint32_t> peer_fin;

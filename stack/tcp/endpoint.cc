@@ -131,7 +131,7 @@ Expected<size_t, Errno> Endpoint::write(std::span<const uint8_t> data, bool more
   return finish_call("write", std::move(result), args);
 }
 Errno Endpoint::shutdown(ShutdownHow how) {
-  return finish_call("shutdown", shutdown_impl(how));
+  return finish_call("shutdown", shutdown_impl(how), {.value = static_cast<int>(how)});
 }
 void Endpoint::close() {
   close_impl();

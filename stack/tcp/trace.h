@@ -62,7 +62,8 @@ struct SegmentOut {
 };
 
 // What a socket call carried that an observer may judge: the bytes a read
-// returned or a write took, the option a setsockopt set.
+// returned or a write took, the option a setsockopt set (`value` is also
+// shutdown()'s ShutdownHow).
 struct CallArgs {
   std::span<const uint8_t> bytes{};
   std::optional<SockOpt> option{};

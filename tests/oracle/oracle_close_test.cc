@@ -99,6 +99,46 @@ TEST_F(ActiveCloseTest, ASegmentInTimeWaitRestartsIt) {
   EXPECT_EQ(rule(), "none");
 }
 
+TEST_F(OracleTest, TheUsersCloseNotTheWiresOrderMakesTheActiveSide) {
+  // A FIN queued before the peer's (here in SYN-RECEIVED of a passive open
+  // not yet confirmed) may leave after the stack acknowledged the peer's:
+  // FIN-WAIT-1, CLOSING, then TIME-WAIT all the same.
+  establish();
+  call(35, "close", 0);
+  peer(40, {.flags = flag::kFin | flag::kAck, .seq = 1001, .ack = 5101});
+  stack(40, {.seq = 5101, .ack = 1002});
+  stack(40, {.flags = flag::kFin | flag::kAck, .seq = 5101, .ack = 1002});
+  peer(50, {.seq = 1002, .ack = 5102});
+  peer(1000, {.flags = flag::kFin | flag::kAck, .seq = 1001, .ack = 5102});
+  stack(1000, {.flags = flag::kRst, .seq = 5102});
+  EXPECT_EQ(rule(), "oracle: time-wait-not-kept");
+}
+
+TEST_F(OracleTest, ACloseBetweenThePeersFinAndItsAckIsNotJudged) {
+  establish();
+  peer(40, {.flags = flag::kFin | flag::kAck, .seq = 1001, .ack = 5101});
+  call(40, "close", 0);  // CLOSE-WAIT or FIN-WAIT-1: the ACK of the FIN has not left
+  stack(41, {.seq = 5101, .ack = 1002});
+  stack(41, {.flags = flag::kFin | flag::kAck, .seq = 5101, .ack = 1002});
+  peer(50, {.seq = 1002, .ack = 5102});
+  peer(60, {.seq = 1002, .ack = 5102, .len = 10});
+  stack(60, {.seq = 5102, .ack = 1002});
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, ShuttingDownTheReadSideIsNoClose) {
+  establish();
+  call(35, "shutdown", 0, {.value = static_cast<int>(netstack::tcp::ShutdownHow::kRead)});
+  peer(40, {.flags = flag::kFin | flag::kAck, .seq = 1001, .ack = 5101});
+  stack(40, {.seq = 5101, .ack = 1002});
+  call(45, "close", 0);
+  stack(45, {.flags = flag::kFin | flag::kAck, .seq = 5101, .ack = 1002});
+  peer(50, {.seq = 1002, .ack = 5102});
+  peer(60, {.seq = 1002, .ack = 5102, .len = 10});
+  stack(60, {.seq = 5102, .ack = 1002});  // LAST-ACK is over: this must be a RST
+  EXPECT_EQ(rule(), "oracle: closed-not-reset");
+}
+
 class PassiveCloseTest : public OracleTest {
  protected:
   // The peer's FIN comes first (CLOSE-WAIT); the stack's FIN follows

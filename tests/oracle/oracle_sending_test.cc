@@ -59,6 +59,20 @@ TEST_F(OracleTest, BytesOfferedTwiceDifferentlyAreEitherCopy) {
   EXPECT_EQ(rule(), "none");
 }
 
+TEST_F(OracleTest, ASegmentStartingBeforeTheStreamCountsFromItsFirstByte) {
+  establish();
+  peer_data(40, {.seq = 1003, .ack = 5101}, "xy");       // out of order, offsets 2-3
+  peer_data(41, {.seq = 999, .ack = 5101}, "..abcdef");  // the SYN's place and before: not data
+  stack(41, {.seq = 5101, .ack = 1007});
+  call(50, "read", 6, bytes("abcdef"));  // "cd" or "xy" at offsets 2-3: either copy
+  EXPECT_EQ(rule(), "none");
+  call(51, "peek", 0);
+  peer_data(60, {.seq = 995, .ack = 5101}, "......abcdefg");
+  stack(60, {.seq = 5101, .ack = 1008});
+  call(70, "read", 1, bytes("h"));  // offset 6 was "g"
+  EXPECT_EQ(rule(), "oracle: read-wrong-bytes");
+}
+
 TEST_F(OracleTest, UrgentDataLeavesTheStreamUnjudged) {
   // Linux takes the urgent byte out of the stream (no SO_OOBINLINE).
   establish();

@@ -29,8 +29,8 @@ TEST(ReplyModel, ASynIsChallengedWhereverItFalls) {
 }
 
 TEST(ReplyModel, UnacceptableSegmentsAreAckedAndDropped) {
-  for (const SegmentKind k : {SegmentKind::kAck, SegmentKind::kData, SegmentKind::kFin,
-                              SegmentKind::kAckOfUnsent}) {
+  for (const SegmentKind k :
+       {SegmentKind::kAck, SegmentKind::kData, SegmentKind::kFin, SegmentKind::kAckOfUnsent}) {
     EXPECT_EQ(owed_reply(k, Placement::kBeyondWindow, false), Reply::kAckAndDrop) << to_string(k);
     EXPECT_EQ(owed_reply(k, Placement::kOld, false), Reply::kAckAndDrop) << to_string(k);
     EXPECT_EQ(owed_reply(k, Placement::kExactMinusOne, false), Reply::kAckAndDrop);
