@@ -92,8 +92,11 @@ std::optional<Violation> ConnectionOracle::check_keepalive(Instant now) const {
   // connection idle for TCP_KEEPIDLE sends a probe, then one every
   // TCP_KEEPINTVL while unanswered. Judged only where this socket set them
   // (the sysctls' values are not on the wire) and neither side has closed.
+  // Linux keeps no keepalive while data is in flight: judged only once the
+  // stack surely took the ACK of everything it sent (a SYN acknowledging
+  // it, say, is only challenged).
   if (!keepalive_.on || !keepalive_.idle || user_closed_ || stack_fin_ || peer_fin_seen_ ||
-      unsent_data() > 0) {
+      unsent_data() > 0 || before(sure_una(), snd_max_)) {
     return std::nullopt;
   }
   const Instant idle_since = std::max(keepalive_.on_at, last_arrival_at_);

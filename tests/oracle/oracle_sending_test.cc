@@ -149,6 +149,21 @@ TEST_F(OracleTest, AnUnansweredKeepaliveProbeNotRepeatedIsCaught) {
   EXPECT_EQ(rule(), "oracle: keepalive-missing");
 }
 
+TEST_F(OracleTest, NoKeepaliveWhileDataMayBeInFlight) {
+  // A SYN-ACK acknowledging the data is challenged, not taken: the data
+  // is in flight still, and Linux keeps no keepalive then.
+  establish();
+  call(40, "setsockopt", 0, option(SockOpt::kKeepAlive, 1));
+  call(40, "setsockopt", 0, option(SockOpt::kKeepIdle, 1));
+  call(50, "write", 100);
+  stack(50, {.seq = 5101, .ack = 1001, .len = 100});
+  peer(60, {.flags = flag::kSyn | flag::kAck, .seq = 1000, .ack = 5201});
+  stack(60, {.seq = 5201, .ack = 1001});
+  stack(300, {.seq = 5101, .ack = 1001, .len = 100});
+  clock(3000);
+  EXPECT_EQ(rule(), "none");
+}
+
 TEST_F(OracleTest, KeepaliveOptionsSetBeforeTheConnectionCount) {
   oracle_.on_socket_call(at(0), kEndpoint, netstack::tcp::State::kClosed, "setsockopt", 0,
                          option(SockOpt::kKeepAlive, 1));
