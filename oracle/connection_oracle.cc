@@ -685,14 +685,19 @@ std::optional<Violation> ConnectionOracle::on_read(std::string_view call, long r
                            std::to_string(bytes_read_) + " bytes read, but the peer sent " +
                            std::to_string(received_data()) + " in order");
     }
-    const auto wrong = urgent_seen_ ? std::nullopt : stream_.first_mismatch(bytes_read_, bytes);
+    const auto wrong = urgent_seen_
+                           ? std::nullopt
+                           : stream_.first_mismatch(static_cast<uint32_t>(bytes_read_), bytes);
     if (wrong) {
       return violation(Rule::kReadWrongBytes,
                        std::string(call) + " returned a byte at stream offset " +
                            std::to_string(*wrong) + " (sequence number " +
                            std::to_string(irs_ + 1 + *wrong) + ") that the peer never sent there");
     }
-    if (call == "read") bytes_read_ = total;
+    if (call == "read") {
+      bytes_read_ = total;
+      stream_.consume_to(static_cast<uint32_t>(total));
+    }
     return std::nullopt;
   }
   if (result == 0 && call == "read" && !user_closed_ && !errored_ && !reset_explained_ &&
