@@ -39,7 +39,9 @@ void ConnectionOracle::start_incarnation(uint32_t iss, bool passive, const WireS
   const auto syns = peer_syns_;
   const size_t count = peer_syn_count_;
   const uint32_t incarnation = incarnation_ + 1;
+  PeerStream stream = release_stream();
   *this = ConnectionOracle(local_, local_port_, remote_, remote_port_);
+  stream_ = std::move(stream);
   peer_syns_ = syns;
   peer_syn_count_ = count;
   incarnation_ = incarnation;

@@ -15,6 +15,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 
 #include "oracle/peer_stream.h"
 #include "oracle/reply_model.h"
@@ -107,6 +108,13 @@ class ConnectionOracle {
   // The peer's segment at `at` reached the stack while its allocations
   // could fail: an ACK it owed may have armed the rate limit and been lost.
   void on_reply_may_have_failed(netstack::Instant at) { limiter_armed_at_ = at; }
+  // The record of the peer's bytes, emptied: its memory serves another
+  // connection (an oracle reused across runs allocates it once).
+  PeerStream release_stream() {
+    stream_.clear();
+    return std::move(stream_);
+  }
+  void adopt_stream(PeerStream stream) { stream_ = std::move(stream); }
   // The stack reported the connection closed (suspends judging only).
   void on_closed();
   // An ICMP error reached the host: it may end a connection, which the

@@ -30,6 +30,10 @@ ConnectionOracle& Oracle::connection_for(const WireSegment& s, bool outbound, si
   } else {
     connections_.emplace_back(s.dst, s.dst_port, s.src, s.src_port);
   }
+  if (!spare_streams_.empty()) {
+    connections_.back().adopt_stream(std::move(spare_streams_.back()));
+    spare_streams_.pop_back();
+  }
   return connections_.back();
 }
 
@@ -84,6 +88,8 @@ void Oracle::check_deadlines(Instant now) {
 
 void Oracle::reset() {
   failure_.reset();
+  // The stream records keep their memory for the next run's connections.
+  for (ConnectionOracle& c : connections_) spare_streams_.push_back(c.release_stream());
   connections_.clear();
   endpoints_.clear();
   pending_options_.clear();

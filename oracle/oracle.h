@@ -124,6 +124,7 @@ class Oracle final : public testbed::Observer {
   FailureHandler on_failure_;
   std::optional<std::string> failure_;
   std::vector<ConnectionOracle> connections_;
+  std::vector<PeerStream> spare_streams_;  // emptied, their capacity kept
   std::vector<EndpointLink> endpoints_;
   std::vector<PendingOption> pending_options_;
   std::optional<TracedOut> traced_out_;

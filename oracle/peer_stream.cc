@@ -36,8 +36,7 @@ void PeerStream::offer(uint32_t offset, std::span<const uint8_t> bytes) {
   }
   const size_t seen_end = std::min<size_t>(end, fresh_from);
   // A copy of what was offered before (a retransmission) changes nothing.
-  if (start < seen_end &&
-      std::memcmp(bytes_.data() + start, bytes.data(), seen_end - start) == 0 &&
+  if (start < seen_end && std::memcmp(bytes_.data() + start, bytes.data(), seen_end - start) == 0 &&
       std::memchr(marks_.data() + start, kNever, seen_end - start) == nullptr) {
     return;
   }
