@@ -373,13 +373,15 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at,
     wild_echo_ = true;
   }
   // RFC 1122 4.2.3.2, Linux tcp_data_queue(): data or a FIN that starts
-  // where RCV.NXT surely is or before, or beyond the window, draws an ACK,
+  // where RCV.NXT surely is or before, or beyond the window (data: at its
+  // right edge already, which Linux drops and ACKs at once), draws an ACK,
   // at once or delayed, whether the stack takes it or not. Not one that may
   // be out of order inside the window: Linux tcp_data_queue_ofo() drops it
   // unanswered when receive memory runs out. Not a segment without ACK
   // (dropped unseen), nor one whose ACK may draw a rate-limited challenge
   // instead (below SND.UNA, or of unsent data).
-  const bool ack_certain = !after(s.seq, a.rcv_wup) || after(s.seq, a.right_edge);
+  const bool ack_certain = !after(s.seq, a.rcv_wup) || after(s.seq, a.right_edge) ||
+                           (s.payload > 0 && !edge_from_syn_ && s.seq == a.right_edge);
   if (a.judged_states && !a.peer_fin_seen && !ack_owed_since_ && !s.md5 && ack_certain &&
       s.logical_length() > 0 && s.has(flag::kAck) && !s.has(flag::kSyn) && !s.has(flag::kRst) &&
       between(s.ack, peer_acked_, snd_max_)) {
@@ -408,8 +410,13 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at,
     offered_.add(s.seq, s.logical_length());
     // RFC 9293 3.10.7.4: only segments with ACK, starting inside the
     // window, passing PAWS and acknowledging nothing unsent carry data in.
+    // Linux tcp_data_queue(): data starting at the right edge is dropped (a
+    // zero window's included); a bare FIN there is taken. A SYN-ACK's
+    // unscaled window may understate the edge: there the edge may take data.
+    const bool starts_inside = s.payload > 0 && !edge_from_syn_ ? before(s.seq, max_right_edge_)
+                                                                : !after(s.seq, max_right_edge_);
     const bool takes = s.has(flag::kAck) && !s.has(flag::kSyn) && !after(s.ack, snd_max_) &&
-                       !after(s.seq, max_right_edge_) && !a.paws_old;
+                       starts_inside && !a.paws_old;
     if (takes && s.has(flag::kFin)) {
       const uint32_t fin = s.seq + s.payload;
       note_peer_fin(fin, !before(fin, accepted_.contiguous_end()), at);

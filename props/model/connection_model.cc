@@ -46,7 +46,6 @@ bool ConnectionModel::covers(SegmentKind kind, Placement placement) const {
       return placement != Placement::kExactMinusOne || fin_received(state);
     case SegmentKind::kSyn:
     case SegmentKind::kAck:
-      return placement != Placement::kExactMinusOne;
     case SegmentKind::kData:
       return placement != Placement::kExactMinusOne;
     case SegmentKind::kFin:

@@ -55,12 +55,34 @@ TEST_F(OracleTest, AckOfDataThatStartedBeyondTheWindow) {
   EXPECT_EQ(rule(), "oracle: accepted-unacceptable-data");
 }
 
-TEST_F(OracleTest, DataStartingAtTheRightEdgeMayBeTaken) {
+TEST_F(OracleTest, DataStartingAtTheRightEdgeIsNotTaken) {
   establish(1);  // right edge 1129
   peer(50, {.seq = 1001, .ack = 5101, .len = 128});
-  peer(50, {.seq = 1129, .ack = 5101, .len = 1});  // seq == edge: Linux tcp_sequence() takes it
+  // seq == edge: tcp_sequence() lets it through, tcp_data_queue() drops it
+  // (a zero window, TCPZEROWINDOWDROP).
+  peer(50, {.seq = 1129, .ack = 5101, .len = 1});
+  stack(50, {.seq = 5101, .ack = 1130, .window = 0});
+  EXPECT_EQ(rule(), "oracle: accepted-unacceptable-data");
+}
+
+TEST_F(OracleTest, ABareFinAtTheRightEdgeIsTaken) {
+  establish(1);  // right edge 1129
+  peer(50, {.seq = 1001, .ack = 5101, .len = 128});
+  peer(50, {.flags = flag::kFin | flag::kAck, .seq = 1129, .ack = 5101});
   stack(50, {.seq = 5101, .ack = 1130, .window = 0});
   EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, DataAtTheRightEdgeOwesAnAck) {
+  establish(1);  // RCV.WUP 1001, right edge 1129
+  // Out of order inside the window: Linux may drop it unanswered (memory).
+  peer(50, {.seq = 1029, .ack = 5101, .len = 100});
+  // Starting at the edge: dropped, and an ACK goes at once (quickack).
+  peer(60, {.seq = 1129, .ack = 5101, .len = 10});
+  clock(560);
+  EXPECT_EQ(rule(), "none");
+  clock(561);
+  EXPECT_EQ(rule(), "oracle: ack-delayed-too-long");
 }
 
 TEST_F(OracleTest, AckOfDataFailingPaws) {
