@@ -611,9 +611,10 @@ std::optional<Violation> ConnectionOracle::judge_synchronized(
 
 namespace {
 
-// RFC 7323 5.3 / Linux tcp_paws_check(): older by more than a tick.
+// RFC 7323 5.3 / Linux tcp_paws_check(): older by more than a tick; a
+// TS.Recent of 0 rejects nothing (peers whose SYN carried TSval 0).
 bool paws_older(uint32_t ts_val, uint32_t recent) {
-  return static_cast<int32_t>(recent - ts_val) > kPawsWindow;
+  return recent != 0 && static_cast<int32_t>(recent - ts_val) > kPawsWindow;
 }
 
 }  // namespace

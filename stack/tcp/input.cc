@@ -4,6 +4,7 @@
 // tcp_data_queue(), tcp_fin()). Each of the RFC's eight steps is named at
 // its check in handle_synchronized().
 #include <algorithm>
+#include <chrono>
 
 #include "stack/tcp/endpoint.h"
 #include "stack/tcp/protocol.h"
@@ -74,9 +75,13 @@ bool Endpoint::check_timestamp(const Segment& s) {
   // it (checked against Linux 6.18 with packetdrill), and Linux wins.
   if (!ts_enabled_ || !s.options.timestamps) return true;
   // RFC 7323 5.3 (PAWS): an older timestamp marks an old duplicate. Linux
-  // accepts a RST regardless (tcp_validate_incoming()).
-  const auto age = static_cast<int32_t>(s.options.timestamps->value - ts_recent_);
-  if (age < 0 && !s.has(kRst)) {
+  // accepts a RST regardless (tcp_validate_incoming()), and tcp_paws_check()
+  // a TSval one tick behind (TCP_PAWS_WINDOW), any TSval once TS.Recent is
+  // 24 days old, and any while TS.Recent is 0 (peers that start at 0).
+  const auto behind = static_cast<int32_t>(ts_recent_ - s.options.timestamps->value);
+  const bool old =
+      behind > 1 && ts_recent_ != 0 && now() - ts_recent_stamp_ < std::chrono::hours(24 * 24);
+  if (old && !s.has(kRst)) {
     ++protocol_.stats().paws_rejected;
     send_dup_ack_rate_limited(s);
     trace_in(s, Verdict::kPawsRejected);

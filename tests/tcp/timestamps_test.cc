@@ -28,12 +28,22 @@ TEST_F(Timestamps, NegotiatedAndEchoed) {
 TEST_F(Timestamps, PawsDropsAnOlderTimestampAndAcks) {
   h.in(data(1001, 150));
   h.out();
-  h.in(data(1002, 149, {2}));  // older TSval: an old duplicate (RFC 7323 5.3)
+  // Older by two ticks: an old duplicate (RFC 7323 5.3; Linux lets one
+  // tick through, TCP_PAWS_WINDOW).
+  h.in(data(1002, 148, {2}));
   const Seg ack = h.out();
   EXPECT_EQ(ack.ack, 1002u);  // the data was not taken
   EXPECT_EQ(ack.options.timestamps->echo_reply, 150u);
   EXPECT_EQ(h.tcp.stats().paws_rejected, 1u);
   EXPECT_EQ(ep->info().readable_bytes, 1u);
+}
+
+TEST_F(Timestamps, PawsLetsOneTickBehindThrough) {
+  h.in(data(1001, 150));
+  h.out();
+  h.in(data(1002, 149, {2}));  // Linux tcp_paws_check(): within TCP_PAWS_WINDOW
+  EXPECT_EQ(h.tcp.stats().paws_rejected, 0u);
+  EXPECT_EQ(ep->info().readable_bytes, 2u);
 }
 
 TEST_F(Timestamps, RstIsNotSubjectToPaws) {
