@@ -41,13 +41,9 @@ void ConnectionOracle::note_close_sent(const WireSegment& s, Instant at) {
       break;
     }
   }
-  if (s.has(flag::kFin) && !closing_.stack_fin_sent) {
-    closing_.stack_fin_sent = true;
-    // The user's call, not the wire's order, decides: a FIN queued in
-    // SYN-RECEIVED or behind data may leave after the peer's was taken.
-    closing_.active = closing_.closed_before_peer_fin;
-    closing_.passive = closing_.closed_after_peer_fin_acked && closing_.peer_fin;
-  }
+  // The user's call, not the wire's order, then decides the side: a FIN
+  // queued in SYN-RECEIVED or behind data may leave after the peer's was taken.
+  if (s.has(flag::kFin)) closing_.stack_fin_sent = true;
 }
 
 void ConnectionOracle::note_close_call() {
@@ -73,7 +69,7 @@ void ConnectionOracle::note_close_arrival(const WireSegment& s, const Arrival& a
 }
 
 bool ConnectionOracle::surely_in_time_wait(Instant at) const {
-  if (closing_.ended || !closing_.active || !closing_.peer_fin || !closing_.fin_ack_taken_at) {
+  if (closing_.ended || !closing_.active() || !closing_.peer_fin || !closing_.fin_ack_taken_at) {
     return false;
   }
   // It entered TIME-WAIT no sooner than both the peer's FIN and an ACK of
@@ -87,8 +83,8 @@ bool ConnectionOracle::surely_gone(Instant at) const {
       !closing_.fin_ack_taken_at) {
     return false;
   }
-  if (closing_.passive) return true;  // LAST-ACK took the ACK of its FIN
-  if (!closing_.active) return false;
+  if (closing_.passive()) return true;  // LAST-ACK took the ACK of its FIN
+  if (!closing_.active()) return false;
   // TIME-WAIT was entered by the time the stack had acknowledged the peer's
   // FIN and taken the ACK of its own; any segment since may have restarted it.
   const Instant latest =
@@ -119,7 +115,7 @@ std::optional<Violation> ConnectionOracle::judge_after_close(const Arrival& a, b
   if (a.gone && owed && rst == nullptr) {
     return violation(Rule::kClosedNotReset,
                      "the peer sent " + describe(s) + " after the connection ended (" +
-                         (closing_.active ? "TIME-WAIT over" : "LAST-ACK acknowledged") +
+                         (closing_.active() ? "TIME-WAIT over" : "LAST-ACK acknowledged") +
                          "); the stack sent no RST");
   }
   return std::nullopt;

@@ -253,8 +253,10 @@ class ConnectionOracle {
     bool closed_before_peer_fin = false;
     bool closed_after_peer_fin_acked = false;
     bool close_called = false;
-    bool active = false;   // FIN-WAIT-1, CLOSING or FIN-WAIT-2, then TIME-WAIT
-    bool passive = false;  // CLOSE-WAIT, then LAST-ACK
+    // FIN-WAIT-1, CLOSING or FIN-WAIT-2, then TIME-WAIT.
+    bool active() const { return stack_fin_sent && closed_before_peer_fin; }
+    // CLOSE-WAIT, then LAST-ACK.
+    bool passive() const { return stack_fin_sent && closed_after_peer_fin_acked; }
     // The peer's FIN the stack acknowledged (RCV.NXT is one past it since),
     // when it first arrived and when the stack acknowledged it.
     std::optional<uint32_t> peer_fin;

@@ -121,17 +121,18 @@ class OracleTest : public ::testing::Test {
 
   // The same with timestamps: the peer's TSval 200, echoed by the stack's
   // 10 bytes (TSval 10); SND.NXT 5011.
-  void establish_with_timestamps() {
-    peer(0, {.flags = flag::kSyn, .seq = 1000, .window = 65535, .wscale = 7, .ts_val = 100});
+  // `syn_ts` and `ack_ts` are the TSvals of the peer's SYN and ACK.
+  void establish_with_timestamps(uint32_t syn_ts = 100, uint32_t ack_ts = 200) {
+    peer(0, {.flags = flag::kSyn, .seq = 1000, .window = 65535, .wscale = 7, .ts_val = syn_ts});
     stack(0, {.flags = flag::kSyn | flag::kAck,
               .seq = 5000,
               .ack = 1001,
               .window = 64256,
               .wscale = 7,
               .ts_val = 9,
-              .ts_ecr = 100});
-    peer(10, {.seq = 1001, .ack = 5001, .ts_val = 200, .ts_ecr = 9});
-    stack(20, {.seq = 5001, .ack = 1001, .len = 10, .ts_val = 10, .ts_ecr = 200});
+              .ts_ecr = syn_ts});
+    peer(10, {.seq = 1001, .ack = 5001, .ts_val = ack_ts, .ts_ecr = 9});
+    stack(20, {.seq = 5001, .ack = 1001, .len = 10, .ts_val = 10, .ts_ecr = ack_ts});
   }
 
   std::string rule() {

@@ -88,16 +88,7 @@ TEST_F(OracleTest, DataAtTheRightEdgeOwesAnAck) {
 TEST_F(OracleTest, ATsRecentOfZeroRejectsNothing) {
   // Linux tcp_paws_check(): TS.Recent 0 (a peer whose SYN carried TSval 0)
   // lets any TSval through, so data "older" than 0 may be taken.
-  peer(0, {.flags = flag::kSyn, .seq = 1000, .window = 65535, .wscale = 7, .ts_val = 0});
-  stack(0, {.flags = flag::kSyn | flag::kAck,
-            .seq = 5000,
-            .ack = 1001,
-            .window = 64256,
-            .wscale = 7,
-            .ts_val = 9,
-            .ts_ecr = 0});
-  peer(10, {.seq = 1001, .ack = 5001, .ts_val = 0, .ts_ecr = 9});
-  stack(20, {.seq = 5001, .ack = 1001, .len = 10, .ts_val = 10, .ts_ecr = 0});
+  establish_with_timestamps(0, 0);
   peer(30, {.seq = 1001, .ack = 5011, .len = 50, .ts_val = 4294967000u, .ts_ecr = 10});
   stack(30, {.seq = 5011, .ack = 1051, .ts_val = 11, .ts_ecr = 4294967000u});
   EXPECT_EQ(rule(), "none");
