@@ -399,7 +399,7 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at,
         PeerSyn{s.seq, s.payload, s.has(flag::kFin), s.window_scale, s.ts_val.has_value()};
     if (peer_syn_count_ < peer_syns_.size()) ++peer_syn_count_;
   }
-  if (s.has(flag::kUrg)) urgent_seen_ = true;
+  if (s.has(flag::kUrg)) ++urgent_segments_;
   if (irs_known_ && !s.has(flag::kRst) && data.size() == s.payload) {
     // Bytes before the peer's first data byte are not in the stream.
     const uint32_t first = s.seq + (s.has(flag::kSyn) ? 1 : 0);
@@ -646,8 +646,12 @@ bool ConnectionOracle::eof_allowed() const {
   // RFC 9293 3.10.7.4 eighth (Linux tcp_rcv_state_process(), CLOSE-WAIT,
   // CLOSING, LAST-ACK): text past a taken FIN is ignored, so end-of-file
   // may come at any FIN the bytes before it reach.
+  // Each URG segment may have taken one urgent byte out of the stream
+  // (Linux tcp_check_urg(), tcp_recvmsg_locked()).
   const auto ends_here = [&](uint32_t fin) {
-    return accepted_.covers_up_to(fin + 1) && bytes_read_ == fin - accepted_.isn() - 1;
+    const uint64_t before_fin = fin - accepted_.isn() - 1;
+    return accepted_.covers_up_to(fin + 1) && bytes_read_ <= before_fin &&
+           before_fin - bytes_read_ <= urgent_segments_;
   };
   if (earliest_fin_ && ends_here(*earliest_fin_)) return true;
   for (size_t i = 0; i < peer_fin_count_; ++i) {
@@ -681,7 +685,8 @@ std::optional<Violation> ConnectionOracle::on_call(std::string_view call, long r
     written_ += static_cast<uint64_t>(result);
     last_write_at_ = at;
   }
-  if (call != "read" && call != "peek") return std::nullopt;
+  // splice() takes from the stream as read() does (Linux tcp_read_sock()).
+  if (call != "read" && call != "peek" && call != "splice") return std::nullopt;
   return on_read(call, result, args.bytes);
 }
 
@@ -695,7 +700,7 @@ std::optional<Violation> ConnectionOracle::on_read(std::string_view call, long r
                            std::to_string(bytes_read_) + " bytes read, but the peer sent " +
                            std::to_string(received_data()) + " in order");
     }
-    const auto wrong = urgent_seen_
+    const auto wrong = urgent_segments_ > 0
                            ? std::nullopt
                            : stream_.first_mismatch(static_cast<uint32_t>(bytes_read_), bytes);
     if (wrong) {
@@ -704,12 +709,13 @@ std::optional<Violation> ConnectionOracle::on_read(std::string_view call, long r
                            std::to_string(*wrong) + " (sequence number " +
                            std::to_string(irs_ + 1 + *wrong) + ") that the peer never sent there");
     }
-    if (call == "read") {
+    if (call != "peek") {
       bytes_read_ = total;
       stream_.consume_to(static_cast<uint32_t>(total));
     }
     return std::nullopt;
   }
+  // (A splice() stopped at the urgent mark returns 0 too: only read() is judged.)
   if (result == 0 && call == "read" && !user_closed_ && !errored_ && !reset_explained_ &&
       !eof_allowed()) {
     return violation(Rule::kEofBeforeData,

@@ -240,8 +240,9 @@ class ConnectionOracle {
   bool user_closed_ = false;        // close, shutdown or abort was called
   bool errored_ = false;            // a call failed with something other than EAGAIN
   uint64_t bytes_read_ = 0;
-  PeerStream stream_;         // the peer's bytes, to judge what reads return
-  bool urgent_seen_ = false;  // URG: Linux takes the urgent byte out of the stream
+  PeerStream stream_;  // the peer's bytes, to judge what reads return
+  // URG segments seen: each may take an urgent byte out of the stream.
+  uint32_t urgent_segments_ = 0;
 
   // RFC 9293 3.10.7.4 (CLOSING, LAST-ACK, TIME-WAIT) / Linux tcp_time_wait(),
   // tcp_done(): where the close leaves the connection, as the wire tells.

@@ -17,6 +17,7 @@
 #include "fuzz/cli/input_file.h"
 #include "fuzz/harness/state_coverage.h"
 #include "fuzz/harness/state_diagram.h"
+#include "fuzz/scenario/linux_symbols.h"
 #include "stack/tcp/state.h"
 
 namespace tcpfuzz::cli {
@@ -124,6 +125,13 @@ int Cov::run() {
               allowed_reached, allowed.size());
   std::printf("segments     %zu (state, segment kind, verdict) triples\n",
               coverage.triples().size());
+  std::printf("calls        %2zu:", coverage.calls().size());
+  for (const auto& [call, option] : coverage.calls()) {
+    std::printf(" %s", call.c_str());
+    if (option)
+      std::printf("(%s)", std::string(scenario::socket_option_name(*option).name).c_str());
+  }
+  std::printf("\n");
   std::string missing;
   for (const auto& [from, to] : allowed) {
     if (!coverage.transitions().contains({from, to})) missing += " " + name(from) + "->" + name(to);

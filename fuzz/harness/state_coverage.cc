@@ -24,4 +24,9 @@ void StateCoverage::on_segment_in(Instant, tcp::EndpointId, tcp::State s,
   triples_.emplace(s, segment_kind(h.flags, payload), v);
 }
 
+void StateCoverage::on_socket_call(Instant, tcp::EndpointId, tcp::State, std::string_view call,
+                                   long, const tcp::CallArgs& args) {
+  calls_.emplace(std::string(call), args.option);
+}
+
 }  // namespace tcpfuzz::harness

@@ -7,7 +7,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
+#include <string>
 #include <tuple>
 #include <utility>
 
@@ -31,6 +33,10 @@ class StateCoverage final : public netstack::tcp::Tracer {
     return transition_hits_;
   }
   bool reached(netstack::tcp::State s) const { return states_[static_cast<size_t>(s)]; }
+  // The socket calls made (the stack's names: read, read-oob, setsockopt,
+  // ...), with the option for getsockopt()/setsockopt().
+  using Call = std::pair<std::string, std::optional<netstack::tcp::SockOpt>>;
+  const std::set<Call>& calls() const { return calls_; }
 
   // Begin Tracer implementation.
   void on_transition(netstack::Instant, netstack::tcp::EndpointId, netstack::tcp::State from,
@@ -38,12 +44,16 @@ class StateCoverage final : public netstack::tcp::Tracer {
   void on_segment_in(netstack::Instant, netstack::tcp::EndpointId, netstack::tcp::State s,
                      const netstack::header::TcpHeader& h, size_t payload,
                      netstack::tcp::Verdict v) override;
+  void on_socket_call(netstack::Instant, netstack::tcp::EndpointId, netstack::tcp::State,
+                      std::string_view call, long result,
+                      const netstack::tcp::CallArgs& args) override;
   // End Tracer implementation.
 
  private:
   std::array<bool, netstack::tcp::kStateCount> states_{};
   std::set<std::pair<netstack::tcp::State, netstack::tcp::State>> transitions_;
   std::set<Triple> triples_;
+  std::set<Call> calls_;
   std::map<std::pair<netstack::tcp::State, netstack::tcp::State>, uint64_t> transition_hits_;
 };
 

@@ -77,6 +77,8 @@ uint16_t ScenarioMutator::call_argument(CallOp op) {
       return pick<uint16_t>({0, 1, 5, 65535 /* -1 */, 60});
     case CallOp::kSendZerocopy:
     case CallOp::kFastOpenSendto:
+    case CallOp::kSendOob:
+    case CallOp::kSplice:
       return pick<uint16_t>({0, 1, 100, 1448, 3000});
     case CallOp::kNotSentLowat:
       return pick<uint16_t>({0, 1, 1000, 4000, 65535});
@@ -107,6 +109,12 @@ InjectSegment ScenarioMutator::random_segment() {
   s.options = (s.flags & flag::kSyn) != 0 ? kSynOptions : pick<uint8_t>({0, kTs, kTs | kSack});
   if (one_in(8)) s.options = static_cast<uint8_t>(below(32));
   s.absolute = one_in(20);
+  if (one_in(16)) {
+    // Urgent data: the pointer mostly just past the payload (BSD's and
+    // Linux's convention), else anywhere a byte can say.
+    s.flags |= flag::kUrg;
+    s.urgent = one_in(3) ? static_cast<uint8_t>(below(256)) : s.payload;
+  }
   return s;
 }
 
@@ -152,7 +160,11 @@ void ScenarioMutator::tweak(BinaryEvent& e) {
         s->options ^= static_cast<uint8_t>(1U << below(5));
         break;
       case 6:
-        s->absolute = !s->absolute;
+        if (one_in(2)) {
+          s->absolute = !s->absolute;
+        } else {
+          s->urgent = one_in(2) ? static_cast<uint8_t>(below(256)) : s->payload;
+        }
         break;
       default:
         *s = random_segment();

@@ -2,6 +2,7 @@
 // kExtendedMarker): the socket features added after the first format,
 // each applied through SocketCalls and recorded as the script line that
 // makes it, as the classic calls are (binary_runner.cc).
+#include <linux/sockios.h>
 #include <poll.h>
 #include <sys/epoll.h>
 
@@ -58,7 +59,7 @@ void BinaryRunner::extended_call(int fd, const SocketCall& c) {
       set_option(fd, SockOpt::kZerocopy, c.arg & 1);
       break;
     case CallOp::kSendZerocopy:
-      send_flagged(fd, c.arg, "MSG_ZEROCOPY", /*zerocopy=*/true);
+      send_flagged(fd, c.arg, "MSG_ZEROCOPY", {.zerocopy = true});
       break;
     case CallOp::kReadErrorQueue:
       read_error_queue(fd);
@@ -78,17 +79,68 @@ void BinaryRunner::extended_call(int fd, const SocketCall& c) {
     case CallOp::kPoll:
       poll(fd);
       break;
+    case CallOp::kSendOob:
+      send_flagged(fd, c.arg, "MSG_OOB", {.oob = true});
+      break;
+    case CallOp::kRecvOob:
+      read_urgent(fd, (c.arg & 1) != 0);
+      break;
+    case CallOp::kAtMark: {
+      // As a number: real packetdrill has no SIOCATMARK symbol.
+      announce([fd] {
+        return syscall("ioctl", {Expr::number(fd), Expr::number(SIOCATMARK), Expr::ellipsis()});
+      });
+      const auto mark = calls_.at_urgent_mark(fd);
+      complete(mark ? CallOutcome::ok(0) : CallOutcome::err(mark.error()));
+      break;
+    }
+    case CallOp::kOobInline:
+      set_option(fd, SockOpt::kOobInline, c.arg & 1);
+      break;
+    case CallOp::kSplice:
+      splice_to_pipe(fd, c.arg);
+      break;
     default:
       break;
   }
 }
 
-void BinaryRunner::send_flagged(int fd, uint16_t length, const char* flag, bool zerocopy) {
+void BinaryRunner::send_flagged(int fd, uint16_t length, const char* flag, tcp::SendFlags flags) {
   announce([&] {
     return syscall("send",
                    {Expr::number(fd), Expr::ellipsis(), Expr::number(length), Expr::symbol(flag)});
   });
-  complete(calls_.write(fd, length, false, false, false, zerocopy));
+  complete(calls_.write(fd, length, flags, false));
+}
+
+void BinaryRunner::read_urgent(int fd, bool peek) {
+  announce([&] {
+    Expr flags = peek ? Expr::any_of({Expr::symbol("MSG_OOB"), Expr::symbol("MSG_PEEK")})
+                      : Expr::symbol("MSG_OOB");
+    return syscall("recv", {Expr::number(fd), Expr::ellipsis(), Expr::number(1), std::move(flags)});
+  });
+  complete(calls_.read_urgent(fd, 1, peek));
+}
+
+void BinaryRunner::splice_to_pipe(int fd, uint16_t length) {
+  if (pipe_write_fd_ < 0) {
+    const int read_end = calls_.lowest_free_fd();
+    int write_end = read_end + 1;
+    while (calls_.endpoint(write_end) != nullptr || calls_.is_epoll(write_end)) ++write_end;
+    announce([&] {
+      return syscall("pipe", {Expr::array({Expr::number(read_end), Expr::number(write_end)})});
+    });
+    const CallOutcome made = calls_.pipe(read_end, write_end);
+    complete(made);
+    if (made.error != 0) return;
+    pipe_write_fd_ = write_end;
+  }
+  announce([&] {
+    return syscall("splice",
+                   {Expr::number(fd), Expr::symbol("NULL"), Expr::number(pipe_write_fd_),
+                    Expr::symbol("NULL"), Expr::number(length), Expr::symbol("SPLICE_F_NONBLOCK")});
+  });
+  complete(calls_.splice(fd, pipe_write_fd_, length, /*nonblock=*/true));
 }
 
 void BinaryRunner::read_error_queue(int fd) {

@@ -72,6 +72,7 @@ void BinaryRunner::reset() {
   calls_.forget_all();
   listener_fd_ = -1;
   epoll_fd_ = -1;
+  pipe_write_fd_ = -1;
   connections_.clear();
   peer_next_ = kPeerIsn;
   stack_next_ = 0;
@@ -191,6 +192,7 @@ void BinaryRunner::send_inbound(const InjectSegment& s, uint32_t seq, uint32_t a
   p.seq_start = seq;
   p.seq_end = p.seq_start + p.payload_length;
   p.ack = ack_number;
+  if ((s.flags & flag::kUrg) != 0) p.urgent = s.urgent;
 
   // Options in Linux's layout. A TSecr can only echo a TSval the peer saw.
   std::vector<OptionSpec>& o = *p.options;
@@ -347,7 +349,7 @@ void BinaryRunner::call(const SocketCall& c) {
                                        Expr::symbol("MSG_MORE")})
                     : syscall("write", {Expr::number(fd), Expr::ellipsis(), Expr::number(c.arg)});
       });
-      complete(calls_.write(fd, c.arg, more, false, false));
+      complete(calls_.write(fd, c.arg, {.more = more}, false));
       break;
     }
     case CallOp::kShutdownWrite:

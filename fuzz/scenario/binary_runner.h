@@ -94,7 +94,12 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
   void close_fd(int fd);
   // The extended calls (binary_extended_calls.cc).
   void extended_call(int fd, const SocketCall& c);
-  void send_flagged(int fd, uint16_t length, const char* flag, bool zerocopy);
+  void send_flagged(int fd, uint16_t length, const char* flag, netstack::tcp::SendFlags flags);
+  // recv(1, MSG_OOB), with MSG_PEEK when `peek`.
+  void read_urgent(int fd, bool peek);
+  // splice(fd, NULL, pipe, NULL, length, SPLICE_F_NONBLOCK) into a pipe
+  // made by the first call.
+  void splice_to_pipe(int fd, uint16_t length);
   void read_error_queue(int fd);
   void epoll_wait(int fd, uint16_t arg);
   void poll(int fd);
@@ -142,6 +147,7 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
   static constexpr uint32_t kPeerIsn = 1000;
   int listener_fd_ = -1;
   int epoll_fd_ = -1;             // made by the first epoll call
+  int pipe_write_fd_ = -1;        // made by the first splice call
   std::vector<int> connections_;  // fds, the newest last; calls go to the newest
   // What the peer has seen of the socket under test, live numbers.
   uint32_t peer_next_ = kPeerIsn;  // its own next sequence number

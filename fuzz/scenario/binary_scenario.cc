@@ -21,14 +21,24 @@ void put16(std::vector<uint8_t>& out, uint16_t v) {
   out.push_back(static_cast<uint8_t>(v));
 }
 
+// The extended format an input's first record names, if any.
+const ExtendedFormat* extended_format(std::span<const uint8_t> b) {
+  if (b.size() < kExtendedMarker.size() ||
+      !std::equal(kExtendedMarker.begin(), kExtendedMarker.end() - 1, b.begin())) {
+    return nullptr;
+  }
+  const auto* it =
+      std::ranges::find(kExtendedFormats, b[kExtendedMarker.size() - 1], &ExtendedFormat::tag);
+  return it == kExtendedFormats.end() ? nullptr : it;
+}
+
 }  // namespace
 
 std::vector<BinaryEvent> decode_binary(std::span<const uint8_t> b) {
   std::vector<BinaryEvent> out;
-  const bool extended = b.size() >= kExtendedMarker.size() &&
-                        std::equal(kExtendedMarker.begin(), kExtendedMarker.end(), b.begin());
-  const uint8_t call_ops = extended ? kCallOpCount : kClassicCallOpCount;
-  size_t i = extended ? kExtendedMarker.size() : 0;
+  const ExtendedFormat* format = extended_format(b);
+  const uint8_t call_ops = format != nullptr ? format->call_ops : kClassicCallOpCount;
+  size_t i = format != nullptr ? kExtendedMarker.size() : 0;
   while (i < b.size()) {
     const uint8_t op = b[i] % 3;
     const size_t body = op == 0 ? kInjectBody : op == 1 ? kAdvanceBody : kCallBody;
@@ -43,6 +53,7 @@ std::vector<BinaryEvent> decode_binary(std::span<const uint8_t> b) {
       s.payload = p[7];
       s.options = p[8];
       s.absolute = (p[9] & 1) != 0;
+      s.urgent = p[10];
       out.emplace_back(s);
     } else if (op == 1) {
       out.emplace_back(AdvanceClock{u16(p)});
@@ -70,7 +81,20 @@ bool needs_extended_marker(const std::vector<BinaryEvent>& events) {
 
 std::vector<uint8_t> encode_binary(const std::vector<BinaryEvent>& events) {
   std::vector<uint8_t> out;
-  if (needs_extended_marker(events)) out.assign(kExtendedMarker.begin(), kExtendedMarker.end());
+  if (needs_extended_marker(events)) {
+    // The oldest format that has every call: inputs made before a format
+    // was added encode as they always did.
+    uint8_t highest = 0;
+    for (const BinaryEvent& e : events) {
+      if (const auto* c = std::get_if<SocketCall>(&e)) {
+        highest = std::max(highest, static_cast<uint8_t>(c->op));
+      }
+    }
+    const auto* format = std::ranges::find_if(
+        kExtendedFormats, [&](const ExtendedFormat& f) { return highest < f.call_ops; });
+    out.assign(kExtendedMarker.begin(), kExtendedMarker.end());
+    out.back() = format->tag;
+  }
   for (const BinaryEvent& e : events) {
     if (const auto* s = std::get_if<InjectSegment>(&e)) {
       out.push_back(0);
@@ -81,7 +105,7 @@ std::vector<uint8_t> encode_binary(const std::vector<BinaryEvent>& events) {
       out.push_back(s->payload);
       out.push_back(s->options);
       out.push_back(s->absolute ? 1 : 0);
-      out.push_back(0);  // reserved
+      out.push_back(s->urgent);
     } else if (const auto* a = std::get_if<AdvanceClock>(&e)) {
       out.push_back(1);
       put16(out, a->ms);
@@ -124,7 +148,12 @@ std::string_view to_string(CallOp op) {
                                                                      "fastopen-sendto",
                                                                      "fastopen-connect",
                                                                      "fastopen-queue",
-                                                                     "poll"};
+                                                                     "poll",
+                                                                     "send-oob",
+                                                                     "recv-oob",
+                                                                     "siocatmark",
+                                                                     "oob-inline",
+                                                                     "splice"};
   return kNames[static_cast<size_t>(op) % kCallOpCount];
 }
 
@@ -139,6 +168,9 @@ std::string describe(const BinaryEvent& e) {
                       (s->absolute ? " " : "") + relative(s->seq_delta) + " ack" +
                       (s->absolute ? " " : "") + relative(s->ack_delta) + " win " +
                       std::to_string(s->window) + " len " + std::to_string(s->payload);
+    if ((s->flags & netstack::header::tcp_flag::kUrg) != 0) {
+      out += " urg " + std::to_string(s->urgent);
+    }
     static constexpr std::array<std::string_view, 5> kOptions{"mss", "wscale", "sackOK", "TS",
                                                               "sack"};
     std::string options;

@@ -12,13 +12,14 @@
 // byte string decodes.
 //
 // Call numbers are taken modulo 16 (kClassicCallOpCount), as they always
-// were, unless the input starts with kExtendedMarker: then modulo
-// kCallOpCount, which reaches the calls added later (TCP_INQ, MSG_ZEROCOPY,
-// epoll, TCP Fast Open, ...). The marker is a call record that the classic
-// decoding runs as a no-op (a read before any connection exists), so an
-// input that starts with it meant the same before, and old corpora keep
-// their meaning. encode_binary() writes the marker only when an event needs
-// it.
+// were, unless the input starts with an extended marker: then modulo the
+// call count of the format version the marker names (kExtendedFormats),
+// which reaches the calls added later (TCP_INQ, MSG_ZEROCOPY, epoll, TCP
+// Fast Open, urgent data, ...). The marker is a call record that the
+// classic decoding runs as a no-op (a read before any connection exists),
+// and each version keeps its count, so old corpora keep their meaning.
+// encode_binary() writes a marker only when an event needs one, naming the
+// oldest version that has every call the input makes.
 #pragma once
 
 #include <array>
@@ -39,6 +40,7 @@ struct InjectSegment {
   uint8_t payload = 0;
   uint8_t options = 0;
   bool absolute = false;  // deltas are taken as absolute (small) numbers
+  uint8_t urgent = 0;     // the urgent pointer, when the flags have URG
 };
 
 struct AdvanceClock {
@@ -76,11 +78,24 @@ enum class CallOp : uint8_t {
   kFastOpenConnect,  // a new socket: TCP_FASTOPEN_CONNECT, then connect()
   kFastOpenQueue,    // setsockopt TCP_FASTOPEN (arg % 16) on the listener
   kPoll,             // poll(POLLIN | POLLOUT | POLLPRI, timeout 0)
+  // Format version 3.
+  kSendOob,    // send(arg bytes, MSG_OOB)
+  kRecvOob,    // recv(1, MSG_OOB), with MSG_PEEK when arg is odd
+  kAtMark,     // ioctl SIOCATMARK
+  kOobInline,  // setsockopt SO_OOBINLINE (arg & 1)
+  kSplice,     // splice(arg bytes) into a pipe (made by the first one)
 };
 inline constexpr uint8_t kClassicCallOpCount = 16;
-inline constexpr uint8_t kCallOpCount = 29;
-// The first record of an input whose calls decode modulo kCallOpCount.
-inline constexpr std::array<uint8_t, 4> kExtendedMarker{2, 0x83, 'v', '2'};
+// The extended formats, oldest first: the tag that ends the marker, and
+// how many calls the format has.
+struct ExtendedFormat {
+  uint8_t tag;
+  uint8_t call_ops;
+};
+inline constexpr std::array<ExtendedFormat, 2> kExtendedFormats{{{'2', 29}, {'3', 34}}};
+inline constexpr uint8_t kCallOpCount = kExtendedFormats.back().call_ops;
+// The first record of an extended input; its last byte is the format's tag.
+inline constexpr std::array<uint8_t, 4> kExtendedMarker{2, 0x83, 'v', kExtendedFormats.back().tag};
 
 struct SocketCall {
   CallOp op = CallOp::kListen;

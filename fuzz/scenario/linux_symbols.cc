@@ -52,7 +52,7 @@ constexpr std::array<std::pair<std::string_view, int>, 28> kErrnos{{
     {"ENOMSG", ENOMSG},
 }};
 
-constexpr std::array<std::pair<std::string_view, long>, 108> kSymbols{{
+constexpr std::array<std::pair<std::string_view, long>, 115> kSymbols{{
     {"AF_UNSPEC", AF_UNSPEC},
     {"AF_INET", AF_INET},
     {"AF_INET6", AF_INET6},
@@ -134,6 +134,7 @@ constexpr std::array<std::pair<std::string_view, long>, 108> kSymbols{{
     {"MSG_NOSIGNAL", MSG_NOSIGNAL},
     {"MSG_ZEROCOPY", MSG_ZEROCOPY},
     {"MSG_ERRQUEUE", MSG_ERRQUEUE},
+    {"MSG_OOB", MSG_OOB},
     {"NULL", 0},
     {"SO_ZEROCOPY", SO_ZEROCOPY},
     {"SO_MARK", SO_MARK},
@@ -141,6 +142,12 @@ constexpr std::array<std::pair<std::string_view, long>, 108> kSymbols{{
     {"TCP_CM_INQ", TCP_CM_INQ},
     {"SIOCINQ", SIOCINQ},
     {"SIOCOUTQ", SIOCOUTQ},
+    {"SIOCATMARK", SIOCATMARK},
+    {"IP_FREEBIND", IP_FREEBIND},
+    {"SPLICE_F_MOVE", SPLICE_F_MOVE},
+    {"SPLICE_F_NONBLOCK", SPLICE_F_NONBLOCK},
+    {"SPLICE_F_MORE", SPLICE_F_MORE},
+    {"SO_OOBINLINE", SO_OOBINLINE},
     // packetdrill's names for the IPv4 error-queue cmsg (IPv6 scripts get
     // the same names; the runner compares names, not families).
     {"SOL_IP", SOL_IP},
@@ -173,7 +180,7 @@ struct SocketOptionRow {
 };
 
 using netstack::tcp::SockOpt;
-constexpr std::array<SocketOptionRow, 24> kSocketOptions{{
+constexpr std::array<SocketOptionRow, 26> kSocketOptions{{
     {SockOpt::kKeepAlive, {"SOL_SOCKET", "SO_KEEPALIVE"}, SOL_SOCKET, SO_KEEPALIVE},
     {SockOpt::kLinger, {"SOL_SOCKET", "SO_LINGER"}, SOL_SOCKET, SO_LINGER},
     {SockOpt::kRcvBuf, {"SOL_SOCKET", "SO_RCVBUF"}, SOL_SOCKET, SO_RCVBUF},
@@ -204,6 +211,8 @@ constexpr std::array<SocketOptionRow, 24> kSocketOptions{{
     {SockOpt::kSynCnt, {"IPPROTO_TCP", "TCP_SYNCNT"}, IPPROTO_TCP, TCP_SYNCNT},
     {SockOpt::kNotSentLowat, {"IPPROTO_TCP", "TCP_NOTSENT_LOWAT"}, IPPROTO_TCP, TCP_NOTSENT_LOWAT},
     {SockOpt::kTimestamping, {"SOL_SOCKET", "SO_TIMESTAMPING"}, SOL_SOCKET, SO_TIMESTAMPING},
+    {SockOpt::kOobInline, {"SOL_SOCKET", "SO_OOBINLINE"}, SOL_SOCKET, SO_OOBINLINE},
+    {SockOpt::kFreeBind, {"SOL_IP", "IP_FREEBIND"}, SOL_IP, IP_FREEBIND},
 }};
 static_assert(SOL_TCP == IPPROTO_TCP);
 

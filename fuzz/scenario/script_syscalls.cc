@@ -34,7 +34,7 @@ struct ScriptSyscalls::Line {
 };
 
 ScriptSyscalls::Handler ScriptSyscalls::handler(std::string_view name) {
-  static constexpr std::array<std::pair<std::string_view, Handler>, 21> kHandlers{{
+  static constexpr std::array<std::pair<std::string_view, Handler>, 22> kHandlers{{
       {"bind", &ScriptSyscalls::bind},           {"listen", &ScriptSyscalls::listen},
       {"connect", &ScriptSyscalls::connect},     {"accept", &ScriptSyscalls::accept},
       {"read", &ScriptSyscalls::read},           {"recv", &ScriptSyscalls::read},
@@ -45,7 +45,7 @@ ScriptSyscalls::Handler ScriptSyscalls::handler(std::string_view name) {
       {"setsockopt", &ScriptSyscalls::sockopt},  {"getsockopt", &ScriptSyscalls::sockopt},
       {"ioctl", &ScriptSyscalls::ioctl},         {"recvmsg", &ScriptSyscalls::recvmsg},
       {"epoll_ctl", &ScriptSyscalls::epoll_ctl}, {"epoll_wait", &ScriptSyscalls::epoll_wait},
-      {"sendfile", &ScriptSyscalls::sendfile},
+      {"sendfile", &ScriptSyscalls::sendfile},   {"splice", &ScriptSyscalls::splice},
   }};
   const auto it = std::ranges::find(kHandlers, name, &std::pair<std::string_view, Handler>::first);
   return it == kHandlers.end() ? nullptr : it->second;
@@ -59,6 +59,7 @@ CallOutcome ScriptSyscalls::call(const SyscallSpec& sc, CallIssues* issues) {
   if (sc.name == "socket") return socket(line);
   if (sc.name == "poll") return poll(line);  // its descriptors are inside the pollfd array
   if (sc.name == "open") return open(line);  // it names a path
+  if (sc.name == "pipe") return pipe(line);  // its descriptors are in an array
   if (sc.name == "epoll_create") {
     // Linux: the size hint must be positive.
     if (line.arg(0).value_or(0) <= 0) return CallOutcome::err(EINVAL);
@@ -73,6 +74,11 @@ CallOutcome ScriptSyscalls::call(const SyscallSpec& sc, CallIssues* issues) {
   if (files_.is_open(line.fd)) {
     if (sc.name == "close") return CallOutcome::ok(files_.close(line.fd) ? 0 : -1);
     return line.unsupported(sc.name + " on a file");
+  }
+  if (calls_.is_pipe(line.fd)) {
+    if (sc.name == "close") return calls_.close(line.fd);
+    if (sc.name == "splice") return splice(line);
+    return line.unsupported(sc.name + " on a pipe");
   }
   const Handler h = handler(sc.name);
   // epoll_ctl and epoll_wait take an epoll descriptor (EINVAL for another);
@@ -151,6 +157,9 @@ CallOutcome ScriptSyscalls::read(Line& line) {
   if (!length) return line.bad("expected a length");
   const long flags = line.sc.name == "read" ? 0 : line.arg(3).value_or(0);
   const bool peek = (flags & linux_constant("MSG_PEEK")) != 0;
+  if ((flags & linux_constant("MSG_OOB")) != 0) {
+    return calls_.read_urgent(line.fd, static_cast<size_t>(*length), peek);
+  }
   const bool dontwait = (flags & linux_constant("MSG_DONTWAIT")) != 0;
   return calls_.read(line.fd, static_cast<size_t>(*length), peek, dontwait);
 }
@@ -195,8 +204,9 @@ CallOutcome ScriptSyscalls::write(Line& line) {
   const long msg_fastopen = linux_constant("MSG_FASTOPEN");
   // MSG_NOSIGNAL only spares the process a SIGPIPE.
   const long msg_nosignal = linux_constant("MSG_NOSIGNAL");
-  if ((flags & ~(msg_more | msg_dontwait | msg_eor | msg_zerocopy | msg_fastopen | msg_nosignal)) !=
-      0) {
+  const long msg_oob = linux_constant("MSG_OOB");
+  if ((flags & ~(msg_more | msg_dontwait | msg_eor | msg_zerocopy | msg_fastopen | msg_nosignal |
+                 msg_oob)) != 0) {
     return line.unsupported(name + " flags " + std::to_string(flags));
   }
   if ((flags & msg_fastopen) != 0) {
@@ -210,9 +220,12 @@ CallOutcome ScriptSyscalls::write(Line& line) {
   if (name == "sendto" && a.size() > 4 && a[4].kind != Expr::Kind::kEllipsis) {
     return line.unsupported("sendto with an address");
   }
-  return calls_.write(line.fd, static_cast<size_t>(*length), (flags & msg_more) != 0,
-                      (flags & msg_eor) != 0, (flags & msg_dontwait) != 0,
-                      (flags & msg_zerocopy) != 0);
+  const netstack::tcp::SendFlags send_flags{.more = (flags & msg_more) != 0,
+                                            .eor = (flags & msg_eor) != 0,
+                                            .zerocopy = (flags & msg_zerocopy) != 0,
+                                            .oob = (flags & msg_oob) != 0};
+  return calls_.write(line.fd, static_cast<size_t>(*length), send_flags,
+                      (flags & msg_dontwait) != 0);
 }
 
 CallOutcome ScriptSyscalls::shutdown(Line& line) {
@@ -321,16 +334,26 @@ bool ScriptSyscalls::keeps_waiting(long timeout_ms) {
 
 CallOutcome ScriptSyscalls::ioctl(Line& line) {
   const auto request = line.arg(1);
-  if (request != linux_constant("SIOCINQ")) {
+  long answer = 0;
+  std::string name;
+  if (request == linux_constant("SIOCINQ")) {
+    auto bytes = calls_.unread_bytes(line.fd);
+    if (!bytes) return CallOutcome::err(bytes.error());
+    answer = static_cast<long>(*bytes);
+    name = "SIOCINQ";
+  } else if (request == linux_constant("SIOCATMARK")) {
+    auto mark = calls_.at_urgent_mark(line.fd);
+    if (!mark) return CallOutcome::err(mark.error());
+    answer = *mark;
+    name = "SIOCATMARK";
+  } else {
     return line.unsupported("ioctl " + (line.args().size() > 1 ? line.args()[1].text : "?"));
   }
-  auto bytes = calls_.unread_bytes(line.fd);
-  if (!bytes) return CallOutcome::err(bytes.error());
   if (line.args().size() > 2 && line.args()[2].kind == Expr::Kind::kArray) {
     const auto want = evaluate(line.args()[2]);
-    if (want != static_cast<long>(*bytes)) {
-      return line.failed("ioctl SIOCINQ: expected " + (want ? std::to_string(*want) : "?") +
-                         " but got " + std::to_string(*bytes));
+    if (want != answer) {
+      return line.failed("ioctl " + name + ": expected " + (want ? std::to_string(*want) : "?") +
+                         " but got " + std::to_string(answer));
     }
   }
   return CallOutcome::ok(0);
@@ -443,7 +466,9 @@ CallOutcome ScriptSyscalls::recvmsg(Line& line) {
     }
     const bool peek = (flags & linux_constant("MSG_PEEK")) != 0;
     const bool dontwait = (flags & linux_constant("MSG_DONTWAIT")) != 0;
-    out = calls_.read(line.fd, static_cast<size_t>(length), peek, dontwait);
+    out = (flags & linux_constant("MSG_OOB")) != 0
+              ? calls_.read_urgent(line.fd, static_cast<size_t>(length), peek)
+              : calls_.read(line.fd, static_cast<size_t>(length), peek, dontwait);
     if (out.would_block || out.result < 0) return out;
     // Linux tcp_recvmsg(): with TCP_INQ on, every read carries TCP_CM_INQ.
     if (calls_.get_option(line.fd, netstack::tcp::SockOpt::kInq).value_or(0) != 0) {
@@ -511,6 +536,37 @@ CallOutcome ScriptSyscalls::open(Line& line) {
   return CallOutcome::ok(at);
 }
 
+CallOutcome ScriptSyscalls::pipe(Line& line) {
+  const auto& a = line.args();
+  if (a.size() != 1 || a[0].kind != Expr::Kind::kArray || a[0].elements.size() != 2) {
+    return line.bad("expected pipe([read_fd, write_fd])");
+  }
+  const auto read_fd = evaluate(a[0].elements[0]);
+  const auto write_fd = evaluate(a[0].elements[1]);
+  if (!read_fd || !write_fd) return line.bad("expected pipe([read_fd, write_fd])");
+  return calls_.pipe(static_cast<int>(*read_fd), static_cast<int>(*write_fd));
+}
+
+CallOutcome ScriptSyscalls::splice(Line& line) {
+  // splice(fd_in, NULL, fd_out, NULL, len, flags), a socket on one side and
+  // a pipe on the other.
+  const auto& a = line.args();
+  if (a.size() != 6) return line.bad("expected (fd_in, off_in, fd_out, off_out, len, flags)");
+  const auto out = line.arg(2);
+  const auto length = line.arg(4);
+  const auto flags = line.arg(5);
+  if (!out || !length || !flags)
+    return line.bad("expected (fd_in, NULL, fd_out, NULL, len, flags)");
+  if (evaluate(a[1]).value_or(1) != 0 || evaluate(a[3]).value_or(1) != 0) {
+    return line.unsupported("splice() with offsets");
+  }
+  const long nonblock = linux_constant("SPLICE_F_NONBLOCK");
+  const long known = nonblock | linux_constant("SPLICE_F_MOVE") | linux_constant("SPLICE_F_MORE");
+  if ((*flags & ~known) != 0) return line.unsupported("splice flags " + std::to_string(*flags));
+  return calls_.splice(line.fd, static_cast<int>(*out), static_cast<size_t>(std::max(0L, *length)),
+                       (*flags & nonblock) != 0);
+}
+
 CallOutcome ScriptSyscalls::sendfile(Line& line) {
   // sendfile(out_fd, in_fd, [offset], count): the file's zeros from the
   // offset go to the socket as one write (Linux splices them with MSG_MORE
@@ -527,7 +583,7 @@ CallOutcome ScriptSyscalls::sendfile(Line& line) {
   const size_t bytes =
       std::min<size_t>(static_cast<size_t>(std::max(0L, *count)), *size - std::min(offset, *size));
   if (bytes == 0) return CallOutcome::ok(0);
-  return calls_.write(line.fd, bytes, false, false, false);
+  return calls_.write(line.fd, bytes, {}, false);
 }
 
 std::optional<std::string> result_mismatch(const SyscallSpec& sc, const CallOutcome& out) {

@@ -59,6 +59,8 @@ class ScriptSyscalls {
   CallOutcome epoll_wait(Line& line);
   CallOutcome open(Line& line);
   CallOutcome sendfile(Line& line);
+  CallOutcome pipe(Line& line);
+  CallOutcome splice(Line& line);
   // Holds `line` until its timeout (ms; negative: forever) has passed on
   // the script clock, as a blocking poll() or epoll_wait() that found
   // nothing ready.

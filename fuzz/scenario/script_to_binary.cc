@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "fuzz/scenario/syscall_args.h"
 #include "stack/header/tcp.h"
@@ -14,6 +15,8 @@ namespace {
 namespace flag = netstack::header::tcp_flag;
 
 constexpr int64_t kMaxAdvanceMs = 65535;
+// Linux's SIOCATMARK, written as a number where real packetdrill lacks the name.
+constexpr int64_t kSiocAtMark = 0x8905;
 
 int16_t clamp16(int64_t v) {
   return static_cast<int16_t>(std::clamp<int64_t>(v, INT16_MIN, INT16_MAX));
@@ -112,6 +115,7 @@ class Converter {
     s.window = static_cast<uint16_t>(std::min<uint32_t>(p.window.value_or(0), 0xffff));
     s.payload = static_cast<uint8_t>(std::min<uint32_t>(p.payload_length, 0xff));
     s.options = p.options ? option_bits(*p.options) : 0;
+    s.urgent = static_cast<uint8_t>(std::min<uint32_t>(p.urgent.value_or(0), 0xff));
     out_.emplace_back(s);
     if (syn) {
       peer_next_ = 1;
@@ -135,6 +139,13 @@ class Converter {
       fastopen_connect_ = false;
     } else if (n == "accept" && result && *result >= 0) {
       call(CallOp::kAccept);
+    } else if (n == "recv" && a.size() > 3 && mentions(a[3], "MSG_OOB")) {
+      call(CallOp::kRecvOob, mentions(a[3], "MSG_PEEK") ? 1 : 0);
+    } else if (n == "send" && a.size() > 3 && mentions(a[3], "MSG_OOB")) {
+      call(CallOp::kSendOob, clamped(a[2], 0xffff));
+    } else if (n == "ioctl" && a.size() > 1 &&
+               (mentions(a[1], "SIOCATMARK") || integer(a[1]) == kSiocAtMark)) {
+      call(CallOp::kAtMark);
     } else if ((n == "read" || n == "recv") && a.size() > 2) {
       // The encoding's odd lengths mean MSG_PEEK.
       const auto length =
@@ -149,6 +160,12 @@ class Converter {
       call(CallOp::kReadErrorQueue);
     } else if (n == "ioctl" && a.size() > 1 && mentions(a[1], "SIOCINQ")) {
       call(CallOp::kSiocInq);
+    } else if (n == "pipe" && !a.empty()) {
+      for (const Expr& end : a[0].elements) {
+        if (auto v = integer(end)) pipe_fds_.insert(*v);
+      }
+    } else if (n == "splice" && a.size() == 6 && fd && !pipe_fds_.contains(*fd)) {
+      call(CallOp::kSplice, clamped(a[4], 0xffff));  // from the socket into a pipe
     } else if (n == "poll") {
       call(CallOp::kPoll);
     } else if (n == "epoll_ctl" && a.size() > 3) {
@@ -185,6 +202,8 @@ class Converter {
       call(CallOp::kInq, v);
     } else if (mentions(name, "SO_ZEROCOPY")) {
       call(CallOp::kZerocopy, v);
+    } else if (mentions(name, "SO_OOBINLINE")) {
+      call(CallOp::kOobInline, v);
     } else if (mentions(name, "SO_MARK")) {
       call(CallOp::kMark, v);
     } else if (mentions(name, "TCP_NOTSENT_LOWAT")) {
@@ -232,6 +251,7 @@ class Converter {
   uint32_t peer_next_ = 0;
   std::optional<uint32_t> stack_next_;
   std::optional<int64_t> listener_;
+  std::set<int64_t> pipe_fds_;
 };
 
 }  // namespace

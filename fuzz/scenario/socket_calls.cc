@@ -11,13 +11,6 @@ using namespace netstack;
 
 namespace {
 
-template <class T>
-CallOutcome outcome(const Expected<T, tcp::Errno>& r, bool nonblocking) {
-  if (r) return CallOutcome::ok(static_cast<long>(*r));
-  if (r.error() == EAGAIN && !nonblocking) return CallOutcome::blocked();
-  return CallOutcome::err(r.error());
-}
-
 CallOutcome outcome(tcp::Errno error) {
   return error == 0 ? CallOutcome::ok(0) : CallOutcome::err(error);
 }
@@ -28,6 +21,7 @@ void SocketCalls::forget_all() {
   fds_.clear();
   // An epoll left over would hold its descriptor number into the next run.
   epolls_.clear();
+  pipes_.clear();
   newest_socket_ = tcp::kNoEndpoint;
   pending_connect_ = tcp::kNoEndpoint;
   write_progress_ = 0;
@@ -42,7 +36,7 @@ tcp::Endpoint* SocketCalls::endpoint(int fd) {
 
 int SocketCalls::lowest_free_fd() const {
   int fd = 3;
-  while (fds_.contains(fd) || epolls_.contains(fd)) ++fd;
+  while (fds_.contains(fd) || epolls_.contains(fd) || pipes_.is_open(fd)) ++fd;
   return fd;
 }
 
@@ -126,6 +120,19 @@ CallOutcome SocketCalls::read(int fd, size_t length, bool peek, bool dontwait) {
   return outcome(ep->read(read_buffer(length), peek), nonblocking(fd) || dontwait);
 }
 
+CallOutcome SocketCalls::read_urgent(int fd, size_t length, bool peek) {
+  tcp::Endpoint* ep = endpoint(fd);
+  if (ep == nullptr) return CallOutcome::err(EBADF);
+  // Linux tcp_recv_urg(): never blocks, whatever the socket's mode.
+  return outcome(ep->read_urgent(read_buffer(length), peek), /*nonblocking=*/true);
+}
+
+Expected<int, tcp::Errno> SocketCalls::at_urgent_mark(int fd) {
+  tcp::Endpoint* ep = endpoint(fd);
+  if (ep == nullptr) return Unexpected{EBADF};
+  return ep->at_urgent_mark();
+}
+
 namespace {
 
 // Linux sk_write_pending: a blocked writer waiting for the handshake.
@@ -136,15 +143,14 @@ CallOutcome tell_write_pending(tcp::Endpoint* ep, CallOutcome out) {
 
 }  // namespace
 
-CallOutcome SocketCalls::write(int fd, size_t length, bool more, bool eor, bool dontwait,
-                               bool zerocopy) {
+CallOutcome SocketCalls::write(int fd, size_t length, tcp::SendFlags flags, bool dontwait) {
   tcp::Endpoint* ep = endpoint(fd);
   // Linux tcp_sendmsg(): the first write of a deferred TCP_FASTOPEN_CONNECT
   // is a sendto(MSG_FASTOPEN).
   if (fast_open_call_ != FastOpenCall::kIdle || (ep != nullptr && ep->fast_open_deferred())) {
-    return send_fast_open(fd, length, dontwait, zerocopy);
+    return send_fast_open(fd, length, dontwait, flags.zerocopy);
   }
-  return tell_write_pending(ep, queue_write(fd, length, more, eor, dontwait, zerocopy));
+  return tell_write_pending(ep, queue_write(fd, length, flags, dontwait));
 }
 
 CallOutcome SocketCalls::send_fast_open(int fd, size_t length, bool dontwait, bool zerocopy) {
@@ -158,12 +164,11 @@ CallOutcome SocketCalls::send_fast_open(int fd, size_t length, bool dontwait, bo
   return out;
 }
 
-CallOutcome SocketCalls::queue_write(int fd, size_t length, bool more, bool eor, bool dontwait,
-                                     bool zerocopy) {
+CallOutcome SocketCalls::queue_write(int fd, size_t length, tcp::SendFlags flags, bool dontwait) {
   tcp::Endpoint* ep = endpoint(fd);
   if (ep == nullptr) return CallOutcome::err(EBADF);
   const bool nonblocking_call = nonblocking(fd) || dontwait;
-  auto r = ep->write(zeros(length - std::min(length, write_progress_)), more, eor, zerocopy);
+  auto r = ep->write(zeros(length - std::min(length, write_progress_)), flags);
   if (!r) {
     if (r.error() == EAGAIN && !nonblocking_call) return CallOutcome::blocked();
     // A blocking write interrupted by an error returns what it queued.
@@ -186,7 +191,7 @@ CallOutcome SocketCalls::fast_open_call(int fd, size_t length, bool dontwait, bo
   if (ep == nullptr) return CallOutcome::err(EBADF);
   const bool nonblocking_call = nonblocking(fd) || dontwait;
   if (fast_open_call_ == FastOpenCall::kWriting) {
-    const CallOutcome out = queue_write(fd, length, false, false, dontwait, false);
+    const CallOutcome out = queue_write(fd, length, {}, dontwait);
     if (!out.would_block) fast_open_call_ = FastOpenCall::kIdle;
     return out;
   }
@@ -200,7 +205,7 @@ CallOutcome SocketCalls::fast_open_call(int fd, size_t length, bool dontwait, bo
       // Connected already: the call was an ordinary write.
       if (nonblocking_call) return CallOutcome::ok(static_cast<long>(*r));
       write_progress_ = *r;
-      const CallOutcome out = queue_write(fd, length, false, false, dontwait, false);
+      const CallOutcome out = queue_write(fd, length, {}, dontwait);
       if (out.would_block) fast_open_call_ = FastOpenCall::kWriting;
       return out;
     }
@@ -225,7 +230,7 @@ CallOutcome SocketCalls::fast_open_call(int fd, size_t length, bool dontwait, bo
     write_progress_ = 0;
     return CallOutcome::ok(static_cast<long>(length));
   }
-  const CallOutcome out = queue_write(fd, length, false, false, dontwait, false);
+  const CallOutcome out = queue_write(fd, length, {}, dontwait);
   if (out.would_block) fast_open_call_ = FastOpenCall::kWriting;
   return out;
 }
@@ -237,7 +242,7 @@ CallOutcome SocketCalls::shutdown(int fd, tcp::ShutdownHow how) {
 }
 
 CallOutcome SocketCalls::close(int fd) {
-  if (epolls_.erase(fd) == 1) return CallOutcome::ok(0);
+  if (epolls_.erase(fd) == 1 || pipes_.close(fd)) return CallOutcome::ok(0);
   tcp::Endpoint* ep = endpoint(fd);
   if (ep == nullptr) return CallOutcome::err(EBADF);
   ep->close();

@@ -8,10 +8,12 @@
 // ScriptSyscalls' job, choosing calls from fuzz bytes BinaryRunner's.
 #pragma once
 
+#include <cerrno>
 #include <cstddef>
 #include <map>
 #include <vector>
 
+#include "fuzz/scenario/emulated_pipes.h"
 #include "fuzz/scenario/socket_under_test.h"
 #include "stack/header/address.h"
 #include "stack/tcp/epoll.h"
@@ -29,6 +31,14 @@ struct CallOutcome {
   static CallOutcome err(int error) { return {false, -1, error}; }
   static CallOutcome blocked() { return {true, 0, 0}; }
 };
+
+// A call's result; EAGAIN from a blocking call means that it waits.
+template <class T>
+CallOutcome outcome(const netstack::Expected<T, netstack::tcp::Errno>& r, bool nonblocking) {
+  if (r) return CallOutcome::ok(static_cast<long>(*r));
+  if (r.error() == EAGAIN && !nonblocking) return CallOutcome::blocked();
+  return CallOutcome::err(r.error());
+}
 
 class SocketCalls {
  public:
@@ -71,9 +81,17 @@ class SocketCalls {
   CallOutcome accept(int fd, netstack::tcp::EndpointId* accepted);
   void adopt(int fd, netstack::tcp::EndpointId connection);
   CallOutcome read(int fd, size_t length, bool peek, bool dontwait);
+  // recv(MSG_OOB): never blocks.
+  CallOutcome read_urgent(int fd, size_t length, bool peek);
+  // pipe(): a pipe from `read_fd` to `write_fd`.
+  CallOutcome pipe(int read_fd, int write_fd);
+  // splice(in, NULL, out, NULL, length, flags) between a socket and a pipe
+  // (socket_calls_splice.cc); `nonblock` is SPLICE_F_NONBLOCK.
+  CallOutcome splice(int in, int out, size_t length, bool nonblock);
+  // ioctl(SIOCATMARK).
+  netstack::Expected<int, netstack::tcp::Errno> at_urgent_mark(int fd);
   // A blocking write returns once all of it is queued.
-  CallOutcome write(int fd, size_t length, bool more, bool eor, bool dontwait,
-                    bool zerocopy = false);
+  CallOutcome write(int fd, size_t length, netstack::tcp::SendFlags flags, bool dontwait);
   // sendto(MSG_FASTOPEN): a non-blocking call returns what the SYN carries
   // (EINPROGRESS for nothing); a blocking one waits for the handshake and
   // writes the rest, as Linux's tcp_sendmsg() does.
@@ -85,6 +103,7 @@ class SocketCalls {
   // epoll_create(): a new epoll instance at `fd`.
   CallOutcome epoll_create(int fd);
   bool is_epoll(int fd) const { return epolls_.contains(fd); }
+  bool is_pipe(int fd) const { return pipes_.is_open(fd); }
   // epoll_ctl(epfd, op, fd, {events, data}); `op` is 1 (ADD), 2 (DEL) or 3 (MOD).
   CallOutcome epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
   // epoll_wait() without blocking; the caller repeats it until its timeout.
@@ -100,7 +119,7 @@ class SocketCalls {
   uint32_t poll(int fd);
 
  private:
-  CallOutcome queue_write(int fd, size_t length, bool more, bool eor, bool dontwait, bool zerocopy);
+  CallOutcome queue_write(int fd, size_t length, netstack::tcp::SendFlags flags, bool dontwait);
   CallOutcome fast_open_call(int fd, size_t length, bool dontwait, bool zerocopy);
   // Where read() puts what it reads (its bytes are not looked at).
   std::span<uint8_t> read_buffer(size_t length);
@@ -117,6 +136,7 @@ class SocketCalls {
   Addresses addresses_;
   std::map<int, Fd> fds_;
   std::map<int, netstack::tcp::Epoll> epolls_;
+  EmulatedPipes pipes_;
   netstack::tcp::EndpointId newest_socket_ = netstack::tcp::kNoEndpoint;
   // The endpoint whose blocking connect() is waiting for its handshake.
   netstack::tcp::EndpointId pending_connect_ = netstack::tcp::kNoEndpoint;

@@ -124,9 +124,17 @@ Expected<size_t, Errno> Endpoint::read(std::span<uint8_t> out, bool peek) {
   const CallArgs args{.bytes = result ? out.first(*result) : std::span<const uint8_t>{}};
   return finish_call(peek ? "peek" : "read", std::move(result), args);
 }
-Expected<size_t, Errno> Endpoint::write(std::span<const uint8_t> data, bool more, bool eor,
-                                        bool zerocopy) {
-  auto result = write_impl(data, more, eor, zerocopy);
+Expected<size_t, Errno> Endpoint::read_urgent(std::span<uint8_t> out, bool peek) {
+  auto result = read_urgent_impl(out, peek);
+  return finish_call(peek ? "peek-oob" : "read-oob", std::move(result));
+}
+Expected<size_t, Errno> Endpoint::splice_read(std::span<uint8_t> out, bool nonblocking) {
+  auto result = splice_read_impl(out, nonblocking);
+  const CallArgs args{.bytes = result ? out.first(*result) : std::span<const uint8_t>{}};
+  return finish_call("splice", std::move(result), args);
+}
+Expected<size_t, Errno> Endpoint::write(std::span<const uint8_t> data, SendFlags flags) {
+  auto result = write_impl(data, flags);
   const CallArgs args{.bytes = result ? data.first(*result) : std::span<const uint8_t>{}};
   return finish_call("write", std::move(result), args);
 }
@@ -304,41 +312,115 @@ Expected<EndpointId, Errno> Endpoint::accept_impl() {
 
 Expected<size_t, Errno> Endpoint::read_impl(std::span<uint8_t> out, bool peek) {
   if (state_ == State::kListen) return Unexpected{ENOTCONN};
-  if (receive_queue_.empty()) {
-    // Linux tcp_recvmsg(): the peer's end of stream (SOCK_DONE) comes before
-    // a pending error; reads go on returning 0, and the error is left for
-    // write() or SO_ERROR.
-    if (fin_received_) return size_t{0};
-    if (pending_error_ != 0) {
-      const Errno e = pending_error_;
-      pending_error_ = 0;
-      return Unexpected{e};
-    }
-    if (read_shutdown_ || out.empty()) return size_t{0};
-    // Linux tcp_recvmsg(): a connection that ended reads as end of stream; a
-    // socket that never had one is ENOTCONN.
-    if (state_ == State::kClosed) {
-      return done_ ? Expected<size_t, Errno>(size_t{0}) : Unexpected{ENOTCONN};
-    }
-    return Unexpected{EAGAIN};
+  // Linux tcp_recvmsg_locked(): a read stops at the urgent mark, and one
+  // that starts there steps over the urgent byte (unless SO_OOBINLINE),
+  // consuming it even if nothing follows.
+  const UrgentReceiver::ReadPlan plan = urgent_.plan_read(copied_seq(), oob_inline_);
+  const size_t skip = plan.skip_urgent_byte && !receive_queue_.empty() ? 1 : 0;
+  if (receive_queue_.size() <= skip) {
+    if (skip != 0 && !peek) consume_received(skip);
+    return nothing_to_read(out);
   }
-  const size_t n = receive_queue_.copy_out(0, out);
-  if (!peek) {
-    const uint32_t window_before = receive_window();
-    receive_queue_.pop_front(n);
-    rwin_.consumed(static_cast<uint32_t>(n));
-    adjust_receive_space(n);
-    // Linux tcp_cleanup_rbuf(): after reading, ACK at once if a delayed ACK
-    // already covers more than a segment, or if the window we can offer has
-    // at least doubled (which the clamp may not allow).
-    if (is_synchronized(state_) && !fin_received_ && !read_shutdown_) {
-      const bool ack_due = delayed_ack_.pending() && rcv_wup_.size_to(rcv_nxt_).bytes() > snd_mss_;
-      const bool can_double = uint64_t{2} * window_before <= rwin_.window_clamp();
-      const uint32_t window_now = can_double ? window_candidate() : 0;
-      if (ack_due || (window_now != 0 && window_now >= 2 * window_before)) send_ack();
-    }
-  }
+  const size_t n = receive_queue_.copy_out(skip, out.first(std::min(out.size(), plan.limit)));
+  if (!peek) consume_received(skip + n);
   return n;
+}
+
+Expected<size_t, Errno> Endpoint::splice_read_impl(std::span<uint8_t> out, bool nonblocking) {
+  if (state_ == State::kListen) return Unexpected{ENOTCONN};
+  // Linux tcp_read_sock(): the urgent mark stops it, the byte is not skipped.
+  size_t limit = receive_queue_.size();
+  if (urgent_.mark_ahead(copied_seq())) {
+    limit = std::min<size_t>(limit, urgent_.distance_from(copied_seq()));
+  }
+  const size_t n = receive_queue_.copy_out(0, out.first(std::min(out.size(), limit)));
+  if (n > 0) {
+    consume_received(n);
+    return n;
+  }
+  // Linux tcp_splice_read() with nothing spliced.
+  if (fin_received_ || done_) return size_t{0};
+  if (pending_error_ != 0) {
+    const Errno e = pending_error_;
+    pending_error_ = 0;
+    return Unexpected{e};
+  }
+  if (read_shutdown_ || out.empty()) return size_t{0};
+  if (state_ == State::kClosed) return Unexpected{ENOTCONN};
+  if (nonblocking) return Unexpected{EAGAIN};
+  // Data waits behind the mark: a blocking call does not loop on it.
+  if (!receive_queue_.empty()) return size_t{0};
+  return Unexpected{EAGAIN};
+}
+
+Expected<size_t, Errno> Endpoint::nothing_to_read(std::span<uint8_t> out) {
+  // Linux tcp_recvmsg(): the peer's end of stream (SOCK_DONE) comes before
+  // a pending error; reads go on returning 0, and the error is left for
+  // write() or SO_ERROR.
+  if (fin_received_) return size_t{0};
+  if (pending_error_ != 0) {
+    const Errno e = pending_error_;
+    pending_error_ = 0;
+    return Unexpected{e};
+  }
+  if (read_shutdown_ || out.empty()) return size_t{0};
+  // Linux tcp_recvmsg(): a connection that ended reads as end of stream; a
+  // socket that never had one is ENOTCONN.
+  if (state_ == State::kClosed) {
+    return done_ ? Expected<size_t, Errno>(size_t{0}) : Unexpected{ENOTCONN};
+  }
+  return Unexpected{EAGAIN};
+}
+
+void Endpoint::consume_received(size_t n) {
+  const uint32_t window_before = receive_window();
+  receive_queue_.pop_front(n);
+  rwin_.consumed(static_cast<uint32_t>(n));
+  adjust_receive_space(n);
+  urgent_.on_read(copied_seq());
+  // Linux tcp_cleanup_rbuf(): after reading, ACK at once if a delayed ACK
+  // already covers more than a segment, or if the window we can offer has
+  // at least doubled (which the clamp may not allow).
+  if (is_synchronized(state_) && !fin_received_ && !read_shutdown_) {
+    const bool ack_due = delayed_ack_.pending() && rcv_wup_.size_to(rcv_nxt_).bytes() > snd_mss_;
+    const bool can_double = uint64_t{2} * window_before <= rwin_.window_clamp();
+    const uint32_t window_now = can_double ? window_candidate() : 0;
+    if (ack_due || (window_now != 0 && window_now >= 2 * window_before)) send_ack();
+  }
+}
+
+seqnum::Value Endpoint::copied_seq() const {
+  const size_t unread = receive_queue_.size() + (fin_received_ ? 1 : 0);
+  return rcv_nxt_.sub(seqnum::Size(static_cast<uint32_t>(unread)));
+}
+
+Expected<size_t, Errno> Endpoint::read_urgent_impl(std::span<uint8_t> out, bool peek) {
+  // Linux tcp_recv_urg(); EINVAL when there is nothing to read "is right",
+  // as its comment says (BSD's answer).
+  if (state_ == State::kListen) return Unexpected{ENOTCONN};
+  if (oob_inline_) return Unexpected{EINVAL};
+  uint8_t byte = 0;
+  switch (urgent_.read_oob(peek, &byte)) {
+    case UrgentReceiver::OobRead::kNone:
+      return Unexpected{EINVAL};
+    case UrgentReceiver::OobRead::kByte:
+      if (state_ == State::kClosed && !done_) return Unexpected{ENOTCONN};
+      if (out.empty()) return size_t{0};  // Linux: MSG_TRUNC
+      out[0] = byte;
+      return size_t{1};
+    case UrgentReceiver::OobRead::kNotYet:
+      break;
+  }
+  if (state_ == State::kClosed && !done_) return Unexpected{ENOTCONN};
+  // Linux: a recv(MSG_OOB) never blocks.
+  if (state_ == State::kClosed || read_shutdown_ || fin_received_) return size_t{0};
+  return Unexpected{EAGAIN};
+}
+
+Expected<int, Errno> Endpoint::at_urgent_mark() const {
+  // Linux tcp_ioctl(SIOCATMARK).
+  if (state_ == State::kListen) return Unexpected{EINVAL};
+  return urgent_.at_mark(copied_seq()) ? 1 : 0;
 }
 
 void Endpoint::adjust_receive_space(size_t copied) {
@@ -357,8 +439,7 @@ void Endpoint::adjust_receive_space(size_t copied) {
   }
 }
 
-Expected<size_t, Errno> Endpoint::write_impl(std::span<const uint8_t> data, bool more, bool eor,
-                                             bool zerocopy) {
+Expected<size_t, Errno> Endpoint::write_impl(std::span<const uint8_t> data, SendFlags flags) {
   if (pending_error_ != 0) {
     const Errno e = pending_error_;
     pending_error_ = 0;
@@ -367,7 +448,7 @@ Expected<size_t, Errno> Endpoint::write_impl(std::span<const uint8_t> data, bool
   if (state_ == State::kSynSent && defer_connect_) {
     // Linux tcp_sendmsg_locked(): the first write of a deferred
     // TCP_FASTOPEN_CONNECT sends the SYN with the data.
-    return send_fast_open_impl(tuple_.remote_address, tuple_.remote_port, data, zerocopy);
+    return send_fast_open_impl(tuple_.remote_address, tuple_.remote_port, data, flags.zerocopy);
   }
   switch (state_) {
     case State::kEstablished:
@@ -387,35 +468,22 @@ Expected<size_t, Errno> Endpoint::write_impl(std::span<const uint8_t> data, bool
       return Unexpected{EPIPE};  // FIN already queued
   }
   if (fin_queued_) return Unexpected{EPIPE};
-  const size_t space = sndbuf_ > send_queue_.size() ? sndbuf_ - send_queue_.size() : 0;
-  if (space == 0) {
-    write_space_wanted_ = true;
-    return Unexpected{EAGAIN};
-  }
   // Linux tcp_sendmsg_locked(): no memory for an skb waits for memory, which
   // a non-blocking socket reports as EAGAIN.
   if (protocol_.allocation_fails(AllocationSite::kSendBuffer)) return Unexpected{EAGAIN};
-  size_t n = std::min(space, data.size());
-  if (notsent_lowat() != UINT32_MAX) {
-    n = queue_write_by_skbs(data.first(n), more, eor && n == data.size());
-    if (n == 0) {
-      write_space_wanted_ = true;
-      return Unexpected{EAGAIN};
-    }
-  } else {
-    // Linux: a partial write of an MSG_EOR record does not end the record.
-    queue_write(data.first(n), more, eor && n == data.size());
-  }
+  const size_t n = queue_write_by_skbs(data, flags);
+  if (n < data.size()) write_space_wanted_ = true;  // Linux SOCK_NOSPACE
+  if (n == 0 && !data.empty()) return Unexpected{EAGAIN};
   // Linux tcp_sendmsg_locked(): MSG_ZEROCOPY counts only with SO_ZEROCOPY
   // on and data to send; a write that fails above takes no id.
   const seqnum::Value write_seq =
       snd_una_.add(seqnum::Size(static_cast<uint32_t>(send_queue_.size())));
-  if (zerocopy && zerocopy_ && n > 0) zerocopy_notes_.on_send(write_seq);
+  if (flags.zerocopy && zerocopy_ && n > 0) zerocopy_notes_.on_send(write_seq);
   // Linux tcp_tx_timestamp(): the last byte a write queued is marked.
   if (n > 0) tx_stamps_.on_write(write_seq);
   // Linux: MSG_MORE corks only the push at the end of this call; pushes
   // driven by later ACKs follow the socket's own Nagle/cork settings.
-  hold_for_more_ = more;
+  hold_for_more_ = flags.more;
   send_data();
   hold_for_more_ = false;
   return n;
@@ -538,9 +606,13 @@ uint32_t Endpoint::poll() const {
   const bool connected =
       state_ != State::kSynSent && (state_ != State::kSynRcvd || passive_fastopen_);
   if (connected) {
-    if (!receive_queue_.empty()) ev |= kIn | kRdNorm;
+    // Linux tcp_poll(): the urgent byte at the head of the stream, to be
+    // skipped, is not data to read; a byte for recv(MSG_OOB) is EPOLLPRI.
+    const bool skips_urgent = !oob_inline_ && urgent_.at_mark(copied_seq());
+    if (receive_queue_.size() > (skips_urgent ? 1U : 0U)) ev |= kIn | kRdNorm;
+    if (urgent_.byte_waiting()) ev |= kPri;
     // Writable while __sk_stream_is_writeable(sk, 1) (TCP_NOTSENT_LOWAT included).
-    if (write_closed || (send_queue_.size() < sndbuf_ && stream_memory_free(/*wake=*/true))) {
+    if (write_closed || send_buffer_writeable()) {
       ev |= kOut | kWrNorm;
     }
   } else if (state_ == State::kSynSent && defer_connect_) {
@@ -617,6 +689,8 @@ void Endpoint::release_resources() {
     }
   }
   send_queue_.clear();
+  send_skbs_.clear();
+  snd_up_.reset();
   sent_.clear();
   reassembly_.clear();
   if (user_closed_ && !awaiting_accept) receive_queue_.clear();

@@ -36,10 +36,12 @@
 #include "stack/tcp/receive_autotune.h"
 #include "stack/tcp/receive_window.h"
 #include "stack/tcp/rtt_estimator.h"
+#include "stack/tcp/send_skbs.h"
 #include "stack/tcp/sent_segments.h"
 #include "stack/tcp/socket_types.h"
 #include "stack/tcp/trace.h"
 #include "stack/tcp/tx_timestamps.h"
+#include "stack/tcp/urgent_data.h"
 #include "stack/tcp/zerocopy.h"
 #include "stack/tcp_demuxer.h"
 #include "stack/time/timer.h"
@@ -51,6 +53,21 @@ namespace netstack::tcp {
 class Protocol;
 
 // An inbound segment with its sequence-space view and parsed options.
+// send()'s flags, as TCP sees them.
+struct SendFlags {
+  // MSG_MORE: more data follows, so hold a partial segment and do not mark
+  // the end of this write with PSH.
+  bool more = false;
+  // MSG_EOR: no later data joins a segment with this write's end.
+  bool eor = false;
+  // MSG_ZEROCOPY: with SO_ZEROCOPY on, the write's completion is notified
+  // on the error queue (Endpoint::read_error_queue()).
+  bool zerocopy = false;
+  // MSG_OOB: the write's last byte is urgent; the urgent pointer follows it
+  // (Linux tcp_mark_urg()).
+  bool oob = false;
+};
+
 struct Segment {
   const InboundSegment& wire;  // as it arrived: for tracing and RST replies
   // Handled by a child for the listener it arrived at, which traces it (the
@@ -93,13 +110,17 @@ class Endpoint final : public SegmentHandler {
   // An established connection from the accept queue, now owned by the caller.
   Expected<EndpointId, Errno> accept();
   Expected<size_t, Errno> read(std::span<uint8_t> out, bool peek = false);
-  // `more` is MSG_MORE: more data follows, so hold a partial segment and
-  // do not mark the end of this write with PSH.
-  // `eor` is MSG_EOR: no later data joins a segment with this write's end.
-  // `zerocopy` is MSG_ZEROCOPY: with SO_ZEROCOPY on, the write's completion
-  // is notified on the error queue (read_error_queue()).
-  Expected<size_t, Errno> write(std::span<const uint8_t> data, bool more = false, bool eor = false,
-                                bool zerocopy = false);
+  // recv(MSG_OOB): the urgent byte (urgent_data.h); EINVAL when there is
+  // none to read, EAGAIN while its segment has not arrived.
+  Expected<size_t, Errno> read_urgent(std::span<uint8_t> out, bool peek = false);
+  // splice() from the socket (Linux tcp_splice_read(), tcp_read_sock()):
+  // as read(), except that it never passes the urgent mark, inline or not,
+  // and a blocking call stopped there (`nonblocking` false) returns 0
+  // instead of waiting.
+  Expected<size_t, Errno> splice_read(std::span<uint8_t> out, bool nonblocking);
+  // ioctl(SIOCATMARK): 1 when the next byte to read is the urgent one.
+  Expected<int, Errno> at_urgent_mark() const;
+  Expected<size_t, Errno> write(std::span<const uint8_t> data, SendFlags flags = {});
   // sendto(MSG_FASTOPEN) (RFC 7413; Linux tcp_sendmsg_fastopen()): connect
   // with as much of `data` in the SYN as a cached cookie allows. The bytes
   // the SYN carries, or EINPROGRESS when it carries none; the rest is for
@@ -166,8 +187,17 @@ class Endpoint final : public SegmentHandler {
   Errno tcp_connect(const IpAddress& address, uint16_t port);
   Expected<EndpointId, Errno> accept_impl();
   Expected<size_t, Errno> read_impl(std::span<uint8_t> out, bool peek);
-  Expected<size_t, Errno> write_impl(std::span<const uint8_t> data, bool more, bool eor,
-                                     bool zerocopy);
+  Expected<size_t, Errno> write_impl(std::span<const uint8_t> data, SendFlags flags);
+  Expected<size_t, Errno> read_urgent_impl(std::span<uint8_t> out, bool peek);
+  Expected<size_t, Errno> splice_read_impl(std::span<uint8_t> out, bool nonblocking);
+  // What read() returns with nothing to take from the receive queue.
+  Expected<size_t, Errno> nothing_to_read(std::span<uint8_t> out);
+  // The reader took `n` bytes from the head of the receive queue.
+  void consume_received(size_t n);
+  // Where the reader is in the peer's stream (Linux copied_seq).
+  seqnum::Value copied_seq() const;
+  // The sixth step of segment processing: the URG bit (Linux tcp_urg()).
+  void check_urgent(const Segment& s);
   Errno shutdown_impl(ShutdownHow how);
   void close_impl();
   void abort_impl();
@@ -313,20 +343,31 @@ class Endpoint final : public SegmentHandler {
   // are marked for PSH (forced_push(), tcp_mark_push()).
   void queue_write(std::span<const uint8_t> data, bool more, bool eor);
 
-  // ---- TCP_NOTSENT_LOWAT (notsent_lowat.cc) ----
-  // The limit in force: the option, else net.ipv4.tcp_notsent_lowat.
+  // ---- The send buffer (send_buffer.cc) ----
+  // TCP_NOTSENT_LOWAT in force: the option, else net.ipv4.tcp_notsent_lowat.
   uint32_t notsent_lowat() const;
   // Written but never sent (Linux write_seq - snd_nxt).
   size_t notsent_bytes() const;
   // Linux tcp_stream_memory_free(): unsent bytes (doubled for a wake-up)
-  // below the limit.
+  // below TCP_NOTSENT_LOWAT.
   bool stream_memory_free(bool wake) const;
+  // Linux sk_wmem_queued: the queue's bytes and its skbs' overhead.
+  size_t wmem_queued() const;
+  // Linux __sk_stream_memory_free(): below SO_SNDBUF and TCP_NOTSENT_LOWAT.
+  bool send_memory_free(bool wake) const;
+  // Linux __sk_stream_is_writeable(sk, 1): what poll() reports as EPOLLOUT.
+  bool send_buffer_writeable() const;
+  // Linux tcp_sndbuf_expand().
+  void expand_sndbuf();
+  // An ACK freed queued data: a waiting writer may grow the buffer and wake.
+  void on_send_space_freed();
   // Linux tcp_xmit_size_goal(): the bytes one send-queue skb takes.
   uint32_t size_goal() const;
-  // Linux tcp_sendmsg_locked() under a limit: the data goes into skbs of
-  // size_goal(), each new skb only while stream_memory_free(); the bytes
-  // queued.
-  size_t queue_write_by_skbs(std::span<const uint8_t> data, bool more, bool eor);
+  // Linux tcp_sendmsg_locked(): the data goes into skbs of size_goal(),
+  // each new skb only while send_memory_free(); the bytes queued.
+  // MSG_OOB writes skbs of one segment and pushes only at the end
+  // (tcp_xmit_size_goal() without large_allowed).
+  size_t queue_write_by_skbs(std::span<const uint8_t> data, SendFlags flags);
   void mark_push(seqnum::Value at);
   void send_control(uint8_t flags, seqnum::Value seq, seqnum::Value ack);
   void send_ack();
@@ -434,15 +475,18 @@ class Endpoint final : public SegmentHandler {
   std::optional<int> linger_;  // SO_LINGER seconds when on
   uint32_t rcvbuf_;
   uint32_t sndbuf_;
-  uint32_t max_sndbuf_;  // largest SO_SNDBUF ever set: the queue may exceed a shrunk one
-  uint32_t max_rcvbuf_;  // likewise for SO_RCVBUF
+  uint32_t max_sndbuf_;         // largest SO_SNDBUF ever set: the queue may exceed a shrunk one
+  bool sndbuf_locked_ = false;  // SO_SNDBUF was set (Linux SOCK_SNDBUF_LOCK)
+  uint32_t max_rcvbuf_;         // likewise for SO_RCVBUF
   bool reuse_addr_ = false;
-  uint32_t syn_count_ = 0;      // TCP_SYNCNT (Linux icsk_syn_retries); 0: the sysctls'
-  bool inq_ = false;            // TCP_INQ
-  bool zerocopy_ = false;       // SO_ZEROCOPY
+  uint32_t syn_count_ = 0;   // TCP_SYNCNT (Linux icsk_syn_retries); 0: the sysctls'
+  bool inq_ = false;         // TCP_INQ
+  bool zerocopy_ = false;    // SO_ZEROCOPY
+  bool oob_inline_ = false;  // SO_OOBINLINE
+  bool free_bind_ = false;   // IP_FREEBIND (kept: every address is the stack's to bind)
+  UrgentReceiver urgent_;
   int mark_ = 0;                // SO_MARK
   uint32_t notsent_lowat_ = 0;  // TCP_NOTSENT_LOWAT (0: the sysctl's)
-  uint32_t tail_skb_len_ = 0;   // bytes in the last unsent skb, under a limit
   ZerocopyNotifier zerocopy_notes_;
   TxTimestamps tx_stamps_;  // SO_TIMESTAMPING
   ErrorQueue error_queue_;
@@ -482,7 +526,11 @@ class Endpoint final : public SegmentHandler {
   uint64_t bytes_acked_ = 0;
   seqnum::Value snd_wl1_;
   seqnum::Value snd_wl2_;
+  // Urgent mode (Linux tcp_urg_mode()): the urgent pointer, just past the
+  // last byte of the last MSG_OOB write, until the peer acknowledges it.
+  std::optional<seqnum::Value> snd_up_;
   ByteQueue send_queue_;  // from the first unacknowledged data byte
+  SendSkbs send_skbs_;    // send_queue_ as Linux's skbs would hold it
   bool fin_queued_ = false;
   bool fin_sent_ = false;
   seqnum::Value snd_sml_;  // end of the last small segment sent (Nagle, Minshall)

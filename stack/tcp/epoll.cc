@@ -6,7 +6,6 @@ namespace {
 
 using namespace poll_event;
 constexpr uint32_t kAlways = kErr | kHup;
-constexpr uint32_t kPri = 0x002;
 constexpr uint32_t kRdBand = 0x080;
 constexpr uint32_t kWrBand = 0x200;
 constexpr uint32_t kWakeup = 1U << 29;

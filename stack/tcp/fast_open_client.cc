@@ -55,7 +55,7 @@ Expected<size_t, Errno> Endpoint::send_fast_open_impl(const IpAddress& address, 
   if (err != 0) return Unexpected{err};
   // Connected already (the socket never saw connect() succeed, so the
   // socket layer still said "connecting"): an ordinary write.
-  return write_impl(data.subspan(copied), /*more=*/false, /*eor=*/false, zerocopy);
+  return write_impl(data.subspan(copied), {.zerocopy = zerocopy});
 }
 
 bool Endpoint::fast_open_cookie_check(std::optional<header::FastOpenCookie>* option,
@@ -128,6 +128,7 @@ bool Endpoint::settle_syn_data(seqnum::Value ack, bool mark_lost) {
     const std::span<const uint8_t> rest = std::span(syn_data_).subspan(acked);
     queue_write(rest, /*more=*/false, /*eor=*/false);
     const seqnum::Value end = snd_una_.add(seqnum::Size(static_cast<uint32_t>(rest.size())));
+    send_skbs_.add(snd_una_, end);
     sent_.on_transmit(snd_una_, end, /*fin=*/false, handshake_started_);
     snd_nxt_ = snd_max_ = end;
     if (mark_lost) {

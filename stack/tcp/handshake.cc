@@ -403,10 +403,8 @@ void Endpoint::complete_handshake(std::string_view cause) {
   end_passive_fast_open();
   last_ack_received_at_ = now();
   ++protocol_.stats().established;
-  // Linux tcp_sndbuf_expand(): room for two windows of initial-cwnd segments.
-  sndbuf_ = std::max<uint32_t>(
-      sndbuf_, 2 * std::max<uint32_t>(protocol_.config().initial_cwnd, 10) * (snd_mss_ + 320));
-  max_sndbuf_ = std::max(max_sndbuf_, sndbuf_);
+  // Linux tcp_init_buffer_space(): the buffer grows unless SO_SNDBUF fixed it.
+  if (!sndbuf_locked_) expand_sndbuf();
   // tp->advmss: a passive open keeps the route's MSS, an active one takes
   // the timestamp option off (tcp_rcv_synsent_state_process()).
   const bool active = listener_ == kNoEndpoint && state_ == State::kSynSent;

@@ -149,13 +149,30 @@ void Endpoint::handle_synchronized(Segment& s) {
   trace_in(s, Verdict::kAccepted);
   update_ts_recent(s);
   if (state_ == State::kClosed || state_ == State::kTimeWait) return;
-  // Sixth, check the URG bit: urgent data is not supported; URG and the
-  // urgent pointer are ignored, the bytes are ordinary data.
+  // Sixth, check the URG bit.
+  check_urgent(s);
   // Seventh, process the segment text; eighth, check the FIN bit (both in
   // handle_data(), which calls handle_fin() once the FIN is in order).
   handle_data(s);
   if (state_ == State::kFinWait1 && fin_acked()) enter_fin_wait2();
+  // Linux tcp_data_snd_check(): send, then see to a waiting writer.
   send_data();
+  on_send_space_freed();
+}
+
+void Endpoint::check_urgent(const Segment& s) {
+  const header::TcpHeader& h = s.wire.tcp;
+  const std::optional<uint16_t> pointer =
+      (h.flags & kUrg) != 0 ? std::optional<uint16_t>(h.urgent) : std::nullopt;
+  const bool byte_was_waiting = urgent_.byte_waiting();
+  // The old urgent byte leaves the stream unread (Linux copied_seq++).
+  if (urgent_.on_segment(seqnum::Value(h.seq), (h.flags & kSyn) != 0, pointer,
+                         s.wire.payload.bytes(), copied_seq(), rcv_nxt_, oob_inline_)) {
+    receive_queue_.pop_front(1);
+    rwin_.consumed(1);
+  }
+  // Linux tcp_urg(): the urgent byte's arrival wakes readers (sk_data_ready).
+  if (!byte_was_waiting && urgent_.byte_waiting()) ++wakeups_.readable;
 }
 
 void Endpoint::enter_fin_wait2() {
@@ -275,21 +292,18 @@ bool Endpoint::handle_ack(const Segment& s) {
   snd_una_ = s.ack;
   bytes_acked_ += acked;
   // Linux: the freed buffers complete MSG_ZEROCOPY sends and take ACK
-  // timestamps (sk_error_report)
-  // and, when a write found the buffer full, wake writers once the space is
-  // worth it (tcp_check_space(), sk_stream_write_space(): a third free).
+  // timestamps (sk_error_report); a writer waiting for the space is seen
+  // to once the reply has gone (on_send_space_freed()).
   // (__msg_zerocopy_callback() reports even a completion that joined the
   // queued range.)
   const size_t errors_before = error_queue_.size();
   const bool completed = zerocopy_notes_.on_acked(snd_una_, error_queue_);
   tx_stamps_.on_acked(snd_una_, now(), error_queue_);
   if (completed || error_queue_.size() != errors_before) ++wakeups_.error;
-  if (write_space_wanted_ &&
-      sndbuf_ - std::min<size_t>(sndbuf_, send_queue_.size()) >= send_queue_.size() / 2 &&
-      stream_memory_free(/*wake=*/true)) {
-    write_space_wanted_ = false;
-    ++wakeups_.writable;
-  }
+  send_skbs_.release(snd_una_);
+  // Linux tcp_clean_rtx_queue(): urgent mode ends once the peer has all of
+  // the urgent data.
+  if (snd_up_ && !snd_una_.less_than(*snd_up_)) snd_up_.reset();
   while (!push_marks_.empty() && push_marks_.front().less_equal(snd_una_)) push_marks_.pop_front();
   while (!eor_marks_.empty() && eor_marks_.front().less_equal(snd_una_)) eor_marks_.pop_front();
   if (snd_nxt_.less_than(snd_una_)) snd_nxt_ = snd_una_;

@@ -90,7 +90,20 @@ std::optional<std::string> check_invariants(const Endpoint& ep) {
   } else {
     ep.checked_rcv_nxt_.reset();
   }
-  if (ep.send_queue_.size() > ep.max_sndbuf_) return fail("send queue beyond SO_SNDBUF");
+  // A write starts an skb only below SO_SNDBUF, and fills it to at most
+  // the GSO limit.
+  if (ep.send_queue_.size() > size_t{ep.max_sndbuf_} + 65536) {
+    return fail("send queue beyond SO_SNDBUF");
+  }
+  const seqnum::Value write_end =
+      ep.snd_una_.add(seqnum::Size(static_cast<uint32_t>(ep.send_queue_.size())));
+  if (ep.send_queue_.empty() != (ep.send_skbs_.count() == 0) ||
+      (!ep.send_queue_.empty() && ep.send_skbs_.end() != write_end)) {
+    return fail("send queue and its skbs disagree");
+  }
+  if (ep.snd_up_ && (!ep.snd_una_.less_than(*ep.snd_up_) || ep.snd_up_->greater_than(write_end))) {
+    return fail("urgent pointer outside the unacknowledged data");
+  }
   if (ep.receive_queue_.size() + ep.reassembly_.bytes() > ep.max_rcvbuf_) {
     return fail("receive buffers beyond SO_RCVBUF");
   }

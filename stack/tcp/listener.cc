@@ -178,11 +178,14 @@ Endpoint* Endpoint::new_child(const Segment& syn, seqnum::Value iss) {
   child.inq_ = inq_;
   child.zerocopy_ = zerocopy_;
   child.mark_ = mark_;
+  child.oob_inline_ = oob_inline_;
   child.rcvbuf_ = rcvbuf_;
   child.max_rcvbuf_ = max_rcvbuf_;
   child.rcvbuf_locked_ = rcvbuf_locked_;
   child.rwin_.configure(rcvbuf_, rcvbuf_locked_);
   child.sndbuf_ = sndbuf_;
+  child.max_sndbuf_ = max_sndbuf_;
+  child.sndbuf_locked_ = sndbuf_locked_;
   child.reassembly_.set_max_bytes(rcvbuf_);
   child.iss_ = iss;
   child.snd_una_ = child.snd_nxt_ = child.snd_max_ = iss;

@@ -79,6 +79,19 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
   spec.tcp.dst_port = tuple_.remote_port;
   spec.tcp.seq = seq.raw();
   spec.tos = ecn_on_send(&flags, new_data && !payload.empty());
+  // Linux __tcp_transmit_skb(): in urgent mode a segment that starts before
+  // the urgent pointer carries it, relative to its own sequence number
+  // (0xFFFF when it is farther, while sequence numbers that far are unsent).
+  if (snd_up_ && seq.less_than(*snd_up_) && (flags & kSyn) == 0) {
+    const uint32_t distance = seq.size_to(*snd_up_).bytes();
+    if (distance < 0x10000) {
+      flags |= kUrg;
+      spec.tcp.urgent = static_cast<uint16_t>(distance);
+    } else if (seq.add(seqnum::Size(0xFFFF)).greater_than(snd_nxt_)) {
+      flags |= kUrg;
+      spec.tcp.urgent = 0xFFFF;
+    }
+  }
   spec.tcp.flags = flags;
   if ((flags & kAck) != 0) spec.tcp.ack = ack.raw();
   header::TcpOptions& o = spec.options;
@@ -242,6 +255,8 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
     ++protocol_.stats().retransmits;
     if (rtt_probe_ && !rtt_probe_->first.less_than(seq)) rtt_probe_.reset();  // Karn
     sent_.on_retransmit(seq, next.less_than(snd_max_) ? next : snd_max_, now());
+    // Linux tcp_retransmit_skb() resends a segment's worth: tcp_fragment().
+    send_skbs_.split_at(end);
     // A FIN joining a resent segment goes for the first time.
     if (next.greater_than(snd_max_)) sent_.on_transmit(snd_max_, next, with_fin, now());
     if (recovery_.undo_armed()) {
@@ -344,6 +359,8 @@ void Endpoint::send_data() {
   sync_mss_to_route();
   const uint64_t sent_before = protocol_.stats().segments_sent;
   const bool cwnd_hit = transmit();
+  // Linux tso_fragment(): where the windows stopped sending, an skb splits.
+  send_skbs_.split_at(snd_nxt_);
   if (cwnd_hit || protocol_.stats().segments_sent != sent_before) {
     recovery_.validate_cwnd(cwnd_hit, snd_una_, snd_nxt_);
   }
@@ -352,6 +369,7 @@ void Endpoint::send_data() {
 bool Endpoint::transmit() {
   // RFC 6675 NextSeg() rule 1: what is lost goes before new data.
   if (!retransmit_lost()) return !recovery_.can_send();
+  seqnum::Value skb_end = snd_nxt_;
   while (true) {
     const uint32_t in_flight = snd_una_.size_to(snd_nxt_).bytes();
     const uint32_t usable = snd_wnd_ > in_flight ? snd_wnd_ - in_flight : 0;
@@ -372,7 +390,19 @@ bool Endpoint::transmit() {
     // Linux tcp_cwnd_test(): segments in flight against the window.
     if (!recovery_.can_send()) return true;
     const uint32_t mss = current_mss();
-    size_t len = std::min<size_t>({unsent, mss, usable});
+    if (!snd_nxt_.less_than(skb_end)) {
+      // Linux tcp_snd_wnd_test(): an skb goes only if its first segment
+      // fits in the peer's window; what is left waits for the window to
+      // open, or for the probe timer, which sends what fits
+      // (tcp_write_wakeup()).
+      skb_end = send_skbs_.end_of(snd_nxt_);
+      if (!probe_push_ && std::min(snd_nxt_.size_to(skb_end).bytes(), mss) > usable) {
+        if (in_flight == 0) arm_persist_timer();  // RFC 9293 3.8.6.1
+        return false;
+      }
+    }
+    // Linux sends each skb on its own: a segment takes bytes of one only.
+    size_t len = std::min<size_t>({unsent, mss, usable, snd_nxt_.size_to(skb_end).bytes()});
     // MSG_EOR: a segment ends at a record's end.
     for (const seqnum::Value mark : eor_marks_) {
       if (snd_nxt_.less_than(mark)) {
@@ -384,7 +414,9 @@ bool Endpoint::transmit() {
       if (snd_wnd_ == 0 && in_flight == 0) arm_persist_timer();  // RFC 9293 3.8.6.1
       return false;
     }
-    if (len < mss) {
+    // Linux tcp_nagle_test(): urgent mode sends small segments at once,
+    // corked or not.
+    if (len < mss && !snd_up_) {
       // Nagle (RFC 896 / RFC 9293 3.7.4): hold a small segment while data is
       // unacknowledged, unless TCP_NODELAY; TCP_CORK holds it regardless.
       const bool last_piece = len == unsent;

@@ -51,7 +51,12 @@ void Endpoint::on_persist_timer() {
   }
   if (!probes_started_) probes_started_ = now();
   ++probes_out_;
-  // Linux tcp_write_wakeup() with a closed window: a pure ACK with SEQ = SND.UNA - 1.
+  // Linux tcp_write_wakeup() with a closed window: a pure ACK with SEQ =
+  // SND.UNA - 1, after one at SND.UNA in urgent mode (each carries the
+  // urgent pointer, emit()).
+  if (snd_up_ && snd_una_.size_to(*snd_up_).bytes() <= 0xFFFF) {
+    send_control(kAck, snd_una_, rcv_nxt_);
+  }
   send_control(kAck, snd_una_.sub(seqnum::Size(1)), rcv_nxt_);
   rtt_.backoff();
   Duration next = rtt_.rto();

@@ -83,6 +83,7 @@ Errno Endpoint::set_option_impl(SockOpt opt, int value) {
       sndbuf_ = std::clamp<uint32_t>(static_cast<uint32_t>(std::max(value, 0)) * 2, 4608,
                                      protocol_.config().wmem_max * 2);
       max_sndbuf_ = std::max(max_sndbuf_, sndbuf_);
+      sndbuf_locked_ = true;
       break;
     case SockOpt::kReuseAddr:
       reuse_addr_ = value != 0;
@@ -117,6 +118,12 @@ Errno Endpoint::set_option_impl(SockOpt opt, int value) {
       break;
     case SockOpt::kMark:
       mark_ = value;
+      break;
+    case SockOpt::kOobInline:
+      oob_inline_ = value != 0;
+      break;
+    case SockOpt::kFreeBind:
+      free_bind_ = value != 0;
       break;
     case SockOpt::kTimestamping: {
       const seqnum::Value write_seq =
@@ -192,6 +199,10 @@ Expected<int, Errno> Endpoint::get_option_impl(SockOpt opt) {
       return int{inq_};
     case SockOpt::kZerocopy:
       return int{zerocopy_};
+    case SockOpt::kOobInline:
+      return int{oob_inline_};
+    case SockOpt::kFreeBind:
+      return int{free_bind_};
     case SockOpt::kMark:
       return mark_;
     case SockOpt::kNotSentLowat:

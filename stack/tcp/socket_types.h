@@ -38,6 +38,8 @@ enum class SockOpt : uint8_t {
   kSynCnt,            // TCP_SYNCNT (SYN retransmissions before the connect fails)
   kNotSentLowat,      // TCP_NOTSENT_LOWAT (0: net.ipv4.tcp_notsent_lowat applies)
   kTimestamping,      // SO_TIMESTAMPING (SOF_TIMESTAMPING_* flags)
+  kOobInline,         // SO_OOBINLINE: the urgent byte stays in the stream
+  kFreeBind,          // IP_FREEBIND (kept; binding checks no address)
 };
 
 // The sender's loss-recovery state, with Linux's TCP_CA_* values (tcpi_ca_state).
@@ -48,6 +50,7 @@ enum class ShutdownHow : uint8_t { kRead, kWrite, kBoth };
 // poll() bits with Linux's values.
 namespace poll_event {
 inline constexpr uint32_t kIn = 0x001;
+inline constexpr uint32_t kPri = 0x002;
 inline constexpr uint32_t kOut = 0x004;
 inline constexpr uint32_t kErr = 0x008;
 inline constexpr uint32_t kHup = 0x010;

@@ -70,6 +70,7 @@ void Endpoint::on_loss_probe() {
                         snd_nxt_ == snd_max_ && sent + snd_mss_ <= snd_wnd_;
   if (new_data) {
     send_one_segment(snd_nxt_, std::min<size_t>(snd_mss_, send_queue_.size() - sent), false);
+    send_skbs_.split_at(snd_nxt_);
   } else if (const SentSegment* last = sent_.last()) {
     const uint32_t payload = last->start.size_to(last->end).bytes() - (last->fin ? 1 : 0);
     send_one_segment(last->start, std::min(payload, snd_mss_), /*retransmit=*/true);

@@ -724,6 +724,38 @@ TEST_F(OracleTest, EndOfFileBeforeAllDataWasRead) {
   EXPECT_EQ(rule(), "oracle: eof-before-data");
 }
 
+// Linux takes the urgent byte out of the stream: one URG segment leaves
+// end-of-file due one byte early, never two.
+TEST_F(OracleTest, EndOfFileOneUrgentByteEarly) {
+  establish();
+  peer(40, {.flags = flag::kFin | flag::kAck | flag::kUrg, .seq = 1001, .ack = 5101, .len = 100});
+  stack(40, {.seq = 5101, .ack = 1102});
+  call(50, "read", 99);
+  call(50, "read", 0);
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, EndOfFileTwoBytesEarlyAfterOneUrgentSegment) {
+  establish();
+  peer(40, {.flags = flag::kFin | flag::kAck | flag::kUrg, .seq = 1001, .ack = 5101, .len = 100});
+  stack(40, {.seq = 5101, .ack = 1102});
+  call(50, "read", 98);
+  call(50, "read", 0);
+  EXPECT_EQ(rule(), "oracle: eof-before-data");
+}
+
+// splice() takes bytes from the stream as read() does.
+TEST_F(OracleTest, SplicedBytesCountAsRead) {
+  establish();
+  peer(40, {.seq = 1001, .ack = 5101, .len = 100});
+  stack(40, {.seq = 5101, .ack = 1101, .window = 502});
+  call(50, "splice", 60);
+  call(50, "read", 40);
+  EXPECT_EQ(rule(), "none");
+  call(50, "splice", 1);
+  EXPECT_EQ(rule(), "oracle: read-beyond-received");
+}
+
 // RFC 9293 3.10.7.4 eighth, CLOSE-WAIT: text and FINs after the peer's FIN
 // are ignored (Linux tcp_rcv_state_process()): end-of-file comes at the
 // first FIN, however many follow.

@@ -9,7 +9,9 @@
 #include <iterator>
 
 #include "fuzz/scenario/binary_runner.h"
+#include "fuzz/scenario/pkt_writer.h"
 #include "fuzz/scenario/trace_log.h"
+#include "fuzz/scenario/transcript.h"
 
 namespace tcpfuzz::scenario {
 namespace {
@@ -24,7 +26,8 @@ TEST(BinaryScenario, ClassicInputsDecodeCallsModulo16) {
 }
 
 TEST(BinaryScenario, TheMarkerDecodesTheExtendedCallsAndIsWrittenOnlyForThem) {
-  std::vector<uint8_t> bytes(kExtendedMarker.begin(), kExtendedMarker.end());
+  // Format 2 (29 calls): its inputs keep their meaning after format 3.
+  std::vector<uint8_t> bytes{2, 0x83, 'v', '2'};
   bytes.insert(bytes.end(), {2, 16, 0, 1, 2, 28, 0, 0, 2, 29, 0, 0});
   const auto events = decode_binary(bytes);
   ASSERT_EQ(events.size(), 3u);
@@ -35,6 +38,25 @@ TEST(BinaryScenario, TheMarkerDecodesTheExtendedCallsAndIsWrittenOnlyForThem) {
   EXPECT_EQ(encode_binary(events), bytes);
   const std::vector<BinaryEvent> classic{SocketCall{CallOp::kCork, 1}};
   EXPECT_EQ(encode_binary(classic), (std::vector<uint8_t>{2, 15, 0, 1}));
+}
+
+TEST(BinaryScenario, TheNewestFormatReachesTheUrgentDataCalls) {
+  std::vector<uint8_t> bytes(kExtendedMarker.begin(), kExtendedMarker.end());
+  ASSERT_EQ(bytes.back(), '3');
+  bytes.insert(bytes.end(), {2, 29, 0, 5, 2, 32, 0, 1, 2, 34, 0, 0});
+  const auto events = decode_binary(bytes);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(std::get<SocketCall>(events[0]).op, CallOp::kSendOob);
+  EXPECT_EQ(std::get<SocketCall>(events[1]).op, CallOp::kOobInline);
+  EXPECT_EQ(std::get<SocketCall>(events[2]).op, CallOp::kListen);  // 34 % 34
+  bytes[13] = 0;
+  EXPECT_EQ(encode_binary(events), bytes);
+  // An unknown tag is no marker: the record is a classic call.
+  EXPECT_EQ(decode_binary(std::vector<uint8_t>{2, 0x83, 'v', '9', 2, 29, 0, 0}).size(), 2u);
+  EXPECT_EQ(
+      std::get<SocketCall>(decode_binary(std::vector<uint8_t>{2, 0x83, 'v', '9', 2, 29, 0, 0})[1])
+          .op,
+      static_cast<CallOp>(29 % kClassicCallOpCount));
 }
 
 TEST(BinaryScenario, TheMarkerIsANoOpCallInTheClassicDecoding) {
@@ -73,6 +95,37 @@ TEST(BinaryScenario, ExtendedCallsReachTheirSocketFeatures) {
   EXPECT_EQ(live.info().send_queue_bytes, 100u);
 }
 
+TEST(BinaryScenario, UrgentDataReachesTheSocket) {
+  // Passive open; the peer sends 10 bytes with the last one urgent; the
+  // socket reads up to the mark and the urgent byte out of band.
+  const std::vector<BinaryEvent> events{
+      SocketCall{CallOp::kListen, 4},
+      InjectSegment{.flags = 0x02, .window = 65535, .options = 1},
+      InjectSegment{.flags = 0x10, .window = 65535},
+      SocketCall{CallOp::kAccept, 0},
+      InjectSegment{.flags = 0x38, .window = 65535, .payload = 10, .urgent = 10},  // URG|ACK|PSH
+      SocketCall{CallOp::kAtMark, 0},
+      SocketCall{CallOp::kRead, 1000},
+      SocketCall{CallOp::kAtMark, 0},
+      SocketCall{CallOp::kRecvOob, 0},
+      SocketCall{CallOp::kRecvOob, 0},
+      SocketCall{CallOp::kSplice, 100},
+  };
+  ScenarioRecorder recorder;
+  BinaryRunner runner(BinaryRunOptions{.transcript = &recorder});
+  runner.run(events);
+  const std::string script = write_script(recorder.scenario(), "");
+  EXPECT_NE(script.find("< PU. 1:11(10) ack 1 win 65535 urg 10"), std::string::npos) << script;
+  EXPECT_NE(script.find("read(4, ..., 1000) = 9"), std::string::npos) << script;
+  EXPECT_NE(script.find("recv(4, ..., 1, MSG_OOB) = 1"), std::string::npos) << script;
+  EXPECT_NE(script.find("recv(4, ..., 1, MSG_OOB) = -1 EINVAL"), std::string::npos) << script;
+  // splice() stops at the mark, even once the byte was read out of band.
+  EXPECT_NE(script.find("pipe([5, 6]) = 0"), std::string::npos) << script;
+  EXPECT_NE(script.find("splice(4, NULL, 6, NULL, 100, SPLICE_F_NONBLOCK) = -1 EAGAIN"),
+            std::string::npos)
+      << script;
+}
+
 TEST(BinaryScenario, EncodeDecodeRoundTrip) {
   const std::vector<BinaryEvent> events{
       SocketCall{CallOp::kListen, 4},
@@ -82,7 +135,8 @@ TEST(BinaryScenario, EncodeDecodeRoundTrip) {
                     .window = 512,
                     .payload = 9,
                     .options = 0x1f,
-                    .absolute = true},
+                    .absolute = true,
+                    .urgent = 200},
       AdvanceClock{65535},
       SocketCall{CallOp::kCork, 1},
   };
@@ -98,6 +152,7 @@ TEST(BinaryScenario, EncodeDecodeRoundTrip) {
   EXPECT_EQ(s.payload, 9);
   EXPECT_EQ(s.options, 0x1f);
   EXPECT_TRUE(s.absolute);
+  EXPECT_EQ(s.urgent, 200);
   EXPECT_EQ(std::get<AdvanceClock>(back[2]).ms, 65535);
   EXPECT_EQ(std::get<SocketCall>(back[3]).op, CallOp::kCork);
 }

@@ -49,10 +49,9 @@ TEST_F(SocketCallsTest, ForgetAllFreesEveryDescriptorEpollsToo) {
 TEST_F(SocketCallsTest, ClosedDescriptorsAreBad) {
   const int fd = open();
   calls_.close(fd);
-  for (const CallOutcome& out :
-       {calls_.bind(fd), calls_.listen(fd, 1), calls_.connect(fd), calls_.read(fd, 1, false, false),
-        calls_.write(fd, 1, false, false, false), calls_.close(fd),
-        calls_.set_option(fd, SockOpt::kNoDelay, 1)}) {
+  for (const CallOutcome& out : {calls_.bind(fd), calls_.listen(fd, 1), calls_.connect(fd),
+                                 calls_.read(fd, 1, false, false), calls_.write(fd, 1, {}, false),
+                                 calls_.close(fd), calls_.set_option(fd, SockOpt::kNoDelay, 1)}) {
     EXPECT_FALSE(out.would_block);
     EXPECT_EQ(out.result, -1);
     EXPECT_EQ(out.error, EBADF);

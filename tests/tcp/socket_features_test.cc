@@ -118,14 +118,14 @@ TEST(TxTimestamps, WithoutOptIdTheKeyIsZeroAndWritesWithoutRecordFlagsAreNotMark
 using SocketFeatures = EstablishedFixture;
 
 TEST_F(SocketFeatures, ZerocopyWritesNotifyOnlyWithSoZerocopy) {
-  ASSERT_EQ(ep->write(bytes(100), false, false, /*zerocopy=*/true).value(), 100u);
+  ASSERT_EQ(ep->write(bytes(100), {.zerocopy = true}).value(), 100u);
   h.out();
   h.in(Seg{.seq = 1001, .ack = iss + 101});
   EXPECT_EQ(ep->read_error_queue().error(), EAGAIN);  // flag ignored without SO_ZEROCOPY
 
   ASSERT_EQ(ep->set_option(SockOpt::kZerocopy, 1), 0);
   EXPECT_EQ(ep->set_option(SockOpt::kZerocopy, 2), EINVAL);
-  ASSERT_EQ(ep->write(bytes(100), false, false, true).value(), 100u);
+  ASSERT_EQ(ep->write(bytes(100), {.zerocopy = true}).value(), 100u);
   h.out();
   EXPECT_EQ(ep->poll() & kEpollErr, 0u);
   const uint64_t errors_before = ep->wakeups().error;

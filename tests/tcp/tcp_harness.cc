@@ -57,6 +57,7 @@ void PeerHarness::in(Seg s) {
   spec.tcp.ack = s.ack;
   spec.tcp.flags = s.flags;
   spec.tcp.window = s.win;
+  spec.tcp.urgent = s.urgent;
   spec.options = s.options;
   spec.payload = s.payload;
   peer.send(header::build_tcp_packet(spec));
@@ -101,6 +102,7 @@ Seg PeerHarness::out() {
   s.seq = tcp_seg->header.seq;
   s.ack = tcp_seg->header.ack;
   s.win = tcp_seg->header.window;
+  s.urgent = tcp_seg->header.urgent;
   s.options = header::parse_tcp_options(tcp_seg->header.options);
   s.payload.assign(tcp_seg->payload.begin(), tcp_seg->payload.end());
   s.src_port = tcp_seg->header.src_port;

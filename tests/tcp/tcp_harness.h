@@ -35,6 +35,7 @@ struct Seg {
   uint32_t seq = 0;
   uint32_t ack = 0;
   uint16_t win = 65535;
+  uint16_t urgent = 0;  // the urgent pointer (with URG)
   header::TcpOptions options;
   std::vector<uint8_t> payload;
   uint16_t src_port = 0;

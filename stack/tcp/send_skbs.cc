@@ -1,0 +1,42 @@
+#include "stack/tcp/send_skbs.h"
+
+#include <algorithm>
+
+namespace netstack::tcp {
+
+uint32_t SendSkbs::unsent_tail(seqnum::Value snd_nxt) const {
+  if (ends_.empty()) return 0;
+  const seqnum::Value start = ends_.size() > 1 ? ends_[ends_.size() - 2] : first_start_;
+  return start.greater_equal(snd_nxt) ? start.size_to(ends_.back()).bytes() : 0;
+}
+
+seqnum::Value SendSkbs::end_of(seqnum::Value seq) const {
+  const auto it =
+      std::ranges::find_if(ends_, [&](seqnum::Value end) { return seq.less_than(end); });
+  return it == ends_.end() ? seq : *it;
+}
+
+void SendSkbs::add(seqnum::Value from, seqnum::Value to) {
+  if (ends_.empty()) first_start_ = from;
+  ends_.push_back(to);
+}
+
+void SendSkbs::extend_tail(seqnum::Value to) {
+  ends_.back() = to;
+}
+
+void SendSkbs::split_at(seqnum::Value at) {
+  const auto it = std::ranges::find_if(ends_, [&](seqnum::Value end) { return at.less_than(end); });
+  if (it == ends_.end()) return;
+  const seqnum::Value start = it == ends_.begin() ? first_start_ : *(it - 1);
+  if (start.less_than(at)) ends_.insert(it, at);
+}
+
+void SendSkbs::release(seqnum::Value snd_una) {
+  while (!ends_.empty() && ends_.front().less_equal(snd_una)) {
+    first_start_ = ends_.front();
+    ends_.pop_front();
+  }
+}
+
+}  // namespace netstack::tcp

@@ -1,0 +1,53 @@
+// The send queue cut where Linux would hold it in separate skbs, so that
+// the queue is charged against SO_SNDBUF as Linux charges it: each skb's
+// truesize, that is its payload plus a fixed overhead (sk_wmem_queued).
+//
+// Writes start a new skb or extend the unsent last one (tcp_sendmsg_locked());
+// sending cuts an skb where the window or the congestion window stopped it
+// (tso_fragment(), tcp_fragment() on a retransmission); an acknowledgement
+// frees the skbs it covers whole (tcp_clean_rtx_queue()), while a partial
+// one trims the bytes but keeps the overhead (tcp_trim_head()).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "stack/seqnum/seqnum.h"
+#include "stack/util/block_pool.h"
+
+namespace netstack::tcp {
+
+class SendSkbs {
+ public:
+  // An empty skb's truesize on x86-64 Linux: a MAX_TCP_HEADER (320) head in
+  // a 1 KiB kmalloc block with its skb_shared_info, and the struct sk_buff
+  // (SKB_TRUESIZE()); the payload, in page fragments, adds its own length.
+  static constexpr uint32_t kOverhead = 1280;
+
+  void clear() { ends_.clear(); }
+  size_t count() const { return ends_.size(); }
+  // The overhead the queue's skbs carry beyond their bytes.
+  size_t overhead() const { return ends_.size() * size_t{kOverhead}; }
+
+  // Where the last skb ends (the queue must not be empty).
+  seqnum::Value end() const { return ends_.back(); }
+  // Where the skb holding `seq` ends; `seq` itself when no skb holds it.
+  seqnum::Value end_of(seqnum::Value seq) const;
+  // Bytes in the last skb when none of it has been sent (it starts at or
+  // after `snd_nxt`); 0 when there is no such skb.
+  uint32_t unsent_tail(seqnum::Value snd_nxt) const;
+  // A new skb for the bytes [from, to).
+  void add(seqnum::Value from, seqnum::Value to);
+  // The last skb grows to end at `to`.
+  void extend_tail(seqnum::Value to);
+  // The skb that holds `at` strictly inside becomes two.
+  void split_at(seqnum::Value at);
+  // The skbs that end at or before `snd_una` are freed.
+  void release(seqnum::Value snd_una);
+
+ private:
+  seqnum::Value first_start_;  // where the first skb begins (before any partial ACK)
+  RecycledDeque<seqnum::Value> ends_;
+};
+
+}  // namespace netstack::tcp
