@@ -148,5 +148,20 @@ TEST(ViewTest, ChunksBeyondAPacketStillWork) {
                                  std::span<const uint8_t>(big).subspan(69990)));
 }
 
+TEST(ViewTest, TheGsoSizeBelongsToThePacketAndSurvivesACopyOnWrite) {
+  View packet = View::allocate(100);
+  EXPECT_EQ(packet.gso_size(), 0);
+  packet.set_gso_size(1000);
+  const View payload = packet.slice(40, 60);
+  EXPECT_EQ(payload.gso_size(), 1000);
+  View writer = payload;
+  writer.mutable_bytes()[0] = 1;  // shared: copied first
+  EXPECT_FALSE(writer.shares_storage_with(payload));
+  EXPECT_EQ(writer.gso_size(), 1000);
+  // A recycled chunk starts as a plain packet again.
+  { const View gone = std::move(packet); }
+  EXPECT_EQ(View::allocate(100).gso_size(), 0);
+}
+
 }  // namespace
 }  // namespace netstack

@@ -223,6 +223,10 @@ class Runner final : public CommandHost {
       return live || !options_.ts_ecr_scaled ? live : stamps.scaled(script_ts);
     });
     if (!packet) return fail(e.line, packet.error());
+    // Linux virtio_net_hdr_to_skb(): "too small packets are not really GSO ones".
+    if (options_.gso_mss != 0 && p.payload_length > options_.gso_mss) {
+      packet->set_gso_size(options_.gso_mss);
+    }
     world_.send_to_stack(std::move(*packet));
     world_.pump();
     retry_pending();

@@ -37,6 +37,7 @@ ScriptOptions ScriptOptions::of(const Scenario& s) {
   o.ts_ecr_scaled = option(s, "tcp_ts_ecr_scaled").has_value();
   o.bind_port = static_cast<uint16_t>(int_option(s, "bind_port", kDefaultBindPort));
   o.connect_port = static_cast<uint16_t>(int_option(s, "connect_port", kDefaultConnectPort));
+  o.gso_mss = static_cast<uint16_t>(std::clamp<long>(int_option(s, "mss", 0), 0, 0xffff));
   return o;
 }
 
@@ -44,13 +45,15 @@ std::optional<std::string> unsupported_option(const Scenario& scenario) {
   static constexpr std::string_view kKnown[] = {
       "ip_version", "tolerance_usecs", "tolerance_percent", "strict_segments", "bind_port",
       "tcp_ts_tick_usecs", "tcp_ts_ecr_scaled", "connect_port", "mtu", "local_ip", "remote_ip",
-      "gateway_ip", "netmask_ip",
+      "gateway_ip", "netmask_ip", "mss",
       // packetdrill keeps its own send buffers alive (for MSG_ZEROCOPY);
       // the runner's buffers never reach the stack's memory.
       "send_omit_free"};
   for (const auto& [name, value] : scenario.options) {
     if (std::ranges::find(kKnown, name) == std::end(kKnown)) return "option --" + name;
     if (name == "ip_version" && value != "ipv4" && value != "ipv6") return "--ip_version=" + value;
+    // packetdrill dies on a non-positive --mss.
+    if (name == "mss" && int_option(scenario, "mss", 0) <= 0) return "--mss=" + value;
   }
   return std::nullopt;
 }

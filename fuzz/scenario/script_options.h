@@ -28,6 +28,10 @@ struct ScriptOptions {
   bool ts_ecr_scaled = false;
   uint16_t bind_port = kDefaultBindPort;
   uint16_t connect_port = kDefaultConnectPort;
+  // --mss=N: inbound TCP packets with more payload than N arrive as GSO
+  // packets of N-byte segments (packetdrill's virtio-net header; Linux
+  // takes a smaller one as a plain packet). 0: off.
+  uint16_t gso_mss = 0;
 
   static ScriptOptions of(const Scenario& scenario);
 };

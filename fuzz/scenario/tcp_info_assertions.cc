@@ -108,6 +108,7 @@ std::optional<long> tcp_info_field(const netstack::tcp::TcpInfo& i, std::string_
   if (name == "tcpi_reordering") return i.reordering;
   if (name == "tcpi_snd_ssthresh") return i.ssthresh;
   if (name == "tcpi_snd_mss") return i.snd_mss;
+  if (name == "tcpi_rcv_mss") return i.rcv_mss;
   if (name == "tcpi_advmss") return i.advmss;
   if (name == "tcpi_probes") return i.probes;
   if (name == "tcpi_backoff") return i.backoff;

@@ -10,9 +10,10 @@
 namespace netstack {
 
 // The bytes follow the header in the same allocation.
-struct View::Chunk {
+struct alignas(8) View::Chunk {
   uint32_t refs;
   uint32_t capacity;
+  uint16_t gso_size = 0;
   uint8_t* data() { return reinterpret_cast<uint8_t*>(this + 1); }
 
   static Chunk* create(size_t n, bool zero_fill);
@@ -76,7 +77,11 @@ std::span<const uint8_t> View::bytes() const {
 
 std::span<uint8_t> View::mutable_bytes() {
   if (chunk_ == nullptr) return {};
-  if (chunk_->refs > 1) *this = copy_of(bytes());
+  if (chunk_->refs > 1) {
+    const uint16_t gso = chunk_->gso_size;
+    *this = copy_of(bytes());
+    chunk_->gso_size = gso;
+  }
   return {chunk_->data() + offset_, size_};
 }
 
@@ -104,6 +109,14 @@ void View::retain() {
 void View::release() {
   if (chunk_ != nullptr && --chunk_->refs == 0) chunk_->destroy();
   chunk_ = nullptr;
+}
+
+uint16_t View::gso_size() const {
+  return chunk_ != nullptr ? chunk_->gso_size : 0;
+}
+
+void View::set_gso_size(uint16_t size) {
+  if (chunk_ != nullptr) chunk_->gso_size = size;
 }
 
 }  // namespace netstack

@@ -41,6 +41,13 @@ class View {
   void remove_prefix(size_t n);
   void truncate(size_t n);
 
+  // The segment size of a packet that arrived as several TCP segments in
+  // one (Linux skb_shinfo()->gso_size: a GSO packet from a tun device with
+  // a virtio-net header, or a GRO aggregate); 0 for a plain packet. It
+  // belongs to the allocation, so every slice of the packet reads it.
+  uint16_t gso_size() const;
+  void set_gso_size(uint16_t size);
+
   // Whether both views look into the same allocation (tests use it to prove
   // a path did not copy).
   bool shares_storage_with(const View& o) const { return chunk_ != nullptr && chunk_ == o.chunk_; }

@@ -166,8 +166,12 @@ void Endpoint::check_urgent(const Segment& s) {
       (h.flags & kUrg) != 0 ? std::optional<uint16_t>(h.urgent) : std::nullopt;
   const bool byte_was_waiting = urgent_.byte_waiting();
   // The old urgent byte leaves the stream unread (Linux copied_seq++).
+  const UrgentReceiver::Stream stream{.copied_seq = copied_seq(),
+                                      .rcv_nxt = rcv_nxt_,
+                                      .unread = receive_queue_.size(),
+                                      .inline_urgent = oob_inline_};
   if (urgent_.on_segment(seqnum::Value(h.seq), (h.flags & kSyn) != 0, pointer,
-                         s.wire.payload.bytes(), copied_seq(), rcv_nxt_, oob_inline_)) {
+                         s.wire.payload.bytes(), stream)) {
     receive_queue_.pop_front(1);
     rwin_.consumed(1);
   }
@@ -454,7 +458,7 @@ void Endpoint::handle_data(Segment& s) {
       });
       rwin_.set_ooo(static_cast<uint32_t>(reassembly_.bytes()),
                     static_cast<uint32_t>(reassembly_.segments()));
-      on_data_received(len);
+      on_data_received(s.wire.packet.gso_size() != 0 ? s.wire.packet.gso_size() : len);
       last_data_received_at_ = now();
       ++wakeups_.readable;  // Linux sk_data_ready()
     }

@@ -193,7 +193,8 @@ void Endpoint::enter_quickack_mode() {
 }
 
 void Endpoint::on_data_received(uint32_t len) {
-  // Linux tcp_measure_rcv_mss(): the largest segment seen, at most our MSS.
+  // Linux tcp_measure_rcv_mss(): the largest segment seen (a GSO packet's
+  // segment size), at most our MSS.
   if (len >= rcv_mss_) {
     rcv_mss_ = std::min<uint32_t>(len, advertised_mss_ != 0 ? advertised_mss_ : len);
   }

@@ -223,6 +223,7 @@ TcpInfo Endpoint::info() const {
   i.snd_wnd = snd_wnd_;
   i.rcv_wnd = receive_window();
   i.snd_mss = snd_mss_;
+  i.rcv_mss = rcv_mss_;
   i.advmss = advertised_mss_ != 0 ? advertised_mss_ : mss_to_advertise();
   i.probes = std::max(probes_out_, keepalive_unacked_);
   i.backoff = rtt_.backoffs();

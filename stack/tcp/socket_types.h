@@ -81,6 +81,7 @@ struct TcpInfo {
   uint32_t snd_wnd = 0;
   uint32_t rcv_wnd = 0;
   uint32_t snd_mss = 0;
+  uint32_t rcv_mss = 0;   // the peer's segment size as measured (Linux icsk_ack.rcv_mss)
   uint32_t advmss = 0;    // the MSS we advertised
   uint32_t probes = 0;    // zero-window or keepalive probes without answer
   uint32_t backoff = 0;   // RTO doublings in force

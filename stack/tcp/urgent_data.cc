@@ -3,8 +3,7 @@
 namespace netstack::tcp {
 
 bool UrgentReceiver::on_segment(seqnum::Value seq, bool syn, std::optional<uint16_t> pointer,
-                                std::span<const uint8_t> payload, seqnum::Value copied_seq,
-                                seqnum::Value rcv_nxt, bool inline_urgent) {
+                                std::span<const uint8_t> payload, const Stream& stream) {
   bool drop_old_byte = false;
   if (pointer) {
     // Linux tcp_check_urg(): BSD's reading, the byte before the pointer
@@ -13,13 +12,13 @@ bool UrgentReceiver::on_segment(seqnum::Value seq, bool syn, std::optional<uint1
         seq.add(seqnum::Size(*pointer)).sub(seqnum::Size(*pointer != 0 ? 1 : 0));
     // A byte already read or already received in order is no news, nor a
     // pointer that is not newer than the one known.
-    const bool news = !urgent.less_than(copied_seq) && !urgent.less_than(rcv_nxt) &&
+    const bool news = !urgent.less_than(stream.copied_seq) && !urgent.less_than(stream.rcv_nxt) &&
                       (state_ == State::kNone || urgent.greater_than(urgent_seq_));
     if (news) {
       // The old urgent byte, unread at the head of the stream, is skipped
       // now: later reads would otherwise return it as data.
-      drop_old_byte = state_ != State::kNone && urgent_seq_ == copied_seq && !inline_urgent &&
-                      copied_seq != rcv_nxt;
+      drop_old_byte = state_ != State::kNone && urgent_seq_ == stream.copied_seq &&
+                      !stream.inline_urgent && stream.unread > 0;
       state_ = State::kNotYet;
       urgent_seq_ = urgent;
     }

@@ -18,14 +18,19 @@ namespace netstack::tcp {
 
 class UrgentReceiver {
  public:
-  // What an accepted segment tells (tcp_urg()), with the stream read up
-  // to `copied_seq` and received up to `rcv_nxt`. `pointer` is the urgent
-  // pointer of a segment with URG set. True when the unread urgent byte
-  // at `copied_seq` must leave the stream first, as a newer pointer
-  // replaces it (tcp_check_urg()).
+  // Where the reader stands when a segment arrives.
+  struct Stream {
+    seqnum::Value copied_seq;  // read up to here
+    seqnum::Value rcv_nxt;     // received in order up to here (a FIN included)
+    size_t unread = 0;         // data bytes between them
+    bool inline_urgent = false;
+  };
+  // What an accepted segment tells (tcp_urg()). `pointer` is the urgent
+  // pointer of a segment with URG set. True when the unread urgent byte at
+  // `copied_seq` must leave the stream first, as a newer pointer replaces
+  // it (tcp_check_urg()).
   bool on_segment(seqnum::Value seq, bool syn, std::optional<uint16_t> pointer,
-                  std::span<const uint8_t> payload, seqnum::Value copied_seq, seqnum::Value rcv_nxt,
-                  bool inline_urgent);
+                  std::span<const uint8_t> payload, const Stream& stream);
 
   // How a read of up to `wanted` bytes from `copied_seq` meets the mark:
   // whether it first skips the urgent byte (not SO_OOBINLINE) and how many

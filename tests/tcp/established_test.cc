@@ -157,6 +157,16 @@ TEST_F(Established, NagleHoldsASmallSegmentWhileDataIsUnacked) {
   EXPECT_EQ(h.out().payload.size(), 5u);
 }
 
+// Linux tcp_measure_rcv_mss(): a GSO packet's segment size, not its length,
+// is the peer's MSS as measured (options/gso-mss-sets-rcv-mss.pkt).
+TEST_F(Established, AGsoPacketTellsThePeersSegmentSize) {
+  EXPECT_EQ(ep->info().rcv_mss, 536u);
+  h.in(Seg{.flags = kAck, .seq = 1001, .ack = iss + 1, .payload = bytes(4000), .gso_size = 1000});
+  EXPECT_EQ(ep->info().rcv_mss, 1000u);
+  h.in(Seg{.flags = kAck, .seq = 5001, .ack = iss + 1, .payload = bytes(4000)});
+  EXPECT_EQ(ep->info().rcv_mss, 1460u);  // a plain packet: its length, at most our MSS
+}
+
 TEST_F(Established, SendWindowLimitsWhatIsInFlight) {
   // Linux takes a smaller window only from a newer segment (tcp_may_update_window()).
   h.in(Seg{.flags = kAck, .seq = 1001, .ack = iss + 1, .payload = {1}});

@@ -60,7 +60,9 @@ void PeerHarness::in(Seg s) {
   spec.tcp.urgent = s.urgent;
   spec.options = s.options;
   spec.payload = s.payload;
-  peer.send(header::build_tcp_packet(spec));
+  View packet = header::build_tcp_packet(spec);
+  packet.set_gso_size(s.gso_size);
+  peer.send(std::move(packet));
   bed.pump();
 }
 

@@ -40,7 +40,8 @@ struct Seg {
   std::vector<uint8_t> payload;
   uint16_t src_port = 0;
   uint16_t dst_port = 0;
-  uint8_t tos = 0;  // out(): the IP TOS byte / traffic class it was sent with
+  uint8_t tos = 0;        // out(): the IP TOS byte / traffic class it was sent with
+  uint16_t gso_size = 0;  // in(): a GSO packet of segments this long
 
   std::string describe() const;
 };

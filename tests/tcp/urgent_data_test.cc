@@ -13,6 +13,11 @@ seqnum::Value at(uint32_t v) {
   return seqnum::Value(v);
 }
 
+// A reader that has read up to `copied` of data received up to `rcv_nxt`.
+UrgentReceiver::Stream reader(uint32_t copied, uint32_t rcv_nxt, bool inline_urgent) {
+  return {at(copied), at(rcv_nxt), rcv_nxt - copied, inline_urgent};
+}
+
 std::vector<uint8_t> counting(size_t n, uint8_t first = 0) {
   std::vector<uint8_t> v(n);
   for (size_t i = 0; i < n; ++i) v[i] = static_cast<uint8_t>(first + i);
@@ -22,7 +27,7 @@ std::vector<uint8_t> counting(size_t n, uint8_t first = 0) {
 TEST(UrgentReceiver, ThePointerNamesTheByteBeforeIt) {
   UrgentReceiver u;
   const std::vector<uint8_t> payload = counting(10);
-  EXPECT_FALSE(u.on_segment(at(100), false, 10, payload, at(100), at(100), false));
+  EXPECT_FALSE(u.on_segment(at(100), false, 10, payload, reader(100, 100, false)));
   EXPECT_TRUE(u.byte_waiting());
   uint8_t byte = 0;
   EXPECT_EQ(u.read_oob(/*peek=*/true, &byte), UrgentReceiver::OobRead::kByte);
@@ -37,7 +42,7 @@ TEST(UrgentReceiver, ThePointerNamesTheByteBeforeIt) {
 TEST(UrgentReceiver, AZeroPointerNamesTheFirstByte) {
   UrgentReceiver u;
   const std::vector<uint8_t> payload = counting(10, 50);
-  u.on_segment(at(100), false, 0, payload, at(100), at(100), false);
+  u.on_segment(at(100), false, 0, payload, reader(100, 100, false));
   uint8_t byte = 0;
   ASSERT_EQ(u.read_oob(false, &byte), UrgentReceiver::OobRead::kByte);
   EXPECT_EQ(byte, 50);
@@ -45,35 +50,45 @@ TEST(UrgentReceiver, AZeroPointerNamesTheFirstByte) {
 
 TEST(UrgentReceiver, APointerAheadWaitsForTheSegmentThatBringsItsByte) {
   UrgentReceiver u;
-  u.on_segment(at(100), false, 150, counting(100), at(100), at(100), false);
+  u.on_segment(at(100), false, 150, counting(100), reader(100, 100, false));
   uint8_t byte = 0;
   EXPECT_EQ(u.read_oob(false, &byte), UrgentReceiver::OobRead::kNotYet);
   EXPECT_FALSE(u.byte_waiting());
   // A segment without URG carries the byte (sequence number 249).
-  u.on_segment(at(200), false, std::nullopt, counting(100, 100), at(100), at(200), false);
+  u.on_segment(at(200), false, std::nullopt, counting(100, 100), reader(100, 200, false));
   ASSERT_EQ(u.read_oob(false, &byte), UrgentReceiver::OobRead::kByte);
   EXPECT_EQ(byte, 149);
 }
 
 TEST(UrgentReceiver, OnlyANewerPointerReplacesTheKnownOne) {
   UrgentReceiver u;
-  u.on_segment(at(100), false, 10, counting(10), at(100), at(100), false);
+  u.on_segment(at(100), false, 10, counting(10), reader(100, 100, false));
   // Older, equal, or already received in order: no news.
-  u.on_segment(at(100), false, 5, counting(10), at(100), at(110), false);
-  u.on_segment(at(105), false, 0, counting(5), at(100), at(110), false);
+  u.on_segment(at(100), false, 5, counting(10), reader(100, 110, false));
+  u.on_segment(at(105), false, 0, counting(5), reader(100, 110, false));
   EXPECT_TRUE(u.at_mark(at(109)));
   // Newer: the unread urgent byte at the head of the stream must go.
-  EXPECT_TRUE(u.on_segment(at(110), false, 5, counting(5), at(109), at(110), false));
+  EXPECT_TRUE(u.on_segment(at(110), false, 5, counting(5), reader(109, 110, false)));
   EXPECT_TRUE(u.at_mark(at(114)));
   // With SO_OOBINLINE the old byte stays in the stream.
   UrgentReceiver inline_u;
-  inline_u.on_segment(at(100), false, 10, counting(10), at(100), at(100), true);
-  EXPECT_FALSE(inline_u.on_segment(at(110), false, 5, counting(5), at(109), at(110), true));
+  inline_u.on_segment(at(100), false, 10, counting(10), reader(100, 100, true));
+  EXPECT_FALSE(inline_u.on_segment(at(110), false, 5, counting(5), reader(109, 110, true)));
+}
+
+// Found by scenario_fuzzer and segment_fuzzer: with the stream read to its
+// end and only the peer's FIN after it, a newer pointer had the stack drop
+// an urgent byte from an empty receive queue.
+TEST(UrgentReceiver, NoByteIsDroppedWhenNothingIsUnread) {
+  UrgentReceiver u;
+  u.on_segment(at(100), false, 10, counting(10), reader(100, 100, false));
+  UrgentReceiver::Stream after_fin{at(109), at(111), 0, false};  // byte 109 skipped, FIN at 110
+  EXPECT_FALSE(u.on_segment(at(111), false, 5, {}, after_fin));
 }
 
 TEST(UrgentReceiver, AReadStopsAtTheMarkAndStepsOverTheByte) {
   UrgentReceiver u;
-  u.on_segment(at(100), false, 10, counting(10), at(100), at(100), false);
+  u.on_segment(at(100), false, 10, counting(10), reader(100, 100, false));
   const auto before = u.plan_read(at(100), false);
   EXPECT_FALSE(before.skip_urgent_byte);
   EXPECT_EQ(before.limit, 9u);
@@ -89,7 +104,7 @@ TEST(UrgentReceiver, AReadStopsAtTheMarkAndStepsOverTheByte) {
 
 TEST(UrgentReceiver, SequenceNumbersWrap) {
   UrgentReceiver u;
-  u.on_segment(at(0xfffffffa), false, 10, counting(10), at(0xfffffffa), at(0xfffffffa), false);
+  u.on_segment(at(0xfffffffa), false, 10, counting(10), reader(0xfffffffa, 0xfffffffa, false));
   EXPECT_TRUE(u.at_mark(at(3)));
   EXPECT_EQ(u.plan_read(at(0xfffffffa), false).limit, 9u);
 }
