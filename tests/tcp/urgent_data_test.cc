@@ -170,6 +170,25 @@ TEST_F(Urgent, RecvOobWithoutItsByteNeverBlocks) {
   EXPECT_EQ(ep->read_urgent(oob).value(), 0u);  // the peer closed: end of stream
 }
 
+// Linux tcp_splice_read(): splice() never passes the mark, not even the
+// urgent byte, inline or not; a blocking caller stopped there gets 0.
+TEST_F(Urgent, SpliceStopsAtTheMark) {
+  h.in(Seg{.flags = kAck | kPsh | kUrg,
+           .seq = 1001,
+           .ack = iss + 1,
+           .urgent = 5,
+           .payload = counting(10)});
+  std::array<uint8_t, 100> buf{};
+  ASSERT_EQ(ep->splice_read(buf, /*nonblocking=*/false).value(), 4u);
+  EXPECT_EQ(ep->splice_read(buf, false).value(), 0u);
+  EXPECT_EQ(ep->splice_read(buf, /*nonblocking=*/true).error(), EAGAIN);
+  // read() steps over the urgent byte; splice() then goes on.
+  ASSERT_EQ(ep->read(std::span(buf).first(2)).value(), 2u);
+  EXPECT_EQ(buf[0], 5);
+  ASSERT_EQ(ep->splice_read(buf, false).value(), 3u);
+  EXPECT_EQ(ep->splice_read(buf, true).error(), EAGAIN);
+}
+
 TEST_F(Urgent, EverySegmentBeforeThePointerCarriesIt) {
   ASSERT_EQ(ep->write(counting(5)).value(), 5u);
   EXPECT_EQ(h.out().flags & kUrg, 0);
