@@ -109,16 +109,21 @@ TEST(UrgentReceiver, SequenceNumbersWrap) {
   EXPECT_EQ(u.plan_read(at(0xfffffffa), false).limit, 9u);
 }
 
-// The peer offers SACK; no timestamps.
-struct Urgent : EstablishedFixture {};
+struct Urgent : EstablishedFixture {
+  // The peer's first data, `bytes` of them counting from 0, with URG and
+  // the urgent pointer.
+  void send_urgent(uint16_t pointer, size_t bytes) {
+    h.in(Seg{.flags = kAck | kPsh | kUrg,
+             .seq = 1001,
+             .ack = iss + 1,
+             .urgent = pointer,
+             .payload = counting(bytes)});
+  }
+};
 
 TEST_F(Urgent, TheUrgentByteLeavesTheStreamForRecvOob) {
   ep->set_option(SockOpt::kRcvBuf, 65536);
-  h.in(Seg{.flags = kAck | kPsh | kUrg,
-           .seq = 1001,
-           .ack = iss + 1,
-           .urgent = 5,
-           .payload = counting(10)});
+  send_urgent(/*pointer=*/5, /*bytes=*/10);
   h.out();
   EXPECT_NE(ep->poll() & poll_event::kPri, 0u);
   std::array<uint8_t, 100> buf{};
@@ -136,11 +141,7 @@ TEST_F(Urgent, TheUrgentByteLeavesTheStreamForRecvOob) {
 
 TEST_F(Urgent, OobInlineKeepsTheByteInTheStream) {
   ASSERT_EQ(ep->set_option(SockOpt::kOobInline, 1), 0);
-  h.in(Seg{.flags = kAck | kPsh | kUrg,
-           .seq = 1001,
-           .ack = iss + 1,
-           .urgent = 5,
-           .payload = counting(10)});
+  send_urgent(/*pointer=*/5, /*bytes=*/10);
   std::array<uint8_t, 100> buf{};
   std::array<uint8_t, 1> oob{};
   EXPECT_EQ(ep->read_urgent(oob).error(), EINVAL);
@@ -150,11 +151,7 @@ TEST_F(Urgent, OobInlineKeepsTheByteInTheStream) {
 }
 
 TEST_F(Urgent, AnUnreadUrgentByteAloneIsNotReadable) {
-  h.in(Seg{.flags = kAck | kPsh | kUrg,
-           .seq = 1001,
-           .ack = iss + 1,
-           .urgent = 1,
-           .payload = counting(1)});
+  send_urgent(/*pointer=*/1, /*bytes=*/1);
   EXPECT_EQ(ep->poll() & poll_event::kIn, 0u);
   std::array<uint8_t, 10> buf{};
   EXPECT_EQ(ep->read(buf).error(), EAGAIN);  // the byte is consumed all the same
@@ -173,11 +170,7 @@ TEST_F(Urgent, RecvOobWithoutItsByteNeverBlocks) {
 // Linux tcp_splice_read(): splice() never passes the mark, not even the
 // urgent byte, inline or not; a blocking caller stopped there gets 0.
 TEST_F(Urgent, SpliceStopsAtTheMark) {
-  h.in(Seg{.flags = kAck | kPsh | kUrg,
-           .seq = 1001,
-           .ack = iss + 1,
-           .urgent = 5,
-           .payload = counting(10)});
+  send_urgent(/*pointer=*/5, /*bytes=*/10);
   std::array<uint8_t, 100> buf{};
   ASSERT_EQ(ep->splice_read(buf, /*nonblocking=*/false).value(), 4u);
   EXPECT_EQ(ep->splice_read(buf, false).value(), 0u);
