@@ -48,11 +48,8 @@ void BinaryRunner::extended_call(int fd, const SocketCall& c) {
       set_option(fd, SockOpt::kInq, c.arg & 1);
       break;
     case CallOp::kSiocInq: {
-      announce([fd] {
-        return syscall("ioctl", {Expr::number(fd), Expr::symbol("SIOCINQ"), Expr::ellipsis()});
-      });
       const auto bytes = calls_.unread_bytes(fd);
-      complete(bytes ? CallOutcome::ok(0) : CallOutcome::err(bytes.error()));
+      ioctl(fd, Expr::symbol("SIOCINQ"), bytes ? 0 : bytes.error());
       break;
     }
     case CallOp::kZerocopy:
@@ -87,11 +84,8 @@ void BinaryRunner::extended_call(int fd, const SocketCall& c) {
       break;
     case CallOp::kAtMark: {
       // As a number: real packetdrill has no SIOCATMARK symbol.
-      announce([fd] {
-        return syscall("ioctl", {Expr::number(fd), Expr::number(SIOCATMARK), Expr::ellipsis()});
-      });
       const auto mark = calls_.at_urgent_mark(fd);
-      complete(mark ? CallOutcome::ok(0) : CallOutcome::err(mark.error()));
+      ioctl(fd, Expr::number(SIOCATMARK), mark ? 0 : mark.error());
       break;
     }
     case CallOp::kOobInline:
@@ -103,6 +97,11 @@ void BinaryRunner::extended_call(int fd, const SocketCall& c) {
     default:
       break;
   }
+}
+
+void BinaryRunner::ioctl(int fd, Expr request, tcp::Errno error) {
+  announce([&] { return syscall("ioctl", {Expr::number(fd), request, Expr::ellipsis()}); });
+  complete(error == 0 ? CallOutcome::ok(0) : CallOutcome::err(error));
 }
 
 void BinaryRunner::send_flagged(int fd, uint16_t length, const char* flag, tcp::SendFlags flags) {
@@ -124,9 +123,9 @@ void BinaryRunner::read_urgent(int fd, bool peek) {
 
 void BinaryRunner::splice_to_pipe(int fd, uint16_t length) {
   if (pipe_write_fd_ < 0) {
+    // Linux pipe(): the two lowest free descriptors.
     const int read_end = calls_.lowest_free_fd();
-    int write_end = read_end + 1;
-    while (calls_.endpoint(write_end) != nullptr || calls_.is_epoll(write_end)) ++write_end;
+    const int write_end = calls_.lowest_free_fd(read_end + 1);
     announce([&] {
       return syscall("pipe", {Expr::array({Expr::number(read_end), Expr::number(write_end)})});
     });

@@ -21,7 +21,7 @@ namespace {
 
 // Taken from the system headers of the Linux machine we build on, so the
 // numbers are Linux's by construction.
-constexpr std::array<std::pair<std::string_view, int>, 28> kErrnos{{
+constexpr std::array<std::pair<std::string_view, int>, 29> kErrnos{{
     {"EPERM", EPERM},
     {"ENOENT", ENOENT},
     {"EINTR", EINTR},
@@ -30,6 +30,7 @@ constexpr std::array<std::pair<std::string_view, int>, 28> kErrnos{{
     {"ENOMEM", ENOMEM},
     {"EFAULT", EFAULT},
     {"EINVAL", EINVAL},
+    {"ESPIPE", ESPIPE},
     {"EPIPE", EPIPE},
     {"ENOTSOCK", ENOTSOCK},
     {"EOPNOTSUPP", EOPNOTSUPP},

@@ -557,9 +557,11 @@ CallOutcome ScriptSyscalls::splice(Line& line) {
   const auto flags = line.arg(5);
   if (!out || !length || !flags)
     return line.bad("expected (fd_in, NULL, fd_out, NULL, len, flags)");
-  if (evaluate(a[1]).value_or(1) != 0 || evaluate(a[3]).value_or(1) != 0) {
-    return line.unsupported("splice() with offsets");
-  }
+  // Linux do_splice(): neither a socket nor a pipe takes an offset.
+  const auto null = [](const Expr& e) {
+    return e.kind != Expr::Kind::kArray && evaluate(e).value_or(1) == 0;
+  };
+  if (!null(a[1]) || !null(a[3])) return CallOutcome::err(ESPIPE);
   const long nonblock = linux_constant("SPLICE_F_NONBLOCK");
   const long known = nonblock | linux_constant("SPLICE_F_MOVE") | linux_constant("SPLICE_F_MORE");
   if ((*flags & ~known) != 0) return line.unsupported("splice flags " + std::to_string(*flags));

@@ -34,8 +34,8 @@ tcp::Endpoint* SocketCalls::endpoint(int fd) {
   return it == fds_.end() ? nullptr : tcp_.find(it->second.endpoint);
 }
 
-int SocketCalls::lowest_free_fd() const {
-  int fd = 3;
+int SocketCalls::lowest_free_fd(int from) const {
+  int fd = from;
   while (fds_.contains(fd) || epolls_.contains(fd) || pipes_.is_open(fd)) ++fd;
   return fd;
 }

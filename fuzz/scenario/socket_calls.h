@@ -62,8 +62,8 @@ class SocketCalls {
   // The endpoint behind an open descriptor (nullptr: not open, or gone).
   netstack::tcp::Endpoint* endpoint(int fd);
   // The lowest descriptor not open, from 3 (after stdin, stdout, stderr),
-  // as Linux numbers new descriptors.
-  int lowest_free_fd() const;
+  // as Linux numbers new descriptors; or the lowest from `from`.
+  int lowest_free_fd(int from = 3) const;
   // The endpoint of the newest descriptor socket() or accept() made: the
   // one whose TCP_INFO a script's %{ }% block reads.
   netstack::tcp::EndpointId newest_socket() const { return newest_socket_; }

@@ -338,19 +338,13 @@ Expected<size_t, Errno> Endpoint::splice_read_impl(std::span<uint8_t> out, bool 
     consume_received(n);
     return n;
   }
-  // Linux tcp_splice_read() with nothing spliced.
-  if (fin_received_ || done_) return size_t{0};
-  if (pending_error_ != 0) {
-    const Errno e = pending_error_;
-    pending_error_ = 0;
-    return Unexpected{e};
-  }
-  if (read_shutdown_ || out.empty()) return size_t{0};
-  if (state_ == State::kClosed) return Unexpected{ENOTCONN};
-  if (nonblocking) return Unexpected{EAGAIN};
-  // Data waits behind the mark: a blocking call does not loop on it.
-  if (!receive_queue_.empty()) return size_t{0};
-  return Unexpected{EAGAIN};
+  // Linux tcp_splice_read() with nothing spliced answers as tcp_recvmsg()
+  // does, except that a blocking call with data waiting behind the mark
+  // returns 0 rather than wait for nothing.
+  auto none = nothing_to_read(out);
+  const bool waits = !none && none.error() == EAGAIN && !nonblocking;
+  if (waits && !receive_queue_.empty()) return size_t{0};
+  return none;
 }
 
 Expected<size_t, Errno> Endpoint::nothing_to_read(std::span<uint8_t> out) {
@@ -396,7 +390,8 @@ seqnum::Value Endpoint::copied_seq() const {
 
 Expected<size_t, Errno> Endpoint::read_urgent_impl(std::span<uint8_t> out, bool peek) {
   // Linux tcp_recv_urg(); EINVAL when there is nothing to read "is right",
-  // as its comment says (BSD's answer).
+  // as its comment says (BSD's answer). (Its ENOTCONN for a socket that was
+  // never connected cannot meet urgent data here.)
   if (state_ == State::kListen) return Unexpected{ENOTCONN};
   if (oob_inline_) return Unexpected{EINVAL};
   uint8_t byte = 0;
@@ -404,14 +399,12 @@ Expected<size_t, Errno> Endpoint::read_urgent_impl(std::span<uint8_t> out, bool 
     case UrgentReceiver::OobRead::kNone:
       return Unexpected{EINVAL};
     case UrgentReceiver::OobRead::kByte:
-      if (state_ == State::kClosed && !done_) return Unexpected{ENOTCONN};
       if (out.empty()) return size_t{0};  // Linux: MSG_TRUNC
       out[0] = byte;
       return size_t{1};
     case UrgentReceiver::OobRead::kNotYet:
       break;
   }
-  if (state_ == State::kClosed && !done_) return Unexpected{ENOTCONN};
   // Linux: a recv(MSG_OOB) never blocks.
   if (state_ == State::kClosed || read_shutdown_ || fin_received_) return size_t{0};
   return Unexpected{EAGAIN};

@@ -92,7 +92,7 @@ std::optional<std::string> check_invariants(const Endpoint& ep) {
   }
   // A write starts an skb only below SO_SNDBUF, and fills it to at most
   // the GSO limit.
-  if (ep.send_queue_.size() > size_t{ep.max_sndbuf_} + 65536) {
+  if (ep.send_queue_.size() > size_t{ep.max_sndbuf_} + SendSkbs::kMaxBytes) {
     return fail("send queue beyond SO_SNDBUF");
   }
   const seqnum::Value write_end =

@@ -82,7 +82,7 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
   // Linux __tcp_transmit_skb(): in urgent mode a segment that starts before
   // the urgent pointer carries it, relative to its own sequence number
   // (0xFFFF when it is farther, while sequence numbers that far are unsent).
-  if (snd_up_ && seq.less_than(*snd_up_) && (flags & kSyn) == 0) {
+  if (snd_up_ && seq.less_than(*snd_up_)) {
     const uint32_t distance = seq.size_to(*snd_up_).bytes();
     if (distance < 0x10000) {
       flags |= kUrg;

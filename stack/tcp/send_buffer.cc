@@ -16,9 +16,6 @@ namespace netstack::tcp {
 
 namespace {
 
-// Linux's GSO limit for a TCP socket on a device without its own
-// (GSO_LEGACY_MAX_SIZE).
-constexpr uint32_t kGsoMaxSize = 65536;
 // Linux MAX_TCP_HEADER, SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) and
 // SKB_DATA_ALIGN(sizeof(struct sk_buff)) on x86-64: what tcp_sndbuf_expand()
 // reckons one segment's skb costs beside its payload.
@@ -97,7 +94,7 @@ uint32_t Endpoint::size_goal() const {
   // Linux tcp_bound_to_half_wnd(): at most half the largest window the peer
   // offered (once it exceeds the default MSS), in whole segments, and no
   // more segments than the link's gso_max_segs.
-  uint32_t goal = kGsoMaxSize;
+  uint32_t goal = SendSkbs::kMaxBytes;
   if (max_snd_wnd_ > 536) goal = std::min(goal, max_snd_wnd_ / 2);
   const uint32_t segments = std::min(goal / snd_mss_, protocol_.config().gso_max_segs);
   return std::max(segments * snd_mss_, snd_mss_);

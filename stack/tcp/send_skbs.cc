@@ -10,9 +10,15 @@ uint32_t SendSkbs::unsent_tail(seqnum::Value snd_nxt) const {
   return start.greater_equal(snd_nxt) ? start.size_to(ends_.back()).bytes() : 0;
 }
 
+RecycledDeque<seqnum::Value>::const_iterator SendSkbs::holding(seqnum::Value seq) const {
+  // The ends ascend (within one window of sequence space): a binary search,
+  // as a bulk transfer keeps many skbs in flight and looks one up per burst.
+  return std::ranges::partition_point(ends_,
+                                      [&](seqnum::Value end) { return !seq.less_than(end); });
+}
+
 seqnum::Value SendSkbs::end_of(seqnum::Value seq) const {
-  const auto it =
-      std::ranges::find_if(ends_, [&](seqnum::Value end) { return seq.less_than(end); });
+  const auto it = holding(seq);
   return it == ends_.end() ? seq : *it;
 }
 
@@ -26,7 +32,7 @@ void SendSkbs::extend_tail(seqnum::Value to) {
 }
 
 void SendSkbs::split_at(seqnum::Value at) {
-  const auto it = std::ranges::find_if(ends_, [&](seqnum::Value end) { return at.less_than(end); });
+  const auto it = holding(at);
   if (it == ends_.end()) return;
   const seqnum::Value start = it == ends_.begin() ? first_start_ : *(it - 1);
   if (start.less_than(at)) ends_.insert(it, at);

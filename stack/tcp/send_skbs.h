@@ -23,6 +23,9 @@ class SendSkbs {
   // a 1 KiB kmalloc block with its skb_shared_info, and the struct sk_buff
   // (SKB_TRUESIZE()); the payload, in page fragments, adds its own length.
   static constexpr uint32_t kOverhead = 1280;
+  // The most one skb holds: Linux's GSO limit for a TCP socket on a device
+  // without its own (GSO_LEGACY_MAX_SIZE).
+  static constexpr uint32_t kMaxBytes = 65536;
 
   void clear() { ends_.clear(); }
   size_t count() const { return ends_.size(); }
@@ -46,6 +49,9 @@ class SendSkbs {
   void release(seqnum::Value snd_una);
 
  private:
+  // The first skb that ends after `seq` (end() if none).
+  RecycledDeque<seqnum::Value>::const_iterator holding(seqnum::Value seq) const;
+
   seqnum::Value first_start_;  // where the first skb begins (before any partial ACK)
   RecycledDeque<seqnum::Value> ends_;
 };

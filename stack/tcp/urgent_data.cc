@@ -40,8 +40,8 @@ bool UrgentReceiver::on_segment(seqnum::Value seq, bool syn, std::optional<uint1
 UrgentReceiver::ReadPlan UrgentReceiver::plan_read(seqnum::Value copied_seq,
                                                    bool inline_urgent) const {
   ReadPlan plan;
-  if (state_ == State::kNone || urgent_seq_.less_than(copied_seq)) return plan;
-  const uint32_t offset = copied_seq.size_to(urgent_seq_).bytes();
+  if (!mark_ahead(copied_seq)) return plan;
+  const uint32_t offset = distance_from(copied_seq);
   if (offset > 0) {
     plan.limit = offset;  // stop at the mark
   } else if (!inline_urgent) {

@@ -32,9 +32,9 @@ class UrgentReceiver {
   bool on_segment(seqnum::Value seq, bool syn, std::optional<uint16_t> pointer,
                   std::span<const uint8_t> payload, const Stream& stream);
 
-  // How a read of up to `wanted` bytes from `copied_seq` meets the mark:
-  // whether it first skips the urgent byte (not SO_OOBINLINE) and how many
-  // bytes it may take after that (it stops before the mark).
+  // How a read from `copied_seq` meets the mark: whether it first skips
+  // the urgent byte (not SO_OOBINLINE), and how many bytes it may take
+  // (it stops before the mark).
   struct ReadPlan {
     bool skip_urgent_byte = false;
     size_t limit = SIZE_MAX;

@@ -72,6 +72,26 @@ TEST_F(ScriptSyscallsTest, SendfileReadsAnOpenFileFromItsOffset) {
   EXPECT_FALSE(files_.is_open(4));
 }
 
+TEST_F(ScriptSyscallsTest, SpliceJoinsASocketAndAPipeOnly) {
+  call("socket(..., SOCK_STREAM, IPPROTO_TCP) = 3");
+  call("socket(..., SOCK_STREAM, IPPROTO_TCP) = 4");
+  EXPECT_EQ(call("pipe([3, 5]) = 0").error, EBADF);  // 3 is a socket
+  call("pipe([5]) = 0");
+  EXPECT_EQ(issues_.failure, "pipe: expected pipe([read_fd, write_fd])");
+  EXPECT_EQ(call("pipe([5, 6]) = 0").result, 0);
+  EXPECT_EQ(call("splice(3, NULL, 4, NULL, 10, 0) = -1").error, EINVAL);  // no pipe
+  EXPECT_EQ(call("splice(3, NULL, 9, NULL, 10, 0) = -1").error, EBADF);
+  EXPECT_EQ(call("splice(5, NULL, 6, NULL, 10, 0) = -1").error, EINVAL);  // no socket
+  EXPECT_EQ(call("splice(3, [0], 6, NULL, 10, 0) = -1 ESPIPE (Illegal seek)").error, ESPIPE);
+  EXPECT_FALSE(issues_.failure);
+  call("splice(3, NULL, 6, NULL, 10, 64) = 0");
+  EXPECT_EQ(issues_.unsupported, "splice flags 64");
+  call("read(5, ..., 10) = 0");
+  EXPECT_EQ(issues_.unsupported, "read on a pipe");
+  EXPECT_EQ(call("close(5) = 0").result, 0);
+  EXPECT_EQ(call("close(5) = -1").error, EBADF);
+}
+
 TEST_F(ScriptSyscallsTest, TheDescriptorIsLookedUpFirst) {
   EXPECT_EQ(call("getsockname(9, ..., ...) = 0").error, EBADF);
   EXPECT_TRUE(issues_.unsupported.empty());

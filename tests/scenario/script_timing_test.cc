@@ -41,6 +41,11 @@ TEST(ScriptOptions, UnknownOptionsAndIpVersionsAreUnsupported) {
   EXPECT_EQ(unsupported_option(script("--speed=fast\n0 close(3) = 0\n")), "option --speed");
   EXPECT_EQ(unsupported_option(script("--ip_version=ipv4-mapped-ipv6\n0 close(3) = 0\n")),
             "--ip_version=ipv4-mapped-ipv6");
+  // packetdrill dies on a --mss that is not positive.
+  EXPECT_EQ(unsupported_option(script("--mss=0\n0 close(3) = 0\n")), "--mss=0");
+  const Scenario gso = script("--mss=1000\n0 close(3) = 0\n");
+  EXPECT_EQ(unsupported_option(gso), std::nullopt);
+  EXPECT_EQ(ScriptOptions::of(gso).gso_mss, 1000);
 }
 
 TEST(ScriptTiming, RelativeTimesCountFromThePreviousEvent) {

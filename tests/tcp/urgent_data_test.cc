@@ -182,6 +182,15 @@ TEST_F(Urgent, SpliceStopsAtTheMark) {
   EXPECT_EQ(ep->splice_read(buf, true).error(), EAGAIN);
 }
 
+// Linux tcp_splice_read(): with nothing to splice it answers as a read
+// does: the reset's error first, then end of stream.
+TEST_F(Urgent, SpliceAfterAResetReportsIt) {
+  h.in(Seg{.flags = kRst, .seq = 1001});
+  std::array<uint8_t, 10> buf{};
+  EXPECT_EQ(ep->splice_read(buf, /*nonblocking=*/true).error(), ECONNRESET);
+  EXPECT_EQ(ep->splice_read(buf, true).value(), 0u);
+}
+
 TEST_F(Urgent, EverySegmentBeforeThePointerCarriesIt) {
   ASSERT_EQ(ep->write(counting(5)).value(), 5u);
   EXPECT_EQ(h.out().flags & kUrg, 0);
