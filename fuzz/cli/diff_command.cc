@@ -121,13 +121,18 @@ std::string script_line(const std::string& script, int line) {
 
 void report(const diff::DiffResult& r) {
   std::cout << diff::to_string(r.verdict);
+  const auto compared_part = [&] {
+    if (!r.compared_part.empty()) std::cout << "    compared up to " << r.compared_part << "\n";
+  };
   if (r.verdict == diff::Verdict::kAgree) {
     if (!r.reason.empty()) std::cout << " (" << r.reason << ")";
     std::cout << "\n";
+    compared_part();
     return;
   }
   if (!r.divergence) {
     std::cout << ": " << r.reason << "\n";
+    compared_part();
     return;
   }
   const diff::Divergence& d = *r.divergence;
@@ -137,6 +142,7 @@ void report(const diff::DiffResult& r) {
   if (!d.ours.empty()) std::cout << "    ours:  " << d.ours << "\n";
   if (!d.linux_sent.empty()) std::cout << "    Linux: " << d.linux_sent << "\n";
   std::cout << "    packetdrill: " << d.message << "\n";
+  compared_part();
   if (r.saved.empty()) {
     std::cout << "    (a disagreement with this signature was minimised earlier in this run)\n";
   } else {
@@ -157,7 +163,8 @@ class Diff final : public Command {
               "the fuzz target of inputs that are not scripts; default: their folder's name")
         .flag("--packetdrill", text(a_.packetdrill, "PATH"),
               "the packetdrill binary (else $TCPFUZZ_PACKETDRILL)")
-        .flag("--max-seconds", seconds(o.max_seconds), "longer scenarios are not comparable")
+        .flag("--max-seconds", seconds(o.max_seconds),
+              "compare only this much fake time of a scenario (default 5)")
         .flag("--tolerance-usecs", number(o.tolerance_usecs, "N", 1),
               "packetdrill's timing tolerance (two jiffies at HZ=250)")
         .flag("--known", text(a_.known, "FILE"),
@@ -203,6 +210,7 @@ int Diff::run() {
   std::map<diff::Verdict, size_t> counts;
   std::map<std::string, std::pair<size_t, std::string>> disagreements;  // signature -> count, file
   size_t unreadable = 0;
+  size_t in_part = 0;  // compared up to where the run stopped being comparable
   for (size_t i = 0; i < files->size(); ++i) {
     const std::string& file = (*files)[i];
     std::cout << "[" << i + 1 << "/" << files->size() << "] " << file << ": " << std::flush;
@@ -217,6 +225,7 @@ int Diff::run() {
     report(r);
     std::cout << std::flush;
     ++counts[r.verdict];
+    if (r.verdict != diff::Verdict::kNotComparable && !r.compared_part.empty()) ++in_part;
     if (r.verdict == diff::Verdict::kDisagree) {
       auto& [count, saved] = disagreements[r.signature];
       ++count;
@@ -229,6 +238,9 @@ int Diff::run() {
     std::printf("  %-15s %zu\n", diff::to_string(v), counts[v]);
   }
   if (unreadable > 0) std::printf("  %-15s %zu\n", "unreadable", unreadable);
+  if (in_part > 0) {
+    std::printf("of those compared, %zu only up to where they stop being comparable\n", in_part);
+  }
   if (!disagreements.empty()) {
     std::cout << "disagreements by signature:\n";
     for (const auto& [signature, entry] : disagreements) {

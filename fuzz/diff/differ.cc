@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "fuzz/diff/comparable_part.h"
 #include "fuzz/diff/kernel_oracle.h"
 #include "fuzz/minimize/ddmin.h"
 #include "fuzz/scenario/linux_script.h"
@@ -24,11 +25,6 @@ using scenario::PacketSpec;
 using scenario::Scenario;
 
 namespace {
-
-bool is_outbound(const Event& e) {
-  const auto* p = std::get_if<PacketSpec>(&e.action);
-  return p != nullptr && p->direction == PacketSpec::Direction::kOutbound;
-}
 
 Scenario without_outbound(Scenario s) {
   std::erase_if(s.events, is_outbound);
@@ -126,19 +122,6 @@ size_t zero_unmappable_echoes(Scenario& recorded) {
   return changed;
 }
 
-// Why packetdrill cannot put `recorded` to Linux with the same meaning, if so.
-std::optional<std::string> undrivable(const Scenario& recorded) {
-  for (const Event& e : recorded.events) {
-    const auto* p = std::get_if<PacketSpec>(&e.action);
-    if (p != nullptr && uint64_t{p->seq_start} + p->payload_length > UINT32_MAX) {
-      return "line " + std::to_string(e.line) +
-             ": a segment whose script sequence numbers wrap, which packetdrill's parser "
-             "rejects";
-    }
-  }
-  return std::nullopt;
-}
-
 std::string first_line(const std::string& text) {
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
@@ -179,8 +162,8 @@ Differ::~Differ() {
   if (!work_dir_.empty()) fs::remove_all(work_dir_, ignored);
 }
 
-netstack::Expected<Scenario, std::string> Differ::record(const Scenario& s,
-                                                         bool record_only) const {
+netstack::Expected<Differ::Recording, std::string> Differ::record(const Scenario& s,
+                                                                  bool record_only) const {
   scenario::RunOptions run;
   run.config = config_;
   run.record = true;
@@ -193,24 +176,21 @@ netstack::Expected<Scenario, std::string> Differ::record(const Scenario& s,
     return netstack::Unexpected{"it fails on our stack (" + first_line(r.message) +
                                 "); see tcpfuzz run"};
   }
-  if (r.unscriptable) return netstack::Unexpected{"our stack sent " + *r.unscriptable};
-  return std::move(r.recorded);
+  return Recording{std::move(r.recorded), std::move(r.unscriptable)};
 }
 
-std::optional<std::string> Differ::beyond_time_limit(const Scenario& recorded) const {
-  int64_t last_us = 0;
-  for (const Event& e : recorded.events) {
-    last_us = std::max(last_us, e.time.start_us);
-    if (const auto* call = std::get_if<scenario::SyscallSpec>(&e.action); call && call->end_us) {
-      last_us = std::max(last_us, *call->end_us);
-    }
+netstack::Expected<Scenario, std::string> Differ::askable(const Recording& r,
+                                                          std::string* rest) const {
+  const ComparablePart part = comparable_part(r.scenario, r.unscriptable, options_.max_seconds);
+  if (!has_outbound(r.scenario, part.events)) {
+    return netstack::Unexpected{part.rest.empty() ? std::string("our stack sent nothing to compare")
+                                                  : "our stack sent nothing before " + part.rest};
   }
-  if (static_cast<double>(last_us) <= options_.max_seconds * 1e6) return std::nullopt;
-  std::ostringstream why;
-  why << "it lasts " << static_cast<double>(last_us) / 1e6
-      << " s of fake time, beyond --max-seconds " << options_.max_seconds
-      << " (packetdrill runs on the wall clock)";
-  return why.str();
+  if (rest != nullptr) *rest = part.rest;
+  Scenario asked{r.scenario.path, r.scenario.options, {}, {}};
+  asked.events.assign(r.scenario.events.begin(),
+                      r.scenario.events.begin() + static_cast<std::ptrdiff_t>(part.events));
+  return asked;
 }
 
 Differ::KernelVerdict Differ::ask_kernel(const Scenario& recorded, const std::string& comment) {
@@ -256,27 +236,24 @@ DiffResult Differ::check(const DiffInput& input) {
   std::string note;
   Scenario source = input.scenario;
   place_defaults(source, fs::path(input.scenario.path).parent_path(), false);
-  auto recorded = record(source, false);
-  if (recorded) {
-    if (const size_t zeroed = zero_unmappable_echoes(*recorded); zeroed > 0) {
-      recorded = record(without_outbound(*recorded), true);
+  auto whole = record(source, false);
+  if (whole) {
+    if (const size_t zeroed = zero_unmappable_echoes(whole->scenario); zeroed > 0) {
+      whole = record(without_outbound(whole->scenario), true);
       note = std::to_string(zeroed) +
              " TSecr of segments without ACK set to 0 (packetdrill does not map them)";
     }
   }
+  if (!whole) {
+    result.reason = whole.error();
+    return result;
+  }
+  auto recorded = askable(*whole, &result.compared_part);
   if (!recorded) {
     result.reason = recorded.error();
     return result;
   }
   result.events_before = result.events_after = inputs_and_calls(*recorded);
-  if (auto too_long = beyond_time_limit(*recorded)) {
-    result.reason = *too_long;
-    return result;
-  }
-  if (auto why = undrivable(*recorded)) {
-    result.reason = *why;
-    return result;
-  }
   KernelVerdict kernel = ask_kernel(*recorded, "");
   if (!kernel.agree && kernel.divergence) {
     // packetdrill judges times on the wall clock; a busy machine can make one
@@ -330,10 +307,12 @@ Scenario Differ::minimise(const Scenario& recorded, const std::string& signature
     ++runs;
     Scenario variation{recorded.path, recorded.options, candidate, {}};
     auto rerun = record(variation, true);
-    if (!rerun || beyond_time_limit(*rerun) || undrivable(*rerun)) return false;
-    KernelVerdict k = ask_kernel(*rerun, "");
+    if (!rerun) return false;
+    auto part = askable(*rerun, nullptr);
+    if (!part) return false;
+    KernelVerdict k = ask_kernel(*part, "");
     if (k.agree || !k.divergence || k.signature != signature) return false;
-    smallest = std::move(*rerun);
+    smallest = std::move(*part);
     *last = std::move(k);
     return true;
   };

@@ -19,6 +19,7 @@
 
 #include "fuzz/diff/divergence.h"
 #include "fuzz/diff/known_differences.h"
+#include "fuzz/scenario/runner.h"
 #include "fuzz/scenario/scenario.h"
 #include "stack/tcp/config.h"
 
@@ -26,8 +27,8 @@ namespace tcpfuzz::diff {
 
 struct DiffOptions {
   std::string packetdrill;  // the binary
-  // Scenarios longer than this (fake time) are not comparable: packetdrill
-  // runs on the wall clock.
+  // Only this much of a scenario (fake time) is compared: packetdrill runs
+  // on the wall clock.
   double max_seconds = 5;
   // packetdrill's --tolerance_usecs. Linux's timers run on jiffies: with
   // CONFIG_HZ=250 a delayed ACK or a retransmission leaves up to two ticks
@@ -53,9 +54,11 @@ struct DiffResult {
   Verdict verdict = Verdict::kNotComparable;
   std::string reason;  // not comparable: why; known: the documented summary; agree: a note
   std::optional<Divergence> divergence;
-  std::string signature;     // "window.ack": what differs, on which line kind
-  std::string script;        // the script the kernel ran
-  std::string saved;         // the minimised script's path
+  std::string signature;  // "window.ack": what differs, on which line kind
+  std::string script;     // the script the kernel ran
+  std::string saved;      // the minimised script's path
+  // When only the first part of the run was compared: why not the rest.
+  std::string compared_part;
   size_t events_before = 0;  // inbound lines and calls, before and after minimising
   size_t events_after = 0;
 };
@@ -75,10 +78,17 @@ class Differ {
   DiffResult check(const DiffInput& input);
 
  private:
-  // Our stack's run, recorded; an error when it cannot be compared.
-  netstack::Expected<scenario::Scenario, std::string> record(const scenario::Scenario& s,
-                                                             bool record_only) const;
-  std::optional<std::string> beyond_time_limit(const scenario::Scenario& recorded) const;
+  struct Recording {
+    scenario::Scenario scenario;
+    std::optional<scenario::Unscriptable> unscriptable;
+  };
+  // Our stack's run, recorded; an error when our runner cannot drive it.
+  netstack::Expected<Recording, std::string> record(const scenario::Scenario& s,
+                                                    bool record_only) const;
+  // The part of a recording packetdrill can ask (see comparable_part.h);
+  // `rest` says why the rest is left out. An error when nothing is left.
+  netstack::Expected<scenario::Scenario, std::string> askable(const Recording& r,
+                                                              std::string* rest) const;
   struct KernelVerdict {
     bool agree = false;
     std::optional<Divergence> divergence;

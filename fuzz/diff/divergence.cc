@@ -46,6 +46,58 @@ std::optional<std::pair<int, std::string>> located_error(const std::string& line
   return std::make_pair(number, trimmed(std::string_view(line).substr(i + 2)));
 }
 
+// The text between '<' and '>' of a packet as packetdrill prints it.
+std::string options_of(std::string_view packet) {
+  const size_t open = packet.find('<');
+  const size_t close = packet.rfind('>');
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open) return {};
+  return std::string(packet.substr(open + 1, close - open - 1));
+}
+
+// "1461:1561 1461:1561" from "...,nop,nop,sack 1461:1561 1461:1561".
+std::string sack_blocks_of(const std::string& options) {
+  const size_t at = options.find("sack ");
+  if (at == std::string::npos) return {};
+  const size_t end = options.find(',', at);
+  return options.substr(at + 5, end == std::string::npos ? std::string::npos : end - at - 5);
+}
+
+// The payload length packetdrill prints in parentheses after the sequence
+// numbers ("1:1461(1460)").
+std::string payload_of(std::string_view packet) {
+  const size_t open = packet.find('(');
+  const size_t close = packet.find(')', open);
+  if (open == std::string_view::npos || close == std::string_view::npos) return {};
+  return std::string(packet.substr(open + 1, close - open - 1));
+}
+
+// A length or option difference named by what differs, when both packets
+// are known: "ts" (timestamps on one side only), "sack" (SACK blocks),
+// "payload"; otherwise as classified.
+std::string refined(const Divergence& d) {
+  if (d.what == "timing") {
+    // "expected outbound packet at X sec but happened at Y sec": Linux
+    // "late" (Y > X) or "early".
+    const size_t at = d.message.find("packet at ");
+    const size_t happened = d.message.find("happened at ");
+    if (at == std::string::npos || happened == std::string::npos) return d.what;
+    const double expected = std::strtod(d.message.c_str() + at + 10, nullptr);
+    const double actual = std::strtod(d.message.c_str() + happened + 12, nullptr);
+    return actual > expected ? "late" : "early";
+  }
+  if ((d.what != "length" && d.what != "options") || d.ours.empty() || d.linux_sent.empty()) {
+    return d.what;
+  }
+  if (payload_of(d.ours) != payload_of(d.linux_sent)) return "payload";
+  const std::string ours = options_of(d.ours);
+  const std::string theirs = options_of(d.linux_sent);
+  if ((ours.find("TS val") == std::string::npos) != (theirs.find("TS val") == std::string::npos)) {
+    return "ts";
+  }
+  if (sack_blocks_of(ours) != sack_blocks_of(theirs)) return "sack";
+  return d.what;
+}
+
 }  // namespace
 
 std::string classify(std::string_view message) {
@@ -94,6 +146,7 @@ std::optional<Divergence> parse_packetdrill_report(std::string_view output) {
       if (!text.empty() && found->message.size() < 400) found->message += " | " + text;
     }
   }
+  if (found) found->what = refined(*found);
   return found;
 }
 

@@ -64,8 +64,17 @@ void RunRecording::sent(const Captured& c, PacketSpec spec) {
   // packetdrill numbers outbound segments from the ISN, so no script line
   // means a live 0 once the local ISN is known.
   if (c.tcp.has(flag::kRst) && c.tcp.seq == 0 && spec.seq_start != 0 && !unscriptable_) {
-    unscriptable_ = "at " + fixed_seconds(at_us) +
-                    " s a RST with sequence number 0, which no script line can state";
+    unscriptable_ = Unscriptable{"a RST with sequence number 0, which no script line can state",
+                                 events_.size()};
+  }
+  // A new ISN for the same socket under test (a new request after a reset,
+  // a second connect()) is numbered from the first one: both stacks take
+  // ISNs from a clock (RFC 6528), so where it lands follows the wall
+  // clock's jitter on Linux, which no script line can pin.
+  if (c.tcp.has(flag::kSyn) && spec.seq_start != 0 && !unscriptable_) {
+    unscriptable_ =
+        Unscriptable{"a second ISN, numbered from the first, which the wall clock moves on Linux",
+                     events_.size()};
   }
   add(at_us, 0, std::move(spec));
 }

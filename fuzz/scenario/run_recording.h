@@ -12,6 +12,7 @@
 
 #include "fuzz/scenario/outbound_match.h"
 #include "fuzz/scenario/peer_capture.h"
+#include "fuzz/scenario/runner.h"
 #include "fuzz/scenario/scenario.h"
 #include "fuzz/scenario/socket_calls.h"
 
@@ -36,7 +37,7 @@ class RunRecording {
 
   std::vector<Event> take() { return std::move(events_); }
   // Why the recording cannot state what the stack sent (RunResult::unscriptable).
-  const std::optional<std::string>& unscriptable() const { return unscriptable_; }
+  const std::optional<Unscriptable>& unscriptable() const { return unscriptable_; }
 
  private:
   void add(int64_t at_us, int line, decltype(Event::action) action);
@@ -45,7 +46,7 @@ class RunRecording {
   bool enabled_;
   std::vector<Event> events_;
   std::optional<size_t> blocked_call_;  // the recorded line of a call still blocked
-  std::optional<std::string> unscriptable_;
+  std::optional<Unscriptable> unscriptable_;
 };
 
 }  // namespace tcpfuzz::scenario

@@ -422,6 +422,8 @@ class Runner final : public CommandHost {
   // first SYN fixes the local ISN as script ISN 0, as packetdrill scripts
   // write it.
   void on_sent(const Captured& c) {
+    // What packetdrill would not compare has no line.
+    if (!of_socket_under_test(c)) return;
     if (c.tcp.has(flag::kSyn)) sut_.on_outbound_syn(0, c.tcp.seq, c.tcp.src_port);
     PacketSpec spec = script_outbound_packet(c.tcp.seq, c.tcp, c.payload, sut_);
     if (opts_.record_only && spec.options) {

@@ -38,6 +38,15 @@ struct RunOptions {
   bool record_only = false;
 };
 
+// A packet the stack sent that no script line can state exactly:
+// packetdrill numbers outbound segments from the first ISN, so no line
+// means a RST's live sequence number 0, nor a second ISN taken from the
+// clock.
+struct Unscriptable {
+  std::string what;  // "a RST with sequence number 0, ..."
+  size_t event = 0;  // where it stands in RunResult::recorded
+};
+
 struct RunResult {
   enum class Status : uint8_t { kPass, kFail, kSkip };
   Status status = Status::kPass;
@@ -53,10 +62,8 @@ struct RunResult {
   // result it had, the commands and %{ }% blocks. Written out, it replays
   // the same run here and asks Linux the same questions.
   Scenario recorded;
-  // Why `recorded` cannot state what the stack sent, if so: a RST with
-  // sequence number 0 after the local ISN is known (packetdrill numbers
-  // outbound segments from the ISN, so no script line means live 0).
-  std::optional<std::string> unscriptable;
+  // The first packet `recorded` cannot state, if any.
+  std::optional<Unscriptable> unscriptable;
   // The fake clock when the run stopped.
   netstack::Instant ended_at;
 };

@@ -94,10 +94,13 @@ struct SocketUnderTest {
   bool sees(uint16_t dst_port) const { return dst_port == remote_port; }
   // packetdrill (run_packet.c, find_socket_for_live_packet() and
   // find_connect_for_live_packet()): of what it sees, only the socket under
-  // test's packets, and the SYN of a connect, are compared; an older
-  // socket's are not.
+  // test's packets are compared, and while that socket connects (until the
+  // SYN-ACK), any SYN to the peer, which it takes for its own; an older
+  // socket's packets are not.
   bool compares(bool pure_syn, uint16_t src_port, uint16_t dst_port) const {
-    if (pure_syn) return true;
+    if (pure_syn && (phase == Phase::kConnecting || phase == Phase::kSynSent)) {
+      return dst_port == remote_port;
+    }
     if (phase == Phase::kNew || phase == Phase::kConnecting) return false;
     return local_port == 0 || (src_port == local_port && dst_port == remote_port);
   }

@@ -232,10 +232,11 @@ class Endpoint final : public SegmentHandler {
   bool take_reopening_syn(const Segment& syn, seqnum::Value iss);
   void negotiate_syn_options(const header::TcpOptions& peer);
   void send_syn_ack();
+  void transmit_syn_ack();  // send_syn_ack() without arming the timer
   uint16_t mss_to_advertise() const;
   uint8_t window_scale_to_offer() const;
   uint32_t ts_value() const;
-  void complete_handshake(std::string_view cause);
+  void complete_handshake(const Segment& s, std::string_view cause);
   bool accept_cookie(Segment& s);
   // The queue of the listener this connection came from, if any.
   ListenQueue* listener_queue() const;
@@ -284,6 +285,10 @@ class Endpoint final : public SegmentHandler {
   uint32_t route_mtu() const;
   uint32_t mss_for_mtu(uint32_t mtu) const;
   void sync_mss_to_route();
+  // The MSS the route and the peer allow; snd_mss_ follows it within half
+  // the largest window the peer offered (bound_mss_to_window()).
+  void set_path_mss(uint32_t mss);
+  void bound_mss_to_window();
   // Linux tcp_write_err(): a timeout reports the last soft error, if any.
   Errno timeout_error() const { return soft_error_ != 0 ? soft_error_ : ETIMEDOUT; }
 
@@ -320,7 +325,9 @@ class Endpoint final : public SegmentHandler {
   void enter_fin_wait2();
   void update_ts_recent(const Segment& s);
   void send_challenge_ack();
-  void send_dup_ack_rate_limited(const Segment& s);
+  // `report_duplicate`: a full socket's tcp_send_dupack() (D-SACK, quickack);
+  // request and TIME-WAIT socks only ACK.
+  void send_dup_ack_rate_limited(const Segment& s, bool report_duplicate = false);
 
   // ---- Loss recovery glue (endpoint.cc, timers.cc; the rules are in
   // LossRecovery) ----
@@ -369,6 +376,12 @@ class Endpoint final : public SegmentHandler {
   // (tcp_xmit_size_goal() without large_allowed).
   size_t queue_write_by_skbs(std::span<const uint8_t> data, SendFlags flags);
   void mark_push(seqnum::Value at);
+  // A PSH mark at `at` without moving pushed_seq_, and its removal (true
+  // when there was one).
+  void add_push_mark(seqnum::Value at);
+  bool clear_push_mark(seqnum::Value at);
+  // The send head's skb, ending at `end`, grown for sending; its new end.
+  seqnum::Value grow_send_head(seqnum::Value end, uint32_t mss);
   void send_control(uint8_t flags, seqnum::Value seq, seqnum::Value ack);
   void send_ack();
   void send_rst_for_abort();
@@ -389,6 +402,13 @@ class Endpoint final : public SegmentHandler {
   void adjust_receive_space(size_t copied);
   // Linux __tcp_ack_snd_check(): ACK now or arm the delayed-ACK timer.
   void ack_check();
+  // Linux inet_csk_schedule_ack(): the segment being processed calls for
+  // an ACK (at once, with schedule_immediate_ack()); flush_ack_check()
+  // runs ack_check() after our own data had the chance to carry it
+  // (tcp_data_snd_check() comes before tcp_ack_snd_check()).
+  void schedule_ack_check() { ack_check_due_ = true; }
+  void schedule_immediate_ack();
+  void flush_ack_check();
   void enter_quickack_mode();
   void on_delayed_ack_timer();
   bool fin_queued() const { return fin_queued_; }
@@ -462,6 +482,7 @@ class Endpoint final : public SegmentHandler {
   seqnum::Value pushed_seq_;                 // write_seq at the last push mark
   uint32_t tail_buffer_ = 0;                 // bytes in the unsent last buffer
   bool hold_for_more_ = false;               // inside that write's own push
+  bool ack_check_due_ = false;               // schedule_ack_check() not yet flushed
   bool push_pending_ = false;  // send held data once despite cork (Linux TCP_NAGLE_PUSH)
   bool probe_push_ = false;    // the probe timer is sending: PSH, as tcp_write_wakeup() sets it
   bool keepalive_ = false;
@@ -503,10 +524,12 @@ class Endpoint final : public SegmentHandler {
   bool sack_enabled_ = false;
   uint8_t snd_wscale_ = 0;  // shift applied to the peer's window
   uint8_t rcv_wscale_ = 0;  // shift the peer applies to ours
+  uint8_t syn_wscale_ = 0;  // the shift our SYN offered
   bool wscale_ok_ = false;
   uint16_t peer_mss_ = 536;  // RFC 9293 3.7.1 default when the SYN had none
   uint16_t advertised_mss_ = 0;
-  uint32_t snd_mss_ = 536;   // payload bytes per segment we send
+  uint32_t snd_mss_ = 536;   // payload bytes per segment we send (Linux mss_cache)
+  uint32_t path_mss_ = 536;  // snd_mss_ before the bound to half the peer's window
   uint32_t path_mtu_ = 0;    // lowered by ICMP "packet too big"; 0: the link's
   uint32_t mss_mtu_ = 0;     // the route MTU snd_mss_ was sized for (Linux icsk_pmtu_cookie)
   bool syn_resent_ = false;  // path MTU discovery resent our SYN without its Fast Open data
@@ -563,8 +586,11 @@ class Endpoint final : public SegmentHandler {
   ReceiveWindow rwin_;
   bool rcvbuf_locked_ = false;  // SO_RCVBUF was set
   ReceiveAutotune autotune_;
-  uint32_t rcv_mss_ = 536;                  // the peer's segment size as we see it (Linux rcv_mss)
-  std::optional<seqnum::Value> ooo_fin_;    // a FIN that arrived ahead of a gap
+  uint32_t rcv_mss_ = 536;                // the peer's segment size as we see it (Linux rcv_mss)
+  std::optional<seqnum::Value> ooo_fin_;  // a FIN that arrived ahead of a gap
+  // The SACK blocks the ACK of such a FIN carries in FIN-WAIT (see handle_data()).
+  std::array<header::SackBlock, header::kMaxSackBlocks> fin_ack_sacks_{};
+  size_t fin_ack_sack_count_ = 0;
   std::optional<header::SackBlock> dsack_;  // RFC 2883: a duplicate to report once
   ByteQueue receive_queue_;
   Reassembly reassembly_;
@@ -590,6 +616,8 @@ class Endpoint final : public SegmentHandler {
   // SYN-ACK at the peer's ISN completed its request): in the accept queue,
   // its segments meet a full socket's checks, as a simultaneous open's do.
   bool full_socket_child_ = false;
+  // Our SYN crossed the peer's: SYN-RECEIVED reached from SYN-SENT.
+  bool simultaneous_open_ = false;
 
   // TCP Fast Open.
   uint32_t fastopen_max_qlen_ = 0;  // listener: TCP_FASTOPEN, 0 = off

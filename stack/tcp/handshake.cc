@@ -44,7 +44,10 @@ void Endpoint::send_syn() {
   // offers the same, whatever SO_RCVBUF became since (the peer may answer
   // either SYN). Its MSS follows the route's MTU each time
   // (tcp_advertise_mss()).
-  if (snd_max_ == iss_) rcv_wscale_ = window_scale_to_offer();
+  if (snd_max_ == iss_) {
+    rcv_wscale_ = syn_wscale_ = window_scale_to_offer();
+    simultaneous_open_ = false;
+  }
   // An active open sizes its window before it knows about timestamps.
   if (syn_retries_ == 0) rwin_.initialize(advertised_mss_);
   if (syn_retries_ == 0) rtt_probe_.emplace(iss_, now());
@@ -65,6 +68,11 @@ void Endpoint::send_syn() {
 }
 
 void Endpoint::send_syn_ack() {
+  transmit_syn_ack();
+  arm_retransmit();
+}
+
+void Endpoint::transmit_syn_ack() {
   if (syn_retries_ == 0) rtt_probe_.emplace(iss_, now());
   // RFC 3168 6.1.1: a SYN-ACK agreeing to ECN carries ECE alone.
   emit(kSyn | kAck | (ecn_ok_ ? kEce : 0), iss_, rcv_nxt_, {}, /*syn_options=*/true);
@@ -72,7 +80,6 @@ void Endpoint::send_syn_ack() {
   if (snd_max_ == iss_) snd_max_ = iss_.add(seqnum::Size(1));
   // A Fast Open child's data may follow the SYN-ACK already.
   if (!passive_fastopen_) snd_nxt_ = iss_.add(seqnum::Size(1));
-  arm_retransmit();
 }
 
 void Endpoint::negotiate_syn_options(const header::TcpOptions& peer) {
@@ -82,6 +89,8 @@ void Endpoint::negotiate_syn_options(const header::TcpOptions& peer) {
   // RFC 7323 2.2: scaling is used only when both SYNs carried the option.
   wscale_ok_ = c.window_scaling && peer.window_scale.has_value();
   snd_wscale_ = wscale_ok_ ? *peer.window_scale : 0;
+  // RFC 7323 2.2: without the peer's option neither side scales. (Linux
+  // keeps its own shift in a simultaneous open; see docs/linux-differences.md.)
   if (!wscale_ok_) rcv_wscale_ = 0;
   ts_enabled_ = c.timestamps && peer.timestamps.has_value();
   if (ts_enabled_) {
@@ -91,11 +100,11 @@ void Endpoint::negotiate_syn_options(const header::TcpOptions& peer) {
   // Linux: SACK is permitted only when both sides offered it.
   sack_enabled_ = c.sack && peer.sack_permitted;
   const uint32_t our_mss = advertised_mss_ != 0 ? advertised_mss_ : mss_to_advertise();
-  snd_mss_ = std::min<uint32_t>(peer_mss_, our_mss);
-  if (user_mss_ != 0) snd_mss_ = std::min<uint32_t>(snd_mss_, user_mss_);
+  uint32_t mss = std::min<uint32_t>(peer_mss_, our_mss);
+  if (user_mss_ != 0) mss = std::min<uint32_t>(mss, user_mss_);
   // Linux tcp_mss_to_mtu() minus options: timestamps take 12 bytes of each segment.
-  if (ts_enabled_) snd_mss_ -= 12;
-  snd_mss_ = std::max<uint32_t>(snd_mss_, 48);  // Linux TCP_MIN_SND_MSS
+  if (ts_enabled_) mss -= 12;
+  set_path_mss(std::max<uint32_t>(mss, 48));  // Linux TCP_MIN_SND_MSS
   mss_mtu_ = route_mtu();
 }
 
@@ -139,6 +148,7 @@ void Endpoint::handle_syn_sent(Segment& s) {
   // tcp_rcv_synsent_state_process(): rcv_wup = rcv_nxt, rcv_wnd kept).
   rcv_wup_ = rcv_nxt_;
   rcv_adv_ = rcv_nxt_.add(seqnum::Size(rwin_.syn_window()));
+  simultaneous_open_ = !s.has(kAck);
   negotiate_syn_options(s.options);
   if (s.has(kAck)) {
     // Linux tcp_rcv_synsent_state_process(): the window offered so far is
@@ -153,7 +163,7 @@ void Endpoint::handle_syn_sent(Segment& s) {
     snd_wl1_ = s.seq;
     snd_wl2_ = s.ack;
     trace_in(s, Verdict::kAccepted);
-    complete_handshake("rcv SYN,ACK");
+    complete_handshake(s, "rcv SYN,ACK");
     bool data_again = false;
     if (syn_fastopen_ || !syn_data_.empty()) {
       data_again = on_fast_open_synack(s);
@@ -169,7 +179,8 @@ void Endpoint::handle_syn_sent(Segment& s) {
     }
     // Linux drops data carried on a SYN-ACK (without Fast Open) and ACKs the
     // SYN, unless SYN data goes again and carries the ACK (tcp_rcv_fastopen_synack()).
-    if (write_pending_ && !data_again) {
+    const bool ack_delayed = write_pending_ && !data_again;
+    if (ack_delayed) {
       // Linux: a writer waits (sk_write_pending), so the ACK is saved for
       // its data to carry (delayed up to TCP_DELACK_MAX, quickack mode).
       enter_quickack_mode();
@@ -177,6 +188,9 @@ void Endpoint::handle_syn_sent(Segment& s) {
     } else if (!data_again) {
       send_ack();
     }
+    // Linux tcp_rcv_state_process(): after a SYN-ACK answered at once, "step
+    // 6 onward by hand": its urgent pointer counts (tcp_urg()).
+    if (!ack_delayed) check_urgent(s);
     send_data();
     return;
   }
@@ -185,8 +199,13 @@ void Endpoint::handle_syn_sent(Segment& s) {
   transition(State::kSynRcvd, "rcv SYN");
   ecn_on_simultaneous_syn(s);
   snd_wnd_ = s.window;
-  retransmit_timer_.cancel();
-  send_syn_ack();
+  // Linux tcp_rcv_synsent_state_process(): max_window from the SYN, and
+  // the MSS synced to it.
+  max_snd_wnd_ = snd_wnd_;
+  bound_mss_to_window();
+  // Linux tcp_send_synack() turns our SYN into the SYN-ACK and leaves its
+  // retransmission timer running (checked on Linux 6.18).
+  transmit_syn_ack();
 }
 
 bool Endpoint::echoes_a_synack(const Segment& s) const {
@@ -221,6 +240,14 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
     if (!s.has(kRst)) send_dup_ack_rate_limited(s);
     if (!acceptable) ++protocol_.stats().out_of_window;
     trace_in(s, acceptable ? Verdict::kDropped : Verdict::kOutOfWindow);
+    return;
+  }
+  if (s.has(kRst) && s.seq != rcv_nxt_) {
+    // RFC 5961 3.2 as Linux 6.18's tcp_check_req() applies it (checked on
+    // Linux): a RST inside the window but not at RCV.NXT draws a
+    // rate-limited ACK and leaves the request be.
+    send_dup_ack_rate_limited(s);
+    trace_in(s, Verdict::kChallengeAck);
     return;
   }
   // The SYN of a segment at the peer's ISN lies before the window: Linux
@@ -293,6 +320,8 @@ void Endpoint::become_full_socket_child(Segment& s) {
   if (ts_enabled_) update_ts_recent(s);
   snd_una_ = snd_nxt_ = snd_max_ = snd_sml_ = pushed_seq_ = s.ack;
   snd_wnd_ = uint32_t{s.window} << snd_wscale_;
+  max_snd_wnd_ = std::max(max_snd_wnd_, snd_wnd_);  // Linux tcp_create_openreq_child()
+  bound_mss_to_window();
   snd_wl1_ = s.seq;
   snd_wl2_ = s.ack;
   syn_acked_ = true;
@@ -375,26 +404,45 @@ void Endpoint::accept_handshake_ack(Segment& s) {
   snd_wl1_ = s.seq;
   snd_wl2_ = s.ack;
   trace_in(s, Verdict::kAccepted);
-  complete_handshake("rcv ACK of SYN");
+  complete_handshake(s, "rcv ACK of SYN");
   if (!syn_data_.empty()) settle_syn_data(s.ack, /*mark_lost=*/false);
   if (fast_open && s.ack.greater_than(snd_una_) && !handle_ack(s)) return;
   // Data (and FIN) riding on the final ACK are processed, not dropped.
   if (!s.payload.empty() || s.has(kFin)) handle_data(s);
   send_data();
+  flush_ack_check();
 }
 
-void Endpoint::complete_handshake(std::string_view cause) {
+void Endpoint::complete_handshake(const Segment& s, std::string_view cause) {
   retransmit_timer_.cancel();
-  // Karn: a SYN that was retransmitted gives no RTT sample.
+  // Karn: a SYN that was retransmitted gives no RTT sample, unless the
+  // echoed timestamp times it (RFC 7323 4.1; Linux tcp_ack_update_rtt()
+  // from tcp_ack() or tcp_synack_rtt_meas()).
   if (syn_retries_ == 0 && rtt_probe_) {
     rtt_.add_sample(now() - rtt_probe_->second);
     recovery_.on_rtt_sample(now() - rtt_probe_->second);
+  } else if (ts_enabled_ && s.options.timestamps && s.options.timestamps->echo_reply != 0) {
+    const uint32_t rtt_ms = ts_value() - s.options.timestamps->echo_reply;
+    if (rtt_ms < 120'000) {
+      rtt_.add_sample(std::chrono::milliseconds(rtt_ms));
+      recovery_.on_rtt_sample(std::chrono::milliseconds(rtt_ms));
+    }
   }
   rtt_probe_.reset();
   rtt_.reset_backoff();
-  // RFC 6298 (5.7) / Linux: after a lost SYN or SYN-ACK the window starts at one segment.
-  recovery_.set_initial_window(syn_retries_ > 0 ? 1 : protocol_.config().initial_cwnd);
+  // RFC 6298 (5.7) / Linux tcp_init_transfer(): after lost SYNs or SYN-ACKs
+  // the window starts at one segment, but only after more than one
+  // retransmission ("in light of the 1 s initial RTO"), and not when the
+  // peer echoes our first SYN's or SYN-ACK's TSval: the timeout was
+  // spurious (tcp_try_undo_spurious_syn()).
+  const std::optional<uint32_t> first_tsval = listener_ != kNoEndpoint && synack_tsvals_
+                                                  ? std::optional(synack_tsvals_->first)
+                                                  : syn_tsval_;
+  const bool spurious = ts_enabled_ && s.options.timestamps && first_tsval &&
+                        s.options.timestamps->echo_reply == *first_tsval;
+  recovery_.set_initial_window(syn_retries_ > 1 && !spurious ? 1 : protocol_.config().initial_cwnd);
   max_snd_wnd_ = std::max(max_snd_wnd_, snd_wnd_);
+  bound_mss_to_window();
   // SYN-ACK delivered (Linux counts it by hand: tcp_ack() does not see it).
   ++delivered_;
   // A Fast Open child's data, sent before the handshake ended, stays in flight.

@@ -83,7 +83,7 @@ bool Endpoint::check_timestamp(const Segment& s) {
       behind > 1 && ts_recent_ != 0 && now() - ts_recent_stamp_ < std::chrono::hours(24 * 24);
   if (old && !s.has(kRst)) {
     ++protocol_.stats().paws_rejected;
-    send_dup_ack_rate_limited(s);
+    send_dup_ack_rate_limited(s, /*report_duplicate=*/true);
     trace_in(s, Verdict::kPawsRejected);
     return false;
   }
@@ -121,7 +121,7 @@ bool Endpoint::passes_synchronized_checks(const Segment& s, bool handshake_syn_a
       send_challenge_ack();  // Linux: out-of-window SYN → challenge ACK
       trace_in(s, Verdict::kChallengeAck);
     } else {
-      send_dup_ack_rate_limited(s);
+      send_dup_ack_rate_limited(s, /*report_duplicate=*/true);
       trace_in(s, Verdict::kOutOfWindow);
     }
     return false;
@@ -155,9 +155,12 @@ void Endpoint::handle_synchronized(Segment& s) {
   // handle_data(), which calls handle_fin() once the FIN is in order).
   handle_data(s);
   if (state_ == State::kFinWait1 && fin_acked()) enter_fin_wait2();
-  // Linux tcp_data_snd_check(): send, then see to a waiting writer.
+  // Linux tcp_data_snd_check(): send, then see to a waiting writer; then
+  // tcp_ack_snd_check(): the ACK the segment called for, unless what was
+  // just sent carried it.
   send_data();
   on_send_space_freed();
+  flush_ack_check();
 }
 
 void Endpoint::check_urgent(const Segment& s) {
@@ -222,7 +225,7 @@ void Endpoint::send_challenge_ack() {
   send_ack();
 }
 
-void Endpoint::send_dup_ack_rate_limited(const Segment& s) {
+void Endpoint::send_dup_ack_rate_limited(const Segment& s, bool report_duplicate) {
   // Linux tcp_oow_rate_limited(): segments that occupy sequence space (data,
   // FIN) are always answered; pure ACKs and SYNs at most once per
   // tcp_invalid_ratelimit, against ACK loops.
@@ -232,6 +235,15 @@ void Endpoint::send_dup_ack_rate_limited(const Segment& s) {
     return;
   }
   if (pure) last_oow_ack_at_ = now();
+  // Linux tcp_send_dupack(): what the peer sent again, before RCV.NXT, is
+  // reported in a D-SACK block (RFC 2883), in quickack mode.
+  const seqnum::Value end = s.seq.add(s.logical_length());
+  if (report_duplicate && end != s.seq && s.seq.less_than(rcv_nxt_)) {
+    enter_quickack_mode();
+    if (sack_enabled_) {
+      dsack_ = header::SackBlock{s.seq.raw(), (end.less_equal(rcv_nxt_) ? end : rcv_nxt_).raw()};
+    }
+  }
   send_ack();
 }
 
@@ -271,7 +283,10 @@ bool Endpoint::handle_ack(const Segment& s) {
     snd_wnd_ = window;
     snd_wl1_ = s.seq;
     snd_wl2_ = s.ack;
-    max_snd_wnd_ = std::max(max_snd_wnd_, window);
+    if (window > max_snd_wnd_) {
+      max_snd_wnd_ = window;
+      bound_mss_to_window();
+    }
     if (opened) on_window_opened();
   }
   LossRecovery::AckEvent e;
@@ -372,10 +387,21 @@ void Endpoint::handle_data(Segment& s) {
     case State::kCloseWait:
     case State::kClosing:
     case State::kLastAck:
-      // The peer's FIN has been received: nothing new can follow it, but a
-      // retransmission of what came before is ACKed (Linux tcp_data_queue()).
-      if (s.seq.less_than(rcv_nxt_)) send_ack();
-      return;
+      // The peer's FIN has been received: nothing new can follow it (Linux
+      // tcp_rcv_state_process() step 7 ignores it), but a retransmission of
+      // what came before goes through tcp_data_queue() (a D-SACK, an
+      // immediate ACK); one that carries data past the FIN finds the
+      // receive side shut (RCV_SHUTDOWN): the connection is reset and the
+      // segment draws a RST.
+      if (!s.seq.less_than(rcv_nxt_)) return;
+      if (has_data &&
+          s.seq.add(seqnum::Size(static_cast<uint32_t>(s.payload.size()))).greater_than(rcv_nxt_)) {
+        protocol_.send_reset_reply(s.wire, id_, state_);
+        fail(state_ == State::kCloseWait ? EPIPE : ECONNRESET, "ext: data after FIN",
+             /*send_rst=*/false);
+        return;
+      }
+      break;
     case State::kFinWait1:
     case State::kFinWait2:
       // Linux (RFC 1122 4.2.2.13): new data after close() aborts with RST.
@@ -397,17 +423,19 @@ void Endpoint::handle_data(Segment& s) {
   // Drop what was already received.
   if (seq.less_than(rcv_nxt_)) {
     const uint32_t dup = seq.size_to(rcv_nxt_).bytes();
-    // RFC 2883 (Linux tcp_dsack_set(), tcp_dsack on by default): report the
-    // duplicate part in a D-SACK block.
-    if (sack_enabled_ && !payload.empty()) {
-      const uint32_t dup_end = std::min<uint32_t>(dup, static_cast<uint32_t>(payload.size()));
-      dsack_ = header::SackBlock{seq.raw(), seq.raw() + dup_end};
+    // RFC 2883 (Linux tcp_dsack_set() in tcp_data_queue(), tcp_dsack on by
+    // default): the duplicate part, a FIN's sequence number included, goes
+    // in a D-SACK block.
+    const seqnum::Value end_seq = fin_at.add(seqnum::Size(s.has(kFin) ? 1 : 0));
+    if (sack_enabled_ && end_seq.greater_than(seq)) {
+      dsack_ =
+          header::SackBlock{seq.raw(), (end_seq.less_equal(rcv_nxt_) ? end_seq : rcv_nxt_).raw()};
     }
     if (dup >= payload.size()) {
-      if (!(s.has(kFin) && fin_at == rcv_nxt_) && !fin_received_) {
+      if (!(s.has(kFin) && fin_at == rcv_nxt_)) {
         // A retransmission of data we have: ACK at once (Linux tcp_data_queue()).
         enter_quickack_mode();
-        send_ack();
+        schedule_immediate_ack();
         return;
       }
       payload = View();
@@ -428,7 +456,7 @@ void Endpoint::handle_data(Segment& s) {
     if (window == 0 && !payload.empty()) {
       // Linux tcp_data_queue(): data into a zero window is dropped, ACKed at once.
       enter_quickack_mode();
-      send_ack();
+      schedule_immediate_ack();
       return;
     }
     if (payload.size() > room) payload.truncate(room);
@@ -441,12 +469,18 @@ void Endpoint::handle_data(Segment& s) {
       // Linux tcp_data_queue(): no memory for the data (and the queue is not
       // empty, else it forces the charge) drops the segment, FIN included,
       // and ACKs at once.
-      send_ack();
+      schedule_immediate_ack();
       return;
     }
     // The out-of-order queue holds a FIN on its own too (Linux queues it as
     // an skb like any other).
     const bool filled_gap = !reassembly_.empty() || ooo_fin_.has_value();
+    // Linux tcp_fin() ACKs a FIN that completes the queue in FIN-WAIT-1 and
+    // FIN-WAIT-2 at once, before it clears the SACK blocks: that ACK still
+    // carries the blocks the queue had (found by tcpfuzz diff).
+    if (ooo_fin_ && sack_enabled_ && (state_ == State::kFinWait1 || state_ == State::kFinWait2)) {
+      fin_ack_sack_count_ = reassembly_.sack_blocks(std::span(fin_ack_sacks_), ooo_fin_);
+    }
     if (!payload.empty()) {
       const auto len = static_cast<uint32_t>(payload.size());
       rcv_nxt_ = rcv_nxt_.add(seqnum::Size(len));
@@ -471,9 +505,11 @@ void Endpoint::handle_data(Segment& s) {
     const bool fin_now = (s.has(kFin) && fin_at == rcv_nxt_) || (ooo_fin_ && *ooo_fin_ == rcv_nxt_);
     if (fin_now && !fin_received_) {
       handle_fin(s);
+      fin_ack_sack_count_ = 0;
       return;
     }
-    ack_check();
+    fin_ack_sack_count_ = 0;
+    schedule_ack_check();
     return;
   }
   // Out of order: queue within the window and send a duplicate ACK with SACK
@@ -483,7 +519,7 @@ void Endpoint::handle_data(Segment& s) {
   if (rcv_nxt_.size_to(seq).bytes() >= window) {
     // Linux tcp_data_queue(): starting at or past the right edge, dropped.
     enter_quickack_mode();
-    send_ack();
+    schedule_immediate_ack();
     return;
   }
   if (payload.size() > room || protocol_.allocation_fails(AllocationSite::kOutOfOrder)) {
@@ -492,6 +528,11 @@ void Endpoint::handle_data(Segment& s) {
     ++protocol_.stats().reassembly_dropped;
     return;
   }
+  // Linux tcp_data_queue_ofo(): what was queued already is reported in a
+  // D-SACK block (tcp_dsack_set(), tcp_dsack_extend()).
+  if (sack_enabled_) {
+    if (auto dup = reassembly_.overlap(seq, static_cast<uint32_t>(payload.size()))) dsack_ = *dup;
+  }
   if (reassembly_.insert(rcv_nxt_, seq, std::move(payload))) {
     if (s.has(kFin)) ooo_fin_ = fin_at;
   } else {
@@ -499,7 +540,7 @@ void Endpoint::handle_data(Segment& s) {
   }
   rwin_.set_ooo(static_cast<uint32_t>(reassembly_.bytes()),
                 static_cast<uint32_t>(reassembly_.segments()));
-  send_ack();
+  schedule_immediate_ack();
 }
 
 void Endpoint::take_fin() {
@@ -523,7 +564,7 @@ void Endpoint::handle_fin(const Segment& s) {
   // goes at once.
   switch (before) {
     case State::kEstablished:
-      ack_check();
+      schedule_ack_check();
       break;
     case State::kFinWait1:
       send_ack();

@@ -16,6 +16,7 @@
 // congestion-control algorithm's hooks.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -91,6 +92,13 @@ class LossRecovery {
   // ---- Sending ----
   // Linux tcp_cwnd_test(): the window allows another segment in flight.
   bool can_send() const { return sent_.in_flight() < cw_.cwnd; }
+  // Linux tcp_cwnd_test()'s quota: segments that may go now, at most half
+  // the window (so that two bursts are in flight).
+  uint32_t cwnd_quota() const {
+    const uint32_t in_flight = sent_.in_flight();
+    if (in_flight >= cw_.cwnd) return 0;
+    return std::min(std::max(cw_.cwnd >> 1, 1u), cw_.cwnd - in_flight);
+  }
   // A segment goes out (PRR counts them during recovery).
   void on_segment_sent() {
     if (ca_state_ == CaState::kRecovery) ++prr_out_;

@@ -3,6 +3,7 @@
 // built (gVisor snd.go sendData()/sendSegment(); Linux tcp_output.c).
 #include <algorithm>
 #include <array>
+#include <utility>
 #include <vector>
 
 #include "stack/header/ip.h"
@@ -107,8 +108,11 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
     }
     o.mss = advertised_mss_;
     const bool syn_ack = (flags & kAck) != 0;
-    // A SYN offers what is enabled; a SYN-ACK echoes what the peer offered.
-    if (syn_ack ? ts_enabled_ : c.timestamps) {
+    // A SYN offers what is enabled; a SYN-ACK echoes what the peer offered,
+    // except in a simultaneous open, where Linux sends a SYN-ACK with its
+    // SYN's options (tcp_send_synack() uses tcp_syn_options()).
+    const bool echoes = syn_ack && !simultaneous_open_;
+    if (echoes ? ts_enabled_ : c.timestamps) {
       o.timestamps = header::Timestamps{ts_value(), syn_ack ? ts_recent_ : 0};
     }
     if (syn_ack && o.timestamps) {
@@ -117,8 +121,10 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
     } else if (o.timestamps && !syn_tsval_) {
       syn_tsval_ = o.timestamps->value;
     }
-    o.sack_permitted = syn_ack ? sack_enabled_ : c.sack;
-    if (syn_ack ? wscale_ok_ : c.window_scaling) o.window_scale = rcv_wscale_;
+    o.sack_permitted = echoes ? sack_enabled_ : c.sack;
+    if (echoes ? wscale_ok_ : c.window_scaling) {
+      o.window_scale = syn_ack && !echoes ? syn_wscale_ : rcv_wscale_;
+    }
     // Linux tcp_syn_options()/tcp_synack_options(): the Fast Open option
     // goes last, and only if it fits.
     if (syn_fast_open_) {
@@ -128,8 +134,17 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
     }
   } else {
     if (state_ != State::kSynSent) spec.tcp.window = window_to_advertise();
-    if (ts_enabled_) o.timestamps = header::Timestamps{ts_value(), ts_recent_};
-    if (sack_enabled_ && (flags & kAck) != 0 && (!reassembly_.empty() || ooo_fin_ || dsack_)) {
+    // Linux answers from a request or TIME-WAIT sock with tcp_v4_send_ack(),
+    // which leaves the timestamp option out when it has nothing to echo
+    // (ts_recent 0: the peer's TSval was 0).
+    const bool minisock =
+        state_ == State::kTimeWait || (state_ == State::kSynRcvd && listener_ != kNoEndpoint &&
+                                       !full_socket_child_ && !passive_fastopen_);
+    if (ts_enabled_ && !(minisock && ts_recent_ == 0)) {
+      o.timestamps = header::Timestamps{ts_value(), ts_recent_};
+    }
+    if (sack_enabled_ && (flags & kAck) != 0 &&
+        (!reassembly_.empty() || ooo_fin_ || dsack_ || fin_ack_sack_count_ > 0)) {
       // With timestamps only three blocks fit in the 40 option bytes; a
       // D-SACK block goes first (RFC 2883 4).
       size_t room = ts_enabled_ ? 3 : 4;
@@ -139,7 +154,13 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
         --room;
       }
       std::array<header::SackBlock, header::kMaxSackBlocks> blocks{};
-      const size_t n = reassembly_.sack_blocks(std::span(blocks).first(room), ooo_fin_);
+      size_t n = 0;
+      if (fin_ack_sack_count_ > 0) {
+        n = std::min(room, std::exchange(fin_ack_sack_count_, 0));
+        std::copy_n(fin_ack_sacks_.begin(), n, blocks.begin());
+      } else {
+        n = reassembly_.sack_blocks(std::span(blocks).first(room), ooo_fin_);
+      }
       for (size_t i = 0; i < n; ++i) o.add_sack(blocks[i]);
     }
   }
@@ -152,6 +173,7 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
     }
     last_ack_sent_ = ack;
     delayed_ack_.on_ack_sent(acked);
+    ack_check_due_ = false;  // Linux tcp_event_ack_sent(): the scheduled ACK went
   }
   last_send_at_ = now();
   ++protocol_.stats().segments_sent;
@@ -217,6 +239,15 @@ void Endpoint::ack_check() {
   if (!delayed_ack_.schedule(now())) send_ack();
 }
 
+void Endpoint::schedule_immediate_ack() {
+  delayed_ack_.ack_now();
+  ack_check_due_ = true;
+}
+
+void Endpoint::flush_ack_check() {
+  if (std::exchange(ack_check_due_, false)) ack_check();
+}
+
 void Endpoint::on_delayed_ack_timer() {
   if (Tracer* t = protocol_.tracer()) t->on_timer(now(), id_, state_, TimerKind::kDelayedAck);
   delayed_ack_.on_timer_fired();
@@ -239,6 +270,8 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
   const bool marked = std::ranges::any_of(
       push_marks_, [&](seqnum::Value m) { return seq.less_than(m) && m.less_equal(end); });
   if ((marked || probe_push_) && copied > 0) flags |= kPsh;
+  // Linux tcp_write_wakeup() sets PSH on the skb it sends: a resend keeps it.
+  if (probe_push_ && !marked && copied > 0) add_push_mark(end);
   bool with_fin = false;
   if (fin_queued_ && end == fin_seq()) {
     const uint32_t usable = snd_una_.add(seqnum::Size(snd_wnd_)).raw() - end.raw();
@@ -312,8 +345,47 @@ bool Endpoint::retransmit_lost() {
 }
 
 void Endpoint::mark_push(seqnum::Value at) {
-  if (push_marks_.empty() || !(push_marks_.back() == at)) push_marks_.push_back(at);
+  add_push_mark(at);
   pushed_seq_ = at;
+}
+
+void Endpoint::add_push_mark(seqnum::Value at) {
+  const auto after = std::ranges::upper_bound(
+      push_marks_, at, [](seqnum::Value a, seqnum::Value b) { return a.less_than(b); });
+  if (after == push_marks_.begin() || !(*std::prev(after) == at)) push_marks_.insert(after, at);
+}
+
+bool Endpoint::clear_push_mark(seqnum::Value at) {
+  const auto it = std::ranges::lower_bound(
+      push_marks_, at, [](seqnum::Value a, seqnum::Value b) { return a.less_than(b); });
+  if (it == push_marks_.end() || !(*it == at)) return false;
+  push_marks_.erase(it);
+  return true;
+}
+
+seqnum::Value Endpoint::grow_send_head(seqnum::Value end, uint32_t mss) {
+  // Linux tcp_grow_skb() (6.10+): the skb about to go takes bytes from the
+  // next unsent one, up to what the congestion window lets go in one burst
+  // (tcp_cwnd_test()'s quota, at most gso_max_segs segments), and swallows
+  // it when it takes all. So skbs cut small earlier (a smaller MSS, SACK
+  // blocks taking room, half a tiny window) go out in full segments.
+  const seqnum::Value next_end = send_skbs_.end_of(end);
+  if (next_end == end) return end;  // the last skb
+  // tcp_skb_can_collapse_to(): an skb that ends a record takes no more.
+  if (std::ranges::find(eor_marks_, end) != eor_marks_.end()) return end;
+  const uint64_t burst =
+      uint64_t{std::min(recovery_.cwnd_quota(), protocol_.config().gso_max_segs)} * mss;
+  const uint32_t len = snd_nxt_.size_to(end).bytes();
+  if (burst <= len) return end;
+  const auto take =
+      static_cast<uint32_t>(std::min<uint64_t>(burst - len, end.size_to(next_end).bytes()));
+  const seqnum::Value grown = end.add(seqnum::Size(take));
+  // The PSH flag belongs to the skb: it moves to the grown end (and joins
+  // the swallowed skb's own).
+  const bool pushed = clear_push_mark(end);
+  send_skbs_.move_end(end, grown);
+  if (pushed) add_push_mark(grown);
+  return grown;
 }
 
 void Endpoint::queue_write(std::span<const uint8_t> data, bool more, bool eor) {
@@ -396,7 +468,7 @@ bool Endpoint::transmit() {
       // fits in the peer's window; what is left waits for the window to
       // open, or for the probe timer, which sends what fits
       // (tcp_write_wakeup()).
-      skb_end = send_skbs_.end_of(snd_nxt_);
+      skb_end = grow_send_head(send_skbs_.end_of(snd_nxt_), mss);
       if (!probe_push_ && std::min(snd_nxt_.size_to(skb_end).bytes(), mss) > usable) {
         if (in_flight == 0) arm_persist_timer();  // RFC 9293 3.8.6.1
         return false;

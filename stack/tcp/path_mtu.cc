@@ -35,7 +35,22 @@ void Endpoint::sync_mss_to_route() {
   if (user_mss_ != 0) clamp = std::min<uint32_t>(clamp, user_mss_);
   const uint32_t options = ts_enabled_ ? 12 : 0;
   const uint32_t by_mtu = mss_for_mtu(mtu);
-  snd_mss_ = std::max<uint32_t>(std::min(by_mtu, clamp > options ? clamp - options : 0), 48);
+  set_path_mss(std::max<uint32_t>(std::min(by_mtu, clamp > options ? clamp - options : 0), 48));
+}
+
+void Endpoint::set_path_mss(uint32_t mss) {
+  path_mss_ = mss;
+  bound_mss_to_window();
+}
+
+void Endpoint::bound_mss_to_window() {
+  // Linux tcp_bound_to_half_wnd(), applied by tcp_sync_mss() whenever the
+  // peer's largest window grows: segments of at most half that window
+  // (all of it below the default MSS of 536), but not below 68 bytes less
+  // the TCP header. A peer that offers tiny windows gets no SWS-sized runts.
+  const uint32_t cutoff = max_snd_wnd_ > 536 ? max_snd_wnd_ / 2 : max_snd_wnd_;
+  const uint32_t floor = 68 - (20 + (ts_enabled_ ? 12 : 0));
+  snd_mss_ = cutoff != 0 && path_mss_ > cutoff ? std::max(cutoff, floor) : path_mss_;
 }
 
 void Endpoint::handle_packet_too_big(uint32_t mtu) {
@@ -65,12 +80,12 @@ void Endpoint::handle_packet_too_big(uint32_t mtu) {
     after_event();
     return;
   }
-  const uint32_t mss = std::min(mss_for_mtu(mtu), snd_mss_);
-  if (mss >= snd_mss_) {
+  const uint32_t mss = std::min(mss_for_mtu(mtu), path_mss_);
+  if (mss >= path_mss_) {
     ++protocol_.stats().path_mtu_ignored;
     return;
   }
-  snd_mss_ = mss;
+  set_path_mss(mss);
   mss_mtu_ = route_mtu();
   ++protocol_.stats().path_mtu_reductions;
   // Linux tcp_simple_retransmit(): what is in flight and too big is lost;

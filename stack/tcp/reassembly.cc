@@ -50,6 +50,26 @@ bool Reassembly::insert(seqnum::Value rcv_nxt, seqnum::Value seq, View payload) 
   return true;
 }
 
+std::optional<header::SackBlock> Reassembly::overlap(seqnum::Value seq, uint32_t length) const {
+  if (queue_.empty() || length == 0) return std::nullopt;
+  const uint64_t start = base_.size_to(seq).bytes();
+  const uint64_t end = start + length;
+  std::optional<uint64_t> first;
+  uint64_t last = 0;
+  auto it = queue_.upper_bound(start);
+  if (it != queue_.begin()) --it;
+  for (; it != queue_.end() && it->first < end; ++it) {
+    const uint64_t from = std::max(start, it->first);
+    const uint64_t to = std::min(end, it->first + it->second.size());
+    if (from >= to) continue;
+    if (!first) first = from;
+    last = to;
+  }
+  if (!first) return std::nullopt;
+  return header::SackBlock{base_.add(seqnum::Size(static_cast<uint32_t>(*first))).raw(),
+                           base_.add(seqnum::Size(static_cast<uint32_t>(last))).raw()};
+}
+
 void Reassembly::remember_recent(seqnum::Value start) {
   // Move-to-front list of the most recent arrivals.
   size_t i = 0;

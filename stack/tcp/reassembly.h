@@ -27,6 +27,9 @@ class Reassembly {
   // false when it was dropped for lack of room. Overlaps keep the bytes
   // already queued.
   bool insert(seqnum::Value rcv_nxt, seqnum::Value seq, View payload);
+  // The span of the `length` bytes at `seq` that are queued already, from
+  // the first such byte to the last (nullopt: none are).
+  std::optional<header::SackBlock> overlap(seqnum::Value seq, uint32_t length) const;
   // Removes and returns, in order, the data that became contiguous with
   // rcv_nxt (appending to `out` via fn(View)); returns the new rcv_nxt.
   template <class Fn>

@@ -94,14 +94,17 @@ uint32_t Endpoint::size_goal() const {
   // Linux tcp_bound_to_half_wnd(): at most half the largest window the peer
   // offered (once it exceeds the default MSS), in whole segments, and no
   // more segments than the link's gso_max_segs.
+  // Segments are counted in tcp_current_mss(): what fits beside the
+  // options (SACK blocks too) the next segment carries.
+  const uint32_t mss = current_mss();
   uint32_t goal = SendSkbs::kMaxBytes;
   if (max_snd_wnd_ > 536) goal = std::min(goal, max_snd_wnd_ / 2);
-  const uint32_t segments = std::min(goal / snd_mss_, protocol_.config().gso_max_segs);
-  return std::max(segments * snd_mss_, snd_mss_);
+  const uint32_t segments = std::min(goal / mss, protocol_.config().gso_max_segs);
+  return std::max(segments * mss, mss);
 }
 
 size_t Endpoint::queue_write_by_skbs(std::span<const uint8_t> data, SendFlags flags) {
-  const uint32_t goal = flags.oob ? snd_mss_ : size_goal();
+  const uint32_t goal = flags.oob ? current_mss() : size_goal();
   size_t copied = 0;
   while (copied < data.size()) {
     const seqnum::Value write_seq =
@@ -120,6 +123,9 @@ size_t Endpoint::queue_write_by_skbs(std::span<const uint8_t> data, SendFlags fl
     if (fresh) {
       send_skbs_.add(write_seq, end);
     } else {
+      // Linux tcp_sendmsg_locked(): the unsent skb a write first adds to
+      // loses its PSH; the write marks its own end instead.
+      if (copied == 0) clear_push_mark(write_seq);
       send_skbs_.extend_tail(end);
     }
     const bool last = copied + copy == data.size();

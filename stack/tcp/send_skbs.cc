@@ -38,6 +38,17 @@ void SendSkbs::split_at(seqnum::Value at) {
   if (start.less_than(at)) ends_.insert(it, at);
 }
 
+void SendSkbs::move_end(seqnum::Value end, seqnum::Value to) {
+  const auto it = holding(end.sub(seqnum::Size(1)));
+  if (it == ends_.end() || !(*it == end)) return;
+  const auto next = it + 1;
+  if (next != ends_.end() && *next == to) {
+    ends_.erase(it);
+  } else {
+    ends_[static_cast<size_t>(it - ends_.begin())] = to;
+  }
+}
+
 void SendSkbs::release(seqnum::Value snd_una) {
   while (!ends_.empty() && ends_.front().less_equal(snd_una)) {
     first_start_ = ends_.front();

@@ -4,7 +4,8 @@
 //
 // Writes start a new skb or extend the unsent last one (tcp_sendmsg_locked());
 // sending cuts an skb where the window or the congestion window stopped it
-// (tso_fragment(), tcp_fragment() on a retransmission); an acknowledgement
+// (tso_fragment(), tcp_fragment() on a retransmission) and grows an skb
+// about to go from the next one (tcp_grow_skb()); an acknowledgement
 // frees the skbs it covers whole (tcp_clean_rtx_queue()), while a partial
 // one trims the bytes but keeps the overhead (tcp_trim_head()).
 #pragma once
@@ -45,6 +46,10 @@ class SendSkbs {
   void extend_tail(seqnum::Value to);
   // The skb that holds `at` strictly inside becomes two.
   void split_at(seqnum::Value at);
+  // The skb ending at `end` grows to end at `to`, taking bytes from the
+  // next one, which it swallows when `to` is the next one's end
+  // (tcp_grow_skb()).
+  void move_end(seqnum::Value end, seqnum::Value to);
   // The skbs that end at or before `snd_una` are freed.
   void release(seqnum::Value snd_una);
 

@@ -112,6 +112,10 @@ constexpr std::array kTransitions{
     // ext: data arriving after close() aborts the connection (Linux TCPAbortOnData).
     Transition{kFinWait1, kClosed, "ext: data after close"},
     Transition{kFinWait2, kClosed, "ext: data after close"},
+    // ext: data past the peer's FIN resets the connection (Linux RCV_SHUTDOWN).
+    Transition{kCloseWait, kClosed, "ext: data after FIN"},
+    Transition{kClosing, kClosed, "ext: data after FIN"},
+    Transition{kLastAck, kClosed, "ext: data after FIN"},
     // ext: an ICMP error ends a connection still opening (Linux tcp_v4_err()).
     Transition{kSynSent, kClosed, "ext: rcv ICMP error"},
     Transition{kSynRcvd, kClosed, "ext: rcv ICMP error"},

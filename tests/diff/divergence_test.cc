@@ -37,6 +37,41 @@ TEST(PacketdrillReport, ClassifiesEachKindOfError) {
   EXPECT_EQ(classify("something new"), "other");
 }
 
+// A length or option difference is named by what differs, so that one
+// documented difference cannot stand for another of the same kind.
+TEST(PacketdrillReport, NamesTheOptionThatDiffers) {
+  const auto report = [](const char* ours, const char* theirs) {
+    return parse_packetdrill_report(
+        std::string("a.pkt:9: error handling packet: live packet field ipv4_total_length: "
+                    "expected: 52 (0x34) vs actual: 40 (0x28)\nscript packet:  ") +
+        ours + "\nactual packet:  " + theirs + "\n");
+  };
+  EXPECT_EQ(
+      report("0.1 . 1:1(0) ack 1 win 509 <nop,nop,TS val 5 ecr 0>", "0.1 . 1:1(0) ack 1 win 509")
+          ->what,
+      "ts");
+  EXPECT_EQ(report("0.2 . 1:1(0) ack 1 win 510 <nop,nop,TS val 5 ecr 0,nop,nop,sack 14:15>",
+                   "0.2 . 1:1(0) ack 1 win 510 <nop,nop,TS val 5 ecr 0,nop,nop,sack 14:15 14:15>")
+                ->what,
+            "sack");
+  EXPECT_EQ(report("0.3 . 1:13(12) ack 1 win 510", "0.3 . 1:513(512) ack 1 win 510")->what,
+            "payload");
+  EXPECT_EQ(report("0.4 . 1:1(0) ack 1 win 510 <nop,wscale 7>",
+                   "0.4 . 1:1(0) ack 1 win 510 <nop,nop,nop,wscale 7>")
+                ->what,
+            "length");
+}
+
+TEST(PacketdrillReport, TimingSaysWhetherLinuxWasLateOrEarly) {
+  const auto report = [](const char* expected, const char* happened) {
+    return parse_packetdrill_report(
+        std::string("a.pkt:9: error handling packet: timing error: expected outbound packet at ") +
+        expected + " sec but happened at " + happened + " sec; tolerance 0.010000 sec\n");
+  };
+  EXPECT_EQ(report("0.715080", "0.729526")->what, "late");
+  EXPECT_EQ(report("0.206126", "0.105941")->what, "early");
+}
+
 TEST(PacketdrillReport, NoLineMeansNoDivergence) {
   EXPECT_FALSE(parse_packetdrill_report("open tun device: Operation not permitted\n"));
   EXPECT_FALSE(parse_packetdrill_report(""));

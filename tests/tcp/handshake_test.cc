@@ -20,7 +20,7 @@ TEST(Handshake, ActiveOpenSendsLinuxSynOptionsAndCompletesOnSynAck) {
   h.in(Seg{.flags = kSyn | kAck,
            .seq = 5000,
            .ack = syn.seq + 1,
-           .win = 1000,
+           .win = 10000,
            .options = {.mss = 1400,
                        .window_scale = 2,
                        .sack_permitted = true,
@@ -34,11 +34,32 @@ TEST(Handshake, ActiveOpenSendsLinuxSynOptionsAndCompletesOnSynAck) {
   EXPECT_EQ(ep.state(), State::kEstablished);
   const TcpInfo info = ep.info();
   EXPECT_EQ(info.snd_mss, 1400u - 12u);  // peer MSS less the timestamp option
-  EXPECT_EQ(info.snd_wnd, 1000u);        // the SYN-ACK's window is never scaled
+  EXPECT_EQ(info.snd_wnd, 10000u);       // the SYN-ACK's window is never scaled
   EXPECT_TRUE(info.sack);
   EXPECT_EQ(info.snd_wscale, 2);
   EXPECT_NE(ep.poll() & poll_event::kOut, 0u);
   h.out_nothing();
+}
+
+// Linux tcp_bound_to_half_wnd(): a peer whose largest window is under two
+// segments gets segments of half of it; the MSS grows back with the window.
+TEST(Handshake, MssIsBoundToHalfThePeersLargestWindow) {
+  PeerHarness h;
+  Endpoint& ep = h.connect();
+  const Seg syn = h.out();
+  h.in(Seg{.flags = kSyn | kAck,
+           .seq = 5000,
+           .ack = syn.seq + 1,
+           .win = 1000,
+           .options = {.mss = 1460}});
+  h.out();
+  EXPECT_EQ(ep.info().snd_mss, 500u);
+  h.in(Seg{.flags = kAck, .seq = 5001, .ack = syn.seq + 1, .win = 2400});
+  EXPECT_EQ(ep.info().snd_mss, 1200u);
+  h.in(Seg{.flags = kAck, .seq = 5001, .ack = syn.seq + 1, .win = 400});
+  EXPECT_EQ(ep.info().snd_mss, 1200u);  // the largest window seen counts
+  h.in(Seg{.flags = kAck, .seq = 5001, .ack = syn.seq + 1, .win = 60000});
+  EXPECT_EQ(ep.info().snd_mss, 1460u);
 }
 
 // Found against Linux over a TUN device: with the peer's ISN in the upper

@@ -330,6 +330,25 @@ std::vector<Edge> edges() {
          d.fin_wait2(true);
          d.h.in(Seg{.flags = kAck, .seq = 1001, .ack = d.iss + 2, .payload = {1}});
        }},
+      {kCloseWait, kClosed, "ext: data after FIN",
+       [](Driver& d) {
+         d.established();
+         d.h.in(Seg{.flags = kFin | kAck, .seq = 1001, .ack = d.iss + 1});
+         d.h.in(Seg{.flags = kAck, .seq = 1001, .ack = d.iss + 1, .payload = {1, 2}});
+       }},
+      {kClosing, kClosed, "ext: data after FIN",
+       [](Driver& d) {
+         d.fin_wait1();
+         d.h.in(Seg{.flags = kFin | kAck, .seq = 1001, .ack = d.iss + 1});
+         d.h.in(Seg{.flags = kAck, .seq = 1001, .ack = d.iss + 1, .payload = {1, 2}});
+       }},
+      {kLastAck, kClosed, "ext: data after FIN",
+       [](Driver& d) {
+         Endpoint& ep = d.established();
+         d.h.in(Seg{.flags = kFin | kAck, .seq = 1001, .ack = d.iss + 1});
+         ep.shutdown(ShutdownHow::kWrite);
+         d.h.in(Seg{.flags = kAck, .seq = 1001, .ack = d.iss + 1, .payload = {1, 2}});
+       }},
       {kSynSent, kClosed, "ext: rcv ICMP error",
        [](Driver& d) {
          Endpoint& ep = d.h.connect();
