@@ -597,9 +597,10 @@ diff_against_linux() {
     echo "skipped: $why"
     return
   fi
-  local fmt='%-18s %9s %6s %9s %6s %15s\n' target tmp row=()
+  local fmt='%-18s %7s %6s %9s %6s %15s %8s\n' target tmp row=()
   # shellcheck disable=SC2059  # the format is ours
-  printf "$fmt" target compared agree disagree known "not comparable" >"$RUNS_DIR/diff-summary.txt"
+  printf "$fmt" target inputs agree disagree known "not comparable" "in part" \
+    >"$RUNS_DIR/diff-summary.txt"
   for target in $(targets_with scenario); do
     [[ " ${TARGETS[*]} " == *" $target "* && -d "$RUNS_DIR/$target/corpus" ]] || continue
     tmp=$(mktemp -d)
@@ -611,11 +612,13 @@ diff_against_linux() {
     rm -rf "$tmp"
     count() { awk -v k="$1" '$0 ~ "^  "k" " {print $NF}' "$RUNS_DIR/$target/diff.log"; }
     row=("$target" "$(awk '/^tcpfuzz diff: / {print $3}' "$RUNS_DIR/$target/diff.log")"
-      "$(count agree)" "$(count disagree)" "$(count known)" "$(count 'not comparable')")
+      "$(count agree)" "$(count disagree)" "$(count known)" "$(count 'not comparable')"
+      "$(awk '/^of those compared, / {n = $4} END {print n + 0}' "$RUNS_DIR/$target/diff.log")")
     # shellcheck disable=SC2059
     printf "$fmt" "${row[@]}" >>"$RUNS_DIR/diff-summary.txt"
   done
   cat "$RUNS_DIR/diff-summary.txt"
+  echo "in part = compared only up to where the run stops being comparable (see docs/diff.md)"
   echo "per input: fuzz-runs/<target>/diff.log; minimised disagreements: diffs/<signature>.pkt"
 }
 
