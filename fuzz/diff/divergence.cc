@@ -1,8 +1,10 @@
 #include "fuzz/diff/divergence.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <sstream>
+#include <vector>
 
 namespace tcpfuzz::diff {
 
@@ -74,16 +76,51 @@ std::string payload_of(std::string_view packet) {
 // A length or option difference named by what differs, when both packets
 // are known: "ts" (timestamps on one side only), "sack" (SACK blocks),
 // "payload"; otherwise as classified.
+// The '|'-separated names in `text` up to the first space.
+std::vector<std::string> flag_names(std::string_view text) {
+  std::vector<std::string> names;
+  text = text.substr(0, std::min(text.find(' '), text.size()));
+  while (!text.empty()) {
+    const size_t bar = std::min(text.find('|'), text.size());
+    names.emplace_back(text.substr(0, bar));
+    text.remove_prefix(std::min(bar + 1, text.size()));
+  }
+  return names;
+}
+
 std::string refined(const Divergence& d) {
+  if (d.what == "result" && d.message.find("Expected revents of ") != std::string::npos) {
+    // "Expected revents of POLLIN but got POLLIN|POLLOUT": named by the
+    // events that differ ("revents-pollout").
+    const std::string_view m = d.message;
+    const size_t expected = m.find("revents of ") + 11;
+    const size_t got = m.find(" but got ", expected);
+    if (got == std::string_view::npos) return d.what;
+    std::vector<std::string> ours = flag_names(m.substr(expected));
+    std::vector<std::string> theirs = flag_names(m.substr(got + 9));
+    std::string what = "revents";
+    for (const auto* side : {&ours, &theirs}) {
+      const auto* other = side == &ours ? &theirs : &ours;
+      for (const std::string& name : *side) {
+        if (std::ranges::find(*other, name) != other->end()) continue;
+        std::string lower = name;
+        for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        what += "-" + lower;
+      }
+    }
+    return what;
+  }
   if (d.what == "timing") {
     // "expected outbound packet at X sec but happened at Y sec": Linux
-    // "late" (Y > X) or "early".
+    // "early" (Y < X), "lag" (later by under 50 ms: timer ticks, pacing),
+    // or "late" (later still).
     const size_t at = d.message.find("packet at ");
     const size_t happened = d.message.find("happened at ");
     if (at == std::string::npos || happened == std::string::npos) return d.what;
     const double expected = std::strtod(d.message.c_str() + at + 10, nullptr);
     const double actual = std::strtod(d.message.c_str() + happened + 12, nullptr);
-    return actual > expected ? "late" : "early";
+    if (actual < expected) return "early";
+    return actual - expected < 0.05 ? "lag" : "late";
   }
   if ((d.what != "length" && d.what != "options") || d.ours.empty() || d.linux_sent.empty()) {
     return d.what;

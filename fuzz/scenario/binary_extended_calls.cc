@@ -40,6 +40,24 @@ Expr epoll_events(uint16_t arg, uint32_t* events) {
   return names.size() == 1 ? names[0] : Expr::any_of(std::move(names));
 }
 
+// The event epoll_wait() returned, as packetdrill scripts state it:
+// "{events=EPOLLIN|EPOLLOUT, fd=4}", or "{events=0, ptr=0}" for none.
+Expr epoll_result(const std::vector<tcp::Epoll::Event>& ready) {
+  if (ready.empty()) return Expr::fields({"events", "ptr"}, {Expr::number(0), Expr::number(0)});
+  static constexpr std::pair<uint32_t, const char*> kReturned[] = {
+      {EPOLLIN, "EPOLLIN"},   {EPOLLPRI, "EPOLLPRI"}, {EPOLLOUT, "EPOLLOUT"},
+      {EPOLLERR, "EPOLLERR"}, {EPOLLHUP, "EPOLLHUP"}, {EPOLLRDHUP, "EPOLLRDHUP"}};
+  std::vector<Expr> names;
+  for (const auto& [bit, name] : kReturned) {
+    if ((ready[0].events & bit) != 0) names.push_back(Expr::symbol(name));
+  }
+  Expr events = names.empty()       ? Expr::number(0)
+                : names.size() == 1 ? names[0]
+                                    : Expr::any_of(std::move(names));
+  return Expr::fields({"events", "fd"},
+                      {std::move(events), Expr::number(static_cast<int64_t>(ready[0].data))});
+}
+
 }  // namespace
 
 void BinaryRunner::extended_call(int fd, const SocketCall& c) {
@@ -49,7 +67,9 @@ void BinaryRunner::extended_call(int fd, const SocketCall& c) {
       break;
     case CallOp::kSiocInq: {
       const auto bytes = calls_.unread_bytes(fd);
-      ioctl(fd, Expr::symbol("SIOCINQ"), bytes ? 0 : bytes.error());
+      ioctl(fd, Expr::symbol("SIOCINQ"),
+            bytes ? Expected<long, tcp::Errno>(static_cast<long>(*bytes))
+                  : Expected<long, tcp::Errno>(Unexpected{bytes.error()}));
       break;
     }
     case CallOp::kZerocopy:
@@ -85,7 +105,9 @@ void BinaryRunner::extended_call(int fd, const SocketCall& c) {
     case CallOp::kAtMark: {
       // As a number: real packetdrill has no SIOCATMARK symbol.
       const auto mark = calls_.at_urgent_mark(fd);
-      ioctl(fd, Expr::number(SIOCATMARK), mark ? 0 : mark.error());
+      ioctl(fd, Expr::number(SIOCATMARK),
+            mark ? Expected<long, tcp::Errno>(*mark)
+                 : Expected<long, tcp::Errno>(Unexpected{mark.error()}));
       break;
     }
     case CallOp::kOobInline:
@@ -99,9 +121,14 @@ void BinaryRunner::extended_call(int fd, const SocketCall& c) {
   }
 }
 
-void BinaryRunner::ioctl(int fd, Expr request, tcp::Errno error) {
-  announce([&] { return syscall("ioctl", {Expr::number(fd), request, Expr::ellipsis()}); });
-  complete(error == 0 ? CallOutcome::ok(0) : CallOutcome::err(error));
+void BinaryRunner::ioctl(int fd, Expr request, const Expected<long, tcp::Errno>& value) {
+  // The value the call stores is stated, as packetdrill requires of a
+  // call that succeeds ("ioctl(4, SIOCINQ, [1000]) = 0").
+  announce([&] {
+    return syscall("ioctl", {Expr::number(fd), request,
+                             value ? Expr::array({Expr::number(*value)}) : Expr::ellipsis()});
+  });
+  complete(value ? CallOutcome::ok(0) : CallOutcome::err(value.error()));
 }
 
 void BinaryRunner::send_flagged(int fd, uint16_t length, const char* flag, tcp::SendFlags flags) {
@@ -169,11 +196,14 @@ void BinaryRunner::epoll_wait(int fd, uint16_t arg) {
   });
   complete(calls_.epoll_ctl(epfd, modify ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, events,
                             static_cast<uint64_t>(fd)));
-  announce([epfd] {
+  // epoll_wait() changes nothing, so its answer is known before the line
+  // is; packetdrill checks the event it states.
+  const std::vector<tcp::Epoll::Event> ready = calls_.epoll_wait(epfd, 1);
+  announce([&] {
     return syscall("epoll_wait",
-                   {Expr::number(epfd), Expr::ellipsis(), Expr::number(1), Expr::number(0)});
+                   {Expr::number(epfd), epoll_result(ready), Expr::number(1), Expr::number(0)});
   });
-  complete(CallOutcome::ok(static_cast<long>(calls_.epoll_wait(epfd, 1).size())));
+  complete(CallOutcome::ok(static_cast<long>(ready.size())));
 }
 
 void BinaryRunner::poll(int fd) {

@@ -95,8 +95,8 @@ class BinaryRunner final : private netstack::PacketReceiver, private netstack::t
   // The extended calls (binary_extended_calls.cc).
   void extended_call(int fd, const SocketCall& c);
   void send_flagged(int fd, uint16_t length, const char* flag, netstack::tcp::SendFlags flags);
-  // ioctl(fd, request, ...), which answered `error` (0: success).
-  void ioctl(int fd, Expr request, netstack::tcp::Errno error);
+  // ioctl(fd, request, [value]), or the error it answered.
+  void ioctl(int fd, Expr request, const netstack::Expected<long, netstack::tcp::Errno>& value);
   // recv(1, MSG_OOB), with MSG_PEEK when `peek`.
   void read_urgent(int fd, bool peek);
   // splice(fd, NULL, pipe, NULL, length, SPLICE_F_NONBLOCK) into a pipe

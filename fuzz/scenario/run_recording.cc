@@ -59,7 +59,7 @@ void RunRecording::set_result(Event* call, const CallOutcome& out) const {
   if (out.result < 0) sc.errno_name = std::string(errno_name(out.error));
 }
 
-void RunRecording::sent(const Captured& c, PacketSpec spec) {
+void RunRecording::sent(const Captured& c, PacketSpec spec, bool new_isn) {
   const int64_t at_us = script_us(c.sent_at);
   // packetdrill numbers outbound segments from the ISN, so no script line
   // means a live 0 once the local ISN is known.
@@ -71,7 +71,7 @@ void RunRecording::sent(const Captured& c, PacketSpec spec) {
   // a second connect()) is numbered from the first one: both stacks take
   // ISNs from a clock (RFC 6528), so where it lands follows the wall
   // clock's jitter on Linux, which no script line can pin.
-  if (c.tcp.has(flag::kSyn) && spec.seq_start != 0 && !unscriptable_) {
+  if (c.tcp.has(flag::kSyn) && (spec.seq_start != 0 || new_isn) && !unscriptable_) {
     unscriptable_ =
         Unscriptable{"a second ISN, numbered from the first, which the wall clock moves on Linux",
                      events_.size()};

@@ -32,8 +32,9 @@ class RunRecording {
   // One that blocks gets its result and return time from returned().
   void call(int64_t at_us, const Event& e, const SyscallSpec& sc, const CallOutcome& out);
   void returned(int64_t at_us, const CallOutcome& out);
-  // A packet the stack sent the peer, `spec` in script numbers.
-  void sent(const Captured& c, PacketSpec spec);
+  // A packet the stack sent the peer, `spec` in script numbers; `new_isn`:
+  // a SYN of another open than the one whose ISN the numbers count from.
+  void sent(const Captured& c, PacketSpec spec, bool new_isn = false);
 
   std::vector<Event> take() { return std::move(events_); }
   // Why the recording cannot state what the stack sent (RunResult::unscriptable).

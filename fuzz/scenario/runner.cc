@@ -424,7 +424,17 @@ class Runner final : public CommandHost {
   void on_sent(const Captured& c) {
     // What packetdrill would not compare has no line.
     if (!of_socket_under_test(c)) return;
-    if (c.tcp.has(flag::kSyn)) sut_.on_outbound_syn(0, c.tcp.seq, c.tcp.src_port);
+    // Every open takes an ISN from the clock: a SYN after another open than
+    // the one that fixed the mapping carries a new ISN, even one equal to
+    // the first because fake time stood still.
+    const netstack::tcp::TcpStats& stats = world_.tcp().stats();
+    const uint64_t opens = stats.active_opens + stats.passive_opens;
+    const bool syn = c.tcp.has(flag::kSyn);
+    const bool maps = syn && (sut_.phase == SocketUnderTest::Phase::kPassiveReceived ||
+                              sut_.phase == SocketUnderTest::Phase::kConnecting);
+    if (maps) opens_at_mapping_ = opens;
+    const bool new_isn = syn && !maps && opens > opens_at_mapping_;
+    if (syn) sut_.on_outbound_syn(0, c.tcp.seq, c.tcp.src_port);
     PacketSpec spec = script_outbound_packet(c.tcp.seq, c.tcp, c.payload, sut_);
     if (opts_.record_only && spec.options) {
       // The inbound lines of a recorded run name live TSvals.
@@ -432,9 +442,10 @@ class Runner final : public CommandHost {
         if (o.kind == OptionSpec::Kind::kTimestamp) outbound_.timestamps().learn_as_is(o.value);
       }
     }
-    recording_.sent(c, std::move(spec));
+    recording_.sent(c, std::move(spec), new_isn);
   }
 
+  uint64_t opens_at_mapping_ = 0;  // connections opened when the sut's ISN was mapped
   const Scenario& s_;
   const RunOptions& opts_;
   const ScriptOptions options_;

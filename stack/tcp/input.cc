@@ -534,7 +534,10 @@ void Endpoint::handle_data(Segment& s) {
     if (auto dup = reassembly_.overlap(seq, static_cast<uint32_t>(payload.size()))) dsack_ = *dup;
   }
   if (reassembly_.insert(rcv_nxt_, seq, std::move(payload))) {
-    if (s.has(kFin)) ooo_fin_ = fin_at;
+    if (s.has(kFin)) {
+      ooo_fin_ = fin_at;
+      reassembly_.note_fin(fin_at);
+    }
   } else {
     ++protocol_.stats().reassembly_dropped;
   }

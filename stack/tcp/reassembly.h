@@ -42,6 +42,10 @@ class Reassembly {
   size_t sack_blocks(std::span<header::SackBlock> out,
                      std::optional<seqnum::Value> fin = std::nullopt) const;
 
+  // A FIN arrived out of order at `seq`: its block is the most recent
+  // (RFC 2018 4; Linux queues the FIN like data).
+  void note_fin(seqnum::Value seq) { remember_recent(seq); }
+
   size_t bytes() const { return bytes_; }
   size_t segments() const { return queue_.size(); }
   bool empty() const { return queue_.empty(); }

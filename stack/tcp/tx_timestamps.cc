@@ -8,18 +8,18 @@ using namespace timestamping;
 
 int TxTimestamps::configure(uint32_t flags, bool connected, seqnum::Value snd_una,
                             seqnum::Value write_seq) {
-  // Linux sock_set_timestamping(): unknown bits, OPT_ID_TCP without OPT_ID,
-  // OPT_STATS without OPT_TSONLY and a PHC binding (which needs the
-  // struct form) are refused; OPT_ID newly on fixes the key base, which a
-  // TCP socket must be connected for.
+  // Linux sock_set_timestamping(), in its order: unknown bits, OPT_ID_TCP
+  // without OPT_ID, OPT_ID newly on while not connected (it fixes the key
+  // base) and OPT_STATS without OPT_TSONLY are EINVAL; a PHC binding needs a
+  // socket bound to a device (sock_timestamping_bind_phc()), which no
+  // socket here is: EOPNOTSUPP.
   if ((flags & ~kMask) != 0) return EINVAL;
   if ((flags & kOptIdTcp) != 0 && (flags & kOptId) == 0) return EINVAL;
+  const bool new_id = (flags & kOptId) != 0 && (flags_ & kOptId) == 0;
+  if (new_id && !connected) return EINVAL;
   if ((flags & kOptStats) != 0 && (flags & kOptTsonly) == 0) return EINVAL;
-  if ((flags & kBindPhc) != 0) return EINVAL;
-  if ((flags & kOptId) != 0 && (flags_ & kOptId) == 0) {
-    if (!connected) return EINVAL;
-    key_base_ = (flags & kOptIdTcp) != 0 ? write_seq : snd_una;
-  }
+  if ((flags & kBindPhc) != 0) return EOPNOTSUPP;
+  if (new_id) key_base_ = (flags & kOptIdTcp) != 0 ? write_seq : snd_una;
   flags_ = flags;
   return 0;
 }

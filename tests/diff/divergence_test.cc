@@ -62,14 +62,23 @@ TEST(PacketdrillReport, NamesTheOptionThatDiffers) {
             "length");
 }
 
-TEST(PacketdrillReport, TimingSaysWhetherLinuxWasLateOrEarly) {
+TEST(PacketdrillReport, TimingSaysWhetherLinuxWasEarlyOrByHowMuchLate) {
   const auto report = [](const char* expected, const char* happened) {
     return parse_packetdrill_report(
         std::string("a.pkt:9: error handling packet: timing error: expected outbound packet at ") +
         expected + " sec but happened at " + happened + " sec; tolerance 0.010000 sec\n");
   };
-  EXPECT_EQ(report("0.715080", "0.729526")->what, "late");
+  EXPECT_EQ(report("0.715080", "0.729526")->what, "lag");
+  EXPECT_EQ(report("0.720217", "1.059804")->what, "late");
   EXPECT_EQ(report("0.206126", "0.105941")->what, "early");
+}
+
+TEST(PacketdrillReport, PollNamesTheEventsThatDiffer) {
+  const auto d = parse_packetdrill_report(
+      "a.pkt:58: runtime error in poll call: Expected revents of POLLIN but got "
+      "POLLIN|POLLOUT for pollfd 0\n");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->what, "revents-pollout");
 }
 
 TEST(PacketdrillReport, NoLineMeansNoDivergence) {
