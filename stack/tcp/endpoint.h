@@ -325,6 +325,12 @@ class Endpoint final : public SegmentHandler {
   void enter_fin_wait2();
   void update_ts_recent(const Segment& s);
   void send_challenge_ack();
+  // An RTT sample for the estimator and recovery (RACK's minimum); one from
+  // the segment's TSecr, if it has one to give.
+  void add_rtt_sample(Duration rtt);
+  void sample_rtt_from_echo(const Segment& s);
+  // The D-SACK block the next ACK carries: [seq, end) up to RCV.NXT.
+  void set_dsack(seqnum::Value seq, seqnum::Value end);
   // `report_duplicate`: a full socket's tcp_send_dupack() (D-SACK, quickack);
   // request and TIME-WAIT socks only ACK.
   void send_dup_ack_rate_limited(const Segment& s, bool report_duplicate = false);

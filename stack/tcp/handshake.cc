@@ -419,14 +419,9 @@ void Endpoint::complete_handshake(const Segment& s, std::string_view cause) {
   // echoed timestamp times it (RFC 7323 4.1; Linux tcp_ack_update_rtt()
   // from tcp_ack() or tcp_synack_rtt_meas()).
   if (syn_retries_ == 0 && rtt_probe_) {
-    rtt_.add_sample(now() - rtt_probe_->second);
-    recovery_.on_rtt_sample(now() - rtt_probe_->second);
-  } else if (ts_enabled_ && s.options.timestamps && s.options.timestamps->echo_reply != 0) {
-    const uint32_t rtt_ms = ts_value() - s.options.timestamps->echo_reply;
-    if (rtt_ms < 120'000) {
-      rtt_.add_sample(std::chrono::milliseconds(rtt_ms));
-      recovery_.on_rtt_sample(std::chrono::milliseconds(rtt_ms));
-    }
+    add_rtt_sample(now() - rtt_probe_->second);
+  } else {
+    sample_rtt_from_echo(s);
   }
   rtt_probe_.reset();
   rtt_.reset_backoff();

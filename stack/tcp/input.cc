@@ -225,6 +225,27 @@ void Endpoint::send_challenge_ack() {
   send_ack();
 }
 
+void Endpoint::add_rtt_sample(Duration rtt) {
+  rtt_.add_sample(rtt);
+  recovery_.on_rtt_sample(rtt);
+}
+
+void Endpoint::sample_rtt_from_echo(const Segment& s) {
+  // RFC 7323 4.1: the echoed timestamp times the segment it acknowledges
+  // (Linux tcp_ack_update_rtt() falls back on it when Karn forbids a sample).
+  if (!ts_enabled_ || !s.options.timestamps || s.options.timestamps->echo_reply == 0) return;
+  const uint32_t rtt_ms = ts_value() - s.options.timestamps->echo_reply;
+  if (rtt_ms < 120'000) add_rtt_sample(std::chrono::milliseconds(rtt_ms));
+}
+
+void Endpoint::set_dsack(seqnum::Value seq, seqnum::Value end) {
+  // Linux tcp_dsack_set() (tcp_dsack on by default): the duplicate part,
+  // at most up to RCV.NXT.
+  if (sack_enabled_ && end.greater_than(seq)) {
+    dsack_ = header::SackBlock{seq.raw(), (end.less_equal(rcv_nxt_) ? end : rcv_nxt_).raw()};
+  }
+}
+
 void Endpoint::send_dup_ack_rate_limited(const Segment& s, bool report_duplicate) {
   // Linux tcp_oow_rate_limited(): segments that occupy sequence space (data,
   // FIN) are always answered; pure ACKs and SYNs at most once per
@@ -240,9 +261,7 @@ void Endpoint::send_dup_ack_rate_limited(const Segment& s, bool report_duplicate
   const seqnum::Value end = s.seq.add(s.logical_length());
   if (report_duplicate && end != s.seq && s.seq.less_than(rcv_nxt_)) {
     enter_quickack_mode();
-    if (sack_enabled_) {
-      dsack_ = header::SackBlock{s.seq.raw(), (end.less_equal(rcv_nxt_) ? end : rcv_nxt_).raw()};
-    }
+    set_dsack(s.seq, end);
   }
   send_ack();
 }
@@ -329,16 +348,10 @@ bool Endpoint::handle_ack(const Segment& s) {
   e.una_advanced = true;
   sent_.acknowledge(snd_una_, e.delivered);
   if (rtt_probe_ && rtt_probe_->first.less_than(s.ack)) {
-    rtt_.add_sample(now() - rtt_probe_->second);
-    recovery_.on_rtt_sample(now() - rtt_probe_->second);
+    add_rtt_sample(now() - rtt_probe_->second);
     rtt_probe_.reset();
-  } else if (ts_enabled_ && s.options.timestamps && s.options.timestamps->echo_reply != 0) {
-    // RFC 7323 4.1: the echoed timestamp times this ACK.
-    const uint32_t rtt_ms = ts_value() - s.options.timestamps->echo_reply;
-    if (rtt_ms < 120'000) {
-      rtt_.add_sample(std::chrono::milliseconds(rtt_ms));
-      recovery_.on_rtt_sample(std::chrono::milliseconds(rtt_ms));
-    }
+  } else {
+    sample_rtt_from_echo(s);
   }
   rtt_.reset_backoff();
   consecutive_timeouts_ = 0;
@@ -423,14 +436,9 @@ void Endpoint::handle_data(Segment& s) {
   // Drop what was already received.
   if (seq.less_than(rcv_nxt_)) {
     const uint32_t dup = seq.size_to(rcv_nxt_).bytes();
-    // RFC 2883 (Linux tcp_dsack_set() in tcp_data_queue(), tcp_dsack on by
-    // default): the duplicate part, a FIN's sequence number included, goes
-    // in a D-SACK block.
-    const seqnum::Value end_seq = fin_at.add(seqnum::Size(s.has(kFin) ? 1 : 0));
-    if (sack_enabled_ && end_seq.greater_than(seq)) {
-      dsack_ =
-          header::SackBlock{seq.raw(), (end_seq.less_equal(rcv_nxt_) ? end_seq : rcv_nxt_).raw()};
-    }
+    // RFC 2883 (Linux tcp_data_queue()): the duplicate part, a FIN's
+    // sequence number included, goes in a D-SACK block.
+    set_dsack(seq, fin_at.add(seqnum::Size(s.has(kFin) ? 1 : 0)));
     if (dup >= payload.size()) {
       if (!(s.has(kFin) && fin_at == rcv_nxt_)) {
         // A retransmission of data we have: ACK at once (Linux tcp_data_queue()).
@@ -505,11 +513,10 @@ void Endpoint::handle_data(Segment& s) {
     const bool fin_now = (s.has(kFin) && fin_at == rcv_nxt_) || (ooo_fin_ && *ooo_fin_ == rcv_nxt_);
     if (fin_now && !fin_received_) {
       handle_fin(s);
-      fin_ack_sack_count_ = 0;
-      return;
+    } else {
+      schedule_ack_check();
     }
-    fin_ack_sack_count_ = 0;
-    schedule_ack_check();
+    fin_ack_sack_count_ = 0;  // spent by handle_fin()'s ACK, if any
     return;
   }
   // Out of order: queue within the window and send a duplicate ACK with SACK

@@ -15,6 +15,15 @@ namespace netstack::tcp {
 
 using namespace header::tcp_flag;
 
+namespace {
+
+// Push marks ascend within one window of sequence space.
+bool before(seqnum::Value a, seqnum::Value b) {
+  return a.less_than(b);
+}
+
+}  // namespace
+
 seqnum::Value Endpoint::fin_seq() const {
   return snd_una_.add(seqnum::Size(static_cast<uint32_t>(send_queue_.size())));
 }
@@ -350,14 +359,12 @@ void Endpoint::mark_push(seqnum::Value at) {
 }
 
 void Endpoint::add_push_mark(seqnum::Value at) {
-  const auto after = std::ranges::upper_bound(
-      push_marks_, at, [](seqnum::Value a, seqnum::Value b) { return a.less_than(b); });
+  const auto after = std::ranges::upper_bound(push_marks_, at, before);
   if (after == push_marks_.begin() || !(*std::prev(after) == at)) push_marks_.insert(after, at);
 }
 
 bool Endpoint::clear_push_mark(seqnum::Value at) {
-  const auto it = std::ranges::lower_bound(
-      push_marks_, at, [](seqnum::Value a, seqnum::Value b) { return a.less_than(b); });
+  const auto it = std::ranges::lower_bound(push_marks_, at, before);
   if (it == push_marks_.end() || !(*it == at)) return false;
   push_marks_.erase(it);
   return true;
@@ -373,8 +380,10 @@ seqnum::Value Endpoint::grow_send_head(seqnum::Value end, uint32_t mss) {
   if (next_end == end) return end;  // the last skb
   // tcp_skb_can_collapse_to(): an skb that ends a record takes no more.
   if (std::ranges::find(eor_marks_, end) != eor_marks_.end()) return end;
-  const uint64_t burst =
-      uint64_t{std::min(recovery_.cwnd_quota(), protocol_.config().gso_max_segs)} * mss;
+  // No skb grows past the GSO limit (GSO_LEGACY_MAX_SIZE).
+  const uint64_t burst = std::min<uint64_t>(
+      uint64_t{std::min(recovery_.cwnd_quota(), protocol_.config().gso_max_segs)} * mss,
+      SendSkbs::kMaxBytes);
   const uint32_t len = snd_nxt_.size_to(end).bytes();
   if (burst <= len) return end;
   const auto take =
