@@ -80,6 +80,9 @@ Reply ConnectionModel::receive(SegmentKind kind, Placement placement) {
   switch (state) {
     case State::kFinWait1:
       state = State::kFinWait2;
+      // Linux tcp_time_wait(): the timewait sock an orphan becomes starts
+      // its own out-of-window ACK limit.
+      if (user_closed) last_oow_reply_ms.reset();
       break;
     case State::kClosing:
       state = State::kTimeWait;

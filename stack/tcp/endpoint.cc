@@ -559,7 +559,7 @@ void Endpoint::close_impl() {
         // SO_LINGER with a zero timeout: abortive close (Linux tcp_disconnect()).
         fail(0, "ext: abort", /*send_rst=*/true);
       } else if (state_ == State::kFinWait2) {
-        fin_wait2_timer_.arm_after(std::max(linger2_, Duration(0)));
+        linger_in_fin_wait2(/*fin_arriving=*/false);
       } else {
         shutdown_impl(ShutdownHow::kBoth);
       }
@@ -686,6 +686,7 @@ void Endpoint::release_resources() {
   snd_up_.reset();
   sent_.clear();
   reassembly_.clear();
+  sack_list_.clear();
   if (user_closed_ && !awaiting_accept) receive_queue_.clear();
 }
 

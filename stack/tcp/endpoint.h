@@ -36,6 +36,7 @@
 #include "stack/tcp/receive_autotune.h"
 #include "stack/tcp/receive_window.h"
 #include "stack/tcp/rtt_estimator.h"
+#include "stack/tcp/sack_list.h"
 #include "stack/tcp/send_skbs.h"
 #include "stack/tcp/sent_segments.h"
 #include "stack/tcp/socket_types.h"
@@ -322,7 +323,10 @@ class Endpoint final : public SegmentHandler {
   void handle_fin(const Segment& s);
   // The FIN's sequence number and state change, without the ACK it draws.
   void take_fin();
-  void enter_fin_wait2();
+  // The segment acknowledged our FIN in FIN-WAIT-1 (time_wait.cc).
+  void enter_fin_wait2(const Segment& s);
+  // Data, or a FIN, that runs past RCV.NXT (Linux's test for an abort on data).
+  bool runs_past_rcv_nxt(const Segment& s) const;
   void update_ts_recent(const Segment& s);
   void send_challenge_ack();
   // An RTT sample for the estimator and recovery (RACK's minimum); one from
@@ -446,10 +450,21 @@ class Endpoint final : public SegmentHandler {
   void on_window_opened();
   void on_persist_timer();
 
-  // ---- TIME-WAIT (time_wait.cc) ----
+  // ---- Linux's timewait sock: TIME-WAIT, orphaned FIN-WAIT-2 (time_wait.cc) ----
   void enter_time_wait(std::string_view cause);
   void handle_time_wait(Segment& s);
   void on_time_wait_timer();
+  bool timewait_paws_reject(const Segment& s) const;
+  // The segment's TSval becomes TS.Recent (if it has one).
+  void take_ts_recent(const Segment& s);
+  void end_timewait_sock_on_rst(const Segment& s);
+  // The segment draws a RST and the timewait sock ends.
+  void reset_timewait_sock(const Segment& s, std::string_view cause);
+  // How long an orphaned FIN-WAIT-2 waits for the peer's FIN (tcp_fin_time()).
+  Duration fin_wait2_lifetime() const;
+  void linger_in_fin_wait2(bool fin_arriving);
+  void become_timewait_fin_wait2(Duration lifetime);
+  void handle_timewait_fin_wait2(Segment& s);
 
   // ---- State changes and teardown (endpoint.cc) ----
   void transition(State to, std::string_view cause);
@@ -471,6 +486,9 @@ class Endpoint final : public SegmentHandler {
   bool registered_listener_ = false;
   bool user_closed_ = false;
   bool read_shutdown_ = false;
+  // An orphaned FIN-WAIT-2 that Linux holds as a timewait sock (substate
+  // FIN_WAIT2): no timers but its lifetime, its own segment rules.
+  bool timewait_fin_wait2_ = false;
   bool done_ = false;  // a connection existed and ended (Linux SOCK_DONE)
   // Linux sock->state: the socket layer's view of connect(), apart from the
   // TCP state (SS_UNCONNECTED, SS_CONNECTING, SS_CONNECTED).
@@ -592,14 +610,13 @@ class Endpoint final : public SegmentHandler {
   ReceiveWindow rwin_;
   bool rcvbuf_locked_ = false;  // SO_RCVBUF was set
   ReceiveAutotune autotune_;
-  uint32_t rcv_mss_ = 536;                // the peer's segment size as we see it (Linux rcv_mss)
-  std::optional<seqnum::Value> ooo_fin_;  // a FIN that arrived ahead of a gap
-  // The SACK blocks the ACK of such a FIN carries in FIN-WAIT (see handle_data()).
-  std::array<header::SackBlock, header::kMaxSackBlocks> fin_ack_sacks_{};
-  size_t fin_ack_sack_count_ = 0;
+  uint32_t rcv_mss_ = 536;                  // the peer's segment size as we see it (Linux rcv_mss)
+  std::optional<seqnum::Value> ooo_fin_;    // a FIN that arrived ahead of a gap
+  seqnum::Value ooo_fin_skb_;               // where the segment that carried it started
   std::optional<header::SackBlock> dsack_;  // RFC 2883: a duplicate to report once
   ByteQueue receive_queue_;
   Reassembly reassembly_;
+  SackList sack_list_;  // what the ACKs report of reassembly_ (and ooo_fin_)
   bool fin_received_ = false;
   DelayedAck delayed_ack_;
   Instant last_oow_ack_at_;  // rate limit for out-of-window and challenge ACKs

@@ -43,6 +43,13 @@ void Endpoint::handle_segment(InboundSegment& in) {
     case State::kTimeWait:
       handle_time_wait(s);  // 3.10.7.4 for TIME-WAIT (time_wait.cc)
       break;
+    case State::kFinWait2:
+      if (timewait_fin_wait2_) {
+        handle_timewait_fin_wait2(s);  // Linux's orphaned FIN-WAIT-2 (time_wait.cc)
+      } else {
+        handle_synchronized(s);
+      }
+      break;
     case State::kClosed:
       // 3.10.7.1. Not registered any more; reachable only through a stale pointer.
       protocol_.send_reset_reply(in, id_, state_);
@@ -91,13 +98,13 @@ bool Endpoint::check_timestamp(const Segment& s) {
 }
 
 void Endpoint::update_ts_recent(const Segment& s) {
-  // RFC 7323 4.3: TS.Recent follows TSval of segments that cover Last.ACK.sent.
+  // RFC 7323 4.3: TS.Recent follows TSval of segments that cover Last.ACK.sent;
+  // Linux tcp_replace_ts_recent() lets any TSval replace a TS.Recent of 0 or
+  // one older than 24 days.
   if (!ts_enabled_ || !s.options.timestamps) return;
-  if (s.seq.less_equal(last_ack_sent_) &&
-      static_cast<int32_t>(s.options.timestamps->value - ts_recent_) >= 0) {
-    ts_recent_ = s.options.timestamps->value;
-    ts_recent_stamp_ = now();
-  }
+  const bool not_older = static_cast<int32_t>(s.options.timestamps->value - ts_recent_) >= 0 ||
+                         ts_recent_ == 0 || now() - ts_recent_stamp_ >= std::chrono::hours(24 * 24);
+  if (s.seq.less_equal(last_ack_sent_) && not_older) take_ts_recent(s);
 }
 
 bool Endpoint::passes_synchronized_checks(const Segment& s, bool handshake_syn_ack) {
@@ -154,7 +161,7 @@ void Endpoint::handle_synchronized(Segment& s) {
   // Seventh, process the segment text; eighth, check the FIN bit (both in
   // handle_data(), which calls handle_fin() once the FIN is in order).
   handle_data(s);
-  if (state_ == State::kFinWait1 && fin_acked()) enter_fin_wait2();
+  if (state_ == State::kFinWait1 && fin_acked()) enter_fin_wait2(s);
   // Linux tcp_data_snd_check(): send, then see to a waiting writer; then
   // tcp_ack_snd_check(): the ACK the segment called for, unless what was
   // just sent carried it.
@@ -182,10 +189,10 @@ void Endpoint::check_urgent(const Segment& s) {
   if (!byte_was_waiting && urgent_.byte_waiting()) ++wakeups_.readable;
 }
 
-void Endpoint::enter_fin_wait2() {
-  transition(State::kFinWait2, "rcv ACK of FIN");
-  // Linux: an orphaned FIN-WAIT-2 lives for tcp_fin_timeout/TCP_LINGER2.
-  if (user_closed_) fin_wait2_timer_.arm_after(std::max(linger2_, Duration(0)));
+bool Endpoint::runs_past_rcv_nxt(const Segment& s) const {
+  // Linux: end_seq != seq && after(end_seq - fin, rcv_nxt).
+  const seqnum::Value data_end = s.seq.add(seqnum::Size(static_cast<uint32_t>(s.payload.size())));
+  return (!s.payload.empty() || s.has(kFin)) && data_end.greater_than(rcv_nxt_);
 }
 
 bool Endpoint::rst_matches_after_fin(const Segment& s) const {
@@ -368,12 +375,23 @@ bool Endpoint::handle_ack(const Segment& s) {
     set_xmit_timer();
   }
   if (fin_was_unacked && fin_acked()) {
+    // Linux tcp_ack() takes TS.Recent before the state moves on: a timewait
+    // sock made now keeps it.
+    update_ts_recent(s);
     switch (state_) {
       case State::kFinWait1:
         // A FIN on this same segment takes the direct edge to TIME-WAIT
         // (handle_fin); if that FIN is not taken (out of order, beyond the
         // window), handle_synchronized() moves to FIN-WAIT-2 after the data.
-        if (!s.has(kFin)) enter_fin_wait2();
+        if (!s.has(kFin)) {
+          enter_fin_wait2(s);
+          // Linux: what became a timewait sock (or was reset) takes nothing more
+          // from the segment.
+          if (state_ != State::kFinWait2 || timewait_fin_wait2_) {
+            trace_in(s, Verdict::kAccepted);
+            return false;
+          }
+        }
         break;
       case State::kClosing:
         trace_in(s, Verdict::kAccepted);
@@ -394,8 +412,7 @@ bool Endpoint::handle_ack(const Segment& s) {
 
 void Endpoint::handle_data(Segment& s) {
   // RFC 9293 3.10.7.4, seventh, process the segment text.
-  const bool has_data = !s.payload.empty();
-  if (!has_data && !s.has(kFin)) return;
+  if (s.payload.empty() && !s.has(kFin)) return;
   switch (state_) {
     case State::kCloseWait:
     case State::kClosing:
@@ -407,8 +424,7 @@ void Endpoint::handle_data(Segment& s) {
       // receive side shut (RCV_SHUTDOWN): the connection is reset and the
       // segment draws a RST.
       if (!s.seq.less_than(rcv_nxt_)) return;
-      if (has_data &&
-          s.seq.add(seqnum::Size(static_cast<uint32_t>(s.payload.size()))).greater_than(rcv_nxt_)) {
+      if (runs_past_rcv_nxt(s)) {
         protocol_.send_reset_reply(s.wire, id_, state_);
         fail(state_ == State::kCloseWait ? EPIPE : ECONNRESET, "ext: data after FIN",
              /*send_rst=*/false);
@@ -417,12 +433,13 @@ void Endpoint::handle_data(Segment& s) {
       break;
     case State::kFinWait1:
     case State::kFinWait2:
-      // Linux (RFC 1122 4.2.2.13): new data after close() aborts with RST.
-      if (user_closed_ && has_data &&
-          s.seq.add(seqnum::Size(static_cast<uint32_t>(s.payload.size()))).greater_than(rcv_nxt_)) {
+      // RFC 1122 4.2.2.13, as Linux tcp_rcv_state_process() reads it: once
+      // the read side is shut (close() or SHUT_RD), new data aborts with RST,
+      // and so does a FIN that arrives out of order.
+      if (read_shutdown_ && runs_past_rcv_nxt(s)) {
         ++protocol_.stats().aborts_on_data;
         protocol_.send_reset_reply(s.wire, id_, state_);
-        fail(0, "ext: data after close", /*send_rst=*/false);
+        fail(user_closed_ ? 0 : ECONNRESET, "ext: data after close", /*send_rst=*/false);
         return;
       }
       break;
@@ -483,18 +500,12 @@ void Endpoint::handle_data(Segment& s) {
     // The out-of-order queue holds a FIN on its own too (Linux queues it as
     // an skb like any other).
     const bool filled_gap = !reassembly_.empty() || ooo_fin_.has_value();
-    // Linux tcp_fin() ACKs a FIN that completes the queue in FIN-WAIT-1 and
-    // FIN-WAIT-2 at once, before it clears the SACK blocks: that ACK still
-    // carries the blocks the queue had (found by tcpfuzz diff).
-    if (ooo_fin_ && sack_enabled_ && (state_ == State::kFinWait1 || state_ == State::kFinWait2)) {
-      fin_ack_sack_count_ = reassembly_.sack_blocks(std::span(fin_ack_sacks_), ooo_fin_);
-    }
     if (!payload.empty()) {
       const auto len = static_cast<uint32_t>(payload.size());
       rcv_nxt_ = rcv_nxt_.add(seqnum::Size(len));
       rwin_.queued(len);
       receive_queue_.append(std::move(payload));
-      rcv_nxt_ = reassembly_.drain(rcv_nxt_, [this](View v) {
+      rcv_nxt_ = reassembly_.drain(rcv_nxt_, ooo_fin_, [this](View v) {
         rwin_.queued(static_cast<uint32_t>(v.size()));
         receive_queue_.append(std::move(v));
       });
@@ -516,7 +527,13 @@ void Endpoint::handle_data(Segment& s) {
     } else {
       schedule_ack_check();
     }
-    fin_ack_sack_count_ = 0;  // spent by handle_fin()'s ACK, if any
+    // Linux tcp_sack_remove(), after any ACK tcp_fin() sent: blocks RCV.NXT
+    // reached go, and all of them once nothing is out of order.
+    if (reassembly_.empty() && !ooo_fin_) {
+      sack_list_.clear();
+    } else {
+      sack_list_.remove_through(rcv_nxt_);
+    }
     return;
   }
   // Out of order: queue within the window and send a duplicate ACK with SACK
@@ -535,15 +552,40 @@ void Endpoint::handle_data(Segment& s) {
     ++protocol_.stats().reassembly_dropped;
     return;
   }
-  // Linux tcp_data_queue_ofo(): what was queued already is reported in a
-  // D-SACK block (tcp_dsack_set(), tcp_dsack_extend()).
+  const seqnum::Value end = fin_at.add(seqnum::Size(s.has(kFin) ? 1 : 0));
+  // Linux tcp_data_queue_ofo(): what was queued already, a queued FIN's
+  // sequence number included, is reported in a D-SACK block
+  // (tcp_dsack_set(), tcp_dsack_extend()).
   if (sack_enabled_) {
-    if (auto dup = reassembly_.overlap(seq, static_cast<uint32_t>(payload.size()))) dsack_ = *dup;
+    auto dup = reassembly_.overlap(seq, static_cast<uint32_t>(payload.size()));
+    if (ooo_fin_ && ooo_fin_->in_range(seq, end) &&
+        (!dup || seqnum::Value(dup->end) == *ooo_fin_)) {
+      dup = header::SackBlock{dup ? dup->start : ooo_fin_->raw(), ooo_fin_->raw() + 1};
+    }
+    if (dup) dsack_ = *dup;
   }
+  // Linux keeps a FIN in the skb it came with: a later segment that covers
+  // that skb replaces it, and the FIN is gone with it.
+  if (ooo_fin_ && !(s.has(kFin) && fin_at == *ooo_fin_)) {
+    const seqnum::Value past_fin = ooo_fin_->add(seqnum::Size(1));
+    const bool covers = seq.less_than(ooo_fin_skb_)
+                            ? end.greater_equal(past_fin)
+                            : seq == ooo_fin_skb_ && end.greater_than(past_fin);
+    if (covers) ooo_fin_.reset();
+  }
+  // Linux queues every FIN and stops at the first when it drains the queue.
+  const bool queue_was_empty = reassembly_.empty() && !ooo_fin_;
   if (reassembly_.insert(rcv_nxt_, seq, std::move(payload))) {
-    if (s.has(kFin)) {
+    if (s.has(kFin) && (!ooo_fin_ || fin_at.less_than(*ooo_fin_))) {
       ooo_fin_ = fin_at;
-      reassembly_.note_fin(fin_at);
+      ooo_fin_skb_ = seq;
+    }
+    // Linux tcp_data_queue_ofo() -> tcp_sack_new_ofo_skb(): the arrival
+    // as a whole, FIN included, whatever of it was queued already.
+    if (sack_enabled_ && queue_was_empty) {
+      sack_list_.start(seq, end);
+    } else if (sack_enabled_) {
+      sack_list_.add(seq, end);
     }
   } else {
     ++protocol_.stats().reassembly_dropped;
@@ -592,6 +634,12 @@ void Endpoint::handle_fin(const Segment& s) {
       send_ack();
       break;
   }
+  // Linux tcp_fin(): whatever is still out of order (it lies past the FIN)
+  // is dropped, with the SACK blocks, once the ACK has gone.
+  reassembly_.clear();
+  ooo_fin_.reset();
+  sack_list_.clear();
+  rwin_.set_ooo(0, 0);
 }
 
 }  // namespace netstack::tcp

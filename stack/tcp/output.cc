@@ -40,12 +40,10 @@ uint32_t Endpoint::window_candidate() {
 }
 
 uint32_t Endpoint::current_mss() const {
-  if (!sack_enabled_ || (reassembly_.empty() && !ooo_fin_ && !dsack_)) return snd_mss_;
+  if (!sack_enabled_ || (sack_list_.empty() && !dsack_)) return snd_mss_;
   // As emit() lays them out: two NOPs, kind and length, 8 bytes a block.
   const size_t room = ts_enabled_ ? 3 : 4;
-  std::array<header::SackBlock, header::kMaxSackBlocks> blocks{};
-  const size_t n = std::min(
-      room, (dsack_ ? 1 : 0) + reassembly_.sack_blocks(std::span(blocks).first(room), ooo_fin_));
+  const size_t n = std::min(room, (dsack_ ? 1 : 0) + sack_list_.blocks().size());
   const auto option_bytes = static_cast<uint32_t>(4 + 8 * n);
   return std::max<uint32_t>(snd_mss_ - option_bytes, 48);  // Linux TCP_MIN_SND_MSS
 }
@@ -146,31 +144,26 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
     // Linux answers from a request or TIME-WAIT sock with tcp_v4_send_ack(),
     // which leaves the timestamp option out when it has nothing to echo
     // (ts_recent 0: the peer's TSval was 0).
-    const bool minisock =
-        state_ == State::kTimeWait || (state_ == State::kSynRcvd && listener_ != kNoEndpoint &&
-                                       !full_socket_child_ && !passive_fastopen_);
+    const bool minisock = state_ == State::kTimeWait || timewait_fin_wait2_ ||
+                          (state_ == State::kSynRcvd && listener_ != kNoEndpoint &&
+                           !full_socket_child_ && !passive_fastopen_);
     if (ts_enabled_ && !(minisock && ts_recent_ == 0)) {
       o.timestamps = header::Timestamps{ts_value(), ts_recent_};
     }
-    if (sack_enabled_ && (flags & kAck) != 0 &&
-        (!reassembly_.empty() || ooo_fin_ || dsack_ || fin_ack_sack_count_ > 0)) {
+    if (sack_enabled_ && (flags & kAck) != 0 && (!sack_list_.empty() || dsack_)) {
       // With timestamps only three blocks fit in the 40 option bytes; a
-      // D-SACK block goes first (RFC 2883 4).
+      // D-SACK block goes first (RFC 2883 4), even when the list repeats
+      // it (Linux tcp_options_write()).
       size_t room = ts_enabled_ ? 3 : 4;
       if (dsack_) {
         o.add_sack(*dsack_);
         dsack_.reset();
         --room;
       }
-      std::array<header::SackBlock, header::kMaxSackBlocks> blocks{};
-      size_t n = 0;
-      if (fin_ack_sack_count_ > 0) {
-        n = std::min(room, std::exchange(fin_ack_sack_count_, 0));
-        std::copy_n(fin_ack_sacks_.begin(), n, blocks.begin());
-      } else {
-        n = reassembly_.sack_blocks(std::span(blocks).first(room), ooo_fin_);
+      for (const header::SackBlock& b :
+           sack_list_.blocks().first(std::min(room, sack_list_.blocks().size()))) {
+        o.add_sack(b);
       }
-      for (size_t i = 0; i < n; ++i) o.add_sack(blocks[i]);
     }
   }
   spec.payload = payload;

@@ -1,7 +1,6 @@
 #include "stack/tcp/reassembly.h"
 
 #include <algorithm>
-#include <vector>
 
 namespace netstack::tcp {
 
@@ -17,7 +16,6 @@ bool Reassembly::insert(seqnum::Value rcv_nxt, seqnum::Value seq, View payload) 
     auto prev = std::prev(next);
     const uint64_t prev_end = prev->first + prev->second.size();
     if (prev_end >= end) {
-      remember_recent(seq);
       return true;  // nothing new
     }
     if (prev_end > start) {
@@ -39,14 +37,10 @@ bool Reassembly::insert(seqnum::Value rcv_nxt, seqnum::Value seq, View payload) 
     next = queue_.erase(next);
   }
   bytes_ -= freed;
-  if (payload.empty()) {
-    remember_recent(seq);
-    return true;
-  }
+  if (payload.empty()) return true;
   if (bytes_ + payload.size() > max_bytes_) return false;
   bytes_ += payload.size();
   queue_.emplace(start, std::move(payload));
-  remember_recent(base_.add(seqnum::Size(static_cast<uint32_t>(start))));
   return true;
 }
 
@@ -62,6 +56,7 @@ std::optional<header::SackBlock> Reassembly::overlap(seqnum::Value seq, uint32_t
     const uint64_t from = std::max(start, it->first);
     const uint64_t to = std::min(end, it->first + it->second.size());
     if (from >= to) continue;
+    if (first && from > last) break;
     if (!first) first = from;
     last = to;
   }
@@ -70,63 +65,9 @@ std::optional<header::SackBlock> Reassembly::overlap(seqnum::Value seq, uint32_t
                            base_.add(seqnum::Size(static_cast<uint32_t>(last))).raw()};
 }
 
-void Reassembly::remember_recent(seqnum::Value start) {
-  // Move-to-front list of the most recent arrivals.
-  size_t i = 0;
-  while (i < recent_count_ && !(recent_[i] == start)) ++i;
-  if (i == recent_count_) {
-    if (recent_count_ < recent_.size()) ++recent_count_;
-    i = recent_count_ - 1;
-  }
-  for (; i > 0; --i) recent_[i] = recent_[i - 1];
-  recent_[0] = start;
-}
-
-size_t Reassembly::sack_blocks(std::span<header::SackBlock> out,
-                               std::optional<seqnum::Value> fin) const {
-  // Contiguous runs of queued data, in sequence order.
-  std::vector<header::SackBlock> runs;
-  for (const auto& [off, v] : queue_) {
-    const uint32_t s = base_.add(seqnum::Size(static_cast<uint32_t>(off))).raw();
-    const uint32_t e = s + static_cast<uint32_t>(v.size());
-    if (!runs.empty() && runs.back().end == s) {
-      runs.back().end = e;
-    } else {
-      runs.push_back({s, e});
-    }
-  }
-  if (fin) {
-    auto ends_at_fin = std::ranges::find(runs, fin->raw(), &header::SackBlock::end);
-    if (ends_at_fin != runs.end()) {
-      ++ends_at_fin->end;
-    } else {
-      runs.push_back({fin->raw(), fin->raw() + 1});
-    }
-  }
-  size_t n = 0;
-  auto contains = [](const header::SackBlock& b, seqnum::Value v) {
-    return v.in_range(seqnum::Value(b.start), seqnum::Value(b.end));
-  };
-  auto emit = [&](const header::SackBlock& b) {
-    for (size_t i = 0; i < n; ++i) {
-      if (out[i] == b) return;
-    }
-    if (n < out.size()) out[n++] = b;
-  };
-  for (size_t r = 0; r < recent_count_; ++r) {
-    for (const auto& run : runs) {
-      if (contains(run, recent_[r])) emit(run);
-    }
-  }
-  // Then the highest runs (most likely to still be unknown to the sender).
-  for (auto it = runs.rbegin(); it != runs.rend(); ++it) emit(*it);
-  return n;
-}
-
 void Reassembly::clear() {
   queue_.clear();
   bytes_ = 0;
-  recent_count_ = 0;
 }
 
 }  // namespace netstack::tcp

@@ -7,11 +7,9 @@
 // peer retransmits it), never queued.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <span>
 
 #include "stack/buffer/view.h"
 #include "stack/header/tcp_options.h"
@@ -27,24 +25,15 @@ class Reassembly {
   // false when it was dropped for lack of room. Overlaps keep the bytes
   // already queued.
   bool insert(seqnum::Value rcv_nxt, seqnum::Value seq, View payload);
-  // The span of the `length` bytes at `seq` that are queued already, from
-  // the first such byte to the last (nullopt: none are).
+  // The first run of the `length` bytes at `seq` that are queued already
+  // (nullopt: none are). Linux tcp_dsack_extend() grows a D-SACK block
+  // only by what touches it.
   std::optional<header::SackBlock> overlap(seqnum::Value seq, uint32_t length) const;
   // Removes and returns, in order, the data that became contiguous with
-  // rcv_nxt (appending to `out` via fn(View)); returns the new rcv_nxt.
+  // rcv_nxt, up to `stop` (a FIN's sequence number: Linux stops taking
+  // from its queue at the FIN), via fn(View); returns the new rcv_nxt.
   template <class Fn>
-  seqnum::Value drain(seqnum::Value rcv_nxt, Fn&& fn);
-
-  // Up to max blocks, the one holding the most recent arrival first
-  // (RFC 2018 section 4). An out-of-order FIN at `fin` takes its sequence
-  // number into the block it ends, or stands as a block of its own (Linux
-  // queues the FIN with the out-of-order data it SACKs).
-  size_t sack_blocks(std::span<header::SackBlock> out,
-                     std::optional<seqnum::Value> fin = std::nullopt) const;
-
-  // A FIN arrived out of order at `seq`: its block is the most recent
-  // (RFC 2018 4; Linux queues the FIN like data).
-  void note_fin(seqnum::Value seq) { remember_recent(seq); }
+  seqnum::Value drain(seqnum::Value rcv_nxt, std::optional<seqnum::Value> stop, Fn&& fn);
 
   size_t bytes() const { return bytes_; }
   size_t segments() const { return queue_.size(); }
@@ -53,29 +42,28 @@ class Reassembly {
   void set_max_bytes(size_t n) { max_bytes_ = n; }
 
  private:
-  void remember_recent(seqnum::Value start);
-
   size_t max_bytes_;
   size_t bytes_ = 0;
   // Keyed by absolute sequence number offset from the base at insert time;
   // rebased on drain so keys stay relative to the current rcv_nxt.
   std::map<uint64_t, View> queue_;
   seqnum::Value base_;
-  // Start sequence numbers of recently changed blocks, most recent first.
-  std::array<seqnum::Value, header::kMaxSackBlocks> recent_{};
-  size_t recent_count_ = 0;
 };
 
 template <class Fn>
-seqnum::Value Reassembly::drain(seqnum::Value rcv_nxt, Fn&& fn) {
+seqnum::Value Reassembly::drain(seqnum::Value rcv_nxt, std::optional<seqnum::Value> stop, Fn&& fn) {
   while (!queue_.empty()) {
     auto it = queue_.begin();
     const seqnum::Value start = base_.add(seqnum::Size(static_cast<uint32_t>(it->first)));
-    const seqnum::Value end = start.add(seqnum::Size(static_cast<uint32_t>(it->second.size())));
-    if (rcv_nxt.less_than(start)) break;
+    seqnum::Value end = start.add(seqnum::Size(static_cast<uint32_t>(it->second.size())));
+    if (rcv_nxt.less_than(start) || (stop && !start.less_than(*stop))) break;
     View v = std::move(it->second);
     bytes_ -= v.size();
     queue_.erase(it);
+    if (stop && stop->less_than(end)) {
+      v.truncate(start.size_to(*stop).bytes());
+      end = *stop;
+    }
     if (rcv_nxt.less_than(end)) {
       v.remove_prefix(start.size_to(rcv_nxt).bytes());
       rcv_nxt = end;

@@ -93,6 +93,11 @@ constexpr std::array kTransitions{
     Transition{kLastAck, kClosed, "ext: timeout"},
     // ext: Linux's tcp_fin_timeout / TCP_LINGER2 ends an orphaned FIN-WAIT-2.
     Transition{kFinWait2, kClosed, "ext: linger2 timeout"},
+    // ext: TCP_LINGER2 < 0: an orphan is reset rather than wait for the FIN.
+    Transition{kFinWait1, kClosed, "ext: abort on linger"},
+    Transition{kFinWait2, kClosed, "ext: abort on linger"},
+    // ext: a SYN to an orphaned FIN-WAIT-2 draws a RST (Linux timewait sock).
+    Transition{kFinWait2, kClosed, "ext: rcv SYN after close"},
     // ext: a new SYN reuses a TIME-WAIT connection (RFC 6191, Linux tw_recycle-free reuse).
     Transition{kTimeWait, kClosed, "ext: SYN reuses TIME-WAIT"},
     // ext: a listener's copy that went back to LISTEN is discarded.

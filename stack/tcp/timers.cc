@@ -230,8 +230,19 @@ void Endpoint::on_reorder_timer() {
 void Endpoint::on_fin_wait2_timer() {
   if (Tracer* t = protocol_.tracer()) t->on_timer(now(), id_, state_, TimerKind::kFinWait2);
   if (state_ == State::kFinWait2) {
-    release_resources();
-    transition(State::kClosed, "ext: linger2 timeout");
+    // Linux tcp_keepalive_timer(): a full-socket orphan that waited the
+    // part beyond TIME-WAIT's length waits the rest as a timewait sock
+    // (for tcp_fin_time() less TIME-WAIT's length, once more); one with no
+    // such rest is reset. A timewait sock just ends.
+    const Duration rest = fin_wait2_lifetime() - protocol_.config().time_wait;
+    if (!timewait_fin_wait2_ && linger2_ >= Duration(0) && rest > Duration(0)) {
+      become_timewait_fin_wait2(rest);
+    } else if (!timewait_fin_wait2_) {
+      fail(0, "ext: linger2 timeout", /*send_rst=*/true);
+    } else {
+      release_resources();
+      transition(State::kClosed, "ext: linger2 timeout");
+    }
   }
   after_event();
 }

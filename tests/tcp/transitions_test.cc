@@ -257,6 +257,25 @@ std::vector<Edge> edges() {
          d.fin_wait2(true);
          d.h.advance(60s);
        }},
+      {kFinWait1, kClosed, "ext: abort on linger",
+       [](Driver& d) {
+         Endpoint& ep = d.established();
+         ASSERT_EQ(ep.set_option(SockOpt::kLinger2, -1), 0);
+         ep.close();
+         d.h.out();
+         d.h.in(Seg{.flags = kAck, .seq = 1001, .ack = d.iss + 2});
+       }},
+      {kFinWait2, kClosed, "ext: abort on linger",
+       [](Driver& d) {
+         Endpoint& ep = d.fin_wait2();
+         ASSERT_EQ(ep.set_option(SockOpt::kLinger2, -1), 0);
+         ep.close();
+       }},
+      {kFinWait2, kClosed, "ext: rcv SYN after close",
+       [](Driver& d) {
+         d.fin_wait2(true);
+         d.h.in(Seg{.flags = kSyn, .seq = 1001});
+       }},
       {kTimeWait, kClosed, "ext: SYN reuses TIME-WAIT",
        [](Driver& d) {
          d.time_wait();
