@@ -393,6 +393,10 @@ class Endpoint final : public SegmentHandler {
   // The send head's skb, ending at `end`, grown for sending; its new end.
   seqnum::Value grow_send_head(seqnum::Value end, uint32_t mss);
   void send_control(uint8_t flags, seqnum::Value seq, seqnum::Value ack);
+  // Answering as Linux's request or timewait sock rather than a full socket.
+  bool is_minisock() const;
+  // The sequence number of a segment without data (Linux tcp_acceptable_seq()).
+  seqnum::Value acceptable_seq() const;
   void send_ack();
   void send_rst_for_abort();
   // `new_data`: payload sent for the first time (ECN marks only that).

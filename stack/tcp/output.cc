@@ -141,13 +141,10 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
     }
   } else {
     if (state_ != State::kSynSent) spec.tcp.window = window_to_advertise();
-    // Linux answers from a request or TIME-WAIT sock with tcp_v4_send_ack(),
+    // Linux answers from a request or timewait sock with tcp_v4_send_ack(),
     // which leaves the timestamp option out when it has nothing to echo
     // (ts_recent 0: the peer's TSval was 0).
-    const bool minisock = state_ == State::kTimeWait || timewait_fin_wait2_ ||
-                          (state_ == State::kSynRcvd && listener_ != kNoEndpoint &&
-                           !full_socket_child_ && !passive_fastopen_);
-    if (ts_enabled_ && !(minisock && ts_recent_ == 0)) {
+    if (ts_enabled_ && !(is_minisock() && ts_recent_ == 0)) {
       o.timestamps = header::Timestamps{ts_value(), ts_recent_};
     }
     if (sack_enabled_ && (flags & kAck) != 0 && (!sack_list_.empty() || dsack_)) {
@@ -194,22 +191,33 @@ void Endpoint::send_control(uint8_t flags, seqnum::Value seq, seqnum::Value ack)
   emit(flags, seq, ack, {}, false);
 }
 
+bool Endpoint::is_minisock() const {
+  return state_ == State::kTimeWait || timewait_fin_wait2_ ||
+         (state_ == State::kSynRcvd && listener_ != kNoEndpoint && !full_socket_child_ &&
+          !passive_fastopen_);
+}
+
+seqnum::Value Endpoint::acceptable_seq() const {
+  // Linux tcp_acceptable_seq(): SND.NXT, unless the peer shrank its window
+  // below it, then the window's right edge.
+  const seqnum::Value wnd_end = snd_una_.add(seqnum::Size(snd_wnd_));
+  if (wnd_end.less_than(snd_nxt_) &&
+      !(wscale_ok_ && wnd_end.size_to(snd_nxt_).bytes() < (1u << rcv_wscale_))) {
+    return wnd_end;
+  }
+  return snd_nxt_;
+}
+
 void Endpoint::send_ack() {
   if (state_ == State::kClosed || state_ == State::kListen || state_ == State::kSynSent) return;
-  emit(kAck, snd_nxt_, rcv_nxt_, {}, false);
+  // Linux __tcp_send_ack() numbers a bare ACK as a RST (tcp_acceptable_seq());
+  // a request or timewait sock, with SND.NXT.
+  emit(kAck, is_minisock() ? snd_nxt_ : acceptable_seq(), rcv_nxt_, {}, false);
 }
 
 void Endpoint::send_rst_for_abort() {
   if (!is_synchronized(state_) && state_ != State::kSynRcvd) return;
-  // Linux tcp_acceptable_seq(): SND.NXT, unless the peer shrank its window
-  // below it, then the window's right edge.
-  const seqnum::Value wnd_end = snd_una_.add(seqnum::Size(snd_wnd_));
-  seqnum::Value seq = snd_nxt_;
-  if (wnd_end.less_than(snd_nxt_) &&
-      !(wscale_ok_ && wnd_end.size_to(snd_nxt_).bytes() < (1u << rcv_wscale_))) {
-    seq = wnd_end;
-  }
-  emit(kRst | kAck, seq, rcv_nxt_, {}, false);
+  emit(kRst | kAck, acceptable_seq(), rcv_nxt_, {}, false);
 }
 
 void Endpoint::enter_quickack_mode() {
