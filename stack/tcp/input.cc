@@ -154,7 +154,6 @@ void Endpoint::handle_synchronized(Segment& s) {
   // Fifth, check the ACK field (what passed the checks carries one).
   if (!handle_ack(s)) return;
   trace_in(s, Verdict::kAccepted);
-  update_ts_recent(s);
   if (state_ == State::kClosed || state_ == State::kTimeWait) return;
   // Sixth, check the URG bit.
   check_urgent(s);
@@ -296,8 +295,10 @@ bool Endpoint::handle_ack(const Segment& s) {
     last_ack_received_at_ = now();
     keepalive_unacked_ = 0;
     // Linux tcp_ack(): an acceptable ACK means something worked; the last
-    // soft error is forgotten.
+    // soft error is forgotten. TS.Recent is taken here too, past the
+    // "old_ack" exit: an ACK below SND.UNA leaves it.
     soft_error_ = 0;
+    update_ts_recent(s);
   }
   const uint32_t window = uint32_t{s.window} << snd_wscale_;
   const uint32_t prior_window = snd_wnd_;
@@ -375,9 +376,6 @@ bool Endpoint::handle_ack(const Segment& s) {
     set_xmit_timer();
   }
   if (fin_was_unacked && fin_acked()) {
-    // Linux tcp_ack() takes TS.Recent before the state moves on: a timewait
-    // sock made now keeps it.
-    update_ts_recent(s);
     switch (state_) {
       case State::kFinWait1:
         // A FIN on this same segment takes the direct edge to TIME-WAIT
@@ -564,29 +562,25 @@ void Endpoint::handle_data(Segment& s) {
     }
     if (dup) dsack_ = *dup;
   }
-  // Linux keeps a FIN in the skb it came with: a later segment that covers
-  // that skb replaces it, and the FIN is gone with it.
-  if (ooo_fin_ && !(s.has(kFin) && fin_at == *ooo_fin_)) {
-    const seqnum::Value past_fin = ooo_fin_->add(seqnum::Size(1));
-    const bool covers = seq.less_than(ooo_fin_skb_)
-                            ? end.greater_equal(past_fin)
-                            : seq == ooo_fin_skb_ && end.greater_than(past_fin);
-    if (covers) ooo_fin_.reset();
-  }
-  // Linux queues every FIN and stops at the first when it drains the queue.
-  const bool queue_was_empty = reassembly_.empty() && !ooo_fin_;
   if (reassembly_.insert(rcv_nxt_, seq, std::move(payload))) {
+    // Linux keeps a FIN in the skb it came with: a later segment that covers
+    // that skb replaces it, and the FIN is gone with it.
+    if (ooo_fin_ && !(s.has(kFin) && fin_at == *ooo_fin_)) {
+      const seqnum::Value past_fin = ooo_fin_->add(seqnum::Size(1));
+      const bool covers = seq.less_than(ooo_fin_skb_)
+                              ? end.greater_equal(past_fin)
+                              : seq == ooo_fin_skb_ && end.greater_than(past_fin);
+      if (covers) ooo_fin_.reset();
+    }
+    // Linux queues every FIN and stops at the first when it drains the queue.
     if (s.has(kFin) && (!ooo_fin_ || fin_at.less_than(*ooo_fin_))) {
       ooo_fin_ = fin_at;
       ooo_fin_skb_ = seq;
     }
     // Linux tcp_data_queue_ofo() -> tcp_sack_new_ofo_skb(): the arrival
-    // as a whole, FIN included, whatever of it was queued already.
-    if (sack_enabled_ && queue_was_empty) {
-      sack_list_.start(seq, end);
-    } else if (sack_enabled_) {
-      sack_list_.add(seq, end);
-    }
+    // as a whole, FIN included, whatever of it was queued already (the list
+    // is empty whenever the queue is: it is cleared wherever that empties).
+    if (sack_enabled_) sack_list_.add(seq, end);
   } else {
     ++protocol_.stats().reassembly_dropped;
   }
@@ -637,7 +631,6 @@ void Endpoint::handle_fin(const Segment& s) {
   // Linux tcp_fin(): whatever is still out of order (it lies past the FIN)
   // is dropped, with the SACK blocks, once the ACK has gone.
   reassembly_.clear();
-  ooo_fin_.reset();
   sack_list_.clear();
   rwin_.set_ooo(0, 0);
 }

@@ -107,6 +107,9 @@ std::optional<std::string> check_invariants(const Endpoint& ep) {
   if (ep.receive_queue_.size() + ep.reassembly_.bytes() > ep.max_rcvbuf_) {
     return fail("receive buffers beyond SO_RCVBUF");
   }
+  if (!ep.sack_list_.empty() && ep.reassembly_.empty() && !ep.ooo_fin_) {
+    return fail("SACK blocks with nothing out of order");
+  }
   switch (st) {
     case State::kClosed:
     case State::kListen:

@@ -4,11 +4,6 @@
 
 namespace netstack::tcp {
 
-void SackList::start(seqnum::Value seq, seqnum::Value end) {
-  blocks_[0] = header::SackBlock{seq.raw(), end.raw()};
-  count_ = 1;
-}
-
 bool SackList::extend(header::SackBlock& b, seqnum::Value seq, seqnum::Value end) {
   const seqnum::Value start(b.start);
   const seqnum::Value stop(b.end);

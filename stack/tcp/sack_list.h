@@ -21,10 +21,8 @@ class SackList {
   // Linux TCP_NUM_SACKS.
   static constexpr size_t kMaxBlocks = 4;
 
-  // The first segment into an empty out-of-order queue.
-  void start(seqnum::Value seq, seqnum::Value end);
-  // Any later out-of-order arrival, queued or found queued already
-  // (Linux tcp_sack_new_ofo_skb()).
+  // An out-of-order arrival, queued or found queued already (Linux
+  // tcp_sack_new_ofo_skb(); into an empty list, the first block).
   void add(seqnum::Value seq, seqnum::Value end);
   // RCV.NXT moved while data is still out of order: blocks it reached go
   // (Linux tcp_sack_remove()).

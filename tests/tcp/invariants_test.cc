@@ -38,6 +38,13 @@ TEST_F(Invariants, DataInFlightWithoutATimerIsReported) {
   EXPECT_NE(report->find("without a retransmission timer"), std::string::npos);
 }
 
+TEST_F(Invariants, SackBlocksWithNothingOutOfOrderAreReported) {
+  EndpointPeer::add_sack_block(*ep, seqnum::Value(2001), seqnum::Value(2101));
+  const auto report = check_invariants(*ep);
+  ASSERT_TRUE(report.has_value());
+  EXPECT_NE(report->find("SACK blocks with nothing out of order"), std::string::npos);
+}
+
 TEST_F(Invariants, TimeWaitTimerOutsideTimeWaitIsReported) {
   EndpointPeer::arm_time_wait_timer(*ep);
   const auto report = check_invariants(*ep);

@@ -20,7 +20,7 @@ std::vector<SackBlock> blocks(const SackList& l) {
 
 TEST(SackList, NewBlocksGoInFrontMostRecentFirst) {
   SackList l;
-  l.start(Value(100), Value(200));
+  l.add(Value(100), Value(200));
   l.add(Value(300), Value(400));
   l.add(Value(500), Value(600));
   EXPECT_EQ(blocks(l), (std::vector<SackBlock>{{500, 600}, {300, 400}, {100, 200}}));
@@ -28,7 +28,7 @@ TEST(SackList, NewBlocksGoInFrontMostRecentFirst) {
 
 TEST(SackList, AnArrivalThatTouchesABlockGrowsItAndMovesItToTheFront) {
   SackList l;
-  l.start(Value(2), Value(4));
+  l.add(Value(2), Value(4));
   l.add(Value(154), Value(304));
   // 4:104 touches 2:4 (a FIN's sequence number ends it): one block 2:104.
   l.add(Value(4), Value(104));
@@ -37,7 +37,7 @@ TEST(SackList, AnArrivalThatTouchesABlockGrowsItAndMovesItToTheFront) {
 
 TEST(SackList, TheGrownFrontBlockSwallowsTheBlocksItReaches) {
   SackList l;
-  l.start(Value(5), Value(7));
+  l.add(Value(5), Value(7));
   l.add(Value(153), Value(303));
   // 3:258 grows 153:303 to 3:303, which now holds 5:7 as well.
   l.add(Value(3), Value(258));
@@ -46,7 +46,7 @@ TEST(SackList, TheGrownFrontBlockSwallowsTheBlocksItReaches) {
 
 TEST(SackList, ADuplicateArrivalStillMovesItsBlockToTheFront) {
   SackList l;
-  l.start(Value(100), Value(200));
+  l.add(Value(100), Value(200));
   l.add(Value(300), Value(400));
   l.add(Value(120), Value(150));
   EXPECT_EQ(blocks(l), (std::vector<SackBlock>{{100, 200}, {300, 400}}));
@@ -54,7 +54,7 @@ TEST(SackList, ADuplicateArrivalStillMovesItsBlockToTheFront) {
 
 TEST(SackList, AFullListForgetsItsOldestBlock) {
   SackList l;
-  l.start(Value(100), Value(110));
+  l.add(Value(100), Value(110));
   for (uint32_t s : {200u, 300u, 400u, 500u}) l.add(Value(s), Value(s + 10));
   ASSERT_EQ(l.blocks().size(), SackList::kMaxBlocks);
   EXPECT_EQ(blocks(l), (std::vector<SackBlock>{{500, 510}, {400, 410}, {300, 310}, {200, 210}}));
@@ -62,7 +62,7 @@ TEST(SackList, AFullListForgetsItsOldestBlock) {
 
 TEST(SackList, RcvNxtRemovesTheBlocksItReachedAndKeepsTheOrder) {
   SackList l;
-  l.start(Value(100), Value(200));
+  l.add(Value(100), Value(200));
   l.add(Value(300), Value(400));
   l.add(Value(500), Value(600));
   l.remove_through(Value(300));
@@ -71,7 +71,7 @@ TEST(SackList, RcvNxtRemovesTheBlocksItReachedAndKeepsTheOrder) {
 
 TEST(SackList, BlocksAcrossTheSequenceWrapMerge) {
   SackList l;
-  l.start(Value(0xFFFFFFF0u), Value(0xFFFFFFFAu));
+  l.add(Value(0xFFFFFFF0u), Value(0xFFFFFFFAu));
   l.add(Value(0xFFFFFFFAu), Value(20));
   EXPECT_EQ(blocks(l), (std::vector<SackBlock>{{0xFFFFFFF0u, 20}}));
   l.clear();
