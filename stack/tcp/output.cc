@@ -2,9 +2,7 @@
 // pure ACKs (immediate and delayed), RSTs, and the one place segments are
 // built (gVisor snd.go sendData()/sendSegment(); Linux tcp_output.c).
 #include <algorithm>
-#include <array>
 #include <utility>
-#include <vector>
 
 #include "stack/header/ip.h"
 #include "stack/header/tcp_packet.h"
