@@ -1,6 +1,5 @@
 #include "stack/header/checksum.h"
 
-#include <array>
 #include <bit>
 #include <cstring>
 
@@ -11,22 +10,22 @@ namespace {
 // The one's-complement sum of [p, p + n) (n even) as 16-bit words in host
 // order, folded to 16 bits. RFC 1071 1.2(B): the sum is byte-order
 // independent, so a little-endian host sums little-endian words and swaps
-// the result; and since 2^16 = 1 (mod 2^16 - 1), 64-bit words with their
-// carries counted back in (RFC 1071 4.1's end-around carry) sum the same.
-// Four accumulators keep the additions independent.
+// the result; and since 2^16 = 1 (mod 2^16 - 1), 32-bit words summed into
+// 64 bits and folded afterwards (RFC 1071 4.1's deferred carries) sum the
+// same. 64-bit accumulators cannot overflow below 2^32 words, and two of
+// them keep the additions independent (both compilers vectorise the loop).
 uint16_t host_order_sum(const uint8_t* p, size_t n) {
-  std::array<uint64_t, 4> acc{};
-  uint64_t carries = 0;
-  for (; n >= 32; p += 32, n -= 32) {
-    for (size_t k = 0; k < 4; ++k) {
-      uint64_t w = 0;
-      std::memcpy(&w, p + 8 * k, 8);
-      acc[k] += w;
-      carries += acc[k] < w ? 1 : 0;
-    }
+  uint64_t even = 0;
+  uint64_t odd = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint32_t a = 0;
+    uint32_t b = 0;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + 4, 4);
+    even += a;
+    odd += b;
   }
-  unsigned __int128 total = carries;
-  for (const uint64_t a : acc) total += a;
+  uint64_t total = even + odd;
   for (; n >= 2; p += 2, n -= 2) {
     uint16_t w = 0;
     std::memcpy(&w, p, 2);
