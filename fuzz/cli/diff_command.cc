@@ -164,7 +164,7 @@ class Diff final : public Command {
         .flag("--packetdrill", text(a_.packetdrill, "PATH"),
               "the packetdrill binary (else $TCPFUZZ_PACKETDRILL)")
         .flag("--max-seconds", seconds(o.max_seconds),
-              "compare only this much fake time of a scenario (default 5)")
+              "compare only this much fake time of a scenario")
         .flag("--tolerance-usecs", number(o.tolerance_usecs, "N", 1),
               "packetdrill's timing tolerance (two jiffies at HZ=250)")
         .flag("--known", text(a_.known, "FILE"),
