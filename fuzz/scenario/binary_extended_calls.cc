@@ -8,6 +8,7 @@
 
 #include "fuzz/scenario/binary_runner.h"
 #include "fuzz/scenario/linux_symbols.h"
+#include "fuzz/scenario/recvmsg_control.h"
 
 namespace tcpfuzz::scenario {
 
@@ -16,12 +17,13 @@ using tcp::SockOpt;
 
 namespace {
 
-// {msg_name(...)=..., msg_iov(1)=[{..., 0}], msg_flags=0}: a recvmsg()
-// whose data and control the transcript does not state.
-Expr empty_msghdr() {
+// {msg_name(...)=..., msg_iov(1)=[{..., 0}], msg_flags=...}: a recvmsg()
+// with no room for data or control, which the transcript states with the
+// msg_flags it returned.
+Expr empty_msghdr(long msg_flags) {
   const Expr iovec = Expr::fields({"", ""}, {Expr::ellipsis(), Expr::number(0)});
   return Expr::fields({"msg_name", "msg_iov", "msg_flags"},
-                      {Expr::ellipsis(), Expr::array({iovec}), Expr::number(0)});
+                      {Expr::ellipsis(), Expr::array({iovec}), msg_flags_expr(msg_flags)});
 }
 
 // The epoll events an argument's low bits ask for.
@@ -171,10 +173,16 @@ void BinaryRunner::splice_to_pipe(int fd, uint16_t length) {
 
 void BinaryRunner::read_error_queue(int fd) {
   announce([fd] {
-    return syscall("recvmsg", {Expr::number(fd), empty_msghdr(), Expr::symbol("MSG_ERRQUEUE")});
+    return syscall("recvmsg", {Expr::number(fd), empty_msghdr(0), Expr::symbol("MSG_ERRQUEUE")});
   });
   const auto entry = calls_.read_error_queue(fd);
-  complete(entry ? CallOutcome::ok(0) : CallOutcome::err(entry.error()));
+  if (!entry) {
+    complete(CallOutcome::err(entry.error()));
+    return;
+  }
+  const ErrorQueueRead read = read_error_queue_entry(*entry, 0, 0);
+  if (announced_) announced_->args[1] = empty_msghdr(read.msg_flags);
+  complete(CallOutcome::ok(read.result));
 }
 
 void BinaryRunner::epoll_wait(int fd, uint16_t arg) {

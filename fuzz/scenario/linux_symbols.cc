@@ -53,7 +53,7 @@ constexpr std::array<std::pair<std::string_view, int>, 29> kErrnos{{
     {"ENOMSG", ENOMSG},
 }};
 
-constexpr std::array<std::pair<std::string_view, long>, 115> kSymbols{{
+constexpr std::array<std::pair<std::string_view, long>, 116> kSymbols{{
     {"AF_UNSPEC", AF_UNSPEC},
     {"AF_INET", AF_INET},
     {"AF_INET6", AF_INET6},
@@ -109,6 +109,7 @@ constexpr std::array<std::pair<std::string_view, long>, 115> kSymbols{{
     {"SCM_TSTAMP_ACK", SCM_TSTAMP_ACK},
     {"SO_EE_ORIGIN_TIMESTAMPING", SO_EE_ORIGIN_TIMESTAMPING},
     {"MSG_TRUNC", MSG_TRUNC},
+    {"MSG_CTRUNC", MSG_CTRUNC},
     {"O_RDONLY", O_RDONLY},
     {"O_WRONLY", O_WRONLY},
     {"O_RDWR", O_RDWR},

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "fuzz/scenario/linux_symbols.h"
+#include "fuzz/scenario/recvmsg_control.h"
 #include "fuzz/scenario/syscall_args.h"
 
 namespace tcpfuzz::scenario {
@@ -363,11 +364,6 @@ namespace {
 
 // Why the cmsgs a script expects differ from `got` ((level, type) -> fields
 // by name, each checked only where the script states it); nullopt if not.
-struct Cmsg {
-  long level = 0;
-  long type = 0;
-  std::vector<std::pair<std::string, long>> fields;  // one unnamed field: the int data
-};
 // A timestamp (scm_sec, scm_nsec) matches within `tolerance_ns`, as
 // packetdrill checks times.
 std::optional<std::string> cmsg_mismatch(const Expr& want, const std::vector<Cmsg>& got,
@@ -408,38 +404,6 @@ std::optional<std::string> cmsg_mismatch(const Expr& want, const std::vector<Cms
   return std::nullopt;
 }
 
-// The cmsgs recvmsg(MSG_ERRQUEUE) returns for `entry`.
-std::vector<Cmsg> error_queue_cmsgs(const tcp::ErrorQueueEntry& entry) {
-  const long level_ip = linux_constant("CMSG_LEVEL_IP");
-  const long recverr = linux_constant("CMSG_TYPE_RECVERR");
-  if (entry.origin == tcp::ErrorQueueEntry::Origin::kZerocopy) {
-    // Linux __msg_zerocopy_callback(): one sock_extended_err per range.
-    return {Cmsg{level_ip,
-                 recverr,
-                 {{"ee_errno", 0},
-                  {"ee_origin", linux_constant("SO_EE_ORIGIN_ZEROCOPY")},
-                  {"ee_type", 0},
-                  {"ee_code", linux_constant("SO_EE_CODE_ZEROCOPY_COPIED")},
-                  {"ee_info", entry.info},
-                  {"ee_data", entry.data}}}};
-  }
-  // Linux __sock_recv_timestamp() then ip_recv_error(): the software time
-  // (SCM_TIMESTAMPING; script time is the clock's), then the error. The
-  // runner compares the time with the script's tolerance (see recvmsg()).
-  const int64_t nanos = entry.stamp.nanos();
-  return {Cmsg{linux_constant("SOL_SOCKET"),
-               linux_constant("SCM_TIMESTAMPING"),
-               {{"scm_sec", nanos / 1000000000}, {"scm_nsec", nanos % 1000000000}}},
-          Cmsg{level_ip,
-               recverr,
-               {{"ee_errno", ENOMSG},
-                {"ee_origin", linux_constant("SO_EE_ORIGIN_TIMESTAMPING")},
-                {"ee_type", 0},
-                {"ee_code", 0},
-                {"ee_info", entry.info},
-                {"ee_data", entry.data}}}};
-}
-
 }  // namespace
 
 CallOutcome ScriptSyscalls::recvmsg(Line& line) {
@@ -449,32 +413,47 @@ CallOutcome ScriptSyscalls::recvmsg(Line& line) {
   }
   const long flags = line.arg(2).value_or(0);
   const Expr* control = msghdr_field(a[1], "msg_control");
+  const size_t control_bytes = stated_control_bytes(control);
+  long length = 0;
+  if (const Expr* iov = msghdr_field(a[1], "msg_iov")) {
+    for (const Expr& v : iov->elements) {
+      if (v.elements.size() != 2) return line.bad("iovec must be {..., length}");
+      length += evaluate(v.elements[1]).value_or(0);
+    }
+  }
   std::vector<Cmsg> cmsgs;
   CallOutcome out;
+  long msg_flags = 0;
   if ((flags & linux_constant("MSG_ERRQUEUE")) != 0) {
     auto entry = calls_.read_error_queue(line.fd);
     if (!entry) return CallOutcome::err(entry.error());
     cmsgs = error_queue_cmsgs(*entry);
-    out = CallOutcome::ok(0);
+    const ErrorQueueRead read =
+        read_error_queue_entry(*entry, static_cast<size_t>(length), control_bytes);
+    out = CallOutcome::ok(read.result);
+    msg_flags = read.msg_flags;
   } else {
-    long length = 0;
-    if (const Expr* iov = msghdr_field(a[1], "msg_iov")) {
-      for (const Expr& v : iov->elements) {
-        if (v.elements.size() != 2) return line.bad("iovec must be {..., length}");
-        length += evaluate(v.elements[1]).value_or(0);
-      }
-    }
     const bool peek = (flags & linux_constant("MSG_PEEK")) != 0;
     const bool dontwait = (flags & linux_constant("MSG_DONTWAIT")) != 0;
-    out = (flags & linux_constant("MSG_OOB")) != 0
-              ? calls_.read_urgent(line.fd, static_cast<size_t>(length), peek)
-              : calls_.read(line.fd, static_cast<size_t>(length), peek, dontwait);
+    const bool urgent = (flags & linux_constant("MSG_OOB")) != 0;
+    out = urgent ? calls_.read_urgent(line.fd, static_cast<size_t>(length), peek)
+                 : calls_.read(line.fd, static_cast<size_t>(length), peek, dontwait);
     if (out.would_block || out.result < 0) return out;
     // Linux tcp_recvmsg(): with TCP_INQ on, every read carries TCP_CM_INQ.
     if (calls_.get_option(line.fd, netstack::tcp::SockOpt::kInq).value_or(0) != 0) {
       const long hint = calls_.endpoint(line.fd)->inq_hint();
       cmsgs.push_back(Cmsg{linux_constant("SOL_TCP"), linux_constant("TCP_CM_INQ"), {{"", hint}}});
     }
+    // Linux tcp_recv_urg() marks the urgent byte's read MSG_OOB.
+    msg_flags = (urgent ? linux_constant("MSG_OOB") : 0) | control_truncation(cmsgs, control_bytes);
+  }
+  // packetdrill compares msg_flags after every successful call; a script
+  // that does not state them expects 0.
+  const Expr* stated_flags = msghdr_field(a[1], "msg_flags");
+  const long want_flags = stated_flags != nullptr ? evaluate(*stated_flags).value_or(0) : 0;
+  if (want_flags != msg_flags) {
+    return line.failed("recvmsg: expected msg_flags " + std::to_string(want_flags) + " but got " +
+                       std::to_string(msg_flags));
   }
   if (control != nullptr) {
     if (auto why = cmsg_mismatch(*control, cmsgs, tolerance_us_ * 1000)) {

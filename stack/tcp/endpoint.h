@@ -400,8 +400,9 @@ class Endpoint final : public SegmentHandler {
   void send_ack();
   void send_rst_for_abort();
   // `new_data`: payload sent for the first time (ECN marks only that).
-  void emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack, std::span<const uint8_t> payload,
-            bool syn_options, bool new_data = false);
+  // Returns the IP packet's length, 0 when no buffer could be had for it.
+  size_t emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack, std::span<const uint8_t> payload,
+              bool syn_options, bool new_data = false);
   // The window to offer now (Linux __tcp_select_window(), which also ends
   // quickack mode when the buffer is more than half full).
   uint32_t window_candidate();

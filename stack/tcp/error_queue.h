@@ -21,6 +21,11 @@ struct ErrorQueueEntry {
   // ee_data: the last completed id; or the timestamped byte's key.
   uint32_t data = 0;
   Instant stamp{};  // when the timestamp was taken (SCM_TIMESTAMPING)
+  // The bytes of the entry's skb, which recvmsg(MSG_ERRQUEUE) copies into
+  // its iovec: a TX timestamp clones the timestamped skb unless
+  // SOF_TIMESTAMPING_OPT_TSONLY (Linux __skb_tstamp_tx()); a zerocopy
+  // notification has none.
+  uint32_t length = 0;
   bool operator==(const ErrorQueueEntry&) const = default;
 };
 

@@ -344,7 +344,8 @@ bool Endpoint::handle_ack(const Segment& s) {
   // queued range.)
   const size_t errors_before = error_queue_.size();
   const bool completed = zerocopy_notes_.on_acked(snd_una_, error_queue_);
-  tx_stamps_.on_acked(snd_una_, now(), error_queue_);
+  tx_stamps_.on_acked(snd_una_.sub(seqnum::Size(acked)), snd_una_, send_skbs_, snd_mss_, now(),
+                      error_queue_);
   if (completed || error_queue_.size() != errors_before) ++wakeups_.error;
   send_skbs_.release(snd_una_);
   // Linux tcp_clean_rtx_queue(): urgent mode ends once the peer has all of

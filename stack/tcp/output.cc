@@ -65,8 +65,8 @@ uint16_t Endpoint::window_to_advertise() {
   return static_cast<uint16_t>(window >> rcv_wscale_);
 }
 
-void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
-                    std::span<const uint8_t> payload, bool syn_options, bool new_data) {
+size_t Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
+                      std::span<const uint8_t> payload, bool syn_options, bool new_data) {
   if (protocol_.allocation_fails(AllocationSite::kOutputSegment)) {
     // No buffer for the segment: it is not sent, and nothing about it is
     // recorded (window, D-SACK, timestamps). Data, SYN and FIN stay in
@@ -75,7 +75,7 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
     // bare ACK is retried by the delayed-ACK timer (Linux __tcp_send_ack()
     // does, with a backoff); a RST is lost.
     if (flags == kAck && payload.empty()) delayed_ack_.retry_failed_ack(now());
-    return;
+    return 0;
   }
   const Config& c = protocol_.config();
   header::TcpPacketSpec spec;
@@ -182,7 +182,9 @@ void Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
         tuple_.local_address.is_v4() ? header::kIpv4MinHeaderLength : header::kIpv6HeaderLength));
     t->on_segment_out(now(), id_, state_, SegmentOut{parsed->header, o, payload});
   }
+  const size_t length = packet.size();
   protocol_.stack().send(std::move(packet), spec.src);
+  return length;
 }
 
 void Endpoint::send_control(uint8_t flags, seqnum::Value seq, seqnum::Value ack) {
@@ -315,9 +317,14 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
     // received makes the connection interactive (TCP_PINGPONG_THRESH 1).
     if (copied > 0) delayed_ack_.on_data_sent(now());
   }
-  emit(flags, seq, rcv_nxt_, payload.bytes(), false, /*new_data=*/!seq.less_than(snd_max_before));
+  const size_t packet_length = emit(flags, seq, rcv_nxt_, payload.bytes(), false,
+                                    /*new_data=*/!seq.less_than(snd_max_before));
   const size_t errors_before = error_queue_.size();
-  tx_stamps_.on_transmit(seq, static_cast<uint32_t>(copied), now(), error_queue_);
+  // A segment that was never sent is never timestamped.
+  if (packet_length > 0) {
+    tx_stamps_.on_transmit(seq, static_cast<uint32_t>(copied), static_cast<uint32_t>(packet_length),
+                           now(), error_queue_);
+  }
   if (error_queue_.size() != errors_before) ++wakeups_.error;  // sk_error_report
   persist_timer_.cancel();                                     // data is moving: no probe needed
   // Linux tcp_minshall_update() runs for new data only (tcp_write_xmit()),

@@ -22,6 +22,14 @@ seqnum::Value SendSkbs::end_of(seqnum::Value seq) const {
   return it == ends_.end() ? seq : *it;
 }
 
+uint32_t SendSkbs::bytes_of(seqnum::Value seq, seqnum::Value snd_una, uint32_t mss) const {
+  const auto it = holding(seq);
+  if (it == ends_.end()) return 0;
+  const seqnum::Value start = it == ends_.begin() ? first_start_ : *(it - 1);
+  const uint32_t bytes = start.size_to(*it).bytes();
+  return start.less_than(snd_una) && bytes > mss ? snd_una.size_to(*it).bytes() : bytes;
+}
+
 void SendSkbs::add(seqnum::Value from, seqnum::Value to) {
   if (ends_.empty()) first_start_ = from;
   ends_.push_back(to);

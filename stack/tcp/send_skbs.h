@@ -37,6 +37,10 @@ class SendSkbs {
   seqnum::Value end() const { return ends_.back(); }
   // Where the skb holding `seq` ends; `seq` itself when no skb holds it.
   seqnum::Value end_of(seqnum::Value seq) const;
+  // Bytes of the skb holding `seq`, 0 when none does. A partial ACK up to
+  // `snd_una` trims the head of an skb of more than one `mss` segment
+  // (tcp_tso_acked()); a one-segment skb stays whole.
+  uint32_t bytes_of(seqnum::Value seq, seqnum::Value snd_una, uint32_t mss) const;
   // Bytes in the last skb when none of it has been sent (it starts at or
   // after `snd_nxt`); 0 when there is no such skb.
   uint32_t unsent_tail(seqnum::Value snd_nxt) const;

@@ -12,6 +12,7 @@
 
 #include "stack/seqnum/seqnum.h"
 #include "stack/tcp/error_queue.h"
+#include "stack/tcp/send_skbs.h"
 
 namespace netstack::tcp {
 
@@ -40,10 +41,17 @@ class TxTimestamps {
   uint32_t flags() const { return flags_; }
   // A write queued data up to `write_seq`: its last byte is marked.
   void on_write(seqnum::Value write_seq);
-  // The segment [seq, seq + len) was transmitted at `now`.
-  void on_transmit(seqnum::Value seq, uint32_t len, Instant now, ErrorQueue& queue) const;
-  // The peer acknowledged everything below `snd_una` at `now`.
-  void on_acked(seqnum::Value snd_una, Instant now, ErrorQueue& queue);
+  // The segment [seq, seq + len) was transmitted at `now` in an IP packet
+  // of `packet_length` bytes (what SCHED and SND clone: the device sees the
+  // whole packet).
+  void on_transmit(seqnum::Value seq, uint32_t len, uint32_t packet_length, Instant now,
+                   ErrorQueue& queue) const;
+  // The peer acknowledged everything below `snd_una` (from `prior_snd_una`)
+  // at `now`; `skbs` is the send queue (of `mss` segments) before the ACK
+  // frees it: the ACK timestamp clones the skb holding the marked byte
+  // (tcp_ack_tstamp()).
+  void on_acked(seqnum::Value prior_snd_una, seqnum::Value snd_una, const SendSkbs& skbs,
+                uint32_t mss, Instant now, ErrorQueue& queue);
 
  private:
   // A marked byte with the record flags of the write that marked it.
@@ -51,7 +59,8 @@ class TxTimestamps {
     seqnum::Value byte;
     uint32_t flags;
   };
-  void report(const Marked& m, TxStampKind kind, Instant now, ErrorQueue& queue) const;
+  void report(const Marked& m, TxStampKind kind, Instant now, uint32_t length,
+              ErrorQueue& queue) const;
 
   uint32_t flags_ = 0;
   seqnum::Value key_base_;  // Linux sk_tskey for TCP

@@ -57,6 +57,18 @@ TEST(SendSkbs, AnAckFreesWholeSkbsAndAPartialOneKeepsItsOverhead) {
   EXPECT_EQ(skbs.count(), 0u);
 }
 
+TEST(SendSkbs, APartialAckTrimsOnlyAnSkbOfSeveralSegments) {
+  // Linux tcp_clean_rtx_queue(): tcp_tso_acked() trims a multi-segment skb
+  // to SND.UNA; a one-segment skb stays whole until it is acked.
+  SendSkbs skbs;
+  skbs.add(at(1), at(1001));
+  skbs.add(at(1001), at(3001));
+  EXPECT_EQ(skbs.bytes_of(at(500), at(501), 1000), 1000u);
+  EXPECT_EQ(skbs.bytes_of(at(2000), at(1501), 1000), 1500u);
+  EXPECT_EQ(skbs.bytes_of(at(2000), at(1001), 1000), 2000u);
+  EXPECT_EQ(skbs.bytes_of(at(3001), at(1), 1000), 0u);  // no skb holds it
+}
+
 TEST(SendSkbs, SequenceNumbersWrap) {
   SendSkbs skbs;
   skbs.add(at(0xffffff00), at(100));

@@ -80,23 +80,45 @@ TEST(TxTimestamps, TheLastByteOfAWriteIsStampedOnEachTransmissionAndOnItsAck) {
                         seqnum::Value(101)),
             0);
   t.on_write(seqnum::Value(301));  // bytes 101..300: byte 300 is marked, key 199
-  t.on_transmit(seqnum::Value(101), 100, Instant::from_nanos(5), q);  // not the marked byte
+  SendSkbs skbs;
+  skbs.add(seqnum::Value(101), seqnum::Value(201));
+  skbs.add(seqnum::Value(201), seqnum::Value(301));
+  t.on_transmit(seqnum::Value(101), 100, 152, Instant::from_nanos(5), q);  // not the marked byte
   EXPECT_TRUE(q.empty());
-  t.on_transmit(seqnum::Value(201), 100, Instant::from_nanos(7), q);
-  t.on_transmit(seqnum::Value(201), 100, Instant::from_nanos(9), q);  // a retransmission
-  t.on_acked(seqnum::Value(300), Instant::from_nanos(10), q);         // not yet covered
-  t.on_acked(seqnum::Value(301), Instant::from_nanos(11), q);
+  t.on_transmit(seqnum::Value(201), 100, 152, Instant::from_nanos(7), q);
+  t.on_transmit(seqnum::Value(201), 100, 152, Instant::from_nanos(9), q);  // a retransmission
+  t.on_acked(seqnum::Value(101), seqnum::Value(300), skbs, 50, Instant::from_nanos(10), q);
+  t.on_acked(seqnum::Value(300), seqnum::Value(301), skbs, 50, Instant::from_nanos(11), q);
   using O = ErrorQueueEntry::Origin;
-  const auto stamp = [](TxStampKind kind, int64_t at) {
+  const auto stamp = [](TxStampKind kind, int64_t at, uint32_t length) {
     return ErrorQueueEntry{O::kTimestamping, static_cast<uint32_t>(kind), 199,
-                           Instant::from_nanos(at)};
+                           Instant::from_nanos(at), length};
   };
-  EXPECT_EQ(q.pop(), stamp(TxStampKind::kSched, 7));
-  EXPECT_EQ(q.pop(), stamp(TxStampKind::kSnd, 7));
-  EXPECT_EQ(q.pop(), stamp(TxStampKind::kSched, 9));
-  EXPECT_EQ(q.pop(), stamp(TxStampKind::kSnd, 9));
-  EXPECT_EQ(q.pop(), stamp(TxStampKind::kAck, 11));
+  // SCHED and SND clone the whole packet; ACK the skb, whose head the
+  // partial ACK trimmed to one byte: it held two 50-byte segments.
+  EXPECT_EQ(q.pop(), stamp(TxStampKind::kSched, 7, 152));
+  EXPECT_EQ(q.pop(), stamp(TxStampKind::kSnd, 7, 152));
+  EXPECT_EQ(q.pop(), stamp(TxStampKind::kSched, 9, 152));
+  EXPECT_EQ(q.pop(), stamp(TxStampKind::kSnd, 9, 152));
+  EXPECT_EQ(q.pop(), stamp(TxStampKind::kAck, 11, 1));
   EXPECT_EQ(q.pop(), std::nullopt);
+}
+
+TEST(TxTimestamps, OptTsonlyStampsCarryNoBytes) {
+  // Linux __skb_tstamp_tx(): with OPT_TSONLY the error queue gets an empty skb.
+  using namespace timestamping;
+  TxTimestamps t;
+  ErrorQueue q;
+  ASSERT_EQ(
+      t.configure(kTxSoftware | kTxAck | kOptTsonly, true, seqnum::Value(1), seqnum::Value(1)), 0);
+  t.on_write(seqnum::Value(11));
+  SendSkbs skbs;
+  skbs.add(seqnum::Value(1), seqnum::Value(11));
+  t.on_transmit(seqnum::Value(1), 10, 62, Instant::from_nanos(1), q);
+  t.on_acked(seqnum::Value(1), seqnum::Value(11), skbs, 10, Instant::from_nanos(2), q);
+  ASSERT_EQ(q.size(), 2u);
+  EXPECT_EQ(q.pop()->length, 0u);
+  EXPECT_EQ(q.pop()->length, 0u);
 }
 
 TEST(TxTimestamps, WithoutOptIdTheKeyIsZeroAndWritesWithoutRecordFlagsAreNotMarked) {
@@ -105,10 +127,10 @@ TEST(TxTimestamps, WithoutOptIdTheKeyIsZeroAndWritesWithoutRecordFlagsAreNotMark
   ErrorQueue q;
   t.on_write(seqnum::Value(50));  // no flags yet
   ASSERT_EQ(t.configure(kTxSoftware, true, seqnum::Value(1), seqnum::Value(50)), 0);
-  t.on_transmit(seqnum::Value(1), 49, Instant::from_nanos(1), q);
+  t.on_transmit(seqnum::Value(1), 49, 101, Instant::from_nanos(1), q);
   EXPECT_TRUE(q.empty());
   t.on_write(seqnum::Value(60));
-  t.on_transmit(seqnum::Value(50), 10, Instant::from_nanos(2), q);
+  t.on_transmit(seqnum::Value(50), 10, 62, Instant::from_nanos(2), q);
   const auto e = q.pop();
   ASSERT_TRUE(e.has_value());
   EXPECT_EQ(e->info, static_cast<uint32_t>(TxStampKind::kSnd));
