@@ -59,6 +59,18 @@ Phase ConnectionOracle::phase_if_alive() const {
   return phase_ == Phase::kMaybeClosed ? phase_before_rst_ : phase_;
 }
 
+bool ConnectionOracle::rst_may_be_exact(const Arrival& a) {
+  // RFC 5961 3.2 / Linux tcp_reset_check(): RCV.NXT (anywhere between the
+  // stack's last ACK and what the peer offered in order), or RCV.NXT - 1
+  // once the peer's FIN is in. Linux tcp_validate_incoming() also takes the
+  // highest SACK block's right edge: the one the stack last sent, or, when
+  // its option was full, one it may have left out.
+  const uint32_t seq = a.segment.seq;
+  const bool in_window = !before(a.segment.end(), a.rcv_wup) && !after(seq, a.right_edge);
+  return between(seq, a.rcv_wup, a.rcv_nxt_max) || (a.peer_fin_seen && seq == a.rcv_wup - 1) ||
+         (a.sack_edge && seq == *a.sack_edge) || (a.sack_edge_unknown && in_window);
+}
+
 void ConnectionOracle::note_possible_reset() {
   // Linux tcp_reset(): in SYN-SENT the open is refused; a simultaneous
   // open's SYN-RECEIVED, a full socket, is reset (ECONNRESET).
@@ -317,6 +329,8 @@ std::optional<Violation> ConnectionOracle::judge_sent(const WireSegment& s, Inst
     learn_irs(*syn, s);
   }
   if (auto v = check_ack(s)) return v;
+  sack_edge_ = s.sack_edge;
+  sack_edge_unknown_ = s.sack_full;
   if (phase_ == Phase::kMaybeClosed) phase_ = phase_before_rst_;
   // A passive open is complete once the stack sends data or acknowledges
   // some: in SYN-RECEIVED it only ever ACKs the SYN (Linux tcp_check_req()
@@ -348,6 +362,8 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at,
   a.right_edge = right_edge_;
   a.rcv_nxt_max = irs_known_ ? accepted_.contiguous_end() : 0;
   a.peer_fin_seen = peer_fin_seen_;
+  a.sack_edge = sack_edge_;
+  a.sack_edge_unknown = sack_edge_unknown_;
   a.paws_old = ts_ok_ && s.ts_val && ts_recent_ && !s.has(flag::kRst) &&
                at - ts_recent_at_ < kPawsIdle && older_than_every_ts_recent(*s.ts_val);
   a.paws_maybe_old =
@@ -460,13 +476,7 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at,
       }
       break;
     case Phase::kSynchronized:
-      if (s.has(flag::kRst)) {
-        // RFC 5961 3.2 / Linux tcp_reset_check(): RCV.NXT (anywhere it may
-        // be), or RCV.NXT - 1 once the peer's FIN is in.
-        const bool may_be_exact =
-            between(s.seq, a.rcv_wup, a.rcv_nxt_max) || (a.peer_fin_seen && s.seq == a.rcv_wup - 1);
-        if (may_be_exact) note_possible_reset();
-      }
+      if (s.has(flag::kRst) && rst_may_be_exact(a)) note_possible_reset();
       break;
     case Phase::kUnknown:
       if (s.has(flag::kRst)) note_possible_reset();
@@ -550,15 +560,11 @@ std::optional<Violation> ConnectionOracle::judge_synchronized(
     return owed && (a.rate_limit_free || !rate_limitable(kind, reply));
   };
   if (s.has(flag::kRst)) {
-    // RFC 5961 3.2 / Linux tcp_reset_check(): RCV.NXT may be anywhere
-    // between the stack's last ACK and what the peer offered in order.
-    const bool may_be_exact =
-        between(s.seq, a.rcv_wup, a.rcv_nxt_max) || (a.peer_fin_seen && s.seq == a.rcv_wup - 1);
     // Linux tcp_sequence(): ends at or after RCV.WUP, starts by the edge.
     const bool in_window = !before(s.end(), a.rcv_wup) && !after(s.seq, a.right_edge);
-    const Placement placement = may_be_exact ? Placement::kExact
-                                : in_window  ? Placement::kInWindow
-                                             : Placement::kBeyondWindow;
+    const Placement placement = rst_may_be_exact(a) ? Placement::kExact
+                                : in_window         ? Placement::kInWindow
+                                                    : Placement::kBeyondWindow;
     const Reply want = owed_reply(SegmentKind::kRst, placement, a.peer_fin_seen);
     if (want == Reply::kChallengeAck && !acked && owes(SegmentKind::kRst, want)) {
       return violation(Rule::kInWindowRstNotChallenged,

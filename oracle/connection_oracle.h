@@ -54,6 +54,10 @@ struct Arrival {
   uint32_t right_edge = 0;     // the stack's last advertised right window edge
   uint32_t rcv_nxt_max = 0;    // the most RCV.NXT can be: what the peer offered in order
   bool peer_fin_seen = false;
+  // The right edge of the highest SACK block in the stack's last ACK, and
+  // whether it may hold a block that ACK left out.
+  std::optional<uint32_t> sack_edge;
+  bool sack_edge_unknown = false;
   bool paws_old = false;          // RFC 7323 5.3: older than the stack's TS.Recent
   bool paws_maybe_old = false;    // older than a TS.Recent the stack may hold
   bool rate_limit_free = true;    // no ACK of ours in the last tcp_invalid_ratelimit
@@ -144,6 +148,8 @@ class ConnectionOracle {
   // event it saw (RFC 6298 2, 5.5; Linux tcp_set_rto(), TCP_RTO_MAX).
   // `probes` more doublings: the probe timer backs off with it.
   netstack::Duration retransmission_bound(uint32_t probes = 0) const;
+  // Whether a RST arriving as `a` may be at a place that resets.
+  static bool rst_may_be_exact(const Arrival& a);
   void note_possible_reset();
   // The phase, were a RST that may have ended the connection not to have.
   Phase phase_if_alive() const;
@@ -221,6 +227,8 @@ class ConnectionOracle {
   bool peer_fin_seen_ = false;
   bool acked_ = false;  // the stack has sent an ACK in this incarnation
   uint32_t last_ack_ = 0;
+  std::optional<uint32_t> sack_edge_;  // as Arrival::sack_edge
+  bool sack_edge_unknown_ = false;
   uint32_t right_edge_ = 0;            // the last advertised (Linux's RCV.WUP + RCV.WND)
   uint32_t max_right_edge_ = 0;        // the widest ever advertised
   bool edge_from_syn_ = false;         // right_edge_ came from an unscaled SYN-ACK

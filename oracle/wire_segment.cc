@@ -8,6 +8,23 @@ namespace tcpfuzz::oracle {
 
 namespace {
 
+bool before(uint32_t a, uint32_t b) {
+  return static_cast<int32_t>(a - b) < 0;
+}
+
+void note_sack_edge(const netstack::header::TcpOptions& o, WireSegment* s) {
+  const auto blocks = o.sacks();
+  if (blocks.empty()) return;
+  // Four blocks fit beside no timestamp, three beside one (RFC 2018 3).
+  s->sack_full = blocks.size() >= (o.timestamps ? 3u : 4u);
+  const bool dsack = before(blocks[0].start, s->ack) ||
+                     (blocks.size() > 1 && !before(blocks[0].start, blocks[1].start) &&
+                      !before(blocks[1].end, blocks[0].end));
+  for (const auto& b : blocks.subspan(dsack ? 1 : 0)) {
+    if (!s->sack_edge || before(*s->sack_edge, b.end)) s->sack_edge = b.end;
+  }
+}
+
 std::optional<WireSegment> decode_tcp(std::span<const uint8_t> ip_packet,
                                       std::span<const uint8_t> bytes,
                                       const netstack::IpAddress& src,
@@ -34,6 +51,7 @@ std::optional<WireSegment> decode_tcp(std::span<const uint8_t> ip_packet,
     s.window_scale = o.window_scale;
     s.md5 = o.md5_signature.has_value();
     s.sack = o.sack_block_count > 0;
+    note_sack_edge(o, &s);
     if (o.timestamps) {
       s.ts_val = o.timestamps->value;
       s.ts_ecr = o.timestamps->echo_reply;

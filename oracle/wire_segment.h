@@ -29,6 +29,12 @@ struct WireSegment {
   // it before TCP sees it (Linux tcp_inbound_md5_hash()), except in TIME-WAIT.
   bool md5 = false;
   bool sack = false;  // carries SACK blocks (D-SACK included)
+  // The right edge of the highest SACK block that is no D-SACK (RFC 2883
+  // 4: a first block below the ACK or inside the second one is), and
+  // whether the option held as many blocks as fit (so the receiver may
+  // keep one it left out).
+  std::optional<uint32_t> sack_edge;
+  bool sack_full = false;
 
   bool has(uint8_t flag) const { return (flags & flag) != 0; }
   // RFC 9293 3.3: SYN and FIN each occupy one sequence number.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdlib>
 #include <sstream>
 #include <vector>
@@ -62,6 +63,34 @@ std::string sack_blocks_of(const std::string& options) {
   if (at == std::string::npos) return {};
   const size_t end = options.find(',', at);
   return options.substr(at + 5, end == std::string::npos ? std::string::npos : end - at - 5);
+}
+
+// Whether `ours` is `theirs` with a D-SACK block in front (RFC 2883 4: a
+// first block at or below the ACK, or inside the second block), as in
+// "1134:1179 879:1389" against "879:1389".
+bool extra_leading_dsack(std::string_view packet, const std::string& ours,
+                         const std::string& theirs) {
+  const size_t space = ours.find(' ');
+  const std::string rest = space == std::string::npos ? std::string() : ours.substr(space + 1);
+  if (rest != theirs) return false;
+  const auto block = [](std::string_view text) {
+    const size_t colon = text.find(':');
+    return std::make_pair(std::strtoul(std::string(text.substr(0, colon)).c_str(), nullptr, 10),
+                          std::strtoul(std::string(text.substr(colon + 1)).c_str(), nullptr, 10));
+  };
+  const auto [start, end] = block(ours.substr(0, space));
+  const size_t ack_at = packet.find(" ack ");
+  const unsigned long ack =
+      ack_at == std::string_view::npos
+          ? 0
+          : std::strtoul(std::string(packet.substr(ack_at + 5)).c_str(), nullptr, 10);
+  const auto seq_le = [](unsigned long a, unsigned long b) {
+    return static_cast<int32_t>(static_cast<uint32_t>(b - a)) >= 0;
+  };
+  if (ack_at != std::string_view::npos && seq_le(end, ack)) return true;
+  if (rest.empty()) return false;
+  const auto [second_start, second_end] = block(rest.substr(0, rest.find(' ')));
+  return seq_le(second_start, start) && seq_le(end, second_end);
 }
 
 // The payload length packetdrill prints in parentheses after the sequence
@@ -131,7 +160,13 @@ std::string refined(const Divergence& d) {
   if ((ours.find("TS val") == std::string::npos) != (theirs.find("TS val") == std::string::npos)) {
     return "ts";
   }
-  if (sack_blocks_of(ours) != sack_blocks_of(theirs)) return "sack";
+  const std::string our_blocks = sack_blocks_of(ours);
+  const std::string their_blocks = sack_blocks_of(theirs);
+  if (our_blocks != their_blocks) {
+    // Our D-SACK that Linux left out, the blocks otherwise the same.
+    if (extra_leading_dsack(d.ours, our_blocks, their_blocks)) return "dsack-omitted";
+    return "sack";
+  }
   return d.what;
 }
 

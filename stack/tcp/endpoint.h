@@ -335,6 +335,9 @@ class Endpoint final : public SegmentHandler {
   void sample_rtt_from_echo(const Segment& s);
   // The D-SACK block the next ACK carries: [seq, end) up to RCV.NXT.
   void set_dsack(seqnum::Value seq, seqnum::Value end);
+  // In-order data moved RCV.NXT over out-of-order data or a FIN queued
+  // before: what it passed is reported and a passed FIN dropped.
+  void report_out_of_order_passed();
   // `report_duplicate`: a full socket's tcp_send_dupack() (D-SACK, quickack);
   // request and TIME-WAIT socks only ACK.
   void send_dup_ack_rate_limited(const Segment& s, bool report_duplicate = false);
@@ -357,8 +360,10 @@ class Endpoint final : public SegmentHandler {
   // Linux tcp_sendmsg(): data is queued in MSS-sized buffers; a buffer that
   // fills once more than half the peer's largest window has been written
   // since the last push, and the last buffer of a write (without MSG_MORE),
-  // are marked for PSH (forced_push(), tcp_mark_push()).
-  void queue_write(std::span<const uint8_t> data, bool more, bool eor);
+  // are marked for PSH (forced_push(), tcp_mark_push()). Without
+  // `forced_pushes` only the end can be: an MSG_OOB write's buffers are
+  // not checked as they fill (tcp_sendmsg_locked() skips them).
+  void queue_write(std::span<const uint8_t> data, bool more, bool eor, bool forced_pushes = true);
 
   // ---- The send buffer (send_buffer.cc) ----
   // TCP_NOTSENT_LOWAT in force: the option, else net.ipv4.tcp_notsent_lowat.

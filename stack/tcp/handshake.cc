@@ -245,8 +245,9 @@ void Endpoint::handle_syn_rcvd(Segment& s) {
   if (s.has(kRst) && s.seq != rcv_nxt_) {
     // RFC 5961 3.2 as Linux 6.18's tcp_check_req() applies it (checked on
     // Linux): a RST inside the window but not at RCV.NXT draws a
-    // rate-limited ACK and leaves the request be.
-    send_dup_ack_rate_limited(s);
+    // rate-limited ACK and leaves the request be. Its limit spares no data
+    // (a RST with data arms it too), as a challenge ACK's.
+    send_challenge_ack();
     trace_in(s, Verdict::kChallengeAck);
     return;
   }

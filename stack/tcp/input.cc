@@ -204,7 +204,11 @@ bool Endpoint::rst_matches_after_fin(const Segment& s) const {
 
 void Endpoint::handle_rst(const Segment& s) {
   // RFC 5961 3.2: only an exact match resets; an in-window RST is challenged.
-  if (!(s.seq == rcv_nxt_) && !rst_matches_after_fin(s)) {
+  // Linux tcp_validate_incoming() also takes one at the highest SACK
+  // block's right edge, where RCV.NXT would be had the holes been filled.
+  const bool at_sack_edge =
+      sack_enabled_ && !sack_list_.empty() && s.seq == sack_list_.highest_end();
+  if (!(s.seq == rcv_nxt_) && !rst_matches_after_fin(s) && !at_sack_edge) {
     send_challenge_ack();
     trace_in(s, Verdict::kChallengeAck);
     return;
@@ -319,7 +323,9 @@ bool Endpoint::handle_ack(const Segment& s) {
   LossRecovery::AckEvent e;
   e.prior_fack = sent_.highest_sacked();
   if (s.options.timestamps) e.ts_echo = s.options.timestamps->echo_reply;
-  e.ece = ecn_echoed(s);
+  // Linux tcp_ack(): with nothing in flight an ACK leaves by "no_queue",
+  // before tcp_fastretrans_alert() could take its ECE for a congestion mark.
+  e.ece = ecn_echoed(s) && sent_.packets_out() > 0;
   if (sack_enabled_) recovery_.on_sack_blocks(s.options.sacks(), s.ack, snd_una_, snd_max_, e);
   if (s.ack.less_equal(snd_una_)) {
     // Duplicate ACK (RFC 5681 section 2 definition) while data is in flight;
@@ -504,6 +510,7 @@ void Endpoint::handle_data(Segment& s) {
       rcv_nxt_ = rcv_nxt_.add(seqnum::Size(len));
       rwin_.queued(len);
       receive_queue_.append(std::move(payload));
+      report_out_of_order_passed();
       rcv_nxt_ = reassembly_.drain(rcv_nxt_, ooo_fin_, [this](View v) {
         rwin_.queued(static_cast<uint32_t>(v.size()));
         receive_queue_.append(std::move(v));
@@ -588,6 +595,20 @@ void Endpoint::handle_data(Segment& s) {
   rwin_.set_ooo(static_cast<uint32_t>(reassembly_.bytes()),
                 static_cast<uint32_t>(reassembly_.segments()));
   schedule_immediate_ack();
+}
+
+void Endpoint::report_out_of_order_passed() {
+  // Linux tcp_ofo_queue(): the first queued skb that starts below the new
+  // RCV.NXT arrived twice; its part below RCV.NXT goes in a D-SACK block. A
+  // queued FIN that RCV.NXT passed is dropped with its skb.
+  std::optional<header::SackBlock> first = reassembly_.first();
+  if (ooo_fin_ && (!first || !seqnum::Value(first->start).less_than(ooo_fin_skb_))) {
+    first = header::SackBlock{ooo_fin_skb_.raw(), ooo_fin_->add(seqnum::Size(1)).raw()};
+  }
+  if (first && seqnum::Value(first->start).less_than(rcv_nxt_) && !dsack_) {
+    set_dsack(seqnum::Value(first->start), seqnum::Value(first->end));
+  }
+  if (ooo_fin_ && ooo_fin_->less_than(rcv_nxt_)) ooo_fin_.reset();
 }
 
 void Endpoint::take_fin() {

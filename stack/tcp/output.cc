@@ -145,7 +145,9 @@ size_t Endpoint::emit(uint8_t flags, seqnum::Value seq, seqnum::Value ack,
     if (ts_enabled_ && !(is_minisock() && ts_recent_ == 0)) {
       o.timestamps = header::Timestamps{ts_value(), ts_recent_};
     }
-    if (sack_enabled_ && (flags & kAck) != 0 && (!sack_list_.empty() || dsack_)) {
+    // Linux answers from a request or timewait sock without SACK blocks
+    // (tcp_v4_send_ack() has none to send).
+    if (sack_enabled_ && (flags & kAck) != 0 && (!sack_list_.empty() || dsack_) && !is_minisock()) {
       // With timestamps only three blocks fit in the 40 option bytes; a
       // D-SACK block goes first (RFC 2883 4), even when the list repeats
       // it (Linux tcp_options_write()).
@@ -280,8 +282,14 @@ bool Endpoint::send_one_segment(seqnum::Value seq, size_t len, bool retransmit) 
   const bool marked = std::ranges::any_of(
       push_marks_, [&](seqnum::Value m) { return seq.less_than(m) && m.less_equal(end); });
   if ((marked || probe_push_) && copied > 0) flags |= kPsh;
-  // Linux tcp_write_wakeup() sets PSH on the skb it sends: a resend keeps it.
-  if (probe_push_ && !marked && copied > 0) add_push_mark(end);
+  // Linux tcp_write_wakeup() sets PSH on the skb it sends: a resend keeps
+  // it, and so does the rest of an skb the window cut (tcp_fragment()
+  // gives the remainder the skb's flags).
+  if (probe_push_ && copied > 0) {
+    if (!marked) add_push_mark(end);
+    const seqnum::Value skb_end = send_skbs_.end_of(seq);
+    if (!retransmit && skb_end.greater_than(end)) add_push_mark(skb_end);
+  }
   bool with_fin = false;
   if (fin_queued_ && end == fin_seq()) {
     const uint32_t usable = snd_una_.add(seqnum::Size(snd_wnd_)).raw() - end.raw();
@@ -403,7 +411,7 @@ seqnum::Value Endpoint::grow_send_head(seqnum::Value end, uint32_t mss) {
   return grown;
 }
 
-void Endpoint::queue_write(std::span<const uint8_t> data, bool more, bool eor) {
+void Endpoint::queue_write(std::span<const uint8_t> data, bool more, bool eor, bool forced_pushes) {
   const seqnum::Value sent_up_to = snd_nxt_;
   seqnum::Value write_seq = snd_una_.add(seqnum::Size(static_cast<uint32_t>(send_queue_.size())));
   // The last buffer takes more data only while none of it has been sent and
@@ -413,7 +421,7 @@ void Endpoint::queue_write(std::span<const uint8_t> data, bool more, bool eor) {
     tail_buffer_ = 0;
   }
   auto forced_push = [&] {
-    return write_seq.greater_than(pushed_seq_.add(seqnum::Size(max_snd_wnd_ / 2)));
+    return forced_pushes && write_seq.greater_than(pushed_seq_.add(seqnum::Size(max_snd_wnd_ / 2)));
   };
   size_t left = data.size();
   while (left > 0) {

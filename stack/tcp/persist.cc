@@ -36,6 +36,9 @@ void Endpoint::on_persist_timer() {
     push_pending_ = probe_push_ = true;
     send_data();
     push_pending_ = probe_push_ = false;
+    // It sends outside tcp_write_xmit(), so new data in flight arms the
+    // RTO (tcp_event_new_data_sent()), never a tail loss probe.
+    if (loss_probe_armed_) arm_retransmit();
     after_event();
     return;
   }

@@ -35,6 +35,9 @@ class Reassembly {
   template <class Fn>
   seqnum::Value drain(seqnum::Value rcv_nxt, std::optional<seqnum::Value> stop, Fn&& fn);
 
+  // The lowest queued run [start, end) (nullopt: nothing is queued).
+  std::optional<header::SackBlock> first() const;
+
   size_t bytes() const { return bytes_; }
   size_t segments() const { return queue_.size(); }
   bool empty() const { return queue_.empty(); }

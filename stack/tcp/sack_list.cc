@@ -54,4 +54,12 @@ void SackList::remove_through(seqnum::Value rcv_nxt) {
   count_ = static_cast<size_t>(kept - blocks_.begin());
 }
 
+seqnum::Value SackList::highest_end() const {
+  seqnum::Value highest(blocks_[0].end);
+  for (const header::SackBlock& b : blocks().subspan(1)) {
+    if (seqnum::Value(b.end).greater_than(highest)) highest = seqnum::Value(b.end);
+  }
+  return highest;
+}
+
 }  // namespace netstack::tcp

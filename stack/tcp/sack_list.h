@@ -31,6 +31,8 @@ class SackList {
 
   std::span<const header::SackBlock> blocks() const { return std::span(blocks_).first(count_); }
   bool empty() const { return count_ == 0; }
+  // The right edge of the highest block (the list must not be empty).
+  seqnum::Value highest_end() const;
 
  private:
   // Linux tcp_sack_extend(): grows `b` by [seq, end) if they touch.

@@ -129,7 +129,9 @@ size_t Endpoint::queue_write_by_skbs(std::span<const uint8_t> data, SendFlags fl
       send_skbs_.extend_tail(end);
     }
     const bool last = copied + copy == data.size();
-    queue_write(data.subspan(copied, copy), flags.more || !last, flags.eor && last);
+    // Linux tcp_push() at the write's end may force a push, also for MSG_OOB.
+    queue_write(data.subspan(copied, copy), flags.more || !last, flags.eor && last,
+                /*forced_pushes=*/!flags.oob || last);
     copied += copy;
     if (!last && !flags.oob) {
       // Linux tcp_push_one(): a full skb at the head of the queue goes out

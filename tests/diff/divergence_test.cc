@@ -54,6 +54,24 @@ TEST(PacketdrillReport, NamesTheOptionThatDiffers) {
                    "0.2 . 1:1(0) ack 1 win 510 <nop,nop,TS val 5 ecr 0,nop,nop,sack 14:15 14:15>")
                 ->what,
             "sack");
+  // Our D-SACK in front of the same blocks (inside the next, or below the
+  // ACK); not another SACK block, nor one Linux sent and we did not.
+  EXPECT_EQ(report("0.2 . 1:1(0) ack 1 win 502 <nop,nop,sack 1134:1179 879:1389 5:7>",
+                   "0.2 . 1:1(0) ack 1 win 502 <nop,nop,sack 879:1389 5:7>")
+                ->what,
+            "dsack-omitted");
+  EXPECT_EQ(
+      report("0.2 . 1:1(0) ack 256 win 502 <nop,nop,sack 101:102>", "0.2 . 1:1(0) ack 256 win 502")
+          ->what,
+      "dsack-omitted");
+  EXPECT_EQ(report("0.2 . 1:1(0) ack 1 win 502 <nop,nop,sack 2000:2100 879:1389>",
+                   "0.2 . 1:1(0) ack 1 win 502 <nop,nop,sack 879:1389>")
+                ->what,
+            "sack");
+  EXPECT_EQ(
+      report("0.2 . 1:1(0) ack 256 win 502", "0.2 . 1:1(0) ack 256 win 502 <nop,nop,sack 101:102>")
+          ->what,
+      "sack");
   EXPECT_EQ(report("0.3 . 1:13(12) ack 1 win 510", "0.3 . 1:513(512) ack 1 win 510")->what,
             "payload");
   EXPECT_EQ(report("0.4 . 1:1(0) ack 1 win 510 <nop,wscale 7>",

@@ -35,6 +35,8 @@ struct Seg {
   std::optional<uint32_t> ts_val{};
   std::optional<uint32_t> ts_ecr{};
   bool sack = false;
+  std::optional<uint32_t> sack_edge{};  // SACK blocks up to here (no D-SACK)
+  bool sack_full = false;
 };
 
 class OracleTest : public ::testing::Test {
@@ -60,7 +62,9 @@ class OracleTest : public ::testing::Test {
     w.window_scale = s.wscale;
     w.ts_val = s.ts_val;
     w.ts_ecr = s.ts_ecr;
-    w.sack = s.sack;
+    w.sack = s.sack || s.sack_edge.has_value();
+    w.sack_edge = s.sack_edge;
+    w.sack_full = s.sack_full;
     return w;
   }
   // The peer's segment with its payload bytes, as the wire carries them.

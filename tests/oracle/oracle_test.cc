@@ -277,6 +277,33 @@ TEST_F(OracleTest, InWindowRstWithinTheRateLimit) {
   EXPECT_EQ(rule(), "none");
 }
 
+// Linux tcp_validate_incoming(): the highest SACK block's right edge resets too.
+TEST_F(OracleTest, RstAtTheHighestSackEdgeMayReset) {
+  establish();
+  peer(40, {.seq = 2001, .ack = 5101, .len = 1000});
+  stack(40, {.seq = 5101, .ack = 1001, .sack_edge = 3001});
+  peer(600, {.flags = flag::kRst, .seq = 3001});
+  call(610, "read", -ECONNRESET);
+  EXPECT_EQ(rule(), "none");
+}
+
+TEST_F(OracleTest, RstInsideASackBlockIsChallenged) {
+  establish();
+  peer(40, {.seq = 2001, .ack = 5101, .len = 1000});
+  stack(40, {.seq = 5101, .ack = 1001, .sack_edge = 3001});
+  peer(600, {.flags = flag::kRst, .seq = 3000});  // the boundary next to the edge
+  EXPECT_EQ(rule(), "oracle: in-window-rst-not-challenged");
+}
+
+TEST_F(OracleTest, AFullSackOptionMayHideTheHighestEdge) {
+  establish();
+  peer(40, {.seq = 2001, .ack = 5101, .len = 1000});
+  stack(40, {.seq = 5101, .ack = 1001, .sack_edge = 3001, .sack_full = true});
+  peer(600, {.flags = flag::kRst, .seq = 9001});
+  call(610, "read", -ECONNRESET);
+  EXPECT_EQ(rule(), "none");
+}
+
 TEST_F(OracleTest, ExactRstNeedsNoReply) {
   establish();
   peer(600, {.flags = flag::kRst, .seq = 1001});

@@ -49,6 +49,22 @@ TEST_F(Established, OutOfOrderDataIsQueuedAndAckedWithSackBlocks) {
   EXPECT_EQ(ep->info().readable_bytes, 300u);
 }
 
+// RFC 5961 3.2 as Linux extends it (tcp_validate_incoming()): a RST at the
+// highest SACK block's right edge resets; at a lower block's, as anywhere
+// else in the window, it is challenged.
+TEST_F(Established, ARstAtTheHighestSackEdgeResets) {
+  h.in(Seg{.flags = kAck, .seq = 3001, .ack = iss + 1, .payload = bytes(1000)});
+  h.out();
+  h.in(Seg{.flags = kAck, .seq = 1501, .ack = iss + 1, .payload = bytes(500)});
+  h.out();
+  h.in(Seg{.flags = kRst, .seq = 2001});
+  EXPECT_EQ(h.out().ack, 1001u);  // the challenge ACK
+  EXPECT_EQ(ep->state(), State::kEstablished);
+  h.in(Seg{.flags = kRst, .seq = 4001});
+  h.out_nothing();
+  EXPECT_EQ(ep->state(), State::kClosed);
+}
+
 // Found against Linux over a TUN device (an echo server losing inbound
 // packets): data segments carrying SACK blocks were a full MSS, so the
 // packet exceeded the MTU and the stack dropped it. As Linux
