@@ -332,7 +332,8 @@ class Endpoint final : public SegmentHandler {
   // An RTT sample for the estimator and recovery (RACK's minimum); one from
   // the segment's TSecr, if it has one to give.
   void add_rtt_sample(Duration rtt);
-  void sample_rtt_from_echo(const Segment& s);
+  // Whether the segment's TSecr gave a sample.
+  bool sample_rtt_from_echo(const Segment& s);
   // The D-SACK block the next ACK carries: [seq, end) up to RCV.NXT.
   void set_dsack(seqnum::Value seq, seqnum::Value end);
   // In-order data moved RCV.NXT over out-of-order data or a FIN queued

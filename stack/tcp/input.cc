@@ -236,16 +236,20 @@ void Endpoint::send_challenge_ack() {
 }
 
 void Endpoint::add_rtt_sample(Duration rtt) {
-  rtt_.add_sample(rtt);
+  rtt_.add_sample(rtt, snd_una_, snd_nxt_);
   recovery_.on_rtt_sample(rtt);
 }
 
-void Endpoint::sample_rtt_from_echo(const Segment& s) {
+bool Endpoint::sample_rtt_from_echo(const Segment& s) {
   // RFC 7323 4.1: the echoed timestamp times the segment it acknowledges
   // (Linux tcp_ack_update_rtt() falls back on it when Karn forbids a sample).
-  if (!ts_enabled_ || !s.options.timestamps || s.options.timestamps->echo_reply == 0) return;
+  if (!ts_enabled_ || !s.options.timestamps || s.options.timestamps->echo_reply == 0) {
+    return false;
+  }
   const uint32_t rtt_ms = ts_value() - s.options.timestamps->echo_reply;
-  if (rtt_ms < 120'000) add_rtt_sample(std::chrono::milliseconds(rtt_ms));
+  if (rtt_ms >= 120'000) return false;
+  add_rtt_sample(std::chrono::milliseconds(rtt_ms));
+  return true;
 }
 
 void Endpoint::set_dsack(seqnum::Value seq, seqnum::Value end) {
@@ -362,13 +366,16 @@ bool Endpoint::handle_ack(const Segment& s) {
   if (snd_nxt_.less_than(snd_una_)) snd_nxt_ = snd_una_;
   e.una_advanced = true;
   sent_.acknowledge(snd_una_, e.delivered);
+  bool sampled = true;
   if (rtt_probe_ && rtt_probe_->first.less_than(s.ack)) {
     add_rtt_sample(now() - rtt_probe_->second);
     rtt_probe_.reset();
   } else {
-    sample_rtt_from_echo(s);
+    sampled = sample_rtt_from_echo(s);
   }
-  rtt_.reset_backoff();
+  // RFC 6298 5.7 / Linux tcp_ack_update_rtt(): the backed-off RTO stays
+  // until an RTT sample is valid (Karn: none from retransmitted data).
+  if (sampled) rtt_.reset_backoff();
   consecutive_timeouts_ = 0;
   retrans_stamp_.reset();
   delivered_ += e.delivered.segments;

@@ -4,24 +4,47 @@
 
 namespace netstack::tcp {
 
-void RttEstimator::add_sample(Duration rtt) {
+void RttEstimator::add_sample(Duration rtt, seqnum::Value snd_una, seqnum::Value snd_nxt) {
   rtt = std::max(rtt, Duration(0));
   if (!has_sample_) {
+    // RFC 6298 (2.2): SRTT = R, and 4 * RTTVAR = 2R, so the RTO is 3R.
     srtt_ = rtt;
-    rttvar_ = rtt / 2;
+    mdev_ = 2 * rtt;
+    rto_var_ = std::max(mdev_, bounds_.min);
+    mdev_max_ = rto_var_;
+    rtt_seq_ = snd_nxt;
     has_sample_ = true;
     return;
   }
-  // alpha = 1/8, beta = 1/4.
-  const Duration delta = srtt_ > rtt ? srtt_ - rtt : rtt - srtt_;
-  rttvar_ = (3 * rttvar_ + delta) / 4;
-  srtt_ = (7 * srtt_ + rtt) / 8;
+  // RFC 6298 (2.3), alpha = 1/8, beta = 1/4, except that a sample below
+  // SRTT moves the deviation eight times more slowly (Linux: "like Eifel,
+  // it prevents growth of the RTO").
+  Duration error = rtt - srtt_;
+  srtt_ += error / 8;
+  if (error < Duration(0)) {
+    error = -error - mdev_ / 4;
+    if (error > Duration(0)) error /= 8;
+  } else {
+    error -= mdev_ / 4;
+  }
+  mdev_ += error;
+  if (mdev_ > mdev_max_) {
+    mdev_max_ = mdev_;
+    rto_var_ = std::max(rto_var_, mdev_max_);
+  }
+  // Once per window of data the RTO's deviation decays a quarter of the
+  // way towards the window's largest.
+  if (snd_una.greater_than(rtt_seq_)) {
+    if (mdev_max_ < rto_var_) rto_var_ -= (rto_var_ - mdev_max_) / 4;
+    rtt_seq_ = snd_nxt;
+    mdev_max_ = bounds_.min;
+  }
 }
 
 Duration RttEstimator::base_rto() const {
   if (!has_sample_) return bounds_.initial;
-  // Linux: RTO = SRTT + max(4 * RTTVAR, TCP_RTO_MIN), not RFC 6298's 1 s floor.
-  return std::min(srtt_ + std::max(4 * rttvar_, bounds_.min), bounds_.max);
+  // Linux __tcp_set_rto(): SRTT + rttvar, which holds at least TCP_RTO_MIN.
+  return std::min(srtt_ + rto_var_, bounds_.max);
 }
 
 Duration RttEstimator::rto() const {

@@ -125,7 +125,7 @@ TEST_F(DelayedAckTest, FiringInInteractiveModeLeavesItAndResetsAto) {
 TEST_F(DelayedAckTest, ScheduleBoundsAnInflatedAtoByTheRtt) {
   data();
   for (int i = 0; i < 3; ++i) ack_.on_timer_fired();  // ato 320 ms
-  rtt_.add_sample(milliseconds(100));
+  rtt_.add_sample(milliseconds(100), seqnum::Value(1), seqnum::Value(1));
   ASSERT_TRUE(ack_.schedule(clock_.now()));
   clock_.advance(milliseconds(100));
   EXPECT_EQ(fired_, 1) << "bounded by SRTT";

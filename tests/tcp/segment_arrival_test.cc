@@ -453,5 +453,28 @@ TEST(SegmentArrives, AnAckEchoingTheRetransmissionEndsTheBackoff) {
   EXPECT_EQ(ep.info().backoff, 0u);
 }
 
+// Karn: without timestamps an ACK of retransmitted data times nothing, so
+// the backed-off RTO stays for the next data (Linux: icsk_backoff is reset
+// only in tcp_ack_update_rtt() with a valid sample).
+TEST(SegmentArrives, AnAckOfARetransmissionWithoutTimestampsKeepsTheBackoff) {
+  PeerHarness h;
+  Endpoint& ep = h.establish_passive(1000, header::TcpOptions{.mss = 1460});
+  const uint32_t iss = h.our_iss;
+  ASSERT_EQ(ep.write(bytes(100)).value_or(0), 100u);
+  h.out();
+  h.advance(ep.info().rto);
+  EXPECT_EQ(h.out().seq, iss + 1);
+  ASSERT_EQ(ep.info().backoff, 1u);
+  h.advance(10ms);
+  h.in(Seg{.flags = kAck, .seq = 1001, .ack = iss + 101});
+  EXPECT_EQ(ep.info().backoff, 1u);
+  // Fresh data, acknowledged on time, gives a valid sample.
+  ASSERT_EQ(ep.write(bytes(100)).value_or(0), 100u);
+  h.out();
+  h.advance(10ms);
+  h.in(Seg{.flags = kAck, .seq = 1001, .ack = iss + 201});
+  EXPECT_EQ(ep.info().backoff, 0u);
+}
+
 }  // namespace
 }  // namespace netstack::tcp::testing
