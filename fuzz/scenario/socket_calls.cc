@@ -247,6 +247,9 @@ CallOutcome SocketCalls::close(int fd) {
   if (ep == nullptr) return CallOutcome::err(EBADF);
   ep->close();
   fds_.erase(fd);
+  // Linux eventpoll_release(): the last close of a file takes it out of
+  // every epoll set, so a new socket on the same number can be added again.
+  for (auto& [epfd, epoll] : epolls_) epoll.remove(fd);
   return CallOutcome::ok(0);
 }
 
