@@ -431,8 +431,14 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at,
     // unscaled window may understate the edge: there the edge may take data.
     const bool starts_inside = s.payload > 0 && !edge_from_syn_ ? before(s.seq, max_right_edge_)
                                                                 : !after(s.seq, max_right_edge_);
-    const bool takes = s.has(flag::kAck) && !s.has(flag::kSyn) && !after(s.ack, snd_max_) &&
-                       starts_inside && !a.paws_old;
+    // An orphaned FIN-WAIT-2 may be Linux's timewait sock already, which
+    // takes the FIN at RCV.NXT whatever it acknowledges
+    // (tcp_timewait_state_process() checks only that ACK is set).
+    const bool timewait_sock_may_take =
+        closing_.active() && closing_.orphaned && closing_.fin_ack_first_at.has_value();
+    const bool takes = s.has(flag::kAck) && !s.has(flag::kSyn) &&
+                       (!after(s.ack, snd_max_) || timewait_sock_may_take) && starts_inside &&
+                       !a.paws_old;
     if (takes && s.has(flag::kFin)) {
       const uint32_t fin = s.seq + s.payload;
       note_peer_fin(fin, !before(fin, accepted_.contiguous_end()), at);
@@ -682,6 +688,7 @@ std::optional<Violation> ConnectionOracle::on_call(std::string_view call, long r
   }
   if (result < 0 && result != -EAGAIN) errored_ = true;
   if (call == "close" || call == "abort" || call == "shutdown") user_closed_ = true;
+  if (call == "close") closing_.orphaned = true;
   if (call == "close" ||
       (call == "shutdown" && args.value != static_cast<int>(netstack::tcp::ShutdownHow::kRead))) {
     note_close_call();

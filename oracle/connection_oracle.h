@@ -262,6 +262,7 @@ class ConnectionOracle {
     bool closed_before_peer_fin = false;
     bool closed_after_peer_fin_acked = false;
     bool close_called = false;
+    bool orphaned = false;  // by close(): Linux's timewait sock may stand in for FIN-WAIT-2
     // FIN-WAIT-1, CLOSING or FIN-WAIT-2, then TIME-WAIT.
     bool active() const { return stack_fin_sent && closed_before_peer_fin; }
     // CLOSE-WAIT, then LAST-ACK.

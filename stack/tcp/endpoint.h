@@ -457,8 +457,12 @@ class Endpoint final : public SegmentHandler {
   // ---- Zero-window probes (persist.cc), RFC 9293 3.8.6.1 ----
   // Arms the probe timer unless it is armed.
   void arm_persist_timer();
-  // The peer's window opened: the probe episode ends.
-  void on_window_opened();
+  // An acceptable ACK found nothing in flight (Linux tcp_ack_probe()): a
+  // window that takes the unsent head ends the probing; one that does not
+  // puts the next probe a backed-off timeout away.
+  void on_ack_with_nothing_in_flight();
+  // When the next zero-window probe is due (backoff, TCP_USER_TIMEOUT).
+  Duration next_probe_in() const;
   void on_persist_timer();
 
   // ---- Linux's timewait sock: TIME-WAIT, orphaned FIN-WAIT-2 (time_wait.cc) ----

@@ -314,7 +314,6 @@ bool Endpoint::handle_ack(const Segment& s) {
   // with a larger (or zero) window.
   if (!old_ack && (s.ack.greater_than(snd_una_) || s.seq.greater_than(snd_wl1_) ||
                    (s.seq == snd_wl1_ && (window > snd_wnd_ || window == 0)))) {
-    const bool opened = snd_wnd_ == 0 && window > 0;
     snd_wnd_ = window;
     snd_wl1_ = s.seq;
     snd_wl2_ = s.ack;
@@ -322,8 +321,8 @@ bool Endpoint::handle_ack(const Segment& s) {
       max_snd_wnd_ = window;
       bound_mss_to_window();
     }
-    if (opened) on_window_opened();
   }
+  if (!old_ack && sent_.packets_out() == 0) on_ack_with_nothing_in_flight();
   LossRecovery::AckEvent e;
   e.prior_fack = sent_.highest_sacked();
   if (s.options.timestamps) e.ts_echo = s.options.timestamps->echo_reply;

@@ -17,11 +17,35 @@ void Endpoint::arm_persist_timer() {
   if (!persist_timer_.armed()) persist_timer_.arm_after(rtt_.rto());
 }
 
-void Endpoint::on_window_opened() {
-  persist_timer_.cancel();
-  probes_out_ = 0;
-  probes_started_.reset();
-  rtt_.reset_backoff();
+void Endpoint::on_ack_with_nothing_in_flight() {
+  const size_t sent = std::min<size_t>(snd_una_.size_to(snd_nxt_).bytes(), send_queue_.size());
+  seqnum::Value head_end;
+  if (send_queue_.size() > sent) {
+    head_end = send_skbs_.end_of(snd_nxt_);
+  } else if (fin_queued_ && !fin_sent_) {
+    head_end = fin_seq().add(seqnum::Size(1));
+  } else {
+    return;  // nothing waits to be sent
+  }
+  if (head_end.less_equal(snd_una_.add(seqnum::Size(snd_wnd_)))) {
+    persist_timer_.cancel();
+    probes_out_ = 0;
+    probes_started_.reset();
+    rtt_.end_probe_backoff();
+  } else {
+    persist_timer_.arm_after(next_probe_in());
+  }
+}
+
+Duration Endpoint::next_probe_in() const {
+  Duration next = rtt_.probe_timeout();
+  // Linux tcp_clamp_probe0_to_user_timeout(): the next probe comes no later
+  // than the user timeout's deadline.
+  if (user_timeout_ > Duration(0) && probes_started_) {
+    const Duration left = user_timeout_ - (now() - *probes_started_);
+    next = std::max(std::min(next, left), Duration(std::chrono::milliseconds(1)));
+  }
+  return next;
 }
 
 void Endpoint::on_persist_timer() {
@@ -38,6 +62,8 @@ void Endpoint::on_persist_timer() {
     push_pending_ = probe_push_ = false;
     // It sends outside tcp_write_xmit(), so new data in flight arms the
     // RTO (tcp_event_new_data_sent()), never a tail loss probe.
+    // Linux tcp_send_probe0(): with packets out the probing is over.
+    if (sent_.packets_out() > 0) rtt_.end_probe_backoff();
     if (loss_probe_armed_) arm_retransmit();
     after_event();
     return;
@@ -61,15 +87,8 @@ void Endpoint::on_persist_timer() {
     send_control(kAck, snd_una_, rcv_nxt_);
   }
   send_control(kAck, snd_una_.sub(seqnum::Size(1)), rcv_nxt_);
-  rtt_.backoff();
-  Duration next = rtt_.rto();
-  // Linux tcp_clamp_probe0_to_user_timeout(): the next probe comes no later
-  // than the user timeout's deadline.
-  if (user_timeout_ > Duration(0)) {
-    const Duration left = user_timeout_ - (now() - *probes_started_);
-    next = std::max(std::min(next, left), Duration(std::chrono::milliseconds(1)));
-  }
-  persist_timer_.arm_after(next);
+  rtt_.probe_backoff();
+  persist_timer_.arm_after(next_probe_in());
   after_event();
 }
 

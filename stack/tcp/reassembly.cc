@@ -74,7 +74,8 @@ std::optional<header::SackBlock> Reassembly::first() const {
   if (queue_.empty()) return std::nullopt;
   const auto& [offset, view] = *queue_.begin();
   const seqnum::Value start = base_.add(seqnum::Size(static_cast<uint32_t>(offset)));
-  return header::SackBlock{start.raw(), start.add(seqnum::Size(static_cast<uint32_t>(view.size()))).raw()};
+  return header::SackBlock{start.raw(),
+                           start.add(seqnum::Size(static_cast<uint32_t>(view.size()))).raw()};
 }
 
 }  // namespace netstack::tcp

@@ -47,10 +47,21 @@ Duration RttEstimator::base_rto() const {
   return std::min(srtt_ + rto_var_, bounds_.max);
 }
 
+namespace {
+
+Duration doubled(Duration d, unsigned times, Duration max) {
+  for (unsigned i = 0; i < times && d < max; ++i) d *= 2;
+  return std::min(d, max);
+}
+
+}  // namespace
+
 Duration RttEstimator::rto() const {
-  Duration r = base_rto();
-  for (unsigned i = 0; i < backoffs_ && r < bounds_.max; ++i) r *= 2;
-  return std::min(r, bounds_.max);
+  return doubled(base_rto(), rto_doublings_, bounds_.max);
+}
+
+Duration RttEstimator::probe_timeout() const {
+  return doubled(rto(), backoffs_, bounds_.max);
 }
 
 }  // namespace netstack::tcp

@@ -26,12 +26,29 @@ class RttEstimator {
   // SND.NXT of the window's start (Linux rtt_seq). Karn's rule (no
   // samples from retransmitted segments) is the caller's job.
   void add_sample(Duration rtt, seqnum::Value snd_una, seqnum::Value snd_nxt);
-  // RFC 6298 (5.5): the timer backs off by doubling, capped at max.
-  void backoff() { ++backoffs_; }
-  void reset_backoff() { backoffs_ = 0; }
+  // RFC 6298 (5.5): a retransmission timeout doubles the RTO, capped at
+  // max, and counts as a backoff (Linux icsk_rto and icsk_backoff).
+  void backoff() {
+    ++rto_doublings_;
+    ++backoffs_;
+  }
+  // A zero-window probe backs off the probe timer alone (Linux
+  // tcp_send_probe0() counts icsk_backoff, leaving icsk_rto be).
+  void probe_backoff() { ++backoffs_; }
+  // The probing ends (the window opened, or a probe sent data): Linux
+  // clears icsk_backoff and keeps icsk_rto.
+  void end_probe_backoff() { backoffs_ = 0; }
+  // A valid RTT sample: the RTO is computed afresh, no backoff left.
+  void reset_backoff() {
+    rto_doublings_ = 0;
+    backoffs_ = 0;
+  }
 
-  // The timeout to arm now, backoff included.
+  // The retransmission timeout to arm now, doublings included.
   Duration rto() const;
+  // The next zero-window probe's timeout: the RTO shifted by the backoff
+  // count (Linux tcp_probe0_when()).
+  Duration probe_timeout() const;
   // The timeout without backoff.
   Duration base_rto() const;
   bool has_sample() const { return has_sample_; }
@@ -49,6 +66,7 @@ class RttEstimator {
   Duration mdev_max_{0};  // the largest mdev in this window of data
   Duration rto_var_{0};   // Linux rttvar_us: what the RTO adds to SRTT
   seqnum::Value rtt_seq_;
+  unsigned rto_doublings_ = 0;
   unsigned backoffs_ = 0;
 };
 

@@ -57,6 +57,29 @@ TEST_F(ActiveCloseTest, ThroughClosingToo) {
   EXPECT_EQ(rule(), "oracle: time-wait-not-kept");
 }
 
+// Linux tcp_timewait_state_process(): an orphaned FIN-WAIT-2 is a timewait
+// sock, which takes the FIN at RCV.NXT whatever its ACK says.
+TEST_F(ActiveCloseTest, AnOrphanedFinWait2TakesAFinThatAcksUnsentData) {
+  establish();
+  call(40, "close", 0);
+  stack(40, {.flags = flag::kFin | flag::kAck, .seq = 5101, .ack = 1001});
+  peer(50, {.seq = 1001, .ack = 5102});
+  peer(100, {.flags = flag::kFin | flag::kAck, .seq = 1001, .ack = 9999});
+  stack(100, {.seq = 5102, .ack = 1002});
+  EXPECT_EQ(rule(), "none");
+}
+
+// After shutdown(SHUT_WR) the full socket stays: tcp_ack() drops the FIN.
+TEST_F(ActiveCloseTest, AFullFinWait2DropsAFinThatAcksUnsentData) {
+  establish();
+  call(40, "shutdown", 0, {.value = static_cast<int>(netstack::tcp::ShutdownHow::kWrite)});
+  stack(40, {.flags = flag::kFin | flag::kAck, .seq = 5101, .ack = 1001});
+  peer(50, {.seq = 1001, .ack = 5102});
+  peer(100, {.flags = flag::kFin | flag::kAck, .seq = 1001, .ack = 9999});
+  stack(100, {.seq = 5102, .ack = 1002});
+  EXPECT_EQ(rule(), "oracle: accepted-unacceptable-data");
+}
+
 TEST_F(ActiveCloseTest, BareAckAtRcvNxtInTimeWaitDrawsNothing) {
   enter_time_wait();
   peer(1000, {.seq = 1002, .ack = 5102});

@@ -71,5 +71,23 @@ TEST(RttEstimator, BackoffDoublesUpToTheCeiling) {
   EXPECT_EQ(r.rto(), milliseconds(300));
 }
 
+TEST(RttEstimator, ProbesBackOffTheProbeTimerFromTheDoubledRto) {
+  // Linux: a timeout doubles icsk_rto; a zero-window probe only counts
+  // icsk_backoff, and tcp_probe0_when() shifts icsk_rto by it.
+  RttEstimator r;
+  r.add_sample(milliseconds(100), at(1), at(1001));
+  r.backoff();  // a retransmission timeout
+  EXPECT_EQ(r.rto(), milliseconds(600));
+  EXPECT_EQ(r.probe_timeout(), milliseconds(1200));  // backoff 1 from the timeout
+  r.end_probe_backoff();                             // the window opened: icsk_rto stays doubled
+  EXPECT_EQ(r.rto(), milliseconds(600));
+  EXPECT_EQ(r.probe_timeout(), milliseconds(600));
+  r.probe_backoff();
+  r.probe_backoff();
+  EXPECT_EQ(r.rto(), milliseconds(600));
+  EXPECT_EQ(r.probe_timeout(), milliseconds(2400));
+  EXPECT_EQ(r.backoffs(), 2u);
+}
+
 }  // namespace
 }  // namespace netstack::tcp
