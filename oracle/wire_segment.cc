@@ -1,5 +1,6 @@
 #include "oracle/wire_segment.h"
 
+#include "oracle/connection_internal.h"
 #include "stack/header/icmp.h"
 #include "stack/header/ip.h"
 #include "stack/header/tcp_options.h"
@@ -8,9 +9,7 @@ namespace tcpfuzz::oracle {
 
 namespace {
 
-bool before(uint32_t a, uint32_t b) {
-  return static_cast<int32_t>(a - b) < 0;
-}
+using internal::before;
 
 void note_sack_edge(const netstack::header::TcpOptions& o, WireSegment* s) {
   const auto blocks = o.sacks();
