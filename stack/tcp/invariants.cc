@@ -90,9 +90,11 @@ std::optional<std::string> check_invariants(const Endpoint& ep) {
   } else {
     ep.checked_rcv_nxt_.reset();
   }
-  // A write starts an skb only below SO_SNDBUF, and fills it to at most
-  // the GSO limit.
-  if (ep.send_queue_.size() > size_t{ep.max_sndbuf_} + SendSkbs::kMaxBytes) {
+  // A write starts an skb only below SO_SNDBUF and fills an unsent skb to
+  // at most the GSO limit. Sent bytes are not bounded by it: as Linux
+  // tcp_sendmsg_locked() tops up a tail skb that was partly sent, the queue
+  // may outgrow SO_SNDBUF by what is in flight.
+  if (ep.notsent_bytes() > size_t{ep.max_sndbuf_} + SendSkbs::kMaxBytes) {
     return fail("send queue beyond SO_SNDBUF");
   }
   const seqnum::Value write_end =

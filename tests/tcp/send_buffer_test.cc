@@ -93,6 +93,29 @@ TEST_F(SendBuffer, AWriteFillsTheSkbItStartsBelowTheLimit) {
   EXPECT_EQ(ep->poll() & poll_event::kOut, 0u);
 }
 
+TEST_F(SendBuffer, AWriteTopsUpAPartlySentTailPastTheLimit) {
+  // Linux tcp_sendmsg_locked() checks the limit only for a new skb: an
+  // unsent tail below the size goal takes more, however full the buffer.
+  // The first write fills one skb and stops at the limit; the ACK of what
+  // it sent lets the congestion window send more of that skb, and a write
+  // as long as that refills the tail while a new skb is still refused.
+  ASSERT_EQ(ep->set_option(SockOpt::kSndBuf, 1000), 0);
+  ASSERT_TRUE(ep->write(std::vector<uint8_t>(65536)).has_value());
+  ASSERT_EQ(ep->write(std::vector<uint8_t>(1)).error(), EAGAIN);
+  h.advance(Duration(0));
+  uint32_t acked = iss + 1;
+  while (h.pending_out() > 0) {
+    const Seg s = h.out();
+    acked = std::max<uint32_t>(acked, s.seq + static_cast<uint32_t>(s.payload.size()));
+  }
+  h.in(Seg{.flags = kAck, .seq = 1001, .ack = acked});
+  size_t sent = 0;
+  while (h.pending_out() > 0) sent += h.out().payload.size();
+  ASSERT_GT(sent, 0u);
+  EXPECT_EQ(ep->write(std::vector<uint8_t>(sent)).value(), sent);
+  EXPECT_EQ(ep->write(std::vector<uint8_t>(1)).error(), EAGAIN);
+}
+
 TEST_F(SendBuffer, TheHandshakeSizesTheBufferForTenSegmentsAndCubic) {
   // Linux tcp_sndbuf_expand() for MSS 1460: (1460 + 320 + 320) rounded up
   // to 4096, plus 256 for the sk_buff; three windows of ten for CUBIC.
