@@ -100,13 +100,32 @@ void ConnectionOracle::note_peer_fin(uint32_t seq, bool ahead, Instant at) {
   if (ahead && (!earliest_fin_ || seq - isn < *earliest_fin_ - isn)) earliest_fin_ = seq;
   const auto end = peer_fins_.begin() + static_cast<std::ptrdiff_t>(peer_fin_count_);
   if (std::find(peer_fins_.begin(), end, seq) != end) return;
-  for (size_t i = peer_fins_.size() - 1; i > 0; --i) {
-    peer_fins_[i] = peer_fins_[i - 1];
-    peer_fins_at_[i] = peer_fins_at_[i - 1];
+  if (peer_fin_count_ < peer_fins_.size()) {
+    peer_fins_[peer_fin_count_] = seq;
+    peer_fins_at_[peer_fin_count_] = at;
+    ++peer_fin_count_;
+    return;
   }
-  peer_fins_[0] = seq;
-  peer_fins_at_[0] = at;
-  if (peer_fin_count_ < peer_fins_.size()) ++peer_fin_count_;
+  // Full (a fuzzed peer sends FINs everywhere): the place of the FIN least
+  // likely to end the stream goes, or the new one is not kept.
+  size_t weakest = 0;
+  for (size_t i = 1; i < peer_fin_count_; ++i) {
+    if (fin_likelihood(peer_fins_[i]) < fin_likelihood(peer_fins_[weakest])) weakest = i;
+  }
+  if (fin_likelihood(seq) <= fin_likelihood(peer_fins_[weakest])) return;
+  peer_fins_[weakest] = seq;
+  peer_fins_at_[weakest] = at;
+}
+
+uint64_t ConnectionOracle::fin_likelihood(uint32_t fin) const {
+  // Where the stack's end of stream may be: never before the bytes read,
+  // hardly where the peer also sent data (in-order data passing a queued
+  // FIN drops it, Linux tcp_ofo_queue()), else the lowest FIN first (the
+  // stack takes the first FIN that comes in order, and ignores the rest).
+  const uint64_t before_fin = fin - accepted_.isn() - 1;
+  if (before_fin < bytes_read_) return 0;
+  if (stream_.offered(static_cast<uint32_t>(before_fin))) return 1;
+  return (uint64_t{1} << 33) - before_fin;
 }
 
 void ConnectionOracle::learn_irs(const PeerSyn& syn, const WireSegment& ours) {

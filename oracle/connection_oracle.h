@@ -158,6 +158,9 @@ class ConnectionOracle {
   // The peer's FIN at sequence number `seq` may have been taken; `ahead`
   // when its place was not taken yet.
   void note_peer_fin(uint32_t seq, bool ahead, netstack::Instant at);
+  // How likely the peer's FIN at `fin` is the end of the stream the stack
+  // reads: higher is likelier (note_peer_fin() keeps the likeliest).
+  uint64_t fin_likelihood(uint32_t fin) const;
   void learn_irs(const PeerSyn& syn, const WireSegment& ours);
   std::optional<Violation> check_ack(const WireSegment& s);
   std::optional<Violation> check_data(const WireSegment& s);
@@ -217,7 +220,7 @@ class ConnectionOracle {
   SequenceCoverage accepted_;  // segments the stack could accept
   SequenceCoverage offered_;   // every segment the peer sent
   // Where the peer's FINs sat (a fuzzed peer sends several): each a
-  // possible end of its stream. The newest first, each place once.
+  // possible end of its stream, each place once.
   std::array<uint32_t, 8> peer_fins_{};
   std::array<netstack::Instant, 8> peer_fins_at_{};  // when each first arrived
   // The lowest FIN whose place was not yet taken when it came: the likeliest
