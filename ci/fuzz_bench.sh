@@ -3,11 +3,15 @@
 # targets, built here with the same compilers, each fuzzed for SECONDS on a
 # fresh copy of its seeds, one at a time, and printed as one table.
 #
-#   ci/fuzz_bench.sh [SECONDS] [--only lwip|tcpfuzz]
+#   ci/fuzz_bench.sh [SECONDS] [--only lwip|tcpfuzz|oracle]
 #
 # SECONDS         default 60; every fuzzer runs that long, single process
 # --only lwip     only lwIP's harness (fetches and builds lwIP, no CMake)
 # --only tcpfuzz  only tcpfuzz's targets (no download)
+# --only oracle   what the reference oracle costs: each stateful target
+#                 (scenario, segment, pair) under libFuzzer without and
+#                 with ASan+UBSan, fuzzed from its seeds, then the corpus
+#                 it grew replayed with the oracle on and off (no lwIP)
 #
 # Why: the engineering guide anchors our fuzzing throughput to lwIP's:
 # "lwIP's own fuzz harness, built here: one frame per input 395k exec/s
@@ -81,7 +85,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     -h | --help) usage ;;
     --only)
-      [[ $# -ge 2 && "$2" =~ ^(lwip|tcpfuzz)$ ]] || die "--only needs lwip or tcpfuzz"
+      [[ $# -ge 2 && "$2" =~ ^(lwip|tcpfuzz|oracle)$ ]] || die "--only needs lwip, tcpfuzz or oracle"
       ONLY=$2
       shift 2
       ;;
@@ -316,6 +320,15 @@ build_lwip() {
 
 # ---- tcpfuzz: the presets ----
 
+# The targets that run a conversation, and so the oracle.
+STATEFUL_TARGETS=(scenario_fuzzer segment_fuzzer pair_fuzzer)
+
+build_oracle_targets() {
+  banner "tcpfuzz: presets libfuzzer-nosan, libfuzzer"
+  configure_and_build libfuzzer-nosan "${STATEFUL_TARGETS[@]}"
+  configure_and_build libfuzzer "${STATEFUL_TARGETS[@]}"
+}
+
 build_tcpfuzz() {
   banner "tcpfuzz: presets libfuzzer-nosan, libfuzzer, afl-nosan, afl"
   configure_and_build libfuzzer-nosan header_fuzzer scenario_fuzzer
@@ -468,10 +481,80 @@ measure() {
     "$wall" "$RUN_EXECS" "$RUN_EPS" "${note:--}")")
 }
 
+# replay_pass BIN CORPUS ORACLE FLAG...: one pass of libFuzzer over CORPUS
+# (-runs=0: each input run once through the engine, new units into a
+# scratch folder, CORPUS untouched) with TCPFUZZ_ORACLE=ORACLE. Prints
+# "EXECS MICROSECONDS".
+replay_pass() {
+  local bin=$1 corpus=$2 oracle=$3
+  shift 3
+  local scratch log start execs
+  scratch=$(mktemp -d "$RUN_DIR/replay.XXXX")
+  log=$scratch.log
+  start=$(now_us)
+  TCPFUZZ_ORACLE=$oracle "$bin" -runs=0 -print_final_stats=1 "$@" "$scratch" "$corpus" \
+    >"$log" 2>&1 || die "replaying ${corpus#"$TCPFUZZ_ROOT"/} failed (log: ${log#"$TCPFUZZ_ROOT"/})"
+  execs=$(final_stat "$log" number_of_executed_units)
+  echo "$execs $(($(now_us) - start))"
+  rm -rf "$scratch"
+}
+
+# measure_oracle_cost: what the reference oracle costs each stateful target
+# under each libFuzzer preset. Fuzzing runs with and without it would not
+# compare: each grows its own corpus, and exec/s follows what the corpus
+# holds more than the oracle. So the target first fuzzes SECONDS from its
+# seeds with the oracle on (its default; the row's exec/s), then the corpus
+# it grew goes through the engine again, pass after pass, oracle on and off
+# in turn (ORACLE_PASSES each); the best pass of each gives the cost.
+ORACLE_PASSES=3
+measure_oracle_cost() {
+  local target preset sans flags=() corpus pass on off best_on best_off execs us rate
+  for target in "${STATEFUL_TARGETS[@]}"; do
+    mapfile -t flags < <(our_libfuzzer_flags "$target")
+    for preset in libfuzzer-nosan libfuzzer; do
+      sans=none
+      [[ "$preset" == libfuzzer ]] && sans=ASan+UBSan
+      local bin="$TCPFUZZ_ROOT/build/$preset/fuzz/$target"
+      measure "$target-$preset" tcpfuzz "$target" libFuzzer "$sans" "fuzzing, oracle on" \
+        "$bin" "$TCPFUZZ_ROOT/corpus/$target" "${flags[@]}"
+      corpus="$RUN_DIR/$target-$preset/corpus"
+      best_on=0
+      best_off=0
+      for ((pass = 1; pass <= ORACLE_PASSES; pass++)); do
+        for on in 1 0; do
+          read -r execs us < <(replay_pass "$bin" "$corpus" "$on" "${flags[@]}")
+          rate=$((execs * 1000000 / (us > 0 ? us : 1)))
+          if [[ $on -eq 1 ]]; then
+            ((rate > best_on)) && best_on=$rate
+          else
+            ((rate > best_off)) && best_off=$rate
+          fi
+        done
+      done
+      echo "  replay of its $(find "$corpus" -type f | wc -l) inputs, best of $ORACLE_PASSES:" \
+        "$best_on exec/s with the oracle, $best_off without"
+      for off in 0 1; do
+        local note="replay, oracle on" eps=$best_on
+        if [[ $off -eq 1 ]]; then
+          eps=$best_off
+          note="replay, oracle off; the oracle costs $(awk -v a="$best_on" -v b="$best_off" \
+            'BEGIN { if (b > 0) printf "%.0f %%", 100 * (1 - a / b); else printf "?" }')"
+        fi
+        ROWS+=("$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' tcpfuzz "$target" libFuzzer "$sans" \
+          - "$execs" "$eps" "$note")")
+      done
+    done
+  done
+}
+
 run_measurements() {
   mkdir -p "$ANCHOR_DIR/runs"
   RUN_DIR=$(mktemp -d "$ANCHOR_DIR/runs/$(date +%Y%m%d-%H%M%S).XXXX")
   banner "fuzz: ${DURATION}s each, one at a time (${RUN_DIR#"$TCPFUZZ_ROOT"/})"
+  if [[ "$ONLY" == oracle ]]; then
+    measure_oracle_cost
+    return
+  fi
   local lw=$LWIP_BIN_DIR ours=$TCPFUZZ_ROOT/build seeds=$TCPFUZZ_ROOT/corpus
   local one="fuzz.c, one frame" multi="fuzz.c, multi frame"
   local header_flags=() scenario_flags=()
@@ -536,10 +619,10 @@ print_table() {
   echo "one process, one core, one run at a time; AFL++ = afl-fuzz on a persistent-mode"
   echo "  build (libAFLDriver.a), no CmpLog, dictionary or custom mutator; libFuzzer without"
   echo "  dictionaries"
-  if [[ "$ONLY" != lwip ]]; then
+  if [[ -z "$ONLY" || "$ONLY" == tcpfuzz ]]; then
     echo "tcpfuzz AFL++ rows: preset afl-nosan (lwIP's like) and preset afl (ASan+UBSan)"
   fi
-  if [[ "$ONLY" != tcpfuzz ]]; then
+  if [[ -z "$ONLY" || "$ONLY" == lwip ]]; then
     echo "lwIP: $LWIP_VERSION test/fuzz/fuzz.c (one frame = default build, multi frame ="
     echo "  -DLWIP_FUZZ_MULTI_PACKET; it feeds the frames back to back and runs no timers),"
     echo "  set up once per process, its state carried from input to input"
@@ -568,8 +651,15 @@ main() {
   machine
   banner "bootstrap"
   run_bootstrap
-  if [[ "$ONLY" != tcpfuzz ]]; then build_lwip; fi
-  if [[ "$ONLY" != lwip ]]; then build_tcpfuzz; fi
+  case "$ONLY" in
+    lwip) build_lwip ;;
+    tcpfuzz) build_tcpfuzz ;;
+    oracle) build_oracle_targets ;;
+    *)
+      build_lwip
+      build_tcpfuzz
+      ;;
+  esac
   run_measurements
   print_table
   echo "wall time $(fmt_duration $(($(now_s) - start)))"
