@@ -798,6 +798,22 @@ TEST_F(OracleTest, EndOfFileAtTheFirstFinDespiteWhatFollows) {
   EXPECT_EQ(rule(), "none");
 }
 
+// A FIN that in-order data passes is dropped (Linux tcp_ofo_queue()); the
+// FIN the stack takes may then be the first of many places a fuzzed peer
+// puts FINs at, and the oracle must not forget it among the newer ones.
+TEST_F(OracleTest, EndOfFileAtATakenFinAmongManyNewerOnes) {
+  establish();
+  peer(40, {.flags = flag::kFin | flag::kAck, .seq = 1002, .ack = 5101});
+  peer(41, {.seq = 1001, .ack = 5101, .len = 2});
+  stack(41, {.seq = 5101, .ack = 1003, .window = 502});
+  for (uint32_t i = 0; i < 10; ++i) {
+    peer(45, {.flags = flag::kFin | flag::kAck, .seq = 1003 + i, .ack = 5101});
+  }
+  call(50, "read", 2);
+  call(50, "read", 0);
+  EXPECT_EQ(rule(), "none");
+}
+
 // A FIN on a place already taken (here the SYN's) is an old duplicate
 // (Linux tcp_data_queue()): the stream goes on past it.
 TEST_F(OracleTest, OldFinDoesNotEndTheStream) {
