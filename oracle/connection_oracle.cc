@@ -455,11 +455,16 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at,
     // (tcp_timewait_state_process() checks only that ACK is set).
     const bool timewait_sock_may_take =
         closing_.active() && closing_.orphaned && closing_.fin_ack_first_at.has_value();
-    const bool takes = s.has(flag::kAck) && !s.has(flag::kSyn) &&
+    // It resets only a SYN at or past RCV.NXT: a SYN below it whose FIN
+    // lands just past it is a FIN it takes.
+    const bool syn_taken_as_fin = timewait_sock_may_take && s.has(flag::kSyn) &&
+                                  s.has(flag::kFin) && before(s.seq, accepted_.contiguous_end()) &&
+                                  s.end() == accepted_.contiguous_end() + 1;
+    const bool takes = s.has(flag::kAck) && (!s.has(flag::kSyn) || syn_taken_as_fin) &&
                        (!after(s.ack, snd_max_) || timewait_sock_may_take) && starts_inside &&
                        !a.paws_old;
     if (takes && s.has(flag::kFin)) {
-      const uint32_t fin = s.seq + s.payload;
+      const uint32_t fin = s.end() - 1;
       note_peer_fin(fin, !before(fin, accepted_.contiguous_end()), at);
     }
     if (takes) accepted_.add(s.seq, s.logical_length());

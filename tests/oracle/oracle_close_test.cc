@@ -69,6 +69,29 @@ TEST_F(ActiveCloseTest, AnOrphanedFinWait2TakesAFinThatAcksUnsentData) {
   EXPECT_EQ(rule(), "none");
 }
 
+// It resets only a SYN at or past RCV.NXT: a SYN one below it whose FIN
+// lands at RCV.NXT is a FIN it takes (close/orphan-fin-wait-2-syn-fin-below-rcv-nxt.pkt).
+TEST_F(ActiveCloseTest, AnOrphanedFinWait2TakesTheFinOfASynBelowRcvNxt) {
+  establish();
+  call(40, "close", 0);
+  stack(40, {.flags = flag::kFin | flag::kAck, .seq = 5101, .ack = 1001});
+  peer(50, {.seq = 1001, .ack = 5102});
+  peer(100, {.flags = flag::kSyn | flag::kFin | flag::kAck, .seq = 1000, .ack = 5102});
+  stack(100, {.seq = 5102, .ack = 1002});
+  EXPECT_EQ(rule(), "none");
+}
+
+// A full socket's SYN check drops such a segment (and challenges it).
+TEST_F(ActiveCloseTest, AFullFinWait2DoesNotTakeTheFinOfASyn) {
+  establish();
+  call(40, "shutdown", 0, {.value = static_cast<int>(netstack::tcp::ShutdownHow::kWrite)});
+  stack(40, {.flags = flag::kFin | flag::kAck, .seq = 5101, .ack = 1001});
+  peer(50, {.seq = 1001, .ack = 5102});
+  peer(100, {.flags = flag::kSyn | flag::kFin | flag::kAck, .seq = 1000, .ack = 5102});
+  stack(100, {.seq = 5102, .ack = 1002});
+  EXPECT_EQ(rule(), "oracle: accepted-unacceptable-data");
+}
+
 // After shutdown(SHUT_WR) the full socket stays: tcp_ack() drops the FIN.
 TEST_F(ActiveCloseTest, AFullFinWait2DropsAFinThatAcksUnsentData) {
   establish();
