@@ -23,6 +23,18 @@ class ActiveCloseTest : public OracleTest {
     peer(50, {.flags = flag::kFin | flag::kAck, .seq = 1001, .ack = 5102});
     stack(50, {.seq = 5102, .ack = 1002});
   }
+  // FIN-WAIT-2 at 50 ms, RCV.NXT 1001: after close() an orphan (Linux: a
+  // timewait sock), after shutdown(SHUT_WR) the full socket.
+  void enter_fin_wait_2(bool orphan) {
+    establish();
+    if (orphan) {
+      call(40, "close", 0);
+    } else {
+      call(40, "shutdown", 0, {.value = static_cast<int>(netstack::tcp::ShutdownHow::kWrite)});
+    }
+    stack(40, {.flags = flag::kFin | flag::kAck, .seq = 5101, .ack = 1001});
+    peer(50, {.seq = 1001, .ack = 5102});
+  }
 };
 
 TEST_F(ActiveCloseTest, RetransmittedFinInTimeWaitAckedPasses) {
@@ -60,10 +72,7 @@ TEST_F(ActiveCloseTest, ThroughClosingToo) {
 // Linux tcp_timewait_state_process(): an orphaned FIN-WAIT-2 is a timewait
 // sock, which takes the FIN at RCV.NXT whatever its ACK says.
 TEST_F(ActiveCloseTest, AnOrphanedFinWait2TakesAFinThatAcksUnsentData) {
-  establish();
-  call(40, "close", 0);
-  stack(40, {.flags = flag::kFin | flag::kAck, .seq = 5101, .ack = 1001});
-  peer(50, {.seq = 1001, .ack = 5102});
+  enter_fin_wait_2(/*orphan=*/true);
   peer(100, {.flags = flag::kFin | flag::kAck, .seq = 1001, .ack = 9999});
   stack(100, {.seq = 5102, .ack = 1002});
   EXPECT_EQ(rule(), "none");
@@ -72,10 +81,7 @@ TEST_F(ActiveCloseTest, AnOrphanedFinWait2TakesAFinThatAcksUnsentData) {
 // It resets only a SYN at or past RCV.NXT: a SYN one below it whose FIN
 // lands at RCV.NXT is a FIN it takes (close/orphan-fin-wait-2-syn-fin-below-rcv-nxt.pkt).
 TEST_F(ActiveCloseTest, AnOrphanedFinWait2TakesTheFinOfASynBelowRcvNxt) {
-  establish();
-  call(40, "close", 0);
-  stack(40, {.flags = flag::kFin | flag::kAck, .seq = 5101, .ack = 1001});
-  peer(50, {.seq = 1001, .ack = 5102});
+  enter_fin_wait_2(/*orphan=*/true);
   peer(100, {.flags = flag::kSyn | flag::kFin | flag::kAck, .seq = 1000, .ack = 5102});
   stack(100, {.seq = 5102, .ack = 1002});
   EXPECT_EQ(rule(), "none");
@@ -83,10 +89,7 @@ TEST_F(ActiveCloseTest, AnOrphanedFinWait2TakesTheFinOfASynBelowRcvNxt) {
 
 // A full socket's SYN check drops such a segment (and challenges it).
 TEST_F(ActiveCloseTest, AFullFinWait2DoesNotTakeTheFinOfASyn) {
-  establish();
-  call(40, "shutdown", 0, {.value = static_cast<int>(netstack::tcp::ShutdownHow::kWrite)});
-  stack(40, {.flags = flag::kFin | flag::kAck, .seq = 5101, .ack = 1001});
-  peer(50, {.seq = 1001, .ack = 5102});
+  enter_fin_wait_2(/*orphan=*/false);
   peer(100, {.flags = flag::kSyn | flag::kFin | flag::kAck, .seq = 1000, .ack = 5102});
   stack(100, {.seq = 5102, .ack = 1002});
   EXPECT_EQ(rule(), "oracle: accepted-unacceptable-data");
@@ -94,10 +97,7 @@ TEST_F(ActiveCloseTest, AFullFinWait2DoesNotTakeTheFinOfASyn) {
 
 // After shutdown(SHUT_WR) the full socket stays: tcp_ack() drops the FIN.
 TEST_F(ActiveCloseTest, AFullFinWait2DropsAFinThatAcksUnsentData) {
-  establish();
-  call(40, "shutdown", 0, {.value = static_cast<int>(netstack::tcp::ShutdownHow::kWrite)});
-  stack(40, {.flags = flag::kFin | flag::kAck, .seq = 5101, .ack = 1001});
-  peer(50, {.seq = 1001, .ack = 5102});
+  enter_fin_wait_2(/*orphan=*/false);
   peer(100, {.flags = flag::kFin | flag::kAck, .seq = 1001, .ack = 9999});
   stack(100, {.seq = 5102, .ack = 1002});
   EXPECT_EQ(rule(), "oracle: accepted-unacceptable-data");
