@@ -78,6 +78,20 @@ TEST_F(ActiveCloseTest, AnOrphanedFinWait2TakesAFinThatAcksUnsentData) {
   EXPECT_EQ(rule(), "none");
 }
 
+// A FIN of the peer's that came out of order and was never acknowledged
+// leaves the close active (close/orphan-fin-wait-2-after-out-of-order-fin.pkt).
+TEST_F(ActiveCloseTest, AnOrphanedFinWait2AfterAnOutOfOrderFinTakesTheFin) {
+  establish();
+  peer(30, {.flags = flag::kFin | flag::kAck, .seq = 1002, .ack = 5101});
+  stack(30, {.seq = 5101, .ack = 1001});
+  call(40, "close", 0);
+  stack(40, {.flags = flag::kFin | flag::kAck, .seq = 5101, .ack = 1001});
+  peer(50, {.seq = 1001, .ack = 5102});
+  peer(100, {.flags = flag::kFin | flag::kAck, .seq = 1001, .ack = 9999});
+  stack(100, {.seq = 5102, .ack = 1002});
+  EXPECT_EQ(rule(), "none");
+}
+
 // It resets only a SYN at or past RCV.NXT: a SYN one below it whose FIN
 // lands at RCV.NXT is a FIN it takes (close/orphan-fin-wait-2-syn-fin-below-rcv-nxt.pkt).
 TEST_F(ActiveCloseTest, AnOrphanedFinWait2TakesTheFinOfASynBelowRcvNxt) {
