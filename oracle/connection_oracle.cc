@@ -452,12 +452,9 @@ Arrival ConnectionOracle::on_arrival(const WireSegment& s, Instant at,
                                                                 : !after(s.seq, max_right_edge_);
     // An orphaned FIN-WAIT-2 may be Linux's timewait sock already, which
     // takes the FIN at RCV.NXT whatever it acknowledges
-    // (tcp_timewait_state_process() checks only that ACK is set). The close
-    // was active if the stack's FIN left before it acknowledged any FIN of
-    // the peer's, even if one had come out of order.
-    const bool fin_wait = closing_.active() || (closing_.stack_fin_sent && !closing_.peer_fin);
+    // (tcp_timewait_state_process() checks only that ACK is set).
     const bool timewait_sock_may_take =
-        fin_wait && closing_.orphaned && closing_.fin_ack_first_at.has_value();
+        closing_.fin_wait() && closing_.orphaned && closing_.fin_ack_first_at.has_value();
     // It resets only a SYN at or past RCV.NXT: a SYN below it whose FIN
     // lands just past it is a FIN it takes.
     const bool syn_taken_as_fin = timewait_sock_may_take && s.has(flag::kSyn) &&

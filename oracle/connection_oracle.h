@@ -270,6 +270,9 @@ class ConnectionOracle {
     bool active() const { return stack_fin_sent && closed_before_peer_fin; }
     // CLOSE-WAIT, then LAST-ACK.
     bool passive() const { return stack_fin_sent && closed_after_peer_fin_acked; }
+    // FIN-WAIT-1 or -2 as after active(), also when a FIN of the peer's had
+    // come out of order: the stack's FIN left before it acknowledged one.
+    bool fin_wait() const { return active() || (stack_fin_sent && !peer_fin); }
     // The peer's FIN the stack acknowledged (RCV.NXT is one past it since),
     // when it first arrived and when the stack acknowledged it.
     std::optional<uint32_t> peer_fin;

@@ -18,9 +18,8 @@ void Endpoint::arm_persist_timer() {
 }
 
 void Endpoint::on_ack_with_nothing_in_flight() {
-  const size_t sent = std::min<size_t>(snd_una_.size_to(snd_nxt_).bytes(), send_queue_.size());
   seqnum::Value head_end;
-  if (send_queue_.size() > sent) {
+  if (notsent_bytes() > 0) {
     head_end = send_skbs_.end_of(snd_nxt_);
   } else if (fin_queued_ && !fin_sent_) {
     head_end = fin_seq().add(seqnum::Size(1));
