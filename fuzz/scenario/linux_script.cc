@@ -48,11 +48,46 @@ void for_each_stated_timestamp(Scenario& s, const Fn& fn) {
   }
 }
 
+// The host's default congestion control may not be ours (a distribution
+// may default to BBR, and a network namespace cannot choose an algorithm
+// the host has not allowed), so every socket picks the stack's by
+// setsockopt, which root may always do (Linux tcp_set_congestion_control()).
+// Accepted sockets inherit it from their listener.
+void choose_congestion_control(Scenario& s, std::string_view algorithm) {
+  auto is_choice = [&](const Event& e) {
+    const auto* call = std::get_if<SyscallSpec>(&e.action);
+    return call != nullptr && call->name == "setsockopt" && call->args.size() > 2 &&
+           call->args[2].kind == Expr::Kind::kSymbol && call->args[2].text == "TCP_CONGESTION";
+  };
+  for (size_t i = 0; i < s.events.size(); ++i) {
+    const auto* call = std::get_if<SyscallSpec>(&s.events[i].action);
+    if (call == nullptr || call->name != "socket" || call->result.kind != Expr::Kind::kInteger ||
+        call->result.integer < 0) {
+      continue;
+    }
+    if (i + 1 < s.events.size() && is_choice(s.events[i + 1])) continue;
+    Event choice;
+    choice.time = s.events[i].time;
+    choice.time.end_us.reset();
+    choice.line = s.events[i].line;
+    SyscallSpec set;
+    set.name = "setsockopt";
+    set.args = {Expr::number(call->result.integer), Expr::symbol("SOL_TCP"),
+                Expr::symbol("TCP_CONGESTION"),
+                Expr::of(Expr::Kind::kString, 0, std::string(algorithm), {}),
+                Expr::number(static_cast<int64_t>(algorithm.size()))};
+    set.result = Expr::number(0);
+    choice.action = std::move(set);
+    s.events.insert(s.events.begin() + static_cast<std::ptrdiff_t>(i) + 1, std::move(choice));
+  }
+}
+
 }  // namespace
 
 std::string write_linux_script(Scenario recorded, std::string_view comment,
                                const netstack::tcp::Config& config) {
   const std::string profile = sysctl_command(config);
+  choose_congestion_control(recorded, netstack::tcp::algorithm_name(config.congestion_control));
   const auto* first =
       recorded.events.empty() ? nullptr : std::get_if<CommandSpec>(&recorded.events.front().action);
   const bool add_commands = first == nullptr || first->command != profile;

@@ -261,6 +261,9 @@ CallOutcome ScriptSyscalls::sockopt(Line& line) {
   const std::string& name = line.sc.name;
   const auto level = line.arg(1);
   const auto option_name = line.arg(2);
+  if (level == linux_constant("SOL_TCP") && option_name == linux_constant("TCP_CONGESTION")) {
+    return congestion_control(line);
+  }
   const std::optional<tcp::SockOpt> option =
       level && option_name ? socket_option(*level, *option_name) : std::nullopt;
   if (!option) return line.unsupported(name + " option " + (a.size() > 2 ? a[2].text : "?"));
@@ -288,6 +291,21 @@ CallOutcome ScriptSyscalls::sockopt(Line& line) {
       line.failed("getsockopt: expected value " + (want ? std::to_string(*want) : "?") +
                   " but got " + std::to_string(*r));
     }
+  }
+  return CallOutcome::ok(0);
+}
+
+CallOutcome ScriptSyscalls::congestion_control(Line& line) {
+  const auto& a = line.args();
+  if (a.size() < 5 || a[3].kind != Expr::Kind::kString) {
+    return line.unsupported(line.sc.name + " TCP_CONGESTION value form");
+  }
+  if (line.sc.name == "setsockopt") return calls_.set_congestion_control(line.fd, a[3].text);
+  auto name = calls_.congestion_control(line.fd);
+  if (!name) return CallOutcome::err(name.error());
+  if (*name != a[3].text) {
+    line.failed("getsockopt: expected \"" + a[3].text + "\" but got \"" + std::string(*name) +
+                "\"");
   }
   return CallOutcome::ok(0);
 }

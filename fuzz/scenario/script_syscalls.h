@@ -51,7 +51,8 @@ class ScriptSyscalls {
   CallOutcome shutdown(Line& line);
   CallOutcome close(Line& line);
   CallOutcome fcntl(Line& line);
-  CallOutcome sockopt(Line& line);  // setsockopt, getsockopt
+  CallOutcome sockopt(Line& line);             // setsockopt, getsockopt
+  CallOutcome congestion_control(Line& line);  // TCP_CONGESTION, by name
   CallOutcome poll(Line& line);
   CallOutcome ioctl(Line& line);
   CallOutcome recvmsg(Line& line);

@@ -274,6 +274,20 @@ Expected<int, tcp::Errno> SocketCalls::get_option(int fd, tcp::SockOpt option) {
   return ep->get_option(option);
 }
 
+CallOutcome SocketCalls::set_congestion_control(int fd, std::string_view name) {
+  tcp::Endpoint* ep = endpoint(fd);
+  if (ep == nullptr) return CallOutcome::err(EBADF);
+  const auto algorithm = tcp::parse_algorithm(name);
+  if (!algorithm) return CallOutcome::err(ENOENT);
+  return outcome(ep->set_congestion_control(*algorithm));
+}
+
+Expected<std::string_view, tcp::Errno> SocketCalls::congestion_control(int fd) {
+  tcp::Endpoint* ep = endpoint(fd);
+  if (ep == nullptr) return Unexpected{tcp::Errno{EBADF}};
+  return tcp::algorithm_name(ep->congestion_control());
+}
+
 Expected<size_t, tcp::Errno> SocketCalls::unread_bytes(int fd) {
   tcp::Endpoint* ep = endpoint(fd);
   if (ep == nullptr) return Unexpected{tcp::Errno{EBADF}};

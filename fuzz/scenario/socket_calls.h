@@ -115,6 +115,10 @@ class SocketCalls {
   void set_nonblocking(int fd, bool nonblocking);
   CallOutcome set_option(int fd, netstack::tcp::SockOpt option, int value);
   netstack::Expected<int, netstack::tcp::Errno> get_option(int fd, netstack::tcp::SockOpt option);
+  // TCP_CONGESTION by name; ENOENT for an algorithm the stack lacks (Linux
+  // tcp_set_congestion_control()).
+  CallOutcome set_congestion_control(int fd, std::string_view name);
+  netstack::Expected<std::string_view, netstack::tcp::Errno> congestion_control(int fd);
   // poll()'s revents for one descriptor, before masking with events.
   uint32_t poll(int fd);
 

@@ -92,6 +92,8 @@ bool apply_sysctl(std::string_view assignment, netstack::tcp::Config& c) {
     c.max_reordering = static_cast<uint32_t>(std::max<uint64_t>(v[0], 1));
   else if (name == "tcp_slow_start_after_idle")
     c.slow_start_after_idle = v[0] != 0;
+  else if (name == "tcp_frto")
+    c.frto = v[0] != 0;  // Linux 3.10+: any non-zero value is the SACK-enhanced F-RTO
   else if (name == "tcp_fastopen")
     c.fastopen = static_cast<uint32_t>(v[0]);
   else if (name == "tcp_fastopen_blackhole_timeout_sec")
@@ -174,7 +176,7 @@ std::string sysctl_command(const netstack::tcp::Config& c) {
     << " net.ipv4.tcp_keepalive_probes=" << c.keepalive_probes << " net.ipv4.tcp_rmem=\"4096 "
     << c.rmem_default << " " << c.rmem_max << "\" net.ipv4.tcp_wmem=\"4096 " << c.wmem_default
     << " " << c.wmem_max << "\" net.ipv4.tcp_ecn=" << c.ecn
-    << " net.ipv4.tcp_fastopen=" << c.fastopen;
+    << " net.ipv4.tcp_fastopen=" << c.fastopen << " net.ipv4.tcp_frto=" << int(c.frto);
   if (c.notsent_lowat != UINT32_MAX) o << " net.ipv4.tcp_notsent_lowat=" << c.notsent_lowat;
   return o.str();
 }

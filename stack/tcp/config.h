@@ -51,6 +51,7 @@ struct Config {
   uint32_t reordering = 3;            // net.ipv4.tcp_reordering (the duplicate threshold)
   uint32_t max_reordering = 300;      // net.ipv4.tcp_max_reordering
   bool slow_start_after_idle = true;  // net.ipv4.tcp_slow_start_after_idle
+  bool frto = true;                   // net.ipv4.tcp_frto (Linux's default 2: F-RTO with SACK)
   CongestionAlgorithm congestion_control =
       CongestionAlgorithm::kCubic;  // net.ipv4.tcp_congestion_control
   // net.ipv4.tcp_ecn: 0 off, 1 ask on active opens and accept, 2 (Linux's

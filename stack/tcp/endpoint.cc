@@ -62,7 +62,8 @@ LossRecovery::Sender Endpoint::sender_view() const {
                               .snd_mss = snd_mss_,
                               .srtt = rtt_.srtt(),
                               .sack = sack_enabled_,
-                              .timestamps = ts_enabled_};
+                              .timestamps = ts_enabled_,
+                              .new_data_ready = new_data_ready()};
 }
 
 ListenQueue* Endpoint::listener_queue() const {

@@ -358,6 +358,11 @@ class Endpoint final : public SegmentHandler {
   // Retransmits what is marked lost as the windows allow; false when
   // nothing more can go.
   bool retransmit_lost();
+  // New data as the windows allow; true when the congestion window stopped it.
+  bool send_new_data();
+  // Linux tcp_process_loss()'s test for F-RTO: unsent data, and the peer's
+  // window ends beyond SND.NXT.
+  bool new_data_ready() const;
   // Linux tcp_sendmsg(): data is queued in MSS-sized buffers; a buffer that
   // fills once more than half the peer's largest window has been written
   // since the last push, and the last buffer of a write (without MSG_MORE),

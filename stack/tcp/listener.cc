@@ -187,6 +187,7 @@ Endpoint* Endpoint::new_child(const Segment& syn, seqnum::Value iss) {
   child.max_sndbuf_ = max_sndbuf_;
   child.sndbuf_locked_ = sndbuf_locked_;
   child.reassembly_.set_max_bytes(rcvbuf_);
+  child.recovery_.set_algorithm(recovery_.algorithm());  // TCP_CONGESTION too
   child.iss_ = iss;
   child.snd_una_ = child.snd_nxt_ = child.snd_max_ = iss;
   child.irs_ = syn.seq;

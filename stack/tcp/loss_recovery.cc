@@ -188,6 +188,11 @@ void LossRecovery::enter_cwr(const Sender& s) {
 }
 
 void LossRecovery::on_rto(const Sender& s, uint32_t consecutive_timeouts) {
+  const bool new_episode = ca_state_ != CaState::kRecovery && ca_state_ != CaState::kLoss;
+  // Linux tcp_timeout_mark_lost(): a SACKed first segment after a timeout
+  // means the peer reneged on its SACKs; they are forgotten.
+  if (!sent_.empty() && sent_.entries().front().sacked) sent_.clear_sacks();
+  sent_.mark_timed_out(s.now, rack_.rtt());
   // Linux tcp_enter_loss(): a new episode unless this one is a timeout
   // repeating within the same loss state.
   if (ca_state_ == CaState::kOpen || ca_state_ == CaState::kDisorder ||
@@ -196,17 +201,23 @@ void LossRecovery::on_rto(const Sender& s, uint32_t consecutive_timeouts) {
     begin_reduction(s.snd_una);
   }
   cc_->on_timeout();
-  // Linux tcp_timeout_mark_lost(): a SACKed first segment after a timeout
-  // means the peer reneged on its SACKs; they are forgotten.
-  if (!sent_.empty() && sent_.entries().front().sacked) sent_.clear_sacks();
-  sent_.mark_all_lost();
   cw_.cwnd = sent_.in_flight() + 1;
   cw_.cwnd_cnt = 0;
+  // A timeout after a duplicate threshold's worth of SACKs says reordering
+  // was overestimated (Linux tcp_enter_loss()).
+  if ((ca_state_ == CaState::kOpen || ca_state_ == CaState::kDisorder) &&
+      sent_.sacked_out() >= config_.reordering) {
+    reordering_ = std::min(reordering_, config_.reordering);
+  }
   dup_acks_ = 0;
   high_seq_ = s.snd_nxt;
   ca_state_ = CaState::kLoss;
   cwr_request_ = true;  // Linux tcp_enter_loss() queues CWR too
   reorder_timer_.cancel();
+  // RFC 5682 3.1 step 1 / 3.2: F-RTO watches this timeout unless it
+  // interrupts a recovery, or repeats on the same SND.UNA.
+  frto_ = config_.frto && (new_episode || consecutive_timeouts > 0);
+  send_new_first_ = false;
 }
 
 void LossRecovery::end_recovery() {
@@ -274,11 +285,13 @@ void LossRecovery::on_ack(const Sender& s, const AckEvent& e) {
   // Without SACK, duplicate ACKs stand in for SACKed segments (Linux
   // tcp_add_reno_sack()).
   if (!s.sack && e.duplicate) ++dup_acks_;
-  if (undo_armed_ && undo_retrans_ == 0) {
-    // Linux tcp_try_undo_dsack() / tcp_try_undo_loss(): every retransmission
-    // of the episode came back as a duplicate, during it or after.
+  if (ca_state_ == CaState::kLoss) {
+    process_loss(s, e);
+  } else if (undo_armed_ && undo_retrans_ == 0) {
+    // Linux tcp_try_undo_dsack(): every retransmission of the episode came
+    // back as a duplicate, during it or after.
     undo_cwnd_reduction();
-  } else if (in_recovery_or_loss(ca_state_) && !s.snd_una.less_than(high_seq_)) {
+  } else if (ca_state_ == CaState::kRecovery && !s.snd_una.less_than(high_seq_)) {
     // Everything outstanding when the episode began is acknowledged.
     if (!try_undo(s, e)) end_recovery();
   } else if (ca_state_ == CaState::kCwr && s.snd_una.greater_than(high_seq_)) {
@@ -316,15 +329,51 @@ void LossRecovery::on_ack(const Sender& s, const AckEvent& e) {
   }
 }
 
+void LossRecovery::process_loss(const Sender& s, const AckEvent& e) {
+  const bool recovered = !s.snd_una.less_than(high_seq_);
+  // Linux tcp_try_undo_loss(): any ACK that moves SND.UNA may prove the
+  // timeout spurious (RFC 3522's echo, or every retransmission D-SACKed),
+  // not only the one that ends the episode.
+  if (e.una_advanced && try_undo(s, e)) return;
+  if (frto_) {
+    // RFC 5682 3.1 step 3.b, SACK-enhanced: data never retransmitted and
+    // sent before the timeout got through, so it was spurious.
+    const auto& original = e.delivered.original_end;
+    if (original && original->less_equal(high_seq_)) {
+      undo_cwnd_reduction();
+      return;
+    }
+    if (s.snd_nxt.greater_than(high_seq_)) {
+      // Step 3.a: new data went out, yet the peer SACKs or repeats its
+      // ACK: the loss was real.
+      if (e.delivered.sacked > 0 || e.duplicate) frto_ = false;
+    } else if (e.una_advanced && !recovered) {
+      // Step 2.b: the retransmission was acknowledged; new data goes next
+      // (when there is any the window admits) and the ACK it draws decides.
+      high_seq_ = s.snd_nxt;
+      if (s.new_data_ready) {
+        send_new_first_ = true;
+        return;
+      }
+      frto_ = false;
+    }
+  }
+  // Step 2.a, and the first part of step 3.a: the episode is over.
+  if (recovered && !try_undo(s, e)) end_recovery();
+}
+
 bool LossRecovery::on_reorder_timeout(const Sender& s) {
   // Linux tcp_rack_reo_timeout(): what the window was waiting for is lost now.
   uint32_t newly_lost = 0;
   rack_detect_loss(s, newly_lost);
   if (newly_lost == 0) return false;
-  // Linux 6.18 enters recovery here without reducing the window yet (the
-  // next ACK starts PRR): every hole the timer found goes at once,
-  // checked with corpus/scripts/recovery/rack-reordering-window.pkt.
-  if (ca_state_ != CaState::kRecovery && ca_state_ != CaState::kLoss) enter_recovery(s);
+  // Linux enters recovery (from the Loss state too) and, for an algorithm
+  // without its own cong_control (CUBIC, Reno), starts PRR as if one
+  // segment had been delivered: recovery/rack-reordering-window.pkt.
+  if (ca_state_ != CaState::kRecovery) {
+    enter_recovery(s);
+    reduce_cwnd(1, newly_lost, /*una_advanced=*/false);
+  }
   return true;
 }
 
@@ -348,6 +397,7 @@ void LossRecovery::restart_after_idle(Instant now, Duration rto) {
 
 void LossRecovery::on_non_congestion_loss(seqnum::Value snd_nxt) {
   if (ca_state_ == CaState::kLoss) return;
+  frto_ = false;
   high_seq_ = snd_nxt;
   cw_.ssthresh = current_ssthresh();
   undo_armed_ = false;

@@ -47,8 +47,9 @@ class LossRecovery {
     seqnum::Value snd_max;
     uint32_t snd_mss = 0;
     Duration srtt{0};
-    bool sack = false;        // SACK was negotiated
-    bool timestamps = false;  // timestamps were negotiated
+    bool sack = false;            // SACK was negotiated
+    bool timestamps = false;      // timestamps were negotiated
+    bool new_data_ready = false;  // unsent data the peer's window admits
   };
 
   // What one ACK told the sender, gathered before the window changes.
@@ -83,6 +84,13 @@ class LossRecovery {
   // and the window restarts from one segment. `consecutive_timeouts` counts
   // the RTOs before this one without an ACK of new data.
   void on_rto(const Sender& s, uint32_t consecutive_timeouts);
+  // F-RTO (RFC 5682 3.1, SACK-enhanced; Linux tcp_process_loss()): once the
+  // first retransmission of a timeout is acknowledged, new data goes before
+  // the other retransmissions, to see whether the originals still arrive.
+  // True once, for the send that follows such an ACK; the owner reports
+  // when it could send no new data after all.
+  bool take_send_new_first() { return std::exchange(send_new_first_, false); }
+  void on_no_new_data_sent() { frto_ = false; }
   // Linux tcp_rack_reo_timeout(): true when segments are newly lost (the
   // owner sends them).
   bool on_reorder_timeout(const Sender& s);
@@ -148,6 +156,8 @@ class LossRecovery {
   void enter_cwr(const Sender& s);
   void end_recovery();
   bool try_undo(const Sender& s, const AckEvent& e);
+  // Linux tcp_process_loss(): an ACK in the Loss state.
+  void process_loss(const Sender& s, const AckEvent& e);
   void undo_cwnd_reduction();
   // RFC 6937 proportional rate reduction (Linux tcp_cwnd_reduction()).
   void reduce_cwnd(uint32_t newly_delivered, uint32_t newly_lost, bool una_advanced);
@@ -177,6 +187,8 @@ class LossRecovery {
   uint32_t reordering_;                 // net.ipv4.tcp_reordering, grown by observed reordering
   bool reordering_seen_ = false;
   uint32_t dup_acks_ = 0;  // without SACK, they stand in for SACKed segments
+  bool frto_ = false;      // this timeout may still prove spurious (F-RTO)
+  bool send_new_first_ = false;
   std::optional<Duration> min_rtt_;
   Instant last_data_sent_at_;
   bool cwnd_limited_ = false;  // the window limited sending in the last sample

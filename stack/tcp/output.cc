@@ -462,9 +462,26 @@ void Endpoint::send_data() {
   }
 }
 
+bool Endpoint::new_data_ready() const {
+  const size_t sent = std::min<size_t>(snd_una_.size_to(snd_nxt_).bytes(), send_queue_.size());
+  return send_queue_.size() > sent && snd_una_.add(seqnum::Size(snd_wnd_)).greater_than(snd_nxt_);
+}
+
 bool Endpoint::transmit() {
+  // F-RTO step 2.b (Linux tcp_xmit_recovery() REXMIT_NEW): new data before
+  // the retransmissions; if none could go, they go as usual.
+  if (recovery_.take_send_new_first()) {
+    const seqnum::Value before = snd_max_;
+    const bool cwnd_limited = send_new_data();
+    if (snd_max_.greater_than(before)) return cwnd_limited;
+    recovery_.on_no_new_data_sent();
+  }
   // RFC 6675 NextSeg() rule 1: what is lost goes before new data.
   if (!retransmit_lost()) return !recovery_.can_send();
+  return send_new_data();
+}
+
+bool Endpoint::send_new_data() {
   seqnum::Value skb_end = snd_nxt_;
   while (true) {
     const uint32_t in_flight = snd_una_.size_to(snd_nxt_).bytes();

@@ -5,8 +5,14 @@
 namespace netstack::tcp {
 
 void Rack::on_delivered(const Delivery& d, Instant now, Duration min_rtt) {
+  // Linux tcp_rack_advance(): a retransmission acknowledged faster than the
+  // minimum RTT may be the original's ACK. An exact tie, which only a fake
+  // clock makes, counts as ambiguous too: on Linux the minimum RTT of a
+  // packetdrill script's first burst includes device latency the later
+  // retransmission's sample lacks (google/packetdrill
+  // eor/no-coalesce-retrans.pkt passes on Linux only so).
   auto ambiguous = [&](const SentSegment& s) {
-    return s.ever_retransmitted && now - s.sent_at < min_rtt;
+    return s.ever_retransmitted && now - s.sent_at <= min_rtt;
   };
   if (d.last && !ambiguous(*d.last)) {
     advanced_ = true;

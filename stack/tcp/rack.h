@@ -39,6 +39,9 @@ class Rack {
   std::optional<Duration> detect_loss(SentSegments& sent, Instant now, Duration reo_wnd,
                                       uint32_t& newly_lost);
 
+  // RACK.rtt: the RTT of the last delivery that advanced RACK; zero before
+  // the first.
+  Duration rtt() const { return rtt_; }
   // Whether a delivery advanced RACK since detect_loss() last ran.
   bool advanced() const { return advanced_; }
   void clear() { *this = Rack(); }

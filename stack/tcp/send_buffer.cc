@@ -59,9 +59,9 @@ bool Endpoint::send_buffer_writeable() const {
 void Endpoint::expand_sndbuf() {
   // Linux tcp_sndbuf_expand(): room for windows of full skbs, each costed
   // at its power-of-two allocation, for the larger of the initial and the
-  // current congestion window; never past tcp_wmem[2]. Linux 6.18's CUBIC
-  // asks for three windows, Reno for the default two (measured with
-  // packetdrill: socket/sndbuf-expands-at-handshake.pkt).
+  // current congestion window; never past tcp_wmem[2]. Two windows for
+  // CUBIC and Reno, which have no sndbuf_expand hook (BBR asks for three):
+  // socket/sndbuf-expands-at-handshake.pkt.
   // (The larger of the MSS in use and the peer's, clamped by TCP_MAXSEG:
   // Linux's mss_cache and rx_opt.mss_clamp.)
   const uint32_t clamp = user_mss_ != 0 ? std::min<uint32_t>(peer_mss_, user_mss_) : peer_mss_;
@@ -69,8 +69,7 @@ void Endpoint::expand_sndbuf() {
   const uint32_t per_mss = std::bit_ceil(mss + kMaxTcpHeader + kSharedInfo) + kSkBuff;
   const uint32_t segments =
       std::max({kInitCwnd, recovery_.window().cwnd, recovery_.reordering() + 1});
-  const uint32_t windows = recovery_.algorithm() == CongestionAlgorithm::kCubic ? 3 : 2;
-  const uint64_t wanted = uint64_t{windows} * segments * per_mss;
+  const uint64_t wanted = uint64_t{2} * segments * per_mss;
   if (sndbuf_ < wanted) {
     sndbuf_ = static_cast<uint32_t>(std::min<uint64_t>(wanted, protocol_.config().wmem_max));
     max_sndbuf_ = std::max(max_sndbuf_, sndbuf_);

@@ -53,6 +53,9 @@ void SentSegments::on_retransmit(seqnum::Value start, seqnum::Value end, Instant
 void SentSegments::deliver(SentSegment& s, Delivery& d) {
   ++d.segments;
   if (s.lost) ++d.lost_delivered;
+  if (!s.ever_retransmitted && (!d.original_end || s.end.less_than(*d.original_end))) {
+    d.original_end = s.end;
+  }
   if (!s.ever_retransmitted && highest_sacked_ && s.start.less_than(*highest_sacked_) &&
       (!d.reordered_low || s.start.less_than(*d.reordered_low))) {
     d.reordered_low = s.start;
@@ -94,6 +97,7 @@ void SentSegments::sack(seqnum::Value start, seqnum::Value end, Delivery& d) {
     SentSegment& s = entries_[i];
     if (s.sacked || s.start.less_than(start) || s.end.greater_than(end)) continue;
     deliver(s, d);
+    ++d.sacked;
     s.sacked = true;
     ++sacked_out_;
     if (s.lost) {
@@ -123,9 +127,10 @@ void SentSegments::mark_lost(SentSegment& s) {
   }
 }
 
-void SentSegments::mark_all_lost() {
+void SentSegments::mark_timed_out(Instant now, Duration rack_rtt) {
   for (SentSegment& s : entries_) {
     if (s.sacked) continue;
+    if (&s != &entries_.front() && now - s.sent_at < rack_rtt) continue;
     if (s.retrans) {
       s.retrans = false;
       --retrans_out_;

@@ -44,6 +44,10 @@ struct Delivery {
   // highest SACKed one when it arrived: the network reordered (Linux
   // tcp_sacktag_one(), tcp_clean_rtx_queue()).
   std::optional<seqnum::Value> reordered_low;
+  // The lowest end among delivered segments never retransmitted: the
+  // originals got through (F-RTO's test, Linux FLAG_ORIG_SACK_ACKED).
+  std::optional<seqnum::Value> original_end;
+  uint32_t sacked = 0;  // of `segments`, those delivered by SACK blocks
 };
 
 class SentSegments {
@@ -60,9 +64,11 @@ class SentSegments {
   void sack(seqnum::Value start, seqnum::Value end, Delivery& d);
 
   void mark_lost(SentSegment& s);
-  // Retransmission timeout (Linux tcp_enter_loss()): everything not SACKed is
-  // lost, and earlier retransmissions no longer count as in flight.
-  void mark_all_lost();
+  // Retransmission timeout (Linux tcp_timeout_mark_lost()): everything not
+  // SACKed is lost, and earlier retransmissions no longer count as in
+  // flight; but for the first segment, those sent less than RACK's RTT ago
+  // may still be on their way and stay in flight.
+  void mark_timed_out(Instant now, Duration rack_rtt);
   // Non-SACK loss marking (Linux tcp_mark_head_lost()): the first segment.
   void mark_head_lost();
   // A peer that reneged on its SACKs: forget the marks (Linux

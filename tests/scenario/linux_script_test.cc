@@ -52,6 +52,32 @@ TEST(LinuxScript, StatedTimestampsAndTheFirstCallMoveTogether) {
   EXPECT_EQ(replay.status, RunResult::Status::kPass) << replay.message;
 }
 
+TEST(LinuxScript, EverySocketChoosesTheStacksCongestionControl) {
+  // The host's default may be another algorithm (BBR), which a namespace
+  // cannot override by sysctl; each socket sets ours, once.
+  netstack::tcp::Config reno;
+  reno.congestion_control = netstack::tcp::CongestionAlgorithm::kReno;
+  const std::string text = write_linux_script(
+      recorded_run(kScripts / "handshake" / "passive-no-options.pkt"), "test", reno);
+  const std::string choice =
+      "+0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+      "+0 setsockopt(3, SOL_TCP, TCP_CONGESTION, \"reno\", 4) = 0\n";
+  const size_t at = text.find(choice);
+  EXPECT_NE(at, std::string::npos) << text;
+  EXPECT_EQ(text.find("TCP_CONGESTION", at + choice.size()), std::string::npos) << text;
+  // Written again from its own record, it gains no second choice.
+  auto written = parse_script(text, (kScripts / "handshake" / "written.pkt").string());
+  ASSERT_TRUE(written.has_value()) << text;
+  RunOptions options;
+  options.record = true;
+  RunResult replay = run_scenario(*written, options);
+  ASSERT_EQ(replay.status, RunResult::Status::kPass) << replay.message;
+  const std::string again = write_linux_script(std::move(replay.recorded), "test", reno);
+  const size_t first = again.find("TCP_CONGESTION");
+  ASSERT_NE(first, std::string::npos) << again;
+  EXPECT_EQ(again.find("TCP_CONGESTION", first + 1), std::string::npos) << again;
+}
+
 TEST(LinuxScript, WithoutStatedTimestampsEveryEventIsRelative) {
   const std::string text =
       write_linux_script(recorded_run(kScripts / "handshake" / "passive-no-options.pkt"), "test");

@@ -87,9 +87,10 @@ TEST(Runner, UnsupportedConstructsSkipWithTheirLocation) {
   const RunResult shell = run("`echo hi`\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n");
   EXPECT_EQ(shell.status, RunResult::Status::kSkip);
   const RunResult sysctl =
-      run("`sysctl -q net.ipv4.tcp_frto=2`\n0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n");
+      run("`sysctl -q net.ipv4.tcp_thin_linear_timeouts=1`\n0 socket(..., SOCK_STREAM, "
+          "IPPROTO_TCP) = 3\n");
   EXPECT_EQ(sysctl.status, RunResult::Status::kSkip);
-  EXPECT_NE(sysctl.message.find("net.ipv4.tcp_frto=2"), std::string::npos);
+  EXPECT_NE(sysctl.message.find("net.ipv4.tcp_thin_linear_timeouts=1"), std::string::npos);
 }
 
 TEST(Runner, TheCongestionControlSysctlSelectsTheAlgorithm) {
@@ -101,6 +102,28 @@ TEST(Runner, TheCongestionControlSysctlSelectsTheAlgorithm) {
   EXPECT_FALSE(apply_sysctl("net.ipv4.tcp_congestion_control=bbr", c)) << "not in the model";
   EXPECT_TRUE(apply_sysctl("net.ipv4.tcp_reordering=5", c));
   EXPECT_EQ(c.reordering, 5u);
+}
+
+TEST(Runner, TheFrtoSysctlTurnsItOffAndOn) {
+  netstack::tcp::Config c;
+  EXPECT_TRUE(c.frto) << "Linux's default, 2";
+  EXPECT_TRUE(apply_sysctl("net.ipv4.tcp_frto=0", c));
+  EXPECT_FALSE(c.frto);
+  EXPECT_TRUE(apply_sysctl("net.ipv4.tcp_frto=2", c));
+  EXPECT_TRUE(c.frto);
+}
+
+TEST(Runner, TcpCongestionIsSetAndReadByName) {
+  const std::string script = std::string(kHandshake) +
+                             "+0 setsockopt(4, SOL_TCP, TCP_CONGESTION, \"reno\", 4) = 0\n"
+                             "+0 getsockopt(4, SOL_TCP, TCP_CONGESTION, \"reno\", [4]) = 0\n"
+                             "+0 setsockopt(4, SOL_TCP, TCP_CONGESTION, \"vegas\", 5) = -1 "
+                             "ENOENT (No such file or directory)\n";
+  EXPECT_EQ(run(script).status, RunResult::Status::kPass) << run(script).message;
+  const RunResult wrong = run(std::string(kHandshake) +
+                              "+0 getsockopt(4, SOL_TCP, TCP_CONGESTION, \"reno\", [4]) = 0\n");
+  EXPECT_EQ(wrong.status, RunResult::Status::kFail);
+  EXPECT_NE(wrong.message.find("\"cubic\""), std::string::npos) << wrong.message;
 }
 
 TEST(Runner, SysctlsTheStackKnowsAreApplied) {

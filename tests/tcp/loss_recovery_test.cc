@@ -95,13 +95,19 @@ TEST_F(Recovery, OneSackedSegmentWaitsOutTheReorderingWindowBeforeRetransmitting
   h.advance(26ms);
   h.out_nothing();
   h.advance(2ms);
-  // All three holes are lost and go at once: Linux 6.18 starts PRR with the
-  // next ACK (corpus/scripts/recovery/rack-reordering-window.pkt).
+  // All three holes are lost; recovery starts and PRR lets one go, as if
+  // one segment had been delivered (Linux tcp_rack_reo_timeout() with
+  // CUBIC; corpus/scripts/recovery/rack-reordering-window.pkt).
   EXPECT_EQ(h.out().seq, seg(1));
+  h.out_nothing();
+  EXPECT_EQ(ep->info().ca_state, CaState::kRecovery);
+  EXPECT_EQ(ep->info().lost, 3u);
+  // The ACK of that retransmission lets the other two go.
+  h.advance(kRtt);
+  ack(seg(2), {{4, 4}});
   EXPECT_EQ(h.out().seq, seg(2));
   EXPECT_EQ(h.out().seq, seg(3));
   h.out_nothing();
-  EXPECT_EQ(ep->info().ca_state, CaState::kRecovery);
 }
 
 TEST_F(Recovery, AReorderedSegmentArrivingInTheWindowCausesNoRetransmission) {
@@ -126,8 +132,9 @@ TEST_F(Recovery, SackRecoveryResendsEveryHoleAndEndsAtTheRecoveryPoint) {
   ack(seg(1), {{2, 4}});
   EXPECT_EQ(h.out().seq, seg(1));
   // Segments 5-10 were lost too: SACKs for nothing new leave them to RACK,
-  // and the cumulative ACK of segment 1 (retransmitted) marks them lost.
-  h.advance(kRtt);
+  // and the cumulative ACK of segment 1 (retransmitted; later than the
+  // minimum RTT, so not ambiguous) marks them lost.
+  h.advance(kRtt + 1ms);
   ack(seg(5));
   std::vector<uint32_t> resent;
   while (h.pending_out() > 0) resent.push_back(h.out().seq);

@@ -39,6 +39,19 @@ class LossRecoveryTest : public ::testing::Test {
                                 .sack = sack,
                                 .timestamps = true};
   }
+  // The duplicate threshold without SACK: recovery (RFC 5681 3.2).
+  void three_duplicate_acks() {
+    LossRecovery::AckEvent dup;
+    dup.duplicate = true;
+    for (int i = 0; i < 3; ++i) recovery_.on_ack(sender(kBase, false), dup);
+  }
+  // A timeout (SACK connection, none before it), and its retransmission of
+  // the first segment.
+  void time_out_and_resend_the_head() {
+    recovery_.on_rto(sender(kBase, true), 0);
+    sent_.on_retransmit(Value(kBase), Value(kBase + kMss), clock_.now());
+    recovery_.on_retransmit(std::nullopt);
+  }
   // A cumulative ACK up to `una`.
   LossRecovery::AckEvent ack_to(uint32_t una) {
     LossRecovery::AckEvent e;
@@ -74,9 +87,7 @@ TEST_F(LossRecoveryTest, ThreeDuplicateAcksWithoutSackEnterRecovery) {
 
 TEST_F(LossRecoveryTest, PartialAckInNewRenoRecoveryMarksTheNextHole) {
   send_ten();
-  LossRecovery::AckEvent dup;
-  dup.duplicate = true;
-  for (int i = 0; i < 3; ++i) recovery_.on_ack(sender(kBase, false), dup);
+  three_duplicate_acks();
   ASSERT_EQ(recovery_.state(), CaState::kRecovery);
   sent_.next_lost()->retrans = true;  // as if the owner had resent it
   // RFC 6582: an ACK that advances below the recovery point is partial.
@@ -88,9 +99,7 @@ TEST_F(LossRecoveryTest, PartialAckInNewRenoRecoveryMarksTheNextHole) {
 
 TEST_F(LossRecoveryTest, FullAckEndsRecoveryAtSsthresh) {
   send_ten();
-  LossRecovery::AckEvent dup;
-  dup.duplicate = true;
-  for (int i = 0; i < 3; ++i) recovery_.on_ack(sender(kBase, false), dup);
+  three_duplicate_acks();
   const uint32_t ssthresh = recovery_.window().ssthresh;
   const uint32_t all = kBase + 10 * kMss;
   recovery_.on_ack(sender(all, false), ack_to(all));
@@ -117,23 +126,102 @@ TEST_F(LossRecoveryTest, RtoMarksEverythingLostAndRestartsFromOneSegment) {
 
 TEST_F(LossRecoveryTest, DsackOfEveryRetransmissionUndoesTheTimeout) {
   send_ten();
-  recovery_.on_rto(sender(kBase, true), 0);
-  sent_.on_retransmit(Value(kBase), Value(kBase + kMss), clock_.now());
-  recovery_.on_retransmit(std::nullopt);
+  time_out_and_resend_the_head();
   recovery_.on_ack(sender(kBase + kMss, true), ack_to(kBase + kMss));
   ASSERT_EQ(recovery_.state(), CaState::kLoss);
-  // The next ACK reports the retransmission as a duplicate (RFC 2883).
+  // The next ACK reports the retransmission as a duplicate (RFC 2883); in
+  // the Loss state only an ACK that moves SND.UNA may undo (Linux
+  // tcp_process_loss()).
   const header::SackBlock dsack{kBase, kBase + kMss};
   LossRecovery::AckEvent e;
   recovery_.on_sack_blocks(std::span(&dsack, 1), Value(kBase + kMss), Value(kBase + kMss),
                            Value(kBase + 10 * kMss), e);
   EXPECT_EQ(stats_.dsacks_received, 1u);
+  e.duplicate = true;
   recovery_.on_ack(sender(kBase + kMss, true), e);
+  EXPECT_EQ(recovery_.state(), CaState::kLoss);
+  recovery_.on_ack(sender(kBase + 2 * kMss, true), ack_to(kBase + 2 * kMss));
   EXPECT_EQ(recovery_.state(), CaState::kOpen);
   EXPECT_EQ(recovery_.window().cwnd, 10u) << "back to the window before the timeout";
   EXPECT_EQ(recovery_.window().ssthresh, UINT32_MAX);
   EXPECT_EQ(sent_.lost_out(), 0u);
   EXPECT_EQ(stats_.spurious_recoveries, 1u);
+}
+
+TEST_F(LossRecoveryTest, FrtoSendsNewDataAndUndoesWhenOriginalsArrive) {
+  send_ten();
+  time_out_and_resend_the_head();
+  EXPECT_FALSE(recovery_.take_send_new_first()) << "the timeout itself resends the head";
+  // RFC 5682 3.1 step 2.b: the retransmission is acknowledged and there is
+  // new data the peer's window admits.
+  LossRecovery::Sender s = sender(kBase + kMss, true);
+  s.new_data_ready = true;
+  recovery_.on_ack(s, ack_to(kBase + kMss));
+  EXPECT_EQ(recovery_.state(), CaState::kLoss);
+  EXPECT_TRUE(recovery_.take_send_new_first());
+  EXPECT_FALSE(recovery_.take_send_new_first()) << "once";
+  sent_.on_transmit(Value(kBase + 10 * kMss), Value(kBase + 11 * kMss), false, clock_.now());
+  // Step 3.b: the next ACK covers segments never retransmitted.
+  LossRecovery::Sender after = sender(kBase + 3 * kMss, true);
+  after.snd_nxt = after.snd_max = Value(kBase + 11 * kMss);
+  recovery_.on_ack(after, ack_to(kBase + 3 * kMss));
+  EXPECT_EQ(recovery_.state(), CaState::kOpen);
+  EXPECT_EQ(sent_.lost_out(), 0u) << "the lost marks are taken back";
+  EXPECT_GE(recovery_.window().cwnd, 10u);
+  EXPECT_EQ(recovery_.window().ssthresh, UINT32_MAX);
+  EXPECT_EQ(stats_.spurious_recoveries, 1u);
+}
+
+TEST_F(LossRecoveryTest, FrtoSackOfTheNewDataMeansTheLossWasReal) {
+  send_ten();
+  time_out_and_resend_the_head();
+  LossRecovery::Sender s = sender(kBase + kMss, true);
+  s.new_data_ready = true;
+  recovery_.on_ack(s, ack_to(kBase + kMss));
+  ASSERT_TRUE(recovery_.take_send_new_first());
+  sent_.on_transmit(Value(kBase + 10 * kMss), Value(kBase + 11 * kMss), false, clock_.now());
+  LossRecovery::Sender after = sender(kBase + kMss, true);
+  after.snd_nxt = after.snd_max = Value(kBase + 11 * kMss);
+  // Step 3.a: the peer SACKs the new segment, the originals stay missing.
+  const header::SackBlock block{kBase + 10 * kMss, kBase + 11 * kMss};
+  LossRecovery::AckEvent e;
+  recovery_.on_sack_blocks(std::span(&block, 1), Value(kBase + kMss), Value(kBase + kMss),
+                           after.snd_max, e);
+  e.duplicate = true;
+  recovery_.on_ack(after, e);
+  EXPECT_EQ(recovery_.state(), CaState::kLoss);
+  EXPECT_FALSE(recovery_.take_send_new_first()) << "the retransmissions go as usual";
+  // Originals arriving later no longer undo the timeout.
+  after.snd_una = Value(kBase + 3 * kMss);
+  recovery_.on_ack(after, ack_to(kBase + 3 * kMss));
+  EXPECT_EQ(recovery_.state(), CaState::kLoss);
+  EXPECT_EQ(stats_.spurious_recoveries, 0u);
+  EXPECT_LT(recovery_.window().ssthresh, 10u);
+}
+
+TEST_F(LossRecoveryTest, FrtoWithoutNewDataFallsBackToRetransmitting) {
+  send_ten();
+  time_out_and_resend_the_head();
+  recovery_.on_ack(sender(kBase + kMss, true), ack_to(kBase + kMss));
+  EXPECT_FALSE(recovery_.take_send_new_first());
+  // The originals still arriving do not undo: F-RTO gave up (RFC 5682 3.1
+  // step 2.b: no new data to send).
+  recovery_.on_ack(sender(kBase + 3 * kMss, true), ack_to(kBase + 3 * kMss));
+  EXPECT_EQ(recovery_.state(), CaState::kLoss);
+  EXPECT_EQ(stats_.spurious_recoveries, 0u);
+}
+
+TEST_F(LossRecoveryTest, FrtoIsOffWhenATimeoutInterruptsARecovery) {
+  send_ten();
+  three_duplicate_acks();
+  ASSERT_EQ(recovery_.state(), CaState::kRecovery);
+  recovery_.on_rto(sender(kBase, false), 0);
+  sent_.on_retransmit(Value(kBase), Value(kBase + kMss), clock_.now());
+  recovery_.on_retransmit(std::nullopt);
+  LossRecovery::Sender s = sender(kBase + kMss, false);
+  s.new_data_ready = true;
+  recovery_.on_ack(s, ack_to(kBase + kMss));
+  EXPECT_FALSE(recovery_.take_send_new_first()) << "RFC 5682 3.1 step 1";
 }
 
 TEST_F(LossRecoveryTest, EchoOfATimestampBeforeTheRetransmissionUndoes) {
@@ -149,6 +237,7 @@ TEST_F(LossRecoveryTest, EchoOfATimestampBeforeTheRetransmissionUndoes) {
 }
 
 TEST_F(LossRecoveryTest, EchoOfTheRetransmissionEndsLossWithoutUndo) {
+  config_.frto = false;  // else the originals the ACK covers undo it (F-RTO)
   send_ten();
   recovery_.on_rto(sender(kBase, true), 0);
   recovery_.on_retransmit(500);
@@ -176,6 +265,23 @@ TEST_F(LossRecoveryTest, RackMarksSegmentsSentBeforeADeliveredOneAfterAnRtt) {
   EXPECT_EQ(sent_.lost_out(), 9u);
   EXPECT_EQ(recovery_.state(), CaState::kRecovery);
   EXPECT_FALSE(recovery_.reorder_timer_armed());
+}
+
+TEST_F(LossRecoveryTest, ARetransmissionSackedWithinTheMinimumRttDoesNotAdvanceRack) {
+  recovery_.on_rtt_sample(milliseconds(50));
+  send_ten();
+  clock_.advance(milliseconds(100));
+  // The last segment, resent and SACKed exactly one minimum RTT later: it
+  // may be the original's SACK, so RACK learns nothing from it and marks
+  // nothing (Linux tcp_rack_advance(); the tie counts as ambiguous).
+  sent_.on_retransmit(Value(kBase + 9 * kMss), Value(kBase + 10 * kMss), clock_.now());
+  clock_.advance(milliseconds(50));
+  LossRecovery::AckEvent e;
+  const header::SackBlock block{kBase + 9 * kMss, kBase + 10 * kMss};
+  recovery_.on_sack_blocks(std::span(&block, 1), Value(kBase), Value(kBase),
+                           Value(kBase + 10 * kMss), e);
+  recovery_.on_ack(sender(kBase, true), e);
+  EXPECT_EQ(sent_.lost_out(), 0u);
 }
 
 TEST_F(LossRecoveryTest, WindowGrowsOnlyWhileItLimitedSending) {

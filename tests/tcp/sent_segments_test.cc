@@ -81,11 +81,47 @@ TEST(SentSegments, ATimeoutMarksAllButTheSackedLostAndForgetsRetransmissions) {
   s.sack(Value(1200), Value(1300), d);
   s.mark_lost(s.entries()[0]);
   s.on_retransmit(Value(1000), Value(1100), Instant());
-  s.mark_all_lost();
+  s.mark_timed_out(Instant() + std::chrono::seconds(1), std::chrono::milliseconds(100));
   EXPECT_EQ(s.lost_out(), 9u);
   EXPECT_EQ(s.retrans_out(), 0u);
   EXPECT_EQ(s.in_flight(), 0u);
   EXPECT_EQ(s.next_lost()->start, Value(1000));
+}
+
+TEST(SentSegments, ATimeoutLeavesSegmentsSentWithinRacksRttInFlightButTheFirst) {
+  SentSegments s;
+  const Instant t0 = Instant() + std::chrono::seconds(1);
+  for (uint32_t i = 0; i < 4; ++i) {
+    // Sent at t0, t0+40 ms, t0+80 ms, t0+120 ms.
+    s.on_transmit(Value(1000 + i * 100), Value(1100 + i * 100), false,
+                  t0 + std::chrono::milliseconds(40 * i));
+  }
+  // At t0+150 ms with an RTT of 100 ms, the last two may still arrive; the
+  // first is lost whatever its age.
+  s.mark_timed_out(t0 + std::chrono::milliseconds(150), std::chrono::milliseconds(100));
+  EXPECT_EQ(s.lost_out(), 2u);
+  EXPECT_TRUE(s.entries()[0].lost);
+  EXPECT_TRUE(s.entries()[1].lost);
+  EXPECT_FALSE(s.entries()[2].lost);
+  EXPECT_FALSE(s.entries()[3].lost);
+  EXPECT_EQ(s.in_flight(), 2u);
+  // With no RTT measured yet, everything is lost.
+  s.mark_timed_out(t0 + std::chrono::milliseconds(150), Duration(0));
+  EXPECT_EQ(s.lost_out(), 4u);
+}
+
+TEST(SentSegments, DeliveryNamesTheLowestOriginalSegmentDelivered) {
+  SentSegments s = ten_segments(1000);
+  s.on_retransmit(Value(1000), Value(1100), Instant());
+  Delivery sacked;
+  s.sack(Value(1500), Value(1700), sacked);
+  ASSERT_TRUE(sacked.original_end);
+  EXPECT_EQ(*sacked.original_end, Value(1600));
+  EXPECT_EQ(sacked.sacked, 2u);
+  Delivery retransmitted_only;
+  s.acknowledge(Value(1100), retransmitted_only);
+  EXPECT_FALSE(retransmitted_only.original_end) << "the only segment delivered was resent";
+  EXPECT_EQ(retransmitted_only.sacked, 0u);
 }
 
 }  // namespace
