@@ -89,10 +89,16 @@ def main():
     direction.add_argument("--receive", action="store_true")
     parser.add_argument("--abort-after", type=int, metavar="N")
     parser.add_argument("--bind-port", type=int, default=0)
+    # The stack's algorithm: a namespace inherits the host's default (BBR on
+    # some hosts), which paces, and cannot select another by sysctl unless
+    # the host allows it; root can always set it per socket.
+    parser.add_argument("--congestion", default="cubic")
     args = parser.parse_args()
+    congestion = args.congestion.encode()
     if args.role == "client":
         host, port = args.where
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, congestion)
         sock.bind(("0.0.0.0", args.bind_port))
         try:
             sock.connect((host, int(port)))
@@ -103,6 +109,7 @@ def main():
     (port,) = args.where
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, congestion)
     listener.bind(("0.0.0.0", int(port)))
     listener.listen(1)
     print("listening", flush=True)
