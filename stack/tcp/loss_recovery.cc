@@ -311,7 +311,11 @@ void LossRecovery::on_ack(const Sender& s, const AckEvent& e) {
   }
   // Linux tcp_fastretrans_alert(): in the Loss state RACK still marks
   // (tcp_identify_packet_loss()); the duplicate-ACK rule does not.
+  const uint32_t retrans_before = sent_.retrans_out();
   if (ca_state_ != CaState::kLoss || s.sack) detect_losses(s, newly_lost);
+  // A retransmission of the timeout lost again (FLAG_LOST_RETRANS): Linux
+  // leaves Loss for Recovery, and the window is reduced once more.
+  if (ca_state_ == CaState::kLoss && sent_.retrans_out() < retrans_before) enter_recovery(s);
   if (ca_state_ == CaState::kOpen || ca_state_ == CaState::kDisorder ||
       ca_state_ == CaState::kCwr) {
     if (sent_.lost_out() > 0) {

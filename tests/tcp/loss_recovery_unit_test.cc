@@ -267,6 +267,30 @@ TEST_F(LossRecoveryTest, RackMarksSegmentsSentBeforeADeliveredOneAfterAnRtt) {
   EXPECT_FALSE(recovery_.reorder_timer_armed());
 }
 
+TEST_F(LossRecoveryTest, ARetransmissionLostAgainLeavesLossForRecovery) {
+  recovery_.on_rtt_sample(milliseconds(50));
+  send_ten();
+  clock_.advance(milliseconds(300));
+  time_out_and_resend_the_head();
+  const uint32_t ssthresh = recovery_.window().ssthresh;
+  // The first two segments resent together; the second is SACKed an RTT
+  // later, so the first is lost again (RACK).
+  sent_.on_retransmit(Value(kBase + kMss), Value(kBase + 2 * kMss), clock_.now());
+  recovery_.on_retransmit(std::nullopt);
+  clock_.advance(milliseconds(60));
+  LossRecovery::AckEvent e;
+  const header::SackBlock block{kBase + kMss, kBase + 2 * kMss};
+  recovery_.on_sack_blocks(std::span(&block, 1), Value(kBase), Value(kBase),
+                           Value(kBase + 10 * kMss), e);
+  e.duplicate = true;
+  recovery_.on_ack(sender(kBase, true), e);
+  EXPECT_TRUE(sent_.entries().front().lost);
+  EXPECT_FALSE(sent_.entries().front().retrans);
+  // Linux FLAG_LOST_RETRANS: Recovery, with the window reduced once more.
+  EXPECT_EQ(recovery_.state(), CaState::kRecovery);
+  EXPECT_LT(recovery_.window().ssthresh, ssthresh);
+}
+
 TEST_F(LossRecoveryTest, ARetransmissionSackedWithinTheMinimumRttDoesNotAdvanceRack) {
   recovery_.on_rtt_sample(milliseconds(50));
   send_ten();
