@@ -339,6 +339,12 @@ class Endpoint final : public SegmentHandler {
   // In-order data moved RCV.NXT over out-of-order data or a FIN queued
   // before: what it passed is reported and a passed FIN dropped.
   void report_out_of_order_passed();
+  // A FIN queued out of order, and what a new segment does to those queued
+  // (Linux replaces an skb a later segment covers, its FIN with it).
+  void queue_ooo_fin(seqnum::Value fin, seqnum::Value skb);
+  void drop_covered_ooo_fins(seqnum::Value seq, seqnum::Value end,
+                             std::optional<seqnum::Value> fin);
+  void promote_next_ooo_fin();
   // `report_duplicate`: a full socket's tcp_send_dupack() (D-SACK, quickack);
   // request and TIME-WAIT socks only ACK.
   void send_dup_ack_rate_limited(const Segment& s, bool report_duplicate = false);
@@ -630,9 +636,17 @@ class Endpoint final : public SegmentHandler {
   ReceiveWindow rwin_;
   bool rcvbuf_locked_ = false;  // SO_RCVBUF was set
   ReceiveAutotune autotune_;
-  uint32_t rcv_mss_ = 536;                  // the peer's segment size as we see it (Linux rcv_mss)
-  std::optional<seqnum::Value> ooo_fin_;    // a FIN that arrived ahead of a gap
-  seqnum::Value ooo_fin_skb_;               // where the segment that carried it started
+  uint32_t rcv_mss_ = 536;                // the peer's segment size as we see it (Linux rcv_mss)
+  std::optional<seqnum::Value> ooo_fin_;  // a FIN that arrived ahead of a gap
+  seqnum::Value ooo_fin_skb_;             // where the segment that carried it started
+  // FINs queued out of order beyond ooo_fin_, each with its segment's start:
+  // Linux keeps every one in its skb; they count for D-SACK blocks, and the
+  // lowest takes ooo_fin_'s place when that is replaced.
+  struct QueuedFin {
+    seqnum::Value fin;
+    seqnum::Value skb;
+  };
+  std::vector<QueuedFin> later_ooo_fins_;
   std::optional<header::SackBlock> dsack_;  // RFC 2883: a duplicate to report once
   ByteQueue receive_queue_;
   Reassembly reassembly_;

@@ -570,27 +570,23 @@ void Endpoint::handle_data(Segment& s) {
   // (tcp_dsack_set(), tcp_dsack_extend()).
   if (sack_enabled_) {
     auto dup = reassembly_.overlap(seq, static_cast<uint32_t>(payload.size()));
-    if (ooo_fin_ && ooo_fin_->in_range(seq, end) &&
-        (!dup || seqnum::Value(dup->end) == *ooo_fin_)) {
-      dup = header::SackBlock{dup ? dup->start : ooo_fin_->raw(), ooo_fin_->raw() + 1};
+    auto extends = [&](seqnum::Value fin) {
+      return fin.in_range(seq, end) && (!dup || seqnum::Value(dup->end) == fin);
+    };
+    std::optional<seqnum::Value> queued_fin;
+    if (ooo_fin_ && extends(*ooo_fin_)) queued_fin = ooo_fin_;
+    for (const QueuedFin& f : later_ooo_fins_) {
+      if (!queued_fin && extends(f.fin)) queued_fin = f.fin;
+    }
+    if (queued_fin) {
+      dup = header::SackBlock{dup ? dup->start : queued_fin->raw(), queued_fin->raw() + 1};
     }
     if (dup) dsack_ = *dup;
   }
   if (reassembly_.insert(rcv_nxt_, seq, std::move(payload))) {
-    // Linux keeps a FIN in the skb it came with: a later segment that covers
-    // that skb replaces it, and the FIN is gone with it.
-    if (ooo_fin_ && !(s.has(kFin) && fin_at == *ooo_fin_)) {
-      const seqnum::Value past_fin = ooo_fin_->add(seqnum::Size(1));
-      const bool covers = seq.less_than(ooo_fin_skb_)
-                              ? end.greater_equal(past_fin)
-                              : seq == ooo_fin_skb_ && end.greater_than(past_fin);
-      if (covers) ooo_fin_.reset();
-    }
+    drop_covered_ooo_fins(seq, end, s.has(kFin) ? std::optional(fin_at) : std::nullopt);
     // Linux queues every FIN and stops at the first when it drains the queue.
-    if (s.has(kFin) && (!ooo_fin_ || fin_at.less_than(*ooo_fin_))) {
-      ooo_fin_ = fin_at;
-      ooo_fin_skb_ = seq;
-    }
+    if (s.has(kFin)) queue_ooo_fin(fin_at, seq);
     // Linux tcp_data_queue_ofo() -> tcp_sack_new_ofo_skb(): the arrival
     // as a whole, FIN included, whatever of it was queued already (the list
     // is empty whenever the queue is: it is cleared wherever that empties).
@@ -601,6 +597,46 @@ void Endpoint::handle_data(Segment& s) {
   rwin_.set_ooo(static_cast<uint32_t>(reassembly_.bytes()),
                 static_cast<uint32_t>(reassembly_.segments()));
   schedule_immediate_ack();
+}
+
+void Endpoint::queue_ooo_fin(seqnum::Value fin, seqnum::Value skb) {
+  if (ooo_fin_ && *ooo_fin_ == fin) return;
+  if (ooo_fin_ && ooo_fin_->less_than(fin)) {
+    if (std::ranges::none_of(later_ooo_fins_, [&](const QueuedFin& f) { return f.fin == fin; })) {
+      later_ooo_fins_.push_back({fin, skb});
+    }
+    return;
+  }
+  if (ooo_fin_) later_ooo_fins_.push_back({*ooo_fin_, ooo_fin_skb_});
+  ooo_fin_ = fin;
+  ooo_fin_skb_ = skb;
+}
+
+void Endpoint::drop_covered_ooo_fins(seqnum::Value seq, seqnum::Value end,
+                                     std::optional<seqnum::Value> fin) {
+  // Linux keeps a FIN in the skb it came with: a later segment that covers
+  // that skb replaces it, and the FIN is gone with it.
+  auto covered = [&](const QueuedFin& f) {
+    if (fin == f.fin) return false;
+    const seqnum::Value past_fin = f.fin.add(seqnum::Size(1));
+    return seq.less_than(f.skb) ? end.greater_equal(past_fin)
+                                : seq == f.skb && end.greater_than(past_fin);
+  };
+  std::erase_if(later_ooo_fins_, covered);
+  if (ooo_fin_ && covered({*ooo_fin_, ooo_fin_skb_})) promote_next_ooo_fin();
+}
+
+void Endpoint::promote_next_ooo_fin() {
+  const auto next = std::ranges::min_element(
+      later_ooo_fins_,
+      [](const QueuedFin& a, const QueuedFin& b) { return a.fin.less_than(b.fin); });
+  if (next == later_ooo_fins_.end()) {
+    ooo_fin_.reset();
+    return;
+  }
+  ooo_fin_ = next->fin;
+  ooo_fin_skb_ = next->skb;
+  later_ooo_fins_.erase(next);
 }
 
 void Endpoint::report_out_of_order_passed() {
@@ -614,13 +650,15 @@ void Endpoint::report_out_of_order_passed() {
   if (first && seqnum::Value(first->start).less_than(rcv_nxt_) && !dsack_) {
     set_dsack(seqnum::Value(first->start), seqnum::Value(first->end));
   }
-  if (ooo_fin_ && ooo_fin_->less_than(rcv_nxt_)) ooo_fin_.reset();
+  std::erase_if(later_ooo_fins_, [&](const QueuedFin& f) { return f.fin.less_than(rcv_nxt_); });
+  if (ooo_fin_ && ooo_fin_->less_than(rcv_nxt_)) promote_next_ooo_fin();
 }
 
 void Endpoint::take_fin() {
   fin_received_ = true;
   ++wakeups_.state;  // Linux tcp_fin(): sk_state_change()
   ooo_fin_.reset();
+  later_ooo_fins_.clear();
   rcv_nxt_ = rcv_nxt_.add(seqnum::Size(1));
   // Linux tcp_fin(): in ESTABLISHED the connection turns interactive
   // (pingpong), so the ACK may wait for our own FIN or data.
