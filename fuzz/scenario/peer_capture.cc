@@ -18,11 +18,15 @@ void PeerCapture::receive(View packet) {
   // packetdrill sees the packets of the socket under test, as it is when
   // they are sent; segments to other peer ports (extra connections a
   // script opened with explicit ports, or an earlier socket) go unseen.
-  if (!tcp || !sut_.sees(tcp->header.dst_port)) return;
+  if (!tcp) return;
   Captured c;
   c.sent_at = clock_.now();
   c.tcp = tcp->header;
   c.payload = tcp->payload.size();
+  if (!sut_.sees(tcp->header.dst_port)) {
+    if (on_unseen) on_unseen(c);
+    return;
+  }
   c.packet = std::move(packet);
   if (on_sent) on_sent(c);
   queue.push_back(std::move(c));

@@ -38,6 +38,9 @@ class PeerCapture final : public netstack::PacketReceiver {
   std::deque<Captured> queue;
   // Sees every captured packet as it arrives (unset: nothing does).
   std::function<void(const Captured&)> on_sent;
+  // Sees the TCP packets it does not capture (to another peer port than the
+  // socket under test's), which packetdrill's sniffer still reads.
+  std::function<void(const Captured&)> on_unseen;
 
  private:
   const netstack::Clock& clock_;

@@ -59,6 +59,10 @@ void RunRecording::set_result(Event* call, const CallOutcome& out) const {
   if (out.result < 0) sc.errno_name = std::string(errno_name(out.error));
 }
 
+void RunRecording::unscriptable_from_here(std::string why) {
+  if (!unscriptable_) unscriptable_ = Unscriptable{std::move(why), events_.size()};
+}
+
 void RunRecording::sent(const Captured& c, PacketSpec spec, bool new_isn) {
   const int64_t at_us = script_us(c.sent_at);
   // packetdrill numbers outbound segments from the ISN, so no script line

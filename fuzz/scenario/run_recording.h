@@ -35,6 +35,8 @@ class RunRecording {
   // A packet the stack sent the peer, `spec` in script numbers; `new_isn`:
   // a SYN of another open than the one whose ISN the numbers count from.
   void sent(const Captured& c, PacketSpec spec, bool new_isn = false);
+  // Nothing the stack sends from here on can be stated (`why`).
+  void unscriptable_from_here(std::string why);
 
   std::vector<Event> take() { return std::move(events_); }
   // Why the recording cannot state what the stack sent (RunResult::unscriptable).

@@ -83,7 +83,10 @@ class Runner final : public CommandHost {
     world_.host().set_invariant_failure_handler([this](const std::string& report) {
       if (!invariant_failure_) invariant_failure_ = report;
     });
-    if (o.record || o.record_only) capture_.on_sent = [this](const Captured& c) { on_sent(c); };
+    if (o.record || o.record_only) {
+      capture_.on_sent = [this](const Captured& c) { on_sent(c); };
+      capture_.on_unseen = [this](const Captured& c) { unread_.push_back(c); };
+    }
   }
 
   RunResult run() {
@@ -422,8 +425,19 @@ class Runner final : public CommandHost {
   // first SYN fixes the local ISN as script ISN 0, as packetdrill scripts
   // write it.
   void on_sent(const Captured& c) {
+    // packetdrill reads a packet when it plays the next outbound line, and
+    // decides then whether it is the socket under test's: an older socket's
+    // SYN left unread is taken for the SYN of a socket that connects since.
+    if (std::ranges::any_of(unread_, [&](const Captured& u) { return of_socket_under_test(u); })) {
+      recording_.unscriptable_from_here(
+          "an older socket's SYN, which packetdrill would take for a newer socket's");
+    }
     // What packetdrill would not compare has no line.
-    if (!of_socket_under_test(c)) return;
+    if (!of_socket_under_test(c)) {
+      unread_.push_back(c);
+      return;
+    }
+    unread_.clear();
     // Every open takes an ISN from the clock: a SYN after another open than
     // the one that fixed the mapping carries a new ISN, even one equal to
     // the first because fake time stood still.
@@ -446,6 +460,7 @@ class Runner final : public CommandHost {
   }
 
   uint64_t opens_at_mapping_ = 0;  // connections opened when the sut's ISN was mapped
+  std::vector<Captured> unread_;   // sent since the last line, not compared by packetdrill
   const Scenario& s_;
   const RunOptions& opts_;
   const ScriptOptions options_;

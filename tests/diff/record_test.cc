@@ -82,5 +82,40 @@ TEST(Record, RecordOnlyKeepsWhatTheStackDoesInsteadOfFailing) {
   EXPECT_EQ(record[6], "0 read(3, ..., 10) = -1 ENOTCONN (Transport endpoint is not connected)");
 }
 
+TEST(Record, AnOlderSocketsSynLeftUnreadEndsWhatCanBeStated) {
+  // Socket 3's SYN is answered by a bad ACK, so it goes again 2 ms later,
+  // while socket 4 (not connecting) is the one under test: packetdrill does
+  // not read it then, and takes it for socket 5's SYN once that connects.
+  const char* text =
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+      "+0 fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0\n"
+      "+0 connect(3, ..., ...) = -1 EINPROGRESS (Operation now in progress)\n"
+      "+0 > S 0:0(0) <...>\n"
+      "+0 < . 1000:1000(0) ack 4294962809 win 92\n"
+      "+0 > R 4294962809:4294962809(0) win 0\n"
+      "+0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 4\n"
+      "+.2 socket(..., SOCK_STREAM, IPPROTO_TCP) = 5\n"
+      "+0 fcntl(5, F_SETFL, O_RDWR|O_NONBLOCK) = 0\n"
+      "+0 connect(5, ..., ...) = -1 EINPROGRESS (Operation now in progress)\n";
+  auto script = parse_script(text, "t.pkt");
+  ASSERT_TRUE(script.has_value());
+  RunOptions options;
+  options.record = true;
+  options.record_only = true;
+  const RunResult r = run_scenario(*script, options);
+  ASSERT_TRUE(r.unscriptable.has_value());
+  EXPECT_NE(r.unscriptable->what.find("older socket's SYN"), std::string::npos)
+      << r.unscriptable->what;
+  // Without the bad ACK there is no retransmission to leave unread.
+  std::string quiet = text;
+  quiet.erase(
+      quiet.find("+0 < . 1000"),
+      quiet.find("+0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 4") - quiet.find("+0 < . 1000"));
+  auto calm = parse_script(quiet, "t.pkt");
+  ASSERT_TRUE(calm.has_value());
+  const RunResult q = run_scenario(*calm, options);
+  EXPECT_FALSE(q.unscriptable.has_value()) << q.unscriptable->what;
+}
+
 }  // namespace
 }  // namespace tcpfuzz::scenario
