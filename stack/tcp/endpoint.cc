@@ -499,6 +499,11 @@ Errno Endpoint::shutdown_impl(ShutdownHow how) {
     case State::kClosed:
     case State::kListen:
       return ENOTCONN;
+    case State::kTimeWait:
+      // Linux: a connection in TIME-WAIT lives on in a timewait sock; the
+      // user's socket is CLOSED, and inet_shutdown() says ENOTCONN.
+      if (how != ShutdownHow::kWrite) read_shutdown_ = true;
+      return ENOTCONN;
     default:
       break;
   }
