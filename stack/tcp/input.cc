@@ -567,23 +567,30 @@ void Endpoint::handle_data(Segment& s) {
   const seqnum::Value end = fin_at.add(seqnum::Size(s.has(kFin) ? 1 : 0));
   // Linux tcp_data_queue_ofo(): what was queued already, a queued FIN's
   // sequence number included, is reported in a D-SACK block
-  // (tcp_dsack_set(), tcp_dsack_extend()).
-  if (sack_enabled_) {
-    auto dup = reassembly_.overlap(seq, static_cast<uint32_t>(payload.size()));
-    auto extends = [&](seqnum::Value fin) {
-      return fin.in_range(seq, end) && (!dup || seqnum::Value(dup->end) == fin);
-    };
-    std::optional<seqnum::Value> queued_fin;
-    if (ooo_fin_ && extends(*ooo_fin_)) queued_fin = ooo_fin_;
-    for (const QueuedFin& f : later_ooo_fins_) {
-      if (!queued_fin && extends(f.fin)) queued_fin = f.fin;
-    }
-    if (queued_fin) {
-      dup = header::SackBlock{dup ? dup->start : queued_fin->raw(), queued_fin->raw() + 1};
-    }
-    if (dup) dsack_ = *dup;
+  // (tcp_dsack_set(), tcp_dsack_extend()). The FIN takes a sequence number:
+  // queued data at its place makes it a duplicate too (Linux compares the
+  // skbs' end_seq).
+  auto dup =
+      reassembly_.overlap(seq, static_cast<uint32_t>(payload.size()) + (s.has(kFin) ? 1u : 0u));
+  auto extends = [&](seqnum::Value fin) {
+    return fin.in_range(seq, end) && (!dup || seqnum::Value(dup->end) == fin);
+  };
+  std::optional<seqnum::Value> queued_fin;
+  if (ooo_fin_ && extends(*ooo_fin_)) queued_fin = ooo_fin_;
+  for (const QueuedFin& f : later_ooo_fins_) {
+    if (!queued_fin && extends(f.fin)) queued_fin = f.fin;
   }
-  if (reassembly_.insert(rcv_nxt_, seq, std::move(payload))) {
+  if (queued_fin) {
+    dup = header::SackBlock{dup ? dup->start : queued_fin->raw(), queued_fin->raw() + 1};
+  }
+  if (sack_enabled_ && dup) dsack_ = *dup;
+  // Linux tcp_data_queue_ofo(): a segment all of whose sequence numbers are
+  // queued already is dropped, a FIN it carries with it.
+  const bool all_present =
+      dup && seqnum::Value(dup->start) == seq && seqnum::Value(dup->end) == end;
+  if (all_present) {
+    if (sack_enabled_) sack_list_.add(seq, end);
+  } else if (reassembly_.insert(rcv_nxt_, seq, std::move(payload))) {
     drop_covered_ooo_fins(seq, end, s.has(kFin) ? std::optional(fin_at) : std::nullopt);
     // Linux queues every FIN and stops at the first when it drains the queue.
     if (s.has(kFin)) queue_ooo_fin(fin_at, seq);
