@@ -32,6 +32,7 @@
 #include "stack/tcp/error_queue.h"
 #include "stack/tcp/listen_queue.h"
 #include "stack/tcp/loss_recovery.h"
+#include "stack/tcp/out_of_order_fins.h"
 #include "stack/tcp/reassembly.h"
 #include "stack/tcp/receive_autotune.h"
 #include "stack/tcp/receive_window.h"
@@ -339,12 +340,6 @@ class Endpoint final : public SegmentHandler {
   // In-order data moved RCV.NXT over out-of-order data or a FIN queued
   // before: what it passed is reported and a passed FIN dropped.
   void report_out_of_order_passed();
-  // A FIN queued out of order, and what a new segment does to those queued
-  // (Linux replaces an skb a later segment covers, its FIN with it).
-  void queue_ooo_fin(seqnum::Value fin, seqnum::Value skb);
-  void drop_covered_ooo_fins(seqnum::Value seq, seqnum::Value end,
-                             std::optional<seqnum::Value> fin);
-  void promote_next_ooo_fin();
   // `report_duplicate`: a full socket's tcp_send_dupack() (D-SACK, quickack);
   // request and TIME-WAIT socks only ACK.
   void send_dup_ack_rate_limited(const Segment& s, bool report_duplicate = false);
@@ -365,7 +360,9 @@ class Endpoint final : public SegmentHandler {
   // nothing more can go.
   bool retransmit_lost();
   // New data as the windows allow; true when the congestion window stopped it.
-  bool send_new_data();
+  // `nagle_off`: Nagle's rule holds nothing back (cork still does), as
+  // Linux's TCP_NAGLE_OFF push.
+  bool send_new_data(bool nagle_off = false);
   // Linux tcp_process_loss()'s test for F-RTO: unsent data, and the peer's
   // window ends beyond SND.NXT.
   bool new_data_ready() const;
@@ -636,21 +633,12 @@ class Endpoint final : public SegmentHandler {
   ReceiveWindow rwin_;
   bool rcvbuf_locked_ = false;  // SO_RCVBUF was set
   ReceiveAutotune autotune_;
-  uint32_t rcv_mss_ = 536;                // the peer's segment size as we see it (Linux rcv_mss)
-  std::optional<seqnum::Value> ooo_fin_;  // a FIN that arrived ahead of a gap
-  seqnum::Value ooo_fin_skb_;             // where the segment that carried it started
-  // FINs queued out of order beyond ooo_fin_, each with its segment's start:
-  // Linux keeps every one in its skb; they count for D-SACK blocks, and the
-  // lowest takes ooo_fin_'s place when that is replaced.
-  struct QueuedFin {
-    seqnum::Value fin;
-    seqnum::Value skb;
-  };
-  std::vector<QueuedFin> later_ooo_fins_;
+  uint32_t rcv_mss_ = 536;                  // the peer's segment size as we see it (Linux rcv_mss)
+  OutOfOrderFins ooo_fins_;                 // FINs that arrived ahead of a gap
   std::optional<header::SackBlock> dsack_;  // RFC 2883: a duplicate to report once
   ByteQueue receive_queue_;
   Reassembly reassembly_;
-  SackList sack_list_;  // what the ACKs report of reassembly_ (and ooo_fin_)
+  SackList sack_list_;  // what the ACKs report of reassembly_ (and ooo_fins_)
   bool fin_received_ = false;
   DelayedAck delayed_ack_;
   Instant last_oow_ack_at_;  // rate limit for out-of-window and challenge ACKs

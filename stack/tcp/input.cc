@@ -510,14 +510,14 @@ void Endpoint::handle_data(Segment& s) {
     }
     // The out-of-order queue holds a FIN on its own too (Linux queues it as
     // an skb like any other).
-    const bool filled_gap = !reassembly_.empty() || ooo_fin_.has_value();
+    const bool filled_gap = !reassembly_.empty() || !ooo_fins_.empty();
     if (!payload.empty()) {
       const auto len = static_cast<uint32_t>(payload.size());
       rcv_nxt_ = rcv_nxt_.add(seqnum::Size(len));
       rwin_.queued(len);
       receive_queue_.append(std::move(payload));
       report_out_of_order_passed();
-      rcv_nxt_ = reassembly_.drain(rcv_nxt_, ooo_fin_, [this](View v) {
+      rcv_nxt_ = reassembly_.drain(rcv_nxt_, ooo_fins_.first_at(), [this](View v) {
         rwin_.queued(static_cast<uint32_t>(v.size()));
         receive_queue_.append(std::move(v));
       });
@@ -533,7 +533,7 @@ void Endpoint::handle_data(Segment& s) {
     // its duplicate-ACK count starts again and the ACK goes at once).
     if (filled_gap) delayed_ack_.ack_now();
     // Eighth, check the FIN bit: a FIN counts once everything before it is in.
-    const bool fin_now = (s.has(kFin) && fin_at == rcv_nxt_) || (ooo_fin_ && *ooo_fin_ == rcv_nxt_);
+    const bool fin_now = (s.has(kFin) && fin_at == rcv_nxt_) || ooo_fins_.first_at() == rcv_nxt_;
     if (fin_now && !fin_received_) {
       handle_fin(s);
     } else {
@@ -541,7 +541,7 @@ void Endpoint::handle_data(Segment& s) {
     }
     // Linux tcp_sack_remove(), after any ACK tcp_fin() sent: blocks RCV.NXT
     // reached go, and all of them once nothing is out of order.
-    if (reassembly_.empty() && !ooo_fin_) {
+    if (reassembly_.empty() && ooo_fins_.empty()) {
       sack_list_.clear();
     } else {
       sack_list_.remove_through(rcv_nxt_);
@@ -572,14 +572,8 @@ void Endpoint::handle_data(Segment& s) {
   // skbs' end_seq).
   auto dup =
       reassembly_.overlap(seq, static_cast<uint32_t>(payload.size()) + (s.has(kFin) ? 1u : 0u));
-  auto extends = [&](seqnum::Value fin) {
-    return fin.in_range(seq, end) && (!dup || seqnum::Value(dup->end) == fin);
-  };
-  std::optional<seqnum::Value> queued_fin;
-  if (ooo_fin_ && extends(*ooo_fin_)) queued_fin = ooo_fin_;
-  for (const QueuedFin& f : later_ooo_fins_) {
-    if (!queued_fin && extends(f.fin)) queued_fin = f.fin;
-  }
+  const auto queued_fin = ooo_fins_.find_in(
+      seq, end, [&](seqnum::Value fin) { return !dup || seqnum::Value(dup->end) == fin; });
   if (queued_fin) {
     dup = header::SackBlock{dup ? dup->start : queued_fin->raw(), queued_fin->raw() + 1};
   }
@@ -591,9 +585,7 @@ void Endpoint::handle_data(Segment& s) {
   if (all_present) {
     if (sack_enabled_) sack_list_.add(seq, end);
   } else if (reassembly_.insert(rcv_nxt_, seq, std::move(payload))) {
-    drop_covered_ooo_fins(seq, end, s.has(kFin) ? std::optional(fin_at) : std::nullopt);
-    // Linux queues every FIN and stops at the first when it drains the queue.
-    if (s.has(kFin)) queue_ooo_fin(fin_at, seq);
+    ooo_fins_.on_queued(seq, end, s.has(kFin) ? std::optional(fin_at) : std::nullopt);
     // Linux tcp_data_queue_ofo() -> tcp_sack_new_ofo_skb(): the arrival
     // as a whole, FIN included, whatever of it was queued already (the list
     // is empty whenever the queue is: it is cleared wherever that empties).
@@ -606,66 +598,25 @@ void Endpoint::handle_data(Segment& s) {
   schedule_immediate_ack();
 }
 
-void Endpoint::queue_ooo_fin(seqnum::Value fin, seqnum::Value skb) {
-  if (ooo_fin_ && *ooo_fin_ == fin) return;
-  if (ooo_fin_ && ooo_fin_->less_than(fin)) {
-    if (std::ranges::none_of(later_ooo_fins_, [&](const QueuedFin& f) { return f.fin == fin; })) {
-      later_ooo_fins_.push_back({fin, skb});
-    }
-    return;
-  }
-  if (ooo_fin_) later_ooo_fins_.push_back({*ooo_fin_, ooo_fin_skb_});
-  ooo_fin_ = fin;
-  ooo_fin_skb_ = skb;
-}
-
-void Endpoint::drop_covered_ooo_fins(seqnum::Value seq, seqnum::Value end,
-                                     std::optional<seqnum::Value> fin) {
-  // Linux keeps a FIN in the skb it came with: a later segment that covers
-  // that skb replaces it, and the FIN is gone with it.
-  auto covered = [&](const QueuedFin& f) {
-    if (fin == f.fin) return false;
-    const seqnum::Value past_fin = f.fin.add(seqnum::Size(1));
-    return seq.less_than(f.skb) ? end.greater_equal(past_fin)
-                                : seq == f.skb && end.greater_than(past_fin);
-  };
-  std::erase_if(later_ooo_fins_, covered);
-  if (ooo_fin_ && covered({*ooo_fin_, ooo_fin_skb_})) promote_next_ooo_fin();
-}
-
-void Endpoint::promote_next_ooo_fin() {
-  const auto next = std::ranges::min_element(
-      later_ooo_fins_,
-      [](const QueuedFin& a, const QueuedFin& b) { return a.fin.less_than(b.fin); });
-  if (next == later_ooo_fins_.end()) {
-    ooo_fin_.reset();
-    return;
-  }
-  ooo_fin_ = next->fin;
-  ooo_fin_skb_ = next->skb;
-  later_ooo_fins_.erase(next);
-}
-
 void Endpoint::report_out_of_order_passed() {
   // Linux tcp_ofo_queue(): the first queued skb that starts below the new
   // RCV.NXT arrived twice; its part below RCV.NXT goes in a D-SACK block. A
   // queued FIN that RCV.NXT passed is dropped with its skb.
   std::optional<header::SackBlock> first = reassembly_.first();
-  if (ooo_fin_ && (!first || !seqnum::Value(first->start).less_than(ooo_fin_skb_))) {
-    first = header::SackBlock{ooo_fin_skb_.raw(), ooo_fin_->add(seqnum::Size(1)).raw()};
+  const auto fin = ooo_fins_.first();
+  if (fin && (!first || !seqnum::Value(first->start).less_than(fin->skb))) {
+    first = header::SackBlock{fin->skb.raw(), fin->at.add(seqnum::Size(1)).raw()};
   }
   if (first && seqnum::Value(first->start).less_than(rcv_nxt_) && !dsack_) {
     set_dsack(seqnum::Value(first->start), seqnum::Value(first->end));
   }
-  std::erase_if(later_ooo_fins_, [&](const QueuedFin& f) { return f.fin.less_than(rcv_nxt_); });
-  if (ooo_fin_ && ooo_fin_->less_than(rcv_nxt_)) promote_next_ooo_fin();
+  ooo_fins_.drop_below(rcv_nxt_);
 }
 
 void Endpoint::take_fin() {
   fin_received_ = true;
   ++wakeups_.state;  // Linux tcp_fin(): sk_state_change()
-  ooo_fin_.reset();
-  later_ooo_fins_.clear();
+  ooo_fins_.clear();
   rcv_nxt_ = rcv_nxt_.add(seqnum::Size(1));
   // Linux tcp_fin(): in ESTABLISHED the connection turns interactive
   // (pingpong), so the ACK may wait for our own FIN or data.

@@ -109,7 +109,7 @@ std::optional<std::string> check_invariants(const Endpoint& ep) {
   if (ep.receive_queue_.size() + ep.reassembly_.bytes() > ep.max_rcvbuf_) {
     return fail("receive buffers beyond SO_RCVBUF");
   }
-  if (!ep.sack_list_.empty() && ep.reassembly_.empty() && !ep.ooo_fin_) {
+  if (!ep.sack_list_.empty() && ep.reassembly_.empty() && ep.ooo_fins_.empty()) {
     return fail("SACK blocks with nothing out of order");
   }
   switch (st) {

@@ -472,7 +472,7 @@ bool Endpoint::transmit() {
   // the retransmissions; if none could go, they go as usual.
   if (recovery_.take_send_new_first()) {
     const seqnum::Value before = snd_max_;
-    const bool cwnd_limited = send_new_data();
+    const bool cwnd_limited = send_new_data(/*nagle_off=*/true);
     if (snd_max_.greater_than(before)) return cwnd_limited;
     recovery_.on_no_new_data_sent();
   }
@@ -481,7 +481,7 @@ bool Endpoint::transmit() {
   return send_new_data();
 }
 
-bool Endpoint::send_new_data() {
+bool Endpoint::send_new_data(bool nagle_off) {
   seqnum::Value skb_end = snd_nxt_;
   while (true) {
     const uint32_t in_flight = snd_una_.size_to(snd_nxt_).bytes();
@@ -544,7 +544,7 @@ bool Endpoint::send_new_data() {
       // segment holds the next one back.
       const bool small_in_flight = snd_sml_.greater_than(snd_una_);
       // A window-limited runt goes out as Linux's tcp_mss_split_point() sends it.
-      if (!nodelay_ && small_in_flight && last_piece && !fin_queued_) return false;
+      if (!nodelay_ && !nagle_off && small_in_flight && last_piece && !fin_queued_) return false;
     }
     if (!send_one_segment(snd_nxt_, len, /*retransmit=*/false)) return false;
     // Linux tcp_write_xmit(): after sending, the loss probe is rescheduled

@@ -124,6 +124,11 @@ TEST(Runner, TcpCongestionIsSetAndReadByName) {
                               "+0 getsockopt(4, SOL_TCP, TCP_CONGESTION, \"reno\", [4]) = 0\n");
   EXPECT_EQ(wrong.status, RunResult::Status::kFail);
   EXPECT_NE(wrong.message.find("\"cubic\""), std::string::npos) << wrong.message;
+  // Only a string names an algorithm: another form is skipped, naming it.
+  const RunResult number =
+      run(std::string(kHandshake) + "+0 setsockopt(4, SOL_TCP, TCP_CONGESTION, [1], 4) = 0\n");
+  EXPECT_EQ(number.status, RunResult::Status::kSkip);
+  EXPECT_NE(number.message.find("TCP_CONGESTION value form"), std::string::npos) << number.message;
 }
 
 TEST(Runner, SysctlsTheStackKnowsAreApplied) {
